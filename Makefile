@@ -1,0 +1,43 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+READY := $(VENV)/.ready
+
+.PHONY: run test test-fast bench lint format clean dynamodb-local
+
+$(READY): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (tomllib, zoneinfo)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+## Run the service locally on 127.0.0.1 (no AWS account needed).
+run: $(READY)
+	@$(PY) -m devtools.dynamodb_local fetch
+	$(PY) -m devtools.localrun
+
+## Run the whole test suite (DynamoDB Local tier included when Java 17 is present; always in CI).
+test: $(READY) dynamodb-local
+	$(PY) -m pytest
+
+test-fast: $(READY)
+	$(PY) -m pytest tests/unit tests/test_app.py -q
+
+dynamodb-local: $(READY)
+	@$(PY) -m devtools.dynamodb_local fetch
+
+## Benchmark against DynamoDB Local: ratios to a raw boto3 floor measured in the same run.
+bench: $(READY) dynamodb-local
+	$(PY) -m bench.registrations
+
+lint: $(READY)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(READY)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .local .pytest_cache

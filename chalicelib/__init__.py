@@ -1,0 +1,1 @@
+"""Signup: registrations for municipal network meetings (deployed package)."""

@@ -1,0 +1,31 @@
+"""AWS clients, created on first use and reused by a warm Lambda.
+
+Importing this module touches no AWS: Chalice imports app.py when packaging.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+from . import config
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# Short timeouts: API Gateway gives up after 29 s, and a person is waiting.
+_CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
+
+
+@functools.cache
+def dynamodb() -> DynamoDBClient:
+    config.check_local_stage_is_local()
+    return boto3.client("dynamodb", config=_CLIENT_CONFIG)
+
+
+def clear() -> None:
+    """Forget cached clients (tests switch endpoints between cases)."""
+    dynamodb.cache_clear()

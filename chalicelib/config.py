@@ -1,0 +1,58 @@
+"""Names of the environment variables, read lazily.
+
+Chalice's test client and `chalice local` set a stage's variables only while a
+request runs, so nothing here is read at import time.
+"""
+
+from __future__ import annotations
+
+import os
+
+TABLE = "SIGNUP_TABLE"
+SENDER = "SIGNUP_SENDER"
+ALLOWED_ORIGINS = "SIGNUP_ALLOWED_ORIGINS"
+BASE_URL = "SIGNUP_BASE_URL"
+SECRET = "SIGNUP_SECRET"
+STAGE = "SIGNUP_STAGE"
+ENDPOINT = "AWS_ENDPOINT_URL"
+
+DEFAULT_TABLE = "signup-local"
+
+
+class ConfigurationError(RuntimeError):
+    """The deployment is missing a setting; an operator must fix it."""
+
+
+def table_name() -> str:
+    return os.environ.get(TABLE, DEFAULT_TABLE)
+
+
+def stage() -> str:
+    return os.environ.get(STAGE, "local")
+
+
+def sender() -> str:
+    return os.environ.get(SENDER, "")
+
+
+def base_url() -> str:
+    return os.environ.get(BASE_URL, "").rstrip("/")
+
+
+def allowed_origins() -> list[str]:
+    raw = os.environ.get(ALLOWED_ORIGINS, "")
+    return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
+
+
+def check_local_stage_is_local() -> None:
+    """Refuse to let the local stage talk to real AWS by accident.
+
+    The local stage carries no endpoint of its own (the local runner picks the
+    ports), so a hand-started `chalice local --stage local` without the
+    runner's environment would otherwise write to whatever account the
+    shell's credentials point at.
+    """
+    if stage() == "local" and not os.environ.get(ENDPOINT):
+        raise ConfigurationError(
+            "The local stage needs AWS_ENDPOINT_URL (start it with `make run`)."
+        )

@@ -1,0 +1,79 @@
+"""Domain errors. Views map them to HTTP; nothing here knows about HTTP clients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SignupError(Exception):
+    """A refusal a person can act on. `code` is stable; the message is translated."""
+
+    code = "error"
+    http_status = 400
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(self.code)
+        self.params = params
+
+
+class EventNotFound(SignupError):
+    code = "event_not_found"
+    http_status = 404
+
+
+class RegistrationClosed(SignupError):
+    code = "registration_closed"
+    http_status = 409
+
+
+class ValidationFailed(SignupError):
+    """Field-level problems: `fields` maps a field name to a message code."""
+
+    code = "invalid_input"
+    http_status = 422
+
+    def __init__(self, fields: dict[str, tuple[str, dict[str, Any]]]) -> None:
+        super().__init__()
+        self.fields = fields
+
+
+class MalformedRequest(SignupError):
+    code = "malformed_request"
+    http_status = 400
+
+
+class UnsupportedMediaType(SignupError):
+    code = "unsupported_media_type"
+    http_status = 415
+
+
+class PayloadTooLarge(SignupError):
+    code = "payload_too_large"
+    http_status = 413
+
+
+class ServiceBusy(SignupError):
+    """DynamoDB kept refusing (conflicts or throttling) after bounded retries."""
+
+    code = "busy"
+    http_status = 503
+
+
+class ServiceUnavailable(SignupError):
+    """AWS answered with an error we did not expect; nothing was stored."""
+
+    code = "unavailable"
+    http_status = 503
+
+
+# Signals between the store and the domain; they never reach a client as such.
+class AlreadyRegistered(Exception):
+    """A live registration with this email exists for this event."""
+
+
+class EventFull(Exception):
+    """The confirmed seats are taken; the caller may waitlist instead."""
+
+
+class Contention(Exception):
+    """A transaction conflict or throttling: safe to retry, nothing was written."""

@@ -1,0 +1,328 @@
+"""Events: what an organiser describes, and the rules about time that follow.
+
+An organiser writes local wall-clock times ("24 maj 18.00") and a deadline
+date ("senast den 15 maj"). We store instants: the deadline becomes the first
+instant at which registration is *closed*, i.e. 00:00 local on the day after
+the deadline date, so "senast den 15 maj" means through 23:59:59.999 that day
+whatever the daylight-saving offset is.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from email_validator import EmailNotValidError, validate_email
+
+LANGUAGES = ("sv", "en")
+DEFAULT_TIMEZONE = "Europe/Stockholm"
+OPTIONAL_QUESTIONS = ("meal", "diet", "access_needs", "attended_before", "interests", "message")
+EVENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class InterestArea:
+    """A working-group area people can say they are interested in."""
+
+    id: str
+    title: dict[str, str]
+
+    def label(self, language: str) -> str:
+        return self.title.get(language) or self.title["sv"]
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: dict[str, str]
+    timezone: str
+    starts_at: datetime
+    venue: str
+    deadline_at: datetime
+    organisers: tuple[str, ...]
+    description: dict[str, str] = field(default_factory=dict)
+    ends_at: datetime | None = None
+    meal_at: datetime | None = None
+    address: str = ""
+    capacity: int | None = None
+    questions: frozenset[str] = frozenset(OPTIONAL_QUESTIONS)
+    interests: tuple[InterestArea, ...] = ()
+    status: str = "open"
+    confirmed_count: int = 0
+    waitlist_count: int = 0
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def text(self, attribute: str, language: str) -> str:
+        """A translated attribute (title, description), falling back to Swedish."""
+        values: dict[str, str] = getattr(self, attribute)
+        return values.get(language) or values.get("sv", "")
+
+    def is_open(self, now: datetime) -> bool:
+        return self.status == "open" and now < self.deadline_at
+
+    @property
+    def last_day(self) -> date:
+        """The last local day on which one can register ("senast den 15 maj")."""
+        return (self.deadline_at - timedelta(microseconds=1)).astimezone(self.zone).date()
+
+    @property
+    def seats_left(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed_count, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.confirmed_count >= self.capacity
+
+    def asks(self, question: str) -> bool:
+        if question == "meal":
+            return self.meal_at is not None and "meal" in self.questions
+        if question == "diet":
+            return self.asks("meal") and "diet" in self.questions
+        if question == "interests":
+            return bool(self.interests) and "interests" in self.questions
+        return question in self.questions
+
+
+def deadline_instant(last_day: date, zone: ZoneInfo) -> datetime:
+    """The first instant after the local day `last_day` ends, in UTC."""
+    # Local midnight exists on every Swedish DST switch day (they happen at 02:00/03:00).
+    return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone).astimezone(timezone.utc)
+
+
+class EventFileError(ValueError):
+    """An event description with problems; each names the key and what is wrong."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def parse_event_toml(text: str) -> Event:
+    """Read an organiser's TOML description into an Event, or raise EventFileError."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise EventFileError([f"the file is not valid TOML: {error}"]) from error
+    return event_from_mapping(data)
+
+
+_KNOWN_KEYS = {
+    "id", "title", "description", "timezone", "starts_at", "ends_at", "meal_at", "venue",
+    "address", "deadline", "capacity", "organisers", "questions", "interests", "status",
+}
+
+
+def event_from_mapping(data: dict[str, Any]) -> Event:
+    problems: list[str] = []
+    reader = _Reader(data, problems)
+    for key in sorted(set(data) - _KNOWN_KEYS):
+        problems.append(f"{key}: unknown key (known keys: {', '.join(sorted(_KNOWN_KEYS))})")
+
+    event_id = reader.string("id", required=True)
+    if event_id and not EVENT_ID_PATTERN.match(event_id):
+        problems.append("id: use 1-64 lower-case letters a-z, digits and '-', starting with a letter or digit")
+    title = reader.translated("title", required=True)
+    description = reader.translated("description", required=False)
+    tz_name = reader.string("timezone") or DEFAULT_TIMEZONE
+    try:
+        zone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"timezone: unknown time zone {tz_name!r} (for example Europe/Stockholm)")
+        zone = ZoneInfo(DEFAULT_TIMEZONE)
+    starts_at = reader.local_datetime("starts_at", zone, required=True)
+    ends_at = reader.local_datetime("ends_at", zone)
+    meal_at = reader.local_datetime("meal_at", zone)
+    if starts_at and ends_at and ends_at <= starts_at:
+        problems.append("ends_at: must be after starts_at")
+    venue = reader.string("venue", required=True)
+    address = reader.string("address") or ""
+    deadline_at = reader.deadline("deadline", zone)
+    if deadline_at and starts_at and deadline_at > starts_at:
+        problems.append("deadline: must not be after starts_at")
+    capacity = reader.positive_int("capacity")
+    organisers = reader.emails("organisers")
+    questions = reader.questions("questions")
+    interests = reader.interests("interests")
+    status = reader.string("status") or "open"
+    if status not in ("open", "closed"):
+        problems.append("status: must be 'open' or 'closed'")
+
+    if problems:
+        raise EventFileError(problems)
+    assert event_id and title and starts_at and venue and deadline_at
+    return Event(
+        id=event_id,
+        title=title,
+        description=description or {},
+        timezone=tz_name,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        meal_at=meal_at,
+        venue=venue,
+        address=address,
+        deadline_at=deadline_at,
+        capacity=capacity,
+        organisers=organisers,
+        questions=questions,
+        interests=interests,
+        status=status,
+    )
+
+
+class _Reader:
+    """Reads typed values out of the TOML mapping, collecting problems by key."""
+
+    def __init__(self, data: dict[str, Any], problems: list[str]) -> None:
+        self.data = data
+        self.problems = problems
+
+    def _missing(self, key: str, required: bool) -> bool:
+        if key in self.data:
+            return False
+        if required:
+            self.problems.append(f"{key}: missing (required)")
+        return True
+
+    def string(self, key: str, required: bool = False) -> str | None:
+        if self._missing(key, required):
+            return None
+        value = self.data[key]
+        if not isinstance(value, str) or not value.strip():
+            self.problems.append(f"{key}: expected non-empty text, got {value!r}")
+            return None
+        return value.strip()
+
+    def translated(self, key: str, required: bool) -> dict[str, str] | None:
+        if self._missing(key, required):
+            return None
+        value = self.data[key]
+        if isinstance(value, str):
+            value = {"sv": value}
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            self.problems.append(f"{key}: expected text or a table like {{ sv = \"…\", en = \"…\" }}")
+            return None
+        unknown = sorted(set(value) - set(LANGUAGES))
+        if unknown:
+            self.problems.append(f"{key}: unknown language {', '.join(unknown)} (use sv, en)")
+        if not value.get("sv", "").strip():
+            self.problems.append(f"{key}: the Swedish text (sv) is required")
+        return {lang: text.strip() for lang, text in value.items() if text.strip()}
+
+    def local_datetime(self, key: str, zone: ZoneInfo, required: bool = False) -> datetime | None:
+        if self._missing(key, required):
+            return None
+        value = self.data[key]
+        if not isinstance(value, datetime) or value.tzinfo is not None:
+            self.problems.append(
+                f"{key}: expected a local date and time without offset, like 2027-05-24T18:00:00, got {value!r}"
+            )
+            return None
+        return self._localise(key, value, zone)
+
+    def _localise(self, key: str, value: datetime, zone: ZoneInfo) -> datetime | None:
+        aware = value.replace(tzinfo=zone)
+        # A wall-clock time inside the spring-forward gap does not exist; say so
+        # rather than silently shifting the meeting by an hour.
+        if aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != value:
+            self.problems.append(f"{key}: {value:%Y-%m-%d %H:%M} does not exist in {zone.key} (clocks change)")
+            return None
+        return aware.astimezone(timezone.utc)
+
+    def deadline(self, key: str, zone: ZoneInfo) -> datetime | None:
+        if self._missing(key, True):
+            return None
+        value = self.data[key]
+        if isinstance(value, datetime):
+            if value.tzinfo is not None:
+                self.problems.append(f"{key}: write a local time without offset, like 2027-05-15T12:00:00")
+                return None
+            return self._localise(key, value, zone)
+        if isinstance(value, date):
+            return deadline_instant(value, zone)
+        self.problems.append(
+            f"{key}: expected a date like 2027-05-15 (open through 23:59 that day) or a local date-time, got {value!r}"
+        )
+        return None
+
+    def positive_int(self, key: str) -> int | None:
+        if self._missing(key, False):
+            return None
+        value = self.data[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.problems.append(f"{key}: expected a whole number of seats of at least 1, got {value!r}")
+            return None
+        return value
+
+    def emails(self, key: str) -> tuple[str, ...]:
+        if self._missing(key, True):
+            return ()
+        value = self.data[key]
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.problems.append(f"{key}: expected a list of email addresses")
+            return ()
+        addresses = []
+        for item in value:
+            try:
+                addresses.append(validate_email(str(item), check_deliverability=False).normalized)
+            except EmailNotValidError as error:
+                self.problems.append(f"{key}: {item!r} is not an email address ({error})")
+        return tuple(addresses)
+
+    def questions(self, key: str) -> frozenset[str]:
+        if self._missing(key, False):
+            return frozenset(OPTIONAL_QUESTIONS)
+        value = self.data[key]
+        if not isinstance(value, dict):
+            self.problems.append(f"{key}: expected a table like {{ diet = true, message = false }}")
+            return frozenset(OPTIONAL_QUESTIONS)
+        enabled = set(OPTIONAL_QUESTIONS)
+        for name, on in value.items():
+            if name not in OPTIONAL_QUESTIONS:
+                self.problems.append(f"{key}.{name}: unknown question (known: {', '.join(OPTIONAL_QUESTIONS)})")
+            elif not isinstance(on, bool):
+                self.problems.append(f"{key}.{name}: expected true or false, got {on!r}")
+            elif not on:
+                enabled.discard(name)
+        return frozenset(enabled)
+
+    def interests(self, key: str) -> tuple[InterestArea, ...]:
+        if self._missing(key, False):
+            return ()
+        value = self.data[key]
+        if not isinstance(value, list):
+            self.problems.append(f"{key}: expected [[interests]] tables with id, sv and optional en")
+            return ()
+        areas = []
+        seen = set()
+        for index, item in enumerate(value):
+            where = f"{key}[{index}]"
+            if not isinstance(item, dict):
+                self.problems.append(f"{where}: expected a table with id, sv and optional en")
+                continue
+            area_id = item.get("id")
+            if not isinstance(area_id, str) or not EVENT_ID_PATTERN.match(area_id):
+                self.problems.append(f"{where}.id: use lower-case letters, digits and '-'")
+                continue
+            if area_id in seen:
+                self.problems.append(f"{where}.id: {area_id!r} appears twice")
+            seen.add(area_id)
+            titles = {lang: item[lang].strip() for lang in LANGUAGES if isinstance(item.get(lang), str)}
+            if not titles.get("sv"):
+                self.problems.append(f"{where}.sv: the Swedish name is required")
+                continue
+            extra = sorted(set(item) - {"id", *LANGUAGES})
+            if extra:
+                self.problems.append(f"{where}: unknown key {', '.join(extra)}")
+            areas.append(InterestArea(id=area_id, title=titles))
+        return tuple(areas)

@@ -1,0 +1,175 @@
+"""What the HTTP layer needs beyond the domain: body parsing, pages and JSON shapes."""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import parse_qs
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from . import i18n
+from .errors import MalformedRequest, PayloadTooLarge, SignupError, UnsupportedMediaType, ValidationFailed
+from .events import Event
+from .forms import MAX_BODY_BYTES, SECTORS
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+JSON_TYPE = "application/json"
+# Fields that may repeat in a form post (checkbox groups).
+_LIST_FIELDS = {"interests"}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def parse_body(content_type: str | None, raw_body: bytes) -> dict[str, Any]:
+    """The submitted fields as a dict, from JSON or a urlencoded form."""
+    kind = media_type(content_type)
+    if kind not in (FORM_TYPE, JSON_TYPE):
+        raise UnsupportedMediaType()
+    if len(raw_body) > MAX_BODY_BYTES:
+        raise PayloadTooLarge()
+    try:
+        text = raw_body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MalformedRequest(detail="not UTF-8") from error
+    if kind == JSON_TYPE:
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            raise MalformedRequest(detail="invalid JSON") from error
+        if not isinstance(data, dict):
+            raise MalformedRequest(detail="expected a JSON object")
+        return data
+    try:
+        fields = parse_qs(text, keep_blank_values=True, strict_parsing=False, errors="strict")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise MalformedRequest(detail="invalid form encoding") from error
+    return {key: values if key in _LIST_FIELDS else values[-1] for key, values in fields.items()}
+
+
+def error_body(error: SignupError, language: str) -> dict[str, Any]:
+    """`{"error": {"code", "message", "fields"}}` in the request's language."""
+    fields = {}
+    if isinstance(error, ValidationFailed):
+        fields = {name: i18n.field_message(code, language, **params) for name, (code, params) in error.fields.items()}
+    return {"error": {"code": error.code, "message": error_message(error, language), "fields": fields}}
+
+
+def error_message(error: SignupError, language: str) -> str:
+    params = dict(error.params)
+    event = params.pop("event", None)
+    if isinstance(event, Event):
+        params["last_day"] = i18n.day_and_month(event.last_day, language)
+    elif error.code == "registration_closed":
+        params["last_day"] = "–"
+    return i18n.message(error.code, language, **params)
+
+
+def public_event(event: Event, now: datetime) -> dict[str, Any]:
+    """What anyone may know about an event: no counts of who, just how many seats."""
+    return {
+        "id": event.id,
+        "title": event.title,
+        "description": event.description,
+        "timezone": event.timezone,
+        "starts_at": _local_iso(event, event.starts_at),
+        "ends_at": _local_iso(event, event.ends_at),
+        "meal_at": _local_iso(event, event.meal_at),
+        "venue": event.venue,
+        "address": event.address,
+        "last_day": event.last_day.isoformat(),
+        "deadline_at": _local_iso(event, event.deadline_at),
+        "open": event.is_open(now),
+        "capacity": event.capacity,
+        "seats_left": event.seats_left,
+        "waitlist": event.is_full,
+        "questions": sorted(q for q in event.questions if event.asks(q)),
+        "interests": [{"id": area.id, "title": area.title} for area in event.interests],
+    }
+
+
+def _local_iso(event: Event, moment: datetime | None) -> str | None:
+    return moment.astimezone(event.zone).isoformat() if moment else None
+
+
+@functools.cache
+def templates() -> Environment:
+    return Environment(
+        loader=PackageLoader("chalicelib", "templates"),
+        autoescape=select_autoescape(["html", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _page_context(event: Event | None, language: str) -> dict[str, Any]:
+    labels = i18n.labels(language)
+    context: dict[str, Any] = {"lang": language, "t": labels, "event": event}
+    if event is not None:
+        zone = event.zone
+        context.update(
+            title=event.text("title", language),
+            description=event.text("description", language),
+            date_text=i18n.long_date(event.starts_at.astimezone(zone), language),
+            meeting_text=labels["meeting_at"].format(time=i18n.clock(event.starts_at.astimezone(zone), language)),
+            meal_text=(
+                labels["meal_from"].format(time=i18n.clock(event.meal_at.astimezone(zone), language))
+                if event.meal_at
+                else ""
+            ),
+            deadline_text=labels["deadline"].format(last_day=i18n.day_and_month(event.last_day, language)),
+            contact=event.organisers[0] if event.organisers else "",
+            other_lang="en" if language == "sv" else "sv",
+        )
+    return context
+
+
+def form_page(
+    event: Event,
+    language: str,
+    now: datetime,
+    values: dict[str, Any] | None = None,
+    error: ValidationFailed | None = None,
+) -> str:
+    """The registration form, or the closed page once the deadline has passed."""
+    context = _page_context(event, language)
+    if not event.is_open(now):
+        return templates().get_template("closed.html").render(context)
+    field_errors = {}
+    if error is not None:
+        field_errors = {
+            name: i18n.field_message(code, language, **params) for name, (code, params) in error.fields.items()
+        }
+    values = dict(values or {})
+    interests = values.get("interests") or []
+    values["interests"] = [interests] if isinstance(interests, str) else list(interests)
+    context.update(
+        values=values,
+        errors=field_errors,
+        sectors=SECTORS,
+        seats_left=event.seats_left,
+        asks={question: event.asks(question) for question in ("meal", "diet", "access_needs",
+                                                               "attended_before", "interests", "message")},
+        interests=[(area.id, area.label(language)) for area in event.interests],
+    )
+    return templates().get_template("form.html").render(context)
+
+
+def thanks_page(event: Event, language: str, status: str) -> str:
+    context = _page_context(event, language)
+    context["waitlisted"] = status == "waitlisted"
+    return templates().get_template("thanks.html").render(context)
+
+
+def message_page(event: Event | None, language: str, heading: str, text: str) -> str:
+    context = _page_context(event, language)
+    context.update(heading=heading, text=text)
+    return templates().get_template("message.html").render(context)

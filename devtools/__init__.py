@@ -1,0 +1,1 @@
+"""Local tooling (never deployed): the local runner, the CLI, DynamoDB Local."""

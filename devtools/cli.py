@@ -1,0 +1,122 @@
+"""`./signup`: the organiser's and operator's command line.
+
+It does the same work as the service, with the stage's settings from
+`.chalice/config.json` and, for real stages, your AWS credentials.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from chalicelib import aws, config, web
+from chalicelib.events import EventFileError, parse_event_toml
+from chalicelib.store import DynamoStore
+from devtools.stages import use_stage
+
+
+def _store(args: argparse.Namespace) -> DynamoStore:
+    use_stage(args.stage)
+    aws.clear()
+    return DynamoStore(aws.dynamodb(), config.table_name())
+
+
+def event_put(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        event = parse_event_toml(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        print(f"{path}: cannot read ({error.strerror})", file=sys.stderr)
+        return 1
+    except EventFileError as error:
+        print(f"{path}: not loaded, nothing was written:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    _store(args).put_event(event, datetime.now(timezone.utc))
+    print(f"Saved event {event.id} ({event.text('title', 'sv')}) on stage {args.stage}.")
+    return 0
+
+
+def event_list(args: argparse.Namespace) -> int:
+    now = datetime.now(timezone.utc)
+    events = _store(args).list_events()
+    if not events:
+        print("No events yet. Load one with: ./signup event put FILE")
+    for event in events:
+        state = "open" if event.is_open(now) else "closed"
+        seats = f"{event.confirmed_count}/{event.capacity}" if event.capacity else str(event.confirmed_count)
+        local_start = event.starts_at.astimezone(event.zone)
+        print(f"{event.id}\t{local_start:%Y-%m-%d %H:%M}\t{state}\tconfirmed {seats}\t"
+              f"waitlisted {event.waitlist_count}\t{event.text('title', 'sv')}")
+    return 0
+
+
+def event_show(args: argparse.Namespace) -> int:
+    event = _store(args).get_event(args.event_id)
+    if event is None:
+        print(f"No event {args.event_id!r} on stage {args.stage}.", file=sys.stderr)
+        return 1
+    details = web.public_event(event, datetime.now(timezone.utc))
+    details.update(confirmed=event.confirmed_count, waitlisted=event.waitlist_count,
+                   organisers=list(event.organisers))
+    print(json.dumps(details, ensure_ascii=False, indent=2))
+    return 0
+
+
+def registrations_list(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if store.get_event(args.event_id) is None:
+        print(f"No event {args.event_id!r} on stage {args.stage}.", file=sys.stderr)
+        return 1
+    rows = list(store.registrations(args.event_id))
+    if args.json:
+        print(json.dumps([{"registration_id": r.registration_id, "status": r.status,
+                           "created_at": r.created_at.isoformat(), **r.answers.as_dict()} for r in rows],
+                         ensure_ascii=False, indent=2))
+        return 0
+    for registration in rows:
+        answers = registration.answers
+        meal = {True: "meal", False: "no meal", None: ""}[answers.meal]
+        print(f"{registration.created_at:%Y-%m-%d %H:%M}\t{registration.status}\t{answers.name}\t"
+              f"{answers.organisation}\t{answers.email}\t{meal}")
+    counts = {status: sum(r.status == status for r in rows) for status in ("confirmed", "waitlisted", "cancelled")}
+    print(f"{len(rows)} registrations: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="signup", description="Manage Signup events and registrations.")
+    stage = argparse.ArgumentParser(add_help=False)
+    stage.add_argument("--stage", default="local", help="local (make run), dev or prod (default: local)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    event = commands.add_parser("event", help="load, list and show events")
+    event_commands = event.add_subparsers(dest="action", required=True, metavar="ACTION")
+    put = event_commands.add_parser("put", parents=[stage], help="create or update an event from a TOML file")
+    put.add_argument("file")
+    put.set_defaults(handler=event_put)
+    event_commands.add_parser("list", parents=[stage], help="list events").set_defaults(handler=event_list)
+    show = event_commands.add_parser("show", parents=[stage], help="show one event")
+    show.add_argument("event_id")
+    show.set_defaults(handler=event_show)
+
+    registrations = commands.add_parser("registrations", help="see who signed up")
+    registration_commands = registrations.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = registration_commands.add_parser("list", parents=[stage], help="list an event's registrations")
+    listing.add_argument("event_id")
+    listing.add_argument("--json", action="store_true", help="everything, as JSON")
+    listing.set_defaults(handler=registrations_list)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""`make run`: the whole service on 127.0.0.1 with no AWS account.
+
+moto's server stands in for SES (and for DynamoDB when Java is missing);
+Amazon's DynamoDB Local holds the table when Java 17 is present, persisted
+under .local/ so registrations survive a restart. Ctrl-C stops everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from chalicelib import config
+from chalicelib.events import parse_event_toml
+from chalicelib.store import DynamoStore, create_table
+from devtools import dynamodb_local
+from devtools.stages import PROJECT, RUN_FILE, stage_environment
+
+EXAMPLES = PROJECT / "examples"
+
+
+def _port(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        raise SystemExit(f"{name} must be a port number") from None
+
+
+def start_moto(port: int) -> Any:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    return server
+
+
+def prepare(environment: dict[str, str]) -> list[str]:
+    """Create the table, verify the sender, load the example events. Returns their ids."""
+    session = boto3.session.Session(
+        aws_access_key_id=environment["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=environment["AWS_SECRET_ACCESS_KEY"],
+        region_name=environment["AWS_DEFAULT_REGION"],
+    )
+    dynamodb = session.client("dynamodb", endpoint_url=environment.get("AWS_ENDPOINT_URL_DYNAMODB")
+                              or environment["AWS_ENDPOINT_URL"])
+    create_table(dynamodb, environment[config.TABLE])
+    ses = session.client("ses", endpoint_url=environment["AWS_ENDPOINT_URL"])
+    sender_domain = environment[config.SENDER].rsplit("@", 1)[-1].rstrip(">")
+    ses.verify_domain_identity(Domain=sender_domain)
+    store = DynamoStore(dynamodb, environment[config.TABLE])
+    loaded = []
+    for path in sorted(EXAMPLES.glob("*.toml")):
+        event = parse_event_toml(path.read_text(encoding="utf-8"))
+        store.put_event(event, datetime.now(timezone.utc))
+        loaded.append(event.id)
+    return loaded
+
+
+def main() -> int:
+    port = _port("SIGNUP_PORT", 8000)
+    aws_port = _port("SIGNUP_AWS_PORT", 5005)
+    dynamodb_port = _port("SIGNUP_DYNAMODB_PORT", 5006)
+    environment = {**os.environ, **stage_environment("local")}
+    environment["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{aws_port}"
+    environment["SIGNUP_BASE_URL"] = f"http://127.0.0.1:{port}"
+
+    children: list[subprocess.Popen[bytes]] = []
+    moto = start_moto(aws_port)
+    if dynamodb_local.java_ok() and dynamodb_local.find_jar():
+        data_dir = PROJECT / ".local" / "dynamodb-data"
+        children.append(dynamodb_local.start(dynamodb_port, data_dir))
+        environment["AWS_ENDPOINT_URL_DYNAMODB"] = f"http://127.0.0.1:{dynamodb_port}"
+        backend = f"Amazon DynamoDB Local on 127.0.0.1:{dynamodb_port} (data kept in {data_dir.relative_to(PROJECT)}/)"
+    else:
+        backend = f"moto on 127.0.0.1:{aws_port} (in memory: no Java 17, so registrations vanish on restart)"
+
+    endpoints = {key: environment[key] for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB")
+                 if key in environment}
+    try:
+        events = prepare(environment)
+        RUN_FILE.parent.mkdir(exist_ok=True)
+        RUN_FILE.write_text(json.dumps(endpoints), encoding="utf-8")
+        chalice = subprocess.Popen(
+            [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
+             "--port", str(port), "--no-autoreload"],
+            cwd=PROJECT,
+            env=environment,
+        )
+        children.append(chalice)
+        base = f"http://127.0.0.1:{port}"
+        print(f"\nSignup runs locally. Table: {backend}. Email: moto SES on 127.0.0.1:{aws_port}.")
+        for event_id in events:
+            print(f"  Form (sv):  {base}/events/{event_id}/form")
+            print(f"  Form (en):  {base}/events/{event_id}/form?lang=en")
+            print(f"  Event JSON: {base}/events/{event_id}")
+            print(f"  Sign-ups:   ./signup registrations list {event_id} --stage local")
+        print("Ctrl-C stops everything.\n", flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        return chalice.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for child in reversed(children):
+            if child.poll() is None:
+                child.terminate()
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        moto.stop()
+        RUN_FILE.unlink(missing_ok=True)
+        print("Stopped.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
