@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -95,7 +95,7 @@ class Event:
 def deadline_instant(last_day: date, zone: ZoneInfo) -> datetime:
     """The first instant after the local day `last_day` ends, in UTC."""
     # Local midnight exists on every Swedish DST switch day (they happen at 02:00/03:00).
-    return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone).astimezone(timezone.utc)
+    return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
 
 
 class EventFileError(ValueError):
@@ -232,10 +232,10 @@ class _Reader:
         aware = value.replace(tzinfo=zone)
         # A wall-clock time inside the spring-forward gap does not exist; say so
         # rather than silently shifting the meeting by an hour.
-        if aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != value:
+        if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
             self.problems.append(f"{key}: {value:%Y-%m-%d %H:%M} does not exist in {zone.key} (clocks change)")
             return None
-        return aware.astimezone(timezone.utc)
+        return aware.astimezone(UTC)
 
     def deadline(self, key: str, zone: ZoneInfo) -> datetime | None:
         if self._missing(key, True):

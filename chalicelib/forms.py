@@ -7,8 +7,9 @@ message code (translated in `i18n`), so a person sees all of them at once.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 

@@ -130,7 +130,9 @@ LABELS: dict[str, dict[str, str]] = {
         "closed_contact": "Questions? Contact the organiser: {contact}",
         "thanks_heading": "Thank you for signing up!",
         "thanks_confirmed": "You have a seat. A confirmation is on its way to your email.",
-        "thanks_waitlisted": "All seats are taken, so you are on the waiting list. We will be in touch if a seat opens up.",
+        "thanks_waitlisted": (
+            "All seats are taken, so you are on the waiting list. We will be in touch if a seat opens up."
+        ),
         "thanks_email_note": "The confirmation may take a few minutes. Check your spam folder if it does not arrive.",
         "language_switch": "På svenska",
         "not_found_heading": "Meeting not found",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from chalicelib import aws, config, web
@@ -36,13 +36,13 @@ def event_put(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
-    _store(args).put_event(event, datetime.now(timezone.utc))
+    _store(args).put_event(event, datetime.now(UTC))
     print(f"Saved event {event.id} ({event.text('title', 'sv')}) on stage {args.stage}.")
     return 0
 
 
 def event_list(args: argparse.Namespace) -> int:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     events = _store(args).list_events()
     if not events:
         print("No events yet. Load one with: ./signup event put FILE")
@@ -60,7 +60,7 @@ def event_show(args: argparse.Namespace) -> int:
     if event is None:
         print(f"No event {args.event_id!r} on stage {args.stage}.", file=sys.stderr)
         return 1
-    details = web.public_event(event, datetime.now(timezone.utc))
+    details = web.public_event(event, datetime.now(UTC))
     details.update(confirmed=event.confirmed_count, waitlisted=event.waitlist_count,
                    organisers=list(event.organisers))
     print(json.dumps(details, ensure_ascii=False, indent=2))

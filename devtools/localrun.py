@@ -12,7 +12,7 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ def prepare(environment: dict[str, str]) -> list[str]:
     loaded = []
     for path in sorted(EXAMPLES.glob("*.toml")):
         event = parse_event_toml(path.read_text(encoding="utf-8"))
-        store.put_event(event, datetime.now(timezone.utc))
+        store.put_event(event, datetime.now(UTC))
         loaded.append(event.id)
     return loaded
 

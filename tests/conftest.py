@@ -1,0 +1,99 @@
+"""Shared fixtures: fake AWS credentials, events, stores on moto and on DynamoDB Local."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from chalicelib import aws, web
+from chalicelib.events import Event, parse_event_toml
+from chalicelib.store import DynamoStore, create_table
+from devtools import dynamodb_local
+from tests.helpers import EXAMPLE
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture(autouse=True)
+def fake_aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test can reach real AWS: fake credentials, no endpoint unless a fixture sets one."""
+    for name in list(os.environ):
+        if name.startswith("AWS_ENDPOINT_URL") or name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-north-1")
+    aws.clear()
+    web.templates.cache_clear()
+    yield
+    aws.clear()
+
+
+@pytest.fixture
+def event() -> Event:
+    return parse_event_toml(EXAMPLE.read_text(encoding="utf-8"))
+
+
+# -- DynamoDB: moto in-process, and Amazon's DynamoDB Local -------------------
+
+
+def _require(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"CI must run every tier: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local_endpoint() -> Iterator[str]:
+    if not dynamodb_local.java_ok():
+        _require("Java 17+ is not installed (DynamoDB Local needs it)")
+    if dynamodb_local.find_jar() is None:
+        _require("DynamoDB Local is not fetched (make test fetches it)")
+    port = dynamodb_local.free_port()
+    process = dynamodb_local.start(port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+_table_counter = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def dynamodb_local_client(dynamodb_local_endpoint: str) -> Any:
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=dynamodb_local_endpoint,
+        config=aws._CLIENT_CONFIG.merge(boto3.session.Config(max_pool_connections=64)),
+    )
+
+
+@pytest.fixture
+def dynamodb_local_store(dynamodb_local_client: Any) -> DynamoStore:
+    """A fresh table in DynamoDB Local for each test."""
+    name = f"signup-test-{next(_table_counter)}"
+    create_table(dynamodb_local_client, name)
+    return DynamoStore(dynamodb_local_client, name)
+
+
+@pytest.fixture
+def moto_store() -> Iterator[DynamoStore]:
+    from moto import mock_aws
+
+    with mock_aws():
+        client = boto3.client("dynamodb")
+        create_table(client, "signup-test")
+        yield DynamoStore(client, "signup-test")
+
+
+@pytest.fixture(params=["moto", "dynamodb_local"])
+def store(request: pytest.FixtureRequest) -> DynamoStore:
+    """The same semantics checked on moto and on Amazon's own emulator."""
+    return request.getfixturevalue(f"{request.param}_store")
+

@@ -1,0 +1,44 @@
+"""Test data: the Hudiksvall meeting and a valid registration, with overrides."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from chalicelib.events import Event, event_from_mapping
+
+PROJECT = Path(__file__).resolve().parent.parent
+EXAMPLE = PROJECT / "examples" / "natverk-social-hallbarhet.toml"
+
+
+def example_event(**overrides: Any) -> Event:
+    """The Hudiksvall network meeting from examples/, with keys replaced as given."""
+    data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data.update(overrides)
+    for key in [key for key, value in overrides.items() if value is None]:
+        del data[key]
+    return event_from_mapping(data)
+
+
+def answers(**overrides: Any) -> dict[str, Any]:
+    """A valid registration as a JSON client would send it."""
+    data: dict[str, Any] = {
+        "name": "Åsa Öberg",
+        "email": "asa.oberg@example.se",
+        "organisation": "Röda Korset Hudiksvall",
+        "sector": "association",
+        "meal": "yes",
+        "diet": "Vegetarisk",
+        "attended_before": "no",
+        "interests": ["barn-och-unga"],
+        "language": "sv",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def at(text: str) -> datetime:
+    """An instant from an ISO string with offset (tests read better in local time)."""
+    return datetime.fromisoformat(text).astimezone(UTC)

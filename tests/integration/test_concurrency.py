@@ -1,0 +1,85 @@
+"""Races against Amazon's DynamoDB Local: moto's in-process mock is not thread-safe."""
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+import pytest
+
+from chalicelib.forms import parse_answers
+from chalicelib.registrations import CONFIRMED, WAITLISTED, Registration, register
+from chalicelib.store import registration_item
+from tests.helpers import answers, at, example_event
+
+NOW = at("2027-05-01T12:00:00+02:00")
+
+
+def race(count, work, threads=50):
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(work, range(count)))
+
+
+def test_200_people_racing_for_50_seats_get_exactly_50(dynamodb_local_store):
+    store = dynamodb_local_store
+    event = example_event(capacity=50)
+    store.put_event(event, NOW)
+
+    def sign_up(index):
+        return register(event.id, answers(email=f"person{index}@example.se"), store=store, now=NOW)
+
+    outcomes = race(200, sign_up)
+    statuses = [outcome.registration.status for outcome in outcomes]
+    assert statuses.count(CONFIRMED) == 50
+    assert statuses.count(WAITLISTED) == 150
+    stored = list(store.registrations(event.id))
+    assert len(stored) == 200
+    assert sum(r.status == CONFIRMED for r in stored) == 50
+    counters = store.get_event(event.id)
+    assert (counters.confirmed_count, counters.waitlist_count) == (50, 150)
+
+
+def test_the_same_person_submitting_twenty_times_at_once_gets_one_registration(dynamodb_local_store):
+    store = dynamodb_local_store
+    event = example_event(capacity=50)
+    store.put_event(event, NOW)
+
+    def sign_up(_):
+        return register(event.id, answers(email="Asa.Oberg@example.se"), store=store, now=NOW)
+
+    outcomes = race(20, sign_up, threads=20)
+    assert sum(outcome.created for outcome in outcomes) == 1
+    assert len({outcome.registration.registration_id for outcome in outcomes}) == 1
+    assert len(list(store.registrations(event.id))) == 1
+    assert store.get_event(event.id).confirmed_count == 1
+
+
+def test_reading_registrations_follows_every_page(dynamodb_local_store):
+    """DynamoDB returns at most 1 MB a page: 600 registrations of ~2 kB need several."""
+    store = dynamodb_local_store
+    event = example_event()
+    store.put_event(event, NOW)
+    template = Registration(
+        event_id=event.id,
+        registration_id="r",
+        answers=parse_answers(answers(message="å" * 1000), event),
+        status=CONFIRMED,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    items = [
+        registration_item(replace(template, registration_id=f"r{i}",
+                                  answers=replace(template.answers, email=f"p{i}@example.se")))
+        for i in range(600)
+    ]
+    for start in range(0, len(items), 25):
+        store.client.batch_write_item(
+            RequestItems={store.table: [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]}
+        )
+    pages = store.client.query(
+        TableName=store.table, KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"EVENT#{event.id}"}},
+    )
+    assert "LastEvaluatedKey" in pages, "the first page should be short of the whole"
+    assert len(list(store.registrations(event.id))) == 600
+
+
+pytestmark = pytest.mark.dynamodb_local

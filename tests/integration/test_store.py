@@ -1,0 +1,136 @@
+"""The store's DynamoDB semantics, checked on moto and on Amazon's DynamoDB Local."""
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pytest
+
+from chalicelib.errors import AlreadyRegistered, EventFull, EventNotFound, RegistrationClosed
+from chalicelib.forms import parse_answers
+from chalicelib.registrations import CANCELLED, CONFIRMED, WAITLISTED, Registration, register
+from chalicelib.store import registration_key
+from tests.helpers import answers, at, example_event
+
+NOW = at("2027-05-01T12:00:00+02:00")
+
+
+def new_registration(event, status=CONFIRMED, **overrides):
+    return Registration(
+        event_id=event.id,
+        registration_id=f"id-{overrides.get('email', 'default')}",
+        answers=parse_answers(answers(**overrides), event),
+        status=status,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+def test_an_event_round_trips(store):
+    event = example_event()
+    store.put_event(event, NOW)
+    assert store.get_event(event.id) == event
+    assert store.get_event("no-such-event") is None
+
+
+def test_re_putting_an_event_keeps_its_counters_and_drops_removed_keys(store):
+    event = example_event(capacity=10)
+    store.put_event(event, NOW)
+    store.insert_registration(new_registration(event, email="a@example.se"), NOW)
+    store.put_event(replace(example_event(capacity=None), venue="Stora salen"), NOW)
+    stored = store.get_event(event.id)
+    assert stored.confirmed_count == 1
+    assert stored.capacity is None and stored.venue == "Stora salen"
+
+
+def test_insert_counts_the_seat_in_the_same_write(store):
+    event = example_event(capacity=5)
+    store.put_event(event, NOW)
+    store.insert_registration(new_registration(event, email="a@example.se"), NOW)
+    assert store.get_event(event.id).confirmed_count == 1
+    (stored,) = store.registrations(event.id)
+    assert stored.answers.name == "Åsa Öberg" and stored.status == CONFIRMED
+
+
+def test_a_live_duplicate_is_refused_with_the_existing_registration(store):
+    event = example_event()
+    store.put_event(event, NOW)
+    first = new_registration(event, email="a@example.se")
+    store.insert_registration(first, NOW)
+    with pytest.raises(AlreadyRegistered) as error:
+        store.insert_registration(replace(new_registration(event, email="A@example.se"), registration_id="x"), NOW)
+    assert error.value.args[0].registration_id == first.registration_id
+    assert store.get_event(event.id).confirmed_count == 1
+
+
+def test_a_cancelled_registration_may_be_replaced(store):
+    event = example_event()
+    store.put_event(event, NOW)
+    cancelled = new_registration(event, email="a@example.se")
+    store.insert_registration(cancelled, NOW)
+    store.client.update_item(
+        TableName=store.table,
+        Key=registration_key(event.id, "a@example.se"),
+        UpdateExpression="SET #s = :c",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":c": {"S": CANCELLED}},
+    )
+    store.insert_registration(replace(cancelled, registration_id="again"), NOW)
+    (stored,) = store.registrations(event.id)
+    assert stored.registration_id == "again" and stored.status == CONFIRMED
+
+
+def test_a_full_event_refuses_a_confirmed_seat_and_takes_a_waitlisted_one(store):
+    event = example_event(capacity=1)
+    store.put_event(event, NOW)
+    store.insert_registration(new_registration(event, email="a@example.se"), NOW)
+    with pytest.raises(EventFull):
+        store.insert_registration(new_registration(event, email="b@example.se"), NOW)
+    store.insert_registration(new_registration(event, status=WAITLISTED, email="b@example.se"), NOW)
+    stored = store.get_event(event.id)
+    assert (stored.confirmed_count, stored.waitlist_count) == (1, 1)
+
+
+def test_after_the_deadline_the_transaction_itself_refuses(store):
+    event = example_event()
+    store.put_event(event, NOW)
+    with pytest.raises(RegistrationClosed):
+        store.insert_registration(new_registration(event, email="a@example.se"), event.deadline_at)
+    assert list(store.registrations(event.id)) == []
+    store.insert_registration(new_registration(event, email="a@example.se"),
+                              event.deadline_at - timedelta(milliseconds=1))
+
+
+def test_an_unknown_event_writes_nothing(store):
+    event = example_event()
+    with pytest.raises(EventNotFound):
+        store.insert_registration(new_registration(event, email="a@example.se"), NOW)
+    assert list(store.registrations(event.id)) == []
+
+
+def test_updating_answers_keeps_identity_and_status(store):
+    event = example_event()
+    store.put_event(event, NOW)
+    original = new_registration(event, email="a@example.se")
+    store.insert_registration(original, NOW)
+    changed = parse_answers(answers(email="a@example.se", meal="no", organisation="Kommunen"), event)
+    store.update_answers(original, changed, NOW + timedelta(hours=1))
+    (stored,) = store.registrations(event.id)
+    assert stored.answers.organisation == "Kommunen" and stored.answers.meal is False
+    assert stored.registration_id == original.registration_id and stored.created_at == NOW
+
+
+def test_the_domain_rule_end_to_end_on_the_store(store):
+    event = example_event(capacity=1)
+    store.put_event(event, NOW)
+    first = register(event.id, answers(email="a@example.se"), store=store, now=NOW)
+    second = register(event.id, answers(email="b@example.se"), store=store, now=NOW)
+    again = register(event.id, answers(email="A@EXAMPLE.SE"), store=store, now=NOW)
+    assert [first.registration.status, second.registration.status] == [CONFIRMED, WAITLISTED]
+    assert not again.created and again.registration.registration_id == first.registration.registration_id
+
+
+def test_events_are_listed_from_the_index_by_start(store):
+    later = example_event(id="later", starts_at=datetime(2027, 6, 24, 18, 0), meal_at=None, ends_at=None)
+    store.put_event(later, NOW)
+    store.put_event(example_event(), NOW)
+    assert [event.id for event in store.list_events()] == ["natverk-social-hallbarhet", "later"]

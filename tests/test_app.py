@@ -1,0 +1,277 @@
+"""The HTTP contract, through chalice.test.Client, on moto's server as `make run` uses it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.request
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urlencode
+
+import boto3
+import pytest
+from chalice.test import Client
+
+import app as signup_app
+from chalicelib import aws
+from chalicelib.store import DynamoStore, create_table
+from devtools.dynamodb_local import free_port
+from tests.helpers import answers, example_event
+
+EVENT = "natverk-social-hallbarhet"
+URL = f"/events/{EVENT}/registrations"
+JSON = {"Content-Type": "application/json"}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def store(moto_endpoint, monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request).close()  # noqa: S310 (local moto server)
+    aws.clear()
+    client = boto3.client("dynamodb", endpoint_url=moto_endpoint)
+    create_table(client, "signup-local")
+    store = DynamoStore(client, "signup-local")
+    store.put_event(open_event(), datetime.now(timezone.utc))
+    return store
+
+
+def open_event(**overrides):
+    """The example meeting, moved so that it is open today whatever the date."""
+    today = date.today()
+    defaults = {
+        "starts_at": datetime.combine(today + timedelta(days=60), datetime.min.time()).replace(hour=18),
+        "meal_at": datetime.combine(today + timedelta(days=60), datetime.min.time()).replace(hour=17),
+        "ends_at": None,
+        "deadline": today + timedelta(days=30),
+    }
+    return example_event(**{**defaults, **overrides})
+
+
+@pytest.fixture
+def client(store):
+    with Client(signup_app.app, stage_name="local") as test_client:
+        yield test_client
+
+
+def post_json(client, body, headers=JSON, path=URL):
+    raw = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    return client.http.post(path, headers=headers, body=raw)
+
+
+def post_form(client, fields, path=URL):
+    return client.http.post(path, headers=FORM, body=urlencode(fields, doseq=True))
+
+
+def error_of(response):
+    return json.loads(response.body)["error"]
+
+
+def stored(store):
+    return list(store.registrations(EVENT))
+
+
+# -- JSON clients --------------------------------------------------------------
+
+
+def test_json_registration_is_created(client, store):
+    response = post_json(client, answers())
+    assert response.status_code == 201
+    body = json.loads(response.body)
+    assert body["status"] == "confirmed" and body["registration_id"]
+    (registration,) = stored(store)
+    assert registration.registration_id == body["registration_id"]
+    assert store.get_event(EVENT).confirmed_count == 1
+
+
+def test_swedish_names_round_trip_unchanged(client, store):
+    post_json(client, answers(name="Åsa Öberg-Ängström", organisation="Föreningen Gävleborgs Väl"))
+    (registration,) = stored(store)
+    assert registration.answers.name == "Åsa Öberg-Ängström"
+    assert registration.answers.organisation == "Föreningen Gävleborgs Väl"
+
+
+def test_the_same_email_again_answers_with_the_first_registration(client, store):
+    first = json.loads(post_json(client, answers(email="asa@example.se")).body)
+    again = post_json(client, answers(email=" ASA@example.se ", meal="no"))
+    assert again.status_code == 200
+    assert json.loads(again.body)["registration_id"] == first["registration_id"]
+    (registration,) = stored(store)
+    assert registration.answers.meal is False
+    assert store.get_event(EVENT).confirmed_count == 1
+
+
+def test_a_full_event_waitlists(client, store):
+    store.put_event(open_event(capacity=1), datetime.now(timezone.utc))
+    post_json(client, answers(email="a@example.se"))
+    response = post_json(client, answers(email="b@example.se"))
+    assert response.status_code == 201 and json.loads(response.body)["status"] == "waitlisted"
+
+
+def test_invalid_input_lists_every_field_in_the_requests_language(client, store):
+    response = post_json(client, {"email": "nope", "language": "en"})
+    assert response.status_code == 422
+    error = error_of(response)
+    assert error["code"] == "invalid_input"
+    assert set(error["fields"]) == {"name", "email", "organisation", "sector", "meal"}
+    assert error["fields"]["email"].startswith("Please enter a valid email")
+    assert stored(store) == []
+
+
+def test_closed_registration_is_409_with_the_last_day_in_swedish(client, store):
+    yesterday = date.today() - timedelta(days=1)
+    store.put_event(open_event(deadline=yesterday), datetime.now(timezone.utc))
+    response = post_json(client, answers())
+    assert response.status_code == 409
+    error = error_of(response)
+    assert error["code"] == "registration_closed"
+    assert error["message"].startswith("Anmälan är stängd.")
+    assert str(yesterday.day) in error["message"]
+    assert stored(store) == []
+
+
+def test_closed_message_in_english(client, store):
+    store.put_event(open_event(deadline=date.today() - timedelta(days=1)), datetime.now(timezone.utc))
+    assert error_of(post_json(client, answers(language="en")))["message"].startswith("Registration is closed.")
+
+
+def test_unknown_event_is_404(client):
+    response = post_json(client, answers(), path="/events/no-such-meeting/registrations")
+    assert response.status_code == 404 and error_of(response)["code"] == "event_not_found"
+
+
+@pytest.mark.parametrize("body", ["{not json", "[1, 2]", '"text"', b"\xff\xfe"])
+def test_malformed_bodies_are_400(client, store, body):
+    response = post_json(client, body)
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "malformed_request"
+    assert stored(store) == []
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "multipart/form-data; boundary=x", "application/xml"])
+def test_other_content_types_are_415_in_our_format(client, content_type):
+    response = post_json(client, answers(), headers={"Content-Type": content_type})
+    assert response.status_code == 415
+    assert error_of(response)["code"] == "unsupported_media_type"
+
+
+def test_bodies_over_16_kb_are_413(client, store):
+    response = post_json(client, answers(message="x" * 17_000))
+    assert response.status_code == 413 and error_of(response)["code"] == "payload_too_large"
+    assert stored(store) == []
+
+
+def test_dynamodb_trouble_is_503_and_stores_nothing(client, store, monkeypatch):
+    from botocore.exceptions import EndpointConnectionError
+
+    def unreachable(*args, **kwargs):
+        raise EndpointConnectionError(endpoint_url="http://dynamodb")
+
+    monkeypatch.setattr(DynamoStore, "insert_registration", unreachable)
+    response = post_json(client, answers())
+    assert response.status_code == 503 and error_of(response)["code"] == "unavailable"
+    assert "Inget har sparats" in error_of(response)["message"]
+
+
+# -- the plain HTML form --------------------------------------------------------
+
+
+def test_form_post_redirects_to_the_thank_you_page(client, store):
+    fields = answers(interests=["barn-och-unga", "trygghet-och-tillit"])
+    response = post_form(client, fields)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "thanks?status=confirmed&lang=sv"
+    (registration,) = stored(store)
+    assert registration.answers.interests == ("barn-och-unga", "trygghet-och-tillit")
+    thanks = client.http.get(f"/events/{EVENT}/thanks?status=confirmed&lang=sv")
+    assert "Tack för din anmälan!" in thanks.body.decode()
+
+
+def test_invalid_form_post_re_renders_with_messages_and_keeps_what_was_typed(client, store):
+    response = post_form(client, answers(email="inte-en-adress", name="Åsa <Öberg>"))
+    assert response.status_code == 422
+    page = response.body.decode()
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert 'id="email-error"' in page and "Skriv en giltig e-postadress" in page
+    assert 'value="inte-en-adress"' in page
+    assert 'value="Åsa &lt;Öberg&gt;"' in page  # kept, and escaped
+    assert stored(store) == []
+
+
+def test_form_post_after_the_deadline_shows_the_closed_page(client, store):
+    store.put_event(open_event(deadline=date.today() - timedelta(days=1)), datetime.now(timezone.utc))
+    response = post_form(client, answers())
+    assert response.status_code == 409
+    assert "Anmälan är stängd" in response.body.decode()
+
+
+def test_form_page_shows_the_meeting_in_swedish(client):
+    response = client.http.get(f"/events/{EVENT}/form")
+    page = response.body.decode()
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
+    assert '<html lang="sv">' in page
+    assert "Enklare måltid från 17.00" in page and "Mötet börjar 18.00" in page
+    assert "Rådhussalen, Kulturhuset" in page and "Anmäl dig senast" in page
+    assert 'action="registrations"' in page and 'method="post"' in page
+    for field in ("name", "email", "organisation", "sector", "meal", "diet", "interests"):
+        assert f'name="{field}"' in page
+
+
+def test_form_page_in_english(client):
+    page = client.http.get(f"/events/{EVENT}/form?lang=en").body.decode()
+    assert '<html lang="en">' in page and "Simple meal from 17:00" in page
+
+
+def test_form_page_of_unknown_event_is_404_html(client):
+    response = client.http.get("/events/nope/form")
+    assert response.status_code == 404 and "Träffen hittades inte" in response.body.decode()
+
+
+# -- public event JSON -----------------------------------------------------------
+
+
+def test_public_event_json(client, store):
+    store.put_event(open_event(capacity=40), datetime.now(timezone.utc))
+    post_json(client, answers())
+    body = json.loads(client.http.get(f"/events/{EVENT}").body)
+    assert body["open"] is True and body["seats_left"] == 39
+    assert body["starts_at"].endswith(("+02:00", "+01:00")) and "T18:00:00" in body["starts_at"]
+    assert body["venue"] == "Rådhussalen, Kulturhuset"
+    assert "confirmed_count" not in body and "organisers" not in body
+
+
+def test_unknown_event_json_is_404(client):
+    response = client.http.get("/events/nope")
+    assert response.status_code == 404 and error_of(response)["code"] == "event_not_found"
+
+
+# -- operations ---------------------------------------------------------------------
+
+
+def test_logs_carry_no_personal_data(client, caplog):
+    caplog.set_level(logging.INFO)  # what Lambda ships to CloudWatch by default
+    post_json(client, answers(name="Åsa Hemligsson", email="hemlig@example.se", diet="Celiaki"))
+    post_form(client, answers(name="Åsa Hemligsson", email="bad"))
+    logged = caplog.text
+    assert "registration stored" in logged  # the test sees the logs it claims to check
+    for secret in ("Hemligsson", "hemlig@example.se", "Celiaki"):
+        assert secret not in logged
+
+
+def test_templates_ship_inside_the_deployed_package():
+    templates = Path(signup_app.__file__).parent / "chalicelib" / "templates"
+    assert (templates / "form.html").is_file()
+    assert not (Path(signup_app.__file__).parent / "templates").exists()

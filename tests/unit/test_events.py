@@ -1,0 +1,108 @@
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from chalicelib.events import EventFileError, deadline_instant, parse_event_toml
+from tests.helpers import EXAMPLE, at, example_event
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def test_the_example_event_reads_as_the_municipality_wrote_it():
+    event = parse_event_toml(EXAMPLE.read_text(encoding="utf-8"))
+    assert event.title["sv"] == "Nätverk för social hållbarhet – andra träffen"
+    assert event.starts_at.astimezone(STOCKHOLM) == datetime(2027, 5, 24, 18, 0, tzinfo=STOCKHOLM)
+    assert event.meal_at.astimezone(STOCKHOLM).hour == 17
+    assert event.venue == "Rådhussalen, Kulturhuset"
+    assert event.last_day == date(2027, 5, 15)
+    assert [area.id for area in event.interests][0] == "barn-och-unga"
+
+
+def test_deadline_date_means_through_the_end_of_that_local_day():
+    event = example_event(deadline=date(2027, 5, 15))
+    assert event.deadline_at == at("2027-05-16T00:00:00+02:00")
+    assert event.is_open(at("2027-05-15T23:59:59+02:00"))
+    assert not event.is_open(at("2027-05-16T00:00:00+02:00"))
+
+
+@pytest.mark.parametrize(
+    ("last_day", "offset"),
+    [
+        # The night before summer time starts (last Sunday of March) and the 23-hour day itself.
+        (date(2027, 3, 27), "+01:00"),
+        (date(2027, 3, 28), "+02:00"),
+        # The night before winter time (last Sunday of October) and the 25-hour day itself.
+        (date(2027, 10, 30), "+02:00"),
+        (date(2027, 10, 31), "+01:00"),
+    ],
+)
+def test_deadline_on_daylight_saving_switch_days(last_day, offset):
+    event = example_event(deadline=last_day, starts_at=datetime(2027, 12, 1, 18, 0), meal_at=None, ends_at=None)
+    next_day = date.fromordinal(last_day.toordinal() + 1)
+    assert event.is_open(at(f"{last_day}T23:59:59.999{offset}"))
+    assert not event.is_open(at(f"{next_day}T00:00:00{offset}"))
+    assert event.last_day == last_day
+
+
+def test_deadline_instant_is_utc_midnight_local():
+    assert deadline_instant(date(2027, 3, 28), STOCKHOLM) == datetime(2027, 3, 28, 22, 0, tzinfo=timezone.utc)
+    assert deadline_instant(date(2027, 10, 31), STOCKHOLM) == datetime(2027, 10, 31, 23, 0, tzinfo=timezone.utc)
+
+
+def test_a_deadline_with_a_time_closes_at_that_moment():
+    event = example_event(deadline=datetime(2027, 5, 15, 12, 0))
+    assert event.is_open(at("2027-05-15T11:59:59+02:00"))
+    assert not event.is_open(at("2027-05-15T12:00:00+02:00"))
+
+
+def test_a_meeting_time_inside_the_spring_forward_gap_is_refused():
+    with pytest.raises(EventFileError) as error:
+        example_event(starts_at=datetime(2027, 3, 28, 2, 30), meal_at=None, ends_at=None,
+                      deadline=date(2027, 3, 20))
+    assert any(problem.startswith("starts_at:") and "does not exist" in problem for problem in error.value.problems)
+
+
+def test_every_problem_names_its_key():
+    text = """
+id = "Bad Id!"
+title = { sv = "" , de = "x" }
+starts_at = "tomorrow"
+deadline = "soon"
+capacity = 0
+organisers = ["not-an-email"]
+capcity = 10
+[questions]
+diet = "yes"
+"""
+    with pytest.raises(EventFileError) as error:
+        parse_event_toml(text)
+    keys = {problem.split(":")[0].split(".")[0] for problem in error.value.problems}
+    assert {"id", "title", "starts_at", "venue", "deadline", "capacity", "organisers", "capcity",
+            "questions"} <= keys
+
+
+def test_invalid_toml_is_reported_not_raised_as_a_crash():
+    with pytest.raises(EventFileError, match="not valid TOML"):
+        parse_event_toml("id = ")
+
+
+def test_deadline_after_the_meeting_is_refused():
+    with pytest.raises(EventFileError, match="deadline: must not be after starts_at"):
+        example_event(deadline=date(2027, 6, 1))
+
+
+def test_questions_can_be_switched_off():
+    event = example_event(questions={"diet": False, "message": False})
+    assert event.asks("meal") and not event.asks("diet") and not event.asks("message")
+
+
+def test_without_a_meal_time_there_is_no_meal_or_diet_question():
+    event = example_event(meal_at=None)
+    assert not event.asks("meal") and not event.asks("diet")
+
+
+def test_seats_left_and_full():
+    event = example_event(capacity=2)
+    assert event.seats_left == 2 and not event.is_full
+    assert example_event(capacity=None).seats_left is None

@@ -1,0 +1,107 @@
+import pytest
+
+from chalicelib.errors import ValidationFailed
+from chalicelib.forms import email_key, parse_answers, pick_language
+from tests.helpers import answers, example_event
+
+
+def problems(raw, event=None):
+    with pytest.raises(ValidationFailed) as error:
+        parse_answers(raw, event or example_event())
+    return {field: code for field, (code, _params) in error.value.fields.items()}
+
+
+def test_valid_answers_are_read_with_types():
+    result = parse_answers(answers(meal="yes", attended_before="no"), example_event())
+    assert result.name == "Åsa Öberg"
+    assert result.meal is True and result.attended_before is False
+    assert result.interests == ("barn-och-unga",)
+    assert result.language == "sv"
+
+
+def test_json_booleans_are_accepted():
+    result = parse_answers(answers(meal=False, attended_before=True), example_event())
+    assert result.meal is False and result.attended_before is True
+
+
+def test_missing_required_fields_are_all_reported_at_once():
+    assert problems({}) == {
+        "name": "required",
+        "email": "required",
+        "organisation": "required",
+        "sector": "choose_one",
+        "meal": "choose_one",
+    }
+
+
+def test_meal_is_not_asked_when_the_event_serves_none():
+    result = parse_answers(answers(meal=None), example_event(meal_at=None))
+    assert result.meal is None and result.diet == ""
+
+
+def test_diet_is_dropped_when_the_person_does_not_eat():
+    assert parse_answers(answers(meal="no", diet="Glutenfri"), example_event()).diet == ""
+
+
+@pytest.mark.parametrize("bad", ["Åsa\nÖberg", "Åsa\rBcc: x@y.se", "Åsa\x00", "Åsa\u2028Öberg", "Åsa\x1b[31m"])
+def test_control_characters_are_refused_in_single_line_fields(bad):
+    assert problems(answers(name=bad)) == {"name": "control_characters"}
+
+
+def test_free_text_keeps_line_breaks_but_not_nul():
+    result = parse_answers(answers(message="Rad ett\r\nRad två"), example_event())
+    assert result.message == "Rad ett\nRad två"
+    assert problems(answers(message="a\x00b")) == {"message": "control_characters"}
+
+
+def test_lengths_are_capped():
+    assert parse_answers(answers(name="Å" * 200), example_event()).name == "Å" * 200
+    assert problems(answers(name="Å" * 201)) == {"name": "too_long"}
+    assert problems(answers(message="x" * 2001)) == {"message": "too_long"}
+    assert problems(answers(organisation="o" * 201)) == {"organisation": "too_long"}
+
+
+def test_text_is_normalised_to_nfc():
+    decomposed = "A\u030asa O\u0308berg"  # Å and Ö written as letter + combining mark
+    assert parse_answers(answers(name=decomposed), example_event()).name == "Åsa Öberg"
+
+
+def test_names_in_any_script_round_trip():
+    for name in ("Zoë Ångström-Łukasiewicz", "Mäkelä Sámi Áillohaš", "محمد العلي", "李小龍", "Ñúñez O'Brien"):
+        assert parse_answers(answers(name=name), example_event()).name == name
+
+
+@pytest.mark.parametrize("bad", ["no-at-sign", "a@", "@b.se", "a b@c.se", "a@b..se"])
+def test_email_syntax_is_checked_without_dns(bad):
+    assert problems(answers(email=bad)) == {"email": "invalid_email"}
+
+
+def test_email_identity_is_trimmed_and_case_insensitive():
+    assert email_key("  Asa.Oberg@Example.SE ") == email_key("asa.oberg@example.se")
+
+
+def test_unknown_choices_are_refused():
+    assert problems(answers(sector="government")) == {"sector": "invalid_choice"}
+    assert problems(answers(meal="maybe")) == {"meal": "invalid_choice"}
+    assert problems(answers(interests=["barn-och-unga", "astrology"])) == {"interests": "invalid_choice"}
+
+
+def test_wrong_json_types_are_field_errors_not_crashes():
+    assert problems(answers(name=42)) == {"name": "not_text"}
+    assert problems(answers(interests={"a": 1})) == {"interests": "invalid_choice"}
+    assert problems(answers(sector=["public"])) == {"sector": "invalid_choice"}
+
+
+def test_unknown_fields_are_ignored():
+    assert parse_answers(answers(favourite_colour="blå"), example_event()).name == "Åsa Öberg"
+
+
+def test_interests_keep_the_event_order_without_duplicates():
+    raw = answers(interests=["trygghet-och-tillit", "barn-och-unga", "trygghet-och-tillit"])
+    assert parse_answers(raw, example_event()).interests == ("barn-och-unga", "trygghet-och-tillit")
+
+
+def test_language_falls_back_to_swedish():
+    assert pick_language(None, "de") == "sv"
+    assert pick_language("EN") == "en"
+    assert pick_language("", "en-GB") == "en"

@@ -1,0 +1,129 @@
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from chalicelib import registrations
+from chalicelib.errors import EventNotFound, RegistrationClosed, ServiceBusy, ValidationFailed
+from chalicelib.registrations import register
+from tests.fakes import InMemoryStore
+from tests.helpers import answers, at, example_event
+
+OPEN = at("2027-05-01T12:00:00+02:00")
+LAST_SECOND = at("2027-05-15T23:59:59+02:00")
+FIRST_CLOSED_SECOND = at("2027-05-16T00:00:00+02:00")
+
+
+def sign_up(store, now=OPEN, sleeps=None, **overrides):
+    return register(
+        "natverk-social-hallbarhet",
+        answers(**overrides),
+        store=store,
+        now=now,
+        sleep=(sleeps.append if sleeps is not None else lambda _: None),
+    )
+
+
+def test_a_registration_is_confirmed_and_counted():
+    store = InMemoryStore(example_event())
+    outcome = sign_up(store)
+    assert outcome.created and outcome.registration.status == "confirmed"
+    assert store.events["natverk-social-hallbarhet"].confirmed_count == 1
+    assert len(outcome.registration.registration_id) >= 20
+
+
+def test_registration_on_the_last_second_of_the_deadline_day_is_accepted():
+    store = InMemoryStore(example_event())
+    assert sign_up(store, now=LAST_SECOND).registration.status == "confirmed"
+
+
+def test_registration_after_the_deadline_is_refused_and_nothing_is_stored():
+    store = InMemoryStore(example_event())
+    with pytest.raises(RegistrationClosed):
+        sign_up(store, now=FIRST_CLOSED_SECOND)
+    assert store.items == {} and store.insert_calls == 0
+
+
+def test_a_closed_event_refuses_even_before_its_deadline():
+    store = InMemoryStore(example_event(status="closed"))
+    with pytest.raises(RegistrationClosed):
+        sign_up(store)
+
+
+def test_unknown_event_is_not_found():
+    with pytest.raises(EventNotFound):
+        sign_up(InMemoryStore())
+
+
+def test_invalid_answers_store_nothing():
+    store = InMemoryStore(example_event())
+    with pytest.raises(ValidationFailed):
+        sign_up(store, email="not-an-email")
+    assert store.items == {}
+
+
+def test_when_seats_run_out_people_are_waitlisted():
+    store = InMemoryStore(example_event(capacity=2))
+    statuses = [sign_up(store, email=f"p{i}@example.se").registration.status for i in range(4)]
+    assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+    event = store.events["natverk-social-hallbarhet"]
+    assert (event.confirmed_count, event.waitlist_count) == (2, 2)
+
+
+def test_the_same_email_twice_takes_one_seat_and_returns_the_first_registration():
+    store = InMemoryStore(example_event())
+    first = sign_up(store, email="Asa.Oberg@example.se")
+    second = sign_up(store, email="  asa.oberg@EXAMPLE.se ")
+    assert not second.created
+    assert second.registration.registration_id == first.registration.registration_id
+    assert store.events["natverk-social-hallbarhet"].confirmed_count == 1
+    assert len(store.items) == 1
+
+
+def test_a_second_registration_updates_changed_answers():
+    store = InMemoryStore(example_event())
+    sign_up(store, meal="yes", diet="Vegetarisk")
+    later = OPEN + timedelta(days=1)
+    outcome = sign_up(store, now=later, meal="no", organisation="Hudiksvalls kommun")
+    (stored,) = store.items.values()
+    assert stored.answers.meal is False and stored.answers.organisation == "Hudiksvalls kommun"
+    assert outcome.registration.updated_at == later
+    assert stored.answers.email == "asa.oberg@example.se"
+
+
+def test_a_registered_person_resubmitting_after_the_deadline_keeps_their_answers():
+    store = InMemoryStore(example_event())
+    sign_up(store, now=LAST_SECOND, meal="yes")
+    with pytest.raises(RegistrationClosed):
+        sign_up(store, now=FIRST_CLOSED_SECOND, meal="no")
+    (stored,) = store.items.values()
+    assert stored.answers.meal is True
+
+
+def test_conflicts_are_retried_with_jittered_backoff():
+    store = InMemoryStore(example_event())
+    store.conflicts_to_raise = 3
+    sleeps: list[float] = []
+    assert sign_up(store, sleeps=sleeps).registration.status == "confirmed"
+    assert len(sleeps) == 3
+    assert all(0 <= pause <= registrations.BACKOFF_CAP_SECONDS for pause in sleeps)
+
+
+def test_endless_conflicts_give_up_with_busy_and_store_nothing():
+    store = InMemoryStore(example_event())
+    store.conflicts_to_raise = 10_000
+    sleeps: list[float] = []
+    with pytest.raises(ServiceBusy):
+        sign_up(store, sleeps=sleeps)
+    assert len(sleeps) == registrations.MAX_CONTENTION_RETRIES
+    assert store.items == {}
+
+
+def test_a_seat_freed_while_waitlisting_goes_to_the_person():
+    store = InMemoryStore(example_event(capacity=1))
+    # The person read the event while it was full; a seat was freed before their write.
+    stale_full_event = replace(example_event(capacity=1), confirmed_count=1)
+    store.get_event = lambda event_id: stale_full_event
+    outcome = sign_up(store, email="second@example.se")
+    assert outcome.registration.status == "confirmed"
+    assert store.events["natverk-social-hallbarhet"].waitlist_count == 0
