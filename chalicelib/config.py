@@ -53,6 +53,4 @@ def check_local_stage_is_local() -> None:
     shell's credentials point at.
     """
     if stage() == "local" and not os.environ.get(ENDPOINT):
-        raise ConfigurationError(
-            "The local stage needs AWS_ENDPOINT_URL (start it with `make run`)."
-        )
+        raise ConfigurationError("The local stage needs AWS_ENDPOINT_URL (start it with `make run`).")

@@ -116,8 +116,21 @@ def parse_event_toml(text: str) -> Event:
 
 
 _KNOWN_KEYS = {
-    "id", "title", "description", "timezone", "starts_at", "ends_at", "meal_at", "venue",
-    "address", "deadline", "capacity", "organisers", "questions", "interests", "status",
+    "id",
+    "title",
+    "description",
+    "timezone",
+    "starts_at",
+    "ends_at",
+    "meal_at",
+    "venue",
+    "address",
+    "deadline",
+    "capacity",
+    "organisers",
+    "questions",
+    "interests",
+    "status",
 }
 
 
@@ -208,7 +221,7 @@ class _Reader:
         if isinstance(value, str):
             value = {"sv": value}
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            self.problems.append(f"{key}: expected text or a table like {{ sv = \"…\", en = \"…\" }}")
+            self.problems.append(f'{key}: expected text or a table like {{ sv = "…", en = "…" }}')
             return None
         unknown = sorted(set(value) - set(LANGUAGES))
         if unknown:

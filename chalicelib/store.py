@@ -157,8 +157,10 @@ class DynamoStore:
             return Contention("unexplained cancellation")
         if codes[0] == "ConditionalCheckFailed":
             old = reasons[0].get("Item")
-            existing = registration_from_item(_plain(old)) if old else self.get_registration(
-                registration.event_id, registration.answers.email_key
+            existing = (
+                registration_from_item(_plain(old))
+                if old
+                else self.get_registration(registration.event_id, registration.answers.email_key)
             )
             if existing is None or not existing.is_live:
                 return Contention("registration changed meanwhile")
@@ -366,4 +368,3 @@ def create_table(client: DynamoDBClient, table_name: str) -> None:
             raise
         return
     client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 50})
-

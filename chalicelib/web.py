@@ -156,8 +156,10 @@ def form_page(
         errors=field_errors,
         sectors=SECTORS,
         seats_left=event.seats_left,
-        asks={question: event.asks(question) for question in ("meal", "diet", "access_needs",
-                                                               "attended_before", "interests", "message")},
+        asks={
+            question: event.asks(question)
+            for question in ("meal", "diet", "access_needs", "attended_before", "interests", "message")
+        },
         interests=[(area.id, area.label(language)) for area in event.interests],
     )
     return templates().get_template("form.html").render(context)

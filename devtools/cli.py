@@ -50,8 +50,10 @@ def event_list(args: argparse.Namespace) -> int:
         state = "open" if event.is_open(now) else "closed"
         seats = f"{event.confirmed_count}/{event.capacity}" if event.capacity else str(event.confirmed_count)
         local_start = event.starts_at.astimezone(event.zone)
-        print(f"{event.id}\t{local_start:%Y-%m-%d %H:%M}\t{state}\tconfirmed {seats}\t"
-              f"waitlisted {event.waitlist_count}\t{event.text('title', 'sv')}")
+        print(
+            f"{event.id}\t{local_start:%Y-%m-%d %H:%M}\t{state}\tconfirmed {seats}\t"
+            f"waitlisted {event.waitlist_count}\t{event.text('title', 'sv')}"
+        )
     return 0
 
 
@@ -61,8 +63,7 @@ def event_show(args: argparse.Namespace) -> int:
         print(f"No event {args.event_id!r} on stage {args.stage}.", file=sys.stderr)
         return 1
     details = web.public_event(event, datetime.now(UTC))
-    details.update(confirmed=event.confirmed_count, waitlisted=event.waitlist_count,
-                   organisers=list(event.organisers))
+    details.update(confirmed=event.confirmed_count, waitlisted=event.waitlist_count, organisers=list(event.organisers))
     print(json.dumps(details, ensure_ascii=False, indent=2))
     return 0
 
@@ -74,15 +75,29 @@ def registrations_list(args: argparse.Namespace) -> int:
         return 1
     rows = list(store.registrations(args.event_id))
     if args.json:
-        print(json.dumps([{"registration_id": r.registration_id, "status": r.status,
-                           "created_at": r.created_at.isoformat(), **r.answers.as_dict()} for r in rows],
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "registration_id": r.registration_id,
+                        "status": r.status,
+                        "created_at": r.created_at.isoformat(),
+                        **r.answers.as_dict(),
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     for registration in rows:
         answers = registration.answers
         meal = {True: "meal", False: "no meal", None: ""}[answers.meal]
-        print(f"{registration.created_at:%Y-%m-%d %H:%M}\t{registration.status}\t{answers.name}\t"
-              f"{answers.organisation}\t{answers.email}\t{meal}")
+        print(
+            f"{registration.created_at:%Y-%m-%d %H:%M}\t{registration.status}\t{answers.name}\t"
+            f"{answers.organisation}\t{answers.email}\t{meal}"
+        )
     counts = {status: sum(r.status == status for r in rows) for status in ("confirmed", "waitlisted", "cancelled")}
     print(f"{len(rows)} registrations: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
     return 0

@@ -75,8 +75,15 @@ def start(port: int, data_dir: Path | None = None) -> subprocess.Popen[bytes]:
         data_dir.mkdir(parents=True, exist_ok=True)
         storage = ["-sharedDb", "-dbPath", str(data_dir)]
     process = subprocess.Popen(
-        ["java", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar), *storage,
-         "-port", str(port)],
+        [
+            "java",
+            f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
+            "-jar",
+            str(jar),
+            *storage,
+            "-port",
+            str(port),
+        ],
         cwd=jar.parent,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

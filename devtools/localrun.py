@@ -49,8 +49,9 @@ def prepare(environment: dict[str, str]) -> list[str]:
         aws_secret_access_key=environment["AWS_SECRET_ACCESS_KEY"],
         region_name=environment["AWS_DEFAULT_REGION"],
     )
-    dynamodb = session.client("dynamodb", endpoint_url=environment.get("AWS_ENDPOINT_URL_DYNAMODB")
-                              or environment["AWS_ENDPOINT_URL"])
+    dynamodb = session.client(
+        "dynamodb", endpoint_url=environment.get("AWS_ENDPOINT_URL_DYNAMODB") or environment["AWS_ENDPOINT_URL"]
+    )
     create_table(dynamodb, environment[config.TABLE])
     ses = session.client("ses", endpoint_url=environment["AWS_ENDPOINT_URL"])
     sender_domain = environment[config.SENDER].rsplit("@", 1)[-1].rstrip(">")
@@ -82,15 +83,25 @@ def main() -> int:
     else:
         backend = f"moto on 127.0.0.1:{aws_port} (in memory: no Java 17, so registrations vanish on restart)"
 
-    endpoints = {key: environment[key] for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB")
-                 if key in environment}
+    endpoints = {
+        key: environment[key] for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB") if key in environment
+    }
     try:
         events = prepare(environment)
         RUN_FILE.parent.mkdir(exist_ok=True)
         RUN_FILE.write_text(json.dumps(endpoints), encoding="utf-8")
         chalice = subprocess.Popen(
-            [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
-             "--port", str(port), "--no-autoreload"],
+            [
+                str(Path(sys.executable).parent / "chalice"),
+                "local",
+                "--stage",
+                "local",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-autoreload",
+            ],
             cwd=PROJECT,
             env=environment,
         )

@@ -96,4 +96,3 @@ def moto_store() -> Iterator[DynamoStore]:
 def store(request: pytest.FixtureRequest) -> DynamoStore:
     """The same semantics checked on moto and on Amazon's own emulator."""
     return request.getfixturevalue(f"{request.param}_store")
-

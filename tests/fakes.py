@@ -53,9 +53,7 @@ class InMemoryStore:
     def update_answers(self, registration: Registration, answers: Answers, now: datetime) -> Registration:
         with self.lock:
             key = (registration.event_id, registration.answers.email_key)
-            updated = replace(
-                registration, answers=replace(answers, email=registration.answers.email), updated_at=now
-            )
+            updated = replace(registration, answers=replace(answers, email=registration.answers.email), updated_at=now)
             self.items[key] = updated
             return updated
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import urllib.request
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -40,12 +40,12 @@ def moto_endpoint():
 def store(moto_endpoint, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
     request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request).close()  # noqa: S310 (local moto server)
+    urllib.request.urlopen(request).close()
     aws.clear()
     client = boto3.client("dynamodb", endpoint_url=moto_endpoint)
     create_table(client, "signup-local")
     store = DynamoStore(client, "signup-local")
-    store.put_event(open_event(), datetime.now(timezone.utc))
+    store.put_event(open_event(), datetime.now(UTC))
     return store
 
 
@@ -115,7 +115,7 @@ def test_the_same_email_again_answers_with_the_first_registration(client, store)
 
 
 def test_a_full_event_waitlists(client, store):
-    store.put_event(open_event(capacity=1), datetime.now(timezone.utc))
+    store.put_event(open_event(capacity=1), datetime.now(UTC))
     post_json(client, answers(email="a@example.se"))
     response = post_json(client, answers(email="b@example.se"))
     assert response.status_code == 201 and json.loads(response.body)["status"] == "waitlisted"
@@ -133,7 +133,7 @@ def test_invalid_input_lists_every_field_in_the_requests_language(client, store)
 
 def test_closed_registration_is_409_with_the_last_day_in_swedish(client, store):
     yesterday = date.today() - timedelta(days=1)
-    store.put_event(open_event(deadline=yesterday), datetime.now(timezone.utc))
+    store.put_event(open_event(deadline=yesterday), datetime.now(UTC))
     response = post_json(client, answers())
     assert response.status_code == 409
     error = error_of(response)
@@ -144,7 +144,7 @@ def test_closed_registration_is_409_with_the_last_day_in_swedish(client, store):
 
 
 def test_closed_message_in_english(client, store):
-    store.put_event(open_event(deadline=date.today() - timedelta(days=1)), datetime.now(timezone.utc))
+    store.put_event(open_event(deadline=date.today() - timedelta(days=1)), datetime.now(UTC))
     assert error_of(post_json(client, answers(language="en")))["message"].startswith("Registration is closed.")
 
 
@@ -212,7 +212,7 @@ def test_invalid_form_post_re_renders_with_messages_and_keeps_what_was_typed(cli
 
 
 def test_form_post_after_the_deadline_shows_the_closed_page(client, store):
-    store.put_event(open_event(deadline=date.today() - timedelta(days=1)), datetime.now(timezone.utc))
+    store.put_event(open_event(deadline=date.today() - timedelta(days=1)), datetime.now(UTC))
     response = post_form(client, answers())
     assert response.status_code == 409
     assert "Anmälan är stängd" in response.body.decode()
@@ -244,7 +244,7 @@ def test_form_page_of_unknown_event_is_404_html(client):
 
 
 def test_public_event_json(client, store):
-    store.put_event(open_event(capacity=40), datetime.now(timezone.utc))
+    store.put_event(open_event(capacity=40), datetime.now(UTC))
     post_json(client, answers())
     body = json.loads(client.http.get(f"/events/{EVENT}").body)
     assert body["open"] is True and body["seats_left"] == 39

@@ -66,16 +66,18 @@ def test_reading_registrations_follows_every_page(dynamodb_local_store):
         updated_at=NOW,
     )
     items = [
-        registration_item(replace(template, registration_id=f"r{i}",
-                                  answers=replace(template.answers, email=f"p{i}@example.se")))
+        registration_item(
+            replace(template, registration_id=f"r{i}", answers=replace(template.answers, email=f"p{i}@example.se"))
+        )
         for i in range(600)
     ]
     for start in range(0, len(items), 25):
         store.client.batch_write_item(
-            RequestItems={store.table: [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]}
+            RequestItems={store.table: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]}
         )
     pages = store.client.query(
-        TableName=store.table, KeyConditionExpression="PK = :pk",
+        TableName=store.table,
+        KeyConditionExpression="PK = :pk",
         ExpressionAttributeValues={":pk": {"S": f"EVENT#{event.id}"}},
     )
     assert "LastEvaluatedKey" in pages, "the first page should be short of the whole"

@@ -96,8 +96,9 @@ def test_after_the_deadline_the_transaction_itself_refuses(store):
     with pytest.raises(RegistrationClosed):
         store.insert_registration(new_registration(event, email="a@example.se"), event.deadline_at)
     assert list(store.registrations(event.id)) == []
-    store.insert_registration(new_registration(event, email="a@example.se"),
-                              event.deadline_at - timedelta(milliseconds=1))
+    store.insert_registration(
+        new_registration(event, email="a@example.se"), event.deadline_at - timedelta(milliseconds=1)
+    )
 
 
 def test_an_unknown_event_writes_nothing(store):

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -46,8 +46,8 @@ def test_deadline_on_daylight_saving_switch_days(last_day, offset):
 
 
 def test_deadline_instant_is_utc_midnight_local():
-    assert deadline_instant(date(2027, 3, 28), STOCKHOLM) == datetime(2027, 3, 28, 22, 0, tzinfo=timezone.utc)
-    assert deadline_instant(date(2027, 10, 31), STOCKHOLM) == datetime(2027, 10, 31, 23, 0, tzinfo=timezone.utc)
+    assert deadline_instant(date(2027, 3, 28), STOCKHOLM) == datetime(2027, 3, 28, 22, 0, tzinfo=UTC)
+    assert deadline_instant(date(2027, 10, 31), STOCKHOLM) == datetime(2027, 10, 31, 23, 0, tzinfo=UTC)
 
 
 def test_a_deadline_with_a_time_closes_at_that_moment():
@@ -58,8 +58,7 @@ def test_a_deadline_with_a_time_closes_at_that_moment():
 
 def test_a_meeting_time_inside_the_spring_forward_gap_is_refused():
     with pytest.raises(EventFileError) as error:
-        example_event(starts_at=datetime(2027, 3, 28, 2, 30), meal_at=None, ends_at=None,
-                      deadline=date(2027, 3, 20))
+        example_event(starts_at=datetime(2027, 3, 28, 2, 30), meal_at=None, ends_at=None, deadline=date(2027, 3, 20))
     assert any(problem.startswith("starts_at:") and "does not exist" in problem for problem in error.value.problems)
 
 
@@ -78,8 +77,7 @@ diet = "yes"
     with pytest.raises(EventFileError) as error:
         parse_event_toml(text)
     keys = {problem.split(":")[0].split(".")[0] for problem in error.value.problems}
-    assert {"id", "title", "starts_at", "venue", "deadline", "capacity", "organisers", "capcity",
-            "questions"} <= keys
+    assert {"id", "title", "starts_at", "venue", "deadline", "capacity", "organisers", "capcity", "questions"} <= keys
 
 
 def test_invalid_toml_is_reported_not_raised_as_a_crash():
