@@ -19,7 +19,13 @@ def stage_environment(stage: str) -> dict[str, str]:
 
 
 def local_endpoints() -> dict[str, str]:
-    """Where the running `make run` put its AWS stand-ins (written by the runner)."""
+    """Where the running `make run` put its AWS stand-ins (written by the runner).
+
+    An AWS_ENDPOINT_URL already in the environment wins: it was set on purpose.
+    """
+    explicit = {name: value for name, value in os.environ.items() if name.startswith("AWS_ENDPOINT_URL")}
+    if explicit:
+        return explicit
     if not RUN_FILE.exists():
         raise SystemExit("The local service is not running: start it with `make run` first.")
     return json.loads(RUN_FILE.read_text(encoding="utf-8"))

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import pytest
+from chalice.test import Client
 
+import app as signup_app
 from chalicelib import aws, web
 from chalicelib.events import Event, parse_event_toml
 from chalicelib.store import DynamoStore, create_table
 from devtools import dynamodb_local
-from tests.helpers import EXAMPLE
+from tests.helpers import EXAMPLE, open_event
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -36,6 +40,40 @@ def fake_aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def event() -> Event:
     return parse_event_toml(EXAMPLE.read_text(encoding="utf-8"))
+
+
+# -- the app on moto's server ---------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    from moto.server import ThreadedMotoServer
+
+    port = dynamodb_local.free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def app_store(moto_endpoint, monkeypatch):
+    """The table behind the app, on moto's server (thread-safe, as `make run` uses it)."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request).close()
+    aws.clear()
+    client = boto3.client("dynamodb", endpoint_url=moto_endpoint)
+    create_table(client, "signup-local")
+    store = DynamoStore(client, "signup-local")
+    store.put_event(open_event(), datetime.now(UTC))
+    return store
+
+
+@pytest.fixture
+def client(app_store):
+    with Client(signup_app.app, stage_name="local") as test_client:
+        yield test_client
 
 
 # -- DynamoDB: moto in-process, and Amazon's DynamoDB Local -------------------

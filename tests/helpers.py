@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from chalicelib.events import Event, event_from_mapping
 
@@ -42,3 +44,30 @@ def answers(**overrides: Any) -> dict[str, Any]:
 def at(text: str) -> datetime:
     """An instant from an ISO string with offset (tests read better in local time)."""
     return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def open_event(**overrides):
+    """The example meeting, moved so that it is open today whatever the date."""
+    today = date.today()
+    defaults = {
+        "starts_at": datetime.combine(today + timedelta(days=60), datetime.min.time()).replace(hour=18),
+        "meal_at": datetime.combine(today + timedelta(days=60), datetime.min.time()).replace(hour=17),
+        "ends_at": None,
+        "deadline": today + timedelta(days=30),
+    }
+    return example_event(**{**defaults, **overrides})
+
+
+EVENT = "natverk-social-hallbarhet"
+URL = f"/events/{EVENT}/registrations"
+JSON = {"Content-Type": "application/json"}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def post_json(client, body, headers=JSON, path=URL):
+    raw = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    return client.http.post(path, headers=headers, body=raw)
+
+
+def post_form(client, fields, path=URL):
+    return client.http.post(path, headers=FORM, body=urlencode(fields, doseq=True))

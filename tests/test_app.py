@@ -4,76 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-import urllib.request
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
-import boto3
 import pytest
-from chalice.test import Client
 
 import app as signup_app
-from chalicelib import aws
-from chalicelib.store import DynamoStore, create_table
-from devtools.dynamodb_local import free_port
-from tests.helpers import answers, example_event
-
-EVENT = "natverk-social-hallbarhet"
-URL = f"/events/{EVENT}/registrations"
-JSON = {"Content-Type": "application/json"}
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-@pytest.fixture(scope="session")
-def moto_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def store(moto_endpoint, monkeypatch):
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request).close()
-    aws.clear()
-    client = boto3.client("dynamodb", endpoint_url=moto_endpoint)
-    create_table(client, "signup-local")
-    store = DynamoStore(client, "signup-local")
-    store.put_event(open_event(), datetime.now(UTC))
-    return store
-
-
-def open_event(**overrides):
-    """The example meeting, moved so that it is open today whatever the date."""
-    today = date.today()
-    defaults = {
-        "starts_at": datetime.combine(today + timedelta(days=60), datetime.min.time()).replace(hour=18),
-        "meal_at": datetime.combine(today + timedelta(days=60), datetime.min.time()).replace(hour=17),
-        "ends_at": None,
-        "deadline": today + timedelta(days=30),
-    }
-    return example_event(**{**defaults, **overrides})
-
-
-@pytest.fixture
-def client(store):
-    with Client(signup_app.app, stage_name="local") as test_client:
-        yield test_client
-
-
-def post_json(client, body, headers=JSON, path=URL):
-    raw = body if isinstance(body, (bytes, str)) else json.dumps(body)
-    return client.http.post(path, headers=headers, body=raw)
-
-
-def post_form(client, fields, path=URL):
-    return client.http.post(path, headers=FORM, body=urlencode(fields, doseq=True))
+from chalicelib.store import DynamoStore
+from tests.helpers import EVENT, answers, open_event, post_form, post_json
 
 
 def error_of(response):
@@ -87,64 +25,64 @@ def stored(store):
 # -- JSON clients --------------------------------------------------------------
 
 
-def test_json_registration_is_created(client, store):
+def test_json_registration_is_created(client, app_store):
     response = post_json(client, answers())
     assert response.status_code == 201
     body = json.loads(response.body)
     assert body["status"] == "confirmed" and body["registration_id"]
-    (registration,) = stored(store)
+    (registration,) = stored(app_store)
     assert registration.registration_id == body["registration_id"]
-    assert store.get_event(EVENT).confirmed_count == 1
+    assert app_store.get_event(EVENT).confirmed_count == 1
 
 
-def test_swedish_names_round_trip_unchanged(client, store):
+def test_swedish_names_round_trip_unchanged(client, app_store):
     post_json(client, answers(name="Åsa Öberg-Ängström", organisation="Föreningen Gävleborgs Väl"))
-    (registration,) = stored(store)
+    (registration,) = stored(app_store)
     assert registration.answers.name == "Åsa Öberg-Ängström"
     assert registration.answers.organisation == "Föreningen Gävleborgs Väl"
 
 
-def test_the_same_email_again_answers_with_the_first_registration(client, store):
+def test_the_same_email_again_answers_with_the_first_registration(client, app_store):
     first = json.loads(post_json(client, answers(email="asa@example.se")).body)
     again = post_json(client, answers(email=" ASA@example.se ", meal="no"))
     assert again.status_code == 200
     assert json.loads(again.body)["registration_id"] == first["registration_id"]
-    (registration,) = stored(store)
+    (registration,) = stored(app_store)
     assert registration.answers.meal is False
-    assert store.get_event(EVENT).confirmed_count == 1
+    assert app_store.get_event(EVENT).confirmed_count == 1
 
 
-def test_a_full_event_waitlists(client, store):
-    store.put_event(open_event(capacity=1), datetime.now(UTC))
+def test_a_full_event_waitlists(client, app_store):
+    app_store.put_event(open_event(capacity=1), datetime.now(UTC))
     post_json(client, answers(email="a@example.se"))
     response = post_json(client, answers(email="b@example.se"))
     assert response.status_code == 201 and json.loads(response.body)["status"] == "waitlisted"
 
 
-def test_invalid_input_lists_every_field_in_the_requests_language(client, store):
+def test_invalid_input_lists_every_field_in_the_requests_language(client, app_store):
     response = post_json(client, {"email": "nope", "language": "en"})
     assert response.status_code == 422
     error = error_of(response)
     assert error["code"] == "invalid_input"
     assert set(error["fields"]) == {"name", "email", "organisation", "sector", "meal"}
     assert error["fields"]["email"].startswith("Please enter a valid email")
-    assert stored(store) == []
+    assert stored(app_store) == []
 
 
-def test_closed_registration_is_409_with_the_last_day_in_swedish(client, store):
+def test_closed_registration_is_409_with_the_last_day_in_swedish(client, app_store):
     yesterday = date.today() - timedelta(days=1)
-    store.put_event(open_event(deadline=yesterday), datetime.now(UTC))
+    app_store.put_event(open_event(deadline=yesterday), datetime.now(UTC))
     response = post_json(client, answers())
     assert response.status_code == 409
     error = error_of(response)
     assert error["code"] == "registration_closed"
     assert error["message"].startswith("Anmälan är stängd.")
     assert str(yesterday.day) in error["message"]
-    assert stored(store) == []
+    assert stored(app_store) == []
 
 
-def test_closed_message_in_english(client, store):
-    store.put_event(open_event(deadline=date.today() - timedelta(days=1)), datetime.now(UTC))
+def test_closed_message_in_english(client, app_store):
+    app_store.put_event(open_event(deadline=date.today() - timedelta(days=1)), datetime.now(UTC))
     assert error_of(post_json(client, answers(language="en")))["message"].startswith("Registration is closed.")
 
 
@@ -154,11 +92,11 @@ def test_unknown_event_is_404(client):
 
 
 @pytest.mark.parametrize("body", ["{not json", "[1, 2]", '"text"', b"\xff\xfe"])
-def test_malformed_bodies_are_400(client, store, body):
+def test_malformed_bodies_are_400(client, app_store, body):
     response = post_json(client, body)
     assert response.status_code == 400
     assert error_of(response)["code"] == "malformed_request"
-    assert stored(store) == []
+    assert stored(app_store) == []
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "multipart/form-data; boundary=x", "application/xml"])
@@ -168,13 +106,13 @@ def test_other_content_types_are_415_in_our_format(client, content_type):
     assert error_of(response)["code"] == "unsupported_media_type"
 
 
-def test_bodies_over_16_kb_are_413(client, store):
+def test_bodies_over_16_kb_are_413(client, app_store):
     response = post_json(client, answers(message="x" * 17_000))
     assert response.status_code == 413 and error_of(response)["code"] == "payload_too_large"
-    assert stored(store) == []
+    assert stored(app_store) == []
 
 
-def test_dynamodb_trouble_is_503_and_stores_nothing(client, store, monkeypatch):
+def test_dynamodb_trouble_is_503_and_stores_nothing(client, app_store, monkeypatch):
     from botocore.exceptions import EndpointConnectionError
 
     def unreachable(*args, **kwargs):
@@ -189,18 +127,18 @@ def test_dynamodb_trouble_is_503_and_stores_nothing(client, store, monkeypatch):
 # -- the plain HTML form --------------------------------------------------------
 
 
-def test_form_post_redirects_to_the_thank_you_page(client, store):
+def test_form_post_redirects_to_the_thank_you_page(client, app_store):
     fields = answers(interests=["barn-och-unga", "trygghet-och-tillit"])
     response = post_form(client, fields)
     assert response.status_code == 303
     assert response.headers["Location"] == "thanks?status=confirmed&lang=sv"
-    (registration,) = stored(store)
+    (registration,) = stored(app_store)
     assert registration.answers.interests == ("barn-och-unga", "trygghet-och-tillit")
     thanks = client.http.get(f"/events/{EVENT}/thanks?status=confirmed&lang=sv")
     assert "Tack för din anmälan!" in thanks.body.decode()
 
 
-def test_invalid_form_post_re_renders_with_messages_and_keeps_what_was_typed(client, store):
+def test_invalid_form_post_re_renders_with_messages_and_keeps_what_was_typed(client, app_store):
     response = post_form(client, answers(email="inte-en-adress", name="Åsa <Öberg>"))
     assert response.status_code == 422
     page = response.body.decode()
@@ -208,11 +146,11 @@ def test_invalid_form_post_re_renders_with_messages_and_keeps_what_was_typed(cli
     assert 'id="email-error"' in page and "Skriv en giltig e-postadress" in page
     assert 'value="inte-en-adress"' in page
     assert 'value="Åsa &lt;Öberg&gt;"' in page  # kept, and escaped
-    assert stored(store) == []
+    assert stored(app_store) == []
 
 
-def test_form_post_after_the_deadline_shows_the_closed_page(client, store):
-    store.put_event(open_event(deadline=date.today() - timedelta(days=1)), datetime.now(UTC))
+def test_form_post_after_the_deadline_shows_the_closed_page(client, app_store):
+    app_store.put_event(open_event(deadline=date.today() - timedelta(days=1)), datetime.now(UTC))
     response = post_form(client, answers())
     assert response.status_code == 409
     assert "Anmälan är stängd" in response.body.decode()
@@ -243,8 +181,8 @@ def test_form_page_of_unknown_event_is_404_html(client):
 # -- public event JSON -----------------------------------------------------------
 
 
-def test_public_event_json(client, store):
-    store.put_event(open_event(capacity=40), datetime.now(UTC))
+def test_public_event_json(client, app_store):
+    app_store.put_event(open_event(capacity=40), datetime.now(UTC))
     post_json(client, answers())
     body = json.loads(client.http.get(f"/events/{EVENT}").body)
     assert body["open"] is True and body["seats_left"] == 39

@@ -1,0 +1,75 @@
+"""`./signup` against moto's server, as an organiser uses it with `make run`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from devtools import cli
+from tests.helpers import EVENT, EXAMPLE, PROJECT, answers, post_json
+
+
+@pytest.fixture(autouse=True)
+def restore_environment():
+    """The CLI sets the stage's variables in os.environ, as a Lambda would have them."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_put_list_and_show_an_event(app_store, capsys):
+    code, out, _ = run(capsys, "event", "put", str(EXAMPLE), "--stage", "local")
+    assert code == 0 and "Saved event natverk-social-hallbarhet" in out
+    code, out, _ = run(capsys, "event", "list")
+    assert code == 0 and "natverk-social-hallbarhet\t2027-05-24 18:00" in out
+    assert "Nätverk för social hållbarhet" in out
+    code, out, _ = run(capsys, "event", "show", "natverk-social-hallbarhet")
+    assert code == 0 and '"venue": "Rådhussalen, Kulturhuset"' in out
+
+
+def test_a_bad_event_file_names_the_key_and_writes_nothing(app_store, capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        EXAMPLE.read_text(encoding="utf-8")
+        .replace("capacity = 60", "capacity = -5")
+        .replace('id = "natverk-social-hallbarhet"', 'id = "ny-traff"'),
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "event", "put", str(bad))
+    assert code == 1
+    assert "capacity: expected a whole number of seats" in err and "nothing was written" in err
+    assert app_store.get_event("ny-traff") is None
+
+
+def test_re_putting_an_event_keeps_its_registrations_counted(app_store, client, capsys):
+    post_json(client, answers())
+    assert run(capsys, "event", "put", str(EXAMPLE))[0] == 0
+    assert app_store.get_event(EVENT).confirmed_count == 1
+
+
+def test_registrations_list_shows_who_signed_up(app_store, client, capsys):
+    post_json(client, answers(name="Åsa Öberg", organisation="Röda Korset"))
+    code, out, _ = run(capsys, "registrations", "list", EVENT)
+    assert code == 0
+    assert "Åsa Öberg\tRöda Korset" in out and "1 registrations: 1 confirmed" in out
+
+
+def test_unknown_event_is_a_clear_error(app_store, capsys):
+    code, _, err = run(capsys, "event", "show", "nope")
+    assert code == 1 and "No event 'nope'" in err
+
+
+def test_the_wrapper_script_lists_its_commands():
+    result = subprocess.run([str(PROJECT / "signup"), "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    for command in ("event", "registrations"):
+        assert command in result.stdout
