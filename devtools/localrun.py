@@ -22,7 +22,7 @@ from chalicelib import config
 from chalicelib.events import parse_event_toml
 from chalicelib.store import DynamoStore, create_table
 from devtools import dynamodb_local
-from devtools.stages import PROJECT, RUN_FILE, stage_environment
+from devtools.stages import LOCAL_DIR, PROJECT, RUN_FILE, stage_environment
 
 EXAMPLES = PROJECT / "examples"
 
@@ -76,10 +76,10 @@ def main() -> int:
     children: list[subprocess.Popen[bytes]] = []
     moto = start_moto(aws_port)
     if dynamodb_local.java_ok() and dynamodb_local.find_jar():
-        data_dir = PROJECT / ".local" / "dynamodb-data"
+        data_dir = LOCAL_DIR / "dynamodb-data"
         children.append(dynamodb_local.start(dynamodb_port, data_dir))
         environment["AWS_ENDPOINT_URL_DYNAMODB"] = f"http://127.0.0.1:{dynamodb_port}"
-        backend = f"Amazon DynamoDB Local on 127.0.0.1:{dynamodb_port} (data kept in {data_dir.relative_to(PROJECT)}/)"
+        backend = f"Amazon DynamoDB Local on 127.0.0.1:{dynamodb_port} (data kept in {data_dir}/)"
     else:
         backend = f"moto on 127.0.0.1:{aws_port} (in memory: no Java 17, so registrations vanish on restart)"
 

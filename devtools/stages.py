@@ -7,7 +7,9 @@ import os
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-RUN_FILE = PROJECT / ".local" / "run.json"
+# State of a local run; SIGNUP_LOCAL_DIR moves it (the tests run a second instance).
+LOCAL_DIR = Path(os.environ.get("SIGNUP_LOCAL_DIR", PROJECT / ".local"))
+RUN_FILE = LOCAL_DIR / "run.json"
 
 
 def stage_environment(stage: str) -> dict[str, str]:
