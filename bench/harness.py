@@ -1,0 +1,96 @@
+"""Shared pieces of the benchmarks: DynamoDB Local, an API Gateway event, call counting."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from chalicelib.store import create_table
+from devtools import dynamodb_local
+
+TABLE = "signup-bench"
+
+
+@dataclass
+class LambdaContext:
+    aws_request_id: str = "bench"
+    function_name: str = "signup-dev"
+    memory_limit_in_mb: int = 128
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+def configure_environment(endpoint: str) -> None:
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_DEFAULT_REGION="eu-north-1",
+        AWS_ENDPOINT_URL=endpoint,
+        SIGNUP_TABLE=TABLE,
+        SIGNUP_STAGE="local",
+    )
+
+
+def start_dynamodb_local() -> tuple[Any, str]:
+    if not dynamodb_local.java_ok() or dynamodb_local.find_jar() is None:
+        raise SystemExit("make bench needs Java 17 and DynamoDB Local (make dynamodb-local)")
+    port = dynamodb_local.free_port()
+    return dynamodb_local.start(port), f"http://127.0.0.1:{port}"
+
+
+def fresh_table(endpoint: str) -> Any:
+    client = boto3.client("dynamodb", endpoint_url=endpoint)
+    try:
+        client.delete_table(TableName=TABLE)
+    except client.exceptions.ResourceNotFoundException:
+        pass
+    create_table(client, TABLE)
+    return client
+
+
+def registration_event(event_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The API Gateway proxy event Lambda receives for one JSON registration."""
+    return {
+        "resource": "/events/{event_id}/registrations",
+        "path": f"/events/{event_id}/registrations",
+        "httpMethod": "POST",
+        "headers": {"Content-Type": "application/json", "Host": "bench.local"},
+        "multiValueHeaders": {"Content-Type": ["application/json"]},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": {"event_id": event_id},
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": "/events/{event_id}/registrations",
+            "httpMethod": "POST",
+            "stage": "api",
+            "requestId": "bench",
+        },
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+    }
+
+
+class CallCounter:
+    """Counts AWS API calls a client makes (a botocore event hook: no patching)."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def attach(self, client: Any) -> None:
+        client.meta.events.register("before-call", self._count)
+
+    def _count(self, model: Any, **_: Any) -> None:
+        self.calls[f"{model.service_model.service_name}.{model.name}"] += 1
+
+    def per_service(self) -> Counter[str]:
+        result: Counter[str] = Counter()
+        for name, count in self.calls.items():
+            result[name.split(".")[0]] += count
+        return result
