@@ -6,13 +6,12 @@ import logging
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from chalice import Chalice, Response
+from chalice import Chalice, Rate, Response
 
-from chalicelib import aws, config, i18n, web
+from chalicelib import config, i18n, service, suppression, web
 from chalicelib.errors import EventNotFound, ServiceUnavailable, SignupError, ValidationFailed
 from chalicelib.forms import pick_language
-from chalicelib.registrations import register
-from chalicelib.store import DynamoStore
+from chalicelib.tokens import TokenExpired, TokenInvalid
 
 app = Chalice(app_name="signup")
 app.log.setLevel(logging.INFO)
@@ -20,8 +19,11 @@ app.log.setLevel(logging.INFO)
 HTML = "text/html; charset=utf-8"
 
 
-def store() -> DynamoStore:
-    return DynamoStore(aws.dynamodb(), config.table_name())
+SES_NOTIFICATIONS_TOPIC = "signup-ses-notifications"
+
+
+def store() -> service.DynamoStore:
+    return service.store()
 
 
 @app.route("/events/{event_id}", methods=["GET"])
@@ -48,8 +50,8 @@ def get_thanks(event_id: str) -> Response:
     event = store().get_event(event_id)
     if event is None:
         return _not_found_page(language)
-    status = (app.current_request.query_params or {}).get("status", "confirmed")
-    return _html(web.thanks_page(event, language, status))
+    query = app.current_request.query_params or {}
+    return _html(web.thanks_page(event, language, query.get("status", "confirmed"), query.get("email") == "delayed"))
 
 
 # "*/*" lets every content type reach the view, so a wrong one gets our own
@@ -64,36 +66,97 @@ def create_registration(event_id: str) -> Response:
     try:
         fields = web.parse_body(content_type, request.raw_body)
         language = pick_language(fields.get("language"), language)
-        outcome = _register(event_id, fields)
+        result = _sign_up(event_id, fields)
     except SignupError as error:
         if is_form:
             return _form_error_page(event_id, error, language, fields)
         return _json_error(error, language)
+    outcome, delivery = result
     registration = outcome.registration
+    email_state = delivery.state if delivery else None
     if is_form:
+        delayed = "&email=delayed" if email_state == "failed" else ""
         # Relative, so it resolves under whatever stage prefix API Gateway adds.
         return Response(
             body="",
             status_code=303,
-            headers={"Location": f"thanks?status={registration.status}&lang={language}", "Content-Type": HTML},
+            headers={"Location": f"thanks?status={registration.status}&lang={language}{delayed}", "Content-Type": HTML},
         )
-    return Response(
-        body={"registration_id": registration.registration_id, "status": registration.status},
-        status_code=201 if outcome.created else 200,
-    )
+    body = {"registration_id": registration.registration_id, "status": registration.status}
+    if email_state:
+        body["email"] = email_state
+    return Response(body=body, status_code=201 if outcome.created else 200)
+
+
+@app.route("/registrations/{token}", methods=["GET"])
+def get_own_registration(token: str) -> Response:
+    """Show one's registration. GET never changes anything: mail scanners follow links."""
+    now = web.utcnow()
+    try:
+        link = service.read_manage_token(token, now)
+    except (TokenInvalid, TokenExpired) as problem:
+        return _link_problem(problem)
+    the_store = store()
+    event = the_store.get_event(link.event_id)
+    registration = the_store.find_registration(link.event_id, link.registration_id)
+    if event is None or registration is None:
+        return _link_problem(TokenInvalid())
+    return _html(web.manage_page(event, registration))
+
+
+@app.route("/registrations/{token}", methods=["POST"], content_types=["*/*"])
+def cancel_own_registration(token: str) -> Response:
+    now = web.utcnow()
+    try:
+        result = service.cancel_registration(token, base_url=_base_url(), now=now)
+    except (TokenInvalid, TokenExpired) as problem:
+        return _link_problem(problem)
+    except SignupError:
+        return _link_problem(TokenInvalid())
+    event = store().get_event(result.registration.event_id)
+    if event is None:
+        return _link_problem(TokenInvalid())
+    text = "already_cancelled_text" if result.already_cancelled else "cancelled_text"
+    return _html(web.manage_page(event, result.registration, "cancelled_heading", text))
+
+
+@app.schedule(Rate(10, unit=Rate.MINUTES))
+def email_outbox(event: Any) -> dict[str, int]:
+    """Retry confirmation emails that are due (SES trouble, or a request that died)."""
+    return dict(service.run_outbox(base_url=config.base_url(), now=web.utcnow()))
+
+
+@app.on_sns_message(topic=SES_NOTIFICATIONS_TOPIC)
+def ses_notification(event: Any) -> None:
+    """Permanent bounces and complaints: never email that address again."""
+    suppression.record_notification(event.message, store=store(), now=web.utcnow())
 
 
 # -- helpers -----------------------------------------------------------------
 
 
-def _register(event_id: str, fields: dict[str, Any]) -> Any:
+def _sign_up(event_id: str, fields: dict[str, Any]) -> Any:
     try:
-        return register(event_id, fields, store=store(), now=web.utcnow())
+        return service.sign_up(event_id, fields, base_url=_base_url(), now=web.utcnow())
     except (BotoCoreError, ClientError) as error:
         # Operators need the AWS error code; the person needs to know nothing was kept.
         code = error.response.get("Error", {}).get("Code") if isinstance(error, ClientError) else type(error).__name__
         app.log.error("registration failed on AWS: %s", code)
         raise ServiceUnavailable() from error
+
+
+def _base_url() -> str:
+    """Where links in emails point: configured, or this API's own address."""
+    configured = config.base_url()
+    if configured:
+        return configured
+    request = app.current_request
+    return f"https://{request.headers.get('host', '')}/{request.context.get('stage', 'api')}"
+
+
+def _link_problem(problem: Exception) -> Response:
+    expired = isinstance(problem, TokenExpired)
+    return _html(web.link_problem_page(_query_language(), expired), 410 if expired else 403)
 
 
 def _query_language() -> str:

@@ -15,6 +15,7 @@ from . import config
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sesv2 import SESV2Client
 
 # Short timeouts: API Gateway gives up after 29 s, and a person is waiting.
 _CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
@@ -26,6 +27,13 @@ def dynamodb() -> DynamoDBClient:
     return boto3.client("dynamodb", config=_CLIENT_CONFIG)
 
 
+@functools.cache
+def sesv2() -> SESV2Client:
+    config.check_local_stage_is_local()
+    return boto3.client("sesv2", config=_CLIENT_CONFIG)
+
+
 def clear() -> None:
     """Forget cached clients (tests switch endpoints between cases)."""
     dynamodb.cache_clear()
+    sesv2.cache_clear()

@@ -14,6 +14,7 @@ ALLOWED_ORIGINS = "SIGNUP_ALLOWED_ORIGINS"
 BASE_URL = "SIGNUP_BASE_URL"
 SECRET = "SIGNUP_SECRET"  # noqa: S105 (the variable name, not a secret)
 STAGE = "SIGNUP_STAGE"
+SES_CONFIGURATION_SET = "SIGNUP_SES_CONFIGURATION_SET"
 ENDPOINT = "AWS_ENDPOINT_URL"
 
 DEFAULT_TABLE = "signup-local"
@@ -42,6 +43,18 @@ def base_url() -> str:
 def allowed_origins() -> list[str]:
     raw = os.environ.get(ALLOWED_ORIGINS, "")
     return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
+
+
+def secret() -> str:
+    """The key that signs links to a person's registration."""
+    value = os.environ.get(SECRET, "")
+    if not value:
+        raise ConfigurationError(f"{SECRET} is not set: links to registrations cannot be signed.")
+    return value
+
+
+def ses_configuration_set() -> str | None:
+    return os.environ.get(SES_CONFIGURATION_SET) or None
 
 
 def check_local_stage_is_local() -> None:

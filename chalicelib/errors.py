@@ -21,6 +21,11 @@ class EventNotFound(SignupError):
     http_status = 404
 
 
+class RegistrationNotFound(SignupError):
+    code = "registration_not_found"
+    http_status = 404
+
+
 class RegistrationClosed(SignupError):
     code = "registration_closed"
     http_status = 409
@@ -73,6 +78,10 @@ class AlreadyRegistered(Exception):
 
 class EventFull(Exception):
     """The confirmed seats are taken; the caller may waitlist instead."""
+
+
+class AddressSuppressed(Exception):
+    """The address bounced or complained: store the registration, send nothing."""
 
 
 class Contention(Exception):

@@ -96,6 +96,37 @@ LABELS: dict[str, dict[str, str]] = {
         "language_switch": "In English",
         "not_found_heading": "Träffen hittades inte",
         "back_to_form": "Tillbaka till anmälan",
+        "meal_chosen": "Måltid från {time}",
+        "manage_heading": "Din anmälan",
+        "status": "Status",
+        "status.confirmed": "Du har en plats",
+        "status.waitlisted": "På väntelistan",
+        "status.cancelled": "Avbokad",
+        "cancel_hint": "Kan du inte komma? Avboka, så kan någon annan få platsen.",
+        "cancel_button": "Avboka min anmälan",
+        "cancelled_heading": "Din anmälan är avbokad",
+        "cancelled_text": (
+            "Tack för att du hörde av dig. Vill du komma ändå kan du anmäla dig igen så länge anmälan är öppen."
+        ),
+        "already_cancelled_text": "Anmälan var redan avbokad. Inget mer behöver göras.",
+        "link_invalid_heading": "Länken fungerar inte",
+        "link_invalid_text": "Länken är ofullständig eller ändrad. Använd länken i ditt bekräftelsemejl, "
+        "eller kontakta arrangören.",
+        "link_expired_heading": "Länken har gått ut",
+        "link_expired_text": "Träffen är över, så länken går inte längre att använda.",
+        "thanks_email_delayed": (
+            "Bekräftelsemejlet är försenat. Din anmälan är sparad och mejlet skickas så snart det går."
+        ),
+        "mail_greeting": "Hej {name}!",
+        "mail_confirmed": "Tack för din anmälan. Du har en plats på träffen.",
+        "mail_waitlisted": "Tack för din anmälan. Alla platser är tagna, så du står på väntelistan. "
+        "Blir en plats ledig får du ett nytt mejl.",
+        "mail_promoted": "En plats har blivit ledig och den är din. Välkommen!",
+        "mail_your_answers": "Det här svarade du",
+        "mail_manage": "Se eller avboka din anmälan",
+        "mail_manage_hint": "Kan du inte komma? Avboka gärna, så kan någon på väntelistan få platsen.",
+        "mail_contact": "Frågor? Svara på det här mejlet eller skriv till {contact}.",
+        "mail_calendar": "Lägg in träffen i din kalender med den bifogade filen.",
     },
     "en": {
         "name": "Name",
@@ -137,6 +168,38 @@ LABELS: dict[str, dict[str, str]] = {
         "language_switch": "På svenska",
         "not_found_heading": "Meeting not found",
         "back_to_form": "Back to the registration form",
+        "meal_chosen": "Meal from {time}",
+        "manage_heading": "Your registration",
+        "status": "Status",
+        "status.confirmed": "You have a seat",
+        "status.waitlisted": "On the waiting list",
+        "status.cancelled": "Cancelled",
+        "cancel_hint": "Can't come? Cancel, so that someone else can have the seat.",
+        "cancel_button": "Cancel my registration",
+        "cancelled_heading": "Your registration is cancelled",
+        "cancelled_text": (
+            "Thank you for letting us know. If you can come after all, sign up again while registration is open."
+        ),
+        "already_cancelled_text": "The registration was already cancelled. Nothing more needs doing.",
+        "link_invalid_heading": "The link does not work",
+        "link_invalid_text": "The link is incomplete or has been changed. Use the link in your confirmation email, "
+        "or contact the organiser.",
+        "link_expired_heading": "The link has expired",
+        "link_expired_text": "The meeting is over, so the link can no longer be used.",
+        "thanks_email_delayed": (
+            "The confirmation email is delayed. Your registration is saved and the email will be sent as soon as "
+            "possible."
+        ),
+        "mail_greeting": "Hello {name},",
+        "mail_confirmed": "Thank you for signing up. You have a seat at the meeting.",
+        "mail_waitlisted": "Thank you for signing up. All seats are taken, so you are on the waiting list. "
+        "If a seat opens up you will get another email.",
+        "mail_promoted": "A seat has opened up and it is yours. Welcome!",
+        "mail_your_answers": "Your answers",
+        "mail_manage": "See or cancel your registration",
+        "mail_manage_hint": "Can't come? Please cancel, so someone on the waiting list can have the seat.",
+        "mail_contact": "Questions? Reply to this email or write to {contact}.",
+        "mail_calendar": "Add the meeting to your calendar with the attached file.",
     },
 }
 

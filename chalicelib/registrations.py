@@ -11,16 +11,18 @@ import random
 import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from .errors import (
+    AddressSuppressed,
     AlreadyRegistered,
     Contention,
     EventFull,
     EventNotFound,
     RegistrationClosed,
+    RegistrationNotFound,
     ServiceBusy,
 )
 from .events import Event
@@ -37,6 +39,34 @@ BACKOFF_BASE_SECONDS = 0.02
 BACKOFF_CAP_SECONDS = 1.0
 
 
+# Email states: the outbox retries "sending" (lease expired) and "failed" (backoff due).
+SENDING = "sending"
+SENT = "sent"
+FAILED = "failed"
+GAVE_UP = "gave_up"
+SUPPRESSED = "suppressed"
+CONFIRMATION = "confirmation"
+PROMOTION = "promotion"
+# How long the request that stored a registration owns its email before the outbox may retry.
+EMAIL_LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class EmailDelivery:
+    """Where one registration's email stands; lives on the registration item."""
+
+    state: str = SENDING
+    kind: str = CONFIRMATION
+    attempts: int = 0
+    due_at: datetime | None = None
+    message_id: str = ""
+    error: str = ""
+
+    @property
+    def waiting(self) -> bool:
+        return self.state in (SENDING, FAILED)
+
+
 @dataclass(frozen=True)
 class Registration:
     event_id: str
@@ -45,6 +75,7 @@ class Registration:
     status: str
     created_at: datetime
     updated_at: datetime
+    email: EmailDelivery = EmailDelivery()
 
     @property
     def is_live(self) -> bool:
@@ -55,6 +86,7 @@ class Registration:
 class Outcome:
     registration: Registration
     created: bool
+    event: Event
 
 
 class RegistrationStore(Protocol):
@@ -96,6 +128,9 @@ def register(
         raise RegistrationClosed(event=event)
 
     status = WAITLISTED if event.is_full else CONFIRMED
+    # The request that stores the registration owns its email for a lease; if it
+    # dies before sending, the outbox job picks the email up when the lease ends.
+    email = EmailDelivery(state=SENDING, attempts=1, due_at=now + EMAIL_LEASE)
     contention_retries = 0
     # Each pass is one transaction; a full event flips us to the waiting list
     # and a seat freed meanwhile flips us back, so bound the passes too.
@@ -107,15 +142,18 @@ def register(
             status=status,
             created_at=now,
             updated_at=now,
+            email=email,
         )
         try:
             store.insert_registration(registration, now)
             log.info("registration stored", extra={"event_id": event.id, "status": status})
-            return Outcome(registration, created=True)
+            return Outcome(registration, created=True, event=event)
         except AlreadyRegistered as existing:
             return _answer_with_existing(existing.args[0], answers, event, store=store, now=now)
         except EventFull:
             status = WAITLISTED
+        except AddressSuppressed:
+            email = EmailDelivery(state=SUPPRESSED, attempts=0)
         except Contention:
             contention_retries += 1
             if contention_retries > MAX_CONTENTION_RETRIES:
@@ -133,9 +171,63 @@ def _answer_with_existing(
 ) -> Outcome:
     if existing.answers != answers and event.is_open(now):
         existing = store.update_answers(existing, answers, now)
-    return Outcome(existing, created=False)
+    return Outcome(existing, created=False, event=event)
 
 
 def _backoff(attempt: int) -> float:
     """Full jitter (AWS Architecture Blog): spreads racing retries apart."""
     return random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt))
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    registration: Registration
+    promoted: Registration | None
+    already_cancelled: bool = False
+
+
+class CancellationStore(Protocol):
+    def find_registration(self, event_id: str, registration_id: str) -> Registration | None: ...
+
+    def first_waitlisted(self, event_id: str) -> Registration | None: ...
+
+    def cancel(
+        self, registration: Registration, promote: Registration | None, now: datetime, lease: datetime
+    ) -> None: ...
+
+
+def cancel(
+    event_id: str,
+    registration_id: str,
+    *,
+    store: CancellationStore,
+    now: datetime,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Cancellation:
+    """Cancel a registration; a freed seat goes to the first on the waiting list, atomically.
+
+    Cancelling twice is harmless: the second time reports it was already done.
+    """
+    for attempt in range(1, MAX_CONTENTION_RETRIES + 2):
+        registration = store.find_registration(event_id, registration_id)
+        if registration is None:
+            raise RegistrationNotFound()
+        if registration.status == CANCELLED:
+            return Cancellation(registration, None, already_cancelled=True)
+        promote = store.first_waitlisted(event_id) if registration.status == CONFIRMED else None
+        try:
+            store.cancel(registration, promote, now, now + EMAIL_LEASE)
+        except Contention:
+            sleep(_backoff(attempt))
+            continue
+        log.info("registration cancelled", extra={"event_id": event_id, "promoted": promote is not None})
+        cancelled = replace(registration, status=CANCELLED, updated_at=now)
+        if promote is not None:
+            promote = replace(
+                promote,
+                status=CONFIRMED,
+                updated_at=now,
+                email=EmailDelivery(state=SENDING, kind=PROMOTION, attempts=1, due_at=now + EMAIL_LEASE),
+            )
+        return Cancellation(cancelled, promote)
+    raise ServiceBusy()

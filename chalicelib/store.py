@@ -8,22 +8,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from .errors import AlreadyRegistered, Contention, EventFull, EventNotFound, RegistrationClosed
+from .errors import AddressSuppressed, AlreadyRegistered, Contention, EventFull, EventNotFound, RegistrationClosed
 from .events import Event, InterestArea
 from .forms import Answers
-from .registrations import CANCELLED, CONFIRMED, Registration
+from .registrations import (
+    CANCELLED,
+    CONFIRMED,
+    FAILED,
+    GAVE_UP,
+    PROMOTION,
+    SENDING,
+    SENT,
+    SUPPRESSED,
+    WAITLISTED,
+    EmailDelivery,
+    Registration,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-EVENTS_INDEX = "events-by-start"
+EVENTS_INDEX = "events-by-start"  # GSI1: events by start, and the email outbox by due time
+REGISTRATION_ID_INDEX = "registrations-by-id"
+OUTBOX = "OUTBOX"
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -46,6 +60,10 @@ def event_key(event_id: str) -> dict[str, Any]:
 
 def registration_key(event_id: str, email_key: str) -> dict[str, Any]:
     return {"PK": {"S": f"EVENT#{event_id}"}, "SK": {"S": f"REG#{email_key}"}}
+
+
+def suppression_key(email_key: str) -> dict[str, Any]:
+    return {"PK": {"S": f"ADDRESS#{email_key}"}, "SK": {"S": "SUPPRESSED"}}
 
 
 class DynamoStore:
@@ -139,10 +157,20 @@ class DynamoStore:
                             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                         }
                     },
+                    *self._suppression_check(registration),
                 ]
             )
         except ClientError as error:
             raise self._explain_refusal(error, registration, now) from error
+
+    def _suppression_check(self, registration: Registration) -> list[dict[str, Any]]:
+        """Checked inside the same transaction: no extra read before each email."""
+        if registration.email.state != SENDING:
+            return []
+        key = suppression_key(registration.answers.email_key)
+        return [
+            {"ConditionCheck": {"TableName": self.table, "Key": key, "ConditionExpression": "attribute_not_exists(PK)"}}
+        ]
 
     def _explain_refusal(self, error: ClientError, registration: Registration, now: datetime) -> Exception:
         code = error.response.get("Error", {}).get("Code", "")
@@ -153,7 +181,7 @@ class DynamoStore:
         # Reasons come in the order of TransactItems: [registration, event].
         reasons = error.response.get("CancellationReasons") or []
         codes = [reason.get("Code") for reason in reasons]
-        if len(codes) != 2:
+        if len(codes) not in (2, 3):
             return Contention("unexplained cancellation")
         if codes[0] == "ConditionalCheckFailed":
             old = reasons[0].get("Item")
@@ -175,6 +203,8 @@ class DynamoStore:
             if registration.status == CONFIRMED and event.is_full:
                 return EventFull()
             return Contention("event changed meanwhile")
+        if len(codes) == 3 and codes[2] == "ConditionalCheckFailed":
+            return AddressSuppressed()
         if any(code in _RETRYABLE_REASONS for code in codes):
             return Contention(",".join(str(code) for code in codes))
         return error
@@ -219,6 +249,181 @@ class DynamoStore:
             ConsistentRead=True,
         ):
             yield registration_from_item(item)
+
+    def find_registration(self, event_id: str, registration_id: str) -> Registration | None:
+        """A registration by its id (from a signed link): index for the key, then a consistent read."""
+        response = self.client.query(
+            TableName=self.table,
+            IndexName=REGISTRATION_ID_INDEX,
+            KeyConditionExpression="registration_id = :id",
+            ExpressionAttributeValues={":id": {"S": registration_id}},
+        )
+        for key in response.get("Items", []):
+            if key["PK"]["S"] == f"EVENT#{event_id}":
+                item = self.client.get_item(
+                    TableName=self.table, Key={"PK": key["PK"], "SK": key["SK"]}, ConsistentRead=True
+                ).get("Item")
+                if item and item["registration_id"]["S"] == registration_id:
+                    return registration_from_item(_plain(item))
+        return None
+
+    def first_waitlisted(self, event_id: str) -> Registration | None:
+        """Who is next in line: the earliest waitlisted registration."""
+        waiting = [r for r in self.registrations(event_id) if r.status == WAITLISTED]
+        return min(waiting, key=lambda r: (r.created_at, r.registration_id), default=None)
+
+    def cancel(self, registration: Registration, promote: Registration | None, now: datetime, lease: datetime) -> None:
+        """Cancel one registration; a freed seat goes to `promote` in the same transaction.
+
+        Raises Contention when anything changed since it was read (someone else
+        cancelled, promoted or joined the waiting list): read again and retry.
+        """
+        was = registration.status
+        items: list[dict[str, Any]] = [
+            self._status_change(registration, was, CANCELLED, now),
+        ]
+        if was == WAITLISTED:
+            event_update = ("SET waitlist_count = waitlist_count - :one", "waitlist_count > :zero")
+        elif promote is not None:
+            promoted_email = EmailDelivery(state=SENDING, kind=PROMOTION, attempts=1, due_at=lease)
+            items.append(self._status_change(promote, WAITLISTED, CONFIRMED, now, email=promoted_email))
+            event_update = ("SET waitlist_count = waitlist_count - :one", "waitlist_count > :zero")
+        else:
+            # Only free the seat if nobody is waiting: else one of them must get it.
+            event_update = ("SET confirmed_count = confirmed_count - :one", "waitlist_count = :zero")
+        items.append(
+            {
+                "Update": {
+                    "TableName": self.table,
+                    "Key": event_key(registration.event_id),
+                    "UpdateExpression": event_update[0],
+                    "ConditionExpression": event_update[1],
+                    "ExpressionAttributeValues": {":one": {"N": "1"}, ":zero": {"N": "0"}},
+                }
+            }
+        )
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in _RETRYABLE_ERRORS or code == "TransactionCanceledException":
+                raise Contention(code) from error
+            raise
+
+    def _status_change(
+        self, registration: Registration, was: str, becomes: str, now: datetime, email: EmailDelivery | None = None
+    ) -> dict[str, Any]:
+        names = {"#status": "status"}
+        values: dict[str, Any] = {
+            ":was": {"S": was},
+            ":becomes": {"S": becomes},
+            ":id": {"S": registration.registration_id},
+            ":now": {"S": now.isoformat()},
+        }
+        sets = ["#status = :becomes", "updated_at = :now"]
+        removes: list[str] = []
+        if email is not None:
+            for index, (name, value) in enumerate(email_attributes(email).items()):
+                names[f"#e{index}"] = name
+                if value is None:
+                    removes.append(f"#e{index}")
+                else:
+                    sets.append(f"#e{index} = :e{index}")
+                    values[f":e{index}"] = _serializer.serialize(value)
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        return {
+            "Update": {
+                "TableName": self.table,
+                "Key": registration_key(registration.event_id, registration.answers.email_key),
+                "UpdateExpression": expression,
+                "ConditionExpression": "#status = :was AND registration_id = :id",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
+            }
+        }
+
+    # -- the email outbox ----------------------------------------------------------
+
+    def due_emails(self, now: datetime) -> Iterator[Registration]:
+        """Registrations whose email is waiting and due (lease over or backoff passed)."""
+        for item in self._query(
+            IndexName=EVENTS_INDEX,
+            KeyConditionExpression="GSI1PK = :outbox AND GSI1SK <= :now",
+            ExpressionAttributeValues={":outbox": {"S": OUTBOX}, ":now": {"S": _outbox_time(now) or ""}},
+        ):
+            yield registration_from_item(item)
+
+    def claim_email(self, registration: Registration, now: datetime, lease: datetime) -> Registration | None:
+        """Take the email for one sender: only one of several racing jobs gets it."""
+        claimed = replace(registration.email, state=SENDING, attempts=registration.email.attempts + 1, due_at=lease)
+        try:
+            self._set_email(
+                registration,
+                claimed,
+                condition="email_state IN (:sending, :failed) AND GSI1SK <= :now",
+                values={
+                    ":sending": {"S": SENDING},
+                    ":failed": {"S": FAILED},
+                    ":now": {"S": _outbox_time(now) or ""},
+                },
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return None
+            raise
+        return replace(registration, email=claimed)
+
+    def email_sent(self, registration: Registration, message_id: str) -> None:
+        self._set_email(
+            registration, replace(registration.email, state=SENT, due_at=None, message_id=message_id, error="")
+        )
+
+    def email_failed(self, registration: Registration, error: str, retry_at: datetime | None) -> None:
+        state = FAILED if retry_at else GAVE_UP
+        self._set_email(registration, replace(registration.email, state=state, due_at=retry_at, error=error))
+
+    def email_suppressed(self, registration: Registration) -> None:
+        self._set_email(registration, replace(registration.email, state=SUPPRESSED, due_at=None))
+
+    def _set_email(
+        self,
+        registration: Registration,
+        email: EmailDelivery,
+        condition: str = "",
+        values: dict[str, Any] | None = None,
+    ) -> None:
+        names: dict[str, str] = {}
+        expression_values: dict[str, Any] = {":id": {"S": registration.registration_id}, **(values or {})}
+        sets, removes = [], []
+        for index, (name, value) in enumerate(email_attributes(email).items()):
+            names[f"#e{index}"] = name
+            if value is None:
+                removes.append(f"#e{index}")
+            else:
+                sets.append(f"#e{index} = :e{index}")
+                expression_values[f":e{index}"] = _serializer.serialize(value)
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        # The registration may have been replaced (cancel, sign up again): leave the new one alone.
+        full_condition = "registration_id = :id" + (f" AND {condition}" if condition else "")
+        self.client.update_item(
+            TableName=self.table,
+            Key=registration_key(registration.event_id, registration.answers.email_key),
+            UpdateExpression=expression,
+            ConditionExpression=full_condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=expression_values,
+        )
+
+    # -- suppression -------------------------------------------------------------
+
+    def suppress(self, email_key: str, reason: str, now: datetime) -> None:
+        self.client.put_item(
+            TableName=self.table,
+            Item={**suppression_key(email_key), "reason": {"S": reason}, "at": {"S": now.isoformat()}},
+        )
+
+    def is_suppressed(self, email_key: str) -> bool:
+        return "Item" in self.client.get_item(TableName=self.table, Key=suppression_key(email_key), ConsistentRead=True)
 
     def _query(self, **params: Any) -> Iterator[dict[str, Any]]:
         # A page can be short (1 MB limit, filters) and still not be the last:
@@ -313,10 +518,31 @@ def registration_item(registration: Registration) -> dict[str, Any]:
         "status": registration.status,
         "created_at": registration.created_at.isoformat(),
         "updated_at": registration.updated_at.isoformat(),
+        **email_attributes(registration.email),
     }
-    item = {key: _serializer.serialize(value) for key, value in attributes.items()}
+    item = {key: _serializer.serialize(value) for key, value in attributes.items() if value is not None}
     item.update(registration_key(registration.event_id, answers.email_key))
     return item
+
+
+def email_attributes(email: EmailDelivery) -> dict[str, Any]:
+    """The email state; a waiting email is also in the sparse outbox index by due time."""
+    waiting = email.waiting and email.due_at is not None
+    return {
+        "email_state": email.state,
+        "email_kind": email.kind,
+        "email_attempts": email.attempts,
+        "email_due_at": _iso(email.due_at),
+        "email_message_id": email.message_id or None,
+        "email_error": email.error or None,
+        "GSI1PK": OUTBOX if waiting else None,
+        "GSI1SK": _outbox_time(email.due_at) if waiting else None,
+    }
+
+
+def _outbox_time(moment: datetime | None) -> str | None:
+    # One fixed UTC format, so string order in the index is time order.
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else None
 
 
 def registration_from_item(item: dict[str, Any]) -> Registration:
@@ -339,6 +565,14 @@ def registration_from_item(item: dict[str, Any]) -> Registration:
         status=item["status"],
         created_at=datetime.fromisoformat(item["created_at"]),
         updated_at=datetime.fromisoformat(item["updated_at"]),
+        email=EmailDelivery(
+            state=item.get("email_state", SENT),
+            kind=item.get("email_kind", "confirmation"),
+            attempts=int(item.get("email_attempts", 0)),
+            due_at=_moment(item.get("email_due_at")),
+            message_id=item.get("email_message_id", ""),
+            error=item.get("email_error", ""),
+        ),
     )
 
 
@@ -349,7 +583,8 @@ def create_table(client: DynamoDBClient, table_name: str) -> None:
             TableName=table_name,
             BillingMode="PAY_PER_REQUEST",
             AttributeDefinitions=[
-                {"AttributeName": name, "AttributeType": "S"} for name in ("PK", "SK", "GSI1PK", "GSI1SK")
+                {"AttributeName": name, "AttributeType": "S"}
+                for name in ("PK", "SK", "GSI1PK", "GSI1SK", "registration_id")
             ],
             KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
             GlobalSecondaryIndexes=[
@@ -360,7 +595,12 @@ def create_table(client: DynamoDBClient, table_name: str) -> None:
                         {"AttributeName": "GSI1SK", "KeyType": "RANGE"},
                     ],
                     "Projection": {"ProjectionType": "ALL"},
-                }
+                },
+                {
+                    "IndexName": REGISTRATION_ID_INDEX,
+                    "KeySchema": [{"AttributeName": "registration_id", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "KEYS_ONLY"},
+                },
             ],
         )
     except ClientError as error:

@@ -165,9 +165,10 @@ def form_page(
     return templates().get_template("form.html").render(context)
 
 
-def thanks_page(event: Event, language: str, status: str) -> str:
+def thanks_page(event: Event, language: str, status: str, email_delayed: bool = False) -> str:
     context = _page_context(event, language)
     context["waitlisted"] = status == "waitlisted"
+    context["email_delayed"] = email_delayed
     return templates().get_template("thanks.html").render(context)
 
 
@@ -175,3 +176,17 @@ def message_page(event: Event | None, language: str, heading: str, text: str) ->
     context = _page_context(event, language)
     context.update(heading=heading, text=text)
     return templates().get_template("message.html").render(context)
+
+
+def manage_page(event: Event, registration: Any, heading_key: str = "manage_heading", text_key: str = "") -> str:
+    language = registration.answers.language
+    context = _page_context(event, language)
+    labels = context["t"]
+    context.update(registration=registration, heading=labels[heading_key], text=labels[text_key] if text_key else "")
+    return templates().get_template("manage.html").render(context)
+
+
+def link_problem_page(language: str, expired: bool) -> str:
+    labels = i18n.labels(language)
+    prefix = "link_expired" if expired else "link_invalid"
+    return message_page(None, language, labels[f"{prefix}_heading"], labels[f"{prefix}_text"])

@@ -65,6 +65,7 @@ def app_store(moto_endpoint, monkeypatch):
     aws.clear()
     client = boto3.client("dynamodb", endpoint_url=moto_endpoint)
     create_table(client, "signup-local")
+    boto3.client("ses", endpoint_url=moto_endpoint).verify_domain_identity(Domain="signup.local")
     store = DynamoStore(client, "signup-local")
     store.put_event(open_event(), datetime.now(UTC))
     return store

@@ -1,0 +1,156 @@
+"""Emails: MIME built with the standard library, rendered from Jinja2, sent by SES.
+
+The SES adapter takes its client in the constructor; tests use a recording fake.
+"""
+
+from __future__ import annotations
+
+import email.policy
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import make_msgid, parseaddr
+from typing import TYPE_CHECKING, Any, Protocol
+
+from botocore.exceptions import BotoCoreError, ClientError
+from email_validator import validate_email
+
+from . import i18n
+from .calendar_file import calendar_file
+from .events import Event
+from .registrations import WAITLISTED, Registration
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
+
+CONFIRMATION = "confirmation"
+PROMOTION = "promotion"
+
+SUBJECTS = {
+    "sv": {
+        "confirmed": "Anmälan bekräftad: {title}",
+        "waitlisted": "Du står på väntelistan: {title}",
+        PROMOTION: "Du har fått en plats: {title}",
+    },
+    "en": {
+        "confirmed": "Registration confirmed: {title}",
+        "waitlisted": "You are on the waiting list: {title}",
+        PROMOTION: "You have a seat: {title}",
+    },
+}
+
+
+class SendFailed(Exception):
+    """SES did not take the message; `code` says why (for the outbox and operators)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Mailer(Protocol):
+    def send(self, message: EmailMessage) -> str:
+        """Send one message; return the provider's message id or raise SendFailed."""
+        ...
+
+
+class SesMailer:
+    def __init__(self, client: SESV2Client, configuration_set: str | None = None) -> None:
+        self.client = client
+        self.configuration_set = configuration_set
+
+    def send(self, message: EmailMessage) -> str:
+        params: dict[str, Any] = {"Content": {"Raw": {"Data": message.as_bytes(policy=email.policy.SMTP)}}}
+        if self.configuration_set:
+            params["ConfigurationSetName"] = self.configuration_set
+        try:
+            return str(self.client.send_email(**params)["MessageId"])
+        except ClientError as error:
+            raise SendFailed(error.response.get("Error", {}).get("Code", "ClientError")) from error
+        except BotoCoreError as error:
+            raise SendFailed(type(error).__name__) from error
+
+
+@dataclass(frozen=True)
+class Links:
+    manage: str
+    privacy: str = ""
+
+
+def _address(text: str) -> Address:
+    name, addr = parseaddr(text)
+    local, _, domain = addr.partition("@")
+    return Address(display_name=name, username=local, domain=domain)
+
+
+def _recipient(registration: Registration) -> Address:
+    # SES speaks ASCII addresses: an internationalised domain goes out as punycode.
+    ascii_email = validate_email(registration.answers.email, check_deliverability=False).ascii_email or ""
+    local, _, domain = ascii_email.partition("@")
+    return Address(display_name=registration.answers.name, username=local, domain=domain)
+
+
+def registration_email(
+    kind: str,
+    event: Event,
+    registration: Registration,
+    *,
+    sender: str,
+    links: Links,
+    now: datetime,
+    templates: Any,
+) -> EmailMessage:
+    """The confirmation (or waiting-list notice, or promotion) for one registration."""
+    language = registration.answers.language
+    context = email_context(kind, event, registration, links=links)
+    state = PROMOTION if kind == PROMOTION else registration.status
+    message = EmailMessage()
+    message["Subject"] = SUBJECTS[language][state].format(title=context["title"])
+    message["From"] = _address(sender)
+    message["To"] = _recipient(registration)
+    if event.organisers:
+        message["Reply-To"] = _address(event.organisers[0])
+    message["Message-ID"] = make_msgid(domain=_address(sender).domain or "signup.local")
+    message["Content-Language"] = language
+    message.set_content(templates.get_template("email/registration.txt").render(context))
+    message.add_alternative(templates.get_template("email/registration.html").render(context), subtype="html")
+    if registration.status != WAITLISTED:
+        description = templates.get_template("email/calendar.txt").render(context)
+        ics = calendar_file(event, registration.registration_id, language=language, now=now, description=description)
+        message.add_attachment(
+            ics.decode("utf-8"),
+            subtype="calendar",
+            filename="traff.ics" if language == "sv" else "meeting.ics",
+            params={"method": "PUBLISH"},
+        )
+    return message
+
+
+def email_context(kind: str, event: Event, registration: Registration, *, links: Links) -> dict[str, Any]:
+    language = registration.answers.language
+    labels = i18n.labels(language)
+    zone = event.zone
+    answers = registration.answers
+    return {
+        "lang": language,
+        "t": labels,
+        "kind": kind,
+        "status": registration.status,
+        "name": answers.name,
+        "title": event.text("title", language),
+        "date_text": i18n.long_date(event.starts_at.astimezone(zone), language),
+        "meeting_text": labels["meeting_at"].format(time=i18n.clock(event.starts_at.astimezone(zone), language)),
+        "meal_text": (
+            labels["meal_chosen"].format(time=i18n.clock(event.meal_at.astimezone(zone), language))
+            if event.meal_at and answers.meal
+            else ""
+        ),
+        "venue": event.venue,
+        "address": event.address,
+        "answers": answers,
+        "meal_answer": {True: labels["yes"], False: labels["no"], None: ""}[answers.meal],
+        "manage_url": links.manage,
+        "privacy_url": links.privacy,
+        "contact": event.organisers[0] if event.organisers else "",
+    }

@@ -1,0 +1,126 @@
+"""The outbox: every accepted registration gets its email, exactly once in the normal case.
+
+The registration is committed first, holding an email lease. The request then
+sends and records the result. If SES fails, or the request dies, the outbox job
+finds the email through the sparse outbox index when it is due, claims it with a
+conditional write (so two jobs never both send), and tries again with backoff.
+A crash between SES accepting a message and us recording it means one more
+send after the lease: we err on the side of a duplicate over a lost confirmation.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Protocol
+
+from .events import Event
+from .mail import Mailer, SendFailed
+from .registrations import EMAIL_LEASE, SENT, Registration
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+# After attempt n fails, wait RETRY_DELAYS[n-1] (the last one repeats until MAX_ATTEMPTS).
+RETRY_DELAYS = (
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(hours=1),
+    timedelta(hours=3),
+    timedelta(hours=12),
+)
+
+
+class OutboxStore(Protocol):
+    def get_event(self, event_id: str) -> Event | None: ...
+
+    def due_emails(self, now: datetime) -> Iterator[Registration]: ...
+
+    def claim_email(self, registration: Registration, now: datetime, lease: datetime) -> Registration | None: ...
+
+    def email_sent(self, registration: Registration, message_id: str) -> None: ...
+
+    def email_failed(self, registration: Registration, error: str, retry_at: datetime | None) -> None: ...
+
+    def email_suppressed(self, registration: Registration) -> None: ...
+
+    def is_suppressed(self, email_key: str) -> bool: ...
+
+
+BuildMessage = Callable[[Event, Registration], EmailMessage]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    state: str
+    error: str = ""
+
+
+def retry_at(attempts: int, now: datetime) -> datetime | None:
+    """When to try again after `attempts` failed tries, or None to give up."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    return now + RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
+
+
+def send_now(
+    registration: Registration,
+    event: Event,
+    *,
+    store: OutboxStore,
+    mailer: Mailer,
+    build: BuildMessage,
+    now: datetime,
+) -> Delivery:
+    """Send an email whose lease this caller holds, and record what happened.
+
+    Never raises for SES trouble: the registration stands, the outbox retries.
+    """
+    try:
+        message_id = mailer.send(build(event, registration))
+    except SendFailed as failure:
+        log.warning("email not sent", extra={"event_id": event.id, "error": failure.code})
+        store.email_failed(registration, failure.code, retry_at(registration.email.attempts, now))
+        return Delivery("failed", failure.code)
+    store.email_sent(registration, message_id)
+    return Delivery(SENT)
+
+
+def retry_due_emails(
+    *,
+    store: OutboxStore,
+    mailer: Mailer,
+    build: BuildMessage,
+    now: datetime,
+    limit: int = 200,
+) -> Counter[str]:
+    """The outbox job: claim each due email and send it; returns counts by outcome."""
+    counts: Counter[str] = Counter()
+    events: dict[str, Event | None] = {}
+    for registration in store.due_emails(now):
+        if sum(counts.values()) >= limit:
+            counts["left_for_next_run"] += 1
+            continue
+        claimed = store.claim_email(registration, now, now + EMAIL_LEASE)
+        if claimed is None:
+            counts["claimed_elsewhere"] += 1
+            continue
+        if store.is_suppressed(claimed.answers.email_key):
+            store.email_suppressed(claimed)
+            counts["suppressed"] += 1
+            continue
+        if claimed.event_id not in events:
+            events[claimed.event_id] = store.get_event(claimed.event_id)
+        event = events[claimed.event_id]
+        if event is None:
+            store.email_failed(claimed, "event_missing", None)
+            counts["gave_up"] += 1
+            continue
+        counts[send_now(claimed, event, store=store, mailer=mailer, build=build, now=now).state] += 1
+    if counts:
+        log.info("outbox run", extra={"counts": dict(counts)})
+    return counts

@@ -1,0 +1,98 @@
+"""Wiring: the functions app.py calls, with the real store, mailer and settings."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from . import aws, config, outbox, tokens, web
+from .events import Event
+from .mail import Links, SesMailer, registration_email
+from .outbox import Delivery
+from .registrations import SENDING, Cancellation, Outcome, Registration, cancel, register
+from .store import DynamoStore
+
+log = logging.getLogger(__name__)
+
+
+def store() -> DynamoStore:
+    return DynamoStore(aws.dynamodb(), config.table_name())
+
+
+def mailer() -> SesMailer:
+    return SesMailer(aws.sesv2(), config.ses_configuration_set())
+
+
+def event_end(event: Event) -> datetime:
+    return event.ends_at or event.starts_at + timedelta(hours=2)
+
+
+def manage_url(base_url: str, event: Event, registration_id: str) -> str:
+    token = tokens.make_token(config.secret(), event.id, registration_id, event_end(event))
+    return f"{base_url}/registrations/{token}"
+
+
+def message_builder(base_url: str, now: datetime) -> outbox.BuildMessage:
+    def build(event: Event, registration: Registration) -> EmailMessage:
+        links = Links(manage=manage_url(base_url, event, registration.registration_id))
+        return registration_email(
+            registration.email.kind,
+            event,
+            registration,
+            sender=config.sender(),
+            links=links,
+            now=now,
+            templates=web.templates(),
+        )
+
+    return build
+
+
+def send_leased_email(
+    registration: Registration, event: Event, *, base_url: str, now: datetime, the_store: DynamoStore | None = None
+) -> Delivery:
+    """Send the email this request holds the lease for; never fail the request over it."""
+    try:
+        return outbox.send_now(
+            registration,
+            event,
+            store=the_store or store(),
+            mailer=mailer(),
+            build=message_builder(base_url, now),
+            now=now,
+        )
+    except Exception as error:  # noqa: BLE001 - the registration is stored; the outbox retries after the lease
+        log.error("email step failed; the outbox will retry", extra={"error": type(error).__name__})
+        return Delivery("failed", type(error).__name__)
+
+
+def sign_up(event_id: str, fields: dict[str, Any], *, base_url: str, now: datetime) -> tuple[Outcome, Delivery | None]:
+    """Register, then confirm by email. A stored registration is never undone by email trouble."""
+    the_store = store()
+    outcome = register(event_id, fields, store=the_store, now=now)
+    registration = outcome.registration
+    if not outcome.created or registration.email.state != SENDING:
+        return outcome, Delivery(registration.email.state) if outcome.created else None
+    return outcome, send_leased_email(registration, outcome.event, base_url=base_url, now=now, the_store=the_store)
+
+
+def read_manage_token(token: str, now: datetime) -> tokens.ManageToken:
+    return tokens.read_token(config.secret(), token, now)
+
+
+def cancel_registration(token: str, *, base_url: str, now: datetime) -> Cancellation:
+    link = read_manage_token(token, now)
+    the_store = store()
+    result = cancel(link.event_id, link.registration_id, store=the_store, now=now)
+    if result.promoted is not None:
+        event = the_store.get_event(link.event_id)
+        if event is not None:
+            send_leased_email(result.promoted, event, base_url=base_url, now=now, the_store=the_store)
+    return result
+
+
+def run_outbox(*, base_url: str, now: datetime) -> Counter[str]:
+    return outbox.retry_due_emails(store=store(), mailer=mailer(), build=message_builder(base_url, now), now=now)
