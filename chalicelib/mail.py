@@ -113,8 +113,11 @@ def registration_email(
         message["Reply-To"] = _address(event.organisers[0])
     message["Message-ID"] = make_msgid(domain=_address(sender).domain or "signup.local")
     message["Content-Language"] = language
-    message.set_content(templates.get_template("email/registration.txt").render(context))
-    message.add_alternative(templates.get_template("email/registration.html").render(context), subtype="html")
+    # Quoted-printable keeps the wire format 7-bit ASCII, which every relay accepts.
+    message.set_content(templates.get_template("email/registration.txt").render(context), cte="quoted-printable")
+    message.add_alternative(
+        templates.get_template("email/registration.html").render(context), subtype="html", cte="quoted-printable"
+    )
     if registration.status != WAITLISTED:
         description = templates.get_template("email/calendar.txt").render(context)
         ics = calendar_file(event, registration.registration_id, language=language, now=now, description=description)
@@ -123,6 +126,7 @@ def registration_email(
             subtype="calendar",
             filename="traff.ics" if language == "sv" else "meeting.ics",
             params={"method": "PUBLISH"},
+            cte="quoted-printable",
         )
     return message
 

@@ -6,10 +6,12 @@ import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
+from email.message import EmailMessage
 
 from chalicelib.errors import AlreadyRegistered, Contention, EventFull, EventNotFound, RegistrationClosed
 from chalicelib.events import Event
 from chalicelib.forms import Answers
+from chalicelib.mail import SendFailed
 from chalicelib.registrations import CONFIRMED, Registration
 
 
@@ -59,3 +61,24 @@ class InMemoryStore:
 
     def registrations(self, event_id: str) -> Iterator[Registration]:
         return iter([r for (eid, _), r in sorted(self.items.items()) if eid == event_id])
+
+
+class RecordingMailer:
+    """Records what would be sent; can fail a number of times first, like a throttled SES."""
+
+    def __init__(self, failures: int = 0, code: str = "TooManyRequestsException") -> None:
+        self.sent: list[EmailMessage] = []
+        self.failures = failures
+        self.code = code
+        self.lock = threading.Lock()
+
+    def send(self, message: EmailMessage) -> str:
+        with self.lock:
+            if self.failures:
+                self.failures -= 1
+                raise SendFailed(self.code)
+            self.sent.append(message)
+            return f"message-{len(self.sent)}"
+
+    def recipients(self) -> list[str]:
+        return [str(message["To"]) for message in self.sent]

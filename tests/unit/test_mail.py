@@ -1,0 +1,143 @@
+"""The confirmation email as a person (and their mail program) receives it."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+from icalendar import Calendar
+
+from chalicelib import web
+from chalicelib.forms import parse_answers
+from chalicelib.mail import PROMOTION, Links, registration_email
+from chalicelib.registrations import CONFIRMED, WAITLISTED, Registration
+from tests.helpers import answers, at, example_event
+
+NOW = at("2027-05-01T12:00:00+02:00")
+SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"
+
+
+def build(kind="confirmation", status=CONFIRMED, **overrides):
+    event = example_event()
+    registration = Registration(
+        event_id=event.id,
+        registration_id="abc123",
+        answers=parse_answers(answers(**overrides), event),
+        status=status,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    message = registration_email(
+        kind,
+        event,
+        registration,
+        sender=SENDER,
+        links=Links(manage="https://signup.example/registrations/TOKEN"),
+        now=NOW,
+        templates=web.templates(),
+    )
+    # What the receiving side sees: parse the bytes SES would send.
+    return email.message_from_bytes(message.as_bytes(policy=email.policy.SMTP), policy=email.policy.default)
+
+
+def parts(message):
+    return {part.get_content_type(): part for part in message.walk() if not part.is_multipart()}
+
+
+def test_structure_is_alternative_text_and_html_plus_a_calendar_file():
+    message = build()
+    assert message.get_content_type() == "multipart/mixed"
+    alternative = message.get_payload()[0]
+    assert alternative.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in alternative.get_payload()] == ["text/plain", "text/html"]
+    calendar = parts(message)["text/calendar"]
+    assert calendar.get_filename() == "traff.ics"
+    assert calendar.get_param("method") == "PUBLISH"
+
+
+def test_swedish_headers_round_trip():
+    message = build(name="Åsa Öberg")
+    assert message["Subject"] == "Anmälan bekräftad: Nätverk för social hållbarhet – andra träffen"
+    assert message["To"].addresses[0].display_name == "Åsa Öberg"
+    assert message["From"].addresses[0].display_name == "Hudiksvalls kommun – Signup"
+    assert message["Reply-To"].addresses[0].addr_spec == "social.hallbarhet@hudiksvall.example"
+    raw = build(name="Åsa Öberg").as_bytes()
+    assert raw.isascii(), "headers RFC 2047-encoded, bodies quoted-printable: 7-bit on the wire"
+
+
+def test_the_text_says_what_a_participant_needs():
+    text = parts(build(meal="yes", diet="Laktosfri")).get("text/plain").get_content()
+    assert "Hej Åsa Öberg!" in text
+    assert "måndag 24 maj 2027" in text
+    assert "Måltid från 17.00" in text and "Mötet börjar 18.00" in text
+    assert "Rådhussalen, Kulturhuset, Hudiksvall" in text
+    assert "Laktosfri" in text
+    assert "https://signup.example/registrations/TOKEN" in text
+    assert "social.hallbarhet@hudiksvall.example" in text
+
+
+def test_no_meal_line_for_someone_who_does_not_eat():
+    text = parts(build(meal="no")).get("text/plain").get_content()
+    assert "Måltid från" not in text and "Mötet börjar 18.00" in text
+
+
+def test_english_registrants_get_english():
+    message = build(language="en")
+    assert message["Subject"].startswith("Registration confirmed:")
+    text = parts(message)["text/plain"].get_content()
+    assert "Monday 24 May 2027" in text and "Meal from 17:00" in text
+    assert parts(message)["text/calendar"].get_filename() == "meeting.ics"
+
+
+def test_markup_in_a_name_is_escaped_in_the_html_part():
+    html = parts(build(name="<img src=x onerror=alert(1)>")).get("text/html").get_content()
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_line_break_can_never_reach_a_header():
+    event = example_event()
+    registration = Registration(
+        event_id=event.id,
+        registration_id="x",
+        answers=replace(parse_answers(answers(), event), name="Åsa\r\nBcc: victim@example.se"),
+        status=CONFIRMED,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    with pytest.raises(ValueError):
+        registration_email(
+            "confirmation",
+            event,
+            registration,
+            sender=SENDER,
+            links=Links(manage="x"),
+            now=NOW,
+            templates=web.templates(),
+        )
+
+
+def test_the_calendar_entry_has_local_times_and_a_stable_uid():
+    calendar = Calendar.from_ical(parts(build()).get("text/calendar").get_content())
+    (entry,) = calendar.walk("VEVENT")
+    start = entry.decoded("dtstart")
+    assert start.replace(tzinfo=None) == datetime(2027, 5, 24, 18, 0)
+    assert str(start.tzinfo) == "Europe/Stockholm" or getattr(start.tzinfo, "key", "") == "Europe/Stockholm"
+    assert entry["dtstart"].params["TZID"] == "Europe/Stockholm"
+    assert calendar.walk("VTIMEZONE"), "a VTIMEZONE travels with the TZID"
+    assert str(entry["uid"]) == "natverk-social-hallbarhet.abc123@signup"
+    assert str(entry["location"]) == "Rådhussalen, Kulturhuset, Hudiksvall"
+    assert entry.decoded("sequence") == 0
+    assert str(entry["summary"]) == "Nätverk för social hållbarhet – andra träffen"
+
+
+def test_waitlisted_people_get_no_calendar_entry_until_promoted():
+    waitlisted = build(status=WAITLISTED)
+    assert "text/calendar" not in parts(waitlisted)
+    assert waitlisted["Subject"].startswith("Du står på väntelistan:")
+    promoted = build(kind=PROMOTION, status=CONFIRMED)
+    assert promoted["Subject"].startswith("Du har fått en plats:")
+    assert "text/calendar" in parts(promoted)
