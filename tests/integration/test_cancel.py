@@ -1,0 +1,102 @@
+"""Cancelling and the waiting list: every freed seat filled once, never over capacity."""
+
+from __future__ import annotations
+
+import random
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.errors import RegistrationNotFound
+from chalicelib.registrations import CANCELLED, CONFIRMED, PROMOTION, WAITLISTED, cancel, register
+from tests.helpers import answers, at, example_event
+
+NOW = at("2027-05-01T12:00:00+02:00")
+EVENT = "natverk-social-hallbarhet"
+
+
+def fill(store, capacity, people):
+    """`people` sign up one second apart: the first `capacity` get seats, the rest wait in order."""
+    store.put_event(example_event(capacity=capacity), NOW)
+    return [
+        register(EVENT, answers(email=f"p{i:03d}@example.se"), store=store, now=NOW + timedelta(seconds=i)).registration
+        for i in range(people)
+    ]
+
+
+def statuses(store):
+    return {r.answers.email: r.status for r in store.registrations(EVENT)}
+
+
+def test_cancelling_a_seat_gives_it_to_the_first_on_the_waiting_list(store):
+    people = fill(store, capacity=2, people=4)
+    result = cancel(EVENT, people[0].registration_id, store=store, now=NOW + timedelta(hours=1))
+    assert result.registration.status == CANCELLED
+    assert result.promoted.answers.email == "p002@example.se"
+    assert result.promoted.email.kind == PROMOTION
+    assert statuses(store) == {"p000@example.se": CANCELLED, "p001@example.se": CONFIRMED,
+                               "p002@example.se": CONFIRMED, "p003@example.se": WAITLISTED}
+    event = store.get_event(EVENT)
+    assert (event.confirmed_count, event.waitlist_count) == (2, 1)
+
+
+def test_cancelling_twice_is_harmless(store):
+    people = fill(store, capacity=2, people=3)
+    cancel(EVENT, people[0].registration_id, store=store, now=NOW)
+    again = cancel(EVENT, people[0].registration_id, store=store, now=NOW)
+    assert again.already_cancelled and again.promoted is None
+    event = store.get_event(EVENT)
+    assert (event.confirmed_count, event.waitlist_count) == (2, 0)
+
+
+def test_cancelling_without_a_waiting_list_frees_the_seat(store):
+    people = fill(store, capacity=5, people=2)
+    assert cancel(EVENT, people[1].registration_id, store=store, now=NOW).promoted is None
+    assert store.get_event(EVENT).confirmed_count == 1
+
+
+def test_leaving_the_waiting_list_shortens_it(store):
+    people = fill(store, capacity=1, people=3)
+    cancel(EVENT, people[2].registration_id, store=store, now=NOW)
+    event = store.get_event(EVENT)
+    assert (event.confirmed_count, event.waitlist_count) == (1, 1)
+
+
+def test_a_cancelled_person_may_sign_up_again(store):
+    people = fill(store, capacity=5, people=1)
+    cancel(EVENT, people[0].registration_id, store=store, now=NOW)
+    again = register(EVENT, answers(email="p000@example.se"), store=store, now=NOW + timedelta(minutes=1))
+    assert again.created and again.registration.status == CONFIRMED
+    assert store.get_event(EVENT).confirmed_count == 1
+
+
+def test_an_unknown_registration_is_not_found(store):
+    fill(store, capacity=1, people=1)
+    with pytest.raises(RegistrationNotFound):
+        cancel(EVENT, "no-such-id", store=store, now=NOW)
+
+
+def test_twenty_concurrent_cancels_fill_every_freed_seat_once(dynamodb_local_store):
+    store = dynamodb_local_store
+    people = fill(store, capacity=20, people=50)  # 20 seats, 30 waiting
+    leaving = random.sample(people[:20], 15) + random.sample(people[20:], 5)
+
+    def leave(registration):
+        return cancel(EVENT, registration.registration_id, store=store, now=NOW + timedelta(hours=1))
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(leave, leaving))
+
+    promoted = [r.promoted.answers.email for r in results if r.promoted]
+    assert len(promoted) == len(set(promoted)), "nobody is promoted twice"
+    now_statuses = statuses(store)
+    confirmed = {email for email, status in now_statuses.items() if status == CONFIRMED}
+    waitlisted = {email for email, status in now_statuses.items() if status == WAITLISTED}
+    event = store.get_event(EVENT)
+    assert event.confirmed_count == len(confirmed) == 20, "every freed seat was filled, none twice"
+    assert event.waitlist_count == len(waitlisted) == 30 - 15 - 5
+    # The seats went to the earliest still waiting: the queue kept its order.
+    stayed = [r.answers.email for r in people if r not in leaving]
+    original_seats = [email for email in stayed if email <= "p019@example.se"]
+    assert confirmed == set(original_seats) | set(sorted(email for email in stayed if email > "p019@example.se")[:15])
