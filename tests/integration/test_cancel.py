@@ -35,8 +35,12 @@ def test_cancelling_a_seat_gives_it_to_the_first_on_the_waiting_list(store):
     assert result.registration.status == CANCELLED
     assert result.promoted.answers.email == "p002@example.se"
     assert result.promoted.email.kind == PROMOTION
-    assert statuses(store) == {"p000@example.se": CANCELLED, "p001@example.se": CONFIRMED,
-                               "p002@example.se": CONFIRMED, "p003@example.se": WAITLISTED}
+    assert statuses(store) == {
+        "p000@example.se": CANCELLED,
+        "p001@example.se": CONFIRMED,
+        "p002@example.se": CONFIRMED,
+        "p003@example.se": WAITLISTED,
+    }
     event = store.get_event(EVENT)
     assert (event.confirmed_count, event.waitlist_count) == (2, 1)
 

@@ -1,0 +1,161 @@
+"""Emails and one's own registration, through the app, with moto's SES receiving the mail."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import re
+import urllib.request
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib import tokens, web
+from chalicelib.mail import SendFailed, SesMailer
+from tests.helpers import EVENT, FORM, answers, open_event, post_form, post_json
+
+LOCAL_SECRET = "local-only-not-a-secret"  # the local stage's, from .chalice/config.json
+
+
+def sent_mail(moto_endpoint):
+    data = json.loads(urllib.request.urlopen(f"{moto_endpoint}/moto-api/data.json").read())
+    return [
+        email.message_from_string(raw["raw_data"], policy=email.policy.default) for raw in data["ses"]["RawMessage"]
+    ]
+
+
+def text_of(message):
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def manage_path(message):
+    url = re.search(r"https?://\S+/registrations/(\S+)", text_of(message))
+    assert url, "the email links to the registration"
+    return f"/registrations/{url.group(1)}"
+
+
+def test_a_registration_sends_one_confirmation(client, app_store, moto_endpoint):
+    response = post_json(client, answers(name="Åsa Öberg"))
+    assert json.loads(response.body)["email"] == "sent"
+    (message,) = sent_mail(moto_endpoint)
+    assert message["To"].addresses[0].addr_spec == "asa.oberg@example.se"
+    assert message["Subject"] == "Anmälan bekräftad: Nätverk för social hållbarhet – andra träffen"
+    assert any(part.get_content_type() == "text/calendar" for part in message.walk())
+    (registration,) = app_store.registrations(EVENT)
+    assert registration.email.state == "sent" and registration.email.message_id
+
+
+def test_a_duplicate_sends_no_second_email(client, moto_endpoint):
+    post_json(client, answers())
+    post_json(client, answers(meal="no"))
+    assert len(sent_mail(moto_endpoint)) == 1
+
+
+def test_ses_failing_still_stores_and_says_the_email_is_delayed(client, app_store, moto_endpoint, monkeypatch):
+    def throttled(self, message):
+        raise SendFailed("TooManyRequestsException")
+
+    monkeypatch.setattr(SesMailer, "send", throttled)
+    response = post_form(client, answers())
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("&email=delayed")
+    thanks = client.http.get(f"/events/{EVENT}/{response.headers['Location']}").body.decode()
+    assert "Bekräftelsemejlet är försenat" in thanks
+    (registration,) = app_store.registrations(EVENT)
+    assert registration.email.state == "failed"
+
+    monkeypatch.undo()
+    later = datetime.now(UTC) + timedelta(minutes=6)
+    monkeypatch.setattr(web, "utcnow", lambda: later)
+    result = client.lambda_.invoke(
+        "email_outbox",
+        client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]),
+    )
+    assert result.payload == {"sent": 1}
+    assert len(sent_mail(moto_endpoint)) == 1
+
+
+def test_the_link_in_the_email_shows_and_cancels_the_registration(client, app_store, moto_endpoint):
+    post_json(client, answers(name="Åsa Öberg"))
+    path = manage_path(sent_mail(moto_endpoint)[0])
+    for _ in range(2):  # a mail scanner following the link changes nothing
+        page = client.http.get(path)
+        assert page.status_code == 200
+        assert "Åsa Öberg" in page.body.decode() and "Avboka min anmälan" in page.body.decode()
+    assert app_store.get_event(EVENT).confirmed_count == 1
+
+    cancelled = client.http.post(path, headers=FORM, body="")
+    assert cancelled.status_code == 200 and "Din anmälan är avbokad" in cancelled.body.decode()
+    assert app_store.get_event(EVENT).confirmed_count == 0
+    again = client.http.post(path, headers=FORM, body="")
+    assert "redan avbokad" in again.body.decode()
+    assert app_store.get_event(EVENT).confirmed_count == 0
+
+
+def test_a_freed_seat_goes_to_the_waiting_list_with_an_email(client, app_store, moto_endpoint):
+    app_store.put_event(open_event(capacity=1), datetime.now(UTC))
+    post_json(client, answers(email="first@example.se"))
+    assert json.loads(post_json(client, answers(email="second@example.se")).body)["status"] == "waitlisted"
+    first_mail, waitlist_mail = sent_mail(moto_endpoint)
+    assert waitlist_mail["Subject"].startswith("Du står på väntelistan")
+    client.http.post(manage_path(first_mail), headers=FORM, body="")
+    promotion = sent_mail(moto_endpoint)[-1]
+    assert promotion["To"].addresses[0].addr_spec == "second@example.se"
+    assert promotion["Subject"].startswith("Du har fått en plats")
+    assert any(part.get_content_type() == "text/calendar" for part in promotion.walk())
+    event = app_store.get_event(EVENT)
+    assert (event.confirmed_count, event.waitlist_count) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    "tamper", [lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"), lambda t: "x" + t, lambda t: "not-a-token"]
+)
+def test_a_forged_or_altered_link_is_refused_and_changes_nothing(client, app_store, moto_endpoint, tamper):
+    post_json(client, answers())
+    token = manage_path(sent_mail(moto_endpoint)[0]).rsplit("/", 1)[1]
+    for method in ("get", "post"):
+        response = getattr(client.http, method)(f"/registrations/{tamper(token)}")
+        assert response.status_code == 403 and "Länken fungerar inte" in response.body.decode()
+    assert app_store.get_event(EVENT).confirmed_count == 1
+
+
+def test_a_link_for_a_meeting_long_past_has_expired(client, app_store):
+    body = json.loads(post_json(client, answers()).body)
+    token = tokens.make_token(LOCAL_SECRET, EVENT, body["registration_id"], datetime.now(UTC) - timedelta(days=30))
+    response = client.http.post(f"/registrations/{token}")
+    assert response.status_code == 410 and "Länken har gått ut" in response.body.decode()
+    assert app_store.get_event(EVENT).confirmed_count == 1
+
+
+def test_a_permanent_bounce_stops_all_further_email(client, app_store, moto_endpoint):
+    bounce = {
+        "notificationType": "Bounce",
+        "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": "Gone@Example.se"}]},
+    }
+    client.lambda_.invoke("ses_notification", client.events.generate_sns_event(message=json.dumps(bounce)))
+    response = post_json(client, answers(email="gone@example.se"))
+    assert response.status_code == 201 and json.loads(response.body)["email"] == "suppressed"
+    assert sent_mail(moto_endpoint) == []
+
+
+def test_transient_bounces_and_other_notifications_suppress_nothing(client, app_store, moto_endpoint):
+    for message in (
+        {
+            "notificationType": "Bounce",
+            "bounce": {"bounceType": "Transient", "bouncedRecipients": [{"emailAddress": "a@example.se"}]},
+        },
+        {"notificationType": "Delivery", "delivery": {"recipients": ["a@example.se"]}},
+    ):
+        client.lambda_.invoke("ses_notification", client.events.generate_sns_event(message=json.dumps(message)))
+    client.lambda_.invoke("ses_notification", client.events.generate_sns_event(message="not json"))
+    assert json.loads(post_json(client, answers(email="a@example.se")).body)["email"] == "sent"
+
+
+def test_a_complaint_suppresses_the_address(client, app_store):
+    complaint = {
+        "eventType": "Complaint",
+        "complaint": {"complainedRecipients": [{"emailAddress": "angry@example.se"}]},
+    }
+    client.lambda_.invoke("ses_notification", client.events.generate_sns_event(message=json.dumps(complaint)))
+    assert app_store.is_suppressed("angry@example.se")
