@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ import boto3
 from chalicelib import config
 from chalicelib.events import parse_event_toml
 from chalicelib.store import DynamoStore, create_table
-from devtools import dynamodb_local
+from devtools import dynamodb_local, outbox_viewer
 from devtools.stages import LOCAL_DIR, PROJECT, RUN_FILE, stage_environment
 
 EXAMPLES = PROJECT / "examples"
@@ -65,15 +66,37 @@ def prepare(environment: dict[str, str]) -> list[str]:
     return loaded
 
 
+def start_outbox_job(environment: dict[str, str]) -> threading.Event:
+    """`chalice local` runs no schedules: retry due emails every minute, as the deployed job would."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        from chalicelib import aws, service
+
+        os.environ.update(environment)
+        aws.clear()
+        while not stop.wait(60):
+            try:
+                service.run_outbox(base_url=environment["SIGNUP_BASE_URL"], now=datetime.now(UTC))
+            except Exception as error:  # noqa: BLE001 - keep the local runner alive; say what failed
+                print(f"outbox job failed: {type(error).__name__}: {error}", file=sys.stderr)
+
+    threading.Thread(target=loop, daemon=True).start()
+    return stop
+
+
 def main() -> int:
     port = _port("SIGNUP_PORT", 8000)
     aws_port = _port("SIGNUP_AWS_PORT", 5005)
     dynamodb_port = _port("SIGNUP_DYNAMODB_PORT", 5006)
+    outbox_port = _port("SIGNUP_OUTBOX_PORT", 8025)
     environment = {**os.environ, **stage_environment("local")}
     environment["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{aws_port}"
     environment["SIGNUP_BASE_URL"] = f"http://127.0.0.1:{port}"
 
     children: list[subprocess.Popen[bytes]] = []
+    viewer = None
+    stop_jobs = None
     moto = start_moto(aws_port)
     if dynamodb_local.java_ok() and dynamodb_local.find_jar():
         data_dir = LOCAL_DIR / "dynamodb-data"
@@ -90,6 +113,8 @@ def main() -> int:
         events = prepare(environment)
         RUN_FILE.parent.mkdir(exist_ok=True)
         RUN_FILE.write_text(json.dumps(endpoints), encoding="utf-8")
+        viewer = outbox_viewer.serve(outbox_port, environment["AWS_ENDPOINT_URL"])
+        stop_jobs = start_outbox_job(environment)
         chalice = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "chalice"),
@@ -113,6 +138,7 @@ def main() -> int:
             print(f"  Form (en):  {base}/events/{event_id}/form?lang=en")
             print(f"  Event JSON: {base}/events/{event_id}")
             print(f"  Sign-ups:   ./signup registrations list {event_id} --stage local")
+        print(f"  Outbox:     http://127.0.0.1:{outbox_port}/  (every email the local SES received)")
         print("Ctrl-C stops everything.\n", flush=True)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         return chalice.wait()
@@ -126,6 +152,10 @@ def main() -> int:
                     child.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     child.kill()
+        if viewer is not None:
+            viewer.shutdown()
+        if stop_jobs is not None:
+            stop_jobs.set()
         moto.stop()
         RUN_FILE.unlink(missing_ok=True)
         print("Stopped.")

@@ -65,7 +65,8 @@ def signup_cli(environment: dict[str, str], *argv: str) -> str:
 
 
 def test_the_local_runner_serves_stores_keeps_data_and_stops(tmp_path):
-    ports = {name: dynamodb_local.free_port() for name in ("SIGNUP_PORT", "SIGNUP_AWS_PORT", "SIGNUP_DYNAMODB_PORT")}
+    names = ("SIGNUP_PORT", "SIGNUP_AWS_PORT", "SIGNUP_DYNAMODB_PORT", "SIGNUP_OUTBOX_PORT")
+    ports = {name: dynamodb_local.free_port() for name in names}
     environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_ENDPOINT_URL")}
     environment.update({name: str(port) for name, port in ports.items()}, SIGNUP_LOCAL_DIR=str(tmp_path))
     persistent = dynamodb_local.java_ok() and dynamodb_local.find_jar() is not None
@@ -82,6 +83,11 @@ def test_the_local_runner_serves_stores_keeps_data_and_stops(tmp_path):
         with urllib.request.urlopen(request) as response:
             assert response.status == 201
         assert "Åsa Öberg" in signup_cli(environment, "registrations", "list", EVENT)
+        outbox = f"http://127.0.0.1:{ports['SIGNUP_OUTBOX_PORT']}"
+        listing = urllib.request.urlopen(f"{outbox}/").read().decode()
+        assert "Anmälan bekräftad: Nätverk för social hållbarhet" in listing
+        assert "BEGIN:VCALENDAR" in urllib.request.urlopen(f"{outbox}/message/0/calendar.ics").read().decode()
+        assert "Åsa Öberg" in urllib.request.urlopen(f"{outbox}/message/0/html").read().decode()
     (printed,) = output
     assert f"{base}/events/{EVENT}/form" in printed and "Stopped." in printed
     assert ("Amazon DynamoDB Local" if persistent else "moto on") in printed
