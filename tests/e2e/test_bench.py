@@ -1,5 +1,6 @@
 """`make bench` keeps working: a quick run prints every measure (no timing is asserted)."""
 
+import re
 import subprocess
 import sys
 
