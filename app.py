@@ -51,7 +51,7 @@ def get_thanks(event_id: str) -> Response:
     if event is None:
         return _not_found_page(language)
     query = app.current_request.query_params or {}
-    return _html(web.thanks_page(event, language, query.get("status", "confirmed"), query.get("email") == "delayed"))
+    return _html(web.thanks_page(event, language, query.get("status", "confirmed"), query.get("email", "")))
 
 
 # "*/*" lets every content type reach the view, so a wrong one gets our own
@@ -75,7 +75,7 @@ def create_registration(event_id: str) -> Response:
     registration = outcome.registration
     email_state = delivery.state if delivery else None
     if is_form:
-        delayed = "&email=delayed" if email_state == "failed" else ""
+        delayed = {"failed": "&email=delayed", "limited": "&email=limited"}.get(email_state or "", "")
         # Relative, so it resolves under whatever stage prefix API Gateway adds.
         return Response(
             body="",

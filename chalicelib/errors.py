@@ -84,5 +84,9 @@ class AddressSuppressed(Exception):
     """The address bounced or complained: store the registration, send nothing."""
 
 
+class EmailLimitReached(Exception):
+    """This address got its daily share of emails: store the registration, send nothing."""
+
+
 class Contention(Exception):
     """A transaction conflict or throttling: safe to retry, nothing was written."""

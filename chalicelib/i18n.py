@@ -114,6 +114,10 @@ LABELS: dict[str, dict[str, str]] = {
         "eller kontakta arrangören.",
         "link_expired_heading": "Länken har gått ut",
         "link_expired_text": "Träffen är över, så länken går inte längre att använda.",
+        "thanks_email_limited": (
+            "Din anmälan är sparad. Vi har redan skickat flera mejl till den adressen i dag, så ingen bekräftelse "
+            "skickas nu. Frågor? Kontakta arrangören."
+        ),
         "thanks_email_delayed": (
             "Bekräftelsemejlet är försenat. Din anmälan är sparad och mejlet skickas så snart det går."
         ),
@@ -186,6 +190,10 @@ LABELS: dict[str, dict[str, str]] = {
         "or contact the organiser.",
         "link_expired_heading": "The link has expired",
         "link_expired_text": "The meeting is over, so the link can no longer be used.",
+        "thanks_email_limited": (
+            "Your registration is saved. We have already sent several emails to that address today, so no "
+            "confirmation is sent now. Questions? Contact the organiser."
+        ),
         "thanks_email_delayed": (
             "The confirmation email is delayed. Your registration is saved and the email will be sent as soon as "
             "possible."

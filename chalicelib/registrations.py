@@ -19,6 +19,7 @@ from .errors import (
     AddressSuppressed,
     AlreadyRegistered,
     Contention,
+    EmailLimitReached,
     EventFull,
     EventNotFound,
     RegistrationClosed,
@@ -45,6 +46,7 @@ SENT = "sent"
 FAILED = "failed"
 GAVE_UP = "gave_up"
 SUPPRESSED = "suppressed"
+LIMITED = "limited"
 CONFIRMATION = "confirmation"
 PROMOTION = "promotion"
 # How long the request that stored a registration owns its email before the outbox may retry.
@@ -154,6 +156,8 @@ def register(
             status = WAITLISTED
         except AddressSuppressed:
             email = EmailDelivery(state=SUPPRESSED, attempts=0)
+        except EmailLimitReached:
+            email = EmailDelivery(state=LIMITED, attempts=0)
         except Contention:
             contention_retries += 1
             if contention_retries > MAX_CONTENTION_RETRIES:

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from .errors import AddressSuppressed, AlreadyRegistered, Contention, EventFull, EventNotFound, RegistrationClosed
+from .errors import (
+    AddressSuppressed,
+    AlreadyRegistered,
+    Contention,
+    EmailLimitReached,
+    EventFull,
+    EventNotFound,
+    RegistrationClosed,
+)
 from .events import Event, InterestArea
 from .forms import Answers
 from .registrations import (
@@ -38,6 +46,9 @@ if TYPE_CHECKING:
 EVENTS_INDEX = "events-by-start"  # GSI1: events by start, and the email outbox by due time
 REGISTRATION_ID_INDEX = "registrations-by-id"
 OUTBOX = "OUTBOX"
+# Registration emails to one address per UTC day, across events: the form must not
+# become a way to flood a stranger's inbox.
+DAILY_EMAILS_PER_ADDRESS = 5
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -64,6 +75,10 @@ def registration_key(event_id: str, email_key: str) -> dict[str, Any]:
 
 def suppression_key(email_key: str) -> dict[str, Any]:
     return {"PK": {"S": f"ADDRESS#{email_key}"}, "SK": {"S": "SUPPRESSED"}}
+
+
+def daily_emails_key(email_key: str, day: str) -> dict[str, Any]:
+    return {"PK": {"S": f"ADDRESS#{email_key}"}, "SK": {"S": f"EMAILS#{day}"}}
 
 
 class DynamoStore:
@@ -157,19 +172,44 @@ class DynamoStore:
                             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                         }
                     },
-                    *self._suppression_check(registration),
+                    *self._email_checks(registration, now),
                 ]
             )
         except ClientError as error:
             raise self._explain_refusal(error, registration, now) from error
 
-    def _suppression_check(self, registration: Registration) -> list[dict[str, Any]]:
-        """Checked inside the same transaction: no extra read before each email."""
+    def _email_checks(self, registration: Registration, now: datetime) -> list[dict[str, Any]]:
+        """Suppression and the daily limit, inside the same transaction: no extra reads per email.
+
+        A failed check cancels the transaction; the caller then stores the
+        registration again without an email (see `register`).
+        """
         if registration.email.state != SENDING:
             return []
-        key = suppression_key(registration.answers.email_key)
+        email_key = registration.answers.email_key
+        day = now.astimezone(UTC).date()
+        expires = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()) + 2 * 86400
         return [
-            {"ConditionCheck": {"TableName": self.table, "Key": key, "ConditionExpression": "attribute_not_exists(PK)"}}
+            {
+                "ConditionCheck": {
+                    "TableName": self.table,
+                    "Key": suppression_key(email_key),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {
+                "Update": {
+                    "TableName": self.table,
+                    "Key": daily_emails_key(email_key, day.isoformat()),
+                    "UpdateExpression": "ADD emails :one SET expires_at = :expires",
+                    "ConditionExpression": "attribute_not_exists(emails) OR emails < :limit",
+                    "ExpressionAttributeValues": {
+                        ":one": {"N": "1"},
+                        ":limit": {"N": str(DAILY_EMAILS_PER_ADDRESS)},
+                        ":expires": {"N": str(expires)},
+                    },
+                }
+            },
         ]
 
     def _explain_refusal(self, error: ClientError, registration: Registration, now: datetime) -> Exception:
@@ -178,36 +218,43 @@ class DynamoStore:
             return Contention(code)
         if code != "TransactionCanceledException":
             return error
-        # Reasons come in the order of TransactItems: [registration, event].
+        # Reasons come in the order of TransactItems:
+        # [registration, event] or [registration, event, suppression, daily emails].
         reasons = error.response.get("CancellationReasons") or []
-        codes = [reason.get("Code") for reason in reasons]
-        if len(codes) not in (2, 3):
+        failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
+        if len(reasons) not in (2, 4):
             return Contention("unexplained cancellation")
-        if codes[0] == "ConditionalCheckFailed":
-            old = reasons[0].get("Item")
-            existing = (
-                registration_from_item(_plain(old))
-                if old
-                else self.get_registration(registration.event_id, registration.answers.email_key)
-            )
-            if existing is None or not existing.is_live:
-                return Contention("registration changed meanwhile")
-            return AlreadyRegistered(existing)
-        if codes[1] == "ConditionalCheckFailed":
-            old = reasons[1].get("Item")
-            event = event_from_item(_plain(old)) if old else self.get_event(registration.event_id)
-            if event is None:
-                return EventNotFound()
-            if not event.is_open(now):
-                return RegistrationClosed()
-            if registration.status == CONFIRMED and event.is_full:
-                return EventFull()
-            return Contention("event changed meanwhile")
-        if len(codes) == 3 and codes[2] == "ConditionalCheckFailed":
+        if failed[0]:
+            return self._explain_existing(reasons[0].get("Item"), registration)
+        if failed[1]:
+            return self._explain_event(reasons[1].get("Item"), registration, now)
+        if len(failed) == 4 and failed[2]:
             return AddressSuppressed()
-        if any(code in _RETRYABLE_REASONS for code in codes):
-            return Contention(",".join(str(code) for code in codes))
+        if len(failed) == 4 and failed[3]:
+            return EmailLimitReached()
+        if any(reason.get("Code") in _RETRYABLE_REASONS for reason in reasons):
+            return Contention(",".join(str(reason.get("Code")) for reason in reasons))
         return error
+
+    def _explain_existing(self, old: dict[str, Any] | None, registration: Registration) -> Exception:
+        existing = (
+            registration_from_item(_plain(old))
+            if old
+            else self.get_registration(registration.event_id, registration.answers.email_key)
+        )
+        if existing is None or not existing.is_live:
+            return Contention("registration changed meanwhile")
+        return AlreadyRegistered(existing)
+
+    def _explain_event(self, old: dict[str, Any] | None, registration: Registration, now: datetime) -> Exception:
+        event = event_from_item(_plain(old)) if old else self.get_event(registration.event_id)
+        if event is None:
+            return EventNotFound()
+        if not event.is_open(now):
+            return RegistrationClosed()
+        if registration.status == CONFIRMED and event.is_full:
+            return EventFull()
+        return Contention("event changed meanwhile")
 
     def get_registration(self, event_id: str, email_key: str) -> Registration | None:
         item = self.client.get_item(

@@ -165,10 +165,13 @@ def form_page(
     return templates().get_template("form.html").render(context)
 
 
-def thanks_page(event: Event, language: str, status: str, email_delayed: bool = False) -> str:
+def thanks_page(event: Event, language: str, status: str, email_note: str = "") -> str:
     context = _page_context(event, language)
     context["waitlisted"] = status == "waitlisted"
-    context["email_delayed"] = email_delayed
+    labels = context["t"]
+    context["email_note"] = {"delayed": labels["thanks_email_delayed"], "limited": labels["thanks_email_limited"]}.get(
+        email_note, labels["thanks_email_note"]
+    )
     return templates().get_template("thanks.html").render(context)
 
 

@@ -159,3 +159,17 @@ def test_a_complaint_suppresses_the_address(client, app_store):
     }
     client.lambda_.invoke("ses_notification", client.events.generate_sns_event(message=json.dumps(complaint)))
     assert app_store.is_suppressed("angry@example.se")
+
+
+def test_the_thank_you_page_says_when_no_email_is_sent_because_of_the_daily_limit(client, app_store, monkeypatch):
+    from chalicelib import store as store_module
+
+    monkeypatch.setattr(store_module, "DAILY_EMAILS_PER_ADDRESS", 1)
+    app_store.put_event(open_event(id="andra-traffen"), datetime.now(UTC))
+    post_json(client, answers(), path="/events/andra-traffen/registrations")
+    response = post_form(client, answers())
+    assert response.headers["Location"].endswith("&email=limited")
+    page = client.http.get(f"/events/{EVENT}/{response.headers['Location']}").body.decode()
+    assert "ingen bekräftelse skickas" in page
+    (registration,) = app_store.registrations(EVENT)
+    assert registration.email.state == "limited" and registration.status == "confirmed"

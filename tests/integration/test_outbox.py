@@ -138,3 +138,23 @@ def test_promotion_waits_in_the_outbox_with_its_own_kind(store):
     assert subjects["second@example.se"] == "promotion natverk-social-hallbarhet"
     assert stored_email(store, "second@example.se").state == SENT
     assert SENDING not in {r.email.state for r in store.registrations("natverk-social-hallbarhet")}
+
+
+def test_one_address_gets_at_most_five_registration_emails_a_day(store):
+    from chalicelib.registrations import LIMITED
+    from chalicelib.store import DAILY_EMAILS_PER_ADDRESS
+
+    states = []
+    for index in range(DAILY_EMAILS_PER_ADDRESS + 2):
+        event = example_event(id=f"traff-{index}")
+        store.put_event(event, NOW)
+        outcome = register(event.id, answers(email="target@example.se"), store=store, now=NOW)
+        states.append(outcome.registration.email.state)
+    assert states == [SENDING] * DAILY_EMAILS_PER_ADDRESS + [LIMITED, LIMITED]
+    assert all(store.get_event(f"traff-{index}").confirmed_count == 1 for index in range(len(states)))
+    store.put_event(example_event(id="next-day"), NOW)
+    tomorrow = register("next-day", answers(email="target@example.se"), store=store, now=NOW + timedelta(days=1))
+    assert tomorrow.registration.email.state == SENDING
+    mailer = RecordingMailer()
+    run_outbox(store, mailer, NOW + timedelta(days=2))
+    assert len(mailer.sent) == DAILY_EMAILS_PER_ADDRESS + 1, "limited registrations are not retried either"
