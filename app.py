@@ -120,6 +120,27 @@ def cancel_own_registration(token: str) -> Response:
     return _html(web.manage_page(event, result.registration, "cancelled_heading", text))
 
 
+@app.route("/organiser/{token}", methods=["GET"])
+def organiser_attendee_page(token: str) -> Response:
+    """The live attendee list behind the signed link in each digest (no login, expiring)."""
+    try:
+        page = service.organiser_page(token, web.utcnow())
+    except (TokenInvalid, TokenExpired) as problem:
+        return _link_problem(problem)
+    if page is None:
+        return _link_problem(TokenInvalid())
+    response = _html(page)
+    # Personal data: keep it out of shared caches and search engines.
+    response.headers.update({"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
+    return response
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def hourly(event: Any) -> dict[str, int]:
+    """Reminders, organiser digests and the deadline hand-off, decided in each event's local time."""
+    return dict(service.run_hourly(base_url=config.base_url(), now=web.utcnow()))
+
+
 @app.schedule(Rate(10, unit=Rate.MINUTES))
 def email_outbox(event: Any) -> dict[str, int]:
     """Retry confirmation emails that are due (SES trouble, or a request that died)."""

@@ -52,6 +52,12 @@ class Event:
     questions: frozenset[str] = frozenset(OPTIONAL_QUESTIONS)
     interests: tuple[InterestArea, ...] = ()
     status: str = "open"
+    reminder_days: tuple[int, ...] = (2,)
+    reminder_time: time = time(9, 0)
+    digest_hour: int = 7
+    digest: str = "changes"
+    organiser_language: str = "sv"
+    caterer: str = ""
     confirmed_count: int = 0
     waitlist_count: int = 0
 
@@ -90,6 +96,15 @@ class Event:
         if question == "interests":
             return bool(self.interests) and "interests" in self.questions
         return question in self.questions
+
+
+def reminder_instants(event: Event) -> dict[int, datetime]:
+    """When each reminder goes out: N local days before the meeting at the reminder time."""
+    local_day = event.starts_at.astimezone(event.zone).date()
+    return {
+        days: datetime.combine(local_day - timedelta(days=days), event.reminder_time, tzinfo=event.zone).astimezone(UTC)
+        for days in event.reminder_days
+    }
 
 
 def deadline_instant(last_day: date, zone: ZoneInfo) -> datetime:
@@ -131,7 +146,11 @@ _KNOWN_KEYS = {
     "questions",
     "interests",
     "status",
+    "reminders",
+    "digest",
+    "caterer",
 }
+DIGEST_MODES = ("changes", "daily", "off")
 
 
 def event_from_mapping(data: dict[str, Any]) -> Event:
@@ -168,6 +187,9 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
     status = reader.string("status") or "open"
     if status not in ("open", "closed"):
         problems.append("status: must be 'open' or 'closed'")
+    reminders = reader.reminders("reminders")
+    digest = reader.digest("digest")
+    caterer = reader.emails("caterer", required=False)
 
     if problems:
         raise EventFileError(problems)
@@ -188,6 +210,12 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
         questions=questions,
         interests=interests,
         status=status,
+        reminder_days=reminders[0],
+        reminder_time=reminders[1],
+        digest_hour=digest[0],
+        digest=digest[1],
+        organiser_language=digest[2],
+        caterer=caterer[0] if caterer else "",
     )
 
 
@@ -275,8 +303,8 @@ class _Reader:
             return None
         return value
 
-    def emails(self, key: str) -> tuple[str, ...]:
-        if self._missing(key, True):
+    def emails(self, key: str, required: bool = True) -> tuple[str, ...]:
+        if self._missing(key, required):
             return ()
         value = self.data[key]
         if isinstance(value, str):
@@ -291,6 +319,55 @@ class _Reader:
             except EmailNotValidError as error:
                 self.problems.append(f"{key}: {item!r} is not an email address ({error})")
         return tuple(addresses)
+
+    def reminders(self, key: str) -> tuple[tuple[int, ...], time]:
+        """`[reminders]` days_before = [2], at = "09:00" (local time)."""
+        default = ((2,), time(9, 0))
+        if self._missing(key, False):
+            return default
+        value = self.data[key]
+        if not isinstance(value, dict) or set(value) - {"days_before", "at"}:
+            self.problems.append(f'{key}: expected a table like {{ days_before = [2], at = "09:00" }}')
+            return default
+        days = value.get("days_before", [2])
+        if not isinstance(days, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 60 for d in days
+        ):
+            self.problems.append(f"{key}.days_before: expected a list of whole days from 0 to 60, like [2]")
+            days = [2]
+        at = self._clock(f"{key}.at", value.get("at", "09:00"))
+        return tuple(sorted(set(days), reverse=True)), at or time(9, 0)
+
+    def digest(self, key: str) -> tuple[int, str, str]:
+        """`[digest]` hour = 7, send = "changes" | "daily" | "off", language = "sv"."""
+        default = (7, "changes", "sv")
+        if self._missing(key, False):
+            return default
+        value = self.data[key]
+        if not isinstance(value, dict) or set(value) - {"hour", "send", "language"}:
+            self.problems.append(f'{key}: expected a table like {{ hour = 7, send = "changes", language = "sv" }}')
+            return default
+        hour = value.get("hour", 7)
+        if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+            self.problems.append(f"{key}.hour: expected an hour from 0 to 23, got {hour!r}")
+            hour = 7
+        mode = value.get("send", "changes")
+        if mode not in DIGEST_MODES:
+            self.problems.append(f"{key}.send: expected one of {', '.join(DIGEST_MODES)}, got {mode!r}")
+            mode = "changes"
+        language = value.get("language", "sv")
+        if language not in LANGUAGES:
+            self.problems.append(f"{key}.language: expected sv or en, got {language!r}")
+            language = "sv"
+        return hour, mode, language
+
+    def _clock(self, key: str, value: Any) -> time | None:
+        if isinstance(value, time):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"([01]\d|2[0-3])[:.][0-5]\d", value.strip()):
+            return time(int(value[:2]), int(value[3:5]))
+        self.problems.append(f'{key}: expected a local time like "09:00", got {value!r}')
+        return None
 
     def questions(self, key: str) -> frozenset[str]:
         if self._missing(key, False):

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 CONFIRMATION = "confirmation"
 PROMOTION = "promotion"
+REMINDER = "reminder"
 
 SUBJECTS = {
     "sv": {
@@ -104,9 +105,14 @@ def registration_email(
     """The confirmation (or waiting-list notice, or promotion) for one registration."""
     language = registration.answers.language
     context = email_context(kind, event, registration, links=links)
-    state = PROMOTION if kind == PROMOTION else registration.status
     message = EmailMessage()
-    message["Subject"] = SUBJECTS[language][state].format(title=context["title"])
+    if kind == REMINDER:
+        subject = i18n.labels(language)["reminder.subject"].format(title=context["title"], date=context["date_text"])
+    else:
+        subject = SUBJECTS[language][PROMOTION if kind == PROMOTION else registration.status].format(
+            title=context["title"]
+        )
+    message["Subject"] = subject
     message["From"] = _address(sender)
     message["To"] = _recipient(registration)
     if event.organisers:
@@ -158,3 +164,49 @@ def email_context(kind: str, event: Event, registration: Registration, *, links:
         "privacy_url": links.privacy,
         "contact": event.organisers[0] if event.organisers else "",
     }
+
+
+def digest_email(
+    event: Event,
+    summary: Any,
+    *,
+    final: bool,
+    caterer: bool = False,
+    csv_bytes: bytes,
+    live_link: str,
+    sender: str,
+    templates: Any,
+    recipients: list[str],
+) -> EmailMessage:
+    """The organisers' digest, or the final list when registration closes, with the CSV."""
+    language = event.organiser_language
+    labels = i18n.labels(language)
+    title = event.text("title", language)
+    context = {
+        "lang": language,
+        "t": labels,
+        "s": summary,
+        "event": event,
+        "final": final,
+        "caterer": caterer,
+        "live_link": live_link,
+        "heading": labels["digest.final_heading" if final else "digest.heading"].format(title=title),
+        "date_text": i18n.long_date(event.starts_at.astimezone(event.zone), language),
+        "venue": event.venue,
+    }
+    message = EmailMessage()
+    subject_key = "digest.final_subject" if final else "digest.subject"
+    message["Subject"] = labels[subject_key].format(title=title, confirmed=len(summary.confirmed))
+    message["From"] = _address(sender)
+    message["To"] = [_address(address) for address in recipients]
+    message["Message-ID"] = make_msgid(domain=_address(sender).domain or "signup.local")
+    message["Content-Language"] = language
+    message.set_content(templates.get_template("email/digest.txt").render(context), cte="quoted-printable")
+    message.add_alternative(
+        templates.get_template("email/digest.html").render(context), subtype="html", cte="quoted-printable"
+    )
+    if csv_bytes:
+        message.add_attachment(
+            csv_bytes, maintype="text", subtype="csv", filename=f"{event.id}.csv", params={"charset": "utf-8"}
+        )
+    return message

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from . import aws, config, outbox, tokens, web
+from . import aws, config, jobs, outbox, tokens, web
+from .digest import Summary, attendee_csv, summarize
 from .events import Event
-from .mail import Links, SesMailer, registration_email
+from .mail import REMINDER, Links, SesMailer, digest_email, registration_email
 from .outbox import Delivery
 from .registrations import SENDING, Cancellation, Outcome, Registration, cancel, register
 from .store import DynamoStore
@@ -92,6 +93,60 @@ def cancel_registration(token: str, *, base_url: str, now: datetime) -> Cancella
         if event is not None:
             send_leased_email(result.promoted, event, base_url=base_url, now=now, the_store=the_store)
     return result
+
+
+class JobMessages:
+    """The real emails of the hourly job: signed links, the configured sender, our templates."""
+
+    def __init__(self, base_url: str, now: datetime) -> None:
+        self.base_url = base_url
+        self.now = now
+
+    def reminder(self, event: Event, registration: Registration) -> EmailMessage:
+        links = Links(manage=manage_url(self.base_url, event, registration.registration_id))
+        return registration_email(
+            REMINDER,
+            event,
+            registration,
+            sender=config.sender(),
+            links=links,
+            now=self.now,
+            templates=web.templates(),
+        )
+
+    def digest(
+        self, event: Event, summary: Summary, registrations: list[Registration], *, final: bool, caterer: bool = False
+    ) -> EmailMessage:
+        return digest_email(
+            event,
+            summary,
+            final=final,
+            caterer=caterer,
+            csv_bytes=b"" if caterer else attendee_csv(event, registrations),
+            live_link="" if caterer else organiser_url(self.base_url, event),
+            sender=config.sender(),
+            templates=web.templates(),
+            recipients=[event.caterer] if caterer else list(event.organisers),
+        )
+
+
+def organiser_url(base_url: str, event: Event) -> str:
+    token = tokens.make_organiser_token(config.secret(), event.id, event_end(event))
+    return f"{base_url}/organiser/{token}"
+
+
+def run_hourly(*, base_url: str, now: datetime) -> Counter[str]:
+    return jobs.run_hourly(store=store(), mailer=mailer(), messages=JobMessages(base_url, now), now=now)
+
+
+def organiser_page(token: str, now: datetime) -> str | None:
+    event_id = tokens.read_organiser_token(config.secret(), token, now)
+    the_store = store()
+    event = the_store.get_event(event_id)
+    if event is None:
+        return None
+    summary = summarize(event, list(the_store.registrations(event_id)), now=now, since=None)
+    return web.organiser_page(event, summary)
 
 
 def run_outbox(*, base_url: str, now: datetime) -> Counter[str]:

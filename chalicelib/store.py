@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +75,10 @@ def registration_key(event_id: str, email_key: str) -> dict[str, Any]:
 
 def suppression_key(email_key: str) -> dict[str, Any]:
     return {"PK": {"S": f"ADDRESS#{email_key}"}, "SK": {"S": "SUPPRESSED"}}
+
+
+def marker_key(event_id: str, name: str) -> dict[str, Any]:
+    return {"PK": {"S": f"EVENT#{event_id}"}, "SK": {"S": f"SENT#{name}"}}
 
 
 def daily_emails_key(email_key: str, day: str) -> dict[str, Any]:
@@ -461,6 +465,77 @@ class DynamoStore:
             ExpressionAttributeValues=expression_values,
         )
 
+    # -- scheduled sends: claimed markers ----------------------------------------
+
+    def upcoming_events(self, now: datetime) -> list[Event]:
+        """Events that have not started yet, from the index: past events are never read."""
+        return [
+            event_from_item(item)
+            for item in self._query(
+                IndexName=EVENTS_INDEX,
+                KeyConditionExpression="GSI1PK = :events AND GSI1SK >= :now",
+                ExpressionAttributeValues={
+                    ":events": {"S": "EVENTS"},
+                    ":now": {"S": now.astimezone(UTC).replace(microsecond=0).isoformat()},
+                },
+            )
+        ]
+
+    def sent_markers(self, event_id: str) -> dict[str, dict[str, Any]]:
+        """Every send marker of an event (one small Query), by marker name."""
+        return {
+            item["SK"].removeprefix("SENT#"): item
+            for item in self._query(
+                KeyConditionExpression="PK = :pk AND begins_with(SK, :sent)",
+                ExpressionAttributeValues={":pk": {"S": f"EVENT#{event_id}"}, ":sent": {"S": "SENT#"}},
+                ConsistentRead=True,
+            )
+        }
+
+    def claim_send(self, event_id: str, name: str, now: datetime, lease: datetime) -> bool:
+        """Claim one send (a digest, a reminder to one person) before it goes out.
+
+        Wins if nobody has claimed it, or an earlier claim's lease ran out
+        without the send being recorded (that run crashed or SES failed).
+        """
+        try:
+            self.client.put_item(
+                TableName=self.table,
+                Item={
+                    **marker_key(event_id, name),
+                    "state": {"S": "claimed"},
+                    "claimed_at": {"S": now.isoformat()},
+                    "lease_until": {"S": lease.astimezone(UTC).isoformat()},
+                },
+                ConditionExpression="attribute_not_exists(PK) OR (#state <> :sent AND lease_until <= :now)",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={":sent": {"S": "sent"}, ":now": {"S": now.astimezone(UTC).isoformat()}},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def finish_send(self, event_id: str, name: str, state: str, now: datetime, message_id: str = "") -> None:
+        """Record the outcome: "sent" (final), "skipped" (final) or "failed" (free to claim again now)."""
+        values: dict[str, Any] = {
+            ":state": {"S": state},
+            ":at": {"S": now.isoformat()},
+            ":lease": {"S": now.astimezone(UTC).isoformat()},
+        }
+        expression = "SET #state = :state, finished_at = :at, lease_until = :lease"
+        if message_id:
+            expression += ", message_id = :id"
+            values[":id"] = {"S": message_id}
+        self.client.update_item(
+            TableName=self.table,
+            Key=marker_key(event_id, name),
+            UpdateExpression=expression,
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues=values,
+        )
+
     # -- suppression -------------------------------------------------------------
 
     def suppress(self, email_key: str, reason: str, now: datetime) -> None:
@@ -520,6 +595,12 @@ def event_attributes(event: Event) -> dict[str, Any]:
         "questions": sorted(event.questions),
         "interests": [{"id": area.id, "title": area.title} for area in event.interests],
         "status": event.status,
+        "reminder_days": list(event.reminder_days),
+        "reminder_time": event.reminder_time.strftime("%H:%M"),
+        "digest_hour": event.digest_hour,
+        "digest": event.digest,
+        "organiser_language": event.organiser_language,
+        "caterer": event.caterer or None,
         "GSI1PK": "EVENTS",
         "GSI1SK": _iso(event.starts_at),
     }
@@ -543,6 +624,12 @@ def event_from_item(item: dict[str, Any]) -> Event:
         questions=frozenset(item.get("questions") or ()),
         interests=tuple(InterestArea(id=area["id"], title=dict(area["title"])) for area in item.get("interests") or ()),
         status=item.get("status", "open"),
+        reminder_days=tuple(int(days) for days in item.get("reminder_days", [2])),
+        reminder_time=time.fromisoformat(item.get("reminder_time", "09:00")),
+        digest_hour=int(item.get("digest_hour", 7)),
+        digest=item.get("digest", "changes"),
+        organiser_language=item.get("organiser_language", "sv"),
+        caterer=item.get("caterer", ""),
         confirmed_count=int(item.get("confirmed_count", 0)),
         waitlist_count=int(item.get("waitlist_count", 0)),
     )

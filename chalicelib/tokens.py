@@ -43,3 +43,24 @@ def read_token(secret: str, token: str, now: datetime) -> ManageToken:
     if now.timestamp() >= expires:
         raise TokenExpired()
     return ManageToken(event_id, registration_id, expires)
+
+
+ORGANISER_SALT = "signup.organiser-page.v1"
+
+
+def make_organiser_token(secret: str, event_id: str, event_end: datetime) -> str:
+    """A link to the live attendee page: for organisers without AWS access, expiring after the event."""
+    expires = int((event_end + VALID_AFTER_EVENT).timestamp())
+    return str(URLSafeSerializer(secret, salt=ORGANISER_SALT).dumps([event_id, expires]))
+
+
+def read_organiser_token(secret: str, token: str, now: datetime) -> str:
+    try:
+        event_id, expires = URLSafeSerializer(secret, salt=ORGANISER_SALT).loads(token)
+    except (BadSignature, ValueError, TypeError) as error:
+        raise TokenInvalid() from error
+    if not (isinstance(event_id, str) and isinstance(expires, int)):
+        raise TokenInvalid()
+    if now.timestamp() >= expires:
+        raise TokenExpired()
+    return event_id

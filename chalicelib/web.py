@@ -193,3 +193,17 @@ def link_problem_page(language: str, expired: bool) -> str:
     labels = i18n.labels(language)
     prefix = "link_expired" if expired else "link_invalid"
     return message_page(None, language, labels[f"{prefix}_heading"], labels[f"{prefix}_text"])
+
+
+def organiser_page(event: Event, summary: Any) -> str:
+    language = event.organiser_language
+    context = _page_context(event, language)
+    labels = context["t"]
+    context.update(
+        s=summary,
+        final=False,
+        caterer=False,
+        heading=labels["digest.heading"].format(title=event.text("title", language)),
+        venue=event.venue,
+    )
+    return templates().get_template("organiser.html").render(context)

@@ -1,0 +1,170 @@
+"""What organisers read: counts, what changed, the meal and diet lists, the attendee CSV.
+
+Pure functions over an event and its registrations; the jobs decide when to send.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from . import i18n
+from .events import Event
+from .registrations import (
+    CANCELLED,
+    CONFIRMED,
+    FAILED,
+    GAVE_UP,
+    LIMITED,
+    PROMOTION,
+    SUPPRESSED,
+    WAITLISTED,
+    Registration,
+)
+
+EMAIL_PROBLEMS = (FAILED, GAVE_UP, SUPPRESSED, LIMITED)
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Summary:
+    event: Event
+    now: datetime
+    since: datetime | None
+    confirmed: tuple[Registration, ...]
+    waitlisted: tuple[Registration, ...]
+    cancelled: tuple[Registration, ...]
+    new: tuple[Registration, ...]
+    cancelled_since: tuple[Registration, ...]
+    promoted_since: tuple[Registration, ...]
+    meals: int
+    diets: tuple[tuple[str, int], ...]
+    access_needs: tuple[tuple[str, str], ...]
+    organisations: tuple[tuple[str, int], ...]
+    sectors: tuple[tuple[str, int], ...]
+    interests: tuple[tuple[str, int], ...]
+    email_problems: tuple[Registration, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new or self.cancelled_since or self.promoted_since)
+
+    @property
+    def seats_left(self) -> int | None:
+        if self.event.capacity is None:
+            return None
+        return max(self.event.capacity - len(self.confirmed), 0)
+
+    @property
+    def days_to_deadline(self) -> int:
+        zone = self.event.zone
+        return max((self.event.last_day - self.now.astimezone(zone).date()).days, 0)
+
+
+def _after(moment: datetime, since: datetime | None) -> bool:
+    return since is None or moment > since
+
+
+def _tally(values: list[str]) -> tuple[tuple[str, int], ...]:
+    """Count texts case- and space-insensitively; show the first spelling seen."""
+    shown: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for value in values:
+        key = " ".join(value.split()).casefold()
+        if key:
+            shown.setdefault(key, " ".join(value.split()))
+            counts[key] += 1
+    return tuple((shown[key], count) for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def summarize(event: Event, registrations: list[Registration], *, now: datetime, since: datetime | None) -> Summary:
+    language = event.organiser_language
+    labels = i18n.labels(language)
+    by_status: dict[str, list[Registration]] = {CONFIRMED: [], WAITLISTED: [], CANCELLED: []}
+    for registration in sorted(registrations, key=lambda r: (r.created_at, r.registration_id)):
+        by_status.setdefault(registration.status, []).append(registration)
+    confirmed = by_status[CONFIRMED]
+    live = confirmed + by_status[WAITLISTED]
+    eating = [r for r in confirmed if r.answers.meal]
+    interest_counts = Counter(area for r in live for area in r.answers.interests)
+    return Summary(
+        event=event,
+        now=now,
+        since=since,
+        confirmed=tuple(confirmed),
+        waitlisted=tuple(by_status[WAITLISTED]),
+        cancelled=tuple(by_status[CANCELLED]),
+        new=tuple(r for r in live if _after(r.created_at, since)),
+        cancelled_since=tuple(r for r in by_status[CANCELLED] if _after(r.updated_at, since)),
+        promoted_since=tuple(r for r in confirmed if r.email.kind == PROMOTION and _after(r.updated_at, since)),
+        meals=len(eating),
+        diets=_tally([r.answers.diet for r in eating if r.answers.diet]),
+        access_needs=tuple((r.answers.name, r.answers.access_needs) for r in confirmed if r.answers.access_needs),
+        organisations=_tally([r.answers.organisation for r in live]),
+        sectors=tuple(
+            (labels[f"sector.{sector}"], count)
+            for sector, count in Counter(r.answers.sector for r in live).most_common()
+        ),
+        interests=tuple((area.label(language), interest_counts[area.id]) for area in event.interests),
+        email_problems=tuple(r for r in live if r.email.state in EMAIL_PROBLEMS),
+    )
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
+    """The attendee list as Swedish Excel opens it: UTF-8 with BOM, semicolons, no formulas."""
+    labels = i18n.labels(event.organiser_language)
+    yes_no = {True: labels["yes"], False: labels["no"], None: ""}
+    area_names = {area.id: area.label(event.organiser_language) for area in event.interests}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            labels[key]
+            for key in (
+                "csv.name",
+                "email",
+                "organisation",
+                "sector",
+                "status",
+                "csv.meal",
+                "diet",
+                "csv.access",
+                "csv.attended",
+                "csv.interests",
+                "csv.message",
+                "csv.registered",
+            )
+        ]
+    )
+    live = [r for r in registrations if r.status != CANCELLED]
+    for r in sorted(live, key=lambda r: (r.status != CONFIRMED, r.answers.name.casefold())):
+        answers = r.answers
+        writer.writerow(
+            [
+                _cell(value)
+                for value in (
+                    answers.name,
+                    answers.email,
+                    answers.organisation,
+                    labels[f"sector.{answers.sector}"],
+                    labels[f"status.{r.status}"],
+                    yes_no[answers.meal],
+                    answers.diet,
+                    answers.access_needs,
+                    yes_no[answers.attended_before],
+                    ", ".join(area_names.get(a, a) for a in answers.interests),
+                    answers.message,
+                    r.created_at.astimezone(event.zone).strftime("%Y-%m-%d %H:%M"),
+                )
+            ]
+        )
+    return buffer.getvalue().encode("utf-8-sig")

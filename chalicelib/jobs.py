@@ -1,0 +1,166 @@
+"""The hourly job: reminders to attendees, digests to organisers, the deadline hand-off.
+
+EventBridge runs it in UTC; every decision here is made in the event's own
+time zone, so "07:00" stays 07:00 across daylight saving. Each send is
+claimed with a conditional write before it goes out, so a job invoked twice,
+or twice at once, sends once; a run that crashed between claim and send
+leaves a claim whose lease runs out, and a later run sends it (we err towards
+one duplicate over a lost reminder).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import datetime, time, timedelta
+from email.message import EmailMessage
+from typing import Any, Protocol
+
+from .digest import Summary, summarize
+from .events import Event, reminder_instants
+from .mail import Mailer, SendFailed
+from .registrations import CONFIRMED, SUPPRESSED, Registration
+
+log = logging.getLogger(__name__)
+
+CLAIM_LEASE = timedelta(minutes=15)
+FINAL = ("sent", "skipped")
+
+
+class JobStore(Protocol):
+    def upcoming_events(self, now: datetime) -> list[Event]: ...
+
+    def sent_markers(self, event_id: str) -> dict[str, dict[str, Any]]: ...
+
+    def claim_send(self, event_id: str, name: str, now: datetime, lease: datetime) -> bool: ...
+
+    def finish_send(self, event_id: str, name: str, state: str, now: datetime, message_id: str = "") -> None: ...
+
+    def registrations(self, event_id: str) -> Any: ...
+
+    def is_suppressed(self, email_key: str) -> bool: ...
+
+
+class Messages(Protocol):
+    """Builds the emails the job sends (service.py wires the real one)."""
+
+    def reminder(self, event: Event, registration: Registration) -> EmailMessage: ...
+
+    def digest(
+        self, event: Event, summary: Summary, registrations: list[Registration], *, final: bool, caterer: bool = False
+    ) -> EmailMessage: ...
+
+
+class _EventRun:
+    """One event's part of one run: reads registrations at most once."""
+
+    def __init__(self, event: Event, store: JobStore, mailer: Mailer, messages: Messages, now: datetime) -> None:
+        self.event = event
+        self.store = store
+        self.mailer = mailer
+        self.messages = messages
+        self.now = now
+        self.markers = store.sent_markers(event.id)
+        self._registrations: list[Registration] | None = None
+        self.counts: Counter[str] = Counter()
+
+    @property
+    def registrations(self) -> list[Registration]:
+        if self._registrations is None:
+            self._registrations = list(self.store.registrations(self.event.id))
+        return self._registrations
+
+    def done(self, name: str) -> bool:
+        return self.markers.get(name, {}).get("state") in FINAL
+
+    def send_once(self, name: str, kind: str, build: Any) -> bool:
+        """Claim, send, record. True when this run sent it."""
+        if not self.store.claim_send(self.event.id, name, self.now, self.now + CLAIM_LEASE):
+            self.counts[f"{kind}_claimed_elsewhere"] += 1
+            return False
+        try:
+            message_id = self.mailer.send(build())
+        except SendFailed as failure:
+            log.warning(
+                "scheduled email not sent", extra={"event_id": self.event.id, "kind": kind, "error": failure.code}
+            )
+            self.store.finish_send(self.event.id, name, "failed", self.now)
+            self.counts[f"{kind}_failed"] += 1
+            return False
+        self.store.finish_send(self.event.id, name, "sent", self.now, message_id)
+        self.counts[f"{kind}_sent"] += 1
+        return True
+
+    def reminders(self) -> None:
+        for days, due in reminder_instants(self.event).items():
+            batch = f"reminder-{days}d"
+            if not (due <= self.now < self.event.starts_at) or self.done(batch):
+                continue
+            complete = True
+            for registration in self.registrations:
+                name = f"{batch}#{registration.registration_id}"
+                # Only confirmed people who signed up before the reminder time: no stale reminders.
+                if registration.status != CONFIRMED or registration.created_at >= due or self.done(name):
+                    continue
+                if registration.email.state == SUPPRESSED or self.store.is_suppressed(registration.answers.email_key):
+                    continue
+                sent = self.send_once(name, "reminder", lambda r=registration: self.messages.reminder(self.event, r))
+                complete = complete and sent
+            if complete:
+                # The whole batch went out: later runs skip it without reading every marker.
+                self.store.finish_send(self.event.id, batch, "sent", self.now)
+
+    def digest(self) -> None:
+        event = self.event
+        if event.digest == "off" or self.now >= event.starts_at:
+            return
+        local_now = self.now.astimezone(event.zone)
+        due = datetime.combine(local_now.date(), time(event.digest_hour), tzinfo=event.zone)
+        name = f"digest#{local_now.date().isoformat()}"
+        if self.now < due or self.done(name):
+            return
+        summary = summarize(event, self.registrations, now=self.now, since=self.last_digest())
+        if event.digest == "changes" and not summary.changed:
+            self.store.finish_send(event.id, name, "skipped", self.now)
+            self.counts["digest_skipped"] += 1
+            return
+        self.send_once(name, "digest", lambda: self.messages.digest(event, summary, self.registrations, final=False))
+
+    def last_digest(self) -> datetime | None:
+        times = [
+            datetime.fromisoformat(marker["finished_at"])
+            for name, marker in self.markers.items()
+            if name.startswith("digest#") and marker.get("state") == "sent" and marker.get("finished_at")
+        ]
+        return max(times, default=None)
+
+    def handoff(self) -> None:
+        """Once registration closes: the final list to organisers, the headcount to the caterer."""
+        event = self.event
+        if self.now < event.deadline_at:
+            return
+        wanted = [("handoff", False)] + ([("handoff-caterer", True)] if event.caterer else [])
+        for name, caterer in wanted:
+            if self.done(name):
+                continue
+            summary = summarize(event, self.registrations, now=self.now, since=None)
+            self.send_once(
+                name,
+                name.replace("-", "_"),
+                lambda s=summary, c=caterer: self.messages.digest(event, s, self.registrations, final=True, caterer=c),
+            )
+
+
+def run_hourly(*, store: JobStore, mailer: Mailer, messages: Messages, now: datetime) -> Counter[str]:
+    """Everything due now, for every event that has not started (past events are not read)."""
+    counts: Counter[str] = Counter()
+    events = store.upcoming_events(now)
+    for event in events:
+        run = _EventRun(event, store, mailer, messages, now)
+        run.handoff()
+        run.digest()
+        run.reminders()
+        counts.update(run.counts)
+    counts["events_checked"] = len(events)
+    log.info("hourly run", extra={"counts": dict(counts)})
+    return counts
