@@ -76,7 +76,8 @@ def _tally(values: list[str]) -> tuple[tuple[str, int], ...]:
     for value in values:
         key = " ".join(value.split()).casefold()
         if key:
-            shown.setdefault(key, " ".join(value.split()))
+            spelled = " ".join(value.split())
+            shown.setdefault(key, spelled[0].upper() + spelled[1:])
             counts[key] += 1
     return tuple((shown[key], count) for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 

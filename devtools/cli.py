@@ -12,7 +12,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chalicelib import aws, config, web
+from chalicelib import aws, config, service, web
+from chalicelib.digest import summarize
 from chalicelib.events import EventFileError, parse_event_toml
 from chalicelib.store import DynamoStore
 from devtools.stages import use_stage
@@ -103,6 +104,50 @@ def registrations_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def jobs_run(args: argparse.Namespace) -> int:
+    """What the schedules do, now (or at --now, to preview what a run at that time would send)."""
+    _store(args)
+    now = _parse_now(args.now)
+    hourly = service.run_hourly(base_url=config.base_url(), now=now)
+    emails = service.run_outbox(base_url=config.base_url(), now=now)
+    print(f"Ran the jobs at {now.isoformat()} on stage {args.stage}.")
+    for name, counts in (("hourly", hourly), ("email outbox", emails)):
+        summary = ", ".join(f"{key} {value}" for key, value in sorted(counts.items())) or "nothing due"
+        print(f"  {name}: {summary}")
+    return 0
+
+
+def digest_preview(args: argparse.Namespace) -> int:
+    """Render an event's digest without sending anything."""
+    store = _store(args)
+    event = store.get_event(args.event_id)
+    if event is None:
+        print(f"No event {args.event_id!r} on stage {args.stage}.", file=sys.stderr)
+        return 1
+    registrations = list(store.registrations(event.id))
+    now = _parse_now(args.now)
+    summary = summarize(event, registrations, now=now, since=None)
+    message = service.JobMessages(config.base_url(), now).digest(event, summary, registrations, final=False)
+    print(f"To: {message['To']}\nSubject: {message['Subject']}\n")
+    print(message.get_body(preferencelist=("plain",)).get_content())
+    if args.html:
+        Path(args.html).write_text(message.get_body(preferencelist=("html",)).get_content(), encoding="utf-8")
+        print(f"HTML written to {args.html}")
+    return 0
+
+
+def _parse_now(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise SystemExit(f"--now: expected an ISO date-time like 2027-05-24T07:00+02:00, got {text!r}") from None
+    if moment.tzinfo is None:
+        raise SystemExit("--now: give an offset (like +02:00) so the time is unambiguous")
+    return moment.astimezone(UTC)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="signup", description="Manage Signup events and registrations.")
     stage = argparse.ArgumentParser(add_help=False)
@@ -125,6 +170,19 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("event_id")
     listing.add_argument("--json", action="store_true", help="everything, as JSON")
     listing.set_defaults(handler=registrations_list)
+
+    jobs = commands.add_parser("jobs", help="run the scheduled work now")
+    job_commands = jobs.add_subparsers(dest="action", required=True, metavar="ACTION")
+    run = job_commands.add_parser("run", parents=[stage], help="reminders, digests, hand-off and email retries")
+    run.add_argument("--now", help="pretend it is this time (ISO with offset): preview what would be sent")
+    run.set_defaults(handler=jobs_run)
+
+    digest = commands.add_parser("digest", parents=[stage], help="preview an event's organiser digest")
+    digest.add_argument("event_id")
+    digest.add_argument("--preview", action="store_true", help="render only, send nothing (the default)")
+    digest.add_argument("--html", help="also write the HTML version to this file")
+    digest.add_argument("--now", help="as if at this time (ISO with offset)")
+    digest.set_defaults(handler=digest_preview)
     return parser
 
 

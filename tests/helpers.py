@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import tomllib
+import urllib.request
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -71,3 +74,10 @@ def post_json(client, body, headers=JSON, path=URL):
 
 def post_form(client, fields, path=URL):
     return client.http.post(path, headers=FORM, body=urlencode(fields, doseq=True))
+
+
+def sent_mail(moto_endpoint):
+    data = json.loads(urllib.request.urlopen(f"{moto_endpoint}/moto-api/data.json").read())
+    return [
+        email.message_from_string(raw["raw_data"], policy=email.policy.default) for raw in data["ses"]["RawMessage"]
+    ]

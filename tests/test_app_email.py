@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import re
-import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from chalicelib import tokens, web
 from chalicelib.mail import SendFailed, SesMailer
-from tests.helpers import EVENT, FORM, answers, open_event, post_form, post_json
+from tests.helpers import EVENT, FORM, answers, open_event, post_form, post_json, sent_mail
 
 LOCAL_SECRET = "local-only-not-a-secret"  # the local stage's, from .chalice/config.json
-
-
-def sent_mail(moto_endpoint):
-    data = json.loads(urllib.request.urlopen(f"{moto_endpoint}/moto-api/data.json").read())
-    return [
-        email.message_from_string(raw["raw_data"], policy=email.policy.default) for raw in data["ses"]["RawMessage"]
-    ]
 
 
 def text_of(message):
@@ -173,3 +163,35 @@ def test_the_thank_you_page_says_when_no_email_is_sent_because_of_the_daily_limi
     assert "ingen bekräftelse skickas" in page
     (registration,) = app_store.registrations(EVENT)
     assert registration.email.state == "limited" and registration.status == "confirmed"
+
+
+def run_hourly_at(client, monkeypatch, moment):
+    monkeypatch.setattr(web, "utcnow", lambda: moment)
+    return client.lambda_.invoke(
+        "hourly",
+        client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]),
+    ).payload
+
+
+def test_the_hourly_job_sends_the_organisers_a_digest_with_a_working_live_link(
+    client, app_store, moto_endpoint, monkeypatch
+):
+    post_json(client, answers(name="Åsa Öberg", organisation="Röda Korset"))
+    event = app_store.get_event(EVENT)
+    tomorrow_seven = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=5)
+    counts = run_hourly_at(client, monkeypatch, tomorrow_seven.astimezone(UTC))
+    assert counts["digest_sent"] == 1
+    digest = sent_mail(moto_endpoint)[-1]
+    assert digest["To"].addresses[0].addr_spec == "social.hallbarhet@hudiksvall.example"
+    assert digest["Subject"].startswith("Anmälningar till Nätverk för social hållbarhet")
+    text = text_of(digest)
+    assert "Åsa Öberg, Röda Korset" in text
+    (attachment,) = list(digest.iter_attachments())
+    assert attachment.get_payload(decode=True).decode("utf-8-sig").splitlines()[1].startswith("Åsa Öberg;")
+    link = re.search(r"https?://\S+(/organiser/\S+)", text).group(1)
+    page = client.http.get(link)
+    assert page.status_code == 200 and "Åsa Öberg" in page.body.decode()
+    assert page.headers["Cache-Control"] == "no-store"
+    assert run_hourly_at(client, monkeypatch, tomorrow_seven.astimezone(UTC)).get("digest_sent") is None
+    forged = client.http.get(link[:-3] + "abc")
+    assert forged.status_code == 403

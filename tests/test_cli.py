@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+from datetime import datetime, timedelta
 
 import pytest
 
 from devtools import cli
-from tests.helpers import EVENT, EXAMPLE, PROJECT, answers, post_json
+from tests.helpers import EVENT, EXAMPLE, PROJECT, answers, post_json, sent_mail
 
 
 @pytest.fixture(autouse=True)
@@ -73,3 +74,28 @@ def test_the_wrapper_script_lists_its_commands():
     assert result.returncode == 0, result.stderr
     for command in ("event", "registrations"):
         assert command in result.stdout
+
+
+def test_digest_preview_renders_without_sending(app_store, client, capsys, tmp_path, moto_endpoint):
+    post_json(client, answers(name="Åsa Öberg", organisation="Röda Korset"))
+    html = tmp_path / "digest.html"
+    code, out, _ = run(capsys, "digest", EVENT, "--preview", "--html", str(html))
+    assert code == 0
+    assert "Subject: Anmälningar till Nätverk för social hållbarhet" in out
+    assert "Åsa Öberg, Röda Korset" in out
+    assert "Åsa Öberg" in html.read_text(encoding="utf-8")
+    assert len(sent_mail(moto_endpoint)) == 1, "only the confirmation: the preview sent nothing"
+
+
+def test_jobs_run_at_a_given_time_sends_what_is_due(app_store, client, capsys, moto_endpoint):
+    post_json(client, answers())
+    event = app_store.get_event(EVENT)
+    seven = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=1, second=0, microsecond=0)
+    code, out, _ = run(capsys, "jobs", "run", "--now", seven.isoformat())
+    assert code == 0 and "digest_sent 1" in out
+    assert sent_mail(moto_endpoint)[-1]["Subject"].startswith("Anmälningar till")
+
+
+def test_jobs_run_refuses_a_time_without_offset(app_store, capsys):
+    with pytest.raises(SystemExit, match="offset"):
+        cli.main(["jobs", "run", "--now", "2027-05-24T07:00"])
