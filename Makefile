@@ -30,6 +30,7 @@ dynamodb-local: $(READY)
 ## Benchmark against DynamoDB Local: ratios to a raw boto3 floor measured in the same run.
 bench: $(READY) dynamodb-local
 	$(PY) -m bench.registrations
+	$(PY) -m bench.digest
 
 lint: $(READY)
 	$(VENV)/bin/ruff check .

@@ -60,7 +60,7 @@ class _EventRun:
         self.mailer = mailer
         self.messages = messages
         self.now = now
-        self.markers = store.sent_markers(event.id)
+        self._markers: dict[str, dict[str, Any]] | None = None
         self._registrations: list[Registration] | None = None
         self.counts: Counter[str] = Counter()
 
@@ -69,6 +69,13 @@ class _EventRun:
         if self._registrations is None:
             self._registrations = list(self.store.registrations(self.event.id))
         return self._registrations
+
+    @property
+    def markers(self) -> dict[str, dict[str, Any]]:
+        # Read only when something is due: most hourly runs touch an event not at all.
+        if self._markers is None:
+            self._markers = self.store.sent_markers(self.event.id)
+        return self._markers
 
     def done(self, name: str) -> bool:
         return self.markers.get(name, {}).get("state") in FINAL

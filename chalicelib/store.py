@@ -564,7 +564,24 @@ def _epoch(moment: datetime) -> str:
 
 
 def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+    return {key: _value(value) for key, value in item.items()}
+
+
+def _value(typed: dict[str, Any]) -> Any:
+    """DynamoDB's typed JSON to Python; the common types inline (a digest reads thousands of items),
+    anything else through boto3's TypeDeserializer."""
+    ((kind, inner),) = typed.items()
+    if kind == "S" or kind == "BOOL":
+        return inner
+    if kind == "N":
+        return Decimal(inner)
+    if kind == "L":
+        return [_value(element) for element in inner]
+    if kind == "M":
+        return {key: _value(element) for key, element in inner.items()}
+    if kind == "NULL":
+        return None
+    return _deserializer.deserialize(typed)
 
 
 def _iso(moment: datetime | None) -> str | None:

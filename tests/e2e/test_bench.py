@@ -28,3 +28,18 @@ def test_the_benchmark_runs_and_reports_every_measure(dynamodb_local_endpoint):
     # Counts are exact, so they are asserted: a change here is a design change.
     assert re.search(r"DynamoDB calls per registration\s+3\.00", result.stdout)
     assert re.search(r"SES calls per registration\s+1\.00", result.stdout)
+
+
+def test_the_digest_benchmark_runs_without_scans_and_skips_past_events(dynamodb_local_endpoint):
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.digest", "--quick"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"Scan calls\s+0\s", result.stdout)
+    assert re.search(r"events read of upcoming\+past\s+21/41\s", result.stdout)
+    assert "digest time / raw paginated Query" in result.stdout

@@ -1,0 +1,166 @@
+"""`make bench` (second part): the organisers' digest at scale, against DynamoDB Local.
+
+- One event with 5,000 registrations: the digest's DynamoDB calls (Query pages only,
+  never a Scan) and its time as a ratio to a raw paginated Query of the same items.
+- The hourly job with 200 upcoming and 200 past events: how many events it reads.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bench.harness import TABLE, CallCounter, configure_environment, fresh_table, start_dynamodb_local
+
+REGISTRATIONS = 5000
+EVENTS = 200
+ROUNDS = 5
+if "--quick" in sys.argv:
+    REGISTRATIONS, EVENTS, ROUNDS = 500, 20, 2
+
+
+def load_registrations(client: Any, event_id: str) -> None:
+    from chalicelib.forms import parse_answers
+    from chalicelib.registrations import EmailDelivery, Registration
+    from chalicelib.store import registration_item
+    from tests.helpers import answers, example_event
+
+    event = example_event(id=event_id, capacity=None)
+    now = datetime(2027, 5, 1, tzinfo=UTC)
+    items = []
+    for index in range(REGISTRATIONS):
+        raw = answers(
+            email=f"p{index}@example.se",
+            name=f"Person {index} Öberg",
+            organisation=f"Org {index % 300}",
+            diet=["", "Vegetarisk", "Glutenfri"][index % 3],
+            meal="yes" if index % 2 else "no",
+        )
+        registration = Registration(
+            event_id,
+            f"r{index}",
+            parse_answers(raw, event),
+            "confirmed",
+            now + timedelta(seconds=index),
+            now,
+            EmailDelivery(state="sent"),
+        )
+        items.append(registration_item(registration))
+    for start in range(0, len(items), 25):
+        batch = {TABLE: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]}
+        while batch:
+            batch = client.batch_write_item(RequestItems=batch).get("UnprocessedItems") or None
+
+
+def main() -> int:
+    process, endpoint = start_dynamodb_local()
+    try:
+        configure_environment(endpoint, endpoint)
+        client = fresh_table(endpoint)
+        from chalicelib import aws, web
+        from chalicelib.digest import attendee_csv, summarize
+        from chalicelib.mail import digest_email
+        from chalicelib.store import DynamoStore
+        from tests.fakes import RecordingMailer
+        from tests.helpers import example_event
+
+        store = DynamoStore(aws.dynamodb(), TABLE)
+        event = example_event(id="big-meeting", capacity=None)
+        store.put_event(event, datetime(2027, 1, 1, tzinfo=UTC))
+        load_registrations(client, event.id)
+        counter = CallCounter()
+        counter.attach(aws.dynamodb())
+        now = datetime(2027, 5, 10, 7, tzinfo=UTC)
+
+        def raw_query() -> int:
+            paginator = client.get_paginator("query")
+            return sum(
+                len(page["Items"])
+                for page in paginator.paginate(
+                    TableName=TABLE,
+                    KeyConditionExpression="PK = :pk AND begins_with(SK, :reg)",
+                    ExpressionAttributeValues={":pk": {"S": f"EVENT#{event.id}"}, ":reg": {"S": "REG#"}},
+                    ConsistentRead=True,
+                )
+            )
+
+        def digest() -> int:
+            registrations = list(store.registrations(event.id))
+            summary = summarize(event, registrations, now=now, since=None)
+            digest_email(
+                event,
+                summary,
+                final=False,
+                csv_bytes=attendee_csv(event, registrations),
+                live_link="x",
+                sender="S <a@signup.local>",
+                templates=web.templates(),
+                recipients=list(event.organisers),
+            ).as_bytes()
+            return len(registrations)
+
+        raw_query(), digest()
+        floor, ours = [], []
+        counter.calls.clear()
+        for _ in range(ROUNDS):
+            started = time.perf_counter()
+            assert raw_query() == REGISTRATIONS
+            floor.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            assert digest() == REGISTRATIONS
+            ours.append(time.perf_counter() - started)
+        digest_calls = {name: count / ROUNDS for name, count in counter.calls.items()}
+
+        # The hourly job: as many past events as upcoming ones.
+        for index in range(EVENTS):
+            upcoming = example_event(
+                id=f"kommande-{index}",
+                starts_at=datetime(2027, 6, 1, 18) + timedelta(hours=index),
+                meal_at=None,
+                ends_at=None,
+                deadline=date(2027, 5, 25),
+                digest={"send": "off"},
+            )
+            past = example_event(
+                id=f"tidigare-{index}",
+                starts_at=datetime(2027, 3, 1, 18) + timedelta(hours=index),
+                meal_at=None,
+                ends_at=None,
+                deadline=date(2027, 2, 25),
+                digest={"send": "off"},
+            )
+            store.put_event(upcoming, now)
+            store.put_event(past, now)
+        from chalicelib.jobs import run_hourly
+        from chalicelib.service import JobMessages
+
+        counter.calls.clear()
+        counts = run_hourly(store=store, mailer=RecordingMailer(), messages=JobMessages("http://x", now), now=now)
+        job_calls = dict(counter.calls)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+    ratio = statistics.median(ours) / statistics.median(floor)
+    scans = sum(count for name, count in digest_calls.items() if name.endswith("Scan"))
+    print(f"\nSignup digest benchmark ({REGISTRATIONS} registrations, {ROUNDS} rounds; DynamoDB Local)")
+    print(f"  {'digest DynamoDB calls (Query pages)':<48} {digest_calls}")
+    print(f"  {'Scan calls':<48} {scans:>8}   target 0                      {'ok' if scans == 0 else 'MISSED'}")
+    print(
+        f"  {'digest time / raw paginated Query':<48} {ratio:>8.2f}   target ≤ 1.5                  "
+        f"{'ok' if ratio <= 1.5 else 'MISSED'}"
+    )
+    checked, upcoming = counts["events_checked"], EVENTS + 1  # the big meeting is upcoming too
+    print(
+        f"  {'hourly job: events read of upcoming+past':<48} {checked:>4}/{2 * EVENTS + 1}   target {upcoming} "
+        f"(no past)          {'ok' if checked == upcoming else 'MISSED'}"
+    )
+    print(f"  hourly job calls: {job_calls}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
