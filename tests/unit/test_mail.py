@@ -141,3 +141,14 @@ def test_waitlisted_people_get_no_calendar_entry_until_promoted():
     promoted = build(kind=PROMOTION, status=CONFIRMED)
     assert promoted["Subject"].startswith("Du har fått en plats:")
     assert "text/calendar" in parts(promoted)
+
+
+def test_a_reminder_repeats_what_matters_with_the_calendar_file():
+    from chalicelib.mail import REMINDER
+
+    message = build(kind=REMINDER, meal="yes")
+    assert message["Subject"] == "Påminnelse: Nätverk för social hållbarhet – andra träffen, måndag 24 maj 2027"
+    text = parts(message)["text/plain"].get_content()
+    assert "Här är en påminnelse" in text and "Måltid från 17.00" in text
+    assert "https://signup.example/registrations/TOKEN" in text
+    assert "text/calendar" in parts(message)
