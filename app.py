@@ -8,8 +8,8 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice import Chalice, Rate, Response
 
-from chalicelib import config, i18n, service, suppression, web
-from chalicelib.errors import EventNotFound, ServiceUnavailable, SignupError, ValidationFailed
+from chalicelib import config, i18n, openapi, security, service, suppression, web
+from chalicelib.errors import EventNotFound, ForbiddenOrigin, ServiceUnavailable, SignupError, ValidationFailed
 from chalicelib.forms import pick_language
 from chalicelib.tokens import TokenExpired, TokenInvalid
 
@@ -41,7 +41,7 @@ def get_form(event_id: str) -> Response:
     event = store().get_event(event_id)
     if event is None:
         return _not_found_page(language)
-    return _html(web.form_page(event, language, web.utcnow()))
+    return _html(web.form_page(event, language, web.utcnow(), form_token=_form_token(event_id)))
 
 
 @app.route("/events/{event_id}/thanks", methods=["GET"])
@@ -64,8 +64,14 @@ def create_registration(event_id: str) -> Response:
     language = _query_language()
     fields: dict[str, Any] = {}
     try:
+        # CORS does not stop a plain cross-site <form> post: check who is posting.
+        if not security.post_allowed(security.request_origin(request.headers), _allowed_origins()):
+            raise ForbiddenOrigin()
         fields = web.parse_body(content_type, request.raw_body)
         language = pick_language(fields.get("language"), language)
+        if security.looks_like_a_bot(fields, config.secret(), event_id, web.utcnow()):
+            app.log.info("bot submission dropped")  # counted in the logs; nothing stored
+            return _registered(is_form, language, security.decoy_registration_id(), "confirmed", None, True, fields)
         result = _sign_up(event_id, fields)
     except SignupError as error:
         if is_form:
@@ -73,19 +79,70 @@ def create_registration(event_id: str) -> Response:
         return _json_error(error, language)
     outcome, delivery = result
     registration = outcome.registration
-    email_state = delivery.state if delivery else None
+    return _registered(
+        is_form,
+        language,
+        registration.registration_id,
+        registration.status,
+        delivery.state if delivery else None,
+        outcome.created,
+        fields,
+    )
+
+
+@app.route("/events/{event_id}/registrations", methods=["OPTIONS"])
+def registration_preflight(event_id: str) -> Response:
+    """CORS preflight for JSON posts from the municipality's pages (headers come from the middleware)."""
+    return Response(body="", status_code=204)
+
+
+@app.route("/openapi.json", methods=["GET"])
+def openapi_document() -> Response:
+    return Response(body=openapi.document(), status_code=200)
+
+
+@app.route("/embed.js", methods=["GET"])
+def embed_script() -> Response:
+    """Runs inside the hosted form: tells an embedding page how tall the form is."""
+    return Response(
+        body=web.embed_script(),
+        status_code=200,
+        headers={"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600"},
+    )
+
+
+@app.middleware("http")
+def security_headers(event: Any, get_response: Any) -> Response:
+    """CORS for allowed origins, and who may frame our pages; on every response."""
+    response = get_response(event)
+    allowed = _allowed_origins()
+    response.headers.update(security.cors_headers(security.request_origin(event.headers), allowed))
+    if response.headers.get("Content-Type", "").startswith("text/html"):
+        response.headers["Content-Security-Policy"] = security.content_security_policy(config.allowed_origins())
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+def _registered(
+    is_form: bool,
+    language: str,
+    registration_id: str,
+    status: str,
+    email_state: str | None,
+    created: bool,
+    fields: dict[str, Any],
+) -> Response:
     if is_form:
-        delayed = {"failed": "&email=delayed", "limited": "&email=limited"}.get(email_state or "", "")
-        # Relative, so it resolves under whatever stage prefix API Gateway adds.
-        return Response(
-            body="",
-            status_code=303,
-            headers={"Location": f"thanks?status={registration.status}&lang={language}{delayed}", "Content-Type": HTML},
-        )
-    body = {"registration_id": registration.registration_id, "status": registration.status}
+        note = {"failed": "&email=delayed", "limited": "&email=limited"}.get(email_state or "", "")
+        # Relative, so it resolves under whatever stage prefix API Gateway adds; or the
+        # municipality's own thank-you page, when it is on an allowed origin.
+        target = security.safe_redirect(fields.get("redirect"), config.allowed_origins())
+        location = target or f"thanks?status={status}&lang={language}{note}"
+        return Response(body="", status_code=303, headers={"Location": location, "Content-Type": HTML})
+    body = {"registration_id": registration_id, "status": status}
     if email_state:
         body["email"] = email_state
-    return Response(body=body, status_code=201 if outcome.created else 200)
+    return Response(body=body, status_code=201 if created else 200)
 
 
 @app.route("/registrations/{token}", methods=["GET"])
@@ -101,7 +158,7 @@ def get_own_registration(token: str) -> Response:
     registration = the_store.find_registration(link.event_id, link.registration_id)
     if event is None or registration is None:
         return _link_problem(TokenInvalid())
-    return _html(web.manage_page(event, registration))
+    return _private(_html(web.manage_page(event, registration)))
 
 
 @app.route("/registrations/{token}", methods=["POST"], content_types=["*/*"])
@@ -117,7 +174,7 @@ def cancel_own_registration(token: str) -> Response:
     if event is None:
         return _link_problem(TokenInvalid())
     text = "already_cancelled_text" if result.already_cancelled else "cancelled_text"
-    return _html(web.manage_page(event, result.registration, "cancelled_heading", text))
+    return _private(_html(web.manage_page(event, result.registration, "cancelled_heading", text)))
 
 
 @app.route("/organiser/{token}", methods=["GET"])
@@ -129,10 +186,7 @@ def organiser_attendee_page(token: str) -> Response:
         return _link_problem(problem)
     if page is None:
         return _link_problem(TokenInvalid())
-    response = _html(page)
-    # Personal data: keep it out of shared caches and search engines.
-    response.headers.update({"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
-    return response
+    return _private(_html(page))
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS))
@@ -157,8 +211,11 @@ def ses_notification(event: Any) -> None:
 
 
 def _sign_up(event_id: str, fields: dict[str, Any]) -> Any:
+    source_ip = (app.current_request.context.get("identity") or {}).get("sourceIp")
     try:
-        return service.sign_up(event_id, fields, base_url=_base_url(), now=web.utcnow())
+        return service.sign_up(
+            event_id, fields, base_url=_base_url(), now=web.utcnow(), client=security.client_key(source_ip)
+        )
     except (BotoCoreError, ClientError) as error:
         # Operators need the AWS error code; the person needs to know nothing was kept.
         code = error.response.get("Error", {}).get("Code") if isinstance(error, ClientError) else type(error).__name__
@@ -173,6 +230,30 @@ def _base_url() -> str:
         return configured
     request = app.current_request
     return f"https://{request.headers.get('host', '')}/{request.context.get('stage', 'api')}"
+
+
+def _private(response: Response) -> Response:
+    """Pages behind a secret link: out of caches and search engines, and the link never
+    leaks through a Referer header."""
+    response.headers.update({"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"})
+    return response
+
+
+def _own_origin() -> str:
+    headers = app.current_request.headers
+    host = headers.get("host", "")
+    local = host.startswith(("127.0.0.1", "localhost"))
+    return f"{headers.get('x-forwarded-proto', 'http' if local else 'https')}://{host}".lower()
+
+
+def _allowed_origins() -> list[str]:
+    """The configured municipality origins, our own origin (the hosted form) and our base URL's."""
+    own = [_own_origin(), security.origin_of(config.base_url())]
+    return config.allowed_origins() + [origin for origin in own if origin]
+
+
+def _form_token(event_id: str) -> str:
+    return security.form_token(config.secret(), event_id)
 
 
 def _link_problem(problem: Exception) -> Response:
@@ -203,8 +284,14 @@ def _form_error_page(event_id: str, error: SignupError, language: str, fields: d
     if event is None:
         return _not_found_page(language)
     if isinstance(error, ValidationFailed):
-        return _html(web.form_page(event, language, web.utcnow(), values=fields, error=error), 422)
+        page = web.form_page(
+            event, language, web.utcnow(), values=fields, error=error, form_token=_form_token(event_id)
+        )
+        return _html(page, 422)
     if error.code == "registration_closed":
         return _html(web.form_page(event, language, web.utcnow()), 409)
+    if isinstance(error, ForbiddenOrigin):
+        heading = i18n.labels(language)["errors_heading"]
+        return _html(web.message_page(None, language, heading, web.error_message(error, language)), 403)
     heading = i18n.labels(language)["errors_heading"]
     return _html(web.message_page(event, language, heading, web.error_message(error, language)), error.http_status)

@@ -50,6 +50,7 @@ def body(index: int, prefix: str) -> dict[str, Any]:
         "sector": "association",
         "meal": "yes",
         "diet": "Vegetarisk",
+        "diet_consent": "yes",
         "attended_before": "no",
         "interests": ["barn-och-unga"],
         "language": "sv",

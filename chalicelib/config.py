@@ -15,6 +15,7 @@ BASE_URL = "SIGNUP_BASE_URL"
 SECRET = "SIGNUP_SECRET"  # noqa: S105 (the variable name, not a secret)
 STAGE = "SIGNUP_STAGE"
 SES_CONFIGURATION_SET = "SIGNUP_SES_CONFIGURATION_SET"
+CONTROLLER = "SIGNUP_CONTROLLER"
 ENDPOINT = "AWS_ENDPOINT_URL"
 
 DEFAULT_TABLE = "signup-local"
@@ -41,8 +42,14 @@ def base_url() -> str:
 
 
 def allowed_origins() -> list[str]:
+    """The municipality's sites that may embed the form and post to us, lower-case, no slash."""
     raw = os.environ.get(ALLOWED_ORIGINS, "")
-    return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
+    return [origin.strip().rstrip("/").lower() for origin in raw.split(",") if origin.strip()]
+
+
+def controller() -> str:
+    """Who is responsible for the personal data (named in the privacy notice)."""
+    return os.environ.get(CONTROLLER, "Hudiksvalls kommun")
 
 
 def secret() -> str:

@@ -57,6 +57,16 @@ class PayloadTooLarge(SignupError):
     http_status = 413
 
 
+class TooManyRequests(SignupError):
+    code = "too_many_requests"
+    http_status = 429
+
+
+class ForbiddenOrigin(SignupError):
+    code = "forbidden_origin"
+    http_status = 403
+
+
 class ServiceBusy(SignupError):
     """DynamoDB kept refusing (conflicts or throttling) after bounded retries."""
 

@@ -85,6 +85,9 @@ def parse_answers(raw: Mapping[str, Any], event: Event) -> Answers:
     diet = read.text("diet", max_length=FREE_TEXT_MAX, multiline=True) if event.asks("diet") else ""
     if not meal:
         diet = ""  # a diet only matters to someone who eats; don't keep what we don't need
+    if diet and not read.yes_no("diet_consent", required=False):
+        # Diet can reveal health or belief (GDPR art. 9): stored only with explicit consent.
+        problems.setdefault("diet_consent", ("consent_needed", {}))
     access_needs = (
         read.text("access_needs", max_length=FREE_TEXT_MAX, multiline=True) if event.asks("access_needs") else ""
     )

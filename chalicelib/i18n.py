@@ -19,6 +19,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "payload_too_large": "Anmälan är för stor. Korta ner texterna och försök igen (högst 16 kB).",
         "busy": "Just nu anmäler sig många samtidigt. Inget har sparats – vänta en liten stund och försök igen.",
         "forbidden": "Den här begäran är inte tillåten.",
+        "too_many_requests": "Många anmälningar har kommit från din uppkoppling på kort tid. Vänta tio minuter "
+        "och försök igen – inget har sparats.",
+        "forbidden_origin": "Anmälan kan bara skickas från kommunens webbplats eller från vårt eget formulär. "
+        "Inget har sparats – använd länken på kommunens sida.",
         "unavailable": "Anmälan kan inte tas emot just nu. Inget har sparats – försök igen om en stund.",
     },
     "en": {
@@ -32,6 +36,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "payload_too_large": "The registration is too large. Shorten the texts and try again (at most 16 kB).",
         "busy": "Many people are signing up right now. Nothing was saved – please wait a moment and try again.",
         "forbidden": "This request is not allowed.",
+        "too_many_requests": "Many registrations have come from your connection in a short time. Wait ten minutes "
+        "and try again – nothing was saved.",
+        "forbidden_origin": "Registrations can only be sent from the municipality's website or our own form. "
+        "Nothing was saved – use the link on the municipality's page.",
         "unavailable": "Registrations cannot be received right now. Nothing was saved – please try again shortly.",
     },
 }
@@ -39,6 +47,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 FIELD_MESSAGES: dict[str, dict[str, str]] = {
     "sv": {
         "required": "Fyll i det här fältet.",
+        "consent_needed": "Kryssa i samtycket om vi ska spara uppgiften om specialkost, eller lämna fältet tomt.",
         "not_text": "Skriv text här.",
         "too_long": "Skriv högst {max} tecken.",
         "control_characters": "Ta bort radbrytningar och andra osynliga tecken.",
@@ -48,6 +57,7 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
     },
     "en": {
         "required": "Please fill in this field.",
+        "consent_needed": "Tick the consent if we are to store your dietary information, or leave the field empty.",
         "not_text": "Please enter text here.",
         "too_long": "Please use at most {max} characters.",
         "control_characters": "Please remove line breaks and other invisible characters.",
@@ -71,6 +81,12 @@ LABELS: dict[str, dict[str, str]] = {
         "yes": "Ja",
         "no": "Nej",
         "diet": "Specialkost eller allergier",
+        "diet_hint": "Bara om du ska äta. Uppgiften används bara för att beställa maten.",
+        "diet_consent": "Jag samtycker till att uppgiften om specialkost sparas för att ordna maten. "
+        "Den kan säga något om hälsa eller tro, därför frågar vi.",
+        "diet_consent_label": "Samtycke för specialkost",
+        "privacy_notice": "{controller} ansvarar för uppgifterna. De används bara för att planera träffen och "
+        "kontakta dig om den, och delas bara med arrangörerna (antal och specialkost med den som lagar maten).",
         "access_needs": "Behöver du något för att kunna delta (till exempel hörslinga eller tillgänglig entré)?",
         "attended_before": "Var du med på den första träffen?",
         "interests": "Vilka arbetsgrupper är du intresserad av?",
@@ -181,6 +197,12 @@ LABELS: dict[str, dict[str, str]] = {
         "yes": "Yes",
         "no": "No",
         "diet": "Dietary requirements or allergies",
+        "diet_hint": "Only if you will eat. It is used only to order the food.",
+        "diet_consent": "I agree that my dietary information is stored to arrange the food. "
+        "It can reveal health or belief, which is why we ask.",
+        "diet_consent_label": "Consent for dietary information",
+        "privacy_notice": "{controller} is responsible for this information. It is used only to plan the meeting "
+        "and to contact you about it, and shared only with the organisers (numbers and diets with the caterer).",
         "access_needs": "Do you need anything to take part (for example a hearing loop or step-free access)?",
         "attended_before": "Did you attend the first meeting?",
         "interests": "Which working groups are you interested in?",

@@ -96,7 +96,7 @@ class RegistrationStore(Protocol):
 
     def get_event(self, event_id: str) -> Event | None: ...
 
-    def insert_registration(self, registration: Registration, now: datetime) -> None:
+    def insert_registration(self, registration: Registration, now: datetime, client: str | None = None) -> None:
         """Store a new registration and count it, atomically.
 
         Raises AlreadyRegistered (with the live one), EventFull (only for a
@@ -116,6 +116,7 @@ def register(
     now: datetime,
     sleep: Callable[[float], None] = time.sleep,
     new_id: Callable[[], str] = lambda: secrets.token_urlsafe(16),
+    client: str | None = None,
 ) -> Outcome:
     """Validate and store one registration: confirmed while seats last, then waitlisted.
 
@@ -147,7 +148,7 @@ def register(
             email=email,
         )
         try:
-            store.insert_registration(registration, now)
+            store.insert_registration(registration, now, client)
             log.info("registration stored", extra={"event_id": event.id, "status": status})
             return Outcome(registration, created=True, event=event)
         except AlreadyRegistered as existing:

@@ -70,10 +70,12 @@ def send_leased_email(
         return Delivery("failed", type(error).__name__)
 
 
-def sign_up(event_id: str, fields: dict[str, Any], *, base_url: str, now: datetime) -> tuple[Outcome, Delivery | None]:
+def sign_up(
+    event_id: str, fields: dict[str, Any], *, base_url: str, now: datetime, client: str | None = None
+) -> tuple[Outcome, Delivery | None]:
     """Register, then confirm by email. A stored registration is never undone by email trouble."""
     the_store = store()
-    outcome = register(event_id, fields, store=the_store, now=now)
+    outcome = register(event_id, fields, store=the_store, now=now, client=client)
     registration = outcome.registration
     if not outcome.created or registration.email.state != SENDING:
         return outcome, Delivery(registration.email.state) if outcome.created else None

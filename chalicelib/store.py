@@ -23,6 +23,7 @@ from .errors import (
     EventFull,
     EventNotFound,
     RegistrationClosed,
+    TooManyRequests,
 )
 from .events import Event, InterestArea
 from .forms import Answers
@@ -49,6 +50,10 @@ OUTBOX = "OUTBOX"
 # Registration emails to one address per UTC day, across events: the form must not
 # become a way to flood a stranger's inbox.
 DAILY_EMAILS_PER_ADDRESS = 5
+# Sign-ups from one sender per 10 minutes: generous for an office behind one address,
+# a wall for a script.
+REGISTRATIONS_PER_CLIENT_WINDOW = 30
+CLIENT_WINDOW_SECONDS = 600
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -139,105 +144,130 @@ class DynamoStore:
 
     # -- registrations -----------------------------------------------------
 
-    def insert_registration(self, registration: Registration, now: datetime) -> None:
-        """One transaction: the registration and the event's counter, or neither."""
+    def insert_registration(self, registration: Registration, now: datetime, client: str | None = None) -> None:
+        """One transaction: the registration and the event's counter, or neither.
+
+        The same transaction checks the email suppression list, the address's
+        daily email limit and the sender's rate limit: no extra calls.
+        """
         counter = "confirmed_count" if registration.status == CONFIRMED else "waitlist_count"
         if registration.status == CONFIRMED:
             seats = "(attribute_not_exists(#capacity) OR confirmed_count < #capacity)"
         else:
             # Waitlist only while still full: a seat freed meanwhile should go to this person.
             seats = "confirmed_count >= #capacity"
+        items: list[tuple[str, dict[str, Any]]] = [
+            (
+                "registration",
+                {
+                    "Put": {
+                        "TableName": self.table,
+                        "Item": registration_item(registration),
+                        # A cancelled registration may be replaced by a new sign-up.
+                        "ConditionExpression": "attribute_not_exists(PK) OR #status = :cancelled",
+                        "ExpressionAttributeNames": {"#status": "status"},
+                        "ExpressionAttributeValues": {":cancelled": {"S": CANCELLED}},
+                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    }
+                },
+            ),
+            (
+                "event",
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": event_key(registration.event_id),
+                        "UpdateExpression": f"SET {counter} = {counter} + :one",
+                        "ConditionExpression": f"#status = :open AND deadline_ts > :now AND {seats}",
+                        "ExpressionAttributeNames": {"#status": "status", "#capacity": "capacity"},
+                        "ExpressionAttributeValues": {
+                            ":one": {"N": "1"},
+                            ":open": {"S": "open"},
+                            ":now": {"N": _epoch(now)},
+                        },
+                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    }
+                },
+            ),
+            *self._email_checks(registration, now),
+            *self._client_limit(client, now),
+        ]
         try:
-            self.client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self.table,
-                            "Item": registration_item(registration),
-                            # A cancelled registration may be replaced by a new sign-up.
-                            "ConditionExpression": "attribute_not_exists(PK) OR #status = :cancelled",
-                            "ExpressionAttributeNames": {"#status": "status"},
-                            "ExpressionAttributeValues": {":cancelled": {"S": CANCELLED}},
-                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                        }
-                    },
-                    {
-                        "Update": {
-                            "TableName": self.table,
-                            "Key": event_key(registration.event_id),
-                            "UpdateExpression": f"SET {counter} = {counter} + :one",
-                            "ConditionExpression": f"#status = :open AND deadline_ts > :now AND {seats}",
-                            "ExpressionAttributeNames": {"#status": "status", "#capacity": "capacity"},
-                            "ExpressionAttributeValues": {
-                                ":one": {"N": "1"},
-                                ":open": {"S": "open"},
-                                ":now": {"N": _epoch(now)},
-                            },
-                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                        }
-                    },
-                    *self._email_checks(registration, now),
-                ]
-            )
+            self.client.transact_write_items(TransactItems=[item for _, item in items])
         except ClientError as error:
-            raise self._explain_refusal(error, registration, now) from error
+            raise self._explain_refusal(error, [tag for tag, _ in items], registration, now) from error
 
-    def _email_checks(self, registration: Registration, now: datetime) -> list[dict[str, Any]]:
-        """Suppression and the daily limit, inside the same transaction: no extra reads per email.
-
-        A failed check cancels the transaction; the caller then stores the
-        registration again without an email (see `register`).
-        """
+    def _email_checks(self, registration: Registration, now: datetime) -> list[tuple[str, dict[str, Any]]]:
+        """Suppression and the daily email limit; a failure makes `register` store it without email."""
         if registration.email.state != SENDING:
             return []
         email_key = registration.answers.email_key
         day = now.astimezone(UTC).date()
-        expires = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()) + 2 * 86400
         return [
-            {
-                "ConditionCheck": {
-                    "TableName": self.table,
-                    "Key": suppression_key(email_key),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-            {
-                "Update": {
-                    "TableName": self.table,
-                    "Key": daily_emails_key(email_key, day.isoformat()),
-                    "UpdateExpression": "ADD emails :one SET expires_at = :expires",
-                    "ConditionExpression": "attribute_not_exists(emails) OR emails < :limit",
-                    "ExpressionAttributeValues": {
-                        ":one": {"N": "1"},
-                        ":limit": {"N": str(DAILY_EMAILS_PER_ADDRESS)},
-                        ":expires": {"N": str(expires)},
-                    },
-                }
-            },
+            (
+                "suppressed",
+                {
+                    "ConditionCheck": {
+                        "TableName": self.table,
+                        "Key": suppression_key(email_key),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+            ),
+            (
+                "email_limit",
+                self._counter(daily_emails_key(email_key, day.isoformat()), DAILY_EMAILS_PER_ADDRESS, now, 2 * 86400),
+            ),
         ]
 
-    def _explain_refusal(self, error: ClientError, registration: Registration, now: datetime) -> Exception:
+    def _client_limit(self, client: str | None, now: datetime) -> list[tuple[str, dict[str, Any]]]:
+        """Registrations per sender (hashed IP) per 10-minute window."""
+        if not client:
+            return []
+        window = int(now.timestamp()) // CLIENT_WINDOW_SECONDS
+        key = {"PK": {"S": f"CLIENT#{client}"}, "SK": {"S": f"REGS#{window}"}}
+        return [("client_limit", self._counter(key, REGISTRATIONS_PER_CLIENT_WINDOW, now, CLIENT_WINDOW_SECONDS * 2))]
+
+    def _counter(self, key: dict[str, Any], limit: int, now: datetime, keep_seconds: int) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self.table,
+                "Key": key,
+                "UpdateExpression": "ADD used :one SET expires_at = :expires",
+                "ConditionExpression": "attribute_not_exists(used) OR used < :limit",
+                "ExpressionAttributeValues": {
+                    ":one": {"N": "1"},
+                    ":limit": {"N": str(limit)},
+                    ":expires": {"N": str(int(now.timestamp()) + keep_seconds)},
+                },
+            }
+        }
+
+    def _explain_refusal(
+        self, error: ClientError, tags: list[str], registration: Registration, now: datetime
+    ) -> Exception:
         code = error.response.get("Error", {}).get("Code", "")
         if code in _RETRYABLE_ERRORS:
             return Contention(code)
         if code != "TransactionCanceledException":
             return error
-        # Reasons come in the order of TransactItems:
-        # [registration, event] or [registration, event, suppression, daily emails].
-        reasons = error.response.get("CancellationReasons") or []
-        failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
-        if len(reasons) not in (2, 4):
+        # Reasons come in the order of TransactItems, which `tags` names.
+        reasons = dict(zip(tags, error.response.get("CancellationReasons") or [], strict=False))
+        failed = {tag for tag, reason in reasons.items() if reason.get("Code") == "ConditionalCheckFailed"}
+        if len(reasons) != len(tags):
             return Contention("unexplained cancellation")
-        if failed[0]:
-            return self._explain_existing(reasons[0].get("Item"), registration)
-        if failed[1]:
-            return self._explain_event(reasons[1].get("Item"), registration, now)
-        if len(failed) == 4 and failed[2]:
+        if "registration" in failed:
+            return self._explain_existing(reasons["registration"].get("Item"), registration)
+        if "event" in failed:
+            return self._explain_event(reasons["event"].get("Item"), registration, now)
+        if "client_limit" in failed:
+            return TooManyRequests()
+        if "suppressed" in failed:
             return AddressSuppressed()
-        if len(failed) == 4 and failed[3]:
+        if "email_limit" in failed:
             return EmailLimitReached()
-        if any(reason.get("Code") in _RETRYABLE_REASONS for reason in reasons):
-            return Contention(",".join(str(reason.get("Code")) for reason in reasons))
+        if any(reason.get("Code") in _RETRYABLE_REASONS for reason in reasons.values()):
+            return Contention(",".join(str(reason.get("Code")) for reason in reasons.values()))
         return error
 
     def _explain_existing(self, old: dict[str, Any] | None, registration: Registration) -> Exception:

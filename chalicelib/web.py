@@ -10,7 +10,7 @@ from urllib.parse import parse_qs
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from . import i18n
+from . import config, i18n
 from .errors import MalformedRequest, PayloadTooLarge, SignupError, UnsupportedMediaType, ValidationFailed
 from .events import Event
 from .forms import MAX_BODY_BYTES, SECTORS
@@ -112,7 +112,7 @@ def templates() -> Environment:
 
 def _page_context(event: Event | None, language: str) -> dict[str, Any]:
     labels = i18n.labels(language)
-    context: dict[str, Any] = {"lang": language, "t": labels, "event": event}
+    context: dict[str, Any] = {"lang": language, "t": labels, "event": event, "controller": config.controller()}
     if event is not None:
         zone = event.zone
         context.update(
@@ -138,6 +138,7 @@ def form_page(
     now: datetime,
     values: dict[str, Any] | None = None,
     error: ValidationFailed | None = None,
+    form_token: str = "",
 ) -> str:
     """The registration form, or the closed page once the deadline has passed."""
     context = _page_context(event, language)
@@ -153,6 +154,7 @@ def form_page(
     values["interests"] = [interests] if isinstance(interests, str) else list(interests)
     context.update(
         values=values,
+        form_token=form_token,
         errors=field_errors,
         sectors=SECTORS,
         seats_left=event.seats_left,
@@ -163,6 +165,11 @@ def form_page(
         interests=[(area.id, area.label(language)) for area in event.interests],
     )
     return templates().get_template("form.html").render(context)
+
+
+def embed_script() -> str:
+    source, _, _ = templates().loader.get_source(templates(), "embed.js")
+    return source
 
 
 def thanks_page(event: Event, language: str, status: str, email_note: str = "") -> str:

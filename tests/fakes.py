@@ -26,7 +26,7 @@ class InMemoryStore:
     def get_event(self, event_id: str) -> Event | None:
         return self.events.get(event_id)
 
-    def insert_registration(self, registration: Registration, now: datetime) -> None:
+    def insert_registration(self, registration: Registration, now: datetime, client: str | None = None) -> None:
         with self.lock:
             self.insert_calls += 1
             if self.conflicts_to_raise:

@@ -36,6 +36,7 @@ def answers(**overrides: Any) -> dict[str, Any]:
         "sector": "association",
         "meal": "yes",
         "diet": "Vegetarisk",
+        "diet_consent": "yes",
         "attended_before": "no",
         "interests": ["barn-och-unga"],
         "language": "sv",

@@ -1,0 +1,112 @@
+"""Who may post, who may frame us, and bots: the rules for a form embedded on other sites.
+
+CORS alone does not stop a plain cross-origin `<form>` post, so POSTs are checked
+against the allow-list by their Origin (or Referer) header as well.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from itsdangerous import BadSignature, TimestampSigner
+
+HONEYPOT_FIELD = "website"
+FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name)
+FORM_TOKEN_SALT = "signup.form-rendered.v1"  # noqa: S105 (a salt, public by design)
+# A person needs more than this to fill in the form; a script posting instantly does not.
+MIN_FILL_SECONDS = 3
+
+
+def origin_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def request_origin(headers: Any) -> str | None:
+    """The browser's Origin, or the origin of its Referer when Origin is missing.
+
+    "null" (sandboxed frames, files) and malformed values come back as given,
+    so they match no allowed origin.
+    """
+    origin = headers.get("origin")
+    if origin:
+        return origin_of(origin) or origin
+    return origin_of(headers.get("referer"))
+
+
+def client_key(ip: str | None) -> str | None:
+    """The sender for rate limiting, hashed: an IP address is personal data."""
+    return hashlib.sha256(ip.encode()).hexdigest()[:32] if ip else None
+
+
+def post_allowed(origin: str | None, allowed: list[str]) -> bool:
+    """Browsers send Origin on cross-site posts; a request with neither Origin nor
+    Referer is not a browser form, so an API client may post from its server."""
+    if origin is None:
+        return True
+    return origin in allowed
+
+
+def cors_headers(origin: str | None, allowed: list[str]) -> dict[str, str]:
+    if origin is None or origin not in allowed:
+        return {}
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Content-Type",
+        "Access-Control-Max-Age": "600",
+        "Vary": "Origin",
+    }
+
+
+def content_security_policy(allowed: list[str]) -> str:
+    others = " ".join(allowed)
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        f"form-action 'self' {others}; frame-ancestors 'self' {others}; base-uri 'none'; object-src 'none'"
+    ).replace("  ", " ")
+
+
+def safe_redirect(url: str | None, allowed: list[str]) -> str | None:
+    """A `redirect` target only on an allowed origin: never an open redirect."""
+    if not url:
+        return None
+    origin = origin_of(url)
+    return url if origin is not None and origin in allowed else None
+
+
+def form_token(secret: str, event_id: str) -> str:
+    return TimestampSigner(secret, salt=FORM_TOKEN_SALT).sign(event_id).decode()
+
+
+def looks_like_a_bot(fields: dict[str, object], secret: str, event_id: str, now: datetime) -> bool:
+    """The hidden honeypot was filled, or the hosted form came back faster than a person types.
+
+    Only the hosted form carries a timing token; a static form pasted on
+    another site cannot, so its posts are judged by the honeypot alone.
+    """
+    if str(fields.get(HONEYPOT_FIELD) or "").strip():
+        return True
+    token = fields.get(FORM_TOKEN_FIELD)
+    if not isinstance(token, str) or not token:
+        return False
+    try:
+        value, signed_at = TimestampSigner(secret, salt=FORM_TOKEN_SALT).unsign(token, return_timestamp=True)
+    except BadSignature:
+        return True
+    if value.decode() != event_id:
+        return True
+    return (now - signed_at).total_seconds() < MIN_FILL_SECONDS
+
+
+def decoy_registration_id() -> str:
+    """What a dropped bot is told, shaped like a real id so it learns nothing."""
+    return secrets.token_urlsafe(16)

@@ -1,0 +1,146 @@
+"""An embedded form on other sites: who may post and frame, bots, redirects, rate limits."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import pytest
+
+from chalicelib import security, web
+from tests.helpers import EVENT, FORM, JSON, URL, answers
+
+MUNICIPALITY = "http://localhost:8000"  # in the local stage's SIGNUP_ALLOWED_ORIGINS
+LOCAL_SECRET = "local-only-not-a-secret"
+
+
+def post(client, body, *, headers, form=False):
+    raw = urlencode(body, doseq=True) if form else json.dumps(body)
+    return client.http.post(URL, headers={**(FORM if form else JSON), **headers}, body=raw)
+
+
+def stored(app_store):
+    return list(app_store.registrations(EVENT))
+
+
+def test_a_post_from_another_site_is_refused_with_a_clear_message(client, app_store):
+    response = post(client, answers(), headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    error = json.loads(response.body)["error"]
+    assert error["code"] == "forbidden_origin" and "kommunens webbplats" in error["message"]
+    form = post(client, answers(), headers={"Origin": "https://evil.example"}, form=True)
+    assert form.status_code == 403 and "kommunens webbplats" in form.body.decode()
+    assert stored(app_store) == []
+
+
+def test_without_origin_the_referer_decides(client, app_store):
+    response = post(client, answers(), headers={"Referer": "https://evil.example/page"}, form=True)
+    assert response.status_code == 403
+    assert post(client, answers(), headers={"Referer": f"{MUNICIPALITY}/natverk"}, form=True).status_code == 303
+
+
+def test_a_sandboxed_or_null_origin_is_refused(client, app_store):
+    assert post(client, answers(), headers={"Origin": "null"}).status_code == 403
+
+
+def test_the_municipality_may_post_and_read_the_answer(client, app_store):
+    response = post(client, answers(), headers={"Origin": MUNICIPALITY})
+    assert response.status_code == 201
+    assert response.headers["Access-Control-Allow-Origin"] == MUNICIPALITY
+    assert response.headers["Vary"] == "Origin"
+
+
+def test_our_own_hosted_form_may_post(client, app_store):
+    response = post(
+        client, answers(), headers={"Origin": "https://signup.example", "Host": "signup.example"}, form=True
+    )
+    assert response.status_code == 303
+
+
+def test_preflight_answers_only_allowed_origins(client):
+    allowed = client.http.request("OPTIONS", URL, headers={"Origin": MUNICIPALITY})
+    assert allowed.status_code == 204 and allowed.headers["Access-Control-Allow-Origin"] == MUNICIPALITY
+    refused = client.http.request("OPTIONS", URL, headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in refused.headers
+
+
+def test_pages_may_be_framed_only_by_allowed_origins(client):
+    response = client.http.get(f"/events/{EVENT}/form")
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' http://127.0.0.1:8000 http://localhost:8000" in policy
+    assert "script-src 'self'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_filled_honeypot_looks_like_success_and_stores_nothing(client, app_store):
+    form = post(client, answers(website="http://spam.example"), headers={}, form=True)
+    assert form.status_code == 303 and form.headers["Location"].startswith("thanks?status=confirmed")
+    api = post(client, answers(website="x"), headers={})
+    assert api.status_code == 201 and json.loads(api.body)["registration_id"]
+    assert stored(app_store) == []
+
+
+def test_the_hosted_form_filled_in_too_fast_is_dropped_but_a_person_gets_through(client, app_store, monkeypatch):
+    page = client.http.get(f"/events/{EVENT}/form").body.decode()
+    token = page.split('name="form_token" value="')[1].split('"')[0]
+    assert post(client, answers(form_token=token), headers={}, form=True).status_code == 303
+    assert stored(app_store) == [], "posted within a second of rendering: a script"
+    later = datetime.now(UTC) + timedelta(seconds=security.MIN_FILL_SECONDS + 1)
+    monkeypatch.setattr(web, "utcnow", lambda: later)
+    assert post(client, answers(form_token=token), headers={}, form=True).status_code == 303
+    assert len(stored(app_store)) == 1
+
+
+def test_a_forged_form_token_is_dropped(client, app_store):
+    forged = security.form_token("not-our-secret", EVENT)
+    post(client, answers(form_token=forged), headers={}, form=True)
+    assert stored(app_store) == []
+
+
+@pytest.mark.parametrize(
+    ("redirect", "expected"),
+    [
+        (f"{MUNICIPALITY}/tack", f"{MUNICIPALITY}/tack"),
+        ("https://evil.example/phish", "thanks?status=confirmed&lang=sv"),
+        ("//evil.example/phish", "thanks?status=confirmed&lang=sv"),
+        ("javascript:alert(1)", "thanks?status=confirmed&lang=sv"),
+    ],
+)
+def test_redirect_only_to_allowed_origins(client, app_store, redirect, expected):
+    response = post(client, answers(redirect=redirect), headers={}, form=True)
+    assert response.headers["Location"] == expected
+
+
+def test_diet_is_kept_only_with_its_own_consent(client, app_store):
+    response = post(client, answers(diet="Glutenfri", diet_consent=None), headers={}, form=True)
+    assert response.status_code == 422
+    page = response.body.decode()
+    assert 'id="diet_consent-error"' in page and "Kryssa i samtycket" in page
+    assert stored(app_store) == []
+    assert post(client, answers(diet="", diet_consent=None), headers={}).status_code == 201
+
+
+def test_too_many_sign_ups_from_one_sender_get_429(client, app_store, monkeypatch):
+    from chalicelib import store as store_module
+
+    monkeypatch.setattr(store_module, "REGISTRATIONS_PER_CLIENT_WINDOW", 2)
+    codes = [post(client, answers(email=f"p{i}@example.se"), headers={}).status_code for i in range(3)]
+    assert codes == [201, 201, 429]
+    assert (
+        "Vänta tio minuter"
+        in json.loads(post(client, answers(email="x@example.se"), headers={}).body)["error"]["message"]
+    )
+    assert len(stored(app_store)) == 2
+
+
+def test_the_contract_is_published_as_openapi(client):
+    document = json.loads(client.http.get("/openapi.json").body)
+    assert document["openapi"].startswith("3.")
+    assert "/events/{event_id}/registrations" in document["paths"]
+
+
+def test_the_resize_script_is_served_as_javascript(client):
+    response = client.http.get("/embed.js")
+    assert response.headers["Content-Type"].startswith("text/javascript")
+    assert "postMessage" in response.body.decode()
