@@ -167,6 +167,44 @@ def form_page(
     return templates().get_template("form.html").render(context)
 
 
+def embed_snippets(event: Event, language: str, base_url: str, redirect: str = "") -> tuple[str, str]:
+    """(an auto-resizing <iframe>, a plain <form>) for the municipality to paste into its page."""
+    form_url = f"{base_url}/events/{event.id}/form" + ("?lang=en" if language == "en" else "")
+    frame_id = f"signup-{event.id}"
+    origin = "/".join(base_url.split("/")[:3])
+    title = event.text("title", language)
+    iframe = (
+        f'<iframe id="{frame_id}" src="{form_url}" title="{i18n.labels(language)["submit"]}: {_attr(title)}" '
+        'style="width:100%;min-height:70rem;border:0" loading="lazy"></iframe>\n'
+        "<script>\n"
+        'window.addEventListener("message", function (e) {\n'
+        f'  if (e.origin !== "{origin}" || !e.data || e.data.signup !== "height") return;\n'
+        f'  document.getElementById("{frame_id}").style.height = e.data.height + "px";\n'
+        "});\n"
+        "</script>"
+    )
+    context = _page_context(event, language)
+    context.update(
+        values={"interests": []},
+        errors={},
+        sectors=SECTORS,
+        asks={
+            question: event.asks(question)
+            for question in ("meal", "diet", "access_needs", "attended_before", "interests", "message")
+        },
+        interests=[(area.id, area.label(language)) for area in event.interests],
+        action=f"{base_url}/events/{event.id}/registrations",
+        redirect=redirect,
+        form_token="",
+    )
+    form = templates().get_template("embed_form.html").render(context)
+    return iframe, form
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
 def embed_script() -> str:
     source, _, _ = templates().loader.get_source(templates(), "embed.js")
     return source

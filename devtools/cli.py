@@ -136,6 +136,28 @@ def digest_preview(args: argparse.Namespace) -> int:
     return 0
 
 
+def embed(args: argparse.Namespace) -> int:
+    """The two ways to put the form on the municipality's page."""
+    store = _store(args)
+    event = store.get_event(args.event_id)
+    if event is None:
+        print(f"No event {args.event_id!r} on stage {args.stage}.", file=sys.stderr)
+        return 1
+    base_url = args.base_url or config.base_url()
+    if not base_url:
+        print("No base URL for this stage: pass --base-url https://… (the API's address).", file=sys.stderr)
+        return 1
+    iframe, form = web.embed_snippets(event, args.lang, base_url, args.redirect or "")
+    print("<!-- (a) The form in a frame that fits itself to its content -->")
+    print(iframe)
+    print()
+    print("<!-- (b) A plain form: posts with no JavaScript, then shows our thank-you page")
+    origins = ", ".join(config.allowed_origins()) or "an allowed origin"
+    print(f"     (or your own page with --redirect, on {origins}) -->")
+    print(form)
+    return 0
+
+
 def _parse_now(text: str | None) -> datetime:
     if not text:
         return datetime.now(UTC)
@@ -183,6 +205,13 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--html", help="also write the HTML version to this file")
     digest.add_argument("--now", help="as if at this time (ISO with offset)")
     digest.set_defaults(handler=digest_preview)
+
+    snippets = commands.add_parser("embed", parents=[stage], help="HTML to paste into the municipality's page")
+    snippets.add_argument("event_id")
+    snippets.add_argument("--lang", choices=["sv", "en"], default="sv")
+    snippets.add_argument("--redirect", help="your own thank-you page (must be on an allowed origin)")
+    snippets.add_argument("--base-url", help="the service's public address (default: the stage's)")
+    snippets.set_defaults(handler=embed)
     return parser
 
 

@@ -92,7 +92,10 @@ def main() -> int:
     outbox_port = _port("SIGNUP_OUTBOX_PORT", 8025)
     environment = {**os.environ, **stage_environment("local")}
     environment["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{aws_port}"
+    # The local stage leaves these to us: they follow the ports. localhost:PORT is a
+    # second origin for free, standing in for the municipality's site.
     environment["SIGNUP_BASE_URL"] = f"http://127.0.0.1:{port}"
+    environment.setdefault("SIGNUP_ALLOWED_ORIGINS", f"http://localhost:{port}")
 
     children: list[subprocess.Popen[bytes]] = []
     viewer = None
@@ -107,7 +110,9 @@ def main() -> int:
         backend = f"moto on 127.0.0.1:{aws_port} (in memory: no Java 17, so registrations vanish on restart)"
 
     endpoints = {
-        key: environment[key] for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB") if key in environment
+        key: environment[key]
+        for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "SIGNUP_BASE_URL", "SIGNUP_ALLOWED_ORIGINS")
+        if key in environment
     }
     try:
         events = prepare(environment)

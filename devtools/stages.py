@@ -27,7 +27,7 @@ def local_endpoints() -> dict[str, str]:
     """
     explicit = {name: value for name, value in os.environ.items() if name.startswith("AWS_ENDPOINT_URL")}
     if explicit:
-        return explicit
+        return {"SIGNUP_BASE_URL": "http://127.0.0.1:8000", **explicit}
     if not RUN_FILE.exists():
         raise SystemExit("The local service is not running: start it with `make run` first.")
     return json.loads(RUN_FILE.read_text(encoding="utf-8"))

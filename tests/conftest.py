@@ -72,7 +72,10 @@ def app_store(moto_endpoint, monkeypatch):
 
 
 @pytest.fixture
-def client(app_store):
+def client(app_store, monkeypatch):
+    """The app as `make run` serves it on the default port (the runner sets these two)."""
+    monkeypatch.setenv("SIGNUP_BASE_URL", "http://127.0.0.1:8000")
+    monkeypatch.setenv("SIGNUP_ALLOWED_ORIGINS", "http://localhost:8000")
     with Client(signup_app.app, stage_name="local") as test_client:
         yield test_client
 

@@ -99,3 +99,13 @@ def test_jobs_run_at_a_given_time_sends_what_is_due(app_store, client, capsys, m
 def test_jobs_run_refuses_a_time_without_offset(app_store, capsys):
     with pytest.raises(SystemExit, match="offset"):
         cli.main(["jobs", "run", "--now", "2027-05-24T07:00"])
+
+
+def test_embed_prints_an_iframe_and_a_plain_form_that_posts_here(app_store, capsys):
+    code, out, _ = run(capsys, "embed", EVENT, "--redirect", "http://localhost:8000/tack")
+    assert code == 0
+    assert f'src="http://127.0.0.1:8000/events/{EVENT}/form"' in out
+    assert 'e.origin !== "http://127.0.0.1:8000"' in out
+    assert f'action="http://127.0.0.1:8000/events/{EVENT}/registrations"' in out
+    assert 'name="redirect" value="http://localhost:8000/tack"' in out
+    assert 'name="form_token"' not in out, "a pasted form cannot carry a fresh timing token"

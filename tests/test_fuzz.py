@@ -10,18 +10,46 @@ from hypothesis import strategies as st
 
 from tests.helpers import EVENT, URL, answers
 
-FIELDS = ["name", "email", "organisation", "sector", "meal", "diet", "diet_consent", "access_needs",
-          "attended_before", "interests", "message", "language", "redirect", "website", "form_token"]
+FIELDS = [
+    "name",
+    "email",
+    "organisation",
+    "sector",
+    "meal",
+    "diet",
+    "diet_consent",
+    "access_needs",
+    "attended_before",
+    "interests",
+    "message",
+    "language",
+    "redirect",
+    "website",
+    "form_token",
+]
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=300),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=300),
     st.sampled_from(["yes", "no", "company", "public", "sv", "en", "barn-och-unga", "a@b.se", "Åsa\r\nBcc: x"]),
 )
 values = st.one_of(scalars, st.lists(scalars, max_size=4), st.dictionaries(st.text(max_size=5), scalars, max_size=3))
 bodies = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=10), values, max_size=12)
-valid_ish = st.builds(lambda overrides: {**answers(), **overrides}, st.dictionaries(st.sampled_from(FIELDS), values,
-                                                                                       max_size=3))
-content_types = st.sampled_from(["application/json", "application/x-www-form-urlencoded", "text/plain",
-                                 "application/json; charset=utf-8", "multipart/form-data", ""])
+valid_ish = st.builds(
+    lambda overrides: {**answers(), **overrides}, st.dictionaries(st.sampled_from(FIELDS), values, max_size=3)
+)
+content_types = st.sampled_from(
+    [
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "text/plain",
+        "application/json; charset=utf-8",
+        "multipart/form-data",
+        "",
+    ]
+)
 raw_bytes = st.binary(max_size=200)
 
 
@@ -32,12 +60,18 @@ def encode(body, content_type):
     return json.dumps(body)
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
-@given(body=st.one_of(bodies, valid_ish), content_type=content_types, garbage=st.one_of(st.none(), raw_bytes),
-       lang=st.sampled_from(["sv", "en", "xx", ""]))
-def test_any_request_gets_a_4xx_or_a_success_and_the_store_stays_consistent(client, app_store, body, content_type,
-                                                                           garbage, lang):
+@settings(
+    max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    body=st.one_of(bodies, valid_ish),
+    content_type=content_types,
+    garbage=st.one_of(st.none(), raw_bytes),
+    lang=st.sampled_from(["sv", "en", "xx", ""]),
+)
+def test_any_request_gets_a_4xx_or_a_success_and_the_store_stays_consistent(
+    client, app_store, body, content_type, garbage, lang
+):
     before = list(app_store.registrations(EVENT))
     payload = garbage if garbage is not None else encode(body, content_type)
     headers = {"Content-Type": content_type} if content_type else {}
