@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
 
-.PHONY: run test test-fast bench lint format clean dynamodb-local
+.PHONY: run test test-fast bench lint format clean dynamodb-local browser-tools screenshots
 
 $(READY): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (tomllib, zoneinfo)")'
@@ -18,7 +18,7 @@ run: $(READY)
 	$(PY) -m devtools.localrun
 
 ## Run the whole test suite (DynamoDB Local tier included when Java 17 is present; always in CI).
-test: $(READY) dynamodb-local
+test: $(READY) dynamodb-local browser-tools
 	$(PY) -m pytest
 
 test-fast: $(READY)
@@ -26,6 +26,13 @@ test-fast: $(READY)
 
 dynamodb-local: $(READY)
 	@$(PY) -m devtools.dynamodb_local fetch
+
+browser-tools: $(READY)
+	@$(PY) -m devtools.browser fetch
+
+## Screenshots of the form and thank-you page for the README (needs Chromium).
+screenshots: $(READY) browser-tools
+	SIGNUP_SCREENSHOTS=docs $(PY) -m pytest tests/browser -k screenshots -q
 
 ## Benchmark against DynamoDB Local: ratios to a raw boto3 floor measured in the same run.
 bench: $(READY) dynamodb-local

@@ -253,7 +253,7 @@ def _allowed_origins() -> list[str]:
 
 
 def _form_token(event_id: str) -> str:
-    return security.form_token(config.secret(), event_id)
+    return security.form_token(config.secret(), event_id, web.utcnow())
 
 
 def _link_problem(problem: Exception) -> Response:
@@ -284,10 +284,9 @@ def _form_error_page(event_id: str, error: SignupError, language: str, fields: d
     if event is None:
         return _not_found_page(language)
     if isinstance(error, ValidationFailed):
-        page = web.form_page(
-            event, language, web.utcnow(), values=fields, error=error, form_token=_form_token(event_id)
-        )
-        return _html(page, 422)
+        # Keep the first render's token: a person fixing one field quickly is not a bot.
+        token = fields.get(security.FORM_TOKEN_FIELD) or _form_token(event_id)
+        return _html(web.form_page(event, language, web.utcnow(), values=fields, error=error, form_token=token), 422)
     if error.code == "registration_closed":
         return _html(web.form_page(event, language, web.utcnow()), 409)
     if isinstance(error, ForbiddenOrigin):

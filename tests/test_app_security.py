@@ -93,7 +93,7 @@ def test_the_hosted_form_filled_in_too_fast_is_dropped_but_a_person_gets_through
 
 
 def test_a_forged_form_token_is_dropped(client, app_store):
-    forged = security.form_token("not-our-secret", EVENT)
+    forged = security.form_token("not-our-secret", EVENT, datetime.now(UTC) - timedelta(minutes=5))
     post(client, answers(form_token=forged), headers={}, form=True)
     assert stored(app_store) == []
 
@@ -144,3 +144,19 @@ def test_the_resize_script_is_served_as_javascript(client):
     response = client.http.get("/embed.js")
     assert response.headers["Content-Type"].startswith("text/javascript")
     assert "postMessage" in response.body.decode()
+
+
+def test_a_person_correcting_a_mistake_quickly_is_not_taken_for_a_bot(client, app_store, monkeypatch):
+    rendered = datetime.now(UTC)
+    monkeypatch.setattr(web, "utcnow", lambda: rendered)
+    page = client.http.get(f"/events/{EVENT}/form").body.decode()
+    token = page.split('name="form_token" value="')[1].split('"')[0]
+    first_try = rendered + timedelta(seconds=40)
+    monkeypatch.setattr(web, "utcnow", lambda: first_try)
+    corrected = post(client, answers(email="fel", form_token=token), headers={}, form=True)
+    assert corrected.status_code == 422
+    kept = corrected.body.decode().split('name="form_token" value="')[1].split('"')[0]
+    assert kept == token, "the re-rendered form keeps the first render's time"
+    monkeypatch.setattr(web, "utcnow", lambda: first_try + timedelta(seconds=1))  # fixed in a second
+    assert post(client, answers(form_token=kept), headers={}, form=True).status_code == 303
+    assert len(stored(app_store)) == 1

@@ -1,0 +1,76 @@
+"""What the browser tests need: Debian's Chromium and axe-core's script (from npm)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+AXE_HOME = PROJECT / ".local" / "axe-core"
+AXE_PACKAGE = "axe-core@4.14.1"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def chromium() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def axe_script() -> Path | None:
+    script = AXE_HOME / "package" / "axe.min.js"
+    return script if script.exists() else None
+
+
+def fetch_axe() -> Path:
+    script = axe_script()
+    if script:
+        return script
+    npm = shutil.which("npm")
+    if not npm:
+        raise RuntimeError("npm is needed to fetch axe-core (apt-get install -y npm)")
+    AXE_HOME.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=AXE_HOME) as scratch:
+        subprocess.run([npm, "pack", AXE_PACKAGE, "--silent"], cwd=scratch, check=True, stdout=subprocess.DEVNULL)
+        (archive,) = Path(scratch).glob("*.tgz")
+        with tarfile.open(archive) as tar:
+            tar.extractall(AXE_HOME, filter="data")
+    script = axe_script()
+    if not script:
+        raise RuntimeError("the axe-core package had no axe.min.js")
+    return script
+
+
+def main(argv: list[str]) -> int:
+    if argv[1:] != ["fetch"]:
+        print("usage: python -m devtools.browser fetch", file=sys.stderr)
+        return 2
+    strict = os.environ.get("CI") == "true"
+    problems = []
+    if not chromium():
+        problems.append("Chromium is not installed (apt-get install -y chromium): browser tests are skipped.")
+    try:
+        fetch_axe()
+    except (RuntimeError, subprocess.CalledProcessError, OSError) as error:
+        problems.append(f"Could not fetch axe-core: {error}")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if strict and problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

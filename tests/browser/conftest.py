@@ -1,0 +1,168 @@
+"""A real headless Chromium against `make run`'s service and a stand-in municipality site.
+
+The municipality's page is served on http://localhost:SITE (an allowed origin);
+the very same files on http://127.0.0.1:SITE are "another site", which is not.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devtools import browser, dynamodb_local
+from tests.helpers import EVENT, PROJECT
+
+IN_CI = os.environ.get("CI") == "true"
+
+CLOSED_EVENT = """
+id = "stangd-traff"
+starts_at = 2026-03-10T18:00:00
+deadline = 2026-03-01
+venue = "Rådhussalen, Kulturhuset"
+organisers = ["social.hallbarhet@hudiksvall.example"]
+[title]
+sv = "En träff vars anmälan har stängt"
+"""
+
+
+def _require(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"CI must run the browser tests: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def playwright_browser() -> Iterator[Any]:
+    executable = browser.chromium()
+    if executable is None:
+        _require("Chromium is not installed (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _require("playwright is not installed (make test installs it)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=browser.CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class Service:
+    def __init__(self, base: str, site_port: int, environment: dict[str, str], moto: str) -> None:
+        self.base = base
+        self.moto = moto
+        self.site = f"http://localhost:{site_port}"
+        self.other_site = f"http://127.0.0.1:{site_port}"
+        self.environment = environment
+
+    def cli(self, *argv: str) -> str:
+        result = subprocess.run(
+            [str(PROJECT / "signup"), *argv], capture_output=True, text=True, env=self.environment, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def registrations(self, event_id: str = EVENT) -> list[dict[str, Any]]:
+        return json.loads(self.cli("registrations", "list", event_id, "--json"))
+
+    def mail(self) -> list[dict[str, Any]]:
+        data = json.loads(urllib.request.urlopen(f"{self.moto}/moto-api/data.json").read())
+        return data["ses"]["RawMessage"]
+
+
+class _QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
+        pass
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    ports = {
+        name: dynamodb_local.free_port()
+        for name in ("SIGNUP_PORT", "SIGNUP_AWS_PORT", "SIGNUP_DYNAMODB_PORT", "SIGNUP_OUTBOX_PORT")
+    }
+    site_port = dynamodb_local.free_port()
+    state = tmp_path_factory.mktemp("local")
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_ENDPOINT_URL")}
+    environment.update(
+        {name: str(port) for name, port in ports.items()},
+        SIGNUP_LOCAL_DIR=str(state),
+        SIGNUP_ALLOWED_ORIGINS=f"http://localhost:{site_port}",
+    )
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "devtools.localrun"],
+        cwd=PROJECT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{ports['SIGNUP_PORT']}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/events/{EVENT}", timeout=1).close()
+            break
+        except OSError:
+            if runner.poll() is not None or time.monotonic() > deadline:
+                runner.kill()
+                raise RuntimeError(f"make run's runner did not start:\n{runner.stdout.read()}") from None
+            time.sleep(0.3)
+    the_service = Service(base, site_port, environment, f"http://127.0.0.1:{ports['SIGNUP_AWS_PORT']}")
+    closed = state / "closed.toml"
+    closed.write_text(CLOSED_EVENT, encoding="utf-8")
+    the_service.cli("event", "put", str(closed))
+
+    site = state / "site"
+    site.mkdir()
+    snippets = the_service.cli("embed", EVENT, "--base-url", base)
+    iframe, form = snippets.split("<!-- (b)")
+    page = '<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>{}</title></head><body>{}</body></html>'
+    (site / "iframe.html").write_text(page.format("Nätverk – anmälan (iframe)", iframe), encoding="utf-8")
+    (site / "form.html").write_text(page.format("Nätverk – anmälan", "<!-- (b)" + form), encoding="utf-8")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", site_port), functools.partial(_QuietFiles, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield the_service
+    finally:
+        server.shutdown()
+        runner.terminate()
+        try:
+            runner.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            runner.kill()
+
+
+@pytest.fixture
+def page(playwright_browser: Any) -> Iterator[Any]:
+    context = playwright_browser.new_context(locale="sv-SE")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def no_js_page(playwright_browser: Any) -> Iterator[Any]:
+    context = playwright_browser.new_context(java_script_enabled=False, locale="sv-SE")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    script = browser.axe_script()
+    if script is None:
+        _require("axe-core is not fetched (make test fetches it)")
+    return Path(script).read_text(encoding="utf-8")

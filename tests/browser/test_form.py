@@ -1,0 +1,187 @@
+"""The sign-up form as residents use it: keyboard only, without JavaScript, embedded, and with axe."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import EVENT
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SHOTS = os.environ.get("SIGNUP_SCREENSHOTS")
+
+
+def form_url(service, event_id=EVENT, lang="sv"):
+    return f"{service.base}/events/{event_id}/form?lang={lang}"
+
+
+def fill_by_keyboard(page, email):
+    """Tab through the form as a keyboard user does, answering what each field asks."""
+    typed = {
+        "name": "Åsa Öberg",
+        "email": email,
+        "organisation": "Röda Korset Hudiksvall",
+        "diet": "Vegetarisk",
+        "message": "Ser fram emot träffen!",
+    }
+    chosen = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        active = page.evaluate(
+            "() => ({name: document.activeElement.name || '', type: document.activeElement.type"
+            " || '', tag: document.activeElement.tagName, value: document.activeElement.value})"
+        )
+        name = active["name"]
+        if active["tag"] == "BUTTON":
+            return
+        if name in typed and name not in chosen:
+            page.keyboard.type(typed[name])
+            chosen.add(name)
+        elif name == "sector" and name not in chosen:
+            page.keyboard.press("ArrowDown")  # from "Företag" to "Förening eller ideell organisation"
+            chosen.add(name)
+        elif (
+            active["type"] in ("radio", "checkbox")
+            and name in ("meal", "diet_consent", "interests")
+            and name not in chosen
+        ):
+            page.keyboard.press("Space")
+            chosen.add(name)
+    raise AssertionError("never reached the submit button by keyboard")
+
+
+def test_a_resident_signs_up_with_the_keyboard_only(service, page):
+    page.goto(form_url(service))
+    fill_by_keyboard(page, "keyboard@example.se")
+    page.wait_for_timeout(3100)  # a person takes longer than the bot threshold
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/thanks\?status=confirmed"))
+    assert page.locator("h1").inner_text() == "Tack för din anmälan!"
+    (stored,) = [r for r in service.registrations() if r["email"] == "keyboard@example.se"]
+    assert stored["name"] == "Åsa Öberg" and stored["sector"] == "association"
+    assert stored["meal"] is True and stored["diet"] == "Vegetarisk" and stored["interests"] == ["barn-och-unga"]
+
+
+def test_mistakes_are_summarised_focused_and_what_was_typed_is_kept(service, page):
+    page.goto(form_url(service))
+    page.fill("#name", "Åsa Öberg")
+    page.fill("#email", "inte-en-adress")
+    page.wait_for_timeout(3100)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#error-summary")
+    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+    assert page.input_value("#name") == "Åsa Öberg" and page.input_value("#email") == "inte-en-adress"
+    assert page.get_attribute("#email", "aria-describedby") == "email-error"
+    assert "Skriv en giltig e-postadress" in page.inner_text("#email-error")
+    page.click("#error-summary a[href='#email']")
+    assert page.evaluate("() => document.activeElement.id") == "email"
+
+
+def test_the_plain_form_on_the_municipality_site_works_without_javascript(service, no_js_page):
+    page = no_js_page
+    page.goto(f"{service.site}/form.html")
+    page.fill("[name=name]", "Björn Ärlig")
+    page.fill("[name=email]", "nojs@example.se")
+    page.fill("[name=organisation]", "Hudiksvalls kommun")
+    page.check("[name=sector][value=public]")
+    page.check("[name=meal][value=no]")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/thanks\?status=confirmed"))
+    assert page.url.startswith(service.base)
+    assert "Tack för din anmälan!" in page.inner_text("h1")
+    assert [r["name"] for r in service.registrations() if r["email"] == "nojs@example.se"] == ["Björn Ärlig"]
+
+
+def test_a_post_from_a_site_that_is_not_allowed_is_refused(service, no_js_page):
+    page = no_js_page
+    page.goto(f"{service.other_site}/form.html")
+    page.fill("[name=name]", "Eva Elak")
+    page.fill("[name=email]", "evil@example.se")
+    page.fill("[name=organisation]", "Annan sajt")
+    page.check("[name=sector][value=other]")
+    page.check("[name=meal][value=no]")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "kommunens webbplats" in page.inner_text("body")
+    assert not [r for r in service.registrations() if r["email"] == "evil@example.se"]
+
+
+def test_the_iframe_fits_itself_to_the_form(service, page):
+    page.goto(f"{service.site}/iframe.html")
+    frame = page.frame_locator("iframe")
+    frame.locator("h1").wait_for()
+    page.wait_for_function("() => document.querySelector('iframe').getBoundingClientRect().height > 1200")
+    assert "Rådhussalen, Kulturhuset" in frame.locator("body").inner_text()
+
+
+def test_after_the_deadline_the_form_is_replaced_by_a_closed_page(service, page):
+    page.goto(form_url(service, "stangd-traff"))
+    assert page.locator("h1").inner_text() == "Anmälan är stängd"
+    assert page.locator("form").count() == 0
+    assert "social.hallbarhet@hudiksvall.example" in page.inner_text("body")
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_no_sideways_scrolling_on_a_phone(service, playwright_browser, width):
+    context = playwright_browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(form_url(service))
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    context.close()
+
+
+def axe_violations(page, axe_source):
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+
+
+def manage_link(service, email):
+    for raw in reversed(service.mail()):
+        if email in raw["destinations"][0]:
+            text = raw["raw_data"].replace("=\r\n", "").replace("=\n", "")
+            return re.search(r"(http://127\.0\.0\.1:\d+/registrations/[A-Za-z0-9_.\-]+)", text).group(1)
+    raise AssertionError("no email to " + email)
+
+
+def test_every_page_has_no_wcag_21_aa_violations(service, playwright_browser, axe_source):
+    context = playwright_browser.new_context(bypass_csp=True)  # axe is injected as an inline script
+    page = context.new_page()
+    pages = {}
+    page.goto(form_url(service))
+    pages["form"] = axe_violations(page, axe_source)
+    page.goto(form_url(service, lang="en"))
+    pages["form (en)"] = axe_violations(page, axe_source)
+    page.wait_for_timeout(3100)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#error-summary")
+    pages["errors"] = axe_violations(page, axe_source)
+    page.goto(f"{service.base}/events/{EVENT}/thanks?status=confirmed&lang=sv")
+    pages["thank-you"] = axe_violations(page, axe_source)
+    page.goto(form_url(service, "stangd-traff"))
+    pages["closed"] = axe_violations(page, axe_source)
+    service.cli("registrations", "list", EVENT)  # the keyboard test's registration has an email with a link
+    page.goto(manage_link(service, "keyboard@example.se"))
+    pages["manage"] = axe_violations(page, axe_source)
+    context.close()
+    assert pages == {name: [] for name in pages}
+
+
+@pytest.mark.skipif(not SHOTS, reason="make screenshots writes the README's pictures")
+def test_screenshots(service, playwright_browser):
+    folder = Path(SHOTS)
+    folder.mkdir(exist_ok=True)
+    for name, width in (("form-desktop", 1024), ("form-mobile", 375)):
+        context = playwright_browser.new_context(viewport={"width": width, "height": 900}, device_scale_factor=1)
+        page = context.new_page()
+        page.goto(form_url(service))
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+        context.close()
+    context = playwright_browser.new_context(viewport={"width": 1024, "height": 700})
+    page = context.new_page()
+    page.goto(f"{service.base}/events/{EVENT}/thanks?status=confirmed&lang=sv")
+    page.screenshot(path=str(folder / "thanks.png"), full_page=True)
+    context.close()
