@@ -16,6 +16,8 @@ SECRET = "SIGNUP_SECRET"  # noqa: S105 (the variable name, not a secret)
 STAGE = "SIGNUP_STAGE"
 SES_CONFIGURATION_SET = "SIGNUP_SES_CONFIGURATION_SET"
 CONTROLLER = "SIGNUP_CONTROLLER"
+RETENTION_DAYS = "SIGNUP_RETENTION_DAYS"
+SENSITIVE_DAYS = "SIGNUP_SENSITIVE_DAYS"
 ENDPOINT = "AWS_ENDPOINT_URL"
 
 DEFAULT_TABLE = "signup-local"
@@ -45,6 +47,16 @@ def allowed_origins() -> list[str]:
     """The municipality's sites that may embed the form and post to us, lower-case, no slash."""
     raw = os.environ.get(ALLOWED_ORIGINS, "")
     return [origin.strip().rstrip("/").lower() for origin in raw.split(",") if origin.strip()]
+
+
+def retention_days() -> int:
+    """Whole registrations are deleted this many days after the event (TTL)."""
+    return int(os.environ.get(RETENTION_DAYS, "90"))
+
+
+def sensitive_days() -> int:
+    """Diet and access needs are blanked this many days after the event."""
+    return int(os.environ.get(SENSITIVE_DAYS, "7"))
 
 
 def controller() -> str:

@@ -74,6 +74,11 @@ class Event:
         return self.status == "open" and now < self.deadline_at
 
     @property
+    def ends_at_or_default(self) -> datetime:
+        """When the meeting is over (two hours after the start when no end is given)."""
+        return self.ends_at or self.starts_at + timedelta(hours=2)
+
+    @property
     def last_day(self) -> date:
         """The last local day on which one can register ("senast den 15 maj")."""
         return (self.deadline_at - timedelta(microseconds=1)).astimezone(self.zone).date()

@@ -86,7 +86,8 @@ LABELS: dict[str, dict[str, str]] = {
         "Den kan säga något om hälsa eller tro, därför frågar vi.",
         "diet_consent_label": "Samtycke för specialkost",
         "privacy_notice": "{controller} ansvarar för uppgifterna. De används bara för att planera träffen och "
-        "kontakta dig om den, och delas bara med arrangörerna (antal och specialkost med den som lagar maten).",
+        "kontakta dig om den, och delas bara med arrangörerna (antal och specialkost med den som lagar maten). "
+        "Specialkost och behov raderas {sensitive} dagar efter träffen, hela anmälan efter {days} dagar.",
         "access_needs": "Behöver du något för att kunna delta (till exempel hörslinga eller tillgänglig entré)?",
         "attended_before": "Var du med på den första träffen?",
         "interests": "Vilka arbetsgrupper är du intresserad av?",
@@ -202,7 +203,9 @@ LABELS: dict[str, dict[str, str]] = {
         "It can reveal health or belief, which is why we ask.",
         "diet_consent_label": "Consent for dietary information",
         "privacy_notice": "{controller} is responsible for this information. It is used only to plan the meeting "
-        "and to contact you about it, and shared only with the organisers (numbers and diets with the caterer).",
+        "and to contact you about it, and shared only with the organisers (numbers and diets with the caterer). "
+        "Diets and access needs are deleted {sensitive} days after the meeting, the whole registration after "
+        "{days} days.",
         "access_needs": "Do you need anything to take part (for example a hearing loop or step-free access)?",
         "attended_before": "Did you attend the first meeting?",
         "interests": "Which working groups are you interested in?",

@@ -158,9 +158,37 @@ class _EventRun:
             )
 
 
-def run_hourly(*, store: JobStore, mailer: Mailer, messages: Messages, now: datetime) -> Counter[str]:
-    """Everything due now, for every event that has not started (past events are not read)."""
+def forget_sensitive_answers(store: Any, now: datetime, after: timedelta) -> int:
+    """Blank diet and access needs of events that ended more than `after` ago; once per event.
+
+    Looks back a bounded window (60 days past `after`), so old events are not re-read each hour.
+    """
+    blanked = 0
+    for event in store.events_starting_between(now - after - timedelta(days=60), now - after):
+        if event.ends_at_or_default + after > now or store.sent_markers(event.id).get("forgot-sensitive"):
+            continue
+        for registration in store.registrations(event.id):
+            if registration.answers.diet or registration.answers.access_needs:
+                store.blank_sensitive_answers(registration)
+                blanked += 1
+        store.finish_send(event.id, "forgot-sensitive", "sent", now)
+    if blanked:
+        log.info("sensitive answers blanked", extra={"count": blanked})
+    return blanked
+
+
+def run_hourly(
+    *,
+    store: JobStore,
+    mailer: Mailer,
+    messages: Messages,
+    now: datetime,
+    sensitive_retention: timedelta = timedelta(days=7),
+) -> Counter[str]:
+    """Everything due now, for every event that has not started (past events are not read),
+    and the privacy clean-up of events that ended a week ago."""
     counts: Counter[str] = Counter()
+    counts["sensitive_answers_blanked"] = forget_sensitive_answers(store, now, sensitive_retention)
     events = store.upcoming_events(now)
     for event in events:
         run = _EventRun(event, store, mailer, messages, now)

@@ -78,6 +78,8 @@ class Registration:
     created_at: datetime
     updated_at: datetime
     email: EmailDelivery = EmailDelivery()
+    # When DynamoDB's TTL may delete it (the retention after the event); reads hide it from then on.
+    expires_at: datetime | None = None
 
     @property
     def is_live(self) -> bool:
@@ -117,6 +119,7 @@ def register(
     sleep: Callable[[float], None] = time.sleep,
     new_id: Callable[[], str] = lambda: secrets.token_urlsafe(16),
     client: str | None = None,
+    retention: timedelta = timedelta(days=90),
 ) -> Outcome:
     """Validate and store one registration: confirmed while seats last, then waitlisted.
 
@@ -146,6 +149,7 @@ def register(
             created_at=now,
             updated_at=now,
             email=email,
+            expires_at=event.ends_at_or_default + retention,
         )
         try:
             store.insert_registration(registration, now, client)

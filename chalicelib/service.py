@@ -28,7 +28,7 @@ def mailer() -> SesMailer:
 
 
 def event_end(event: Event) -> datetime:
-    return event.ends_at or event.starts_at + timedelta(hours=2)
+    return event.ends_at_or_default
 
 
 def manage_url(base_url: str, event: Event, registration_id: str) -> str:
@@ -75,7 +75,9 @@ def sign_up(
 ) -> tuple[Outcome, Delivery | None]:
     """Register, then confirm by email. A stored registration is never undone by email trouble."""
     the_store = store()
-    outcome = register(event_id, fields, store=the_store, now=now, client=client)
+    outcome = register(
+        event_id, fields, store=the_store, now=now, client=client, retention=timedelta(days=config.retention_days())
+    )
     registration = outcome.registration
     if not outcome.created or registration.email.state != SENDING:
         return outcome, Delivery(registration.email.state) if outcome.created else None
@@ -138,7 +140,13 @@ def organiser_url(base_url: str, event: Event) -> str:
 
 
 def run_hourly(*, base_url: str, now: datetime) -> Counter[str]:
-    return jobs.run_hourly(store=store(), mailer=mailer(), messages=JobMessages(base_url, now), now=now)
+    return jobs.run_hourly(
+        store=store(),
+        mailer=mailer(),
+        messages=JobMessages(base_url, now),
+        now=now,
+        sensitive_retention=timedelta(days=config.sensitive_days()),
+    )
 
 
 def organiser_page(token: str, now: datetime) -> str | None:

@@ -6,6 +6,7 @@ One table. An event is `EVENT#{id}`/`META`; a registration sits beside it as
 
 from __future__ import annotations
 
+import time as time_module
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, time
@@ -294,7 +295,9 @@ class DynamoStore:
         item = self.client.get_item(
             TableName=self.table, Key=registration_key(event_id, email_key), ConsistentRead=True
         ).get("Item")
-        return registration_from_item(_plain(item)) if item else None
+        if not item or _expired(_plain(item)):
+            return None
+        return registration_from_item(_plain(item))
 
     def update_answers(self, registration: Registration, answers: Answers, now: datetime) -> Registration:
         """Replace a live registration's answers (the email, its identity, stays)."""
@@ -323,13 +326,15 @@ class DynamoStore:
         return replace(registration, answers=replace(answers, email=registration.answers.email), updated_at=now)
 
     def registrations(self, event_id: str) -> Iterator[Registration]:
-        """All registrations of an event, oldest first, following every page."""
+        """All registrations of an event, following every page; expired ones are skipped
+        (DynamoDB's TTL deletes them only within days)."""
         for item in self._query(
             KeyConditionExpression="PK = :pk AND begins_with(SK, :reg)",
             ExpressionAttributeValues={":pk": {"S": f"EVENT#{event_id}"}, ":reg": {"S": "REG#"}},
             ConsistentRead=True,
         ):
-            yield registration_from_item(item)
+            if not _expired(item):
+                yield registration_from_item(item)
 
     def find_registration(self, event_id: str, registration_id: str) -> Registration | None:
         """A registration by its id (from a signed link): index for the key, then a consistent read."""
@@ -344,7 +349,7 @@ class DynamoStore:
                 item = self.client.get_item(
                     TableName=self.table, Key={"PK": key["PK"], "SK": key["SK"]}, ConsistentRead=True
                 ).get("Item")
-                if item and item["registration_id"]["S"] == registration_id:
+                if item and item["registration_id"]["S"] == registration_id and not _expired(_plain(item)):
                     return registration_from_item(_plain(item))
         return None
 
@@ -511,6 +516,30 @@ class DynamoStore:
             )
         ]
 
+    def events_starting_between(self, start: datetime, end: datetime) -> list[Event]:
+        return [
+            event_from_item(item)
+            for item in self._query(
+                IndexName=EVENTS_INDEX,
+                KeyConditionExpression="GSI1PK = :events AND GSI1SK BETWEEN :start AND :end",
+                ExpressionAttributeValues={
+                    ":events": {"S": "EVENTS"},
+                    ":start": {"S": start.astimezone(UTC).replace(microsecond=0).isoformat()},
+                    ":end": {"S": end.astimezone(UTC).replace(microsecond=0).isoformat()},
+                },
+            )
+        ]
+
+    def blank_sensitive_answers(self, registration: Registration) -> None:
+        """Remove diet and access needs (they can reveal health or belief) once the event is over."""
+        self.client.update_item(
+            TableName=self.table,
+            Key=registration_key(registration.event_id, registration.answers.email_key),
+            UpdateExpression="SET diet = :empty, access_needs = :empty",
+            ConditionExpression="registration_id = :id",
+            ExpressionAttributeValues={":empty": {"S": ""}, ":id": {"S": registration.registration_id}},
+        )
+
     def sent_markers(self, event_id: str) -> dict[str, dict[str, Any]]:
         """Every send marker of an event (one small Query), by marker name."""
         return {
@@ -587,6 +616,11 @@ class DynamoStore:
 
 
 # -- item <-> domain -------------------------------------------------------------
+
+
+def _expired(item: dict[str, Any]) -> bool:
+    expires = item.get("expires_at")
+    return expires is not None and int(expires) <= time_module.time()
 
 
 def _epoch(moment: datetime) -> str:
@@ -700,6 +734,7 @@ def registration_item(registration: Registration) -> dict[str, Any]:
         "created_at": registration.created_at.isoformat(),
         "updated_at": registration.updated_at.isoformat(),
         **email_attributes(registration.email),
+        "expires_at": int(registration.expires_at.timestamp()) if registration.expires_at else None,
     }
     item = {key: _serializer.serialize(value) for key, value in attributes.items() if value is not None}
     item.update(registration_key(registration.event_id, answers.email_key))
@@ -754,6 +789,7 @@ def registration_from_item(item: dict[str, Any]) -> Registration:
             message_id=item.get("email_message_id", ""),
             error=item.get("email_error", ""),
         ),
+        expires_at=datetime.fromtimestamp(int(item["expires_at"]), UTC) if item.get("expires_at") else None,
     )
 
 

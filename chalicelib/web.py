@@ -112,7 +112,14 @@ def templates() -> Environment:
 
 def _page_context(event: Event | None, language: str) -> dict[str, Any]:
     labels = i18n.labels(language)
-    context: dict[str, Any] = {"lang": language, "t": labels, "event": event, "controller": config.controller()}
+    context: dict[str, Any] = {
+        "lang": language,
+        "t": labels,
+        "event": event,
+        "controller": config.controller(),
+        "sensitive_days": config.sensitive_days(),
+        "retention_days": config.retention_days(),
+    }
     if event is not None:
         zone = event.zone
         context.update(

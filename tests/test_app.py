@@ -164,6 +164,8 @@ def test_form_page_shows_the_meeting_in_swedish(client):
     assert "Enklare måltid från 17.00" in page and "Mötet börjar 18.00" in page
     assert "Rådhussalen, Kulturhuset" in page and "Anmäl dig senast" in page
     assert 'action="registrations"' in page and 'method="post"' in page
+    assert "Hudiksvalls kommun ansvarar för uppgifterna" in page
+    assert "Specialkost och behov raderas 7 dagar efter träffen, hela anmälan efter 90 dagar." in page
     for field in ("name", "email", "organisation", "sector", "meal", "diet", "interests"):
         assert f'name="{field}"' in page
 

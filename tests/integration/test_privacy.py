@@ -1,0 +1,71 @@
+"""Keeping personal data no longer than needed: sensitive answers blanked, registrations expiring."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+from chalicelib.jobs import forget_sensitive_answers
+from chalicelib.registrations import register
+from chalicelib.store import registration_item
+from tests.helpers import answers, at, example_event
+
+EVENT = "natverk-social-hallbarhet"
+
+
+def test_a_registration_expires_ninety_days_after_the_event(store):
+    event = example_event()
+    store.put_event(event, at("2027-05-01T00:00:00+02:00"))
+    outcome = register(EVENT, answers(), store=store, now=at("2027-05-01T12:00:00+02:00"))
+    assert outcome.registration.expires_at == event.ends_at + timedelta(days=90)
+    (stored,) = store.registrations(EVENT)
+    assert stored.expires_at == event.ends_at + timedelta(days=90)
+
+
+def test_expired_registrations_are_hidden_before_dynamodb_deletes_them(store):
+    event = example_event()
+    store.put_event(event, at("2027-05-01T00:00:00+02:00"))
+    kept = register(EVENT, answers(email="kept@example.se"), store=store, now=at("2027-05-01T12:00:00+02:00"))
+    gone = replace(
+        kept.registration,
+        registration_id="gone",
+        expires_at=datetime.now(UTC) - timedelta(seconds=1),
+        answers=replace(kept.registration.answers, email="gone@example.se"),
+    )
+    store.client.put_item(TableName=store.table, Item=registration_item(gone))
+    assert [r.answers.email for r in store.registrations(EVENT)] == ["kept@example.se"]
+    assert store.get_registration(EVENT, "gone@example.se") is None
+    assert store.find_registration(EVENT, "gone") is None
+
+
+def test_diet_and_access_needs_are_blanked_a_week_after_the_event_once(store):
+    ended_long_ago = example_event(
+        id="forra-traffen",
+        starts_at=datetime(2027, 4, 1, 18, 0),
+        meal_at=None,
+        ends_at=datetime(2027, 4, 1, 20, 0),
+        deadline=date(2027, 3, 25),
+    )
+    ended_recently = example_event(
+        id="nyss",
+        starts_at=datetime(2027, 4, 6, 18, 0),
+        meal_at=None,
+        ends_at=datetime(2027, 4, 6, 20, 0),
+        deadline=date(2027, 3, 25),
+    )
+    for event in (ended_long_ago, ended_recently):
+        store.put_event(replace(event, meal_at=datetime(2027, 4, 1, 17, tzinfo=UTC)), at("2027-03-01T00:00:00+01:00"))
+        register(
+            event.id,
+            answers(diet="Glutenfri", access_needs="Rullstol"),
+            store=store,
+            now=at("2027-03-10T12:00:00+01:00"),
+        )
+    now = at("2027-04-10T03:00:00+02:00")  # 8 days after the first, 3 after the second
+    assert forget_sensitive_answers(store, now, timedelta(days=7)) == 1
+    (old,) = store.registrations("forra-traffen")
+    (recent,) = store.registrations("nyss")
+    assert (old.answers.diet, old.answers.access_needs) == ("", "")
+    assert old.answers.name == "Åsa Öberg", "only the sensitive answers go"
+    assert recent.answers.diet == "Glutenfri"
+    assert forget_sensitive_answers(store, now + timedelta(hours=1), timedelta(days=7)) == 0
