@@ -595,6 +595,30 @@ class DynamoStore:
             ExpressionAttributeValues=values,
         )
 
+    # -- one person, across events (data subject requests) -----------------------
+
+    def person_items(self, email_key: str) -> list[dict[str, Any]]:
+        """Everything stored under one address: its registration in each event and its address items."""
+        items = []
+        for event in self.list_events():
+            item = self.client.get_item(
+                TableName=self.table, Key=registration_key(event.id, email_key), ConsistentRead=True
+            ).get("Item")
+            if item:
+                items.append(_plain(item))
+        items.extend(
+            self._query(
+                KeyConditionExpression="PK = :pk",
+                ExpressionAttributeValues={":pk": {"S": f"ADDRESS#{email_key}"}},
+                ConsistentRead=True,
+            )
+        )
+        return items
+
+    def delete_items(self, items: list[dict[str, Any]]) -> None:
+        for item in items:
+            self.client.delete_item(TableName=self.table, Key={"PK": {"S": item["PK"]}, "SK": {"S": item["SK"]}})
+
     # -- suppression -------------------------------------------------------------
 
     def suppress(self, email_key: str, reason: str, now: datetime) -> None:

@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chalicelib import aws, config, service, web
+from chalicelib import aws, config, privacy, service, web
 from chalicelib.digest import summarize
 from chalicelib.events import EventFileError, parse_event_toml
 from chalicelib.store import DynamoStore
@@ -158,6 +158,26 @@ def embed(args: argparse.Namespace) -> int:
     return 0
 
 
+def person_export(args: argparse.Namespace) -> int:
+    """Everything stored about one address (a subject access request), as JSON."""
+    print(json.dumps(privacy.export_person(args.email, store=_store(args)), ensure_ascii=False, indent=2))
+    return 0
+
+
+def person_erase(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if not args.yes:
+        print(
+            f"This erases {args.email} from every event on stage {args.stage}, freeing their seats. "
+            "Run again with --yes to do it.",
+            file=sys.stderr,
+        )
+        return 1
+    result = privacy.erase_person(args.email, store=store, now=datetime.now(UTC))
+    print(f"Erased: {result['items_deleted']} items deleted, {result['registrations_cancelled']} seats freed.")
+    return 0
+
+
 def _parse_now(text: str | None) -> datetime:
     if not text:
         return datetime.now(UTC)
@@ -212,6 +232,16 @@ def build_parser() -> argparse.ArgumentParser:
     snippets.add_argument("--redirect", help="your own thank-you page (must be on an allowed origin)")
     snippets.add_argument("--base-url", help="the service's public address (default: the stage's)")
     snippets.set_defaults(handler=embed)
+
+    person = commands.add_parser("person", help="a person's data: export or erase (GDPR)")
+    person_commands = person.add_subparsers(dest="action", required=True, metavar="ACTION")
+    export = person_commands.add_parser("export", parents=[stage], help="everything stored about an address")
+    export.add_argument("email")
+    export.set_defaults(handler=person_export)
+    erase = person_commands.add_parser("erase", parents=[stage], help="remove an address from every event")
+    erase.add_argument("email")
+    erase.add_argument("--yes", action="store_true", help="really erase")
+    erase.set_defaults(handler=person_erase)
     return parser
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from datetime import datetime, timedelta
@@ -109,3 +110,29 @@ def test_embed_prints_an_iframe_and_a_plain_form_that_posts_here(app_store, caps
     assert f'action="http://127.0.0.1:8000/events/{EVENT}/registrations"' in out
     assert 'name="redirect" value="http://localhost:8000/tack"' in out
     assert 'name="form_token"' not in out, "a pasted form cannot carry a fresh timing token"
+
+
+def test_person_export_and_erase_across_events(app_store, client, capsys, caplog):
+    from datetime import UTC
+
+    from tests.helpers import open_event
+
+    app_store.put_event(open_event(id="andra-traffen", capacity=1), datetime.now(UTC))
+    post_json(client, answers(email="Asa.Oberg@example.se", name="Åsa Öberg"))
+    post_json(client, answers(email="asa.oberg@example.se"), path="/events/andra-traffen/registrations")
+    post_json(client, answers(email="next@example.se"), path="/events/andra-traffen/registrations")  # waiting
+    code, out, _ = run(capsys, "person", "export", "ASA.OBERG@example.se")
+    exported = json.loads(out)
+    assert code == 0 and {r["event_id"] for r in exported["registrations"]} == {EVENT, "andra-traffen"}
+    assert exported["registrations"][0]["name"] == "Åsa Öberg"
+    assert any(r["SK"].startswith("EMAILS#") for r in exported["address_records"])
+
+    assert run(capsys, "person", "erase", "asa.oberg@example.se")[0] == 1, "asks for --yes first"
+    caplog.set_level("INFO")
+    code, out, _ = run(capsys, "person", "erase", "asa.oberg@example.se", "--yes")
+    assert code == 0 and "2 seats freed" in out
+    assert json.loads(run(capsys, "person", "export", "asa.oberg@example.se")[1])["registrations"] == []
+    second = app_store.get_event("andra-traffen")
+    assert (second.confirmed_count, second.waitlist_count) == (1, 0), "the waiting person moved up"
+    assert [r.status for r in app_store.registrations("andra-traffen")] == ["confirmed"]
+    assert "person erased" in caplog.text and "asa.oberg" not in caplog.text.lower()

@@ -1,0 +1,52 @@
+"""A person's rights: see everything stored about an address, and have it erased."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from .forms import email_key
+from .registrations import CANCELLED, cancel
+from .store import DynamoStore, registration_from_item
+
+log = logging.getLogger(__name__)
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: _json_ready(inner) for key, inner in value.items()}
+    if isinstance(value, list | set | tuple):
+        return [_json_ready(inner) for inner in value]
+    return value
+
+
+def export_person(email: str, *, store: DynamoStore) -> dict[str, Any]:
+    """Everything stored about this address, across events, as plain JSON-ready data."""
+    items = store.person_items(email_key(email))
+    return {
+        "email": email_key(email),
+        "registrations": [_json_ready(item) for item in items if item["SK"].startswith("REG#")],
+        "address_records": [_json_ready(item) for item in items if item["PK"].startswith("ADDRESS#")],
+    }
+
+
+def erase_person(email: str, *, store: DynamoStore, now: datetime) -> dict[str, int]:
+    """Remove the address from every event. A held seat is freed through the normal cancellation,
+    so counters stay right and the waiting list moves up; then every item is deleted."""
+    items = store.person_items(email_key(email))
+    cancelled = 0
+    for item in items:
+        if not item["SK"].startswith("REG#"):
+            continue
+        registration = registration_from_item(item)
+        if registration.status != CANCELLED:
+            cancel(registration.event_id, registration.registration_id, store=store, now=now)
+            cancelled += 1
+    store.delete_items(items)
+    # Only that an erasure happened, and how much: never whose.
+    log.info("person erased", extra={"items": len(items), "seats_freed": cancelled})
+    return {"items_deleted": len(items), "registrations_cancelled": cancelled}
