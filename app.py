@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice import Chalice, Rate, Response
 
-from chalicelib import config, i18n, openapi, security, service, suppression, web
+from chalicelib import config, i18n, logs, openapi, security, service, suppression, web
 from chalicelib.errors import EventNotFound, ForbiddenOrigin, ServiceUnavailable, SignupError, ValidationFailed
 from chalicelib.forms import pick_language
 from chalicelib.tokens import TokenExpired, TokenInvalid
 
 app = Chalice(app_name="signup")
-app.log.setLevel(logging.INFO)
+logs.configure(lambda: getattr(getattr(app, "lambda_context", None), "aws_request_id", None))
 
 HTML = "text/html; charset=utf-8"
 
@@ -219,7 +218,7 @@ def _sign_up(event_id: str, fields: dict[str, Any]) -> Any:
     except (BotoCoreError, ClientError) as error:
         # Operators need the AWS error code; the person needs to know nothing was kept.
         code = error.response.get("Error", {}).get("Code") if isinstance(error, ClientError) else type(error).__name__
-        app.log.error("registration failed on AWS: %s", code)
+        app.log.error("registration failed on AWS", extra={"error": code})
         raise ServiceUnavailable() from error
 
 

@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chalicelib import aws, config, privacy, service, web
+from chalicelib import aws, config, logs, privacy, service, web
 from chalicelib.digest import summarize
 from chalicelib.events import EventFileError, parse_event_toml
 from chalicelib.store import DynamoStore
@@ -247,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logs.configure(lambda: None, to_stderr=True)
     return int(args.handler(args))
 
 
