@@ -16,6 +16,7 @@ from . import config
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sesv2 import SESV2Client
+    from mypy_boto3_ssm import SSMClient
 
 # Short timeouts: API Gateway gives up after 29 s, and a person is waiting.
 _CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
@@ -33,7 +34,15 @@ def sesv2() -> SESV2Client:
     return boto3.client("sesv2", config=_CLIENT_CONFIG)
 
 
+@functools.cache
+def ssm() -> SSMClient:
+    config.check_local_stage_is_local()
+    return boto3.client("ssm", config=_CLIENT_CONFIG)
+
+
 def clear() -> None:
-    """Forget cached clients (tests switch endpoints between cases)."""
+    """Forget cached clients and the cached secret (tests switch endpoints between cases)."""
     dynamodb.cache_clear()
     sesv2.cache_clear()
+    ssm.cache_clear()
+    config._secret_from_ssm.cache_clear()

@@ -6,6 +6,7 @@ request runs, so nothing here is read at import time.
 
 from __future__ import annotations
 
+import functools
 import os
 
 TABLE = "SIGNUP_TABLE"
@@ -13,6 +14,7 @@ SENDER = "SIGNUP_SENDER"
 ALLOWED_ORIGINS = "SIGNUP_ALLOWED_ORIGINS"
 BASE_URL = "SIGNUP_BASE_URL"
 SECRET = "SIGNUP_SECRET"  # noqa: S105 (the variable name, not a secret)
+SECRET_PARAMETER = "SIGNUP_SECRET_PARAMETER"  # noqa: S105 (a variable name)
 STAGE = "SIGNUP_STAGE"
 SES_CONFIGURATION_SET = "SIGNUP_SES_CONFIGURATION_SET"
 CONTROLLER = "SIGNUP_CONTROLLER"
@@ -65,11 +67,22 @@ def controller() -> str:
 
 
 def secret() -> str:
-    """The key that signs links to a person's registration."""
+    """The key that signs links: an SSM SecureString in AWS, a plain variable only locally."""
     value = os.environ.get(SECRET, "")
-    if not value:
-        raise ConfigurationError(f"{SECRET} is not set: links to registrations cannot be signed.")
-    return value
+    if value:
+        return value
+    parameter = os.environ.get(SECRET_PARAMETER, "")
+    if parameter:
+        return _secret_from_ssm(parameter)
+    raise ConfigurationError(f"Neither {SECRET} nor {SECRET_PARAMETER} is set: links cannot be signed.")
+
+
+@functools.cache
+def _secret_from_ssm(name: str) -> str:
+    """Read once per warm container: SSM is not on the hot path of every request."""
+    from . import aws  # aws reads config: import here, not at the top
+
+    return str(aws.ssm().get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"])
 
 
 def ses_configuration_set() -> str | None:

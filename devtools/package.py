@@ -1,0 +1,79 @@
+"""`make package`: a CloudFormation/SAM template and a small zip for one stage.
+
+Runs `chalice package --merge-template infra/resources.json`, then drops what a
+Lambda never reads from the zip (Babel's data for locales other than Swedish
+and English, test suites vendored by dependencies) so it stays small.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+KEEP_LOCALES = ("root", "sv", "en")
+# Never imported at run time: dnspython serves email-validator's DNS checks, which we
+# switch off; Babel's message-catalogue tools; pip's install records.
+DROP_PREFIXES = ("dns/", "dnspython-", "babel/messages/", "tests/")
+
+
+def keep(name: str) -> bool:
+    if name.startswith("babel/locale-data/"):
+        return Path(name).stem in KEEP_LOCALES
+    if name.startswith(DROP_PREFIXES) or "/tests/" in name:
+        return False
+    return not (".dist-info/" in name and name.endswith(("/RECORD", "/LICENSE", "/LICENSE.txt")))
+
+
+def prune(zip_path: Path) -> None:
+    pruned = zip_path.with_suffix(".pruned")
+    with (
+        zipfile.ZipFile(zip_path) as source,
+        zipfile.ZipFile(pruned, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out,
+    ):
+        for info in source.infolist():
+            if keep(info.filename):
+                out.writestr(info, source.read(info.filename))
+    pruned.replace(zip_path)
+
+
+def package(stage: str, out: Path) -> Path:
+    if out.exists():
+        shutil.rmtree(out)
+    environment = {
+        **os.environ,
+        # Packaging reads no account; chalice still wants a region and credentials to exist.
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-north-1"),
+        "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "packaging"),
+        "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "packaging"),
+    }
+    chalice = Path(sys.executable).parent / "chalice"
+    subprocess.run(
+        [str(chalice), "package", "--stage", stage, "--merge-template", "infra/resources.json", str(out)],
+        cwd=PROJECT,
+        env=environment,
+        check=True,
+    )
+    zip_path = out / "deployment.zip"
+    prune(zip_path)
+    return zip_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make package")
+    parser.add_argument("--stage", default="dev")
+    parser.add_argument("--out", default=None)
+    args = parser.parse_args(argv)
+    out = Path(args.out) if args.out else PROJECT / "dist" / args.stage
+    zip_path = package(args.stage, out)
+    print(f"{out}/sam.json and {zip_path.name}: {zip_path.stat().st_size / 1_000_000:.2f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""Settings: the signing secret comes from SSM in AWS (once per container), never a local endpoint in AWS."""
+
+import json
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from chalicelib import aws, config
+from tests.helpers import PROJECT
+
+
+def test_the_secret_is_read_from_ssm_once_per_container(monkeypatch):
+    monkeypatch.delenv("SIGNUP_SECRET", raising=False)
+    monkeypatch.setenv("SIGNUP_STAGE", "prod")
+    monkeypatch.setenv("SIGNUP_SECRET_PARAMETER", "/signup/signing-secret")
+    with mock_aws():
+        boto3.client("ssm").put_parameter(Name="/signup/signing-secret", Value="s3cret", Type="SecureString")
+        calls = []
+        aws.ssm().meta.events.register("before-call.ssm.GetParameter", lambda **_: calls.append(1))
+        assert config.secret() == "s3cret" and config.secret() == "s3cret"
+        assert len(calls) == 1
+
+
+def test_no_secret_at_all_is_a_clear_configuration_error(monkeypatch):
+    monkeypatch.delenv("SIGNUP_SECRET", raising=False)
+    monkeypatch.delenv("SIGNUP_SECRET_PARAMETER", raising=False)
+    with pytest.raises(config.ConfigurationError, match="SIGNUP_SECRET"):
+        config.secret()
+
+
+def test_deployable_stages_carry_no_local_endpoint_and_no_plain_secret():
+    settings = json.loads((PROJECT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    assert settings["autogen_policy"] is False
+    for stage in ("dev", "prod"):
+        variables = {**settings["environment_variables"], **settings["stages"][stage]["environment_variables"]}
+        assert not [name for name in variables if name.startswith("AWS_ENDPOINT_URL")]
+        assert "SIGNUP_SECRET" not in variables and variables["SIGNUP_SECRET_PARAMETER"]
+
+
+def test_the_local_stage_refuses_to_run_without_a_local_endpoint(monkeypatch):
+    monkeypatch.setenv("SIGNUP_STAGE", "local")
+    with pytest.raises(config.ConfigurationError, match="make run"):
+        aws.dynamodb()
