@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
 
-.PHONY: run test test-fast bench lint format clean dynamodb-local browser-tools screenshots
+.PHONY: package run test test-fast bench lint format clean dynamodb-local browser-tools screenshots
 
 $(READY): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (tomllib, zoneinfo)")'
@@ -38,6 +38,12 @@ screenshots: $(READY) browser-tools
 bench: $(READY) dynamodb-local
 	$(PY) -m bench.registrations
 	$(PY) -m bench.digest
+
+## A SAM/CloudFormation template and the zip for a stage (STAGE=dev by default), checked by cfn-lint.
+STAGE ?= dev
+package: $(READY)
+	$(PY) -m devtools.package --stage $(STAGE)
+	$(VENV)/bin/cfn-lint dist/$(STAGE)/sam.json
 
 lint: $(READY)
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,139 @@
+"""What `make package` produces deploys: a lint-clean template, least privilege, a small zip that runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from devtools.package import package
+from tests.helpers import PROJECT
+
+RUNTIME_PACKAGES = ("boto3", "botocore", "jmespath", "s3transfer", "urllib3")  # what Lambda's runtime has
+
+
+@pytest.fixture(scope="module", params=["dev", "prod"])
+def packaged(request, tmp_path_factory):
+    out = tmp_path_factory.mktemp(request.param)
+    return out, package(request.param, out / "out")
+
+
+def test_the_template_passes_cfn_lint(packaged):
+    out, _ = packaged
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(out / "out" / "sam.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_zip_is_small_and_holds_the_templates(packaged):
+    _, zip_path = packaged
+    assert zip_path.stat().st_size <= 1_500_000
+    names = set(zipfile.ZipFile(zip_path).namelist())
+    assert {"app.py", "chalicelib/templates/form.html", "chalicelib/templates/email/registration.txt"} <= names
+    assert not any(name.startswith(("boto3/", "botocore/", "templates/", "tests/", "devtools/")) for name in names)
+
+
+def test_no_function_has_a_local_endpoint_or_a_plain_secret(packaged):
+    out, _ = packaged
+    template = json.loads((out / "out" / "sam.json").read_text())
+    functions = {name: r for name, r in template["Resources"].items() if r["Type"] == "AWS::Serverless::Function"}
+    assert {"APIHandler", "Hourly", "EmailOutbox", "SesNotification"} <= set(functions)
+    for resource in functions.values():
+        variables = resource["Properties"]["Environment"]["Variables"]
+        assert not [name for name in variables if name.startswith("AWS_ENDPOINT_URL")]
+        assert "SIGNUP_SECRET" not in variables
+        assert variables["SIGNUP_TABLE"] == {"Ref": "SignupTable"}
+
+
+def test_permissions_are_only_what_the_code_uses(packaged):
+    out, _ = packaged
+    template = json.loads((out / "out" / "sam.json").read_text())
+    statements = template["Resources"]["SignupPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    actions = {action for statement in statements for action in statement["Action"]}
+    assert actions == {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:Query",
+        "dynamodb:ConditionCheckItem",
+        "ses:SendEmail",
+        "ses:SendRawEmail",
+        "ssm:GetParameter",
+    }
+    assert "dynamodb:Scan" not in actions
+    table = template["Resources"]["SignupTable"]["Properties"]
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    roles = template["Resources"]["SignupPolicy"]["Properties"]["Roles"]
+    assert {role["Ref"] for role in roles} == {
+        f"{name}Role" for name in ("ApiHandler", "Hourly", "EmailOutbox", "SesNotification")
+    }
+
+
+def test_the_zip_runs_with_only_what_lambda_provides(packaged, tmp_path):
+    """Unpacked, with nothing but the Lambda runtime's boto3 beside it: the app imports, renders and mails."""
+    _, zip_path = packaged
+    task = tmp_path / "task"
+    zipfile.ZipFile(zip_path).extractall(task)
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    site = Path(__import__("boto3").__file__).parent.parent
+    for name in RUNTIME_PACKAGES:
+        (runtime / name).symlink_to(site / name)
+    probe = """
+import sys
+from datetime import datetime, UTC
+import app
+from chalicelib import web, i18n
+from chalicelib.events import parse_event_toml
+from chalicelib.forms import parse_answers
+from chalicelib.mail import Links, registration_email
+from chalicelib.registrations import Registration
+event = parse_event_toml(open(sys.argv[1], encoding="utf-8").read())
+page = web.form_page(event, "sv", datetime(2027, 5, 1, tzinfo=UTC))
+answers = parse_answers({"name": "Åsa", "email": "asa@exempel.se", "organisation": "X", "sector": "public",
+                         "meal": "yes"}, event)
+now = datetime(2027, 5, 1, tzinfo=UTC)
+message = registration_email("confirmation", event, Registration(event.id, "r", answers, "confirmed", now, now),
+                             sender="S <a@example.org>", links=Links(manage="u"), now=now, templates=web.templates())
+assert "måndag 24 maj 2027" in message.get_body(("plain",)).get_content()
+assert "text/calendar" in {p.get_content_type() for p in message.walk()}
+assert "dns" not in sys.modules
+import babel, jinja2, icalendar
+assert all(module.__file__.startswith(sys.argv[2]) for module in (babel, jinja2, icalendar)), "from the zip"
+print("ok", len(page))
+"""
+    environment = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": f"{task}:{runtime}",
+        "SIGNUP_STAGE": "dev",
+        "AWS_DEFAULT_REGION": "eu-north-1",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            "-S",  # no site-packages: only the zip and the runtime's boto3
+            "-c",
+            f"import sys; sys.path[:0] = {[str(task), str(runtime)]!r}\n" + probe,
+            str(PROJECT / "examples" / "natverk-social-hallbarhet.toml"),
+            str(task),
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("ok")
