@@ -106,24 +106,17 @@ class DynamoStore:
 
     def put_event(self, event: Event, now: datetime) -> None:
         """Create or update an event's description; its counters are left as they are."""
-        values = event_attributes(event)
-        sets, removes = [], []
-        names: dict[str, str] = {}
-        expression_values: dict[str, Any] = {":zero": {"N": "0"}, ":now": {"S": now.isoformat()}}
-        for index, (name, value) in enumerate(sorted(values.items())):
-            names[f"#a{index}"] = name
-            if value is None:
-                removes.append(f"#a{index}")
-            else:
-                sets.append(f"#a{index} = :v{index}")
-                expression_values[f":v{index}"] = _serializer.serialize(value)
-        sets += [
-            "confirmed_count = if_not_exists(confirmed_count, :zero)",
-            "waitlist_count = if_not_exists(waitlist_count, :zero)",
-            "created_at = if_not_exists(created_at, :now)",
-            "updated_at = :now",
-        ]
-        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        expression, names, values = _set_or_remove(
+            dict(sorted(event_attributes(event).items())),
+            "a",
+            also_set=(
+                "confirmed_count = if_not_exists(confirmed_count, :zero)",
+                "waitlist_count = if_not_exists(waitlist_count, :zero)",
+                "created_at = if_not_exists(created_at, :now)",
+                "updated_at = :now",
+            ),
+        )
+        expression_values = {**values, ":zero": {"N": "0"}, ":now": {"S": now.isoformat()}}
         self.client.update_item(
             TableName=self.table,
             Key=event_key(event.id),
@@ -406,17 +399,13 @@ class DynamoStore:
             ":id": {"S": registration.registration_id},
             ":now": {"S": now.isoformat()},
         }
-        sets = ["#status = :becomes", "updated_at = :now"]
-        removes: list[str] = []
-        if email is not None:
-            for index, (name, value) in enumerate(email_attributes(email).items()):
-                names[f"#e{index}"] = name
-                if value is None:
-                    removes.append(f"#e{index}")
-                else:
-                    sets.append(f"#e{index} = :e{index}")
-                    values[f":e{index}"] = _serializer.serialize(value)
-        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        expression, email_names, email_values = _set_or_remove(
+            email_attributes(email) if email is not None else {},
+            "e",
+            also_set=("#status = :becomes", "updated_at = :now"),
+        )
+        names.update(email_names)
+        values.update(email_values)
         return {
             "Update": {
                 "TableName": self.table,
@@ -478,17 +467,8 @@ class DynamoStore:
         condition: str = "",
         values: dict[str, Any] | None = None,
     ) -> None:
-        names: dict[str, str] = {}
-        expression_values: dict[str, Any] = {":id": {"S": registration.registration_id}, **(values or {})}
-        sets, removes = [], []
-        for index, (name, value) in enumerate(email_attributes(email).items()):
-            names[f"#e{index}"] = name
-            if value is None:
-                removes.append(f"#e{index}")
-            else:
-                sets.append(f"#e{index} = :e{index}")
-                expression_values[f":e{index}"] = _serializer.serialize(value)
-        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        expression, names, email_values = _set_or_remove(email_attributes(email), "e")
+        expression_values = {":id": {"S": registration.registration_id}, **(values or {}), **email_values}
         # The registration may have been replaced (cancel, sign up again): leave the new one alone.
         full_condition = "registration_id = :id" + (f" AND {condition}" if condition else "")
         self.client.update_item(
@@ -640,6 +620,24 @@ class DynamoStore:
 
 
 # -- item <-> domain -------------------------------------------------------------
+
+
+def _set_or_remove(
+    attributes: dict[str, Any], prefix: str, also_set: tuple[str, ...] = ()
+) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """An UpdateExpression that sets each attribute, or removes it where the value is None,
+    with its placeholder names and values (every name is a placeholder: no reserved-word surprises)."""
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    sets, removes = list(also_set), []
+    for index, (name, value) in enumerate(attributes.items()):
+        names[f"#{prefix}{index}"] = name
+        if value is None:
+            removes.append(f"#{prefix}{index}")
+        else:
+            sets.append(f"#{prefix}{index} = :{prefix}{index}")
+            values[f":{prefix}{index}"] = _serializer.serialize(value)
+    return "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else ""), names, values
 
 
 def _expired(item: dict[str, Any]) -> bool:

@@ -6,9 +6,9 @@ import os
 import shutil
 import subprocess
 import sys
-import tarfile
-import tempfile
 from pathlib import Path
+
+from devtools import npm
 
 PROJECT = Path(__file__).resolve().parent.parent
 AXE_HOME = PROJECT / ".local" / "axe-core"
@@ -40,15 +40,7 @@ def fetch_axe() -> Path:
     script = axe_script()
     if script:
         return script
-    npm = shutil.which("npm")
-    if not npm:
-        raise RuntimeError("npm is needed to fetch axe-core (apt-get install -y npm)")
-    AXE_HOME.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=AXE_HOME) as scratch:
-        subprocess.run([npm, "pack", AXE_PACKAGE, "--silent"], cwd=scratch, check=True, stdout=subprocess.DEVNULL)
-        (archive,) = Path(scratch).glob("*.tgz")
-        with tarfile.open(archive) as tar:
-            tar.extractall(AXE_HOME, filter="data")
+    npm.unpack(AXE_PACKAGE, AXE_HOME)
     script = axe_script()
     if not script:
         raise RuntimeError("the axe-core package had no axe.min.js")

