@@ -95,6 +95,12 @@ def registration_preflight(event_id: str) -> Response:
     return Response(body="", status_code=204)
 
 
+@app.route("/privacy", methods=["GET"])
+def privacy_notice() -> Response:
+    """Who holds the data, why, on what basis, with whom, how long, and one's rights."""
+    return _html(web.privacy_page(_query_language()))
+
+
 @app.route("/openapi.json", methods=["GET"])
 def openapi_document() -> Response:
     return Response(body=openapi.document(), status_code=200)

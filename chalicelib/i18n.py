@@ -115,6 +115,26 @@ LABELS: dict[str, dict[str, str]] = {
         "back_to_form": "Tillbaka till anmälan",
         "meal_chosen": "Måltid från {time}",
         "manage_heading": "Din anmälan",
+        "privacy_link": "Så hanterar vi dina personuppgifter",
+        "privacy_heading": "Så hanterar vi dina personuppgifter",
+        "privacy_controller_title": "Vem ansvarar",
+        "privacy_controller": "{controller} är personuppgiftsansvarig för anmälningarna till kommunens träffar.",
+        "privacy_purpose_title": "Varför",
+        "privacy_purpose": "Vi använder uppgifterna för att planera träffen (platser, mat, tillgänglighet, "
+        "arbetsgrupper) och för att kontakta dig om den: bekräftelse, påminnelse och ändringar.",
+        "privacy_basis_title": "Rättslig grund",
+        "privacy_basis": "Allmänt intresse: kommunens arbete för social hållbarhet. Uppgiften om specialkost "
+        "sparas bara med ditt uttryckliga samtycke, eftersom den kan säga något om hälsa eller tro.",
+        "privacy_recipients_title": "Vem får ta del av uppgifterna",
+        "privacy_recipients": "Arrangörerna av träffen. Den som lagar maten får antal och specialkost, utan namn. "
+        "Uppgifterna lagras hos Amazon Web Services i EU.",
+        "privacy_retention_title": "Hur länge",
+        "privacy_retention": "Specialkost och behov för att delta raderas {sensitive} dagar efter träffen. "
+        "Hela anmälan raderas {days} dagar efter träffen.",
+        "privacy_rights_title": "Dina rättigheter",
+        "privacy_rights": "Du kan avboka själv med länken i bekräftelsemejlet. Du har rätt att få veta vilka "
+        "uppgifter vi har om dig, att få dem rättade eller raderade, och att klaga hos "
+        "Integritetsskyddsmyndigheten (IMY). Kontakta {controller} eller arrangören.",
         "csv.name": "Namn",
         "csv.meal": "Måltid",
         "csv.access": "Behov för att delta",
@@ -235,6 +255,26 @@ LABELS: dict[str, dict[str, str]] = {
         "back_to_form": "Back to the registration form",
         "meal_chosen": "Meal from {time}",
         "manage_heading": "Your registration",
+        "privacy_link": "How we handle your personal data",
+        "privacy_heading": "How we handle your personal data",
+        "privacy_controller_title": "Who is responsible",
+        "privacy_controller": "{controller} is the data controller for registrations to the municipality's meetings.",
+        "privacy_purpose_title": "Why",
+        "privacy_purpose": "We use the information to plan the meeting (seats, food, accessibility, working groups) "
+        "and to contact you about it: confirmation, reminder and changes.",
+        "privacy_basis_title": "Legal basis",
+        "privacy_basis": "Public interest: the municipality's work for social sustainability. Dietary information is "
+        "stored only with your explicit consent, because it can reveal health or belief.",
+        "privacy_recipients_title": "Who sees the information",
+        "privacy_recipients": "The meeting's organisers. The caterer gets numbers and diets, without names. "
+        "The information is stored with Amazon Web Services in the EU.",
+        "privacy_retention_title": "How long",
+        "privacy_retention": "Diets and access needs are deleted {sensitive} days after the meeting. "
+        "The whole registration is deleted {days} days after the meeting.",
+        "privacy_rights_title": "Your rights",
+        "privacy_rights": "You can cancel yourself with the link in the confirmation email. You have the right to "
+        "know what we hold about you, to have it corrected or erased, and to complain to the Swedish Authority "
+        "for Privacy Protection (IMY). Contact {controller} or the organiser.",
         "csv.name": "Name",
         "csv.meal": "Meal",
         "csv.access": "Access needs",

@@ -38,7 +38,10 @@ def manage_url(base_url: str, event: Event, registration_id: str) -> str:
 
 def message_builder(base_url: str, now: datetime) -> outbox.BuildMessage:
     def build(event: Event, registration: Registration) -> EmailMessage:
-        links = Links(manage=manage_url(base_url, event, registration.registration_id))
+        links = Links(
+            manage=manage_url(base_url, event, registration.registration_id),
+            privacy=f"{base_url}/privacy?lang={registration.answers.language}",
+        )
         return registration_email(
             registration.email.kind,
             event,
@@ -107,7 +110,10 @@ class JobMessages:
         self.now = now
 
     def reminder(self, event: Event, registration: Registration) -> EmailMessage:
-        links = Links(manage=manage_url(self.base_url, event, registration.registration_id))
+        links = Links(
+            manage=manage_url(self.base_url, event, registration.registration_id),
+            privacy=f"{self.base_url}/privacy?lang={registration.answers.language}",
+        )
         return registration_email(
             REMINDER,
             event,

@@ -119,6 +119,8 @@ def _page_context(event: Event | None, language: str) -> dict[str, Any]:
         "controller": config.controller(),
         "sensitive_days": config.sensitive_days(),
         "retention_days": config.retention_days(),
+        # Relative by default, so it works under any API Gateway stage prefix.
+        "privacy_url": f"{config.base_url() or '../..'}/privacy?lang={language}",
     }
     if event is not None:
         zone = event.zone
@@ -201,6 +203,7 @@ def embed_snippets(event: Event, language: str, base_url: str, redirect: str = "
         },
         interests=[(area.id, area.label(language)) for area in event.interests],
         action=f"{base_url}/events/{event.id}/registrations",
+        privacy_url=f"{base_url}/privacy?lang={language}",
         redirect=redirect,
         form_token="",
     )
@@ -259,3 +262,9 @@ def organiser_page(event: Event, summary: Any) -> str:
         venue=event.venue,
     )
     return templates().get_template("organiser.html").render(context)
+
+
+def privacy_page(language: str) -> str:
+    context = _page_context(None, language)
+    context["other_lang"] = "en" if language == "sv" else "sv"
+    return templates().get_template("privacy.html").render(context)

@@ -230,3 +230,20 @@ def test_templates_ship_inside_the_deployed_package():
     templates = Path(signup_app.__file__).parent / "chalicelib" / "templates"
     assert (templates / "form.html").is_file()
     assert not (Path(signup_app.__file__).parent / "templates").exists()
+
+
+def test_the_privacy_notice_says_who_why_on_what_basis_with_whom_how_long_and_rights(client):
+    page = client.http.get("/privacy").body.decode()
+    for words in (
+        "Hudiksvalls kommun är personuppgiftsansvarig",
+        "Allmänt intresse",
+        "uttryckliga samtycke",
+        "Den som lagar maten",
+        "raderas 7 dagar efter",
+        "raderas 90 dagar efter",
+        "Integritetsskyddsmyndigheten",
+    ):
+        assert words in page
+    assert "Public interest" in client.http.get("/privacy?lang=en").body.decode()
+    form = client.http.get(f"/events/{EVENT}/form").body.decode()
+    assert 'href="http://127.0.0.1:8000/privacy?lang=sv"' in form

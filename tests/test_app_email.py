@@ -34,6 +34,7 @@ def test_a_registration_sends_one_confirmation(client, app_store, moto_endpoint)
     assert any(part.get_content_type() == "text/calendar" for part in message.walk())
     (registration,) = app_store.registrations(EVENT)
     assert registration.email.state == "sent" and registration.email.message_id
+    assert "http://127.0.0.1:8000/privacy?lang=sv" in text_of(message)
 
 
 def test_a_duplicate_sends_no_second_email(client, moto_endpoint):
