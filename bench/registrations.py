@@ -13,6 +13,7 @@ Machines here are noisy: only ratios and counts are compared with targets.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import statistics
@@ -144,11 +145,20 @@ def handle(app: Any, index: int, prefix: str) -> None:
         raise RuntimeError(f"registration failed: {response['statusCode']} {response['body'][:200]}")
 
 
+def quiet_logs() -> None:
+    """The app logs each registration (as it should in Lambda); the benchmark's report is the output here."""
+    import app  # noqa: F401 - configures the app's logging, which we then quieten
+
+    logging.getLogger("chalicelib").setLevel(logging.WARNING)
+
+
 def worker(args: tuple[str, str, str, int]) -> float:
     """One process of the throughput run: PER_WORKER registrations; returns seconds."""
     mode, dynamodb_endpoint, ses_endpoint, number = args
     configure_environment(dynamodb_endpoint, ses_endpoint)
     from app import app
+
+    quiet_logs()
 
     prefix = f"{mode}{number}-"
     floor = RawFloor(prefix, PER_WORKER + 1)
@@ -206,6 +216,7 @@ def peak_memory_mb(dynamodb_endpoint: str, ses_endpoint: str) -> float:
         "from bench.registrations import handle, configure_environment\n"
         f"configure_environment({dynamodb_endpoint!r}, {ses_endpoint!r})\n"
         "from app import app\n"
+        "import logging; logging.getLogger('chalicelib').setLevel(logging.WARNING)\n"
         "for i in range(100): handle(app, i, 'memory-')\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )
@@ -215,6 +226,7 @@ def peak_memory_mb(dynamodb_endpoint: str, ses_endpoint: str) -> float:
 
 def main() -> int:
     dynamodb_process, dynamodb_endpoint = start_dynamodb_local()
+    quiet_logs()
     moto, ses_endpoint = start_moto()
     try:
         configure_environment(dynamodb_endpoint, ses_endpoint)

@@ -496,12 +496,14 @@ class DynamoStore:
             )
         ]
 
-    def events_starting_between(self, start: datetime, end: datetime) -> list[Event]:
+    def events_with_sensitive_answers(self, start: datetime, end: datetime) -> list[Event]:
+        """Events that started in [start, end] whose diets and access needs are not yet forgotten."""
         return [
             event_from_item(item)
             for item in self._query(
                 IndexName=EVENTS_INDEX,
                 KeyConditionExpression="GSI1PK = :events AND GSI1SK BETWEEN :start AND :end",
+                FilterExpression="attribute_not_exists(sensitive_forgotten_at)",
                 ExpressionAttributeValues={
                     ":events": {"S": "EVENTS"},
                     ":start": {"S": start.astimezone(UTC).replace(microsecond=0).isoformat()},
@@ -509,6 +511,14 @@ class DynamoStore:
                 },
             )
         ]
+
+    def mark_sensitive_forgotten(self, event_id: str, now: datetime) -> None:
+        self.client.update_item(
+            TableName=self.table,
+            Key=event_key(event_id),
+            UpdateExpression="SET sensitive_forgotten_at = :now",
+            ExpressionAttributeValues={":now": {"S": now.isoformat()}},
+        )
 
     def blank_sensitive_answers(self, registration: Registration) -> None:
         """Remove diet and access needs (they can reveal health or belief) once the event is over."""
