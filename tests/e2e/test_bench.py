@@ -7,9 +7,9 @@ import sys
 from tests.helpers import PROJECT
 
 
-def test_the_benchmark_runs_and_reports_every_measure(dynamodb_local_endpoint):
+def quick_run(module):
     result = subprocess.run(
-        [sys.executable, "-m", "bench.registrations", "--quick"],
+        [sys.executable, "-m", module, "--quick"],
         cwd=PROJECT,
         capture_output=True,
         text=True,
@@ -17,6 +17,11 @@ def test_the_benchmark_runs_and_reports_every_measure(dynamodb_local_endpoint):
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
+    return result
+
+
+def test_the_benchmark_runs_and_reports_every_measure(dynamodb_local_endpoint):
+    result = quick_run("bench.registrations")
     for measure in (
         "handler time / raw boto3 floor",
         "registrations/s / same raw calls/s",
@@ -31,15 +36,7 @@ def test_the_benchmark_runs_and_reports_every_measure(dynamodb_local_endpoint):
 
 
 def test_the_digest_benchmark_runs_without_scans_and_skips_past_events(dynamodb_local_endpoint):
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.digest", "--quick"],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
+    result = quick_run("bench.digest")
     assert re.search(r"Scan calls\s+0\s", result.stdout)
     assert re.search(r"events read of upcoming\+past\s+21/41\s", result.stdout)
     assert "digest time / raw paginated Query" in result.stdout
