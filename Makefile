@@ -48,6 +48,7 @@ package: $(READY)
 lint: $(READY)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy chalicelib
 
 format: $(READY)
 	$(VENV)/bin/ruff format .

@@ -53,7 +53,7 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class _CurrentStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _CurrentStreamHandler(logging.StreamHandler):
     """Writes to whatever sys.stdout (or sys.stderr) is at the time: Lambda ships stdout to
     CloudWatch; a command line keeps stdout for its own output."""
 
@@ -61,7 +61,7 @@ class _CurrentStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
         self.to_stderr = to_stderr
         super().__init__()
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stderr if self.to_stderr else sys.stdout
 

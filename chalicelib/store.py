@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, time
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
@@ -187,7 +187,8 @@ class DynamoStore:
             *self._client_limit(client, now),
         ]
         try:
-            self.client.transact_write_items(TransactItems=[item for _, item in items])
+            transaction: list[Any] = [item for _, item in items]  # plain dicts; boto3's TypedDicts are for checking
+            self.client.transact_write_items(TransactItems=transaction)
         except ClientError as error:
             raise self._explain_refusal(error, [tag for tag, _ in items], registration, now) from error
 
@@ -264,7 +265,7 @@ class DynamoStore:
             return Contention(",".join(str(reason.get("Code")) for reason in reasons.values()))
         return error
 
-    def _explain_existing(self, old: dict[str, Any] | None, registration: Registration) -> Exception:
+    def _explain_existing(self, old: Any, registration: Registration) -> Exception:
         existing = (
             registration_from_item(_plain(old))
             if old
@@ -274,7 +275,7 @@ class DynamoStore:
             return Contention("registration changed meanwhile")
         return AlreadyRegistered(existing)
 
-    def _explain_event(self, old: dict[str, Any] | None, registration: Registration, now: datetime) -> Exception:
+    def _explain_event(self, old: Any, registration: Registration, now: datetime) -> Exception:
         event = event_from_item(_plain(old)) if old else self.get_event(registration.event_id)
         if event is None:
             return EventNotFound()
@@ -382,7 +383,7 @@ class DynamoStore:
             }
         )
         try:
-            self.client.transact_write_items(TransactItems=items)
+            self.client.transact_write_items(TransactItems=cast(list[Any], items))
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             if code in _RETRYABLE_ERRORS or code == "TransactionCanceledException":
@@ -677,7 +678,7 @@ def _value(typed: dict[str, Any]) -> Any:
         return {key: _value(element) for key, element in inner.items()}
     if kind == "NULL":
         return None
-    return _deserializer.deserialize(typed)
+    return _deserializer.deserialize(cast(Any, typed))
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -856,4 +857,4 @@ def create_table(client: DynamoDBClient, table_name: str) -> None:
         if error.response["Error"]["Code"] != "ResourceInUseException":
             raise
         return
-    client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 50})
+    client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})

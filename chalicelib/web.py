@@ -216,7 +216,9 @@ def _attr(text: str) -> str:
 
 
 def embed_script() -> str:
-    source, _, _ = templates().loader.get_source(templates(), "embed.js")
+    loader = templates().loader
+    assert loader is not None  # noqa: S101 - built with a PackageLoader above
+    source, _, _ = loader.get_source(templates(), "embed.js")
     return source
 
 
