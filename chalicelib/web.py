@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -12,8 +13,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import config, i18n
 from .errors import MalformedRequest, PayloadTooLarge, SignupError, UnsupportedMediaType, ValidationFailed
-from .events import Event
+from .events import OPTIONAL_QUESTIONS, Event
 from .forms import MAX_BODY_BYTES, SECTORS
+from .security import origin_of
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
@@ -141,6 +143,15 @@ def _page_context(event: Event | None, language: str) -> dict[str, Any]:
     return context
 
 
+def _question_context(event: Event, language: str) -> dict[str, Any]:
+    """What the form template needs to know about the event's questions (hosted form and pasted form)."""
+    return {
+        "sectors": SECTORS,
+        "asks": {question: event.asks(question) for question in OPTIONAL_QUESTIONS},
+        "interests": [(area.id, area.label(language)) for area in event.interests],
+    }
+
+
 def form_page(
     event: Event,
     language: str,
@@ -165,13 +176,8 @@ def form_page(
         values=values,
         form_token=form_token,
         errors=field_errors,
-        sectors=SECTORS,
         seats_left=event.seats_left,
-        asks={
-            question: event.asks(question)
-            for question in ("meal", "diet", "access_needs", "attended_before", "interests", "message")
-        },
-        interests=[(area.id, area.label(language)) for area in event.interests],
+        **_question_context(event, language),
     )
     return templates().get_template("form.html").render(context)
 
@@ -180,10 +186,10 @@ def embed_snippets(event: Event, language: str, base_url: str, redirect: str = "
     """(an auto-resizing <iframe>, a plain <form>) for the municipality to paste into its page."""
     form_url = f"{base_url}/events/{event.id}/form" + ("?lang=en" if language == "en" else "")
     frame_id = f"signup-{event.id}"
-    origin = "/".join(base_url.split("/")[:3])
+    origin = origin_of(base_url)
     title = event.text("title", language)
     iframe = (
-        f'<iframe id="{frame_id}" src="{form_url}" title="{i18n.labels(language)["submit"]}: {_attr(title)}" '
+        f'<iframe id="{frame_id}" src="{form_url}" title="{i18n.labels(language)["submit"]}: {html.escape(title)}" '
         'style="width:100%;min-height:70rem;border:0" loading="lazy"></iframe>\n'
         "<script>\n"
         'window.addEventListener("message", function (e) {\n'
@@ -196,12 +202,7 @@ def embed_snippets(event: Event, language: str, base_url: str, redirect: str = "
     context.update(
         values={"interests": []},
         errors={},
-        sectors=SECTORS,
-        asks={
-            question: event.asks(question)
-            for question in ("meal", "diet", "access_needs", "attended_before", "interests", "message")
-        },
-        interests=[(area.id, area.label(language)) for area in event.interests],
+        **_question_context(event, language),
         action=f"{base_url}/events/{event.id}/registrations",
         privacy_url=f"{base_url}/privacy?lang={language}",
         redirect=redirect,
@@ -209,10 +210,6 @@ def embed_snippets(event: Event, language: str, base_url: str, redirect: str = "
     )
     form = templates().get_template("embed_form.html").render(context)
     return iframe, form
-
-
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
 def embed_script() -> str:
