@@ -10,10 +10,7 @@ import functools
 import http.server
 import json
 import os
-import subprocess
-import sys
 import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +19,8 @@ from typing import Any
 import pytest
 
 from devtools import browser, dynamodb_local
-from tests.helpers import EVENT, PROJECT
+from tests import local_run
+from tests.helpers import EVENT
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -67,11 +65,7 @@ class Service:
         self.environment = environment
 
     def cli(self, *argv: str) -> str:
-        result = subprocess.run(
-            [str(PROJECT / "signup"), *argv], capture_output=True, text=True, env=self.environment, check=False
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout
+        return local_run.signup_cli(self.environment, *argv)
 
     def registrations(self, event_id: str = EVENT) -> list[dict[str, Any]]:
         return json.loads(self.cli("registrations", "list", event_id, "--json"))
@@ -88,38 +82,16 @@ class _QuietFiles(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    ports = {
-        name: dynamodb_local.free_port()
-        for name in ("SIGNUP_PORT", "SIGNUP_AWS_PORT", "SIGNUP_DYNAMODB_PORT", "SIGNUP_OUTBOX_PORT")
-    }
     site_port = dynamodb_local.free_port()
     state = tmp_path_factory.mktemp("local")
-    environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_ENDPOINT_URL")}
-    environment.update(
-        {name: str(port) for name, port in ports.items()},
-        SIGNUP_LOCAL_DIR=str(state),
-        SIGNUP_ALLOWED_ORIGINS=f"http://localhost:{site_port}",
-    )
-    runner = subprocess.Popen(
-        [sys.executable, "-m", "devtools.localrun"],
-        cwd=PROJECT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{ports['SIGNUP_PORT']}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/events/{EVENT}", timeout=1).close()
-            break
-        except OSError:
-            if runner.poll() is not None or time.monotonic() > deadline:
-                runner.kill()
-                raise RuntimeError(f"make run's runner did not start:\n{runner.stdout.read()}") from None
-            time.sleep(0.3)
-    the_service = Service(base, site_port, environment, f"http://127.0.0.1:{ports['SIGNUP_AWS_PORT']}")
+    environment = local_run.environment(state, SIGNUP_ALLOWED_ORIGINS=f"http://localhost:{site_port}")
+    with local_run.running(environment) as (base, _):
+        yield from _serve(base, site_port, state, environment)
+
+
+def _serve(base: str, site_port: int, state: Path, environment: dict[str, str]) -> Iterator[Service]:
+    """The closed event, and the municipality's pages built from `./signup embed`, served on SITE."""
+    the_service = Service(base, site_port, environment, f"http://127.0.0.1:{environment['SIGNUP_AWS_PORT']}")
     closed = state / "closed.toml"
     closed.write_text(CLOSED_EVENT, encoding="utf-8")
     the_service.cli("event", "put", str(closed))
@@ -139,11 +111,6 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         yield the_service
     finally:
         server.shutdown()
-        runner.terminate()
-        try:
-            runner.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            runner.kill()
 
 
 @pytest.fixture

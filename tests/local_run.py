@@ -1,0 +1,72 @@
+"""`make run`'s runner as the e2e and browser tests start it: free ports, its own state, Ctrl-C to stop."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from devtools import dynamodb_local
+from tests.helpers import EVENT, PROJECT
+
+PORT_NAMES = ("SIGNUP_PORT", "SIGNUP_AWS_PORT", "SIGNUP_DYNAMODB_PORT", "SIGNUP_OUTBOX_PORT")
+
+
+def environment(state: Path, **extra: str) -> dict[str, str]:
+    """The runner's environment: fresh ports, state under `state`, no AWS endpoint inherited."""
+    variables = {name: value for name, value in os.environ.items() if not name.startswith("AWS_ENDPOINT_URL")}
+    variables.update({name: str(dynamodb_local.free_port()) for name in PORT_NAMES}, SIGNUP_LOCAL_DIR=str(state))
+    variables.update(extra)
+    return variables
+
+
+def wait_for(url: str, process: subprocess.Popen[str], timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the runner exited early:\n{process.stdout.read() if process.stdout else ''}")
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer in {timeout} s")
+
+
+@contextlib.contextmanager
+def running(variables: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
+    """Start the runner; on leaving, press Ctrl-C and collect what it printed."""
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "devtools.localrun"],
+        cwd=PROJECT,
+        env=variables,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output: list[str] = []
+    try:
+        base = f"http://127.0.0.1:{variables['SIGNUP_PORT']}"
+        wait_for(f"{base}/events/{EVENT}", runner)
+        yield base, output
+    finally:
+        runner.send_signal(signal.SIGINT)
+        try:
+            output.append(runner.communicate(timeout=30)[0])
+        except subprocess.TimeoutExpired:
+            runner.kill()
+            raise
+
+
+def signup_cli(variables: dict[str, str], *argv: str) -> str:
+    result = subprocess.run(
+        [str(PROJECT / "signup"), *argv], capture_output=True, text=True, env=variables, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
