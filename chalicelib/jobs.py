@@ -147,14 +147,15 @@ class _EventRun:
         if self.now < event.deadline_at:
             return
         wanted = [("handoff", False)] + ([("handoff-caterer", True)] if event.caterer else [])
-        for name, caterer in wanted:
-            if self.done(name):
-                continue
-            summary = summarize(event, self.registrations, now=self.now, since=None)
+        pending = [(name, caterer) for name, caterer in wanted if not self.done(name)]
+        if not pending:
+            return
+        summary = summarize(event, self.registrations, now=self.now, since=None)
+        for name, caterer in pending:
             self.send_once(
                 name,
                 name.replace("-", "_"),
-                lambda s=summary, c=caterer: self.messages.digest(event, s, self.registrations, final=True, caterer=c),
+                lambda c=caterer: self.messages.digest(event, summary, self.registrations, final=True, caterer=c),
             )
 
 
