@@ -13,13 +13,11 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from . import fields
 from .errors import ValidationFailed
 from .events import LANGUAGES, Event
+from .fields import Field, Kind
 
-SECTORS = ("company", "association", "public", "other")
-SINGLE_LINE_MAX = 200
-FREE_TEXT_MAX = 2000
-EMAIL_MAX = 254
 MAX_BODY_BYTES = 16 * 1024
 
 _TRUE = {"yes", "true", "ja", "1", "on"}
@@ -74,41 +72,34 @@ def parse_answers(raw: Mapping[str, Any], event: Event) -> Answers:
     """Validate raw input against the event's questions; raise ValidationFailed."""
     problems: FieldProblems = {}
     read = _FieldReader(raw, problems)
-
-    name = read.text("name", required=True, max_length=SINGLE_LINE_MAX)
-    email = read.email("email")
-    organisation = read.text("organisation", required=True, max_length=SINGLE_LINE_MAX)
-    sector = read.choice("sector", SECTORS, required=True)
-    language = read.choice("language", LANGUAGES, required=False) or "sv"
-
-    meal = read.yes_no("meal", required=True) if event.asks("meal") else None
-    diet = read.text("diet", max_length=FREE_TEXT_MAX, multiline=True) if event.asks("diet") else ""
-    if not meal:
-        diet = ""  # a diet only matters to someone who eats; don't keep what we don't need
-    if diet and not read.yes_no("diet_consent", required=False):
-        # Diet can reveal health or belief (GDPR art. 9): stored only with explicit consent.
-        problems.setdefault("diet_consent", ("consent_needed", {}))
-    access_needs = (
-        read.text("access_needs", max_length=FREE_TEXT_MAX, multiline=True) if event.asks("access_needs") else ""
-    )
-    attended_before = read.yes_no("attended_before", required=False) if event.asks("attended_before") else None
-    interests = read.many("interests", [area.id for area in event.interests]) if event.asks("interests") else ()
-    message = read.text("message", max_length=FREE_TEXT_MAX, multiline=True) if event.asks("message") else ""
+    values: dict[str, Any] = {}
+    for field in fields.FIELDS:
+        if not field.asked_by(event):
+            continue
+        if field.name == "diet_consent":
+            # A diet only matters to someone who eats; and it can reveal health or
+            # belief (GDPR art. 9), so it is stored only with explicit consent.
+            if not values.get("meal"):
+                values["diet"] = ""
+            elif values.get("diet") and not read.field(field, event):
+                problems.setdefault("diet_consent", ("consent_needed", {}))
+            continue
+        values[field.name] = read.field(field, event)
 
     if problems:
         raise ValidationFailed(problems)
     return Answers(
-        name=name or "",
-        email=email or "",
-        organisation=organisation or "",
-        sector=sector or "",
-        language=language,
-        meal=meal,
-        diet=diet or "",
-        access_needs=access_needs or "",
-        attended_before=attended_before,
-        interests=interests,
-        message=message or "",
+        name=values["name"] or "",
+        email=values["email"] or "",
+        organisation=values["organisation"] or "",
+        sector=values["sector"] or "",
+        language=values["language"] or "sv",
+        meal=values.get("meal"),
+        diet=values.get("diet") or "",
+        access_needs=values.get("access_needs") or "",
+        attended_before=values.get("attended_before"),
+        interests=values.get("interests") or (),
+        message=values.get("message") or "",
     )
 
 
@@ -116,6 +107,20 @@ class _FieldReader:
     def __init__(self, raw: Mapping[str, Any], problems: FieldProblems) -> None:
         self.raw = raw
         self.problems = problems
+
+    def field(self, field: Field, event: Event) -> Any:
+        """The field's value as the table describes it, or None (a problem is noted)."""
+        if field.kind in (Kind.TEXT, Kind.FREE_TEXT):
+            return self.text(
+                field.name, required=field.required, max_length=field.max_length, multiline=field.multiline
+            )
+        if field.kind is Kind.EMAIL:
+            return self.email(field.name)
+        if field.kind is Kind.CHOICE:
+            return self.choice(field.name, field.choices, required=field.required)
+        if field.kind is Kind.YES_NO:
+            return self.yes_no(field.name, required=field.required)
+        return self.many(field.name, [area.id for area in event.interests])
 
     def _fail(self, key: str, code: str, **params: Any) -> None:
         self.problems.setdefault(key, (code, params))
@@ -128,7 +133,7 @@ class _FieldReader:
             return None
         return value
 
-    def text(self, key: str, *, required: bool = False, max_length: int, multiline: bool = False) -> str | None:
+    def text(self, key: str, *, required: bool = False, max_length: int | None, multiline: bool = False) -> str | None:
         value = self._present(key, required)
         if value is None:
             return None
@@ -141,13 +146,13 @@ class _FieldReader:
         if _has_forbidden_characters(value, multiline):
             self._fail(key, "control_characters")
             return None
-        if len(value) > max_length:
+        if max_length is not None and len(value) > max_length:
             self._fail(key, "too_long", max=max_length)
             return None
         return value
 
     def email(self, key: str) -> str | None:
-        value = self.text(key, required=True, max_length=EMAIL_MAX)
+        value = self.text(key, required=True, max_length=fields.BY_NAME[key].max_length)
         if value is None:
             return None
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .forms import EMAIL_MAX, FREE_TEXT_MAX, SECTORS, SINGLE_LINE_MAX
+from .fields import EMAIL_MAX, FREE_TEXT_MAX, SECTORS, SINGLE_LINE_MAX
 
 _YES_NO = {"oneOf": [{"type": "boolean"}, {"type": "string", "enum": ["yes", "no"]}]}
 

@@ -12,15 +12,17 @@ from urllib.parse import parse_qs
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import config, i18n
+from . import fields as field_table
 from .errors import MalformedRequest, PayloadTooLarge, SignupError, UnsupportedMediaType, ValidationFailed
 from .events import OPTIONAL_QUESTIONS, Event
-from .forms import MAX_BODY_BYTES, SECTORS
+from .fields import FIELDS, SECTORS, Kind
+from .forms import MAX_BODY_BYTES
 from .security import origin_of
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
 # Fields that may repeat in a form post (checkbox groups).
-_LIST_FIELDS = {"interests"}
+_LIST_FIELDS = {field.name for field in FIELDS if field.kind is Kind.AREAS}
 
 
 def utcnow() -> datetime:
@@ -146,6 +148,7 @@ def _page_context(event: Event | None, language: str) -> dict[str, Any]:
 def _question_context(event: Event, language: str) -> dict[str, Any]:
     """What the form template needs to know about the event's questions (hosted form and pasted form)."""
     return {
+        "fields": field_table.BY_NAME,
         "sectors": SECTORS,
         "asks": {question: event.asks(question) for question in OPTIONAL_QUESTIONS},
         "interests": [(area.id, area.label(language)) for area in event.interests],

@@ -8,37 +8,27 @@ from urllib.parse import urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chalicelib.fields import FIELDS
+from chalicelib.security import FORM_TOKEN_FIELD, HONEYPOT_FIELD
 from tests.helpers import EVENT, URL, answers
 
-FIELDS = [
-    "name",
-    "email",
-    "organisation",
-    "sector",
-    "meal",
-    "diet",
-    "diet_consent",
-    "access_needs",
-    "attended_before",
-    "interests",
-    "message",
-    "language",
-    "redirect",
-    "website",
-    "form_token",
-]
+# Every field of the table, and the form's own hidden fields (redirect, honeypot, render token).
+FIELD_NAMES = [field.name for field in FIELDS] + ["redirect", HONEYPOT_FIELD, FORM_TOKEN_FIELD]
+# Values each field would accept, and one just over each limit.
+CHOICES = [choice for field in FIELDS for choice in field.choices] + ["yes", "no", "barn-och-unga", "a@b.se"]
+OVER_LIMITS = ["å" * (field.max_length + 1) for field in FIELDS if field.max_length]
 scalars = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),
     st.floats(allow_nan=False),
     st.text(max_size=300),
-    st.sampled_from(["yes", "no", "company", "public", "sv", "en", "barn-och-unga", "a@b.se", "Åsa\r\nBcc: x"]),
+    st.sampled_from([*CHOICES, *OVER_LIMITS, "Åsa\r\nBcc: x"]),
 )
 values = st.one_of(scalars, st.lists(scalars, max_size=4), st.dictionaries(st.text(max_size=5), scalars, max_size=3))
-bodies = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=10), values, max_size=12)
+bodies = st.dictionaries(st.sampled_from(FIELD_NAMES) | st.text(max_size=10), values, max_size=12)
 valid_ish = st.builds(
-    lambda overrides: {**answers(), **overrides}, st.dictionaries(st.sampled_from(FIELDS), values, max_size=3)
+    lambda overrides: {**answers(), **overrides}, st.dictionaries(st.sampled_from(FIELD_NAMES), values, max_size=3)
 )
 content_types = st.sampled_from(
     [

@@ -1,0 +1,93 @@
+"""The registration's fields in one table.
+
+Each field is described once here (name, kind, limits, choices, when it is
+asked and required, its label's key) and everything that needs to know about
+it reads this table: the validator (`forms`), the form template's limits and
+`required` marks, the OpenAPI schema (`openapi`) and the tests' fuzzer. A new
+limit or question changes this file, not four copies of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from .events import LANGUAGES
+
+if TYPE_CHECKING:
+    from .events import Event
+
+SECTORS = ("company", "association", "public", "other")
+SINGLE_LINE_MAX = 200
+FREE_TEXT_MAX = 2000
+# RFC 5321's limit on a forward path, which is what a mail server will accept.
+EMAIL_MAX = 254
+
+
+class Kind(StrEnum):
+    """How a field's value is written and read."""
+
+    TEXT = "text"  # one line: no line breaks or other control characters
+    FREE_TEXT = "free_text"  # several lines
+    EMAIL = "email"
+    CHOICE = "choice"  # one of `choices`
+    YES_NO = "yes_no"
+    AREAS = "areas"  # any of the event's interest areas
+
+
+@dataclass(frozen=True)
+class Field:
+    """One question on the form.
+
+    `question` names the event's optional question that turns the field on
+    (`Event.asks`); without one the field is on every form. `required` applies
+    whenever the field is asked, so the meal answer is required exactly when the
+    event serves a meal.
+    """
+
+    name: str
+    kind: Kind
+    required: bool = False
+    question: str | None = None
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+    autocomplete: str = ""
+
+    @property
+    def label_key(self) -> str:
+        """The key of the field's label in `i18n`'s catalogue."""
+        return self.name
+
+    @property
+    def multiline(self) -> bool:
+        return self.kind is Kind.FREE_TEXT
+
+    @property
+    def min_length(self) -> int:
+        """A required text must have at least one character that is not a space."""
+        return 1 if self.required and self.kind in (Kind.TEXT, Kind.EMAIL, Kind.FREE_TEXT) else 0
+
+    def asked_by(self, event: Event) -> bool:
+        return self.question is None or event.asks(self.question)
+
+    def required_by(self, event: Event) -> bool:
+        return self.required and self.asked_by(event)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("name", Kind.TEXT, required=True, max_length=SINGLE_LINE_MAX, autocomplete="name"),
+    Field("email", Kind.EMAIL, required=True, max_length=EMAIL_MAX, autocomplete="email"),
+    Field("organisation", Kind.TEXT, required=True, max_length=SINGLE_LINE_MAX, autocomplete="organization"),
+    Field("sector", Kind.CHOICE, required=True, choices=SECTORS),
+    Field("language", Kind.CHOICE, choices=LANGUAGES),
+    Field("meal", Kind.YES_NO, required=True, question="meal"),
+    Field("diet", Kind.FREE_TEXT, question="diet", max_length=FREE_TEXT_MAX),
+    # Diet can reveal health or belief (GDPR art. 9): a diet is kept only with this consent.
+    Field("diet_consent", Kind.YES_NO, question="diet"),
+    Field("access_needs", Kind.FREE_TEXT, question="access_needs", max_length=FREE_TEXT_MAX),
+    Field("attended_before", Kind.YES_NO, question="attended_before"),
+    Field("interests", Kind.AREAS, question="interests"),
+    Field("message", Kind.FREE_TEXT, question="message", max_length=FREE_TEXT_MAX),
+)
+BY_NAME: dict[str, Field] = {field.name: field for field in FIELDS}

@@ -1,0 +1,80 @@
+"""The field table is the one place a field's limits live: the validator, the form and the
+OpenAPI schema all follow it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from chalicelib import fields, openapi, web
+from chalicelib.errors import ValidationFailed
+from chalicelib.fields import FIELDS, Kind
+from chalicelib.forms import parse_answers
+from tests.helpers import answers, open_event
+
+TEXT_KINDS = (Kind.TEXT, Kind.FREE_TEXT, Kind.EMAIL)
+
+
+def rendered_form() -> str:
+    return web.form_page(open_event(), "sv", datetime.now(UTC))
+
+
+def max_lengths(html: str) -> dict[str, int]:
+    found = re.findall(r'<(?:input|textarea)[^>]*\bname="(\w+)"[^>]*\bmaxlength="(\d+)"', html)
+    return {name: int(limit) for name, limit in found}
+
+
+@pytest.fixture
+def shorter_limits(monkeypatch):
+    """Every text field's limit halved, in the table only."""
+    table = tuple(replace(f, max_length=f.max_length // 2) if f.max_length else f for f in FIELDS)
+    monkeypatch.setattr(fields, "FIELDS", table)
+    monkeypatch.setattr(fields, "BY_NAME", {f.name: f for f in table})
+    return {f.name: f.max_length for f in table if f.max_length}
+
+
+def test_the_form_takes_every_limit_from_the_table():
+    expected = {f.name: f.max_length for f in FIELDS if f.max_length}
+    assert max_lengths(rendered_form()) == expected
+
+
+def test_changing_a_limit_in_the_table_changes_the_form_and_the_validator(shorter_limits):
+    assert max_lengths(rendered_form()) == shorter_limits
+    for name, limit in shorter_limits.items():
+        value = "a@b.se".rjust(limit + 1, "x") if name == "email" else "x" * (limit + 1)
+        with pytest.raises(ValidationFailed) as error:
+            parse_answers(answers(**{name: value}), open_event())
+        assert error.value.fields[name][0] == "too_long", name
+
+
+def test_the_form_marks_required_exactly_the_required_fields():
+    html = rendered_form()
+    for field in FIELDS:
+        if field.kind in (Kind.TEXT, Kind.EMAIL):
+            tag = re.search(rf'<input[^>]*\bname="{field.name}"[^>]*>', html).group(0)
+            assert (" required" in tag) == field.required, field.name
+
+
+def test_the_validator_requires_what_the_table_requires_when_the_event_asks_it():
+    event = open_event()
+    with pytest.raises(ValidationFailed) as error:
+        parse_answers({}, event)
+    assert set(error.value.fields) == {f.name for f in FIELDS if f.required_by(event)}
+    no_meal = open_event(meal_at=None)
+    with pytest.raises(ValidationFailed) as error:
+        parse_answers({}, no_meal)
+    assert "meal" not in error.value.fields
+
+
+def test_the_schema_takes_limits_choices_and_required_from_the_table():
+    schema = openapi.document()["paths"]["/events/{event_id}/registrations"]["post"]["requestBody"]["content"][
+        "application/json"
+    ]["schema"]
+    for field in FIELDS:
+        if field.max_length:
+            assert schema["properties"][field.name]["maxLength"] == field.max_length, field.name
+        if field.kind is Kind.CHOICE:
+            assert schema["properties"][field.name]["enum"] == list(field.choices), field.name
