@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import idna
 from email_validator import EmailNotValidError, validate_email
 
 from . import fields
@@ -53,8 +54,27 @@ class Answers:
 
 
 def email_key(email: str) -> str:
-    """The identity of an address for de-duplication: trimmed, case-insensitive."""
-    return unicodedata.normalize("NFC", email).strip().lower()
+    """The one identity of a mailbox: for duplicates, suppression, the per-address email cap,
+    export and erasure.
+
+    Trimmed and case-insensitive; without a `+tag` (`victim+1@…` lands in `victim@…`'s inbox, so
+    it must not count as another person); the domain as punycode (`u@exämple.se` and
+    `u@xn--exmple-cua.se` are one mailbox, whichever form a form post or an SES bounce uses).
+    Never raises: a bounce may carry an address our validator would refuse.
+    """
+    text = unicodedata.normalize("NFC", email).strip().lower()
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text
+    local = local.split("+", 1)[0] or local
+    return f"{local}@{_ascii_domain(domain)}"
+
+
+def _ascii_domain(domain: str) -> str:
+    try:
+        return idna.encode(domain, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        return domain
 
 
 def pick_language(*candidates: Any) -> str:

@@ -30,14 +30,17 @@ def export_person(email: str, *, store: DynamoStore) -> dict[str, Any]:
     return {
         "email": email_key(email),
         "registrations": [_json_ready(item) for item in items if item["SK"].startswith("REG#")],
-        "address_records": [_json_ready(item) for item in items if item["PK"].startswith("ADDRESS#")],
+        "address_records": [_json_ready(item) for item in items if not item["SK"].startswith("REG#")],
     }
 
 
 def erase_person(email: str, *, store: DynamoStore, now: datetime) -> dict[str, int]:
     """Remove the address from every event. A held seat is freed through the normal cancellation,
-    so counters stay right and the waiting list moves up; then every item is deleted."""
-    items = store.person_items(email_key(email))
+    so counters stay right and the waiting list moves up; then every item is deleted.
+
+    A suppression record stays: it holds only a hash of the mailbox, and without it an address
+    that bounced or complained would be emailed again the next time someone types it in."""
+    items = store.person_items(email_key(email), with_suppression=False)
     cancelled = 0
     for item in items:
         if not item["SK"].startswith("REG#"):

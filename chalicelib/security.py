@@ -7,6 +7,7 @@ against the allow-list by their Origin (or Referer) header as well.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 from datetime import datetime
 from typing import Any
@@ -43,8 +44,25 @@ def request_origin(headers: Any) -> str | None:
 
 
 def client_key(ip: str | None) -> str | None:
-    """The sender for rate limiting, hashed: an IP address is personal data."""
-    return hashlib.sha256(ip.encode()).hexdigest()[:32] if ip else None
+    """The sender for rate limiting, hashed (an IP address is personal data)."""
+    return hashlib.sha256(sender_network(ip).encode()).hexdigest()[:32] if ip else None
+
+
+def sender_network(ip: str) -> str:
+    """Who a request comes from, for rate limiting: an IPv4 address as is, an IPv6 address's /64.
+
+    One IPv6 subscriber (a home, an office, a cloud VM) gets a whole /64 and can use a new
+    address in it for every request, so counting single IPv6 addresses limits nothing.
+    """
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return ip.strip()
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(address) >> 64 << 64, 64)))
+    return str(address)
 
 
 def post_allowed(origin: str | None, allowed: list[str]) -> bool:

@@ -6,6 +6,7 @@ One table. An event is `EVENT#{id}`/`META`; a registration sits beside it as
 
 from __future__ import annotations
 
+import hashlib
 import time as time_module
 from collections.abc import Iterator
 from dataclasses import replace
@@ -80,7 +81,10 @@ def registration_key(event_id: str, email_key: str) -> dict[str, Any]:
 
 
 def suppression_key(email_key: str) -> dict[str, Any]:
-    return {"PK": {"S": f"ADDRESS#{email_key}"}, "SK": {"S": "SUPPRESSED"}}
+    """Keyed by a hash of the mailbox, not the address: erasing a person deletes everything
+    that names them, but a bounced or complaining address must stay suppressed."""
+    digest = hashlib.sha256(email_key.encode()).hexdigest()
+    return {"PK": {"S": f"SUPPRESSED#{digest}"}, "SK": {"S": "SUPPRESSED"}}
 
 
 def marker_key(event_id: str, name: str) -> dict[str, Any]:
@@ -588,8 +592,9 @@ class DynamoStore:
 
     # -- one person, across events (data subject requests) -----------------------
 
-    def person_items(self, email_key: str) -> list[dict[str, Any]]:
-        """Everything stored under one address: its registration in each event and its address items."""
+    def person_items(self, email_key: str, *, with_suppression: bool = True) -> list[dict[str, Any]]:
+        """Everything stored under one address: its registration in each event, its address items
+        and (unless asked not to, as erasure does) its suppression record."""
         items = []
         for event in self.list_events():
             item = self.client.get_item(
@@ -604,6 +609,12 @@ class DynamoStore:
                 ConsistentRead=True,
             )
         )
+        if with_suppression:
+            suppression = self.client.get_item(
+                TableName=self.table, Key=suppression_key(email_key), ConsistentRead=True
+            ).get("Item")
+            if suppression:
+                items.append(_plain(suppression))
         return items
 
     def delete_items(self, items: list[dict[str, Any]]) -> None:

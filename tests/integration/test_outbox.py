@@ -101,6 +101,25 @@ def test_a_suppressed_address_is_registered_but_never_emailed(store):
     assert mailer.sent == [] and stored_email(store).state == SUPPRESSED
 
 
+def test_a_bounce_for_the_punycode_domain_suppresses_the_unicode_spelling(store):
+    store.put_event(example_event(), NOW)
+    store.suppress(email_key("u@xn--exmple-cua.se"), "bounce", NOW)  # how SES reports it
+    assert sign_up(store, email="U@exämple.se").email.state == SUPPRESSED
+
+
+def test_plus_addressing_shares_one_daily_email_cap_across_events(store):
+    from chalicelib.registrations import LIMITED
+    from chalicelib.store import DAILY_EMAILS_PER_ADDRESS
+
+    states = []
+    for number in range(DAILY_EMAILS_PER_ADDRESS + 2):
+        event_id = f"traff-{number}"
+        store.put_event(example_event(id=event_id), NOW)
+        outcome = register(event_id, answers(email=f"victim+{number}@example.se"), store=store, now=NOW)
+        states.append(outcome.registration.email.state)
+    assert states == [SENDING] * DAILY_EMAILS_PER_ADDRESS + [LIMITED] * 2
+
+
 def test_an_address_that_bounced_after_registering_is_not_retried(store):
     event = example_event()
     store.put_event(event, NOW)

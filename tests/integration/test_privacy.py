@@ -69,3 +69,24 @@ def test_diet_and_access_needs_are_blanked_a_week_after_the_event_once(store):
     assert old.answers.name == "Åsa Öberg", "only the sensitive answers go"
     assert recent.answers.diet == "Glutenfri"
     assert forget_sensitive_answers(store, now + timedelta(hours=1), timedelta(days=7)) == 0
+
+
+def test_erasing_a_bounced_address_keeps_it_suppressed_by_a_hash_only(store):
+    from chalicelib.forms import email_key
+    from chalicelib.privacy import erase_person, export_person
+    from chalicelib.registrations import SUPPRESSED
+
+    now = at("2027-05-01T12:00:00+02:00")
+    store.put_event(example_event(), now)
+    register(EVENT, answers(email="gone@example.se"), store=store, now=now)
+    store.suppress(email_key("gone@example.se"), "bounce", now)
+    exported = export_person("gone@example.se", store=store)
+    assert [record["reason"] for record in exported["address_records"] if record["SK"] == "SUPPRESSED"] == ["bounce"]
+
+    erase_person("Gone@Example.se", store=store, now=now)
+    assert store.is_suppressed(email_key("gone@example.se")), "a bounced address stays suppressed after erasure"
+    left = export_person("gone@example.se", store=store)
+    assert left["registrations"] == []
+    assert "gone" not in str(left["address_records"]), "what is kept does not name the address"
+    again = register(EVENT, answers(email="gone@example.se"), store=store, now=now).registration
+    assert again.email.state == SUPPRESSED

@@ -80,6 +80,19 @@ def test_email_identity_is_trimmed_and_case_insensitive():
     assert email_key("  Asa.Oberg@Example.SE ") == email_key("asa.oberg@example.se")
 
 
+def test_plus_addressing_is_one_mailbox():
+    assert email_key("Victim+1@example.se") == email_key("victim+anything+else@example.se") == "victim@example.se"
+
+
+def test_an_internationalised_domain_is_one_mailbox_in_either_spelling():
+    assert email_key("u@exämple.se") == email_key("U@XN--EXMPLE-CUA.se") == "u@xn--exmple-cua.se"
+
+
+@pytest.mark.parametrize("odd", ["+@example.se", "no-at-sign", "a@", "a@-bad-.example..se", "a@" + "x" * 300])
+def test_the_mailbox_key_never_raises_on_what_a_bounce_may_carry(odd):
+    assert email_key(odd) == email_key(odd.upper())
+
+
 def test_unknown_choices_are_refused():
     assert problems(answers(sector="government")) == {"sector": "invalid_choice"}
     assert problems(answers(meal="maybe")) == {"meal": "invalid_choice"}
