@@ -5,11 +5,14 @@ The SES adapter takes its client in the constructor; tests use a recording fake.
 
 from __future__ import annotations
 
+import email.errors
 import email.policy
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import make_msgid, parseaddr
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -56,13 +59,61 @@ class Mailer(Protocol):
         ...
 
 
+# Pythons with the CVE-2024-6923 fix refuse to write a header that would turn into
+# several; older ones (pyenv's 3.11.7) have no such switch, so `wire_bytes` checks
+# the written headers itself, on every interpreter.
+_WIRE_POLICY = (
+    email.policy.SMTP.clone(verify_generated_headers=True)
+    if hasattr(email.policy.SMTP, "verify_generated_headers")
+    else email.policy.SMTP
+)
+_RECIPIENT_HEADERS = ("To", "Cc", "Bcc")
+
+
+def recipients(message: EmailMessage) -> list[str]:
+    """The addresses the message is for, from the header objects we built (never from text re-parsed)."""
+    found: list[str] = []
+    for header in _RECIPIENT_HEADERS:
+        for value in message.get_all(header, []):
+            found.extend(address.addr_spec for address in value.addresses)
+    return found
+
+
+def wire_bytes(message: EmailMessage) -> bytes:
+    """The message as SES will send it, checked to say on the wire what we built.
+
+    An RFC 2047 encoded word (`=?utf-8?q?...=0D=0ABcc=3A...?=`) can decode into new
+    header lines while an unpatched interpreter writes the message. The written
+    headers are parsed back and must be the same headers, with the same recipients;
+    anything else raises SendFailed("UnsafeHeaders") and nothing is sent.
+    """
+    try:
+        data = message.as_bytes(policy=_WIRE_POLICY)
+    except email.errors.MessageError as error:  # HeaderWriteError, where Python has it
+        raise SendFailed("UnsafeHeaders") from error
+    written = BytesParser(policy=email.policy.default).parsebytes(data, headersonly=True)
+    same_headers = Counter(name.lower() for name in written.keys()) == Counter(name.lower() for name in message.keys())
+    try:
+        same_recipients = recipients(written) == recipients(message)
+    except (ValueError, email.errors.MessageError) as error:  # a decoded CR or LF inside an address
+        raise SendFailed("UnsafeHeaders") from error
+    if not (same_headers and same_recipients):
+        raise SendFailed("UnsafeHeaders")
+    return data
+
+
 class SesMailer:
     def __init__(self, client: SESV2Client, configuration_set: str | None = None) -> None:
         self.client = client
         self.configuration_set = configuration_set
 
     def send(self, message: EmailMessage) -> str:
-        params: dict[str, Any] = {"Content": {"Raw": {"Data": message.as_bytes(policy=email.policy.SMTP)}}}
+        # An explicit Destination: SES delivers to these addresses and to nothing a
+        # header might claim.
+        params: dict[str, Any] = {
+            "Destination": {"ToAddresses": recipients(message)},
+            "Content": {"Raw": {"Data": wire_bytes(message)}},
+        }
         if self.configuration_set:
             params["ConfigurationSetName"] = self.configuration_set
         try:
@@ -86,10 +137,11 @@ def _address(text: str) -> Address:
 
 
 def _recipient(registration: Registration) -> Address:
+    """The validated address alone. No display name: nothing a person typed goes into a header."""
     # SES speaks ASCII addresses: an internationalised domain goes out as punycode.
     ascii_email = validate_email(registration.answers.email, check_deliverability=False).ascii_email or ""
     local, _, domain = ascii_email.partition("@")
-    return Address(display_name=registration.answers.name, username=local, domain=domain)
+    return Address(username=local, domain=domain)
 
 
 def registration_email(

@@ -78,7 +78,17 @@ def post_form(client, fields, path=URL):
 
 
 def sent_mail(moto_endpoint):
+    return [message for _, message in sent_with_destinations(moto_endpoint)]
+
+
+def sent_with_destinations(moto_endpoint):
+    """(the addresses SES delivered to, the message parsed back) for every raw email moto's SES took.
+
+    moto lists the explicit Destination and then every address in the To/Cc/Bcc headers,
+    so an address a header smuggled in shows up here as well.
+    """
     data = json.loads(urllib.request.urlopen(f"{moto_endpoint}/moto-api/data.json").read())
     return [
-        email.message_from_string(raw["raw_data"], policy=email.policy.default) for raw in data["ses"]["RawMessage"]
+        (raw["destinations"], email.message_from_string(raw["raw_data"], policy=email.policy.default))
+        for raw in data["ses"]["RawMessage"]
     ]

@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib import tokens, web
 from chalicelib.mail import SendFailed, SesMailer
-from tests.helpers import EVENT, FORM, answers, open_event, post_form, post_json, sent_mail
+from tests.helpers import EVENT, FORM, answers, open_event, post_form, post_json, sent_mail, sent_with_destinations
 
 LOCAL_SECRET = "local-only-not-a-secret"  # the local stage's, from .chalice/config.json
 
@@ -35,6 +35,13 @@ def test_a_registration_sends_one_confirmation(client, app_store, moto_endpoint)
     (registration,) = app_store.registrations(EVENT)
     assert registration.email.state == "sent" and registration.email.message_id
     assert "http://127.0.0.1:8000/privacy?lang=sv" in text_of(message)
+
+
+def test_ses_delivers_to_the_registered_address_alone(client, moto_endpoint):
+    post_json(client, answers(name="Åsa Öberg", email="Asa.Oberg@Exämple.se"))
+    ((destinations, message),) = sent_with_destinations(moto_endpoint)
+    assert set(destinations) == {"Asa.Oberg@xn--exmple-cua.se"}
+    assert str(message["To"]) == "Asa.Oberg@xn--exmple-cua.se", "a bare address: no display name from the form"
 
 
 def test_a_duplicate_sends_no_second_email(client, moto_endpoint):

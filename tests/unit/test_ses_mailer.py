@@ -26,7 +26,13 @@ def ses():
 def test_a_sent_message_returns_the_ses_message_id(ses):
     with Stubber(ses) as stub:
         stub.add_response(
-            "send_email", {"MessageId": "ses-1"}, {"Content": {"Raw": {"Data": ANY}}, "ConfigurationSetName": "signup"}
+            "send_email",
+            {"MessageId": "ses-1"},
+            {
+                "Destination": {"ToAddresses": ["asa@example.se"]},
+                "Content": {"Raw": {"Data": ANY}},
+                "ConfigurationSetName": "signup",
+            },
         )
         assert SesMailer(ses, "signup").send(message()) == "ses-1"
 
@@ -42,7 +48,7 @@ def test_ses_errors_become_send_failed_with_their_code(ses, code):
 
 def test_the_raw_bytes_are_ascii_with_crlf_line_ends(ses):
     with Stubber(ses) as stub:
-        stub.add_response("send_email", {"MessageId": "ses-2"}, {"Content": {"Raw": {"Data": ANY}}})
+        stub.add_response("send_email", {"MessageId": "ses-2"}, {"Destination": ANY, "Content": {"Raw": {"Data": ANY}}})
         captured = {}
         ses.meta.events.register("provide-client-params.sesv2.SendEmail", lambda params, **_: captured.update(params))
         SesMailer(ses).send(message())

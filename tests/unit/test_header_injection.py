@@ -1,0 +1,136 @@
+"""Header injection through RFC 2047 encoded words: whatever a name says, a message has one recipient.
+
+On Python builds without the CVE-2024-6923 fix (pyenv's 3.11.7 is one) an encoded
+word in a display name decodes into real header lines when the message is written.
+These tests build each message the way the app does, bypassing the form's refusal,
+and read what SES would be given: its Destination and the bytes, parsed back.
+"""
+
+from __future__ import annotations
+
+import base64
+import email
+import email.policy
+from dataclasses import replace
+from email.headerregistry import Address
+from email.message import EmailMessage
+
+import boto3
+import pytest
+from botocore.stub import ANY, Stubber
+
+from chalicelib import web
+from chalicelib.forms import parse_answers
+from chalicelib.mail import Links, SendFailed, SesMailer, registration_email
+from chalicelib.registrations import CONFIRMED, Registration
+from tests.helpers import answers, at, example_event
+
+NOW = at("2027-05-01T12:00:00+02:00")
+SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"
+VICTIM = "asa.oberg@example.se"
+
+
+def _b(text: str, charset: str = "utf-8") -> str:
+    return f"=?{charset}?b?{base64.b64encode(text.encode(charset)).decode()}?="
+
+
+# Each decodes to a line break followed by a header (or a blank line and a new body).
+ENCODED_WORDS = {
+    "q, CRLF, Bcc": "=?utf-8?q?victim=40example=2Eorg=0D=0ABcc=3A_attacker=40evil=2Eexample?=",
+    "q, LF alone, To": "=?utf-8?q?x=0ATo=3A_attacker=40evil=2Eexample?=",
+    "q, CR alone, Cc": "=?utf-8?q?x=0DCc=3A_attacker=40evil=2Eexample?=",
+    "Q upper case": "=?UTF-8?Q?x=0D=0ABcc=3A_attacker=40evil=2Eexample?=",
+    "b, CRLF, Bcc": _b("x\r\nBcc: attacker@evil.example"),
+    "b, LF alone": _b("x\nBcc: attacker@evil.example"),
+    "split across two words": "=?utf-8?q?x=0D?= =?utf-8?q?=0ABcc=3A_attacker=40evil=2Eexample?=",
+    "iso-8859-1": "=?iso-8859-1?q?=C5sa=0D=0ABcc=3A_attacker=40evil=2Eexample?=",
+    "windows-1252 b": _b("Åsa\r\nBcc: attacker@evil.example", "windows-1252"),
+    "us-ascii": "=?us-ascii?q?x=0D=0ABcc=3A_attacker=40evil=2Eexample?=",
+    "a replaced body": "=?utf-8?q?x=0D=0A=0D=0ADin_plats_=C3=A4r_avbokad=2E_Logga_in_h=C3=A4r?=",
+    "a second From": "=?utf-8?q?x=0D=0AFrom=3A_attacker=40evil=2Eexample?=",
+}
+
+
+@pytest.fixture
+def ses():
+    return boto3.client("sesv2", region_name="eu-north-1")
+
+
+def send_capturing(ses, message: EmailMessage) -> dict | None:
+    """What SesMailer hands to SES for this message, or None when it refused to send."""
+    captured: dict = {}
+    ses.meta.events.register("provide-client-params.sesv2.SendEmail", lambda params, **_: captured.update(params))
+    with Stubber(ses) as stub:
+        stub.add_response("send_email", {"MessageId": "ses-1"}, {"Destination": ANY, "Content": ANY})
+        try:
+            SesMailer(ses).send(message)
+        except SendFailed as refused:
+            assert refused.code == "UnsafeHeaders"
+            return None
+    return captured
+
+
+def confirmation_for(name: str) -> EmailMessage:
+    event = example_event()
+    registration = Registration(
+        event_id=event.id,
+        registration_id="abc123",
+        # replace(): past the form's own refusal, as if a future change let one through.
+        answers=replace(parse_answers(answers(), event), name=name),
+        status=CONFIRMED,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    return registration_email(
+        "confirmation",
+        event,
+        registration,
+        sender=SENDER,
+        links=Links(manage="https://signup.example/registrations/TOKEN"),
+        now=NOW,
+        templates=web.templates(),
+    )
+
+
+def header_names(raw: bytes) -> list[str]:
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    return sorted(name.lower() for name in parsed.keys())
+
+
+@pytest.mark.parametrize("name", ENCODED_WORDS.values(), ids=ENCODED_WORDS.keys())
+def test_an_encoded_word_in_the_name_never_adds_a_recipient_or_a_header(ses, name):
+    params = send_capturing(ses, confirmation_for(name))
+    intended = send_capturing(ses, confirmation_for("Åsa Öberg"))
+    assert params is not None, "the name is not in any header, so the message is safe to send"
+    assert params["Destination"] == {"ToAddresses": [VICTIM]}
+    raw = params["Content"]["Raw"]["Data"]
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert [address.addr_spec for address in parsed["To"].addresses] == [VICTIM]
+    assert parsed["Cc"] is None and parsed["Bcc"] is None
+    assert header_names(raw) == header_names(intended["Content"]["Raw"]["Data"])
+    assert b"attacker" not in raw.split(b"\r\n\r\n", 1)[0]
+
+
+@pytest.mark.parametrize("name", ENCODED_WORDS.values(), ids=ENCODED_WORDS.keys())
+def test_a_message_whose_headers_would_change_on_the_wire_is_not_sent(ses, name):
+    # The second line of defence: should a display name ever carry user text again, the
+    # written headers are parsed back and must say what was built.
+    message = EmailMessage()
+    message["Subject"] = "Anmälan bekräftad"
+    message["From"] = "anmalan@signup.local"
+    message["To"] = Address(display_name=name, username="asa.oberg", domain="example.se")
+    message.set_content("Hej!")
+    params = send_capturing(ses, message)
+    if params is None:
+        return  # refused: nothing reached SES (the unpatched interpreters end here)
+    # A patched interpreter writes the name as inert text: still one recipient, the same headers.
+    assert params["Destination"] == {"ToAddresses": [VICTIM]}
+    raw = params["Content"]["Raw"]["Data"]
+    written = email.message_from_bytes(raw, policy=email.policy.default)
+    assert [address.addr_spec for address in written["To"].addresses] == [VICTIM]
+    assert header_names(raw) == ["content-transfer-encoding", "content-type", "from", "mime-version", "subject", "to"]
+
+
+def test_ses_is_told_the_recipients_explicitly(ses):
+    params = send_capturing(ses, confirmation_for("Åsa Öberg"))
+    assert params["Destination"] == {"ToAddresses": [VICTIM]}
