@@ -68,6 +68,8 @@ def create_registration(event_id: str) -> Response:
             raise ForbiddenOrigin()
         fields = web.parse_body(content_type, request.raw_body)
         language = pick_language(fields.get("language"), language)
+        if is_form:
+            security.ask_to_clear_honeypot(fields)
         if security.looks_like_a_bot(fields, config.secret(), event_id, web.utcnow()):
             app.log.info("bot submission dropped")  # counted in the logs; nothing stored
             return _registered(is_form, language, security.decoy_registration_id(), "confirmed", None, True, fields)

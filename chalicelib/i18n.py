@@ -54,6 +54,7 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
         "invalid_email": "Skriv en giltig e-postadress, till exempel namn@exempel.se.",
         "invalid_choice": "Välj ett av alternativen.",
         "choose_one": "Välj ett av alternativen.",
+        "honeypot_filled": "Fältet fångar automatiska inskick. Töm det och skicka igen.",
     },
     "en": {
         "required": "Please fill in this field.",
@@ -64,6 +65,7 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
         "invalid_email": "Please enter a valid email address, for example name@example.com.",
         "invalid_choice": "Please choose one of the options.",
         "choose_one": "Please choose one of the options.",
+        "honeypot_filled": "This field catches automated posts. Clear it and send again.",
     },
 }
 
@@ -92,6 +94,7 @@ LABELS: dict[str, dict[str, str]] = {
         "attended_before": "Var du med på den första träffen?",
         "interests": "Vilka arbetsgrupper är du intresserad av?",
         "message": "Något annat du vill säga till arrangörerna?",
+        "website": "Lämna det här fältet tomt",
         "required": "obligatoriskt",
         "optional": "frivilligt",
         "submit": "Skicka anmälan",
@@ -230,6 +233,7 @@ LABELS: dict[str, dict[str, str]] = {
         "attended_before": "Did you attend the first meeting?",
         "interests": "Which working groups are you interested in?",
         "message": "Anything else you want to tell the organisers?",
+        "website": "Leave this field empty",
         "required": "required",
         "optional": "optional",
         "submit": "Send registration",

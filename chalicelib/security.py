@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, TimestampSigner
 
+from .errors import ValidationFailed
+
 HONEYPOT_FIELD = "website"
 FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name)
 FORM_TOKEN_SALT = "signup.form-rendered.v1"  # noqa: S105 (a salt, public by design)
@@ -117,13 +119,29 @@ def form_token(secret: str, event_id: str, now: datetime) -> str:
     return _SignedAt(secret, now).sign(event_id).decode()
 
 
+def honeypot_filled(fields: dict[str, object]) -> bool:
+    return bool(str(fields.get(HONEYPOT_FIELD) or "").strip())
+
+
+def ask_to_clear_honeypot(fields: dict[str, object]) -> None:
+    """A filled trap in a form post: ask, do not drop.
+
+    The trap is hidden by its own markup, so a person cannot see it, but a form
+    filler or an odd browser can still type into it; dropping that person in
+    silence is the worst thing a sign-up form can do. The bots a honeypot
+    catches do not read the answer, and nothing is stored either way.
+    """
+    if honeypot_filled(fields):
+        raise ValidationFailed({HONEYPOT_FIELD: ("honeypot_filled", {})})
+
+
 def looks_like_a_bot(fields: dict[str, object], secret: str, event_id: str, now: datetime) -> bool:
     """The hidden honeypot was filled, or the hosted form came back faster than a person types.
 
     Only the hosted form carries a timing token; a static form pasted on
     another site cannot, so its posts are judged by the honeypot alone.
     """
-    if str(fields.get(HONEYPOT_FIELD) or "").strip():
+    if honeypot_filled(fields):
         return True
     token = fields.get(FORM_TOKEN_FIELD)
     if not isinstance(token, str) or not token:

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 
 from chalicelib import security, web
-from tests.helpers import EVENT, FORM, JSON, URL, answers
+from tests.helpers import EVENT, FORM, JSON, URL, answers, example_event
 
 MUNICIPALITY = "http://localhost:8000"  # in the local stage's SIGNUP_ALLOWED_ORIGINS
 LOCAL_SECRET = "local-only-not-a-secret"
@@ -73,12 +73,40 @@ def test_pages_may_be_framed_only_by_allowed_origins(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_a_filled_honeypot_looks_like_success_and_stores_nothing(client, app_store):
-    form = post(client, answers(website="http://spam.example"), headers={}, form=True)
-    assert form.status_code == 303 and form.headers["Location"].startswith("thanks?status=confirmed")
+def test_a_filled_honeypot_in_a_json_post_looks_like_success_and_stores_nothing(client, app_store):
     api = post(client, answers(website="x"), headers={})
     assert api.status_code == 201 and json.loads(api.body)["registration_id"]
     assert stored(app_store) == []
+
+
+@pytest.mark.parametrize(("lang", "message"), [("sv", "Töm det och skicka igen"), ("en", "Clear it and send again")])
+def test_a_filled_honeypot_in_a_form_post_asks_to_clear_it_instead_of_dropping_the_person(
+    client, app_store, lang, message
+):
+    """A form filler can type into the hidden trap for a real person: say so, keep what they typed."""
+    response = post(client, answers(website="https://www.example.se", language=lang), headers={}, form=True)
+    assert response.status_code == 422
+    page = response.body.decode()
+    assert message in page and 'id="website-error"' in page
+    visible_trap = page.split('id="website"')[1].split(">")[0]
+    assert 'value="https://www.example.se"' in visible_trap and "hidden" not in visible_trap
+    assert 'value="Åsa Öberg"' in page, "what was typed is kept"
+    assert stored(app_store) == []
+    cleared = post(client, answers(website="", language=lang), headers={}, form=True)
+    assert cleared.status_code == 303 and len(stored(app_store)) == 1
+
+
+def test_the_honeypot_is_hidden_by_its_own_markup_not_by_a_stylesheet(client):
+    """The pasted form lands on a page with none of our CSS (the browser tests render it bare)."""
+    for page in (client.http.get(f"/events/{EVENT}/form").body.decode(), web_snippet_form()):
+        wrapper = page.split('<input type="text" id="website"')[0].rsplit("<div", 1)[1]
+        assert " hidden" in wrapper and "display:none !important" in wrapper and 'aria-hidden="true"' in wrapper
+        trap = page.split('id="website"')[1].split(">")[0]
+        assert 'tabindex="-1"' in trap and 'autocomplete="off"' in trap
+
+
+def web_snippet_form():
+    return web.embed_snippets(example_event(), "sv", "https://signup.example")[1]
 
 
 def test_the_hosted_form_filled_in_too_fast_is_dropped_but_a_person_gets_through(client, app_store, monkeypatch):

@@ -20,8 +20,28 @@ def form_url(service, event_id=EVENT, lang="sv"):
     return f"{service.base}/events/{event_id}/form?lang={lang}"
 
 
+# The focused element of one frame; a frame whose focus sits in a child frame answers null.
+FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!document.hasFocus() || !e || e.tagName === 'IFRAME') return null;
+  return {name: e.name || '', type: e.type || '', tag: e.tagName, value: e.value};
+}"""
+
+
+def focused(page):
+    """What has keyboard focus, looking into frames (the embedded form is another origin's frame)."""
+    for frame in page.frames:
+        active = frame.evaluate(FOCUSED)
+        if active is not None:
+            return active
+    return {"name": "", "type": "", "tag": "", "value": ""}
+
+
 def fill_by_keyboard(page, email):
-    """Tab through the form as a keyboard user does, answering what each field asks."""
+    """Tab through the form as a keyboard user does, answering what each field asks.
+
+    Returns the names of the fields the Tab key reached, in order.
+    """
     typed = {
         "name": "Åsa Öberg",
         "email": email,
@@ -30,15 +50,14 @@ def fill_by_keyboard(page, email):
         "message": "Ser fram emot träffen!",
     }
     chosen = set()
+    reached = []
     for _ in range(60):
         page.keyboard.press("Tab")
-        active = page.evaluate(
-            "() => ({name: document.activeElement.name || '', type: document.activeElement.type"
-            " || '', tag: document.activeElement.tagName, value: document.activeElement.value})"
-        )
+        active = focused(page)
         name = active["name"]
+        reached.append(name)
         if active["tag"] == "BUTTON":
-            return
+            return reached
         if name in typed and name not in chosen:
             page.keyboard.type(typed[name])
             chosen.add(name)
@@ -122,6 +141,35 @@ def test_a_post_from_a_site_that_is_not_allowed_is_refused(service, no_js_page):
     page.wait_for_load_state()
     assert "kommunens webbplats" in page.inner_text("body")
     assert not [r for r in service.registrations() if r["email"] == "evil@example.se"]
+
+
+@pytest.mark.parametrize("snippet", ["form.html", "iframe.html"])
+def test_on_a_bare_host_page_a_person_never_meets_the_honeypot(service, page, snippet):
+    """Each `./signup embed` snippet on a page with no styles of its own (another origin than ours):
+    the trap field is out of sight, out of the accessibility tree and out of the Tab order, and a
+    keyboard-only person's sign-up is stored."""
+    page.goto(f"{service.site}/{snippet}")
+    form = page.frame_locator("iframe").locator("form") if snippet == "iframe.html" else page.locator("form")
+    form.wait_for()
+    trap = form.locator("[name=website]")
+    assert trap.count() == 1, "the bait is still there for bots"
+    assert not trap.is_visible() and trap.bounding_box() is None
+    assert trap.evaluate("e => e.checkVisibility()") is False
+    textboxes = [box.get_attribute("name") for box in form.get_by_role("textbox").all()]
+    assert "website" not in textboxes and "name" in textboxes, textboxes
+    tree = form.aria_snapshot()
+    assert "Lämna det här fältet tomt" not in tree and "Namn" in tree
+
+    email = f"bare-{snippet.split('.')[0]}@example.se"
+    reached = fill_by_keyboard(page, email)
+    assert "website" not in reached and {"name", "email", "sector"} <= set(reached), reached
+    if snippet == "iframe.html":
+        page.wait_for_timeout(3100)  # the hosted form's signed render time: a person takes longer than 3 s
+    page.keyboard.press("Enter")
+    thanks = page.frame_locator("iframe").locator("h1") if snippet == "iframe.html" else page.locator("h1")
+    thanks.filter(has_text="Tack för din anmälan!").wait_for()
+    (stored,) = [r for r in service.registrations() if r["email"] == email]
+    assert stored["name"] == "Åsa Öberg" and stored["sector"] == "association"
 
 
 def test_the_iframe_fits_itself_to_the_form(service, page):
