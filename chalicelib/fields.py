@@ -28,7 +28,7 @@ EMAIL_MAX = 254
 class Kind(StrEnum):
     """How a field's value is written and read."""
 
-    TEXT = "text"  # one line: no line breaks or other control characters
+    TEXT = "text"  # one line of plain text: no control or invisible characters, encoded words or web addresses
     FREE_TEXT = "free_text"  # several lines
     EMAIL = "email"
     CHOICE = "choice"  # one of `choices`

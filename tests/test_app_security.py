@@ -188,3 +188,26 @@ def test_a_person_correcting_a_mistake_quickly_is_not_taken_for_a_bot(client, ap
     monkeypatch.setattr(web, "utcnow", lambda: first_try + timedelta(seconds=1))  # fixed in a second
     assert post(client, answers(form_token=kept), headers={}, form=True).status_code == 303
     assert len(stored(app_store)) == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "language", "says"),
+    [
+        ({"name": "Åsa \u202eexe.gpj"}, "sv", "Ta bort osynliga tecken"),
+        ({"organisation": "Bank\u200bID support"}, "en", "Please remove invisible characters"),
+        ({"organisation": "Logga in på www.bankid-hjalp.example"}, "sv", "Ta bort webbadressen"),
+        ({"name": "Åsa, se https://evil.example"}, "en", "Please remove the web address"),
+        ({"email": "åsa.öberg@example.se"}, "sv", "Vi kan inte skicka e-post till en adress med å, ä, ö"),
+        ({"email": "åsa.öberg@example.se"}, "en", "We cannot send email to an address with letters such as å"),
+    ],
+)
+def test_what_a_single_line_field_or_an_address_cannot_hold_is_refused_in_the_forms_language(
+    client, app_store, fields, language, says
+):
+    form = post(client, answers(**fields, language=language), headers={}, form=True)
+    assert form.status_code == 422
+    assert says in form.body.decode()
+    api = post(client, answers(**fields, language=language), headers={})
+    assert api.status_code == 422
+    assert json.loads(api.body)["error"]["fields"][next(iter(fields))].startswith(says)
+    assert stored(app_store) == []

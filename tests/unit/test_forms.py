@@ -2,7 +2,7 @@ import pytest
 
 from chalicelib.errors import ValidationFailed
 from chalicelib.forms import email_key, parse_answers, pick_language
-from tests.helpers import answers, example_event
+from tests.helpers import ENCODED_WORDS, answers, example_event
 
 
 def problems(raw, event=None):
@@ -118,3 +118,93 @@ def test_language_falls_back_to_swedish():
     assert pick_language(None, "de") == "sv"
     assert pick_language("EN") == "en"
     assert pick_language("", "en-GB") == "en"
+
+
+# What a name or organisation shows must be all it is: it is echoed in mail the municipality signs.
+ENCODED_WORD_NAMES = [*ENCODED_WORDS.values(), "Åsa =?iso-8859-1?q?=E5sa?= Öberg", "=?utf-8*sv?q?x?="]
+
+
+@pytest.mark.parametrize("field", ["name", "organisation"])
+@pytest.mark.parametrize("bad", ENCODED_WORD_NAMES)
+def test_encoded_words_are_refused_in_single_line_fields(field, bad):
+    assert problems(answers(**{field: bad})) == {field: "encoded_word"}
+
+
+def test_encoded_word_lookalikes_in_free_text_and_plain_punctuation_in_names_are_kept():
+    assert parse_answers(answers(message="=?utf-8?q?x?="), example_event()).message == "=?utf-8?q?x?="
+    for name in ("Vad? =) Öberg", "Lisa = Lasse?", "A=B?C"):
+        assert parse_answers(answers(name=name), example_event()).name == name
+
+
+@pytest.mark.parametrize("field", ["name", "organisation"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "https://evil.example/login",
+        "Klicka hxxp://x",
+        "www.hudiksvall-kommun.example",
+        "Åsa, se evil.se",
+        "Föreningen login.bank.com/verify",
+        "kontakt@evil.nu",
+        "EVIL.SE",
+        "evil\uff0ese",  # full-width dot
+        "evil\u3002se",  # ideographic full stop, read as a dot in host names
+    ],
+)
+def test_web_addresses_are_refused_in_name_and_organisation(field, bad):
+    assert problems(answers(**{field: bad})) == {field: "web_address"}
+
+
+@pytest.mark.parametrize(
+    "good", ["Röda Korset Hudiksvall", "A. B. Svensson", "St. Johannes församling", "Anna-Karin E. Ek", "Café 1.5"]
+)
+def test_ordinary_names_with_dots_are_kept(good):
+    assert parse_answers(answers(name=good, organisation=good), example_event()).organisation == good
+
+
+def test_web_addresses_stay_allowed_in_free_text():
+    message = "Se https://www.hudiksvall.se/natverk"
+    assert parse_answers(answers(message=message), example_event()).message == message
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "Åsa \u202eexe.gpj",  # right-to-left override
+        "Åsa\u2066Öberg\u2069",  # isolates
+        "Åsa\u200fÖberg",  # right-to-left mark
+        "Å\u200bsa",  # zero-width space
+        "Åsa\u2060Öberg",  # word joiner
+        "\ufeffÅsa",  # byte-order mark, zero-width no-break space
+        "Å\u00adsa",  # soft hyphen
+        "Åsa\u200dÖberg",  # a joiner between Latin letters only hides
+        "w\u200cw\u200cw",
+        "Åsa\u3164",  # Hangul filler: a letter that shows nothing
+        "Åsa\U000e0041",  # tag character
+    ],
+)
+@pytest.mark.parametrize("field", ["name", "organisation"])
+def test_bidi_controls_and_zero_width_characters_are_refused_in_single_line_fields(field, bad):
+    assert problems(answers(**{field: bad})) == {field: "invisible_characters"}
+
+
+def test_joiners_that_spell_a_word_in_persian_or_hindi_are_kept():
+    for name in ("زهرا\u200cسادات", "क्\u200dष"):
+        assert parse_answers(answers(name=name), example_event()).name == name
+
+
+@pytest.mark.parametrize("bad", ["åsa@example.se", "Öberg.Åsa@example.se", "用户@例子.广告"])
+def test_an_address_with_non_ascii_before_the_at_is_refused_with_its_own_message(bad):
+    assert problems(answers(email=bad)) == {"email": "email_not_ascii"}
+
+
+def test_an_internationalised_domain_is_still_accepted():
+    assert parse_answers(answers(email="asa@exämple.se"), example_event()).email == "asa@exämple.se"
+
+
+def test_every_refusal_has_a_swedish_and_an_english_message():
+    from chalicelib import i18n
+
+    for code in ("invisible_characters", "encoded_word", "web_address", "email_not_ascii"):
+        swedish, english = i18n.field_message(code, "sv"), i18n.field_message(code, "en")
+        assert swedish != code and english != code and swedish != english
