@@ -31,6 +31,13 @@ class RegistrationClosed(SignupError):
     http_status = 409
 
 
+class WaitlistFull(SignupError):
+    """Every seat and every place on the waiting list is taken; nothing was stored."""
+
+    code = "waitlist_full"
+    http_status = 409
+
+
 class ValidationFailed(SignupError):
     """Field-level problems: `fields` maps a field name to a message code."""
 

@@ -22,6 +22,9 @@ LANGUAGES = ("sv", "en")
 DEFAULT_TIMEZONE = "Europe/Stockholm"
 OPTIONAL_QUESTIONS = ("meal", "diet", "access_needs", "attended_before", "interests", "message")
 EVENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# How many may wait for a seat when `waitlist_limit` is not given: as many as the room holds.
+# A bound, so a script cannot grow the list (and the emails to it) without end.
+DEFAULT_WAITLIST_PER_SEAT = 1
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class Event:
     meal_at: datetime | None = None
     address: str = ""
     capacity: int | None = None
+    # Places on the waiting list once every seat is taken (0: no waiting list).
+    waitlist_limit: int = 0
     questions: frozenset[str] = frozenset(OPTIONAL_QUESTIONS)
     interests: tuple[InterestArea, ...] = ()
     status: str = "open"
@@ -92,6 +97,11 @@ class Event:
     @property
     def is_full(self) -> bool:
         return self.capacity is not None and self.confirmed_count >= self.capacity
+
+    @property
+    def waitlist_is_full(self) -> bool:
+        """Every seat and every place on the waiting list is taken: no more sign-ups."""
+        return self.is_full and self.waitlist_count >= self.waitlist_limit
 
     def asks(self, question: str) -> bool:
         if question == "meal":
@@ -147,6 +157,7 @@ _KNOWN_KEYS = {
     "address",
     "deadline",
     "capacity",
+    "waitlist_limit",
     "organisers",
     "questions",
     "interests",
@@ -186,6 +197,11 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
     if deadline_at and starts_at and deadline_at > starts_at:
         problems.append("deadline: must not be after starts_at")
     capacity = reader.positive_int("capacity")
+    waitlist_limit = reader.whole_number("waitlist_limit", "places on the waiting list")
+    if waitlist_limit is not None and capacity is None:
+        problems.append("waitlist_limit: needs capacity (without a seat limit nobody waits)")
+    if waitlist_limit is None:
+        waitlist_limit = (capacity or 0) * DEFAULT_WAITLIST_PER_SEAT
     organisers = reader.emails("organisers")
     questions = reader.questions("questions")
     interests = reader.interests("interests")
@@ -211,6 +227,7 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
         address=address,
         deadline_at=deadline_at,
         capacity=capacity,
+        waitlist_limit=waitlist_limit,
         organisers=organisers,
         questions=questions,
         interests=interests,
@@ -305,6 +322,17 @@ class _Reader:
         value = self.data[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.problems.append(f"{key}: expected a whole number of seats of at least 1, got {value!r}")
+            return None
+        return value
+
+    def whole_number(self, key: str, what: str, at_least: int = 0, at_most: int = 100_000) -> int | None:
+        if self._missing(key, False):
+            return None
+        value = self.data[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not at_least <= value <= at_most:
+            self.problems.append(
+                f"{key}: expected a whole number of {what} from {at_least} to {at_most}, got {value!r}"
+            )
             return None
         return value
 

@@ -11,6 +11,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sv": {
         "event_not_found": "Vi hittar ingen träff med den adressen. Kontrollera länken du fick.",
         "registration_closed": "Anmälan är stängd. Sista dag att anmäla sig var {last_day}.",
+        "waitlist_full": "Väntelistan är full. Alla platser och alla platser på väntelistan är tagna, så vi kan "
+        "inte ta emot fler anmälningar. Inget har sparats. Frågor? Kontakta arrangören.",
         "invalid_input": "Några uppgifter behöver rättas innan anmälan kan skickas.",
         "malformed_request": "Anmälan gick inte att läsa: {detail}.",
         "unsupported_media_type": (
@@ -28,6 +30,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "event_not_found": "We cannot find a meeting at that address. Please check the link you were given.",
         "registration_closed": "Registration is closed. The last day to sign up was {last_day}.",
+        "waitlist_full": "The waiting list is full. Every seat and every place on the waiting list is taken, so "
+        "we cannot accept more registrations. Nothing was saved. Questions? Contact the organiser.",
         "invalid_input": "Some answers need correcting before the registration can be sent.",
         "malformed_request": "The registration could not be read: {detail}.",
         "unsupported_media_type": (
@@ -121,6 +125,7 @@ LABELS: dict[str, dict[str, str]] = {
         "waitlist_note": "Alla platser är tagna. Anmäler du dig nu hamnar du på väntelistan.",
         "errors_heading": "Anmälan kunde inte skickas",
         "closed_heading": "Anmälan är stängd",
+        "waitlist_full_heading": "Väntelistan är full",
         "closed_contact": "Frågor? Kontakta arrangören: {contact}",
         "thanks_heading": "Tack för din anmälan!",
         "thanks_confirmed": "Du har en plats. En bekräftelse skickas till din e-post.",
@@ -260,6 +265,7 @@ LABELS: dict[str, dict[str, str]] = {
         "waitlist_note": "All seats are taken. If you sign up now you will be put on the waiting list.",
         "errors_heading": "The registration could not be sent",
         "closed_heading": "Registration is closed",
+        "waitlist_full_heading": "The waiting list is full",
         "closed_contact": "Questions? Contact the organiser: {contact}",
         "thanks_heading": "Thank you for signing up!",
         "thanks_confirmed": "You have a seat. A confirmation is on its way to your email.",

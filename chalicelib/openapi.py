@@ -80,7 +80,7 @@ def document() -> dict[str, Any]:
                         "400": _error("Malformed body"),
                         "403": _error("Posted from a site that may not"),
                         "404": _error("No such event"),
-                        "409": _error("Registration is closed"),
+                        "409": _error("Registration is closed, or every seat and the waiting list are taken"),
                         "413": _error("Body over 16 kB"),
                         "415": _error("Neither JSON nor a form"),
                         "422": _error("Invalid answers; `fields` says which"),

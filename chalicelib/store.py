@@ -26,6 +26,7 @@ from .errors import (
     EventNotFound,
     RegistrationClosed,
     TooManyRequests,
+    WaitlistFull,
 )
 from .events import Event, InterestArea
 from .forms import Answers
@@ -152,8 +153,9 @@ class DynamoStore:
         if registration.status == CONFIRMED:
             seats = "(attribute_not_exists(#capacity) OR confirmed_count < #capacity)"
         else:
-            # Waitlist only while still full: a seat freed meanwhile should go to this person.
-            seats = "confirmed_count >= #capacity"
+            # Waitlist only while still full (a seat freed meanwhile should go to this person)
+            # and while the waiting list has room.
+            seats = "confirmed_count >= #capacity AND waitlist_count < #waitlist_limit"
         items: list[tuple[str, dict[str, Any]]] = [
             (
                 "registration",
@@ -177,7 +179,11 @@ class DynamoStore:
                         "Key": event_key(registration.event_id),
                         "UpdateExpression": f"SET {counter} = {counter} + :one",
                         "ConditionExpression": f"#status = :open AND deadline_ts > :now AND {seats}",
-                        "ExpressionAttributeNames": {"#status": "status", "#capacity": "capacity"},
+                        "ExpressionAttributeNames": {
+                            "#status": "status",
+                            "#capacity": "capacity",
+                            **({"#waitlist_limit": "waitlist_limit"} if registration.status == WAITLISTED else {}),
+                        },
                         "ExpressionAttributeValues": {
                             ":one": {"N": "1"},
                             ":open": {"S": "open"},
@@ -287,6 +293,9 @@ class DynamoStore:
             return RegistrationClosed()
         if registration.status == CONFIRMED and event.is_full:
             return EventFull()
+        if registration.status == WAITLISTED and event.is_full:
+            # Still full, so what failed is the waiting list's bound.
+            return WaitlistFull()
         return Contention("event changed meanwhile")
 
     def get_registration(self, event_id: str, email_key: str) -> Registration | None:
@@ -716,6 +725,7 @@ def event_attributes(event: Event) -> dict[str, Any]:
         "deadline_at": _iso(event.deadline_at),
         "deadline_ts": Decimal(_epoch(event.deadline_at)),
         "capacity": event.capacity,
+        "waitlist_limit": event.waitlist_limit,
         "organisers": list(event.organisers),
         "questions": sorted(event.questions),
         "interests": [{"id": area.id, "title": area.title} for area in event.interests],
@@ -745,6 +755,8 @@ def event_from_item(item: dict[str, Any]) -> Event:
         address=item.get("address", ""),
         deadline_at=_moment(item["deadline_at"]),  # type: ignore[arg-type]
         capacity=int(capacity) if capacity is not None else None,
+        # Events stored before the bound existed have no waiting list until they are put again.
+        waitlist_limit=int(item.get("waitlist_limit", 0)),
         organisers=tuple(item.get("organisers") or ()),
         questions=frozenset(item.get("questions") or ()),
         interests=tuple(InterestArea(id=area["id"], title=dict(area["title"])) for area in item.get("interests") or ()),

@@ -163,9 +163,13 @@ def form_page(
     error: ValidationFailed | None = None,
     form_token: str = "",
 ) -> str:
-    """The registration form, or the closed page once the deadline has passed."""
+    """The registration form; the closed page once the deadline has passed or every seat and
+    the waiting list are taken."""
     context = _page_context(event, language)
     if not event.is_open(now):
+        return templates().get_template("closed.html").render(context)
+    if event.waitlist_is_full:
+        context.update(heading=context["t"]["waitlist_full_heading"], text=i18n.message("waitlist_full", language))
         return templates().get_template("closed.html").render(context)
     field_errors = {}
     if error is not None:

@@ -72,7 +72,12 @@ def event_list(args: argparse.Namespace) -> int:
 def event_show(args: argparse.Namespace) -> int:
     event = _event(_store(args), args)
     details = web.public_event(event, datetime.now(UTC))
-    details.update(confirmed=event.confirmed_count, waitlisted=event.waitlist_count, organisers=list(event.organisers))
+    details.update(
+        confirmed=event.confirmed_count,
+        waitlisted=event.waitlist_count,
+        waitlist_limit=event.waitlist_limit,
+        organisers=list(event.organisers),
+    )
     print(json.dumps(details, ensure_ascii=False, indent=2))
     return 0
 

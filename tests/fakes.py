@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from email.message import EmailMessage
 
-from chalicelib.errors import AlreadyRegistered, Contention, EventFull, EventNotFound, RegistrationClosed
+from chalicelib.errors import AlreadyRegistered, Contention, EventFull, EventNotFound, RegistrationClosed, WaitlistFull
 from chalicelib.events import Event
 from chalicelib.forms import Answers
 from chalicelib.mail import SendFailed
@@ -48,6 +48,8 @@ class InMemoryStore:
             else:
                 if not event.is_full:
                     raise Contention("seat freed meanwhile")
+                if event.waitlist_is_full:
+                    raise WaitlistFull()
                 event = replace(event, waitlist_count=event.waitlist_count + 1)
             self.events[event.id] = event
             self.items[key] = registration

@@ -58,6 +58,23 @@ def test_a_full_event_waitlists(client, app_store):
     assert response.status_code == 201 and json.loads(response.body)["status"] == "waitlisted"
 
 
+def test_a_full_waiting_list_is_409_in_the_forms_language_and_stores_nothing(client, app_store):
+    app_store.put_event(open_event(capacity=1, waitlist_limit=1), datetime.now(UTC))
+    post_json(client, answers(email="a@example.se"))
+    post_json(client, answers(email="b@example.se"))
+    response = post_json(client, answers(email="c@example.se"))
+    assert response.status_code == 409 and error_of(response)["code"] == "waitlist_full"
+    assert error_of(response)["message"].startswith("Väntelistan är full.")
+    english = post_json(client, answers(email="d@example.se", language="en"))
+    assert english.status_code == 409 and error_of(english)["message"].startswith("The waiting list is full.")
+    form = post_form(client, answers(email="e@example.se"))
+    assert form.status_code == 409 and "Väntelistan är full" in form.body.decode()
+    assert len(stored(app_store)) == 2
+    assert app_store.get_event(EVENT).waitlist_count == 1
+    page = client.http.get(f"/events/{EVENT}/form").body.decode()
+    assert "<h1>Väntelistan är full</h1>" in page and 'name="email"' not in page, "no form to fill in for nothing"
+
+
 def test_invalid_input_lists_every_field_in_the_requests_language(client, app_store):
     response = post_json(client, {"email": "nope", "language": "en"})
     assert response.status_code == 422

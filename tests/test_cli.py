@@ -37,6 +37,7 @@ def test_put_list_and_show_an_event(app_store, capsys):
     assert "Nätverk för social hållbarhet" in out
     code, out, _ = run(capsys, "event", "show", "natverk-social-hallbarhet")
     assert code == 0 and '"venue": "Rådhussalen, Kulturhuset"' in out
+    assert '"waitlist_limit": 60' in out, "the waiting list's bound (as many as the seats by default)"
 
 
 def test_a_bad_event_file_names_the_key_and_writes_nothing(app_store, capsys, tmp_path):

@@ -18,7 +18,7 @@ EVENT = "natverk-social-hallbarhet"
 
 def fill(store, capacity, people):
     """`people` sign up one second apart: the first `capacity` get seats, the rest wait in order."""
-    store.put_event(example_event(capacity=capacity), NOW)
+    store.put_event(example_event(capacity=capacity, waitlist_limit=people), NOW)
     return [
         register(EVENT, answers(email=f"p{i:03d}@example.se"), store=store, now=NOW + timedelta(seconds=i)).registration
         for i in range(people)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from chalicelib.errors import AlreadyRegistered, EventFull, EventNotFound, RegistrationClosed
+from chalicelib.errors import AlreadyRegistered, EventFull, EventNotFound, RegistrationClosed, WaitlistFull
 from chalicelib.forms import parse_answers
 from chalicelib.registrations import CANCELLED, CONFIRMED, WAITLISTED, Registration, register
 from chalicelib.store import registration_key
@@ -88,6 +88,18 @@ def test_a_full_event_refuses_a_confirmed_seat_and_takes_a_waitlisted_one(store)
     store.insert_registration(new_registration(event, status=WAITLISTED, email="b@example.se"), NOW)
     stored = store.get_event(event.id)
     assert (stored.confirmed_count, stored.waitlist_count) == (1, 1)
+
+
+def test_a_full_waiting_list_refuses_in_the_transaction_and_writes_nothing(store):
+    event = example_event(capacity=1, waitlist_limit=1)
+    store.put_event(event, NOW)
+    store.insert_registration(new_registration(event, email="a@example.se"), NOW)
+    store.insert_registration(new_registration(event, status=WAITLISTED, email="b@example.se"), NOW)
+    with pytest.raises(WaitlistFull):
+        store.insert_registration(new_registration(event, status=WAITLISTED, email="c@example.se"), NOW)
+    stored = store.get_event(event.id)
+    assert (stored.confirmed_count, stored.waitlist_count, stored.waitlist_limit) == (1, 1, 1)
+    assert store.get_registration(event.id, "c@example.se") is None
 
 
 def test_after_the_deadline_the_transaction_itself_refuses(store):

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -98,6 +99,39 @@ def test_questions_can_be_switched_off():
 def test_without_a_meal_time_there_is_no_meal_or_diet_question():
     event = example_event(meal_at=None)
     assert not event.asks("meal") and not event.asks("diet")
+
+
+def test_the_waiting_list_is_as_long_as_the_room_unless_the_file_says_otherwise():
+    assert example_event(capacity=30).waitlist_limit == 30
+    assert example_event(capacity=30, waitlist_limit=5).waitlist_limit == 5
+    assert example_event(capacity=30, waitlist_limit=0).waitlist_limit == 0, "0: no waiting list"
+    assert example_event(capacity=None).waitlist_limit == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (-1, "waitlist_limit: expected a whole number of places on the waiting list from 0 to 100000, got -1"),
+        ("ten", "waitlist_limit: expected a whole number of places on the waiting list from 0 to 100000, got 'ten'"),
+        (True, "waitlist_limit: expected a whole number of places on the waiting list from 0 to 100000, got True"),
+    ],
+)
+def test_a_wrong_waitlist_limit_is_named(value, problem):
+    with pytest.raises(EventFileError) as error:
+        example_event(capacity=30, waitlist_limit=value)
+    assert problem in error.value.problems
+
+
+def test_a_waitlist_limit_without_capacity_is_refused():
+    with pytest.raises(EventFileError, match="waitlist_limit: needs capacity"):
+        example_event(capacity=None, waitlist_limit=10)
+
+
+def test_the_waiting_list_is_full_only_when_every_seat_and_place_is_taken():
+    event = example_event(capacity=2, waitlist_limit=1)
+    assert not replace(event, confirmed_count=2).waitlist_is_full
+    assert replace(event, confirmed_count=2, waitlist_count=1).waitlist_is_full
+    assert replace(example_event(capacity=2, waitlist_limit=0), confirmed_count=2).waitlist_is_full
 
 
 def test_seats_left_and_full():

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib import registrations
-from chalicelib.errors import EventNotFound, RegistrationClosed, ServiceBusy, ValidationFailed
+from chalicelib.errors import EventNotFound, RegistrationClosed, ServiceBusy, ValidationFailed, WaitlistFull
 from chalicelib.registrations import register
 from tests.fakes import InMemoryStore
 from tests.helpers import answers, at, example_event
@@ -68,6 +68,16 @@ def test_when_seats_run_out_people_are_waitlisted():
     assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
     event = store.events["natverk-social-hallbarhet"]
     assert (event.confirmed_count, event.waitlist_count) == (2, 2)
+
+
+def test_when_the_waiting_list_is_full_nobody_more_is_stored():
+    store = InMemoryStore(example_event(capacity=1, waitlist_limit=1))
+    sign_up(store, email="p0@example.se")
+    sign_up(store, email="p1@example.se")
+    with pytest.raises(WaitlistFull):
+        sign_up(store, email="p2@example.se")
+    assert len(store.items) == 2
+    assert store.events["natverk-social-hallbarhet"].waitlist_count == 1
 
 
 def test_the_same_email_twice_takes_one_seat_and_returns_the_first_registration():
