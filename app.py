@@ -120,10 +120,11 @@ def embed_script() -> Response:
 
 @app.middleware("http")
 def security_headers(event: Any, get_response: Any) -> Response:
-    """CORS for allowed origins, and who may frame our pages; on every response."""
+    """On every response: CORS (registration route only), Referrer-Policy, who may frame our pages."""
     response = get_response(event)
-    allowed = _allowed_origins()
-    response.headers.update(security.cors_headers(security.request_origin(event.headers), allowed))
+    origin = security.request_origin(event.headers)
+    response.headers.update(security.cors_headers(event.path, event.method, origin, _allowed_origins()))
+    response.headers["Referrer-Policy"] = security.referrer_policy(event.path)
     if response.headers.get("Content-Type", "").startswith("text/html"):
         response.headers["Content-Security-Policy"] = security.content_security_policy(config.allowed_origins())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -240,9 +241,9 @@ def _base_url() -> str:
 
 
 def _private(response: Response) -> Response:
-    """Pages behind a secret link: out of caches and search engines, and the link never
-    leaks through a Referer header."""
-    response.headers.update({"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"})
+    """Pages behind a secret link: out of caches and search engines (the middleware keeps the
+    link out of Referer headers)."""
+    response.headers.update({"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
     return response
 
 

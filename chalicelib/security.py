@@ -75,16 +75,33 @@ def post_allowed(origin: str | None, allowed: list[str]) -> bool:
     return origin in allowed
 
 
-def cors_headers(origin: str | None, allowed: list[str]) -> dict[str, str]:
+# The one route another site's script may read: the municipality's page posting a registration
+# as JSON (and its preflight). Nothing else, least of all the pages behind secret links.
+CORS_ROUTE = "/events/{event_id}/registrations"
+CORS_METHODS = frozenset({"POST", "OPTIONS"})
+# A route with a {token} in its path is a bearer secret: it must never leave in a Referer header.
+LINK_PAGE_REFERRER_POLICY = "no-referrer"
+# Elsewhere other sites learn our origin, never a path or query.
+DEFAULT_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+
+def cors_headers(route: str, method: str, origin: str | None, allowed: list[str]) -> dict[str, str]:
+    """CORS for an allowed origin, on the public registration route only."""
+    if route != CORS_ROUTE or method.upper() not in CORS_METHODS:
+        return {}
     if origin is None or origin not in allowed:
         return {}
     return {
         "Access-Control-Allow-Origin": origin,
-        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Methods": "POST, OPTIONS",
         "Access-Control-Allow-Headers": "Content-Type",
         "Access-Control-Max-Age": "600",
         "Vary": "Origin",
     }
+
+
+def referrer_policy(route: str) -> str:
+    return LINK_PAGE_REFERRER_POLICY if "{token}" in route else DEFAULT_REFERRER_POLICY
 
 
 def content_security_policy(allowed: list[str]) -> str:

@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from chalicelib import security, web
+import app as signup_app
+from chalicelib import security, tokens, web
 from tests.helpers import EVENT, FORM, JSON, URL, answers, example_event
 
 MUNICIPALITY = "http://localhost:8000"  # in the local stage's SIGNUP_ALLOWED_ORIGINS
@@ -211,3 +212,56 @@ def test_what_a_single_line_field_or_an_address_cannot_hold_is_refused_in_the_fo
     assert api.status_code == 422
     assert json.loads(api.body)["error"]["fields"][next(iter(fields))].startswith(says)
     assert stored(app_store) == []
+
+
+# Every route the app serves, so a route added later is checked too.
+ROUTES = sorted((path, method) for path, methods in signup_app.app.routes.items() for method in methods)
+REGISTRATION_ROUTE = [("/events/{event_id}/registrations", "POST"), ("/events/{event_id}/registrations", "OPTIONS")]
+TOKEN_ROUTES = {"/registrations/{token}", "/organiser/{token}"}
+
+
+def request_route(client, route, method, token="forged"):  # noqa: S107 (a path segment)
+    path = route.replace("{event_id}", EVENT).replace("{token}", token)
+    body = json.dumps(answers()) if method == "POST" else None
+    return client.http.request(method, path, headers={**JSON, "Origin": MUNICIPALITY}, body=body)
+
+
+def access_control_headers(response):
+    return sorted(name for name in response.headers if name.lower().startswith("access-control-"))
+
+
+def test_the_route_table_holds_the_registration_and_token_routes():
+    assert set(REGISTRATION_ROUTE) <= set(ROUTES) and TOKEN_ROUTES <= {path for path, _ in ROUTES}
+
+
+@pytest.mark.parametrize(("route", "method"), ROUTES, ids=[f"{method} {route}" for route, method in ROUTES])
+def test_cors_only_on_the_registration_route_and_a_referrer_policy_on_every_response(client, app_store, route, method):
+    response = request_route(client, route, method)
+    assert response.status_code < 500
+    if (route, method) in REGISTRATION_ROUTE:
+        assert response.headers["Access-Control-Allow-Origin"] == MUNICIPALITY
+        assert response.headers["Access-Control-Allow-Methods"] == "POST, OPTIONS"
+    else:
+        assert access_control_headers(response) == [], "an allowed origin still gets no CORS here"
+    expected = "no-referrer" if route in TOKEN_ROUTES else "strict-origin-when-cross-origin"
+    assert response.headers["Referrer-Policy"] == expected
+
+
+def test_pages_behind_a_working_secret_link_send_no_referrer_and_no_cors(client, app_store):
+    """The token is the whole of the access control: it must not leak to a site the page links to."""
+    post(client, answers(), headers={})
+    (registration,) = stored(app_store)
+    event = app_store.get_event(EVENT)
+    manage = tokens.make_token(LOCAL_SECRET, EVENT, registration.registration_id, event.ends_at_or_default)
+    organiser = tokens.make_organiser_token(LOCAL_SECRET, EVENT, event.ends_at_or_default)
+    for route, method, token in (
+        ("/registrations/{token}", "GET", manage),
+        ("/organiser/{token}", "GET", organiser),
+        ("/registrations/{token}", "POST", manage),
+    ):
+        response = request_route(client, route, method, token)
+        assert response.status_code == 200, (route, method)
+        assert "Åsa Öberg" in response.body.decode() or method == "POST"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Cache-Control"] == "no-store"
+        assert access_control_headers(response) == []
