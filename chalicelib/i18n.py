@@ -221,6 +221,8 @@ LABELS: dict[str, dict[str, str]] = {
         "Blir en plats ledig får du ett nytt mejl.",
         "mail_promoted": "En plats har blivit ledig och den är din. Välkommen!",
         "mail_your_answers": "Det här svarade du",
+        "mail_free_text_behind_link": "Det du skrev med egna ord (till exempel specialkost) står inte i mejlet. "
+        "Du ser det via länken nedan.",
         "mail_manage": "Se eller avboka din anmälan",
         "mail_manage_hint": "Kan du inte komma? Avboka gärna, så kan någon på väntelistan få platsen.",
         "mail_contact": "Frågor? Svara på det här mejlet eller skriv till {contact}.",
@@ -364,6 +366,8 @@ LABELS: dict[str, dict[str, str]] = {
         "If a seat opens up you will get another email.",
         "mail_promoted": "A seat has opened up and it is yours. Welcome!",
         "mail_your_answers": "Your answers",
+        "mail_free_text_behind_link": "What you wrote in your own words (such as dietary needs) is not repeated "
+        "in this email. You can see it through the link below.",
         "mail_manage": "See or cancel your registration",
         "mail_manage_hint": "Can't come? Please cancel, so someone on the waiting list can have the seat.",
         "mail_contact": "Questions? Reply to this email or write to {contact}.",

@@ -212,6 +212,11 @@ def email_context(kind: str, event: Event, registration: Registration, *, links:
         "address": event.address,
         "answers": answers,
         "meal_answer": {True: labels["yes"], False: labels["no"], None: ""}[answers.meal],
+        # Only structured answers are echoed: free text (diet, access needs, message) would put
+        # whatever anyone typed into mail the municipality sends to an unconfirmed address.
+        "attended_answer": {True: labels["yes"], False: labels["no"], None: ""}[answers.attended_before],
+        "interest_names": [area.label(language) for area in event.interests if area.id in answers.interests],
+        "has_free_text": bool(answers.diet or answers.access_needs or answers.message),
         "manage_url": links.manage,
         "privacy_url": links.privacy,
         "contact": event.organisers[0] if event.organisers else "",

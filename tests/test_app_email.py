@@ -101,6 +101,16 @@ def test_the_link_in_the_email_shows_and_cancels_the_registration(client, app_st
     assert app_store.get_event(EVENT).confirmed_count == 0
 
 
+def test_free_text_is_shown_behind_the_link_and_never_in_the_email(client, moto_endpoint):
+    typed = {"diet": "Laktosfri", "access_needs": "Hörslinga, tack", "message": "Rad ett\nRad två"}
+    post_json(client, answers(**typed))
+    (message,) = sent_mail(moto_endpoint)
+    bodies = [part.get_content() for part in message.walk() if not part.is_multipart()]
+    assert not any(text in body for body in bodies for text in typed.values())
+    page = client.http.get(manage_path(message)).body.decode()
+    assert "Laktosfri" in page and "Hörslinga, tack" in page and "Rad ett\nRad två" in page
+
+
 def test_a_freed_seat_goes_to_the_waiting_list_with_an_email(client, app_store, moto_endpoint):
     app_store.put_event(open_event(capacity=1), datetime.now(UTC))
     post_json(client, answers(email="first@example.se"))

@@ -73,9 +73,35 @@ def test_the_text_says_what_a_participant_needs():
     assert "måndag 24 maj 2027" in text
     assert "Måltid från 17.00" in text and "Mötet börjar 18.00" in text
     assert "Rådhussalen, Kulturhuset, Hudiksvall" in text
-    assert "Laktosfri" in text
+    assert "Laktosfri" not in text, "free text is not echoed: it is behind the link"
     assert "https://signup.example/registrations/TOKEN" in text
     assert "social.hallbarhet@hudiksvall.example" in text
+
+
+def test_the_email_echoes_structured_answers_and_no_free_text():
+    message = build(
+        meal="yes",
+        diet="Laktosfri, se https://evil.example/diet",
+        access_needs="Hörslinga. Ring 070-000 00 00",
+        message="Logga in på evil.example för att behålla platsen",
+        attended_before="yes",
+        interests=["barn-och-unga"],
+    )
+    contents = [part.get_content() for part in message.walk() if not part.is_multipart()]
+    for text in contents:
+        for typed in ("Laktosfri", "evil.example", "Hörslinga", "070-000", "Logga in"):
+            assert typed not in text
+    text, html = parts(message)["text/plain"].get_content(), parts(message)["text/html"].get_content()
+    for body in (text, html):
+        assert "Röda Korset Hudiksvall" in body and "Vill du äta den enklare måltiden? Ja" in body
+        assert "Var du med på den första träffen? Ja" in body
+        assert "Arbetsgrupper: Barn och unga" in body
+        assert "står inte i mejlet. Du ser det via länken nedan." in body
+
+
+def test_without_free_text_the_email_does_not_mention_it():
+    text = parts(build(meal="no", diet=None)).get("text/plain").get_content()
+    assert "står inte i mejlet" not in text
 
 
 def test_no_meal_line_for_someone_who_does_not_eat():
