@@ -101,6 +101,7 @@ def main() -> int:
                 sender="S <a@signup.local>",
                 templates=web.templates(),
                 recipients=list(event.organisers),
+                now=now,
             ).as_bytes()
             return len(registrations)
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import make_msgid, parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr
 from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -22,6 +22,7 @@ from email_validator import validate_email
 from . import i18n
 from .calendar_file import calendar_file
 from .events import Event
+from .headers import POLICY
 from .registrations import WAITLISTED, Registration
 
 if TYPE_CHECKING:
@@ -157,20 +158,15 @@ def registration_email(
     """The confirmation (or waiting-list notice, or promotion) for one registration."""
     language = registration.answers.language
     context = email_context(kind, event, registration, links=links)
-    message = EmailMessage()
     if kind == REMINDER:
         subject = i18n.labels(language)["reminder.subject"].format(title=context["title"], date=context["date_text"])
     else:
         subject = SUBJECTS[language][PROMOTION if kind == PROMOTION else registration.status].format(
             title=context["title"]
         )
-    message["Subject"] = subject
-    message["From"] = _address(sender)
-    message["To"] = _recipient(registration)
-    if event.organisers:
-        message["Reply-To"] = _address(event.organisers[0])
-    message["Message-ID"] = make_msgid(domain=_address(sender).domain or "signup.local")
-    message["Content-Language"] = language
+    message = _new_message(
+        subject, sender=sender, to=[_recipient(registration)], reply_to=event.organisers[:1], now=now
+    )
     # Quoted-printable keeps the wire format 7-bit ASCII, which every relay accepts.
     message.set_content(templates.get_template("email/registration.txt").render(context), cte="quoted-printable")
     message.add_alternative(
@@ -186,6 +182,27 @@ def registration_email(
             params={"method": "PUBLISH"},
             cte="quoted-printable",
         )
+    return _with_language(message, language)
+
+
+def _new_message(subject: str, *, sender: str, to: list[Address], reply_to: Any, now: datetime) -> EmailMessage:
+    """Headers every message carries: when it was written, and where a reply goes (the organisers,
+    never the sending address nobody reads)."""
+    message = EmailMessage(policy=POLICY)
+    message["Subject"] = subject
+    message["From"] = _address(sender)
+    message["To"] = to
+    if reply_to:
+        message["Reply-To"] = [_address(address) for address in reply_to]
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = make_msgid(domain=_address(sender).domain or "signup.local")
+    return message
+
+
+def _with_language(message: EmailMessage, language: str) -> EmailMessage:
+    # Set last: set_content() drops every Content-* header, and making the message multipart moves
+    # them into the first part, so a Content-Language set earlier never reaches the wire.
+    message["Content-Language"] = language
     return message
 
 
@@ -234,8 +251,11 @@ def digest_email(
     sender: str,
     templates: Any,
     recipients: list[str],
+    now: datetime,
 ) -> EmailMessage:
-    """The organisers' digest, or the final list when registration closes, with the CSV."""
+    """The organisers' digest, or the final list when registration closes, with the CSV.
+
+    Replies go to the organisers, from the caterer too."""
     language = event.organiser_language
     labels = i18n.labels(language)
     title = event.text("title", language)
@@ -251,13 +271,14 @@ def digest_email(
         "date_text": i18n.long_date(event.starts_at.astimezone(event.zone), language),
         "venue": event.venue,
     }
-    message = EmailMessage()
     subject_key = "digest.final_subject" if final else "digest.subject"
-    message["Subject"] = labels[subject_key].format(title=title, confirmed=len(summary.confirmed))
-    message["From"] = _address(sender)
-    message["To"] = [_address(address) for address in recipients]
-    message["Message-ID"] = make_msgid(domain=_address(sender).domain or "signup.local")
-    message["Content-Language"] = language
+    message = _new_message(
+        labels[subject_key].format(title=title, confirmed=len(summary.confirmed)),
+        sender=sender,
+        to=[_address(address) for address in recipients],
+        reply_to=event.organisers,
+        now=now,
+    )
     message.set_content(templates.get_template("email/digest.txt").render(context), cte="quoted-printable")
     message.add_alternative(
         templates.get_template("email/digest.html").render(context), subtype="html", cte="quoted-printable"
@@ -266,4 +287,4 @@ def digest_email(
         message.add_attachment(
             csv_bytes, maintype="text", subtype="csv", filename=f"{event.id}.csv", params={"charset": "utf-8"}
         )
-    return message
+    return _with_language(message, language)

@@ -137,6 +137,7 @@ class JobMessages:
             sender=config.sender(),
             templates=web.templates(),
             recipients=[event.caterer] if caterer else list(event.organisers),
+            now=self.now,
         )
 
 

@@ -144,6 +144,7 @@ def test_the_digest_email_reads_well_and_carries_the_csv():
         sender="Signup <anmalan@signup.local>",
         templates=web.templates(),
         recipients=list(event.organisers),
+        now=NOW,
     )
     parsed = email.message_from_bytes(message.as_bytes(policy=email.policy.SMTP), policy=email.policy.default)
     assert parsed["Subject"] == "Anmälningar till Nätverk för social hållbarhet – andra träffen: 40 anmälda"
@@ -170,6 +171,7 @@ def test_the_caterer_gets_counts_but_no_list_or_needs():
         sender="Signup <anmalan@signup.local>",
         templates=web.templates(),
         recipients=["kok@example.se"],
+        now=NOW,
     )
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "Måltider: 25" in text and "Vegetarisk: 3" in text

@@ -1,0 +1,160 @@
+"""Mail headers that every reader decodes to exactly the text we meant.
+
+The standard library folds a long non-ASCII header into several RFC 2047 encoded words and
+may leave the only space between two of them outside both. Decoders must drop whitespace
+between adjacent encoded words (RFC 2047 §6.2), so "åäö ÅÄÖ" arrives as "åäöÅÄÖ". Python's
+own parser does the opposite in display names (it keeps that whitespace), and some parsers
+glue a plain word to an encoded one. So a non-ASCII subject is written here entirely as
+encoded words, each holding whole characters and its own spaces, and a non-ASCII display
+name as a single encoded word: then there is no whitespace between words for anyone to
+keep or drop. ASCII-only headers keep the standard library's folding, which is exact.
+
+Messages built with `POLICY` use these header classes; any output policy (`SMTP`) keeps them.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.policy
+from email.headerregistry import (
+    Address,
+    BaseHeader,
+    Group,
+    HeaderRegistry,
+    UniqueAddressHeader,
+    UniqueUnstructuredHeader,
+)
+from typing import TYPE_CHECKING, Any
+
+# RFC 2047 §2: an encoded word is at most 75 characters, a line holding one at most 76.
+MAX_WORD = 75
+MAX_LINE = 76
+_CHARSET = "utf-8"
+_WRAPPER = len(f"=?{_CHARSET}?q??=")
+# RFC 2047 §5(3): the characters a Q-encoded word may carry as themselves anywhere, phrases included.
+_Q_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/")
+
+
+def _q(data: bytes) -> str:
+    return "".join("_" if byte == 0x20 else chr(byte) if chr(byte) in _Q_PLAIN else f"={byte:02X}" for byte in data)
+
+
+def encoded_word(text: str) -> str:
+    """`text` as one encoded word, Q or B, whichever is shorter (Q keeps mostly-ASCII text readable)."""
+    data = text.encode(_CHARSET)
+    q = _q(data)
+    b = base64.b64encode(data).decode("ascii")
+    return f"=?{_CHARSET}?q?{q}?=" if len(q) <= len(b) else f"=?{_CHARSET}?b?{b}?="
+
+
+def encoded_words(text: str, first_room: int) -> list[str]:
+    """`text` as encoded words that decode, concatenated, to exactly `text`.
+
+    Splits only between characters, never inside one's UTF-8 bytes; the first word fits in
+    `first_room` characters (the rest of the header's first line), later ones in a folded line.
+    """
+    words: list[str] = []
+    chunk = ""
+    for character in text:
+        room = min(MAX_WORD, first_room if not words else MAX_LINE - 1)
+        if chunk and len(encoded_word(chunk + character)) > room:
+            words.append(encoded_word(chunk))
+            chunk = ""
+        chunk += character
+    words.append(encoded_word(chunk))
+    return words
+
+
+if TYPE_CHECKING:
+    # The registry joins each header mixin with BaseHeader at runtime (type(name, (mixin, BaseHeader), {}));
+    # the type stubs keep them apart, so type-check against what the classes are once joined.
+    class _SubjectBase(BaseHeader):
+        @classmethod
+        def parse(cls, value: Any, kwds: dict[str, Any]) -> None: ...
+
+    class _AddressBase(BaseHeader):
+        @property
+        def groups(self) -> tuple[Group, ...]: ...
+else:
+    _SubjectBase = UniqueUnstructuredHeader
+    _AddressBase = UniqueAddressHeader
+
+
+def _needs_encoding(text: str) -> bool:
+    # Plain ASCII that merely looks like an encoded word would be decoded by readers: encode it too.
+    return not text.isascii() or "=?" in text
+
+
+class ExactSubject(_SubjectBase):
+    """Subject written as whole encoded words when not ASCII."""
+
+    @classmethod
+    def parse(cls, value: Any, kwds: dict[str, Any]) -> None:
+        super().parse(value, kwds)
+        # Messages are only built with this policy, never read: the subject is the text we were
+        # given, literally (the stdlib would decode a title that merely contains "=?...?=").
+        if isinstance(value, str):
+            kwds["decoded"] = value
+
+    def fold(self, *, policy: Any) -> str:
+        text = str(self)
+        if not _needs_encoding(text):
+            return str(super().fold(policy=policy))
+        words = encoded_words(text, MAX_LINE - len(self.name) - 2)
+        return f"{self.name}: " + f"{policy.linesep} ".join(words) + policy.linesep
+
+
+def mailbox(address: Address) -> list[str]:
+    """One address as the pieces of its line(s): the display name as a single encoded word (or
+    plain, when ASCII), then the address.
+
+    A display name too long for one encoded word (about 40 Swedish characters) is left out:
+    several words would decode differently in different readers, and the address alone still
+    reaches the person. Our display names come from configuration, never from the form.
+    """
+    name = address.display_name
+    if not name:
+        return [address.addr_spec]
+    if not _needs_encoding(name):
+        return [str(address)]
+    word = encoded_word(name)
+    if len(word) > MAX_WORD:
+        return [address.addr_spec]
+    return [word, f"<{address.addr_spec}>"]
+
+
+class ExactAddresses(_AddressBase):
+    """From, To, Cc, Reply-To: one mailbox per line, display names as single encoded words."""
+
+    def fold(self, *, policy: Any) -> str:
+        addresses: list[Address] = []
+        for group in self.groups:
+            if group.display_name is not None:
+                return str(super().fold(policy=policy))  # named groups: we never send them
+            addresses.extend(group.addresses)
+        if not any(_needs_encoding(one.display_name) for one in addresses) or not all(
+            one.addr_spec.isascii() for one in addresses
+        ):
+            return str(super().fold(policy=policy))
+        lines = [f"{self.name}:"]
+        for index, one in enumerate(addresses):
+            pieces = mailbox(one)
+            if index < len(addresses) - 1:
+                pieces[-1] += ","
+            for piece in pieces:
+                # Fold before a piece that would make the line too long (never inside one).
+                if len(lines[-1]) + 1 + len(piece) > MAX_LINE and lines[-1].strip():
+                    lines.append("")
+                lines[-1] += " " + piece
+            if index < len(addresses) - 1:
+                lines.append("")
+        return policy.linesep.join(lines) + policy.linesep
+
+
+_registry = HeaderRegistry()
+_registry.map_to_type("subject", ExactSubject)
+for _name in ("from", "to", "cc", "bcc", "reply-to"):
+    _registry.map_to_type(_name, ExactAddresses)
+
+# Build messages with this policy (EmailMessage(policy=POLICY)); send with email.policy.SMTP.
+POLICY = email.policy.default.clone(header_factory=_registry)

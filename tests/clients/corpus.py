@@ -1,0 +1,116 @@
+"""Every kind of email Signup sends, built as the service builds it, for the parsers to read."""
+
+from __future__ import annotations
+
+import email.policy
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from chalicelib import web
+from chalicelib.digest import attendee_csv, summarize
+from chalicelib.events import Event
+from chalicelib.forms import parse_answers
+from chalicelib.mail import PROMOTION, REMINDER, Links, digest_email, registration_email
+from chalicelib.registrations import CONFIRMATION, CONFIRMED, WAITLISTED, Registration
+from tests.helpers import answers, at, example_event
+
+NOW = at("2027-05-10T07:00:00+02:00")
+SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"
+ORGANISERS = ["social.hallbarhet@hudiksvall.example", "asa.oberg@hudiksvall.example"]
+CATERER = "kok@example.se"
+
+# (kind, status): what the person's emails are built from.
+PERSON_EMAILS = [
+    (CONFIRMATION, CONFIRMED),
+    (CONFIRMATION, WAITLISTED),
+    (PROMOTION, CONFIRMED),
+    (REMINDER, CONFIRMED),
+]
+ORGANISER_EMAILS = ["digest", "final", "caterer"]
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One message as we built it, and the bytes on the wire."""
+
+    label: str
+    message: EmailMessage
+    language: str
+    to_organisers: bool
+
+    @property
+    def raw(self) -> bytes:
+        return self.message.as_bytes(policy=email.policy.SMTP)
+
+    def write(self, folder: Path, index: int) -> Path:
+        path = folder / f"{index:04d}-{self.label}.eml"
+        path.write_bytes(self.raw)
+        return path
+
+
+def event_titled(sv: str, en: str, **overrides: Any) -> Event:
+    return example_event(title={"sv": sv, "en": en}, organisers=ORGANISERS, caterer=CATERER, **overrides)
+
+
+def registration(event: Event, language: str, status: str, registration_id: str = "r1", **fields: Any) -> Registration:
+    return Registration(
+        event_id=event.id,
+        registration_id=registration_id,
+        answers=parse_answers(answers(language=language, **fields), event),
+        status=status,
+        created_at=NOW - timedelta(days=3),
+        updated_at=NOW - timedelta(days=3),
+    )
+
+
+def person_email(
+    kind: str, event: Event, one: Registration, *, sender: str = SENDER, now: datetime = NOW
+) -> EmailMessage:
+    return registration_email(
+        kind,
+        event,
+        one,
+        sender=sender,
+        links=Links(manage="https://signup.example/registrations/TOKEN", privacy="https://signup.example/privacy"),
+        now=now,
+        templates=web.templates(),
+    )
+
+
+def organiser_email(kind: str, event: Event, people: list[Registration], *, sender: str = SENDER) -> EmailMessage:
+    caterer = kind == "caterer"
+    return digest_email(
+        event,
+        summarize(event, people, now=NOW, since=None),
+        final=kind != "digest",
+        caterer=caterer,
+        csv_bytes=b"" if caterer else attendee_csv(event, people),
+        live_link="" if caterer else "https://signup.example/organiser/T",
+        sender=sender,
+        templates=web.templates(),
+        recipients=[CATERER] if caterer else ORGANISERS,
+        now=NOW,
+    )
+
+
+def every_email(event: Event, *, sender: str = SENDER) -> list[Sent]:
+    """Each kind of email, to a Swedish and an English registrant, and the organisers' three."""
+    people = [registration(event, "sv", CONFIRMED, "r1"), registration(event, "en", CONFIRMED, "r2")]
+    sent = [
+        Sent(
+            f"{kind}-{status}-{one.answers.language}",
+            person_email(kind, event, replace(one, status=status), sender=sender),
+            one.answers.language,
+            False,
+        )
+        for kind, status in PERSON_EMAILS
+        for one in people
+    ]
+    sent += [
+        Sent(kind, organiser_email(kind, event, people, sender=sender), event.organiser_language, True)
+        for kind in ORGANISER_EMAILS
+    ]
+    return sent
