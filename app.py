@@ -14,6 +14,7 @@ from chalicelib.tokens import TokenExpired, TokenInvalid
 
 app = Chalice(app_name="signup")
 logs.configure(lambda: getattr(getattr(app, "lambda_context", None), "aws_request_id", None))
+config.refuse_to_start_misconfigured()
 
 HTML = "text/html; charset=utf-8"
 
@@ -128,6 +129,8 @@ def security_headers(event: Any, get_response: Any) -> Response:
     if response.headers.get("Content-Type", "").startswith("text/html"):
         response.headers["Content-Security-Policy"] = security.content_security_policy(config.allowed_origins())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if config.deployed():  # served only over https there; never pin http://127.0.0.1 in a browser
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return response
 
 

@@ -41,8 +41,34 @@ def sender() -> str:
     return os.environ.get(SENDER, "")
 
 
+def deployed() -> bool:
+    """A stage that runs in AWS (dev, prod), as opposed to `make run`'s local stage."""
+    return stage() != "local"
+
+
 def base_url() -> str:
-    return os.environ.get(BASE_URL, "").rstrip("/")
+    """Where links in emails and pages point, without a trailing slash.
+
+    A deployed stage must have it (the template sets it): otherwise links would
+    come from the request's Host header, which the caller chooses, and the
+    scheduled jobs, which have no request, would write relative links.
+    """
+    value = os.environ.get(BASE_URL, "").rstrip("/")
+    if deployed() and not value.startswith("https://"):
+        raise ConfigurationError(
+            f"{BASE_URL} must be the service's https:// address on stage {stage()!r} (got {value!r}). "
+            "The CloudFormation template sets it from its BaseUrl parameter or the API's own address; "
+            f"for ./signup, export {BASE_URL}=https://… (the stack's output BaseUrl)."
+        )
+    return value
+
+
+def refuse_to_start_misconfigured() -> None:
+    """At a Lambda cold start: a deployed stage without its settings fails now, loudly, not at
+    the first email with a broken link. Does nothing outside Lambda (Chalice's packaging and
+    test client import app.py without the stage's variables)."""
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        base_url()
 
 
 def allowed_origins() -> list[str]:

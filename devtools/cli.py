@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure(lambda: None, to_stderr=True)
     try:
         return int(args.handler(args))
-    except CommandError as problem:
+    except (CommandError, config.ConfigurationError) as problem:
         print(problem, file=sys.stderr)
         return 1
 

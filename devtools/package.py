@@ -2,12 +2,14 @@
 
 Runs `chalice package --merge-template infra/resources.json`, then drops what a
 Lambda never reads from the zip (Babel's data for locales other than Swedish
-and English, test suites vendored by dependencies) so it stays small.
+and English, test suites vendored by dependencies) so it stays small, and lets
+the API's routes name the API function by its known name (see `unlink_the_api_from_its_function`).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -42,6 +44,24 @@ def prune(zip_path: Path) -> None:
     pruned.replace(zip_path)
 
 
+def unlink_the_api_from_its_function(template_path: Path) -> None:
+    """Point the API's integrations at the API function by its known name instead of `${APIHandler.Arn}`.
+
+    The function's SIGNUP_BASE_URL names the API (`${RestAPI}`) when no custom domain
+    is given; with Chalice's reference back to the function, CloudFormation would find
+    a circular dependency and refuse the stack. The name comes from the function's own
+    `FunctionName` in infra/resources.json, so the two cannot drift apart.
+    """
+    template = json.loads(template_path.read_text(encoding="utf-8"))
+    name = template["Resources"]["APIHandler"]["Properties"]["FunctionName"]["Fn::Sub"]
+    arn = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:" + name
+    api = json.dumps(template["Resources"]["RestAPI"])
+    if "${APIHandler.Arn}" not in api:
+        raise RuntimeError("chalice package no longer refers to ${APIHandler.Arn} in the API: check the integrations")
+    template["Resources"]["RestAPI"] = json.loads(api.replace("${APIHandler.Arn}", arn))
+    template_path.write_text(json.dumps(template, indent=2) + "\n", encoding="utf-8")
+
+
 def package(stage: str, out: Path) -> Path:
     if out.exists():
         shutil.rmtree(out)
@@ -59,6 +79,7 @@ def package(stage: str, out: Path) -> Path:
         env=environment,
         check=True,
     )
+    unlink_the_api_from_its_function(out / "sam.json")
     zip_path = out / "deployment.zip"
     prune(zip_path)
     return zip_path

@@ -138,3 +138,33 @@ def moto_store() -> Iterator[DynamoStore]:
 def store(request: pytest.FixtureRequest) -> DynamoStore:
     """The same semantics checked on moto and on Amazon's own emulator."""
     return request.getfixturevalue(f"{request.param}_store")
+
+
+# -- the app as a deployed stage runs it (dev: secret from SSM, base URL from the template) --
+
+DEPLOYED_BASE_URL = "https://anmalan.example.org"
+
+
+@pytest.fixture
+def deployed_store(moto_endpoint, monkeypatch):
+    """The dev stage's table, signing secret (SSM) and sender domain, on moto's server."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).close()
+    aws.clear()
+    client = boto3.client("dynamodb", endpoint_url=moto_endpoint)
+    create_table(client, "signup-dev")
+    boto3.client("ses", endpoint_url=moto_endpoint).verify_domain_identity(Domain="example.org")
+    boto3.client("ssm", endpoint_url=moto_endpoint).put_parameter(
+        Name="/signup/signing-secret", Value="dev-secret-" + "x" * 40, Type="SecureString"
+    )
+    store = DynamoStore(client, "signup-dev")
+    store.put_event(open_event(), datetime.now(UTC))
+    return store
+
+
+@pytest.fixture
+def deployed_client(deployed_store, monkeypatch):
+    """The app with the dev stage's settings and the base URL the template gives it."""
+    monkeypatch.setenv("SIGNUP_BASE_URL", DEPLOYED_BASE_URL)
+    with Client(signup_app.app, stage_name="dev") as test_client:
+        yield test_client

@@ -104,6 +104,13 @@ def test_jobs_run_refuses_a_time_without_offset(app_store, capsys):
         cli.main(["jobs", "run", "--now", "2027-05-24T07:00"])
 
 
+def test_jobs_on_a_deployed_stage_without_a_base_url_stop_with_a_clear_message(capsys, monkeypatch):
+    monkeypatch.delenv("SIGNUP_BASE_URL", raising=False)
+    code, out, err = run(capsys, "jobs", "run", "--stage", "prod")
+    assert code == 1 and out == ""
+    assert "export SIGNUP_BASE_URL=https://" in err and "Traceback" not in err
+
+
 def test_embed_prints_an_iframe_and_a_plain_form_that_posts_here(app_store, capsys):
     code, out, _ = run(capsys, "embed", EVENT, "--redirect", "http://localhost:8000/tack")
     assert code == 0

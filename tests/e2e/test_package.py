@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -54,6 +55,81 @@ def test_no_function_has_a_local_endpoint_or_a_plain_secret(packaged):
         assert variables["SIGNUP_TABLE"] == {"Ref": "SignupTable"}
 
 
+def test_every_function_gets_its_base_url_from_the_template(packaged):
+    out, _ = packaged
+    template = json.loads((out / "out" / "sam.json").read_text())
+    functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
+    expected = template["Outputs"]["BaseUrl"]["Value"]
+    assert all(f["Properties"]["Environment"]["Variables"]["SIGNUP_BASE_URL"] == expected for f in functions)
+    condition, apis_own, custom = expected["Fn::If"]
+    assert template["Conditions"][condition] == {"Fn::Equals": [{"Ref": "BaseUrl"}, ""]}
+    assert custom == {"Ref": "BaseUrl"}
+    # The API's own address is the one Chalice reports, without its trailing slash.
+    assert apis_own["Fn::Sub"] + "/" == template["Outputs"]["EndpointURL"]["Value"]["Fn::Sub"]
+    pattern = re.compile(template["Parameters"]["BaseUrl"]["AllowedPattern"])
+    assert pattern.match("https://anmalan.hudiksvall.se") and pattern.match("")
+    assert not pattern.match("http://anmalan.hudiksvall.se") and not pattern.match("https://anmalan.hudiksvall.se/")
+
+
+def resource_references(node, local_names=()):
+    """The logical ids a template fragment refers to (Ref, GetAtt, ${...} in Sub)."""
+    if isinstance(node, list):
+        return set().union(*(resource_references(item, local_names) for item in node))
+    if not isinstance(node, dict):
+        return set()
+    found = set()
+    for key, value in node.items():
+        if key == "Ref":
+            found.add(value.split(".")[0])
+        elif key == "Fn::GetAtt":
+            found.add(value[0] if isinstance(value, list) else value.split(".")[0])
+        elif key == "Fn::Sub":
+            text, variables = (value, {}) if isinstance(value, str) else value
+            names = {name.split(".")[0] for name in re.findall(r"\$\{([^!}][^}]*)\}", text)}
+            found |= names - set(variables) - set(local_names)
+            found |= resource_references(variables, local_names)
+        else:
+            found |= resource_references(value, local_names)
+    return found
+
+
+def dependency_cycle(resources):
+    """A list of logical ids that depend on each other in a circle, or None."""
+    graph = {}
+    for name, resource in resources.items():
+        depends = resource.get("DependsOn", [])
+        depends = [depends] if isinstance(depends, str) else depends
+        graph[name] = (resource_references(resource) | set(depends)) & set(resources)
+    state = {}
+
+    def visit(name, path):
+        state[name] = "open"
+        for other in sorted(graph[name]):
+            if state.get(other) == "open":
+                return path[path.index(other) :] + [other]
+            if other not in state and (cycle := visit(other, [*path, other])):
+                return cycle
+        state[name] = "done"
+        return None
+
+    for name in sorted(graph):
+        if name not in state and (cycle := visit(name, [name])):
+            return cycle
+    return None
+
+
+def test_the_template_has_no_circular_dependency(packaged):
+    """cfn-lint does not see a cycle through the API's definition body; CloudFormation would refuse it."""
+    out, _ = packaged
+    resources = json.loads((out / "out" / "sam.json").read_text())["Resources"]
+    assert dependency_cycle(resources) is None
+    assert dependency_cycle({"A": {"Properties": {"X": {"Fn::Sub": "${B.Arn}"}}}, "B": {"DependsOn": "A"}}) == [
+        "A",
+        "B",
+        "A",
+    ]
+
+
 def test_permissions_are_only_what_the_code_uses(packaged):
     out, _ = packaged
     template = json.loads((out / "out" / "sam.json").read_text())
@@ -80,16 +156,43 @@ def test_permissions_are_only_what_the_code_uses(packaged):
     }
 
 
-def test_the_zip_runs_with_only_what_lambda_provides(packaged, tmp_path):
-    """Unpacked, with nothing but the Lambda runtime's boto3 beside it: the app imports, renders and mails."""
-    _, zip_path = packaged
+def run_unpacked(zip_path, tmp_path, code, *args, **variables):
+    """Python on the unpacked zip with nothing but the Lambda runtime's boto3 beside it."""
     task = tmp_path / "task"
     zipfile.ZipFile(zip_path).extractall(task)
     runtime = tmp_path / "runtime"
-    runtime.mkdir()
+    runtime.mkdir(parents=True)
     site = Path(__import__("boto3").__file__).parent.parent
     for name in RUNTIME_PACKAGES:
         (runtime / name).symlink_to(site / name)
+    environment = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": f"{task}:{runtime}",
+        "SIGNUP_STAGE": "dev",
+        "AWS_DEFAULT_REGION": "eu-north-1",
+        **variables,
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            "-S",  # no site-packages: only the zip and the runtime's boto3
+            "-c",
+            f"import sys; sys.path[:0] = {[str(task), str(runtime)]!r}\n" + code,
+            *args,
+            str(task),
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        check=False,
+    )
+
+
+def test_the_zip_runs_with_only_what_lambda_provides(packaged, tmp_path):
+    """Unpacked, with nothing but the Lambda runtime's boto3 beside it: the app imports, renders and mails."""
+    _, zip_path = packaged
     probe = """
 import sys
 from datetime import datetime, UTC
@@ -113,27 +216,18 @@ import babel, jinja2, icalendar
 assert all(module.__file__.startswith(sys.argv[2]) for module in (babel, jinja2, icalendar)), "from the zip"
 print("ok", len(page))
 """
-    environment = {
-        "PATH": os.environ["PATH"],
-        "PYTHONPATH": f"{task}:{runtime}",
-        "SIGNUP_STAGE": "dev",
-        "AWS_DEFAULT_REGION": "eu-north-1",
-    }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-I",
-            "-S",  # no site-packages: only the zip and the runtime's boto3
-            "-c",
-            f"import sys; sys.path[:0] = {[str(task), str(runtime)]!r}\n" + probe,
-            str(PROJECT / "examples" / "natverk-social-hallbarhet.toml"),
-            str(task),
-        ],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=tmp_path,
-        check=False,
-    )
+    example = str(PROJECT / "examples" / "natverk-social-hallbarhet.toml")
+    result = run_unpacked(zip_path, tmp_path, probe, example, SIGNUP_BASE_URL="https://anmalan.example.org")
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.startswith("ok")
+
+
+def test_in_lambda_a_deployed_stage_without_a_base_url_refuses_to_start(packaged, tmp_path):
+    _, zip_path = packaged
+    in_lambda = {"AWS_LAMBDA_FUNCTION_NAME": "signup-dev-api"}
+    refused = run_unpacked(zip_path, tmp_path / "a", "import app", **in_lambda)
+    assert refused.returncode != 0
+    assert "ConfigurationError: SIGNUP_BASE_URL must be the service's https:// address" in refused.stderr
+    base_url = {"SIGNUP_BASE_URL": "https://anmalan.example.org"}
+    started = run_unpacked(zip_path, tmp_path / "b", "import app; print('ok')", **base_url, **in_lambda)
+    assert started.returncode == 0 and started.stdout == "ok\n", started.stderr[-3000:]

@@ -42,3 +42,40 @@ def test_the_local_stage_refuses_to_run_without_a_local_endpoint(monkeypatch):
     monkeypatch.setenv("SIGNUP_STAGE", "local")
     with pytest.raises(config.ConfigurationError, match="make run"):
         aws.dynamodb()
+
+
+@pytest.mark.parametrize("value", [None, "", "http://anmalan.example.org"])
+def test_a_deployed_stage_needs_an_https_base_url(monkeypatch, value):
+    monkeypatch.setenv("SIGNUP_STAGE", "prod")
+    if value is None:
+        monkeypatch.delenv("SIGNUP_BASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("SIGNUP_BASE_URL", value)
+    with pytest.raises(config.ConfigurationError, match="SIGNUP_BASE_URL must be the service's https:// address"):
+        config.base_url()
+
+
+def test_the_base_url_loses_its_trailing_slash_and_the_local_stage_may_leave_it_empty(monkeypatch):
+    monkeypatch.setenv("SIGNUP_STAGE", "prod")
+    monkeypatch.setenv("SIGNUP_BASE_URL", "https://anmalan.example.org/")
+    assert config.base_url() == "https://anmalan.example.org"
+    monkeypatch.setenv("SIGNUP_STAGE", "local")
+    monkeypatch.delenv("SIGNUP_BASE_URL")
+    assert config.base_url() == ""
+
+
+def test_a_lambda_of_a_deployed_stage_refuses_to_start_without_a_base_url(monkeypatch):
+    monkeypatch.setenv("SIGNUP_STAGE", "dev")
+    monkeypatch.delenv("SIGNUP_BASE_URL", raising=False)
+    config.refuse_to_start_misconfigured()  # outside Lambda (packaging, tests): nothing to check yet
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "signup-dev-api")
+    with pytest.raises(config.ConfigurationError, match="SIGNUP_BASE_URL"):
+        config.refuse_to_start_misconfigured()
+    monkeypatch.setenv("SIGNUP_BASE_URL", "https://anmalan.example.org")
+    config.refuse_to_start_misconfigured()
+
+
+def test_deployable_stages_leave_the_base_url_to_the_template():
+    settings = json.loads((PROJECT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    for stage in ("dev", "prod"):
+        assert "SIGNUP_BASE_URL" not in settings["stages"][stage]["environment_variables"]
