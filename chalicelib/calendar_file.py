@@ -12,7 +12,10 @@ from icalendar import Event as CalendarEvent
 from .events import Event
 
 PRODUCT_ID = "-//Signup//Hudiksvall//SV"
-DEFAULT_LENGTH = timedelta(hours=2)
+# Every published copy of an entry (confirmation, promotion, reminder) is the same revision; the
+# cancellation is the one later revision, so calendars take it over what they hold.
+PUBLISHED_SEQUENCE = 0
+CANCELLED_SEQUENCE = 1
 
 
 def calendar_uid(event: Event, registration_id: str) -> str:
@@ -21,33 +24,45 @@ def calendar_uid(event: Event, registration_id: str) -> str:
 
 
 def calendar_file(
-    event: Event, registration_id: str, *, language: str, now: datetime, description: str, sequence: int = 0
+    event: Event,
+    registration_id: str,
+    *,
+    language: str,
+    now: datetime,
+    description: str,
+    cancelled: bool = False,
 ) -> bytes:
+    """The meeting as a calendar entry (METHOD:PUBLISH), or, once the person has cancelled, the
+    same entry withdrawn (METHOD:CANCEL, STATUS:CANCELLED, a higher SEQUENCE): calendars match
+    it by UID and remove it."""
     zone = event.zone
+    start, end = event.starts_at.astimezone(zone), event.ends_at_or_default.astimezone(zone)
     entry = CalendarEvent()
     entry.add("uid", calendar_uid(event, registration_id))
     entry.add("dtstamp", now)
     # Local wall-clock times with TZID (plus the VTIMEZONE below), so a calendar
     # shows 18.00 in Hudiksvall whatever the reader's own time zone is.
-    entry.add("dtstart", event.starts_at.astimezone(zone))
-    entry.add("dtend", (event.ends_at or event.starts_at + DEFAULT_LENGTH).astimezone(zone))
+    entry.add("dtstart", start)
+    entry.add("dtend", end)
     entry.add("summary", event.text("title", language))
     entry.add("location", ", ".join(part for part in (event.venue, event.address) if part))
     entry.add("description", description)
-    entry.add("sequence", sequence)
-    entry.add("status", "CONFIRMED")
+    entry.add("sequence", CANCELLED_SEQUENCE if cancelled else PUBLISHED_SEQUENCE)
+    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if event.organisers:
         entry.add("organizer", f"mailto:{event.organisers[0]}")
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    end = event.ends_at or event.starts_at + DEFAULT_LENGTH
-    calendar.add_component(
-        _timezone(event.timezone, event.starts_at.astimezone(zone).year, end.astimezone(zone).year)
-    )
+    calendar.add("method", method(cancelled))
+    calendar.add_component(_timezone(event.timezone, start.year, end.year))
     calendar.add_component(entry)
     return bytes(calendar.to_ical())
+
+
+def method(cancelled: bool) -> str:
+    """The iTIP method (RFC 5546), in the file and on the MIME part's Content-Type alike."""
+    return "CANCEL" if cancelled else "PUBLISH"
 
 
 @functools.cache
