@@ -80,6 +80,14 @@ def client(app_store, monkeypatch):
         yield test_client
 
 
+@pytest.fixture
+def rendered(client, app_store, moto_endpoint, monkeypatch):
+    """Every page and HTML email the app produces (tests/pages.py), for vnu, axe and the text checks."""
+    from tests.pages import render_everything
+
+    return render_everything(client, app_store, moto_endpoint, monkeypatch)
+
+
 # -- DynamoDB: moto in-process, and Amazon's DynamoDB Local -------------------
 
 

@@ -115,3 +115,14 @@ ENCODED_WORDS = {
     "a replaced body": "=?utf-8?q?x=0D=0A=0D=0ADin_plats_=C3=A4r_avbokad=2E_Logga_in_h=C3=A4r?=",
     "a second From": "=?utf-8?q?x=0D=0AFrom=3A_attacker=40evil=2Eexample?=",
 }
+
+
+def run_hourly_at(client, monkeypatch, moment):
+    """Invoke the hourly schedule through the app as if it were `moment` (UTC)."""
+    from chalicelib import web
+
+    monkeypatch.setattr(web, "utcnow", lambda: moment)
+    return client.lambda_.invoke(
+        "hourly",
+        client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]),
+    ).payload

@@ -18,6 +18,7 @@ from tests.helpers import (
     open_event,
     post_form,
     post_json,
+    run_hourly_at,
     sent_mail,
     sent_with_destinations,
 )
@@ -191,14 +192,6 @@ def test_the_thank_you_page_says_when_no_email_is_sent_because_of_the_daily_limi
     assert "ingen bekräftelse skickas" in page
     (registration,) = app_store.registrations(EVENT)
     assert registration.email.state == "limited" and registration.status == "confirmed"
-
-
-def run_hourly_at(client, monkeypatch, moment):
-    monkeypatch.setattr(web, "utcnow", lambda: moment)
-    return client.lambda_.invoke(
-        "hourly",
-        client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]),
-    ).payload
 
 
 def test_the_hourly_job_sends_the_organisers_a_digest_with_a_working_live_link(

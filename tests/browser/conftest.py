@@ -21,18 +21,9 @@ import pytest
 from devtools import browser, dynamodb_local
 from tests import local_run
 from tests.helpers import EVENT
+from tests.pages import CLOSED_EVENT
 
 IN_CI = os.environ.get("CI") == "true"
-
-CLOSED_EVENT = """
-id = "stangd-traff"
-starts_at = 2026-03-10T18:00:00
-deadline = 2026-03-01
-venue = "Rådhussalen, Kulturhuset"
-organisers = ["social.hallbarhet@hudiksvall.example"]
-[title]
-sv = "En träff vars anmälan har stängt"
-"""
 
 
 def _require(reason: str) -> None:

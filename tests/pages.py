@@ -1,0 +1,206 @@
+"""Every page the app serves and every HTML email it sends, rendered through the app for the checkers.
+
+vnu (tests/test_html_valid.py), the text checks (tests/test_pages.py) and axe with the focus check
+(tests/browser/test_pages.py) all read this one collection. Pages come from the routes through
+`chalice.test.Client`, emails from what moto's SES received while a small story plays out
+(sign up, fill the event, sign up twice, cancel, the hourly job on digest, reminder and deadline
+days), so a new page state or email kind is checked as soon as one of these steps reaches it.
+`tests/test_pages.py` fails when a template is never rendered here: add the step that shows it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from typing import Any
+
+from chalicelib import config, tokens, web
+from chalicelib.events import parse_event_toml
+from devtools.stages import stage_environment
+from tests.helpers import EVENT, answers, open_event, post_form, post_json, run_hourly_at, sent_mail
+
+CLOSED_EVENT = """
+id = "stangd-traff"
+starts_at = 2026-03-10T18:00:00
+deadline = 2026-03-01
+venue = "Rådhussalen, Kulturhuset"
+organisers = ["social.hallbarhet@hudiksvall.example"]
+[title]
+sv = "En träff vars anmälan har stängt"
+en = "A meeting whose registration has closed"
+"""
+
+MUNICIPALITY_PAGE = (
+    '<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>'
+    "<body><main><h1>{title}</h1>{snippet}</main></body></html>"
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str  # also its file name, without .html
+    html: str
+    is_email: bool = False
+
+
+@dataclass
+class Collection:
+    documents: list[Document] = field(default_factory=list)
+    templates: set[str] = field(default_factory=set)  # every template rendered on the way
+
+    def add(self, name: str, response: Any, status: int = 200) -> None:
+        assert response.status_code == status, f"{name}: {response.status_code} {response.body[:300]!r}"
+        assert response.headers["Content-Type"].startswith("text/html"), name
+        self.documents.append(Document(name, response.body.decode("utf-8")))
+
+    def names(self) -> list[str]:
+        return [document.name for document in self.documents]
+
+
+def render_everything(client: Any, store: Any, moto_endpoint: str, monkeypatch: Any) -> Collection:
+    """Walk every route that answers in HTML, in each state a person can meet, then collect the emails."""
+    collection = Collection()
+    environment = web.templates()
+    original = environment.get_template
+
+    def recording(name: Any, *args: Any, **kwargs: Any) -> Any:
+        template = original(name, *args, **kwargs)
+        collection.templates.add(template.name)
+        return template
+
+    monkeypatch.setattr(environment, "get_template", recording)
+    now = datetime.now(UTC)
+    event = open_event(capacity=2, caterer="kok@hudiksvall.example")
+    store.put_event(event, now)
+    store.put_event(parse_event_toml(CLOSED_EVENT), now)
+
+    _form_pages(client, collection)
+    _registrations_and_own_pages(client, collection, moto_endpoint)
+    _link_and_error_pages(client, collection)
+    _organiser_pages_and_job_emails(client, collection, moto_endpoint, monkeypatch, event)
+    for lang in ("sv", "en"):
+        collection.add(f"privacy-{lang}", client.http.get(f"/privacy?lang={lang}"))
+        iframe, form = web.embed_snippets(event, lang, "http://127.0.0.1:8000")
+        page = MUNICIPALITY_PAGE.format(lang=lang, title=event.text("title", lang), snippet=iframe + form)
+        collection.documents.append(Document(f"municipality-page-with-pasted-form-{lang}", page))
+    for index, message in enumerate(sent_mail(moto_endpoint)):
+        html = message.get_body(preferencelist=("html",))
+        assert html is not None, f"email {message['Subject']!r} has no HTML part"
+        slug = re.sub(r"[^a-z0-9]+", "-", str(message["Subject"]).lower().translate(_ASCII)).strip("-")[:50]
+        collection.documents.append(Document(f"email-{index:02d}-{slug}", html.get_content(), is_email=True))
+    names = collection.names()
+    assert len(names) == len(set(names)), "document names are unique (they are file names)"
+    return collection
+
+
+_ASCII = str.maketrans("åäöé", "aaoe")
+
+
+def _form_pages(client: Any, collection: Collection) -> None:
+    for lang in ("sv", "en"):
+        collection.add(f"form-{lang}", client.http.get(f"/events/{EVENT}/form?lang={lang}"))
+        mistakes = {"name": "", "email": "inte-en-adress", "language": lang, "diet": "Vegansk"}
+        collection.add(f"form-errors-{lang}", post_form(client, mistakes), 422)
+        collection.add(f"closed-{lang}", client.http.get(f"/events/stangd-traff/form?lang={lang}"))
+        collection.add(f"not-found-{lang}", client.http.get(f"/events/no-such-event/form?lang={lang}"), 404)
+    late = post_form(client, answers(), path="/events/stangd-traff/registrations")
+    collection.add("closed-after-a-late-post", late, 409)
+    elsewhere = client.http.post(
+        f"/events/{EVENT}/registrations",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://elsewhere.example"},
+        body="name=Eva",
+    )
+    collection.add("refused-other-site", elsewhere, 403)
+
+
+def _registrations_and_own_pages(client: Any, collection: Collection, moto_endpoint: str) -> None:
+    """Two seats: Åsa (sv) by the form, Bo (en) by JSON, then Cecilia waits; Åsa signs up twice; Åsa cancels."""
+    posted = post_form(client, answers(email="asa@example.se"))
+    assert posted.status_code == 303, posted.body
+    collection.add("thanks-confirmed-sv", client.http.get(f"/events/{EVENT}/{posted.headers['Location']}"))
+    post_json(client, answers(email="bo@example.se", name="Bo Ek", language="en"))
+    post_json(client, answers(email="cecilia@example.se", name="Cecilia Åberg"))
+    post_json(client, answers(email="ASA@example.se", meal="no"))
+    for lang in ("sv", "en"):
+        collection.add(f"form-full-{lang}", client.http.get(f"/events/{EVENT}/form?lang={lang}"))
+        for status, note in (("confirmed", ""), ("waitlisted", ""), ("confirmed", "delayed"), ("confirmed", "limited")):
+            query = f"status={status}&lang={lang}" + (f"&email={note}" if note else "")
+            name = f"thanks-{status}{'-' + note if note else ''}-{lang}"
+            if name not in collection.names():
+                collection.add(name, client.http.get(f"/events/{EVENT}/thanks?{query}"))
+    links = {}
+    for message in sent_mail(moto_endpoint):
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        found = re.search(r"/registrations/([A-Za-z0-9_.\-]+)", text)
+        if found:
+            links.setdefault(message["To"].addresses[0].addr_spec, f"/registrations/{found.group(1)}")
+    collection.add("manage-confirmed-sv", client.http.get(links["asa@example.se"]))
+    collection.add("manage-confirmed-en", client.http.get(links["bo@example.se"]))
+    collection.add("manage-waitlisted-sv", client.http.get(links["cecilia@example.se"]))
+    collection.add("manage-cancelled-sv", client.http.post(links["asa@example.se"]))
+    collection.add("manage-already-cancelled-sv", client.http.post(links["asa@example.se"]))
+    collection.add("manage-after-cancelling-sv", client.http.get(links["asa@example.se"]))
+
+
+def _link_and_error_pages(client: Any, collection: Collection) -> None:
+    for lang in ("sv", "en"):
+        collection.add(f"link-invalid-{lang}", client.http.get(f"/registrations/not-a-link?lang={lang}"), 403)
+        long_ago = datetime.now(UTC) - timedelta(days=30)
+        expired = tokens.make_token(stage_environment("local")[config.SECRET], EVENT, "gone", long_ago)
+        collection.add(f"link-expired-{lang}", client.http.get(f"/registrations/{expired}?lang={lang}"), 410)
+
+
+def _organiser_pages_and_job_emails(
+    client: Any, collection: Collection, moto_endpoint: str, monkeypatch: Any, event: Any
+) -> None:
+    """The digest (tomorrow 07:05), the reminders and the deadline hand-off (two days before, 09:05)."""
+    utcnow = web.utcnow
+    tomorrow_seven = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=5)
+    assert run_hourly_at(client, monkeypatch, tomorrow_seven.astimezone(UTC))["digest_sent"] == 1
+    monkeypatch.setattr(web, "utcnow", utcnow)
+    digest = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content()
+    live = re.search(r"https?://\S+(/organiser/\S+)", digest)
+    assert live, "the digest links to the live attendee page"
+    collection.add("organiser", client.http.get(live.group(1)))
+    reminder_day = (event.starts_at.astimezone(event.zone) - timedelta(days=2)).replace(hour=9, minute=5)
+    counts = run_hourly_at(client, monkeypatch, reminder_day.astimezone(UTC))
+    monkeypatch.setattr(web, "utcnow", utcnow)
+    assert counts.get("reminder_sent") and counts.get("handoff_caterer_sent"), counts
+
+
+_BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "tr", "td", "th", "dt", "dd", "br", "title", "legend"}
+_BLOCKS |= {"label", "fieldset", "form", "main", "section", "table", "thead", "tbody", "body", "head", "button"}
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees: inline elements run together, blocks start a new line, no script or style."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._hidden += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._hidden -= 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    return "".join(parser.parts)

@@ -1,0 +1,42 @@
+"""Every page and HTML email, rendered through the app: all templates reached, sentences kept apart."""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib import web
+from tests.pages import visible_text
+
+# A sentence's full stop (or ! ?) running straight into the next sentence's capital: "0.Dagar".
+GLUED_SENTENCES = re.compile(r"[\wåäöÅÄÖ][.!?][A-ZÅÄÖ]")
+
+
+def test_every_page_and_email_template_is_rendered_for_the_checkers(rendered):
+    """A new template must be reached by a step in tests/pages.py, so vnu and axe see it too."""
+    environment = web.templates()
+    whole_documents = {
+        name
+        for name in environment.list_templates(extensions=["html"])
+        if not name.rsplit("/", 1)[-1].startswith("_") and name != "base.html"
+    }
+    assert whole_documents - rendered.templates == set()
+    assert len([d for d in rendered.documents if d.is_email]) >= 8
+    assert {d.name.rsplit("-", 1)[-1] for d in rendered.documents if not d.is_email} >= {"sv", "en"}
+
+
+def test_no_page_or_email_runs_two_sentences_together(rendered):
+    glued = {
+        document.name: GLUED_SENTENCES.findall(visible_text(document.html))
+        for document in rendered.documents
+        if GLUED_SENTENCES.search(visible_text(document.html))
+    }
+    assert glued == {}
+
+
+def test_the_digest_and_the_organiser_page_keep_a_space_between_seats_and_days_left(rendered):
+    (organiser,) = [d for d in rendered.documents if d.name == "organiser"]
+    digests = [d for d in rendered.documents if d.is_email and d.name.split("-", 2)[2].startswith("anmalningar-till")]
+    assert digests, "the digest was collected"
+    for document in [organiser, *digests]:
+        text = " ".join(visible_text(document.html).split())
+        assert "Lediga platser: 0. Dagar kvar till sista anmälningsdag:" in text, document.name
