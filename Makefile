@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
 
-.PHONY: package run test test-fast bench lint format clean dynamodb-local browser-tools mail-clients screenshots
+.PHONY: package run test test-fast bench lint format clean dynamodb-local browser-tools mail-clients html-tools screenshots
 
 $(READY): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (tomllib, zoneinfo)")'
@@ -18,7 +18,7 @@ run: $(READY)
 	$(PY) -m devtools.localrun
 
 ## Run the whole test suite (DynamoDB Local tier included when Java 17 is present; always in CI).
-test: $(READY) dynamodb-local browser-tools mail-clients
+test: $(READY) dynamodb-local browser-tools mail-clients html-tools
 	$(PY) -m pytest
 
 test-fast: $(READY)
@@ -33,6 +33,10 @@ browser-tools: $(READY)
 ## The mail and calendar parsers of tests/clients (node mailparser, ical.js, node-ical), from npm.
 mail-clients: $(READY)
 	@$(PY) -m devtools.mail_clients fetch
+
+## The Nu HTML Checker (npm vnu-jar) for tests/test_html_valid.py.
+html-tools: $(READY)
+	@$(PY) -m devtools.vnu fetch
 
 ## Screenshots of the form and thank-you page for the README (needs Chromium).
 screenshots: $(READY) browser-tools
