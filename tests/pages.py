@@ -44,6 +44,7 @@ class Document:
     name: str  # also its file name, without .html
     html: str
     is_email: bool = False
+    our_stylesheet: bool = True  # False for the municipality's page: its CSS, not ours, styles the pasted form
 
 
 @dataclass
@@ -85,12 +86,14 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, monkeypatch: 
         collection.add(f"privacy-{lang}", client.http.get(f"/privacy?lang={lang}"))
         iframe, form = web.embed_snippets(event, lang, "http://127.0.0.1:8000")
         page = MUNICIPALITY_PAGE.format(lang=lang, title=event.text("title", lang), snippet=iframe + form)
-        collection.documents.append(Document(f"municipality-page-with-pasted-form-{lang}", page))
+        collection.documents.append(Document(f"municipality-page-with-pasted-form-{lang}", page, our_stylesheet=False))
     for index, message in enumerate(sent_mail(moto_endpoint)):
         html = message.get_body(preferencelist=("html",))
         assert html is not None, f"email {message['Subject']!r} has no HTML part"
         slug = re.sub(r"[^a-z0-9]+", "-", str(message["Subject"]).lower().translate(_ASCII)).strip("-")[:50]
-        collection.documents.append(Document(f"email-{index:02d}-{slug}", html.get_content(), is_email=True))
+        collection.documents.append(
+            Document(f"email-{index:02d}-{slug}", html.get_content(), is_email=True, our_stylesheet=False)
+        )
     names = collection.names()
     assert len(names) == len(set(names)), "document names are unique (they are file names)"
     return collection

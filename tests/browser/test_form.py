@@ -1,18 +1,15 @@
-"""The sign-up form as residents use it: keyboard only, without JavaScript, embedded, and with axe."""
+"""The sign-up form as residents use it: keyboard only, without JavaScript, embedded (axe: test_pages.py)."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import EVENT, answers
+from tests.helpers import EVENT
 
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SHOTS = os.environ.get("SIGNUP_SCREENSHOTS")
 
 
@@ -194,51 +191,6 @@ def test_no_sideways_scrolling_on_a_phone(service, playwright_browser, width):
     page.goto(form_url(service))
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     context.close()
-
-
-def axe_violations(page, axe_source):
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
-    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
-
-
-def manage_link(service, email):
-    for raw in reversed(service.mail()):
-        if email in raw["destinations"][0]:
-            text = raw["raw_data"].replace("=\r\n", "").replace("=\n", "")
-            return re.search(r"(http://127\.0\.0\.1:\d+/registrations/[A-Za-z0-9_.\-]+)", text).group(1)
-    raise AssertionError("no email to " + email)
-
-
-def test_every_page_has_no_wcag_21_aa_violations(service, playwright_browser, axe_source):
-    context = playwright_browser.new_context(bypass_csp=True)  # axe is injected as an inline script
-    page = context.new_page()
-    pages = {}
-    page.goto(form_url(service))
-    pages["form"] = axe_violations(page, axe_source)
-    page.goto(form_url(service, lang="en"))
-    pages["form (en)"] = axe_violations(page, axe_source)
-    page.wait_for_timeout(3100)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#error-summary")
-    pages["errors"] = axe_violations(page, axe_source)
-    page.goto(f"{service.base}/events/{EVENT}/thanks?status=confirmed&lang=sv")
-    pages["thank-you"] = axe_violations(page, axe_source)
-    page.goto(form_url(service, "stangd-traff"))
-    pages["closed"] = axe_violations(page, axe_source)
-    request = urllib.request.Request(
-        f"{service.base}/events/{EVENT}/registrations",
-        data=json.dumps(answers(email="axe@example.se")).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    urllib.request.urlopen(request).close()
-    page.goto(manage_link(service, "axe@example.se"))
-    pages["manage"] = axe_violations(page, axe_source)
-    page.goto(f"{service.base}/privacy?lang=sv")
-    pages["privacy"] = axe_violations(page, axe_source)
-    context.close()
-    assert pages == {name: [] for name in pages}
 
 
 def test_screenshots(service, playwright_browser, tmp_path):
