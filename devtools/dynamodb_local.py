@@ -80,11 +80,17 @@ def start(port: int, data_dir: Path | None = None) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    wait_ready(f"http://127.0.0.1:{port}", process)
+    try:
+        wait_ready(f"http://127.0.0.1:{port}", process)
+    except BaseException:  # Ctrl-C while Java starts too: leave no server behind
+        process.kill()
+        process.wait()
+        raise
     return process
 
 
-def wait_ready(endpoint: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def wait_ready(endpoint: str, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    """Poll until it answers. The deadline is generous: Java starts slowly on a busy 2-core machine."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

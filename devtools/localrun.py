@@ -85,7 +85,18 @@ def start_outbox_job(environment: dict[str, str]) -> threading.Event:
     return stop
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM stop the runner however it was started.
+
+    A shell that starts a background job, and some CI runners, start us with SIGINT
+    ignored, and Python then leaves it ignored: set our own handler so Ctrl-C still works.
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
+
 def main() -> int:
+    _stop_on_signals()
     port = _port("SIGNUP_PORT", 8000)
     aws_port = _port("SIGNUP_AWS_PORT", 5005)
     dynamodb_port = _port("SIGNUP_DYNAMODB_PORT", 5006)
@@ -100,21 +111,21 @@ def main() -> int:
     children: list[subprocess.Popen[bytes]] = []
     viewer = None
     stop_jobs = None
-    moto = start_moto(aws_port)
-    if dynamodb_local.java_ok() and dynamodb_local.find_jar():
-        data_dir = LOCAL_DIR / "dynamodb-data"
-        children.append(dynamodb_local.start(dynamodb_port, data_dir))
-        environment["AWS_ENDPOINT_URL_DYNAMODB"] = f"http://127.0.0.1:{dynamodb_port}"
-        backend = f"Amazon DynamoDB Local on 127.0.0.1:{dynamodb_port} (data kept in {data_dir}/)"
-    else:
-        backend = f"moto on 127.0.0.1:{aws_port} (in memory: no Java 17, so registrations vanish on restart)"
-
-    endpoints = {
-        key: environment[key]
-        for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "SIGNUP_BASE_URL", "SIGNUP_ALLOWED_ORIGINS")
-        if key in environment
-    }
+    moto = None
     try:
+        moto = start_moto(aws_port)
+        if dynamodb_local.java_ok() and dynamodb_local.find_jar():
+            data_dir = LOCAL_DIR / "dynamodb-data"
+            children.append(dynamodb_local.start(dynamodb_port, data_dir))
+            environment["AWS_ENDPOINT_URL_DYNAMODB"] = f"http://127.0.0.1:{dynamodb_port}"
+            backend = f"Amazon DynamoDB Local on 127.0.0.1:{dynamodb_port} (data kept in {data_dir}/)"
+        else:
+            backend = f"moto on 127.0.0.1:{aws_port} (in memory: no Java 17, so registrations vanish on restart)"
+        endpoints = {
+            key: environment[key]
+            for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "SIGNUP_BASE_URL", "SIGNUP_ALLOWED_ORIGINS")
+            if key in environment
+        }
         events = prepare(environment)
         RUN_FILE.parent.mkdir(exist_ok=True)
         RUN_FILE.write_text(json.dumps(endpoints), encoding="utf-8")
@@ -145,7 +156,6 @@ def main() -> int:
             print(f"  Sign-ups:   ./signup registrations list {event_id} --stage local")
         print(f"  Outbox:     http://127.0.0.1:{outbox_port}/  (every email the local SES received)")
         print("Ctrl-C stops everything.\n", flush=True)
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         return chalice.wait()
     except KeyboardInterrupt:
         return 0
@@ -161,7 +171,8 @@ def main() -> int:
             viewer.shutdown()
         if stop_jobs is not None:
             stop_jobs.set()
-        moto.stop()
+        if moto is not None:
+            moto.stop()
         RUN_FILE.unlink(missing_ok=True)
         print("Stopped.")
 

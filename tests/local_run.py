@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -41,9 +42,13 @@ def wait_for(url: str, process: subprocess.Popen[str], timeout: float = 90) -> N
 
 @contextlib.contextmanager
 def running(variables: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
-    """Start the runner; on leaving, press Ctrl-C and collect what it printed."""
+    """Start the runner; on leaving, press Ctrl-C and collect what it printed.
+
+    It starts with SIGINT ignored, as a shell's background job (`make run &`) and some CI
+    runners start it, so every use proves that Ctrl-C stops it all the same.
+    """
     runner = subprocess.Popen(
-        [sys.executable, "-m", "devtools.localrun"],
+        ["sh", "-c", 'trap "" INT; exec "$0" -m devtools.localrun', sys.executable],
         cwd=PROJECT,
         env=variables,
         stdout=subprocess.PIPE,
@@ -62,6 +67,21 @@ def running(variables: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
         except subprocess.TimeoutExpired:
             runner.kill()
             raise
+
+
+def wait_until_free(ports: list[int], timeout: float = 60) -> list[int]:
+    """Poll until nothing listens on `ports`; returns those still taken at the deadline."""
+    deadline = time.monotonic() + timeout
+    while True:
+        taken = [port for port in ports if not port_is_free(port)]
+        if not taken or time.monotonic() > deadline:
+            return taken
+        time.sleep(0.1)
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
 def signup_cli(variables: dict[str, str], *argv: str) -> str:

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import json
-import socket
-import time
 import urllib.request
 
 from devtools import dynamodb_local
 from tests import local_run
 from tests.helpers import EVENT, answers
 from tests.local_run import running, signup_cli
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
 def test_the_local_runner_serves_stores_keeps_data_and_stops(tmp_path):
@@ -43,8 +36,7 @@ def test_the_local_runner_serves_stores_keeps_data_and_stops(tmp_path):
     (printed,) = output
     assert f"{base}/events/{EVENT}/form" in printed and "Stopped." in printed
     assert ("Amazon DynamoDB Local" if persistent else "moto on") in printed
-    time.sleep(0.5)
-    assert all(port_is_free(port) for port in ports.values()), "Ctrl-C left something listening"
+    assert local_run.wait_until_free(list(ports.values())) == [], "Ctrl-C left something listening"
 
     if persistent:
         with running(environment):
