@@ -74,7 +74,7 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, monkeypatch: 
 
     monkeypatch.setattr(environment, "get_template", recording)
     now = datetime.now(UTC)
-    event = open_event(capacity=2, caterer="kok@hudiksvall.example")
+    event = open_event(capacity=2, waitlist_limit=1, caterer="kok@hudiksvall.example")
     store.put_event(event, now)
     store.put_event(parse_event_toml(CLOSED_EVENT), now)
 
@@ -120,15 +120,18 @@ def _form_pages(client: Any, collection: Collection) -> None:
 
 
 def _registrations_and_own_pages(client: Any, collection: Collection, moto_endpoint: str) -> None:
-    """Two seats: Åsa (sv) by the form, Bo (en) by JSON, then Cecilia waits; Åsa signs up twice; Åsa cancels."""
+    """Two seats: Åsa (sv) by the form, Bo (en) by JSON, then Cecilia takes the one waiting place; Åsa signs
+    up twice, then cancels."""
     posted = post_form(client, answers(email="asa@example.se"))
     assert posted.status_code == 303, posted.body
     collection.add("thanks-confirmed-sv", client.http.get(f"/events/{EVENT}/{posted.headers['Location']}"))
     post_json(client, answers(email="bo@example.se", name="Bo Ek", language="en"))
+    for lang in ("sv", "en"):
+        collection.add(f"form-full-{lang}", client.http.get(f"/events/{EVENT}/form?lang={lang}"))
     post_json(client, answers(email="cecilia@example.se", name="Cecilia Åberg"))
     post_json(client, answers(email="ASA@example.se", meal="no"))
     for lang in ("sv", "en"):
-        collection.add(f"form-full-{lang}", client.http.get(f"/events/{EVENT}/form?lang={lang}"))
+        collection.add(f"form-waitlist-full-{lang}", client.http.get(f"/events/{EVENT}/form?lang={lang}"))
         for status, note in (("confirmed", ""), ("waitlisted", ""), ("confirmed", "delayed"), ("confirmed", "limited")):
             query = f"status={status}&lang={lang}" + (f"&email={note}" if note else "")
             name = f"thanks-{status}{'-' + note if note else ''}-{lang}"
