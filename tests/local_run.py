@@ -27,7 +27,8 @@ def environment(state: Path, **extra: str) -> dict[str, str]:
     return variables
 
 
-def wait_for(url: str, process: subprocess.Popen[str], timeout: float = 90) -> None:
+def wait_for(url: str, process: subprocess.Popen[str], timeout: float = 180) -> None:
+    """Poll until `url` answers; the deadline is generous for a busy 2-core machine (Java starts slowly)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -63,7 +64,7 @@ def running(variables: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
     finally:
         runner.send_signal(signal.SIGINT)
         try:
-            output.append(runner.communicate(timeout=30)[0])
+            output.append(runner.communicate(timeout=60)[0])
         except subprocess.TimeoutExpired:
             runner.kill()
             raise
