@@ -10,7 +10,7 @@ from chalice import Chalice, Rate, Response
 from chalicelib import config, i18n, logs, openapi, security, service, suppression, web
 from chalicelib.errors import EventNotFound, ForbiddenOrigin, ServiceUnavailable, SignupError, ValidationFailed
 from chalicelib.forms import pick_language
-from chalicelib.tokens import TokenExpired, TokenInvalid
+from chalicelib.tokens import TokenExpired, TokenInvalid, TokenWithdrawn
 
 app = Chalice(app_name="signup")
 logs.configure(lambda: getattr(getattr(app, "lambda_context", None), "aws_request_id", None))
@@ -190,13 +190,14 @@ def cancel_own_registration(token: str) -> Response:
 
 @app.route("/organiser/{token}", methods=["GET"])
 def organiser_attendee_page(token: str) -> Response:
-    """The live attendee list behind the signed link in each digest (no login, expiring)."""
+    """The live attendee list behind the signed link in each digest (no login; expires in days,
+    withdrawn by `./signup organiser revoke`)."""
     try:
         page = service.organiser_page(token, web.utcnow())
-    except (TokenInvalid, TokenExpired) as problem:
-        return _link_problem(problem)
+    except (TokenInvalid, TokenExpired, TokenWithdrawn) as problem:
+        return _organiser_link_problem(problem)
     if page is None:
-        return _link_problem(TokenInvalid())
+        return _organiser_link_problem(TokenInvalid())
     return _private(_html(page))
 
 
@@ -270,6 +271,14 @@ def _form_token(event_id: str) -> str:
 def _link_problem(problem: Exception) -> Response:
     expired = isinstance(problem, TokenExpired)
     return _html(web.link_problem_page(_query_language(), expired), 410 if expired else 403)
+
+
+def _organiser_link_problem(problem: Exception) -> Response:
+    """Forged: 403. Expired or withdrawn: 410 Gone, saying where a working link comes from."""
+    kind, status = {TokenExpired: ("expired", 410), TokenWithdrawn: ("withdrawn", 410)}.get(
+        type(problem), ("invalid", 403)
+    )
+    return _private(_html(web.organiser_link_problem_page(_query_language(), kind), status))
 
 
 def _query_language() -> str:

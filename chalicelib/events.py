@@ -65,6 +65,8 @@ class Event:
     caterer: str = ""
     confirmed_count: int = 0
     waitlist_count: int = 0
+    # Organiser links made with an earlier version no longer work (`./signup organiser revoke`).
+    organiser_link_version: int = 0
 
     @property
     def zone(self) -> ZoneInfo:

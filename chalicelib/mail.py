@@ -24,6 +24,7 @@ from .calendar_file import calendar_file
 from .events import Event
 from .headers import POLICY
 from .registrations import WAITLISTED, Registration
+from .tokens import ORGANISER_LINK_VALID
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
@@ -267,6 +268,7 @@ def digest_email(
         "final": final,
         "caterer": caterer,
         "live_link": live_link,
+        "live_link_note": labels["digest.live_link_note"].format(days=ORGANISER_LINK_VALID.days),
         "heading": labels["digest.final_heading" if final else "digest.heading"].format(title=title),
         "date_text": i18n.long_date(event.starts_at.astimezone(event.zone), language),
         "venue": event.venue,

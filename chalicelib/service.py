@@ -133,7 +133,7 @@ class JobMessages:
             final=final,
             caterer=caterer,
             csv_bytes=b"" if caterer else attendee_csv(event, registrations),
-            live_link="" if caterer else organiser_url(self.base_url, event),
+            live_link="" if caterer else organiser_url(self.base_url, event, self.now),
             sender=config.sender(),
             templates=web.templates(),
             recipients=[event.caterer] if caterer else list(event.organisers),
@@ -141,9 +141,10 @@ class JobMessages:
         )
 
 
-def organiser_url(base_url: str, event: Event) -> str:
-    token = tokens.make_organiser_token(config.secret(), event.id, event_end(event))
-    return f"{base_url}/organiser/{token}"
+def organiser_url(base_url: str, event: Event, now: datetime) -> str:
+    """A fresh link to the live attendee page (each digest carries one), in the organisers' language."""
+    token = tokens.make_organiser_token(config.secret(), event.id, event.organiser_link_version, now)
+    return f"{base_url}/organiser/{token}" + ("?lang=en" if event.organiser_language == "en" else "")
 
 
 def run_hourly(*, base_url: str, now: datetime) -> Counter[str]:
@@ -157,12 +158,14 @@ def run_hourly(*, base_url: str, now: datetime) -> Counter[str]:
 
 
 def organiser_page(token: str, now: datetime) -> str | None:
-    event_id = tokens.read_organiser_token(config.secret(), token, now)
+    """The live attendee page, or TokenInvalid/TokenExpired/TokenWithdrawn; None for a gone event."""
+    link = tokens.read_organiser_token(config.secret(), token, now)
     the_store = store()
-    event = the_store.get_event(event_id)
+    event = the_store.get_event(link.event_id)
     if event is None:
         return None
-    summary = summarize(event, list(the_store.registrations(event_id)), now=now, since=None)
+    tokens.ensure_current(link, event.organiser_link_version)
+    summary = summarize(event, list(the_store.registrations(event.id)), now=now, since=None)
     return web.organiser_page(event, summary)
 
 

@@ -130,6 +130,24 @@ class DynamoStore:
             ExpressionAttributeValues=expression_values,
         )
 
+    def withdraw_organiser_links(self, event_id: str) -> int:
+        """Bump the event's organiser link version, so every link made before stops working.
+        Like the counters, `put_event` leaves it alone. Returns the new version."""
+        try:
+            response = self.client.update_item(
+                TableName=self.table,
+                Key=event_key(event_id),
+                UpdateExpression="ADD organiser_link_version :one",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues={":one": {"N": "1"}},
+                ReturnValues="UPDATED_NEW",
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise EventNotFound() from error
+            raise
+        return int(response["Attributes"]["organiser_link_version"]["N"])
+
     def list_events(self) -> list[Event]:
         """Every event, by start time, from the events index (no Scan)."""
         events = []
@@ -769,6 +787,7 @@ def event_from_item(item: dict[str, Any]) -> Event:
         caterer=item.get("caterer", ""),
         confirmed_count=int(item.get("confirmed_count", 0)),
         waitlist_count=int(item.get("waitlist_count", 0)),
+        organiser_link_version=int(item.get("organiser_link_version", 0)),
     )
 
 

@@ -45,22 +45,48 @@ def read_token(secret: str, token: str, now: datetime) -> ManageToken:
     return ManageToken(event_id, registration_id, expires)
 
 
-ORGANISER_SALT = "signup.organiser-page.v1"
+# v2: the link carries its own expiry and the event's link version (v1 links were the same
+# every day until the event was over, and could not be withdrawn).
+ORGANISER_SALT = "signup.organiser-page.v2"
+# The digest goes out at most daily, each with a fresh link; a forwarded or leaked one soon dies.
+ORGANISER_LINK_VALID = timedelta(days=3)
 
 
-def make_organiser_token(secret: str, event_id: str, event_end: datetime) -> str:
-    """A link to the live attendee page: for organisers without AWS access, expiring after the event."""
-    expires = int((event_end + VALID_AFTER_EVENT).timestamp())
-    return str(URLSafeSerializer(secret, salt=ORGANISER_SALT).dumps([event_id, expires]))
+class TokenWithdrawn(Exception):
+    """Genuine and unexpired, but `./signup organiser revoke` has withdrawn it."""
 
 
-def read_organiser_token(secret: str, token: str, now: datetime) -> str:
+@dataclass(frozen=True)
+class OrganiserToken:
+    event_id: str
+    link_version: int
+    expires_at: int
+
+
+def make_organiser_token(secret: str, event_id: str, link_version: int, issued_at: datetime) -> str:
+    """A link to the live attendee page, for organisers without AWS access: it expires
+    ORGANISER_LINK_VALID after it is made and dies with the event's current link version."""
+    expires = int((issued_at + ORGANISER_LINK_VALID).timestamp())
+    return str(URLSafeSerializer(secret, salt=ORGANISER_SALT).dumps([event_id, link_version, expires]))
+
+
+def read_organiser_token(secret: str, token: str, now: datetime) -> OrganiserToken:
     try:
-        event_id, expires = URLSafeSerializer(secret, salt=ORGANISER_SALT).loads(token)
+        event_id, link_version, expires = URLSafeSerializer(secret, salt=ORGANISER_SALT).loads(token)
     except (BadSignature, ValueError, TypeError) as error:
         raise TokenInvalid() from error
-    if not (isinstance(event_id, str) and isinstance(expires, int)):
+    if not (isinstance(event_id, str) and _whole(link_version) and _whole(expires)):
         raise TokenInvalid()
     if now.timestamp() >= expires:
         raise TokenExpired()
-    return event_id
+    return OrganiserToken(event_id, link_version, expires)
+
+
+def ensure_current(link: OrganiserToken, current_version: int) -> None:
+    """Only links made with the event's current version work; revoking bumps the version."""
+    if link.link_version != current_version:
+        raise TokenWithdrawn()
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

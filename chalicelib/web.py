@@ -18,6 +18,7 @@ from .events import OPTIONAL_QUESTIONS, Event
 from .fields import FIELDS, SECTORS, Kind
 from .forms import MAX_BODY_BYTES
 from .security import origin_of
+from .tokens import ORGANISER_LINK_VALID
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
@@ -254,6 +255,13 @@ def link_problem_page(language: str, expired: bool) -> str:
     labels = i18n.labels(language)
     prefix = "link_expired" if expired else "link_invalid"
     return message_page(None, language, labels[f"{prefix}_heading"], labels[f"{prefix}_text"])
+
+
+def organiser_link_problem_page(language: str, problem: str) -> str:
+    """Why a link to the attendee page does not open: "invalid", "expired" or "withdrawn"."""
+    labels = i18n.labels(language)
+    text = labels[f"organiser_link_{problem}_text"].format(days=ORGANISER_LINK_VALID.days)
+    return message_page(None, language, labels[f"organiser_link_{problem}_heading"], text)
 
 
 def organiser_page(event: Event, summary: Any) -> str:

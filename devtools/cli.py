@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chalicelib import aws, config, logs, privacy, service, web
+from chalicelib import aws, config, logs, privacy, service, tokens, web
 from chalicelib.digest import summarize
 from chalicelib.events import Event, EventFileError, parse_event_toml
 from chalicelib.store import DynamoStore
@@ -163,6 +163,33 @@ def embed(args: argparse.Namespace) -> int:
     return 0
 
 
+def organiser_revoke(args: argparse.Namespace) -> int:
+    """Withdraw every link to the live attendee page that was ever sent for an event."""
+    store = _store(args)
+    _event(store, args)
+    version = store.withdraw_organiser_links(args.event_id)
+    print(
+        f"Withdrew every organiser link for {args.event_id} on stage {args.stage} (link version is now {version}).\n"
+        f"The next digest carries a new link; `./signup organiser link {args.event_id}` makes one now."
+    )
+    return 0
+
+
+def organiser_link(args: argparse.Namespace) -> int:
+    """A fresh link to the live attendee page, for an organiser who needs one before the next digest."""
+    store = _store(args)
+    event = _event(store, args)
+    base_url = args.base_url or config.base_url()
+    if not base_url:
+        print("No base URL for this stage: pass --base-url https://… (the API's address).", file=sys.stderr)
+        return 1
+    now = datetime.now(UTC)
+    print(service.organiser_url(base_url, event, now))
+    expires = (now + tokens.ORGANISER_LINK_VALID).astimezone(event.zone)
+    print(f"Works until {expires:%Y-%m-%d %H:%M} ({event.timezone}), or until `./signup organiser revoke`.")
+    return 0
+
+
 def person_export(args: argparse.Namespace) -> int:
     """Everything stored about one address (a subject access request), as JSON."""
     print(json.dumps(privacy.export_person(args.email, store=_store(args)), ensure_ascii=False, indent=2))
@@ -237,6 +264,18 @@ def build_parser() -> argparse.ArgumentParser:
     snippets.add_argument("--redirect", help="your own thank-you page (must be on an allowed origin)")
     snippets.add_argument("--base-url", help="the service's public address (default: the stage's)")
     snippets.set_defaults(handler=embed)
+
+    organiser = commands.add_parser("organiser", help="the organisers' links to the live attendee page")
+    organiser_commands = organiser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    revoke = organiser_commands.add_parser(
+        "revoke", parents=[stage], help="withdraw every attendee-page link sent so far for an event"
+    )
+    revoke.add_argument("event_id")
+    revoke.set_defaults(handler=organiser_revoke)
+    link = organiser_commands.add_parser("link", parents=[stage], help="make a fresh attendee-page link now")
+    link.add_argument("event_id")
+    link.add_argument("--base-url", help="the service's public address (default: the stage's)")
+    link.set_defaults(handler=organiser_link)
 
     person = commands.add_parser("person", help="a person's data: export or erase (GDPR)")
     person_commands = person.add_subparsers(dest="action", required=True, metavar="ACTION")

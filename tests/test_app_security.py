@@ -253,7 +253,7 @@ def test_pages_behind_a_working_secret_link_send_no_referrer_and_no_cors(client,
     (registration,) = stored(app_store)
     event = app_store.get_event(EVENT)
     manage = tokens.make_token(LOCAL_SECRET, EVENT, registration.registration_id, event.ends_at_or_default)
-    organiser = tokens.make_organiser_token(LOCAL_SECRET, EVENT, event.ends_at_or_default)
+    organiser = tokens.make_organiser_token(LOCAL_SECRET, EVENT, event.organiser_link_version, datetime.now(UTC))
     for route, method, token in (
         ("/registrations/{token}", "GET", manage),
         ("/organiser/{token}", "GET", organiser),

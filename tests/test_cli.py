@@ -121,6 +121,23 @@ def test_embed_prints_an_iframe_and_a_plain_form_that_posts_here(app_store, caps
     assert 'name="form_token"' not in out, "a pasted form cannot carry a fresh timing token"
 
 
+def test_organiser_revoke_withdraws_every_earlier_link_and_organiser_link_makes_a_working_one(
+    app_store, client, capsys
+):
+    post_json(client, answers())
+    code, out, _ = run(capsys, "organiser", "link", EVENT)
+    assert code == 0 and "Works until" in out
+    earlier = out.splitlines()[0].removeprefix("http://127.0.0.1:8000")
+    assert client.http.get(earlier).status_code == 200
+    code, out, _ = run(capsys, "organiser", "revoke", EVENT, "--stage", "local")
+    assert code == 0 and "Withdrew every organiser link" in out and "version is now 1" in out
+    assert client.http.get(earlier).status_code == 410
+    code, out, _ = run(capsys, "organiser", "link", EVENT)
+    assert client.http.get(out.splitlines()[0].removeprefix("http://127.0.0.1:8000")).status_code == 200
+    code, _, err = run(capsys, "organiser", "revoke", "nope")
+    assert code == 1 and "No event 'nope'" in err
+
+
 def test_person_export_and_erase_across_events(app_store, client, capsys):
     from datetime import UTC
 
