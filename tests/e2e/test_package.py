@@ -130,30 +130,23 @@ def test_the_template_has_no_circular_dependency(packaged):
     ]
 
 
-def test_permissions_are_only_what_the_code_uses(packaged):
+def test_each_function_has_its_own_role_with_the_policy_from_infra(packaged):
+    """One role per function, each with only its policy from infra/resources.json (tests/e2e/test_permissions.py
+    proves those match what each function calls); Chalice's policy file never reaches the template."""
     out, _ = packaged
-    template = json.loads((out / "out" / "sam.json").read_text())
-    statements = template["Resources"]["SignupPolicy"]["Properties"]["PolicyDocument"]["Statement"]
-    actions = {action for statement in statements for action in statement["Action"]}
-    assert actions == {
-        "dynamodb:GetItem",
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:DeleteItem",
-        "dynamodb:Query",
-        "dynamodb:ConditionCheckItem",
-        "ses:SendEmail",
-        "ses:SendRawEmail",
-        "ssm:GetParameter",
-    }
-    assert "dynamodb:Scan" not in actions
-    table = template["Resources"]["SignupTable"]["Properties"]
+    resources = json.loads((out / "out" / "sam.json").read_text())["Resources"]
+    ours = json.loads((PROJECT / "infra" / "resources.json").read_text(encoding="utf-8"))["Resources"]
+    functions = {name: r for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
+    roles = [function["Properties"]["Role"]["Fn::GetAtt"][0] for function in functions.values()]
+    assert len(set(roles)) == len(functions) == 4
+    for role in roles:
+        assert resources[role]["Type"] == "AWS::IAM::Role"
+        assert resources[role]["Properties"]["Policies"] == ours[role]["Properties"]["Policies"]
+        assert "ManagedPolicyArns" not in resources[role]["Properties"]
+    assert not [name for name, r in resources.items() if r["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")]
+    table = resources["SignupTable"]["Properties"]
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
-    roles = template["Resources"]["SignupPolicy"]["Properties"]["Roles"]
-    assert {role["Ref"] for role in roles} == {
-        f"{name}Role" for name in ("ApiHandler", "Hourly", "EmailOutbox", "SesNotification")
-    }
 
 
 def run_unpacked(zip_path, tmp_path, code, *args, **variables):
