@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import secrets
+import unicodedata
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from itsdangerous import BadSignature, TimestampSigner
 
@@ -27,7 +28,10 @@ MIN_FILL_SECONDS = 3
 def origin_of(url: str | None) -> str | None:
     if not url:
         return None
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[evil" (an unclosed IPv6 literal) and the like
+        return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}".lower()
@@ -112,10 +116,20 @@ def content_security_policy(allowed: list[str]) -> str:
     ).replace("  ", " ")
 
 
-def safe_redirect(url: str | None, allowed: list[str]) -> str | None:
-    """A `redirect` target only on an allowed origin: never an open redirect."""
-    if not url:
+def safe_redirect(url: object, allowed: list[str]) -> str | None:
+    """A `redirect` target only on an allowed origin: never an open redirect.
+
+    It becomes a Location header after the registration is stored, so it must be
+    one that can be written: a target with a line break, a space or another control
+    or invisible character gets our own thank-you page instead (None), and non-ASCII
+    characters are percent-encoded as a browser would (`/tack-för` → `/tack-f%C3%B6r`).
+    """
+    if not isinstance(url, str) or not url.strip():
         return None
+    url = url.strip()
+    if any(char.isspace() or unicodedata.category(char)[0] in "CZ" for char in url):
+        return None
+    url = "".join(char if char.isascii() else quote(char, safe="") for char in url)
     origin = origin_of(url)
     return url if origin is not None and origin in allowed else None
 

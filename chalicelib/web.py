@@ -50,6 +50,8 @@ def parse_body(content_type: str | None, raw_body: bytes) -> dict[str, Any]:
             data = json.loads(text)
         except ValueError as error:
             raise MalformedRequest(detail="invalid JSON") from error
+        except RecursionError as error:  # `[[[[…]]]]` thousands deep fits in 16 kB
+            raise MalformedRequest(detail="JSON nested too deeply") from error
         if not isinstance(data, dict):
             raise MalformedRequest(detail="expected a JSON object")
         return data

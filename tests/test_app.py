@@ -115,6 +115,20 @@ def test_malformed_bodies_are_400(client, app_store, body):
     assert stored(app_store) == []
 
 
+@pytest.mark.parametrize("depth", [5_000, 8_000])
+def test_json_nested_thousands_deep_is_400_not_a_crash(client, app_store, depth):
+    response = post_json(client, '{"name": ' + "[" * depth + "]" * depth + "}")
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "malformed_request"
+    assert stored(app_store) == []
+
+
+def test_json_nested_less_deep_is_an_ordinary_field_error(client, app_store):
+    response = post_json(client, {**answers(), "name": [[[[["Åsa"]]]]], "extra": [[[[[[[[{}]]]]]]]]})
+    assert response.status_code == 422
+    assert set(error_of(response)["fields"]) == {"name"}
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "multipart/form-data; boundary=x", "application/xml"])
 def test_other_content_types_are_415_in_our_format(client, content_type):
     response = post_json(client, answers(), headers={"Content-Type": content_type})

@@ -141,6 +141,31 @@ def test_redirect_only_to_allowed_origins(client, app_store, redirect, expected)
     assert response.headers["Location"] == expected
 
 
+@pytest.mark.parametrize(
+    ("redirect", "expected"),
+    [
+        (f"{MUNICIPALITY}/tack\r\nSet-Cookie: session=evil", "thanks?status=confirmed&lang=sv"),
+        (f"{MUNICIPALITY}/tack\nX: y", "thanks?status=confirmed&lang=sv"),
+        (f"{MUNICIPALITY}/tack\r", f"{MUNICIPALITY}/tack"),  # trimmed, like every other field
+        (f"{MUNICIPALITY}/tack\rX: y", "thanks?status=confirmed&lang=sv"),
+        (f"{MUNICIPALITY}/a b", "thanks?status=confirmed&lang=sv"),
+        (f"{MUNICIPALITY}/tack\x00", "thanks?status=confirmed&lang=sv"),
+        (f"{MUNICIPALITY}/tack\u202e", "thanks?status=confirmed&lang=sv"),
+        ("http://[evil.example/", "thanks?status=confirmed&lang=sv"),
+        (f"{MUNICIPALITY}/tack-för-anmälan–2027", f"{MUNICIPALITY}/tack-f%C3%B6r-anm%C3%A4lan%E2%80%932027"),
+        ("http://exämple.se/tack", "thanks?status=confirmed&lang=sv"),
+    ],
+)
+def test_a_redirect_that_cannot_be_a_header_falls_back_and_the_registration_stands(
+    client, app_store, redirect, expected
+):
+    response = post(client, answers(redirect=redirect), headers={}, form=True)
+    assert response.status_code == 303
+    assert response.headers["Location"] == expected
+    assert response.headers["Location"].isascii()
+    assert len(stored(app_store)) == 1
+
+
 def test_diet_is_kept_only_with_its_own_consent(client, app_store):
     response = post(client, answers(diet="Glutenfri", diet_consent=None), headers={}, form=True)
     assert response.status_code == 422
@@ -265,3 +290,14 @@ def test_pages_behind_a_working_secret_link_send_no_referrer_and_no_cors(client,
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert response.headers["Cache-Control"] == "no-store"
         assert access_control_headers(response) == []
+
+
+def test_an_unparseable_origin_is_refused_not_a_crash(client, app_store):
+    response = post(client, answers(), headers={"Origin": "http://[evil.example"})
+    assert response.status_code == 403 and stored(app_store) == []
+
+
+def test_an_unparseable_referer_counts_as_none(client, app_store):
+    # As with no Referer at all: not a browser form, so an API client posting from its server.
+    response = post(client, answers(), headers={"Referer": "http://[evil.example/form"})
+    assert response.status_code == 201

@@ -41,6 +41,26 @@ content_types = st.sampled_from(
     ]
 )
 raw_bytes = st.binary(max_size=200)
+# The allowed origin (the local stage's) followed by anything: line breaks, spaces, non-ASCII,
+# controls; the target becomes a Location header after the registration is stored.
+MUNICIPALITY = "http://localhost:8000"
+redirects = st.one_of(
+    st.builds(lambda tail: f"{MUNICIPALITY}/{tail}", st.text(max_size=30)),
+    st.sampled_from([f"{MUNICIPALITY}/tack\r\nSet-Cookie: a=b", f"{MUNICIPALITY}/tack-för", "http://[x", " \t"]),
+)
+valid_with_redirect = st.builds(lambda redirect: {**answers(), "redirect": redirect}, redirects)
+
+
+def nested(depth, key, kind):
+    """A JSON object whose field is `depth` lists or objects deep (thousands fit in 16 kB)."""
+    if kind == "list":
+        return "{" + json.dumps(key) + ": " + "[" * depth + "]" * depth + "}"
+    return "{" + json.dumps(key) + ": " + '{"a": ' * depth + "1" + "}" * depth + "}"
+
+
+deep_json = st.builds(
+    nested, st.integers(min_value=1, max_value=8000), st.sampled_from(FIELD_NAMES), st.sampled_from(["list", "object"])
+)
 
 
 def encode(body, content_type):
@@ -54,9 +74,9 @@ def encode(body, content_type):
     max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(
-    body=st.one_of(bodies, valid_ish),
+    body=st.one_of(bodies, valid_ish, valid_with_redirect),
     content_type=content_types,
-    garbage=st.one_of(st.none(), raw_bytes),
+    garbage=st.one_of(st.none(), raw_bytes, deep_json),
     lang=st.sampled_from(["sv", "en", "xx", ""]),
 )
 def test_any_request_gets_a_4xx_or_a_success_and_the_store_stays_consistent(
@@ -67,6 +87,8 @@ def test_any_request_gets_a_4xx_or_a_success_and_the_store_stays_consistent(
     headers = {"Content-Type": content_type} if content_type else {}
     response = client.http.post(f"{URL}?lang={lang}", headers=headers, body=payload)
     assert response.status_code < 500, response.body[:300]
+    location = response.headers.get("Location", "")
+    assert location.isascii() and location.isprintable() and " " not in location, location
     after = list(app_store.registrations(EVENT))
     event = app_store.get_event(EVENT)
     # The counters always equal the items: nothing half-written, whatever came in.
