@@ -238,6 +238,10 @@ LABELS: dict[str, dict[str, str]] = {
         "mail_manage_hint": "Kan du inte komma? Avboka gärna, så kan någon på väntelistan få platsen.",
         "mail_contact": "Frågor? Svara på det här mejlet eller skriv till {contact}.",
         "mail_calendar": "Lägg in träffen i din kalender med den bifogade filen.",
+        "mail_cancelled": "Din anmälan är avbokad. Tack för att du sa till, då kan någon annan få platsen.",
+        "mail_left_waitlist": "Du har lämnat väntelistan. Du får inga fler mejl om träffen.",
+        "mail_calendar_removed": "Har du lagt in träffen i din kalender tar den bifogade filen bort den.",
+        "mail_sign_up_again": "Ångrar du dig? Anmäl dig igen via formuläret så länge anmälan är öppen.",
     },
     "en": {
         "name": "Name",
@@ -394,6 +398,12 @@ LABELS: dict[str, dict[str, str]] = {
         "mail_manage_hint": "Can't come? Please cancel, so someone on the waiting list can have the seat.",
         "mail_contact": "Questions? Reply to this email or write to {contact}.",
         "mail_calendar": "Add the meeting to your calendar with the attached file.",
+        "mail_cancelled": (
+            "Your registration is cancelled. Thank you for letting us know: now someone else can have the seat."
+        ),
+        "mail_left_waitlist": "You have left the waiting list. You will get no more emails about the meeting.",
+        "mail_calendar_removed": "If you added the meeting to your calendar, the attached file removes it.",
+        "mail_sign_up_again": "Changed your mind? Sign up again through the form while registration is open.",
     },
 }
 

@@ -20,10 +20,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from email_validator import validate_email
 
 from . import i18n
-from .calendar_file import calendar_file
+from .calendar_file import calendar_file, method
 from .events import Event
 from .headers import POLICY
-from .registrations import WAITLISTED, Registration
+from .registrations import CANCELLATION, LEFT_WAITLIST, WAITLISTED, Registration
 from .tokens import ORGANISER_LINK_VALID
 
 if TYPE_CHECKING:
@@ -32,17 +32,21 @@ if TYPE_CHECKING:
 CONFIRMATION = "confirmation"
 PROMOTION = "promotion"
 REMINDER = "reminder"
+# After cancelling: a short receipt, not the registration email (CANCELLATION withdraws the .ics).
+RECEIPTS = (CANCELLATION, LEFT_WAITLIST)
 
 SUBJECTS = {
     "sv": {
         "confirmed": "Anmälan bekräftad: {title}",
         "waitlisted": "Du står på väntelistan: {title}",
         PROMOTION: "Du har fått en plats: {title}",
+        CANCELLATION: "Avbokning bekräftad: {title}",
     },
     "en": {
         "confirmed": "Registration confirmed: {title}",
         "waitlisted": "You are on the waiting list: {title}",
         PROMOTION: "You have a seat: {title}",
+        CANCELLATION: "Cancellation confirmed: {title}",
     },
 }
 
@@ -156,11 +160,13 @@ def registration_email(
     now: datetime,
     templates: Any,
 ) -> EmailMessage:
-    """The confirmation (or waiting-list notice, or promotion) for one registration."""
+    """The confirmation (or waiting-list notice, promotion, reminder, cancellation receipt) for one registration."""
     language = registration.answers.language
     context = email_context(kind, event, registration, links=links)
     if kind == REMINDER:
         subject = i18n.labels(language)["reminder.subject"].format(title=context["title"], date=context["date_text"])
+    elif kind in RECEIPTS:
+        subject = SUBJECTS[language][CANCELLATION].format(title=context["title"])
     else:
         subject = SUBJECTS[language][PROMOTION if kind == PROMOTION else registration.status].format(
             title=context["title"]
@@ -169,18 +175,28 @@ def registration_email(
         subject, sender=sender, to=[_recipient(registration)], reply_to=event.organisers[:1], now=now
     )
     # Quoted-printable keeps the wire format 7-bit ASCII, which every relay accepts.
-    message.set_content(templates.get_template("email/registration.txt").render(context), cte="quoted-printable")
+    body = "email/cancellation" if kind in RECEIPTS else "email/registration"
+    message.set_content(templates.get_template(f"{body}.txt").render(context), cte="quoted-printable")
     message.add_alternative(
-        templates.get_template("email/registration.html").render(context), subtype="html", cte="quoted-printable"
+        templates.get_template(f"{body}.html").render(context), subtype="html", cte="quoted-printable"
     )
-    if registration.status != WAITLISTED:
+    # A calendar entry for a seat, and its withdrawal (same UID, higher SEQUENCE) once the seat is cancelled.
+    cancelled = kind == CANCELLATION
+    if cancelled or (kind not in RECEIPTS and registration.status != WAITLISTED):
         description = templates.get_template("email/calendar.txt").render(context)
-        ics = calendar_file(event, registration.registration_id, language=language, now=now, description=description)
+        ics = calendar_file(
+            event,
+            registration.registration_id,
+            language=language,
+            now=now,
+            description=description,
+            cancelled=cancelled,
+        )
         message.add_attachment(
             ics.decode("utf-8"),
             subtype="calendar",
             filename="traff.ics" if language == "sv" else "meeting.ics",
-            params={"method": "PUBLISH"},
+            params={"method": method(cancelled)},
             cte="quoted-printable",
         )
     return _with_language(message, language)

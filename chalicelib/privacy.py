@@ -47,7 +47,8 @@ def erase_person(email: str, *, store: DynamoStore, now: datetime) -> dict[str, 
             continue
         registration = registration_from_item(item)
         if registration.status != CANCELLED:
-            cancel(registration.event_id, registration.registration_id, store=store, now=now)
+            # No receipt: the items are deleted next, and the person asked us to forget them.
+            cancel(registration.event_id, registration.registration_id, store=store, now=now, send_receipt=False)
             cancelled += 1
     store.delete_items(items)
     # Only that an erasure happened, and how much: never whose.

@@ -49,6 +49,9 @@ SUPPRESSED = "suppressed"
 LIMITED = "limited"
 CONFIRMATION = "confirmation"
 PROMOTION = "promotion"
+# The receipt after cancelling: with a seat (its .ics withdraws the calendar entry), or off the waiting list.
+CANCELLATION = "cancellation"
+LEFT_WAITLIST = "left_waitlist"
 # How long the request that stored a registration owns its email before the outbox may retry.
 EMAIL_LEASE = timedelta(minutes=5)
 
@@ -201,7 +204,12 @@ class CancellationStore(Protocol):
     def first_waitlisted(self, event_id: str) -> Registration | None: ...
 
     def cancel(
-        self, registration: Registration, promote: Registration | None, now: datetime, lease: datetime
+        self,
+        registration: Registration,
+        promote: Registration | None,
+        now: datetime,
+        lease: datetime,
+        receipt: EmailDelivery | None = None,
     ) -> None: ...
 
 
@@ -212,9 +220,13 @@ def cancel(
     store: CancellationStore,
     now: datetime,
     sleep: Callable[[float], None] = time.sleep,
+    send_receipt: bool = True,
 ) -> Cancellation:
     """Cancel a registration; a freed seat goes to the first on the waiting list, atomically.
 
+    The person is owed a receipt (through the outbox, like a confirmation), written in the same
+    transaction; a confirmation still waiting to go out is replaced by it. Not when the address
+    bounces, and not for an erasure (`send_receipt=False`: the person asked to be forgotten).
     Cancelling twice is harmless: the second time reports it was already done.
     """
     for attempt in range(1, MAX_CONTENTION_RETRIES + 2):
@@ -224,13 +236,14 @@ def cancel(
         if registration.status == CANCELLED:
             return Cancellation(registration, None, already_cancelled=True)
         promote = store.first_waitlisted(event_id) if registration.status == CONFIRMED else None
+        receipt = _receipt(registration, now) if send_receipt else None
         try:
-            store.cancel(registration, promote, now, now + EMAIL_LEASE)
+            store.cancel(registration, promote, now, now + EMAIL_LEASE, receipt)
         except Contention:
             sleep(_backoff(attempt))
             continue
         log.info("registration cancelled", extra={"event_id": event_id, "promoted": promote is not None})
-        cancelled = replace(registration, status=CANCELLED, updated_at=now)
+        cancelled = replace(registration, status=CANCELLED, updated_at=now, email=receipt or registration.email)
         if promote is not None:
             promote = replace(
                 promote,
@@ -240,3 +253,11 @@ def cancel(
             )
         return Cancellation(cancelled, promote)
     raise ServiceBusy()
+
+
+def _receipt(registration: Registration, now: datetime) -> EmailDelivery | None:
+    """The cancellation receipt the person is owed, or None when their address bounces."""
+    if registration.email.state == SUPPRESSED:
+        return None
+    kind = LEFT_WAITLIST if registration.status == WAITLISTED else CANCELLATION
+    return EmailDelivery(state=SENDING, kind=kind, attempts=1, due_at=now + EMAIL_LEASE)

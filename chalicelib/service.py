@@ -95,10 +95,19 @@ def cancel_registration(token: str, *, base_url: str, now: datetime) -> Cancella
     link = read_manage_token(token, now)
     the_store = store()
     result = cancel(link.event_id, link.registration_id, store=the_store, now=now)
-    if result.promoted is not None:
-        event = the_store.get_event(link.event_id)
-        if event is not None:
-            send_leased_email(result.promoted, event, base_url=base_url, now=now, the_store=the_store)
+    if result.already_cancelled:
+        return result
+    # The cancelled person's receipt and, when a seat was freed, the promoted person's email.
+    owed = [one for one in (result.registration, result.promoted) if one is not None and one.email.state == SENDING]
+    event = the_store.get_event(link.event_id) if owed else None
+    if event is None:
+        return result
+    for registration in owed:
+        # An address that bounced since it registered is not written to (the outbox checks the same).
+        if the_store.is_suppressed(registration.answers.email_key):
+            the_store.email_suppressed(registration)
+            continue
+        send_leased_email(registration, event, base_url=base_url, now=now, the_store=the_store)
     return result
 
 

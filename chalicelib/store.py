@@ -383,15 +383,23 @@ class DynamoStore:
         waiting = [r for r in self.registrations(event_id) if r.status == WAITLISTED]
         return min(waiting, key=lambda r: (r.created_at, r.registration_id), default=None)
 
-    def cancel(self, registration: Registration, promote: Registration | None, now: datetime, lease: datetime) -> None:
-        """Cancel one registration; a freed seat goes to `promote` in the same transaction.
+    def cancel(
+        self,
+        registration: Registration,
+        promote: Registration | None,
+        now: datetime,
+        lease: datetime,
+        receipt: EmailDelivery | None = None,
+    ) -> None:
+        """Cancel one registration; a freed seat goes to `promote` in the same transaction, and the
+        cancelled item holds its `receipt` email (in the outbox index, like any waiting email).
 
         Raises Contention when anything changed since it was read (someone else
         cancelled, promoted or joined the waiting list): read again and retry.
         """
         was = registration.status
         items: list[dict[str, Any]] = [
-            self._status_change(registration, was, CANCELLED, now),
+            self._status_change(registration, was, CANCELLED, now, email=receipt),
         ]
         if was == WAITLISTED:
             event_update = ("SET waitlist_count = waitlist_count - :one", "waitlist_count > :zero")

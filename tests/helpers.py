@@ -82,6 +82,12 @@ def sent_mail(moto_endpoint):
     return [message for _, message in sent_with_destinations(moto_endpoint)]
 
 
+def sent_raw(moto_endpoint):
+    """The bytes of every email moto's SES took, as they went out, for parsers we did not write."""
+    data = json.loads(urllib.request.urlopen(f"{moto_endpoint}/moto-api/data.json").read())
+    return [raw["raw_data"].encode("utf-8") for raw in data["ses"]["RawMessage"]]
+
+
 def sent_with_destinations(moto_endpoint):
     """(the addresses SES delivered to, the message parsed back) for every raw email moto's SES took.
 

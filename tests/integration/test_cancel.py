@@ -5,11 +5,29 @@ from __future__ import annotations
 import random
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from email.message import EmailMessage
 
 import pytest
 
 from chalicelib.errors import RegistrationNotFound
-from chalicelib.registrations import CANCELLED, CONFIRMED, PROMOTION, WAITLISTED, cancel, register
+from chalicelib.forms import email_key
+from chalicelib.outbox import retry_due_emails, send_now
+from chalicelib.registrations import (
+    CANCELLATION,
+    CANCELLED,
+    CONFIRMED,
+    EMAIL_LEASE,
+    FAILED,
+    LEFT_WAITLIST,
+    PROMOTION,
+    SENDING,
+    SENT,
+    SUPPRESSED,
+    WAITLISTED,
+    cancel,
+    register,
+)
+from tests.fakes import RecordingMailer
 from tests.helpers import answers, at, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
@@ -104,3 +122,57 @@ def test_twenty_concurrent_cancels_fill_every_freed_seat_once(dynamodb_local_sto
     stayed = [r.answers.email for r in people if r not in leaving]
     original_seats = [email for email in stayed if email <= "p019@example.se"]
     assert confirmed == set(original_seats) | set(sorted(email for email in stayed if email > "p019@example.se")[:15])
+
+
+# -- the receipt: owed in the same transaction, sent through the outbox exactly once -----------
+
+
+def receipt_build(event, registration):
+    message = EmailMessage()
+    message["To"] = registration.answers.email
+    message["Subject"] = f"{registration.email.kind} {event.id}"
+    return message
+
+
+def test_cancelling_owes_a_receipt_that_the_outbox_sends_once_even_when_run_twice(store):
+    people = fill(store, capacity=1, people=2)
+    result = cancel(EVENT, people[0].registration_id, store=store, now=NOW)
+    assert (result.registration.email.kind, result.registration.email.state) == (CANCELLATION, SENDING)
+    stored = store.get_registration(EVENT, "p000@example.se").email
+    assert (stored.kind, stored.state) == (CANCELLATION, SENDING), "written with the cancellation itself"
+    mailer = RecordingMailer()
+    later = NOW + EMAIL_LEASE + timedelta(seconds=1)
+    for _ in range(2):  # the request that cancelled died before sending; the job runs twice
+        retry_due_emails(store=store, mailer=mailer, build=receipt_build, now=later)
+    subjects = sorted(str(message["Subject"]) for message in mailer.sent)
+    assert subjects == [f"{CANCELLATION} {EVENT}", f"{PROMOTION} {EVENT}"]
+    assert store.get_registration(EVENT, "p000@example.se").email.state == SENT
+
+
+def test_a_receipt_ses_refused_is_retried_by_the_outbox(store):
+    people = fill(store, capacity=5, people=1)
+    event = store.get_event(EVENT)
+    result = cancel(EVENT, people[0].registration_id, store=store, now=NOW)
+    send_now(result.registration, event, store=store, mailer=RecordingMailer(failures=1), build=receipt_build, now=NOW)
+    assert store.get_registration(EVENT, "p000@example.se").email.state == FAILED
+    mailer = RecordingMailer()
+    retry_due_emails(store=store, mailer=mailer, build=receipt_build, now=NOW + timedelta(minutes=6))
+    retry_due_emails(store=store, mailer=mailer, build=receipt_build, now=NOW + timedelta(minutes=7))
+    assert [str(message["Subject"]) for message in mailer.sent] == [f"{CANCELLATION} {EVENT}"]
+
+
+def test_leaving_the_waiting_list_owes_its_own_receipt(store):
+    people = fill(store, capacity=1, people=2)
+    result = cancel(EVENT, people[1].registration_id, store=store, now=NOW)
+    assert result.registration.email.kind == LEFT_WAITLIST
+
+
+def test_no_receipt_to_an_address_that_bounced_or_for_an_erasure(store):
+    store.put_event(example_event(capacity=5), NOW)
+    store.suppress(email_key("gone@example.se"), "bounce", NOW)
+    gone = register(EVENT, answers(email="gone@example.se"), store=store, now=NOW).registration
+    assert cancel(EVENT, gone.registration_id, store=store, now=NOW).registration.email.state == SUPPRESSED
+    kept = register(EVENT, answers(email="kept@example.se"), store=store, now=NOW).registration
+    result = cancel(EVENT, kept.registration_id, store=store, now=NOW, send_receipt=False)
+    assert result.registration.email.kind != CANCELLATION
+    assert store.get_registration(EVENT, "kept@example.se").email.kind != CANCELLATION
