@@ -149,6 +149,33 @@ def test_each_function_has_its_own_role_with_the_policy_from_infra(packaged):
     assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
 
 
+def test_ses_can_publish_bounces_to_the_encrypted_topic_the_function_hears(packaged):
+    """SES cannot use the AWS-managed alias/aws/sns: the topic's key must be ours and let SES of this account in."""
+    out, _ = packaged
+    resources = json.loads((out / "out" / "sam.json").read_text())["Resources"]
+    topic = resources["SesNotificationsTopic"]["Properties"]
+    assert isinstance(topic["KmsMasterKeyId"], dict), "a key of this stack, not an AWS-managed alias"
+    key = resources[topic["KmsMasterKeyId"]["Ref"]]
+    assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
+    statements = key["Properties"]["KeyPolicy"]["Statement"]
+    (ses,) = [s for s in statements if s["Principal"] == {"Service": "ses.amazonaws.com"}]
+    assert set(ses["Action"]) == {"kms:GenerateDataKey*", "kms:Decrypt"}
+    assert ses["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    assert all(
+        s["Principal"]
+        in ({"Service": "ses.amazonaws.com"}, {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}})
+        for s in statements
+    )
+    (publish,) = resources["SesNotificationsTopicPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert publish["Principal"] == {"Service": "ses.amazonaws.com"} and publish["Action"] == "sns:Publish"
+    assert publish["Condition"] == {"StringEquals": {"AWS:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    destination = resources["SesBounceAndComplaintEvents"]["Properties"]["EventDestination"]
+    assert destination["SnsDestination"]["TopicARN"] == {"Ref": "SesNotificationsTopic"}
+    assert set(destination["MatchingEventTypes"]) == {"bounce", "complaint"}
+    (subscription,) = resources["SesNotification"]["Properties"]["Events"].values()
+    assert subscription["Properties"]["Topic"]["Fn::Sub"].endswith(":" + topic["TopicName"])
+
+
 def run_unpacked(zip_path, tmp_path, code, *args, **variables):
     """Python on the unpacked zip with nothing but the Lambda runtime's boto3 beside it."""
     task = tmp_path / "task"
