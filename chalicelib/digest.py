@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -117,7 +118,9 @@ def summarize(event: Event, registrations: list[Registration], *, now: datetime,
 
 def _cell(value: object) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    # NFKC folds the full-width and small forms (＝＋－＠, ﹦﹢﹣﹫) that spreadsheets with an
+    # East Asian input method also read as a formula's start.
+    return "'" + text if unicodedata.normalize("NFKC", text[:1]).startswith(_FORMULA_STARTS) else text
 
 
 def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:

@@ -9,6 +9,8 @@ import io
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from chalicelib import web
 from chalicelib.digest import attendee_csv, summarize
 from chalicelib.forms import parse_answers
@@ -130,6 +132,24 @@ def test_csv_cells_cannot_become_formulas():
     cells = rows[1]
     assert cells[0] == '\'=HYPERLINK("x")' and cells[2] == "'+1"
     assert all(not cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+@pytest.mark.parametrize("starter", ["\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63", "\ufe6b"])
+def test_full_width_and_small_formula_starters_are_neutralised_like_ascii_ones(starter):
+    event, registrations = realistic()
+    typed = f'{starter}HYPERLINK("https://evil.example";"Klicka")'
+    evil = [replace(registrations[0], answers=replace(registrations[0].answers, message=typed, diet=typed))]
+    rows = list(csv.reader(io.StringIO(attendee_csv(event, evil).decode("utf-8-sig")), delimiter=";"))
+    header, cells = rows[0], rows[1]
+    assert cells[header.index("Meddelande")] == "'" + typed
+    assert cells[header.index("Specialkost eller allergier")] == "'" + typed
+
+
+def test_text_that_merely_contains_a_full_width_sign_is_left_alone():
+    event, registrations = realistic()
+    kept = [replace(registrations[0], answers=replace(registrations[0].answers, message="Ett＋två"))]
+    rows = list(csv.reader(io.StringIO(attendee_csv(event, kept).decode("utf-8-sig")), delimiter=";"))
+    assert "Ett＋två" in rows[1]
 
 
 def test_the_digest_email_reads_well_and_carries_the_csv():
