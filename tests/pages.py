@@ -81,7 +81,7 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, monkeypatch: 
     _form_pages(client, collection)
     _registrations_and_own_pages(client, collection, moto_endpoint)
     _link_and_error_pages(client, collection)
-    _organiser_pages_and_job_emails(client, collection, moto_endpoint, monkeypatch, event)
+    _organiser_pages_and_job_emails(client, collection, store, moto_endpoint, monkeypatch, event)
     for lang in ("sv", "en"):
         collection.add(f"privacy-{lang}", client.http.get(f"/privacy?lang={lang}"))
         iframe, form = web.embed_snippets(event, lang, "http://127.0.0.1:8000")
@@ -107,6 +107,8 @@ def _form_pages(client: Any, collection: Collection) -> None:
         collection.add(f"form-{lang}", client.http.get(f"/events/{EVENT}/form?lang={lang}"))
         mistakes = {"name": "", "email": "inte-en-adress", "language": lang, "diet": "Vegansk"}
         collection.add(f"form-errors-{lang}", post_form(client, mistakes), 422)
+        trapped = post_form(client, answers(website="https://www.example.se", language=lang))
+        collection.add(f"form-honeypot-filled-{lang}", trapped, 422)
         collection.add(f"closed-{lang}", client.http.get(f"/events/stangd-traff/form?lang={lang}"))
         collection.add(f"not-found-{lang}", client.http.get(f"/events/no-such-event/form?lang={lang}"), 404)
     late = post_form(client, answers(), path="/events/stangd-traff/registrations")
@@ -160,7 +162,7 @@ def _link_and_error_pages(client: Any, collection: Collection) -> None:
 
 
 def _organiser_pages_and_job_emails(
-    client: Any, collection: Collection, moto_endpoint: str, monkeypatch: Any, event: Any
+    client: Any, collection: Collection, store: Any, moto_endpoint: str, monkeypatch: Any, event: Any
 ) -> None:
     """The digest (tomorrow 07:05), the reminders and the deadline hand-off (two days before, 09:05)."""
     utcnow = web.utcnow
@@ -171,6 +173,16 @@ def _organiser_pages_and_job_emails(
     live = re.search(r"https?://\S+(/organiser/\S+)", digest)
     assert live, "the digest links to the live attendee page"
     collection.add("organiser", client.http.get(live.group(1)))
+    secret = stage_environment("local")[config.SECRET]
+    for lang in ("sv", "en"):
+        collection.add(f"organiser-link-invalid-{lang}", client.http.get(f"/organiser/not-a-link?lang={lang}"), 403)
+        long_ago = datetime.now(UTC) - timedelta(days=30)
+        expired = tokens.make_organiser_token(secret, event.id, 0, long_ago)
+        collection.add(f"organiser-link-expired-{lang}", client.http.get(f"/organiser/{expired}?lang={lang}"), 410)
+    store.withdraw_organiser_links(event.id)
+    for lang in ("sv", "en"):
+        page = client.http.get(f"{live.group(1)}?lang={lang}")
+        collection.add(f"organiser-link-withdrawn-{lang}", page, 410)
     reminder_day = (event.starts_at.astimezone(event.zone) - timedelta(days=2)).replace(hour=9, minute=5)
     counts = run_hourly_at(client, monkeypatch, reminder_day.astimezone(UTC))
     monkeypatch.setattr(web, "utcnow", utcnow)
