@@ -176,6 +176,45 @@ def test_ses_can_publish_bounces_to_the_encrypted_topic_the_function_hears(packa
     assert subscription["Properties"]["Topic"]["Fn::Sub"].endswith(":" + topic["TopicName"])
 
 
+def test_the_api_stage_is_throttled_uncached_and_says_so_in_both_languages(packaged):
+    out, _ = packaged
+    api = json.loads((out / "out" / "sam.json").read_text())["Resources"]["RestAPI"]["Properties"]
+    # "/~1events~1{event_id}" is the path "/events/{event_id}"; "/*" is every path.
+    settings = {(s["ResourcePath"][1:].replace("~1", "/"), s["HttpMethod"]): s for s in api["MethodSettings"]}
+    assert settings.keys() == {("*", "*"), ("/events/{event_id}/registrations", "POST")}
+    assert "post" in api["DefinitionBody"]["paths"]["/events/{event_id}/registrations"]  # a real route
+    limits = {key: (s["ThrottlingRateLimit"], s["ThrottlingBurstLimit"]) for key, s in settings.items()}
+    assert limits == {("*", "*"): (25, 50), ("/events/{event_id}/registrations", "POST"): (5, 20)}
+    # A cache would serve one person's token page to the next: off, everywhere.
+    assert api["CacheClusterEnabled"] is False and all(s["CachingEnabled"] is False for s in settings.values())
+    for kind in ("THROTTLED", "WAF_FILTERED"):
+        response = api["GatewayResponses"][kind]
+        assert response["StatusCode"] == "429" and response["ResponseParameters"]["Headers"]["Retry-After"]
+        error = json.loads(response["ResponseTemplates"]["application/json"])["error"]
+        assert error["code"] == "too_many_requests"
+        swedish, english = error["message"].split(" / ")
+        assert "Vänta" in swedish and "försök igen" in swedish and "Please wait" in english
+
+
+def test_the_waf_rate_rule_is_there_only_when_asked_for(packaged):
+    out, _ = packaged
+    template = json.loads((out / "out" / "sam.json").read_text())
+    parameter = template["Parameters"]["WafRequestsPer5Minutes"]
+    assert parameter["Default"] == 0 and "$" in parameter["Description"]  # off, and says what it costs
+    condition = template["Conditions"]["WithWafRateLimit"]
+    assert condition == {"Fn::Not": [{"Fn::Equals": [{"Ref": "WafRequestsPer5Minutes"}, "0"]}]}
+    waf = {name: r for name, r in template["Resources"].items() if r["Type"].startswith("AWS::WAFv2::")}
+    assert waf and all(r["Condition"] == "WithWafRateLimit" for r in waf.values())
+    (acl,) = [r["Properties"] for r in waf.values() if r["Type"] == "AWS::WAFv2::WebACL"]
+    (rule,) = acl["Rules"]
+    assert acl["DefaultAction"] == {"Allow": {}} and rule["Action"] == {"Block": {}}
+    rate = rule["Statement"]["RateBasedStatement"]
+    assert rate == {"Limit": {"Ref": "WafRequestsPer5Minutes"}, "EvaluationWindowSec": 300, "AggregateKeyType": "IP"}
+    assert not acl["VisibilityConfig"]["SampledRequestsEnabled"]  # samples would keep addresses and headers
+    (association,) = [r["Properties"] for r in waf.values() if r["Type"] == "AWS::WAFv2::WebACLAssociation"]
+    assert "/restapis/${RestAPI}/stages/${RestAPI.Stage}" in association["ResourceArn"]["Fn::Sub"]
+
+
 def run_unpacked(zip_path, tmp_path, code, *args, **variables):
     """Python on the unpacked zip with nothing but the Lambda runtime's boto3 beside it."""
     task = tmp_path / "task"
