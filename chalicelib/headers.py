@@ -7,7 +7,7 @@ own parser does the opposite in display names (it keeps that whitespace), and so
 glue a plain word to an encoded one. So a non-ASCII subject is written here entirely as
 encoded words, each holding whole characters and its own spaces, and a non-ASCII display
 name as a single encoded word: then there is no whitespace between words for anyone to
-keep or drop. ASCII-only headers keep the standard library's folding, which is exact.
+keep or drop. An ASCII subject is written as it is when it fits on one line.
 
 Messages built with `POLICY` use these header classes; any output policy (`SMTP`) keeps them.
 """
@@ -98,7 +98,9 @@ class ExactSubject(_SubjectBase):
 
     def fold(self, *, policy: Any) -> str:
         text = str(self)
-        if not _needs_encoding(text):
+        # Plain ASCII only when it needs no folding: some readers (Python mail-parser) keep the
+        # line break of a folded header in the subject.
+        if not _needs_encoding(text) and len(self.name) + 2 + len(text) <= MAX_LINE:
             return str(super().fold(policy=policy))
         words = encoded_words(text, MAX_LINE - len(self.name) - 2)
         return f"{self.name}: " + f"{policy.linesep} ".join(words) + policy.linesep

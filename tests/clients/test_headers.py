@@ -34,6 +34,7 @@ TITLES = [
     ),
     ("Träff: åäö:ÅÄÖ – öppet för alla   som vill", "Meeting:åäö – open to all"),
     ("Sjö-träff i Hudiksvall", "Plain ASCII meeting - part 2: planning"),
+    ("Sjö-träff", "A plain ASCII title long enough that the subject line has to be folded: part 2"),
     ("=?utf-8?q?ser_ut_som_kod?= – men är en titel", "=?x?= looks encoded"),
     ("ÅÄÖ" * 30, " ".join(["åäö"] * 30)),
 ]
