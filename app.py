@@ -10,6 +10,7 @@ from chalice import Chalice, Rate, Response
 from chalicelib import config, i18n, logs, openapi, security, service, suppression, web
 from chalicelib.errors import EventNotFound, ForbiddenOrigin, ServiceUnavailable, SignupError, ValidationFailed
 from chalicelib.forms import pick_language
+from chalicelib.registrations import hold_state
 from chalicelib.tokens import TokenExpired, TokenInvalid, TokenWithdrawn
 
 app = Chalice(app_name="signup")
@@ -186,6 +187,36 @@ def cancel_own_registration(token: str) -> Response:
         return _link_problem(TokenInvalid())
     text = "already_cancelled_text" if result.already_cancelled else "cancelled_text"
     return _private(_html(web.manage_page(event, result.registration, "cancelled_heading", text)))
+
+
+@app.route("/registrations/{token}/confirm", methods=["GET"])
+def show_seat_confirmation(token: str) -> Response:
+    """The link in the email of a held seat: a button to confirm. GET never confirms: mail
+    scanners follow links, and the point is that the person behind the address does."""
+    now = web.utcnow()
+    try:
+        link = service.read_manage_token(token, now)
+    except (TokenInvalid, TokenExpired) as problem:
+        return _link_problem(problem)
+    the_store = store()
+    event = the_store.get_event(link.event_id)
+    registration = the_store.find_registration(link.event_id, link.registration_id)
+    if event is None or registration is None:
+        return _link_problem(TokenInvalid())
+    return _private(_html(web.confirm_page(event, registration, hold_state(registration))))
+
+
+@app.route("/registrations/{token}/confirm", methods=["POST"], content_types=["*/*"])
+def confirm_own_seat(token: str) -> Response:
+    try:
+        event, result = service.confirm_registration(token, base_url=_base_url(), now=web.utcnow())
+    except (TokenInvalid, TokenExpired) as problem:
+        return _link_problem(problem)
+    except SignupError:
+        return _link_problem(TokenInvalid())
+    if event is None:
+        return _link_problem(TokenInvalid())
+    return _private(_html(web.confirm_page(event, result.registration, result.outcome)))
 
 
 @app.route("/organiser/{token}", methods=["GET"])

@@ -20,6 +20,7 @@ from .registrations import (
     FAILED,
     GAVE_UP,
     LIMITED,
+    PENDING,
     PROMOTION,
     SUPPRESSED,
     WAITLISTED,
@@ -49,6 +50,8 @@ class Summary:
     sectors: tuple[tuple[str, int], ...]
     interests: tuple[tuple[str, int], ...]
     email_problems: tuple[Registration, ...]
+    # Seats held for people who have not yet confirmed their address (confirm_address events).
+    pending: tuple[Registration, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -58,7 +61,7 @@ class Summary:
     def seats_left(self) -> int | None:
         if self.event.capacity is None:
             return None
-        return max(self.event.capacity - len(self.confirmed), 0)
+        return max(self.event.capacity - len(self.confirmed) - len(self.pending), 0)
 
     @property
     def days_to_deadline(self) -> int:
@@ -86,11 +89,11 @@ def _tally(values: list[str]) -> tuple[tuple[str, int], ...]:
 def summarize(event: Event, registrations: list[Registration], *, now: datetime, since: datetime | None) -> Summary:
     language = event.organiser_language
     labels = i18n.labels(language)
-    by_status: dict[str, list[Registration]] = {CONFIRMED: [], WAITLISTED: [], CANCELLED: []}
+    by_status: dict[str, list[Registration]] = {CONFIRMED: [], PENDING: [], WAITLISTED: [], CANCELLED: []}
     for registration in sorted(registrations, key=lambda r: (r.created_at, r.registration_id)):
         by_status.setdefault(registration.status, []).append(registration)
     confirmed = by_status[CONFIRMED]
-    live = confirmed + by_status[WAITLISTED]
+    live = confirmed + by_status[PENDING] + by_status[WAITLISTED]
     eating = [r for r in confirmed if r.answers.meal]
     interest_counts = Counter(area for r in live for area in r.answers.interests)
     return Summary(
@@ -113,6 +116,7 @@ def summarize(event: Event, registrations: list[Registration], *, now: datetime,
         ),
         interests=tuple((area.label(language), interest_counts[area.id]) for area in event.interests),
         email_problems=tuple(r for r in live if r.email.state in EMAIL_PROBLEMS),
+        pending=tuple(by_status[PENDING]),
     )
 
 

@@ -25,6 +25,8 @@ EVENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 # How many may wait for a seat when `waitlist_limit` is not given: as many as the room holds.
 # A bound, so a script cannot grow the list (and the emails to it) without end.
 DEFAULT_WAITLIST_PER_SEAT = 1
+# With `confirm_address = true`, how long a seat is held for a click on the emailed link.
+DEFAULT_CONFIRM_WITHIN_HOURS = 24
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ class Event:
     capacity: int | None = None
     # Places on the waiting list once every seat is taken (0: no waiting list).
     waitlist_limit: int = 0
+    # A seat counts only once the person clicks the link in the email (for events that fill up):
+    # until then it is held for `confirm_within_hours`, then released to the waiting list.
+    confirm_address: bool = False
+    confirm_within_hours: int = DEFAULT_CONFIRM_WITHIN_HOURS
     questions: frozenset[str] = frozenset(OPTIONAL_QUESTIONS)
     interests: tuple[InterestArea, ...] = ()
     status: str = "open"
@@ -63,10 +69,13 @@ class Event:
     digest: str = "changes"
     organiser_language: str = "sv"
     caterer: str = ""
+    # Seats taken: confirmed, and held for someone who has not yet confirmed their address.
     confirmed_count: int = 0
     waitlist_count: int = 0
     # Organiser links made with an earlier version no longer work (`./signup organiser revoke`).
     organiser_link_version: int = 0
+    # Of the seats taken, how many are held awaiting a click (the hourly job looks only then).
+    pending_count: int = 0
 
     @property
     def zone(self) -> ZoneInfo:
@@ -99,6 +108,10 @@ class Event:
     @property
     def is_full(self) -> bool:
         return self.capacity is not None and self.confirmed_count >= self.capacity
+
+    @property
+    def hold_period(self) -> timedelta:
+        return timedelta(hours=self.confirm_within_hours)
 
     @property
     def waitlist_is_full(self) -> bool:
@@ -160,6 +173,8 @@ _KNOWN_KEYS = {
     "deadline",
     "capacity",
     "waitlist_limit",
+    "confirm_address",
+    "confirm_within_hours",
     "organisers",
     "questions",
     "interests",
@@ -204,6 +219,10 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
         problems.append("waitlist_limit: needs capacity (without a seat limit nobody waits)")
     if waitlist_limit is None:
         waitlist_limit = (capacity or 0) * DEFAULT_WAITLIST_PER_SEAT
+    confirm_address = reader.boolean("confirm_address")
+    confirm_within_hours = reader.whole_number("confirm_within_hours", "hours", at_least=1, at_most=168)
+    if confirm_within_hours is not None and not confirm_address:
+        problems.append("confirm_within_hours: only used with confirm_address = true")
     organisers = reader.emails("organisers")
     questions = reader.questions("questions")
     interests = reader.interests("interests")
@@ -230,6 +249,8 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
         deadline_at=deadline_at,
         capacity=capacity,
         waitlist_limit=waitlist_limit,
+        confirm_address=confirm_address,
+        confirm_within_hours=confirm_within_hours or DEFAULT_CONFIRM_WITHIN_HOURS,
         organisers=organisers,
         questions=questions,
         interests=interests,
@@ -325,6 +346,15 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.problems.append(f"{key}: expected a whole number of seats of at least 1, got {value!r}")
             return None
+        return value
+
+    def boolean(self, key: str) -> bool:
+        if self._missing(key, False):
+            return False
+        value = self.data[key]
+        if not isinstance(value, bool):
+            self.problems.append(f"{key}: expected true or false, got {value!r}")
+            return False
         return value
 
     def whole_number(self, key: str, what: str, at_least: int = 0, at_most: int = 100_000) -> int | None:

@@ -130,6 +130,8 @@ LABELS: dict[str, dict[str, str]] = {
         "thanks_heading": "Tack för din anmälan!",
         "thanks_confirmed": "Du har en plats. En bekräftelse skickas till din e-post.",
         "thanks_waitlisted": "Alla platser är tagna, så du står på väntelistan. Vi hör av oss om en plats blir ledig.",
+        "thanks_pending": "Vi håller en plats åt dig. Öppna mejlet vi har skickat och bekräfta med länken i det, "
+        "annars går platsen vidare till någon annan.",
         "thanks_email_note": "Bekräftelsen kan dröja några minuter. Kolla skräpposten om den inte kommer.",
         "language_switch": "In English",
         "not_found_heading": "Träffen hittades inte",
@@ -207,6 +209,17 @@ LABELS: dict[str, dict[str, str]] = {
         "status.confirmed": "Du har en plats",
         "status.waitlisted": "På väntelistan",
         "status.cancelled": "Avbokad",
+        "status.pending": "Plats hålls, inte bekräftad än",
+        "confirm_heading": "Bekräfta din plats",
+        "confirm_text": "Vi håller platsen åt dig till {until}. Tryck på knappen så är platsen din.",
+        "confirm_button": "Bekräfta min plats",
+        "confirmed_heading": "Din plats är bekräftad",
+        "confirmed_text": "Välkommen! En bekräftelse med kalenderfil kommer i nästa mejl från oss.",
+        "already_confirmed_text": "Platsen var redan bekräftad. Inget mer behöver göras.",
+        "released_heading": "Tiden för att bekräfta har gått ut",
+        "released_text": "Platsen gick vidare till nästa person på väntelistan. Du kan anmäla dig igen så länge "
+        "anmälan är öppen.",
+        "not_held_text": "Det finns ingen plats att bekräfta för den här anmälan.",
         "cancel_hint": "Kan du inte komma? Avboka, så kan någon annan få platsen.",
         "cancel_button": "Avboka min anmälan",
         "cancelled_heading": "Din anmälan är avbokad",
@@ -231,6 +244,12 @@ LABELS: dict[str, dict[str, str]] = {
         "mail_waitlisted": "Tack för din anmälan. Alla platser är tagna, så du står på väntelistan. "
         "Blir en plats ledig får du ett nytt mejl.",
         "mail_promoted": "En plats har blivit ledig och den är din. Välkommen!",
+        "mail_pending": "Tack för din anmälan. Vi håller en plats åt dig, och den blir din när du har bekräftat "
+        "att den här e-postadressen är din.",
+        "mail_promoted_pending": "En plats har blivit ledig och vi håller den åt dig.",
+        "mail_confirm_hold": "Bekräfta senast {until} genom att öppna länken och trycka på knappen. Annars går "
+        "platsen till nästa person på väntelistan.",
+        "mail_confirm_link": "Bekräfta din plats",
         "mail_your_answers": "Det här svarade du",
         "mail_free_text_behind_link": "Det du skrev med egna ord (till exempel specialkost) står inte i mejlet. "
         "Du ser det via länken nedan.",
@@ -289,6 +308,8 @@ LABELS: dict[str, dict[str, str]] = {
         "thanks_waitlisted": (
             "All seats are taken, so you are on the waiting list. We will be in touch if a seat opens up."
         ),
+        "thanks_pending": "We are holding a seat for you. Open the email we sent and confirm with the link in it, "
+        "otherwise the seat goes to someone else.",
         "thanks_email_note": "The confirmation may take a few minutes. Check your spam folder if it does not arrive.",
         "language_switch": "På svenska",
         "not_found_heading": "Meeting not found",
@@ -366,6 +387,17 @@ LABELS: dict[str, dict[str, str]] = {
         "status.confirmed": "You have a seat",
         "status.waitlisted": "On the waiting list",
         "status.cancelled": "Cancelled",
+        "status.pending": "Seat held, not yet confirmed",
+        "confirm_heading": "Confirm your seat",
+        "confirm_text": "We are holding the seat for you until {until}. Press the button and it is yours.",
+        "confirm_button": "Confirm my seat",
+        "confirmed_heading": "Your seat is confirmed",
+        "confirmed_text": "Welcome! A confirmation with a calendar file follows in our next email.",
+        "already_confirmed_text": "The seat was already confirmed. Nothing more needs to be done.",
+        "released_heading": "The time to confirm has run out",
+        "released_text": "The seat went to the next person on the waiting list. You can sign up again while "
+        "registration is open.",
+        "not_held_text": "There is no seat to confirm for this registration.",
         "cancel_hint": "Can't come? Cancel, so that someone else can have the seat.",
         "cancel_button": "Cancel my registration",
         "cancelled_heading": "Your registration is cancelled",
@@ -391,6 +423,12 @@ LABELS: dict[str, dict[str, str]] = {
         "mail_waitlisted": "Thank you for signing up. All seats are taken, so you are on the waiting list. "
         "If a seat opens up you will get another email.",
         "mail_promoted": "A seat has opened up and it is yours. Welcome!",
+        "mail_pending": "Thank you for signing up. We are holding a seat for you; it is yours once you have "
+        "confirmed that this email address is yours.",
+        "mail_promoted_pending": "A seat has opened up and we are holding it for you.",
+        "mail_confirm_hold": "Confirm by {until} by opening the link and pressing the button. Otherwise the seat "
+        "goes to the next person on the waiting list.",
+        "mail_confirm_link": "Confirm your seat",
         "mail_your_answers": "Your answers",
         "mail_free_text_behind_link": "What you wrote in your own words (such as dietary needs) is not repeated "
         "in this email. You can see it through the link below.",
@@ -430,6 +468,12 @@ def long_date(day: date | datetime, language: str) -> str:
 def day_and_month(day: date, language: str) -> str:
     """'15 maj' / '15 May': how the municipality writes a deadline."""
     return format_date(day, "d MMMM", locale=language)
+
+
+def date_and_clock(moment: datetime, language: str) -> str:
+    """'måndag 24 maj 2027 kl. 17.00' / 'Monday 24 May 2027 at 17:00' (the moment as given, local)."""
+    joiner = " kl. " if language == "sv" else " at "
+    return long_date(moment, language) + joiner + clock(moment, language)
 
 
 def clock(moment: datetime, language: str) -> str:

@@ -16,10 +16,12 @@ from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from typing import Any, Protocol
 
+from . import outbox
 from .digest import Summary, summarize
+from .errors import RegistrationNotFound, ServiceBusy
 from .events import Event, reminder_instants
 from .mail import Mailer, SendFailed
-from .registrations import CONFIRMED, SUPPRESSED, Registration
+from .registrations import CONFIRMED, PENDING, SUPPRESSED, EmailDelivery, Registration, release_hold
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +42,33 @@ class JobStore(Protocol):
 
     def is_suppressed(self, email_key: str) -> bool: ...
 
+    # Releasing held seats: the cancellation transaction and the promotion email's record.
+    def get_event(self, event_id: str) -> Event | None: ...
+
+    def find_registration(self, event_id: str, registration_id: str) -> Registration | None: ...
+
+    def first_waitlisted(self, event_id: str) -> Registration | None: ...
+
+    def cancel(
+        self,
+        registration: Registration,
+        promote: Registration | None,
+        now: datetime,
+        lease: datetime,
+        receipt: EmailDelivery | None = None,
+        promote_hold: datetime | None = None,
+    ) -> None: ...
+
+    def email_sent(self, registration: Registration, message_id: str) -> None: ...
+
+    def email_failed(self, registration: Registration, error: str, retry_at: datetime | None) -> None: ...
+
 
 class Messages(Protocol):
     """Builds the emails the job sends (service.py wires the real one)."""
+
+    def registration(self, event: Event, registration: Registration) -> EmailMessage:
+        """The promotion email of someone a released seat went to."""
 
     def reminder(self, event: Event, registration: Registration) -> EmailMessage: ...
 
@@ -97,6 +123,37 @@ class _EventRun:
         self.store.finish_send(self.event.id, name, "sent", self.now, message_id)
         self.counts[f"{kind}_sent"] += 1
         return True
+
+    def release_holds(self) -> None:
+        """Seats held for addresses nobody confirmed in time go to the waiting list, the oldest
+        hold first; one transaction per release, and the person who gets the seat is emailed."""
+        if not self.event.pending_count:
+            return  # nothing held: the registrations are not read
+        expired = sorted(
+            (r for r in self.registrations if r.status == PENDING and r.hold_until and r.hold_until <= self.now),
+            key=lambda r: (r.hold_until, r.registration_id),
+        )
+        for registration in expired:
+            try:
+                result = release_hold(self.event.id, registration.registration_id, store=self.store, now=self.now)
+            except (RegistrationNotFound, ServiceBusy):
+                self.counts["hold_release_retry_later"] += 1
+                continue
+            if result is None:  # confirmed or released meanwhile (a click, or a second run)
+                continue
+            self.counts["holds_released"] += 1
+            if result.promoted is not None:
+                self.counts["promotions"] += 1
+                outbox.send_now(
+                    result.promoted,
+                    self.event,
+                    store=self.store,
+                    mailer=self.mailer,
+                    build=self.messages.registration,
+                    now=self.now,
+                )
+        if expired:
+            self._registrations = None  # the digest and reminders below read the new state
 
     def reminders(self) -> None:
         for days, due in reminder_instants(self.event).items():
@@ -194,6 +251,7 @@ def run_hourly(
     events = store.upcoming_events(now)
     for event in events:
         run = _EventRun(event, store, mailer, messages, now)
+        run.release_holds()
         run.handoff()
         run.digest()
         run.reminders()

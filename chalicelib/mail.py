@@ -23,7 +23,7 @@ from . import i18n
 from .calendar_file import calendar_file, method
 from .events import Event
 from .headers import POLICY
-from .registrations import CANCELLATION, LEFT_WAITLIST, WAITLISTED, Registration
+from .registrations import CANCELLATION, CONFIRMED, LEFT_WAITLIST, PENDING, Registration
 from .tokens import ORGANISER_LINK_VALID
 
 if TYPE_CHECKING:
@@ -39,14 +39,18 @@ SUBJECTS = {
     "sv": {
         "confirmed": "Anmälan bekräftad: {title}",
         "waitlisted": "Du står på väntelistan: {title}",
+        "pending": "Bekräfta din plats: {title}",
         PROMOTION: "Du har fått en plats: {title}",
         CANCELLATION: "Avbokning bekräftad: {title}",
+        "promotion_pending": "En plats har blivit ledig – bekräfta den: {title}",
     },
     "en": {
         "confirmed": "Registration confirmed: {title}",
         "waitlisted": "You are on the waiting list: {title}",
+        "pending": "Confirm your seat: {title}",
         PROMOTION: "You have a seat: {title}",
         CANCELLATION: "Cancellation confirmed: {title}",
+        "promotion_pending": "A seat has opened up – confirm it: {title}",
     },
 }
 
@@ -134,6 +138,8 @@ class SesMailer:
 class Links:
     manage: str
     privacy: str = ""
+    # Where a held seat is confirmed (only while the registration is pending).
+    confirm: str = ""
 
 
 def _address(text: str) -> Address:
@@ -168,9 +174,10 @@ def registration_email(
     elif kind in RECEIPTS:
         subject = SUBJECTS[language][CANCELLATION].format(title=context["title"])
     else:
-        subject = SUBJECTS[language][PROMOTION if kind == PROMOTION else registration.status].format(
-            title=context["title"]
-        )
+        subject_key = PROMOTION if kind == PROMOTION else registration.status
+        if kind == PROMOTION and registration.status == PENDING:
+            subject_key = "promotion_pending"
+        subject = SUBJECTS[language][subject_key].format(title=context["title"])
     message = _new_message(
         subject, sender=sender, to=[_recipient(registration)], reply_to=event.organisers[:1], now=now
     )
@@ -180,9 +187,10 @@ def registration_email(
     message.add_alternative(
         templates.get_template(f"{body}.html").render(context), subtype="html", cte="quoted-printable"
     )
-    # A calendar entry for a seat, and its withdrawal (same UID, higher SEQUENCE) once the seat is cancelled.
+    # A calendar entry for a certain seat (not the waiting list, not a seat held for a click),
+    # and its withdrawal (same UID, higher SEQUENCE) once the seat is cancelled.
     cancelled = kind == CANCELLATION
-    if cancelled or (kind not in RECEIPTS and registration.status != WAITLISTED):
+    if cancelled or (kind not in RECEIPTS and registration.status == CONFIRMED):
         description = templates.get_template("email/calendar.txt").render(context)
         ics = calendar_file(
             event,
@@ -253,6 +261,10 @@ def email_context(kind: str, event: Event, registration: Registration, *, links:
         "has_free_text": bool(answers.diet or answers.access_needs or answers.message),
         "manage_url": links.manage,
         "privacy_url": links.privacy,
+        "confirm_url": links.confirm if registration.status == PENDING else "",
+        "hold_until_text": (
+            i18n.date_and_clock(registration.hold_until.astimezone(zone), language) if registration.hold_until else ""
+        ),
         "contact": event.organisers[0] if event.organisers else "",
     }
 

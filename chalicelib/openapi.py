@@ -97,7 +97,7 @@ def document() -> dict[str, Any]:
                     "required": ["registration_id", "status"],
                     "properties": {
                         "registration_id": {"type": "string"},
-                        "status": {"type": "string", "enum": ["confirmed", "waitlisted"]},
+                        "status": {"type": "string", "enum": ["confirmed", "pending", "waitlisted"]},
                         "email": {"type": "string", "enum": ["sent", "failed", "suppressed", "limited"]},
                     },
                 },

@@ -35,16 +35,20 @@ RETRY_DELAYS = (
 )
 
 
-class OutboxStore(Protocol):
+class DeliveryRecord(Protocol):
+    """Where `send_now` records what happened to one email."""
+
+    def email_sent(self, registration: Registration, message_id: str) -> None: ...
+
+    def email_failed(self, registration: Registration, error: str, retry_at: datetime | None) -> None: ...
+
+
+class OutboxStore(DeliveryRecord, Protocol):
     def get_event(self, event_id: str) -> Event | None: ...
 
     def due_emails(self, now: datetime) -> Iterator[Registration]: ...
 
     def claim_email(self, registration: Registration, now: datetime, lease: datetime) -> Registration | None: ...
-
-    def email_sent(self, registration: Registration, message_id: str) -> None: ...
-
-    def email_failed(self, registration: Registration, error: str, retry_at: datetime | None) -> None: ...
 
     def email_suppressed(self, registration: Registration) -> None: ...
 
@@ -71,7 +75,7 @@ def send_now(
     registration: Registration,
     event: Event,
     *,
-    store: OutboxStore,
+    store: DeliveryRecord,
     mailer: Mailer,
     build: BuildMessage,
     now: datetime,

@@ -32,8 +32,12 @@ from .forms import Answers, parse_answers
 log = logging.getLogger(__name__)
 
 CONFIRMED = "confirmed"
+# A seat held until the person clicks the link in the email (events with confirm_address).
+PENDING = "pending"
 WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
+# Statuses that take one of the event's seats (counted in its confirmed_count).
+SEATED = (CONFIRMED, PENDING)
 
 MAX_CONTENTION_RETRIES = 10
 BACKOFF_BASE_SECONDS = 0.02
@@ -83,6 +87,8 @@ class Registration:
     email: EmailDelivery = EmailDelivery()
     # When DynamoDB's TTL may delete it (the retention after the event); reads hide it from then on.
     expires_at: datetime | None = None
+    # A pending seat is held until then; kept after a release, so the link can say what happened.
+    hold_until: datetime | None = None
 
     @property
     def is_live(self) -> bool:
@@ -136,7 +142,9 @@ def register(
     if not event.is_open(now):
         raise RegistrationClosed(event=event)
 
-    status = WAITLISTED if event.is_full else CONFIRMED
+    # With confirm_address a seat is only held until the person clicks the link in the email.
+    seat = PENDING if event.confirm_address else CONFIRMED
+    status = WAITLISTED if event.is_full else seat
     # The request that stores the registration owns its email for a lease; if it
     # dies before sending, the outbox job picks the email up when the lease ends.
     email = EmailDelivery(state=SENDING, attempts=1, due_at=now + EMAIL_LEASE)
@@ -153,6 +161,7 @@ def register(
             updated_at=now,
             email=email,
             expires_at=event.ends_at_or_default + retention,
+            hold_until=now + event.hold_period if status == PENDING else None,
         )
         try:
             store.insert_registration(registration, now, client)
@@ -170,7 +179,7 @@ def register(
             contention_retries += 1
             if contention_retries > MAX_CONTENTION_RETRIES:
                 break
-            status = CONFIRMED
+            status = seat
             sleep(_backoff(contention_retries))
         except RegistrationClosed as closed:
             raise RegistrationClosed(event=event) from closed
@@ -199,6 +208,8 @@ class Cancellation:
 
 
 class CancellationStore(Protocol):
+    def get_event(self, event_id: str) -> Event | None: ...
+
     def find_registration(self, event_id: str, registration_id: str) -> Registration | None: ...
 
     def first_waitlisted(self, event_id: str) -> Registration | None: ...
@@ -210,6 +221,7 @@ class CancellationStore(Protocol):
         now: datetime,
         lease: datetime,
         receipt: EmailDelivery | None = None,
+        promote_hold: datetime | None = None,
     ) -> None: ...
 
 
@@ -229,25 +241,69 @@ def cancel(
     bounces, and not for an erasure (`send_receipt=False`: the person asked to be forgotten).
     Cancelling twice is harmless: the second time reports it was already done.
     """
+    result = _free_seat(
+        event_id, registration_id, store=store, now=now, sleep=sleep, only_expired_hold=False, send_receipt=send_receipt
+    )
+    assert result is not None  # noqa: S101 - only a hold release may decline
+    return result
+
+
+def release_hold(
+    event_id: str,
+    registration_id: str,
+    *,
+    store: CancellationStore,
+    now: datetime,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Cancellation | None:
+    """Release a seat held for an unconfirmed address once its time is up: the registration is
+    cancelled and the seat goes to the first on the waiting list, in one transaction.
+
+    None when there is nothing to release (confirmed, cancelled or released meanwhile, or the
+    hold has time left), so a job that runs twice, or twice at once, releases each hold once.
+    No receipt: nobody has shown the address is theirs, so it gets no more mail.
+    """
+    return _free_seat(
+        event_id, registration_id, store=store, now=now, sleep=sleep, only_expired_hold=True, send_receipt=False
+    )
+
+
+def _free_seat(
+    event_id: str,
+    registration_id: str,
+    *,
+    store: CancellationStore,
+    now: datetime,
+    sleep: Callable[[float], None],
+    only_expired_hold: bool,
+    send_receipt: bool,
+) -> Cancellation | None:
     for attempt in range(1, MAX_CONTENTION_RETRIES + 2):
         registration = store.find_registration(event_id, registration_id)
         if registration is None:
             raise RegistrationNotFound()
+        if only_expired_hold and not _hold_expired(registration, now):
+            return None
         if registration.status == CANCELLED:
             return Cancellation(registration, None, already_cancelled=True)
-        promote = store.first_waitlisted(event_id) if registration.status == CONFIRMED else None
+        promote = store.first_waitlisted(event_id) if registration.status in SEATED else None
+        promote_hold = _promotion_hold(store.get_event(event_id), now) if promote is not None else None
         receipt = _receipt(registration, now) if send_receipt else None
         try:
-            store.cancel(registration, promote, now, now + EMAIL_LEASE, receipt)
+            store.cancel(registration, promote, now, now + EMAIL_LEASE, receipt, promote_hold)
         except Contention:
             sleep(_backoff(attempt))
             continue
-        log.info("registration cancelled", extra={"event_id": event_id, "promoted": promote is not None})
+        log.info(
+            "hold released" if only_expired_hold else "registration cancelled",
+            extra={"event_id": event_id, "promoted": promote is not None},
+        )
         cancelled = replace(registration, status=CANCELLED, updated_at=now, email=receipt or registration.email)
         if promote is not None:
             promote = replace(
                 promote,
-                status=CONFIRMED,
+                status=PENDING if promote_hold else CONFIRMED,
+                hold_until=promote_hold,
                 updated_at=now,
                 email=EmailDelivery(state=SENDING, kind=PROMOTION, attempts=1, due_at=now + EMAIL_LEASE),
             )
@@ -261,3 +317,76 @@ def _receipt(registration: Registration, now: datetime) -> EmailDelivery | None:
         return None
     kind = LEFT_WAITLIST if registration.status == WAITLISTED else CANCELLATION
     return EmailDelivery(state=SENDING, kind=kind, attempts=1, due_at=now + EMAIL_LEASE)
+
+
+def _hold_expired(registration: Registration, now: datetime) -> bool:
+    return registration.status == PENDING and registration.hold_until is not None and registration.hold_until <= now
+
+
+def _promotion_hold(event: Event | None, now: datetime) -> datetime | None:
+    """A seat passed on in an event that wants confirmed addresses is held for a click, too:
+    nobody on the waiting list has proved their address yet."""
+    return now + event.hold_period if event is not None and event.confirm_address else None
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    registration: Registration
+    # "confirmed" (this click), "already" (an earlier click), "released" (the hold ran out and
+    # the seat went on), or "not_held" (waiting list or cancelled: nothing to confirm).
+    outcome: str
+
+
+def hold_state(registration: Registration) -> str:
+    """Where a registration stands for the confirm link: "held" (waiting for the click),
+    "already" (confirmed), "released" (the hold ran out and the seat went on) or "not_held"."""
+    if registration.status == PENDING:
+        return "held"
+    if registration.status == CONFIRMED:
+        return "already"
+    # Released by the job after the hold ran out, not cancelled by the person in time.
+    if (
+        registration.status == CANCELLED
+        and registration.hold_until is not None
+        and registration.updated_at >= registration.hold_until
+    ):
+        return "released"
+    return "not_held"
+
+
+class ConfirmationStore(Protocol):
+    def find_registration(self, event_id: str, registration_id: str) -> Registration | None: ...
+
+    def confirm_seat(self, registration: Registration, now: datetime, lease: datetime) -> None: ...
+
+
+def confirm_seat(
+    event_id: str,
+    registration_id: str,
+    *,
+    store: ConfirmationStore,
+    now: datetime,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Confirmation:
+    """The person clicked the link in the email: a held seat becomes theirs.
+
+    A click after the stated time still counts until the hourly job has released the hold
+    (the seat is still there); clicking twice is harmless.
+    """
+    for attempt in range(1, MAX_CONTENTION_RETRIES + 2):
+        registration = store.find_registration(event_id, registration_id)
+        if registration is None:
+            raise RegistrationNotFound()
+        state = hold_state(registration)
+        if state != "held":
+            return Confirmation(registration, state)
+        try:
+            store.confirm_seat(registration, now, now + EMAIL_LEASE)
+        except Contention:
+            sleep(_backoff(attempt))
+            continue
+        log.info("seat confirmed", extra={"event_id": event_id})
+        # The caller sends the confirmation with the calendar file (the outbox retries it).
+        email = EmailDelivery(state=SENDING, kind=CONFIRMATION, attempts=1, due_at=now + EMAIL_LEASE)
+        return Confirmation(replace(registration, status=CONFIRMED, updated_at=now, email=email), "confirmed")
+    raise ServiceBusy()

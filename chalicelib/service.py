@@ -13,7 +13,17 @@ from .digest import Summary, attendee_csv, summarize
 from .events import Event
 from .mail import REMINDER, Links, SesMailer, digest_email, registration_email
 from .outbox import Delivery
-from .registrations import SENDING, Cancellation, Outcome, Registration, cancel, register
+from .registrations import (
+    PENDING,
+    SENDING,
+    Cancellation,
+    Confirmation,
+    Outcome,
+    Registration,
+    cancel,
+    confirm_seat,
+    register,
+)
 from .store import DynamoStore
 
 log = logging.getLogger(__name__)
@@ -38,9 +48,11 @@ def manage_url(base_url: str, event: Event, registration_id: str) -> str:
 
 def message_builder(base_url: str, now: datetime) -> outbox.BuildMessage:
     def build(event: Event, registration: Registration) -> EmailMessage:
+        manage = manage_url(base_url, event, registration.registration_id)
         links = Links(
-            manage=manage_url(base_url, event, registration.registration_id),
+            manage=manage,
             privacy=f"{base_url}/privacy?lang={registration.answers.language}",
+            confirm=f"{manage}/confirm" if registration.status == PENDING else "",
         )
         return registration_email(
             registration.email.kind,
@@ -111,12 +123,27 @@ def cancel_registration(token: str, *, base_url: str, now: datetime) -> Cancella
     return result
 
 
+def confirm_registration(token: str, *, base_url: str, now: datetime) -> tuple[Event | None, Confirmation]:
+    """The person pressed "confirm" on the page behind the emailed link: the held seat is theirs,
+    and the confirmation with the calendar file goes out (the outbox retries it)."""
+    link = read_manage_token(token, now)
+    the_store = store()
+    result = confirm_seat(link.event_id, link.registration_id, store=the_store, now=now)
+    event = the_store.get_event(link.event_id)
+    if result.outcome == "confirmed" and event is not None:
+        send_leased_email(result.registration, event, base_url=base_url, now=now, the_store=the_store)
+    return event, result
+
+
 class JobMessages:
     """The real emails of the hourly job: signed links, the configured sender, our templates."""
 
     def __init__(self, base_url: str, now: datetime) -> None:
         self.base_url = base_url
         self.now = now
+
+    def registration(self, event: Event, registration: Registration) -> EmailMessage:
+        return message_builder(self.base_url, self.now)(event, registration)
 
     def reminder(self, event: Event, registration: Registration) -> EmailMessage:
         links = Links(

@@ -28,14 +28,17 @@ from .errors import (
     TooManyRequests,
     WaitlistFull,
 )
-from .events import Event, InterestArea
+from .events import DEFAULT_CONFIRM_WITHIN_HOURS, Event, InterestArea
 from .forms import Answers
 from .registrations import (
     CANCELLED,
+    CONFIRMATION,
     CONFIRMED,
     FAILED,
     GAVE_UP,
+    PENDING,
     PROMOTION,
+    SEATED,
     SENDING,
     SENT,
     SUPPRESSED,
@@ -117,6 +120,7 @@ class DynamoStore:
             also_set=(
                 "confirmed_count = if_not_exists(confirmed_count, :zero)",
                 "waitlist_count = if_not_exists(waitlist_count, :zero)",
+                "pending_count = if_not_exists(pending_count, :zero)",
                 "created_at = if_not_exists(created_at, :now)",
                 "updated_at = :now",
             ),
@@ -167,8 +171,11 @@ class DynamoStore:
         The same transaction checks the email suppression list, the address's
         daily email limit and the sender's rate limit: no extra calls.
         """
-        counter = "confirmed_count" if registration.status == CONFIRMED else "waitlist_count"
-        if registration.status == CONFIRMED:
+        seated = registration.status in SEATED
+        counters = "confirmed_count = confirmed_count + :one" if seated else "waitlist_count = waitlist_count + :one"
+        if registration.status == PENDING:
+            counters += ", pending_count = if_not_exists(pending_count, :zero) + :one"
+        if seated:
             seats = "(attribute_not_exists(#capacity) OR confirmed_count < #capacity)"
         else:
             # Waitlist only while still full (a seat freed meanwhile should go to this person)
@@ -195,7 +202,7 @@ class DynamoStore:
                     "Update": {
                         "TableName": self.table,
                         "Key": event_key(registration.event_id),
-                        "UpdateExpression": f"SET {counter} = {counter} + :one",
+                        "UpdateExpression": f"SET {counters}",
                         "ConditionExpression": f"#status = :open AND deadline_ts > :now AND {seats}",
                         "ExpressionAttributeNames": {
                             "#status": "status",
@@ -206,6 +213,7 @@ class DynamoStore:
                             ":one": {"N": "1"},
                             ":open": {"S": "open"},
                             ":now": {"N": _epoch(now)},
+                            **({":zero": {"N": "0"}} if registration.status == PENDING else {}),
                         },
                         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                     }
@@ -309,7 +317,7 @@ class DynamoStore:
             return EventNotFound()
         if not event.is_open(now):
             return RegistrationClosed()
-        if registration.status == CONFIRMED and event.is_full:
+        if registration.status in SEATED and event.is_full:
             return EventFull()
         if registration.status == WAITLISTED and event.is_full:
             # Still full, so what failed is the waiting list's bound.
@@ -390,34 +398,46 @@ class DynamoStore:
         now: datetime,
         lease: datetime,
         receipt: EmailDelivery | None = None,
+        promote_hold: datetime | None = None,
     ) -> None:
-        """Cancel one registration; a freed seat goes to `promote` in the same transaction, and the
+        """Cancel one registration (or release its held seat); a freed seat goes to `promote` in the
+        same transaction, held until `promote_hold` when the event wants confirmed addresses; the
         cancelled item holds its `receipt` email (in the outbox index, like any waiting email).
 
         Raises Contention when anything changed since it was read (someone else
-        cancelled, promoted or joined the waiting list): read again and retry.
+        cancelled, confirmed, promoted or joined the waiting list): read again and retry.
         """
         was = registration.status
         items: list[dict[str, Any]] = [
             self._status_change(registration, was, CANCELLED, now, email=receipt),
         ]
+        # How the held (unconfirmed) seats change: one fewer if this was one, one more if the
+        # seat passes to someone who must confirm in turn.
+        pending_change = (1 if promote is not None and promote_hold else 0) - (1 if was == PENDING else 0)
         if was == WAITLISTED:
-            event_update = ("SET waitlist_count = waitlist_count - :one", "waitlist_count > :zero")
+            sets, condition = ["waitlist_count = waitlist_count - :one"], "waitlist_count > :zero"
         elif promote is not None:
             promoted_email = EmailDelivery(state=SENDING, kind=PROMOTION, attempts=1, due_at=lease)
-            items.append(self._status_change(promote, WAITLISTED, CONFIRMED, now, email=promoted_email))
-            event_update = ("SET waitlist_count = waitlist_count - :one", "waitlist_count > :zero")
+            becomes = PENDING if promote_hold else CONFIRMED
+            items.append(
+                self._status_change(promote, WAITLISTED, becomes, now, email=promoted_email, hold_until=promote_hold)
+            )
+            sets, condition = ["waitlist_count = waitlist_count - :one"], "waitlist_count > :zero"
         else:
             # Only free the seat if nobody is waiting: else one of them must get it.
-            event_update = ("SET confirmed_count = confirmed_count - :one", "waitlist_count = :zero")
+            sets, condition = ["confirmed_count = confirmed_count - :one"], "waitlist_count = :zero"
+        values = {":one": {"N": "1"}, ":zero": {"N": "0"}}
+        if pending_change:
+            sets.append("pending_count = if_not_exists(pending_count, :zero) + :pending")
+            values[":pending"] = {"N": str(pending_change)}
         items.append(
             {
                 "Update": {
                     "TableName": self.table,
                     "Key": event_key(registration.event_id),
-                    "UpdateExpression": event_update[0],
-                    "ConditionExpression": event_update[1],
-                    "ExpressionAttributeValues": {":one": {"N": "1"}, ":zero": {"N": "0"}},
+                    "UpdateExpression": "SET " + ", ".join(sets),
+                    "ConditionExpression": condition,
+                    "ExpressionAttributeValues": values,
                 }
             }
         )
@@ -429,8 +449,38 @@ class DynamoStore:
                 raise Contention(code) from error
             raise
 
+    def confirm_seat(self, registration: Registration, now: datetime, lease: datetime) -> None:
+        """A held seat becomes a confirmed one, its confirmation email (with the calendar file) leased
+        to this caller; Contention when it was released or changed meanwhile."""
+        email = EmailDelivery(state=SENDING, kind=CONFIRMATION, attempts=1, due_at=lease)
+        items: list[Any] = [
+            self._status_change(registration, PENDING, CONFIRMED, now, email=email),
+            {
+                "Update": {
+                    "TableName": self.table,
+                    "Key": event_key(registration.event_id),
+                    "UpdateExpression": "SET pending_count = pending_count - :one",
+                    "ConditionExpression": "pending_count > :zero",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}, ":zero": {"N": "0"}},
+                }
+            },
+        ]
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in _RETRYABLE_ERRORS or code == "TransactionCanceledException":
+                raise Contention(code) from error
+            raise
+
     def _status_change(
-        self, registration: Registration, was: str, becomes: str, now: datetime, email: EmailDelivery | None = None
+        self,
+        registration: Registration,
+        was: str,
+        becomes: str,
+        now: datetime,
+        email: EmailDelivery | None = None,
+        hold_until: datetime | None = None,
     ) -> dict[str, Any]:
         names = {"#status": "status"}
         values: dict[str, Any] = {
@@ -439,10 +489,11 @@ class DynamoStore:
             ":id": {"S": registration.registration_id},
             ":now": {"S": now.isoformat()},
         }
+        attributes = email_attributes(email) if email is not None else {}
+        if hold_until is not None:
+            attributes["hold_until"] = hold_until.isoformat()
         expression, email_names, email_values = _set_or_remove(
-            email_attributes(email) if email is not None else {},
-            "e",
-            also_set=("#status = :becomes", "updated_at = :now"),
+            attributes, "e", also_set=("#status = :becomes", "updated_at = :now")
         )
         names.update(email_names)
         values.update(email_values)
@@ -752,6 +803,8 @@ def event_attributes(event: Event) -> dict[str, Any]:
         "deadline_ts": Decimal(_epoch(event.deadline_at)),
         "capacity": event.capacity,
         "waitlist_limit": event.waitlist_limit,
+        "confirm_address": event.confirm_address,
+        "confirm_within_hours": event.confirm_within_hours,
         "organisers": list(event.organisers),
         "questions": sorted(event.questions),
         "interests": [{"id": area.id, "title": area.title} for area in event.interests],
@@ -783,6 +836,8 @@ def event_from_item(item: dict[str, Any]) -> Event:
         capacity=int(capacity) if capacity is not None else None,
         # Events stored before the bound existed have no waiting list until they are put again.
         waitlist_limit=int(item.get("waitlist_limit", 0)),
+        confirm_address=bool(item.get("confirm_address", False)),
+        confirm_within_hours=int(item.get("confirm_within_hours", DEFAULT_CONFIRM_WITHIN_HOURS)),
         organisers=tuple(item.get("organisers") or ()),
         questions=frozenset(item.get("questions") or ()),
         interests=tuple(InterestArea(id=area["id"], title=dict(area["title"])) for area in item.get("interests") or ()),
@@ -796,6 +851,7 @@ def event_from_item(item: dict[str, Any]) -> Event:
         confirmed_count=int(item.get("confirmed_count", 0)),
         waitlist_count=int(item.get("waitlist_count", 0)),
         organiser_link_version=int(item.get("organiser_link_version", 0)),
+        pending_count=int(item.get("pending_count", 0)),
     )
 
 
@@ -818,6 +874,7 @@ def registration_item(registration: Registration) -> dict[str, Any]:
         "updated_at": registration.updated_at.isoformat(),
         **email_attributes(registration.email),
         "expires_at": int(registration.expires_at.timestamp()) if registration.expires_at else None,
+        "hold_until": _iso(registration.hold_until),
     }
     item = {key: _serializer.serialize(value) for key, value in attributes.items() if value is not None}
     item.update(registration_key(registration.event_id, answers.email_key))
@@ -873,6 +930,7 @@ def registration_from_item(item: dict[str, Any]) -> Registration:
             error=item.get("email_error", ""),
         ),
         expires_at=datetime.fromtimestamp(int(item["expires_at"]), UTC) if item.get("expires_at") else None,
+        hold_until=_moment(item.get("hold_until")),
     )
 
 

@@ -231,8 +231,10 @@ def embed_script() -> str:
 
 def thanks_page(event: Event, language: str, status: str, email_note: str = "") -> str:
     context = _page_context(event, language)
-    context["waitlisted"] = status == "waitlisted"
     labels = context["t"]
+    context["status_text"] = {"waitlisted": labels["thanks_waitlisted"], "pending": labels["thanks_pending"]}.get(
+        status, labels["thanks_confirmed"]
+    )
     context["email_note"] = {"delayed": labels["thanks_email_delayed"], "limited": labels["thanks_email_limited"]}.get(
         email_note, labels["thanks_email_note"]
     )
@@ -251,6 +253,30 @@ def manage_page(event: Event, registration: Any, heading_key: str = "manage_head
     labels = context["t"]
     context.update(registration=registration, heading=labels[heading_key], text=labels[text_key] if text_key else "")
     return templates().get_template("manage.html").render(context)
+
+
+def confirm_page(event: Event, registration: Any, outcome: str) -> str:
+    """Confirming a held seat: "held" shows the button (a GET never confirms: mail scanners follow
+    links), the others say what a press did."""
+    language = registration.answers.language
+    context = _page_context(event, language)
+    labels = context["t"]
+    until = registration.hold_until.astimezone(event.zone) if registration.hold_until else None
+    heading, text = {
+        "held": ("confirm_heading", ""),
+        "confirmed": ("confirmed_heading", "confirmed_text"),
+        "already": ("confirmed_heading", "already_confirmed_text"),
+        "released": ("released_heading", "released_text"),
+        "not_held": ("manage_heading", "not_held_text"),
+    }[outcome]
+    context.update(
+        registration=registration,
+        heading=labels[heading],
+        text=labels[text] if text else "",
+        ask=outcome == "held",
+        hold_text=labels["confirm_text"].format(until=i18n.date_and_clock(until, language)) if until else "",
+    )
+    return templates().get_template("confirm.html").render(context)
 
 
 def link_problem_page(language: str, expired: bool) -> str:

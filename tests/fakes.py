@@ -12,7 +12,7 @@ from chalicelib.errors import AlreadyRegistered, Contention, EventFull, EventNot
 from chalicelib.events import Event
 from chalicelib.forms import Answers
 from chalicelib.mail import SendFailed
-from chalicelib.registrations import CONFIRMED, Registration
+from chalicelib.registrations import PENDING, SEATED, Registration
 
 
 class InMemoryStore:
@@ -41,10 +41,15 @@ class InMemoryStore:
                 raise EventNotFound()
             if not event.is_open(now):
                 raise RegistrationClosed()
-            if registration.status == CONFIRMED:
+            if registration.status in SEATED:
                 if event.is_full:
                     raise EventFull()
-                event = replace(event, confirmed_count=event.confirmed_count + 1)
+                held = registration.status == PENDING
+                event = replace(
+                    event,
+                    confirmed_count=event.confirmed_count + 1,
+                    pending_count=event.pending_count + held,
+                )
             else:
                 if not event.is_full:
                     raise Contention("seat freed meanwhile")

@@ -242,7 +242,7 @@ def test_what_a_single_line_field_or_an_address_cannot_hold_is_refused_in_the_fo
 # Every route the app serves, so a route added later is checked too.
 ROUTES = sorted((path, method) for path, methods in signup_app.app.routes.items() for method in methods)
 REGISTRATION_ROUTE = [("/events/{event_id}/registrations", "POST"), ("/events/{event_id}/registrations", "OPTIONS")]
-TOKEN_ROUTES = {"/registrations/{token}", "/organiser/{token}"}
+TOKEN_ROUTES = {"/registrations/{token}", "/registrations/{token}/confirm", "/organiser/{token}"}
 
 
 def request_route(client, route, method, token="forged"):  # noqa: S107 (a path segment)

@@ -15,7 +15,7 @@ from chalicelib import web
 from chalicelib.digest import attendee_csv, summarize
 from chalicelib.forms import parse_answers
 from chalicelib.mail import digest_email
-from chalicelib.registrations import CANCELLED, CONFIRMED, WAITLISTED, EmailDelivery, Registration
+from chalicelib.registrations import CANCELLED, CONFIRMED, PENDING, WAITLISTED, EmailDelivery, Registration
 from tests.helpers import answers, at, example_event
 
 NOW = at("2027-05-10T07:00:00+02:00")
@@ -78,6 +78,16 @@ def test_counts_match_the_stored_registrations():
     }
     assert summary.access_needs == (("Örjan Öberg", "Hörslinga"),)
     assert summary.days_to_deadline == 5
+
+
+def test_held_seats_are_taken_but_not_confirmed_and_the_csv_says_so():
+    event, registrations = realistic()
+    held = [replace(r, status=PENDING) for r in registrations[:3]]
+    summary = summarize(event, held + registrations[3:], now=NOW, since=None)
+    assert (len(summary.confirmed), len(summary.pending), summary.seats_left) == (37, 3, 20)
+    assert len(summary.new) == 40, "a held seat is a new registration for the organisers"
+    rows = list(csv.reader(io.StringIO(attendee_csv(event, held).decode("utf-8-sig")), delimiter=";"))
+    assert {row[4] for row in rows[1:]} == {"Plats hålls, inte bekräftad än"}
 
 
 def test_changes_since_the_last_digest():

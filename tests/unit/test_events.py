@@ -134,6 +134,30 @@ def test_the_waiting_list_is_full_only_when_every_seat_and_place_is_taken():
     assert replace(example_event(capacity=2, waitlist_limit=0), confirmed_count=2).waitlist_is_full
 
 
+def test_confirm_address_is_off_unless_asked_for_and_holds_a_day_by_default():
+    assert not example_event().confirm_address
+    event = example_event(confirm_address=True)
+    assert event.confirm_address and event.confirm_within_hours == 24
+    assert example_event(confirm_address=True, confirm_within_hours=6).hold_period.total_seconds() == 6 * 3600
+
+
+@pytest.mark.parametrize(
+    ("overrides", "problem"),
+    [
+        ({"confirm_address": "yes"}, "confirm_address: expected true or false, got 'yes'"),
+        (
+            {"confirm_address": True, "confirm_within_hours": 0},
+            "confirm_within_hours: expected a whole number of hours from 1 to 168, got 0",
+        ),
+        ({"confirm_within_hours": 12}, "confirm_within_hours: only used with confirm_address = true"),
+    ],
+)
+def test_confirm_address_mistakes_are_named(overrides, problem):
+    with pytest.raises(EventFileError) as error:
+        example_event(**overrides)
+    assert problem in error.value.problems
+
+
 def test_seats_left_and_full():
     event = example_event(capacity=2)
     assert event.seats_left == 2 and not event.is_full
