@@ -178,6 +178,8 @@ def test_the_digest_email_reads_well_and_carries_the_csv():
     )
     parsed = email.message_from_bytes(message.as_bytes(policy=email.policy.SMTP), policy=email.policy.default)
     assert parsed["Subject"] == "Anmälningar till Nätverk för social hållbarhet – andra träffen: 40 anmälda"
+    assert [address.addr_spec for address in parsed["Reply-To"].addresses] == list(event.organisers)
+    assert parsed["Date"].datetime == NOW and parsed["Content-Language"] == "sv"
     text = parsed.get_body(preferencelist=("plain",)).get_content()
     assert "Anmälda: 40. Väntelista: 0. Avbokade: 0." in text
     assert "Måltider: 25" in text and "- Vegetarisk: 3" in text
@@ -203,6 +205,7 @@ def test_the_caterer_gets_counts_but_no_list_or_needs():
         recipients=["kok@example.se"],
         now=NOW,
     )
+    assert [address.addr_spec for address in message["Reply-To"].addresses] == list(event.organisers)
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "Måltider: 25" in text and "Vegetarisk: 3" in text
     assert "Hörslinga" not in text and "person" not in text

@@ -63,6 +63,7 @@ def test_swedish_headers_round_trip():
     assert str(message["To"]) == "asa.oberg@example.se", "no display name: nothing typed goes into a header"
     assert message["From"].addresses[0].display_name == "Hudiksvalls kommun – Signup"
     assert message["Reply-To"].addresses[0].addr_spec == "social.hallbarhet@hudiksvall.example"
+    assert message["Date"].datetime == NOW and message["Content-Language"] == "sv"
     raw = build(name="Åsa Öberg").as_bytes()
     assert raw.isascii(), "headers RFC 2047-encoded, bodies quoted-printable: 7-bit on the wire"
 
@@ -174,3 +175,29 @@ def test_a_reminder_repeats_what_matters_with_the_calendar_file():
     assert "Här är en påminnelse" in text and "Måltid från 17.00" in text
     assert "https://signup.example/registrations/TOKEN" in text
     assert "text/calendar" in parts(message)
+
+
+def test_the_cancellation_receipt_withdraws_the_entry_the_confirmation_gave():
+    from chalicelib.registrations import CANCELLATION, CANCELLED
+
+    (published,) = Calendar.from_ical(parts(build()).get("text/calendar").get_content()).walk("VEVENT")
+    receipt = build(kind=CANCELLATION, status=CANCELLED)
+    assert receipt["Subject"] == "Avbokning bekräftad: Nätverk för social hållbarhet – andra träffen"
+    calendar_part = parts(receipt)["text/calendar"]
+    assert calendar_part.get_param("method") == "CANCEL"
+    calendar = Calendar.from_ical(calendar_part.get_content())
+    (withdrawn,) = calendar.walk("VEVENT")
+    assert str(calendar["method"]) == "CANCEL" and str(withdrawn["status"]) == "CANCELLED"
+    assert str(withdrawn["uid"]) == str(published["uid"])
+    assert withdrawn.decoded("sequence") > published.decoded("sequence")
+    assert "Din anmälan är avbokad" in parts(receipt)["text/plain"].get_content()
+    assert build(kind=CANCELLATION, status=CANCELLED, language="en")["Subject"].startswith("Cancellation confirmed:")
+
+
+def test_leaving_the_waiting_list_gets_a_receipt_without_a_calendar_file():
+    from chalicelib.registrations import CANCELLED, LEFT_WAITLIST
+
+    receipt = build(kind=LEFT_WAITLIST, status=CANCELLED)
+    assert receipt["Subject"].startswith("Avbokning bekräftad:")
+    assert "text/calendar" not in parts(receipt)
+    assert "Du har lämnat väntelistan" in parts(receipt)["text/plain"].get_content()
