@@ -28,7 +28,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if PARSED:
         terminalreporter.write_line(
             "independent parsers: "
-            + "; ".join(f"{name} {VERSIONS.get(name, '?')}: {count} files" for name, count in sorted(PARSED.items()))
+            + "; ".join(f"{name} {VERSIONS.get(name, '?')}: {count} parses" for name, count in sorted(PARSED.items()))
         )
 
 

@@ -69,9 +69,10 @@ class Received:
         calendar = self.calendar["calendar"]
         (icaljs,) = calendar["icaljs"]["events"]
         (nodeical,) = calendar["nodeIcal"]["events"]
-        vevent = read_with_vobject(self.ics).vevent
+        vcalendar = read_with_vobject(self.ics)
+        vevent = vcalendar.vevent
         method = self.calendar["method"]
-        assert calendar["icaljs"]["method"] == nodeical["method"] == read_with_vobject(self.ics).method.value == method
+        assert calendar["icaljs"]["method"] == nodeical["method"] == vcalendar.method.value == method
         uid, sequence, status = icaljs["uid"], icaljs["sequence"], icaljs["status"]
         assert (nodeical["uid"], nodeical["sequence"], nodeical["status"]) == (uid, sequence, status)
         assert (vevent.uid.value, int(vevent.sequence.value), vevent.status.value) == (uid, sequence, status)
