@@ -14,7 +14,15 @@ from chalicelib.digest import attendee_csv, summarize
 from chalicelib.events import Event
 from chalicelib.forms import parse_answers
 from chalicelib.mail import PROMOTION, REMINDER, Links, digest_email, registration_email
-from chalicelib.registrations import CONFIRMATION, CONFIRMED, WAITLISTED, Registration
+from chalicelib.registrations import (
+    CANCELLATION,
+    CANCELLED,
+    CONFIRMATION,
+    CONFIRMED,
+    LEFT_WAITLIST,
+    WAITLISTED,
+    Registration,
+)
 from tests.helpers import answers, at, example_event
 
 NOW = at("2027-05-10T07:00:00+02:00")
@@ -28,6 +36,8 @@ PERSON_EMAILS = [
     (CONFIRMATION, WAITLISTED),
     (PROMOTION, CONFIRMED),
     (REMINDER, CONFIRMED),
+    (CANCELLATION, CANCELLED),
+    (LEFT_WAITLIST, CANCELLED),
 ]
 ORGANISER_EMAILS = ["digest", "final", "caterer"]
 
