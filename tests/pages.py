@@ -80,6 +80,7 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, monkeypatch: 
 
     _form_pages(client, collection)
     _registrations_and_own_pages(client, collection, moto_endpoint)
+    _held_seat_pages(client, collection, store, moto_endpoint, now)
     _link_and_error_pages(client, collection)
     _organiser_pages_and_job_emails(client, collection, store, moto_endpoint, monkeypatch, event)
     for lang in ("sv", "en"):
@@ -151,6 +152,44 @@ def _registrations_and_own_pages(client: Any, collection: Collection, moto_endpo
     collection.add("manage-cancelled-sv", client.http.post(links["asa@example.se"]))
     collection.add("manage-already-cancelled-sv", client.http.post(links["asa@example.se"]))
     collection.add("manage-after-cancelling-sv", client.http.get(links["asa@example.se"]))
+
+
+HELD = "bekrafta-plats"
+
+
+def _held_seat_pages(client: Any, collection: Collection, store: Any, moto_endpoint: str, now: datetime) -> None:
+    """confirm_address: Dora (sv) gets a held seat and Erik (en) waits; Dora confirms (twice), then
+    cancels, so Erik's seat is held for him in turn."""
+    store.put_event(
+        open_event(id=HELD, capacity=1, waitlist_limit=1, confirm_address=True, digest={"send": "off"}), now
+    )
+    path = f"/events/{HELD}/registrations"
+    held = post_form(client, answers(email="dora@example.se", name="Dora Ödman"), path=path)
+    assert held.status_code == 303 and "status=pending" in held.headers["Location"], held.headers
+    collection.add("thanks-pending-sv", client.http.get(f"/events/{HELD}/{held.headers['Location']}"))
+    collection.add("thanks-pending-en", client.http.get(f"/events/{HELD}/thanks?status=pending&lang=en"))
+    post_json(client, answers(email="erik@example.se", name="Erik Ek", language="en"), path=path)
+
+    dora = _latest_link(moto_endpoint, "dora@example.se", "/confirm")
+    collection.add("confirm-held-sv", client.http.get(f"{dora}/confirm"))
+    erik = _latest_link(moto_endpoint, "erik@example.se")  # waiting: his email has no confirm link
+    collection.add("confirm-waitlisted-en", client.http.get(f"{erik}/confirm"))
+    collection.add("confirm-confirmed-sv", client.http.post(f"{dora}/confirm"))
+    collection.add("confirm-already-sv", client.http.post(f"{dora}/confirm"))
+    collection.add("manage-cancelled-after-confirming-sv", client.http.post(dora))
+    erik = _latest_link(moto_endpoint, "erik@example.se", "/confirm")  # promoted: his seat is held
+    collection.add("confirm-held-after-promotion-en", client.http.get(f"{erik}/confirm"))
+
+
+def _latest_link(moto_endpoint: str, address: str, ending: str = "") -> str:
+    """The /registrations/{token} link in the latest email to `address` that has one followed by `ending`."""
+    for message in reversed(sent_mail(moto_endpoint)):
+        if message["To"].addresses[0].addr_spec == address:
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            found = re.search(r"(/registrations/[A-Za-z0-9_.\-]+)" + re.escape(ending), text)
+            if found:
+                return found.group(1)
+    raise AssertionError(f"no such link was sent to {address}")
 
 
 def _link_and_error_pages(client: Any, collection: Collection) -> None:
