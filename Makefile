@@ -30,6 +30,10 @@ dynamodb-local: $(READY)
 browser-tools: $(READY)
 	@$(PY) -m devtools.browser fetch
 
+## checkov in its own environment under .local/ (it pins a boto3 older than ours).
+checkov: $(READY)
+	@$(PY) -m devtools.checkov fetch
+
 ## The mail and calendar parsers of tests/clients (node mailparser, ical.js, node-ical), from npm.
 mail-clients: $(READY)
 	@$(PY) -m devtools.mail_clients fetch
@@ -47,11 +51,12 @@ bench: $(READY) dynamodb-local
 	$(PY) -m bench.registrations
 	$(PY) -m bench.digest
 
-## A SAM/CloudFormation template and the zip for a stage (STAGE=dev by default), checked by cfn-lint.
+## A SAM/CloudFormation template and the zip for a stage (STAGE=dev by default), checked by cfn-lint and checkov.
 STAGE ?= dev
-package: $(READY)
+package: $(READY) checkov
 	$(PY) -m devtools.package --stage $(STAGE)
 	$(VENV)/bin/cfn-lint dist/$(STAGE)/sam.json
+	$(PY) -m devtools.checkov check dist/$(STAGE)/sam.json
 
 lint: $(READY)
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from devtools import checkov
 from devtools.package import package
 from tests.helpers import PROJECT
 
@@ -213,6 +214,23 @@ def test_the_waf_rate_rule_is_there_only_when_asked_for(packaged):
     assert not acl["VisibilityConfig"]["SampledRequestsEnabled"]  # samples would keep addresses and headers
     (association,) = [r["Properties"] for r in waf.values() if r["Type"] == "AWS::WAFv2::WebACLAssociation"]
     assert "/restapis/${RestAPI}/stages/${RestAPI.Stage}" in association["ResourceArn"]["Fn::Sub"]
+
+
+def test_checkov_finds_nothing_but_the_checks_we_skip_each_with_its_reason(packaged):
+    out, _ = packaged
+    program = checkov.executable()
+    if program is None:
+        reason = "checkov is not installed (make test installs it under .local/checkov)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run every tier: {reason}")
+        pytest.skip(reason)
+    skipped = checkov.skips()
+    assert skipped and all(re.fullmatch(r"CKV2?_AWS_\d+", check) for check in skipped)
+    assert all(len(reason.split()) >= 12 for reason in skipped.values()), "each skip says why"
+    findings = checkov.scan(out / "out" / "sam.json", program)
+    assert findings.unexplained(skipped) == {}
+    assert findings.stale(skipped) == set(), "a skip that finds nothing any more goes"
+    assert findings.passed > 40
 
 
 def run_unpacked(zip_path, tmp_path, code, *args, **variables):
