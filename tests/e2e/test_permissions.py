@@ -35,6 +35,8 @@ TRANSACTION_ACTIONS = {
 TABLE = "${SignupTable.Arn}"
 SES = "ses"  # checked on its own: resources and the sender condition, below
 MUNICIPALITY = {"Content-Type": "application/json", "Origin": "https://www.hudiksvall.se"}
+HELD = "haller-platsen"  # a confirm_address event
+MANAGE = r"/registrations/[^/\s]+"
 
 
 class CallRecorder:
@@ -97,8 +99,13 @@ def text_of(message):
     return message.get_body(preferencelist=("plain",)).get_content()
 
 
-def link(message, kind):
-    return re.search(rf"https://\S+?(/{kind}/\S+)", text_of(message)).group(1)
+def link(message, path):
+    """The path of the first link in the email's text matching `path` (a regular expression)."""
+    return re.search(rf"https://[^/\s]+({path})", text_of(message)).group(1)
+
+
+def mail_to(moto_endpoint, *addresses):
+    return next(m for m in sent_mail(moto_endpoint) if m["To"].addresses[0].addr_spec in addresses)
 
 
 def ses_throttles(mailer, message):
@@ -127,7 +134,13 @@ def recorded(deployed_client, deployed_store, moto_endpoint, monkeypatch):
         ses_down.setattr(SesMailer, "send", ses_throttles)
         assert post_json(client, answers(email="second@example.se"), headers=MUNICIPALITY).status_code == 201
     first_confirmation = sent_mail(moto_endpoint)[0]
-    assert client.http.get(link(first_confirmation, "registrations")).status_code == 200
+    assert client.http.get(link(first_confirmation, MANAGE)).status_code == 200
+    # An event that holds seats until the address is confirmed: one confirms, one never does.
+    store.put_event(open_event(id=HELD, capacity=2, confirm_address=True, confirm_within_hours=12), datetime.now(UTC))
+    for email in ("clicks@example.se", "never@example.se", "waits@example.se"):
+        assert post_json(client, answers(email=email), headers=MUNICIPALITY, path=f"/events/{HELD}/registrations")
+    confirm = link(mail_to(moto_endpoint, "clicks@example.se"), r"/registrations/[^/\s]+/confirm")
+    assert client.http.get(confirm).status_code == 200 and client.http.post(confirm).status_code == 200
 
     recorder.now_running("EmailOutbox")
     with monkeypatch.context() as later:
@@ -137,6 +150,7 @@ def recorded(deployed_client, deployed_store, moto_endpoint, monkeypatch):
     recorder.now_running("Hourly")
     local_now = datetime.now(event.zone)
     for moment in (
+        datetime.now(UTC) + timedelta(hours=13),  # the unconfirmed seat goes to the waiting list
         (local_now + timedelta(days=1)).replace(hour=7, minute=5),  # the organisers' digest
         event.starts_at - timedelta(days=1),  # the reminder, after the deadline's hand-off
         event.ends_at_or_default + timedelta(days=8),  # diets and access needs are forgotten
@@ -144,11 +158,13 @@ def recorded(deployed_client, deployed_store, moto_endpoint, monkeypatch):
         with monkeypatch.context() as later:
             later.setattr(web, "utcnow", lambda moment=moment: moment.astimezone(UTC))
             scheduled(client, "hourly")
-    digest = next(m for m in sent_mail(moto_endpoint) if m["To"].addresses[0].addr_spec in event.organisers)
+    statuses = {r.answers.email: r.status for r in store.registrations(HELD)}
+    assert statuses["never@example.se"] == "cancelled" and statuses["waits@example.se"] != "waitlisted"
+    digest = mail_to(moto_endpoint, *event.organisers)
 
     recorder.now_running("APIHandler")
-    assert client.http.get(link(digest, "organiser")).status_code == 200
-    manage = link(first_confirmation, "registrations")
+    assert client.http.get(link(digest, r"/organiser/[^/\s]+")).status_code == 200
+    manage = link(first_confirmation, MANAGE)
     assert client.http.post(manage, headers=FORM, body="").status_code == 200  # the waiting list moves up
 
     recorder.now_running("SesNotification")
