@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -133,7 +132,9 @@ def main() -> int:
         stop_jobs = start_outbox_job(environment)
         chalice = subprocess.Popen(
             [
-                str(Path(sys.executable).parent / "chalice"),
+                sys.executable,
+                "-m",
+                "devtools.chalice_local",
                 "local",
                 "--stage",
                 "local",

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -27,12 +28,13 @@ def environment(state: Path, **extra: str) -> dict[str, str]:
     return variables
 
 
-def wait_for(url: str, process: subprocess.Popen[str], timeout: float = 180) -> None:
+def wait_for(url: str, process: subprocess.Popen[str], printed: list[str], timeout: float = 180) -> None:
     """Poll until `url` answers; the deadline is generous for a busy 2-core machine (Java starts slowly)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"the runner exited early:\n{process.stdout.read() if process.stdout else ''}")
+            process.wait()
+            raise AssertionError("the runner exited early:\n" + "".join(printed))
         try:
             urllib.request.urlopen(url, timeout=1).close()
             return
@@ -57,17 +59,25 @@ def running(variables: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
         text=True,
     )
     output: list[str] = []
+    # Read what the runner prints as it prints it: chalice logs every request, and a
+    # pipe nobody empties fills up (64 kB) and then blocks every request thread.
+    printed: list[str] = []
+    reader = threading.Thread(target=lambda: printed.extend(runner.stdout or ()), daemon=True)
+    reader.start()
     try:
         base = f"http://127.0.0.1:{variables['SIGNUP_PORT']}"
-        wait_for(f"{base}/events/{EVENT}", runner)
+        wait_for(f"{base}/events/{EVENT}", runner, printed)
         yield base, output
     finally:
         runner.send_signal(signal.SIGINT)
         try:
-            output.append(runner.communicate(timeout=60)[0])
+            runner.wait(timeout=60)
         except subprocess.TimeoutExpired:
             runner.kill()
             raise
+        finally:
+            reader.join(timeout=10)
+            output.append("".join(printed))
 
 
 def wait_until_free(ports: list[int], timeout: float = 60) -> list[int]:
