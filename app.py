@@ -110,6 +110,15 @@ def openapi_document() -> Response:
     return Response(body=openapi.document(), status_code=200)
 
 
+@app.route("/events/{event_id}/openapi.json", methods=["GET"])
+def event_openapi_document(event_id: str) -> Response:
+    """The contract for one event: the questions it asks and its interest areas."""
+    event = store().get_event(event_id)
+    if event is None:
+        return _json_error(EventNotFound(), _query_language())
+    return Response(body=openapi.document(event), status_code=200)
+
+
 @app.route("/embed.js", methods=["GET"])
 def embed_script() -> Response:
     """Runs inside the hosted form: tells an embedding page how tall the form is."""

@@ -23,6 +23,16 @@ SINGLE_LINE_MAX = 200
 FREE_TEXT_MAX = 2000
 # RFC 5321's limit on a forward path, which is what a mail server will accept.
 EMAIL_MAX = 254
+# Refused in one-line fields, as a regular-expression class (Python's and JSON Schema's
+# syntax alike): C0 and C1 controls (CR, LF, NUL, ESC, ...) and Unicode's line and
+# paragraph separators, so nothing typed can start a new line in an email header.
+SINGLE_LINE_FORBIDDEN = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+# Free text keeps line breaks (a CR becomes LF) and tabs; every other control is refused.
+FREE_TEXT_FORBIDDEN = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+# What a yes/no question accepts besides JSON's true and false (case and surrounding
+# spaces do not matter).
+YES = ("yes", "true", "ja", "1", "on")
+NO = ("no", "false", "nej", "0")
 
 
 class Kind(StrEnum):
@@ -64,9 +74,23 @@ class Field:
         return self.kind is Kind.FREE_TEXT
 
     @property
+    def forbidden(self) -> str:
+        """The characters this field refuses, as a regular-expression class."""
+        return FREE_TEXT_FORBIDDEN if self.multiline else SINGLE_LINE_FORBIDDEN
+
+    @property
     def min_length(self) -> int:
         """A required text must have at least one character that is not a space."""
         return 1 if self.required and self.kind in (Kind.TEXT, Kind.EMAIL, Kind.FREE_TEXT) else 0
+
+    @property
+    def pattern(self) -> str:
+        """The whole value as a regular expression: no forbidden character and, when the
+        field is required, at least one that is not a space (values are trimmed)."""
+        allowed = f"[^{self.forbidden}]"
+        if self.min_length:
+            return f"^{allowed}*[^\\s{self.forbidden}]{allowed}*$"
+        return f"^{allowed}*$"
 
     def asked_by(self, event: Event) -> bool:
         return self.question is None or event.asks(self.question)

@@ -6,7 +6,9 @@ message code (translated in `i18n`), so a person sees all of them at once.
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -22,18 +24,20 @@ from .fields import Field, Kind
 
 MAX_BODY_BYTES = 16 * 1024
 
-_TRUE = {"yes", "true", "ja", "1", "on"}
-_FALSE = {"no", "false", "nej", "0"}
-# Allowed inside free text; every other control character is refused.
-_MULTILINE_CONTROLS = {"\n", "\t"}
+_TRUE = set(fields.YES)
+_FALSE = set(fields.NO)
+_FORBIDDEN = {
+    False: re.compile(f"[{fields.SINGLE_LINE_FORBIDDEN}]"),
+    True: re.compile(f"[{fields.FREE_TEXT_FORBIDDEN}]"),
+}
 # An RFC 2047 encoded word, as Python's header parser finds one. Harmless as text, but a
 # mail program (or an unpatched Python writing a header) decodes it into anything,
 # line breaks and new headers included.
-_ENCODED_WORD = re.compile(r"=\?[^?]*\?[bq]\?.*?\?=", re.IGNORECASE | re.DOTALL)
+ENCODED_WORD = re.compile(r"=\?[^?]*\?[bq]\?.*?\?=", re.IGNORECASE | re.DOTALL)
 # What a mail program turns into a link: a scheme, `www.`, or a name under a common
 # top-level domain (`evil.se`, `login.example.com/x`). Names and organisations are
 # echoed in mail the municipality signs; a link there would be ours to a reader.
-_WEB_ADDRESS = re.compile(
+WEB_ADDRESS = re.compile(
     r"[a-z][a-z0-9+.-]*://|\bwww\d*\.|"
     r"\b[\w-]+\.(?:se|nu|com|net|org|info|biz|eu|io|co|me|app|dev|xyz|top|site|online|shop|link|click|"
     r"ru|cn|uk|de|dk|no|fi|is|ly|gl|to|tk|ml|ga|cf|gq|pw|cc|tv|ws|in|us|ai)\b",
@@ -115,15 +119,14 @@ def parse_answers(raw: Mapping[str, Any], event: Event) -> Answers:
     for field in fields.FIELDS:
         if not field.asked_by(event):
             continue
+        values[field.name] = read.field(field, event)
         if field.name == "diet_consent":
             # A diet only matters to someone who eats; and it can reveal health or
             # belief (GDPR art. 9), so it is stored only with explicit consent.
             if not values.get("meal"):
                 values["diet"] = ""
-            elif values.get("diet") and not read.field(field, event):
+            elif values.get("diet") and not values["diet_consent"]:
                 problems.setdefault("diet_consent", ("consent_needed", {}))
-            continue
-        values[field.name] = read.field(field, event)
 
     if problems:
         raise ValidationFailed(problems)
@@ -203,10 +206,10 @@ class _FieldReader:
         if _has_invisible_characters(value):
             self._fail(key, "invisible_characters")
             return None
-        if _ENCODED_WORD.search(value):
+        if ENCODED_WORD.search(value):
             self._fail(key, "encoded_word")
             return None
-        if _WEB_ADDRESS.search(unicodedata.normalize("NFKC", value).translate(_DOTS)):
+        if WEB_ADDRESS.search(unicodedata.normalize("NFKC", value).translate(_DOTS)):
             self._fail(key, "web_address")
             return None
         return value
@@ -259,6 +262,8 @@ class _FieldReader:
         chosen = []
         for item in values:
             item = item.strip()
+            if not item:
+                continue  # `interests=` in a form post chooses nothing, like leaving every box unticked
             if item not in allowed:
                 self._fail(key, "invalid_choice")
                 return ()
@@ -269,13 +274,7 @@ class _FieldReader:
 
 
 def _has_forbidden_characters(value: str, multiline: bool) -> bool:
-    for char in value:
-        category = unicodedata.category(char)
-        if category == "Cc" and not (multiline and char in _MULTILINE_CONTROLS):
-            return True
-        if category in ("Zl", "Zp") and not multiline:
-            return True
-    return False
+    return _FORBIDDEN[multiline].search(value) is not None
 
 
 def _has_invisible_characters(value: str) -> bool:
@@ -297,6 +296,23 @@ def _has_invisible_characters(value: str) -> bool:
             continue
         return True
     return False
+
+
+@functools.cache
+def invisible_ranges() -> tuple[tuple[int, int], ...]:
+    """The code points `_has_invisible_characters` refuses (joiners included), as ranges: for
+    the OpenAPI schema, whose patterns cannot name a Unicode category."""
+    points = sorted(
+        {ord(char) for char in _BLANK_LETTERS}
+        | {code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"}
+    )
+    ranges: list[tuple[int, int]] = []
+    for code in points:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return tuple(ranges)
 
 
 def _is_script_letter(char: str) -> bool:

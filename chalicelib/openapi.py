@@ -1,121 +1,444 @@
-"""The public contract as OpenAPI 3.1, served at /openapi.json (and fuzzed by the tests)."""
+"""The public contract as OpenAPI 3.1, served at /openapi.json.
+
+The registration's fields come from the field table (`fields`), so the schema
+states exactly what the validator accepts. `/events/{id}/openapi.json` is the
+same contract for one event: which optional questions it asks (the meal answer is
+required exactly when it serves a meal) and its interest areas' ids.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .fields import EMAIL_MAX, FREE_TEXT_MAX, SECTORS, SINGLE_LINE_MAX
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
-_YES_NO = {"oneOf": [{"type": "boolean"}, {"type": "string", "enum": ["yes", "no"]}]}
+from . import forms
+from .events import EVENT_ID_PATTERN, LANGUAGES
+from .fields import FIELDS, NO, YES, Field, Kind
+from .forms import MAX_BODY_BYTES
+
+if TYPE_CHECKING:
+    from .events import Event
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+HTML = "text/html"
+
+_ERROR_CODES = [
+    "invalid_input",
+    "registration_closed",
+    "waitlist_full",
+    "registration_not_found",
+    "event_not_found",
+    "malformed_request",
+    "forbidden_origin",
+    "payload_too_large",
+    "unsupported_media_type",
+    "too_many_requests",
+    "busy",
+    "unavailable",
+]
 
 
-def _registration_schema() -> dict[str, Any]:
+def _yes_no(field: Field, form: bool) -> dict[str, Any]:
+    words = {"type": "string", "pattern": _words([*YES, *NO], blank=not field.required)}
+    if form:
+        return {**words, "description": "One of these words (case and surrounding spaces do not matter)"}
     return {
+        "description": "JSON true or false, or one of these words (case and surrounding spaces do not matter)",
+        "oneOf": [{"type": "boolean"}, words],
+    }
+
+
+def _any_case(words: list[str] | tuple[str, ...]) -> str:
+    """Alternatives matching each word in any case (JSON Schema's patterns have no flags)."""
+    return "|".join("".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word) for word in words)
+
+
+def _words(words: list[str] | tuple[str, ...], *, blank: bool) -> str:
+    """A pattern for one of `words`, in any case, with spaces around; or only spaces when `blank`."""
+    return f"^\\s*({_any_case(words)}){'?' if blank else ''}\\s*$"
+
+
+def _plain_line_pattern(field: Field) -> str:
+    """`Field.pattern` and what `forms` refuses in a name or an organisation, as one pattern:
+    its own regular expressions (case-insensitive, with the dots NFKC turns into '.') and the
+    invisible characters spelled out (JSON Schema's patterns have no Unicode categories)."""
+    web = forms.WEB_ADDRESS.pattern.replace("\\.", "[.\\u3002\\uff0e\\uff61]")
+    invisible = "".join(_class_range(low, high) for low, high in forms.invisible_ranges())
+    allowed = f"[^{field.forbidden}{invisible}]"
+    return (
+        f"^(?!.*(?i:{forms.ENCODED_WORD.pattern}))(?!.*(?i:{web}))"
+        f"{allowed}*[^\\s{field.forbidden}{invisible}]{allowed}*$"
+    )
+
+
+def _class_range(low: int, high: int) -> str:
+    def escaped(code: int) -> str:
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+    return escaped(low) if low == high else f"{escaped(low)}-{escaped(high)}"
+
+
+def field_schema(field: Field, event: Event | None = None, *, form: bool = False) -> dict[str, Any]:
+    """One field's JSON Schema, from its row in the table; a form post carries only text."""
+    schema: dict[str, Any]
+    if field.kind in (Kind.TEXT, Kind.FREE_TEXT, Kind.EMAIL):
+        schema = {"type": "string", "pattern": field.pattern}
+        if field.max_length:
+            schema["maxLength"] = field.max_length
+        if field.min_length:
+            schema["minLength"] = field.min_length
+        if field.kind is Kind.TEXT:
+            schema["pattern"] = _plain_line_pattern(field)
+            schema["description"] = (
+                "Plain text on one line: no control or invisible characters (a zero-width joiner inside a word "
+                "of a script that spells with it is kept), no RFC 2047 encoded words, no web addresses (also "
+                "after NFKC normalisation)"
+            )
+        if field.kind is Kind.EMAIL:
+            # email-validator refuses special-use domains (.test, .local, ...): say so, from its own list.
+            reserved = _any_case(SPECIAL_USE_DOMAIN_NAMES)
+            # ... and forms refuses non-ASCII before the @ (SES does not deliver to it).
+            schema["pattern"] = f"^(?!.*[.@]({reserved})\\s*$)(?!.*[^\\x00-\\x7f].*@)" + field.pattern[1:]
+            schema["format"] = "email"
+            schema["description"] = "Checked for syntax only (no DNS); trimmed, compared without regard to case"
+    elif field.kind is Kind.CHOICE:
+        schema = {"type": "string", "pattern": _words(field.choices, blank=not field.required)}
+        schema["description"] = "One of: " + ", ".join(field.choices) + " (case and surrounding spaces do not matter)"
+    elif field.kind is Kind.YES_NO:
+        schema = _yes_no(field, form)
+    else:
+        # Area ids are lower-case letters, digits and '-' (EVENT_ID_PATTERN): nothing to escape.
+        ids = EVENT_ID_PATTERN.pattern[1:-1] if event is None else "|".join(area.id for area in event.interests)
+        schema = {
+            "description": (
+                "The event's interest area ids (GET /events/{event_id} lists them): one, or a list; blanks are "
+                "no choice"
+            ),
+            "oneOf": [
+                {"type": "string", "pattern": f"^\\s*({ids})?\\s*$"},
+                {"type": "array", "items": {"type": "string", "pattern": f"^\\s*({ids})?\\s*$"}},
+            ],
+        }
+    if not field.required and not form:
+        schema = {"anyOf": [schema, {"type": "null"}], "description": "Optional: null or blank means no answer"}
+    return schema
+
+
+def registration_schema(event: Event | None = None, *, form: bool = False) -> dict[str, Any]:
+    """The registration body (JSON, or a urlencoded form); for one event, only the questions it asks."""
+    asked = [field for field in FIELDS if event is None or field.asked_by(event)]
+    required = [field.name for field in asked if field.required and (event is not None or field.question is None)]
+    properties = {field.name: field_schema(field, event, form=form) for field in asked}
+    if form:
+        properties["redirect"] = {
+            "type": "string",
+            "description": "Answer with a redirect to this page if it is on an allowed origin",
+        }
+    schema: dict[str, Any] = {
         "type": "object",
-        "required": ["name", "email", "organisation", "sector"],
-        "properties": {
-            "name": {"type": "string", "maxLength": SINGLE_LINE_MAX},
-            "email": {"type": "string", "format": "email", "maxLength": EMAIL_MAX},
-            "organisation": {"type": "string", "maxLength": SINGLE_LINE_MAX},
-            "sector": {"type": "string", "enum": list(SECTORS)},
-            "meal": _YES_NO,
-            "diet": {"type": "string", "maxLength": FREE_TEXT_MAX},
-            "diet_consent": _YES_NO,
-            "access_needs": {"type": "string", "maxLength": FREE_TEXT_MAX},
-            "attended_before": _YES_NO,
-            "interests": {"type": "array", "items": {"type": "string"}},
-            "message": {"type": "string", "maxLength": FREE_TEXT_MAX},
-            "language": {"type": "string", "enum": ["sv", "en"]},
-            "redirect": {"type": "string", "description": "Form posts only: a thank-you page on an allowed origin"},
+        "required": required,
+        "properties": properties,
+        "description": (
+            "Unknown fields are ignored, as are the answers to questions the event does not ask. "
+            + (
+                "`meal` is required when the event serves a meal (its `questions` include `meal`). "
+                if event is None
+                else ""
+            )
+            + "A diet is kept only with `diet_consent` yes, and only from someone who eats."
+        ),
+    }
+    if event is None or event.asks("diet"):
+        yes = {"type": "string", "pattern": _words(YES, blank=False)}
+        eats = yes if form else {"oneOf": [{"const": True}, yes]}
+        schema["if"] = {
+            "required": ["meal", "diet"],
+            "properties": {"meal": eats, "diet": {"type": "string", "pattern": "\\S"}},
+        }
+        schema["then"] = {"required": ["diet_consent"], "properties": {"diet_consent": eats}}
+    return schema
+
+
+def _html(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {HTML: {"schema": {"type": "string"}}}}
+
+
+def _error(description: str, *, html: bool = False) -> dict[str, Any]:
+    content: dict[str, Any] = {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}}
+    if html:
+        content[HTML] = {"schema": {"type": "string"}}
+    return {"description": description, "content": content}
+
+
+def document(event: Event | None = None) -> dict[str, Any]:
+    """The whole contract; with an event, its registration body says exactly what that event asks."""
+    event_id = {
+        "name": "event_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "An event's id",
+    }
+    any_event_id = dict(event_id)
+    if event is not None:
+        event_id["schema"] = {"type": "string", "enum": [event.id]}
+    token = {
+        "name": "token",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "The signed link from an email (forged: 403, expired: 410)",
+    }
+    lang = {
+        "name": "lang",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": (
+            f"The page's language: {' or '.join(LANGUAGES)} (its first two letters, any case, so `en-GB` is "
+            "English). Any other value falls back to Swedish: a link with an unknown language still opens."
+        ),
+    }
+    link_pages = {
+        "403": _html("A forged or altered link"),
+        "410": _html("An expired link"),
+    }
+    registration = {
+        "required": True,
+        "content": {
+            JSON: {"schema": registration_schema(event)},
+            FORM: {"schema": registration_schema(event, form=True)},
         },
     }
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-
-
-def document() -> dict[str, Any]:
-    event_id = {"name": "event_id", "in": "path", "required": True, "schema": {"type": "string"}}
-    lang = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["sv", "en"]}}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Signup", "version": "1", "description": "Registrations for municipal network meetings."},
+        "info": {
+            "title": "Signup",
+            "version": "1",
+            "description": (
+                "Registrations for municipal network meetings. Every answer is in the request's language "
+                "(`lang`, or the body's `language`). Nothing is stored on any refusal."
+            ),
+        },
         "paths": {
             "/events/{event_id}": {
                 "get": {
                     "summary": "Public facts about an event",
                     "parameters": [event_id, lang],
-                    "responses": {"200": {"description": "The event"}, "404": _error("No such event")},
+                    "responses": {
+                        "200": {
+                            "description": "The event",
+                            "content": {JSON: {"schema": {"$ref": "#/components/schemas/Event"}}},
+                        },
+                        "404": _error("No such event"),
+                    },
                 }
             },
             "/events/{event_id}/form": {
                 "get": {
-                    "summary": "The hosted, embeddable registration form",
+                    "summary": "The hosted, embeddable registration form (after the deadline: the closed page)",
                     "parameters": [event_id, lang],
-                    "responses": {"200": {"description": "HTML form"}, "404": {"description": "HTML page"}},
+                    "responses": {"200": _html("The form, or the closed page"), "404": _html("No such event")},
+                }
+            },
+            "/events/{event_id}/thanks": {
+                "get": {
+                    "summary": "The thank-you page a form post is redirected to",
+                    "parameters": [
+                        event_id,
+                        lang,
+                        {
+                            "name": "status",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string"},
+                            "description": "`waitlisted` or `pending` (a held seat) say so; else thanks for a seat",
+                        },
+                        {
+                            "name": "email",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string"},
+                            "description": "`delayed` or `limited` explain a late email; anything else is ignored",
+                        },
+                    ],
+                    "responses": {"200": _html("The thank-you page"), "404": _html("No such event")},
                 }
             },
             "/events/{event_id}/registrations": {
                 "post": {
-                    "summary": "Register for an event",
+                    "summary": "Register for an event, as JSON or as a plain HTML form post",
+                    "description": (
+                        "JSON clients get JSON; a form post gets `303 See Other` to the thank-you page, or the "
+                        "form again with its errors (HTML, 422). The same email again (trimmed, any case) "
+                        "answers 200 with the first registration and takes no second seat. The hosted form "
+                        f"also sends a signed `form_token` and a hidden trap field; bots are answered as if "
+                        f"registered and nothing is stored. Bodies over {MAX_BODY_BYTES // 1024} kB are refused."
+                    ),
                     "parameters": [event_id, lang],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {"schema": _registration_schema()},
-                            "application/x-www-form-urlencoded": {"schema": _registration_schema()},
-                        },
-                    },
+                    "requestBody": registration,
                     "responses": {
                         "201": {
                             "description": "Registered",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Registered"}}},
+                            "content": {JSON: {"schema": {"$ref": "#/components/schemas/Registered"}}},
                         },
-                        "200": {"description": "Already registered: the existing registration"},
-                        "303": {"description": "Form posts: to the thank-you page"},
-                        "400": _error("Malformed body"),
-                        "403": _error("Posted from a site that may not"),
-                        "404": _error("No such event"),
-                        "409": _error("Registration is closed, or every seat and the waiting list are taken"),
-                        "413": _error("Body over 16 kB"),
-                        "415": _error("Neither JSON nor a form"),
-                        "422": _error("Invalid answers; `fields` says which"),
-                        "429": _error("Too many registrations from one sender"),
-                        "503": _error("Try again shortly; nothing was stored"),
+                        "200": {
+                            "description": "Already registered: the existing registration",
+                            "content": {JSON: {"schema": {"$ref": "#/components/schemas/Registered"}}},
+                        },
+                        "303": {
+                            "description": "Form posts: on to the thank-you page",
+                            "headers": {"Location": {"schema": {"type": "string"}, "required": True}},
+                        },
+                        "400": _error("A body that is not UTF-8, JSON or a form", html=True),
+                        "403": _error("Posted from a site that may not", html=True),
+                        "404": _error("No such event", html=True),
+                        "409": _error(
+                            "Registration is closed, or every seat and the waiting list are taken", html=True
+                        ),
+                        "413": _error(f"Body over {MAX_BODY_BYTES // 1024} kB", html=True),
+                        "415": _error("Neither JSON nor a form", html=True),
+                        "422": _error("Invalid answers; `fields` (or the form) says which and why", html=True),
+                        "429": _error("Too many registrations from one sender", html=True),
+                        "503": _error("Try again shortly; nothing was stored", html=True),
+                    },
+                },
+                "options": {
+                    "summary": "CORS preflight: allowed origins get the CORS headers",
+                    "description": "Answered from the headers alone, for any event id (no lookup per preflight).",
+                    "parameters": [any_event_id],
+                    "responses": {"204": {"description": "No content"}},
+                },
+            },
+            "/registrations/{token}": {
+                "get": {
+                    "summary": "One's own registration, from the link in the email (never changes anything)",
+                    "parameters": [token],
+                    "responses": {"200": _html("The registration, with a button to cancel it"), **link_pages},
+                },
+                "post": {
+                    "summary": "Cancel one's registration; a freed seat goes to the first on the waiting list",
+                    "description": "The body is ignored. Cancelling twice is harmless.",
+                    "parameters": [token],
+                    "responses": {"200": _html("Cancelled"), **link_pages},
+                },
+            },
+            "/registrations/{token}/confirm": {
+                "get": {
+                    "summary": "A held seat's link from the email: a button to confirm it (never confirms by itself)",
+                    "parameters": [token],
+                    "responses": {"200": _html("The seat and its button, or its state"), **link_pages},
+                },
+                "post": {
+                    "summary": "Confirm a held seat; then the confirmation email with the calendar file follows",
+                    "description": "The body is ignored. Confirming twice is harmless.",
+                    "parameters": [token],
+                    "responses": {"200": _html("Confirmed, or why not (released, cancelled)"), **link_pages},
+                },
+            },
+            "/organiser/{token}": {
+                "get": {
+                    "summary": "The live attendee list behind the signed link in each digest",
+                    "parameters": [token, lang],
+                    "responses": {
+                        "200": _html("The attendee list"),
+                        "403": _html("A forged or altered link"),
+                        "410": _html("An expired link, or one withdrawn with `./signup organiser revoke`"),
                     },
                 }
             },
+            "/privacy": {
+                "get": {
+                    "summary": "The privacy notice",
+                    "parameters": [lang],
+                    "responses": {"200": _html("Who holds the data, why, with whom, how long, one's rights")},
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {JSON: {"schema": {}}}}},
+                }
+            },
+            "/events/{event_id}/openapi.json": {
+                "get": {
+                    "summary": "This document for one event: its questions and interest areas",
+                    "parameters": [event_id],
+                    "responses": {
+                        "200": {"description": "OpenAPI 3.1", "content": {JSON: {"schema": {}}}},
+                        "404": _error("No such event"),
+                    },
+                }
+            },
+            "/embed.js": {
+                "get": {
+                    "summary": "The hosted form's script that tells an embedding page its height",
+                    "responses": {"200": {"description": "JavaScript", "content": {"text/javascript": {"schema": {}}}}},
+                }
+            },
         },
-        "components": {
-            "schemas": {
-                "Registered": {
-                    "type": "object",
-                    "required": ["registration_id", "status"],
-                    "properties": {
-                        "registration_id": {"type": "string"},
-                        "status": {"type": "string", "enum": ["confirmed", "pending", "waitlisted"]},
-                        "email": {"type": "string", "enum": ["sent", "failed", "suppressed", "limited"]},
+        "components": {"schemas": _components()},
+    }
+
+
+def _components() -> dict[str, Any]:
+    text_by_language = {"type": "object", "additionalProperties": {"type": "string"}}
+    moment = {"type": ["string", "null"], "format": "date-time"}
+    return {
+        "Registered": {
+            "type": "object",
+            "required": ["registration_id", "status"],
+            "properties": {
+                "registration_id": {"type": "string"},
+                "status": {"type": "string", "enum": ["confirmed", "pending", "waitlisted"]},
+                "email": {"type": "string", "enum": ["sent", "failed", "suppressed", "limited"]},
+            },
+        },
+        "Event": {
+            "type": "object",
+            "required": ["id", "title", "timezone", "starts_at", "venue", "last_day", "open", "questions"],
+            "properties": {
+                "id": {"type": "string", "pattern": EVENT_ID_PATTERN.pattern},
+                "title": text_by_language,
+                "description": text_by_language,
+                "timezone": {"type": "string"},
+                "starts_at": {"type": "string", "format": "date-time"},
+                "ends_at": moment,
+                "meal_at": moment,
+                "venue": {"type": "string"},
+                "address": {"type": "string"},
+                "last_day": {"type": "string", "format": "date"},
+                "deadline_at": {"type": "string", "format": "date-time"},
+                "open": {"type": "boolean"},
+                "capacity": {"type": ["integer", "null"]},
+                "seats_left": {"type": ["integer", "null"]},
+                "waitlist": {"type": "boolean"},
+                "questions": {"type": "array", "items": {"type": "string"}},
+                "interests": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["id", "title"],
+                        "properties": {"id": {"type": "string"}, "title": text_by_language},
                     },
                 },
-                "Error": {
+            },
+        },
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
                     "type": "object",
-                    "required": ["error"],
+                    "required": ["code", "message", "fields"],
                     "properties": {
-                        "error": {
-                            "type": "object",
-                            "required": ["code", "message", "fields"],
-                            "properties": {
-                                "code": {"type": "string"},
-                                "message": {"type": "string"},
-                                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-                            },
-                        }
+                        "code": {"type": "string", "enum": _ERROR_CODES},
+                        "message": {"type": "string"},
+                        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
                     },
-                },
-            }
+                }
+            },
         },
     }
