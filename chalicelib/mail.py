@@ -23,7 +23,7 @@ from . import i18n
 from .calendar_file import calendar_file, method
 from .events import Event
 from .headers import POLICY
-from .registrations import CANCELLATION, CONFIRMED, LEFT_WAITLIST, PENDING, Registration
+from .registrations import CANCELLATION, CANCELLED_HOLD, CONFIRMED, LEFT_WAITLIST, PENDING, Registration
 from .tokens import ORGANISER_LINK_VALID
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ CONFIRMATION = "confirmation"
 PROMOTION = "promotion"
 REMINDER = "reminder"
 # After cancelling: a short receipt, not the registration email (CANCELLATION withdraws the .ics).
-RECEIPTS = (CANCELLATION, LEFT_WAITLIST)
+RECEIPTS = (CANCELLATION, CANCELLED_HOLD, LEFT_WAITLIST)
 
 SUBJECTS = {
     "sv": {

@@ -56,6 +56,8 @@ PROMOTION = "promotion"
 # The receipt after cancelling: with a seat (its .ics withdraws the calendar entry), or off the waiting list.
 CANCELLATION = "cancellation"
 LEFT_WAITLIST = "left_waitlist"
+# A held seat given up before it was confirmed: the receipt, but no calendar entry was ever sent.
+CANCELLED_HOLD = "cancelled_hold"
 # How long the request that stored a registration owns its email before the outbox may retry.
 EMAIL_LEASE = timedelta(minutes=5)
 
@@ -315,7 +317,7 @@ def _receipt(registration: Registration, now: datetime) -> EmailDelivery | None:
     """The cancellation receipt the person is owed, or None when their address bounces."""
     if registration.email.state == SUPPRESSED:
         return None
-    kind = LEFT_WAITLIST if registration.status == WAITLISTED else CANCELLATION
+    kind = {WAITLISTED: LEFT_WAITLIST, PENDING: CANCELLED_HOLD}.get(registration.status, CANCELLATION)
     return EmailDelivery(state=SENDING, kind=kind, attempts=1, due_at=now + EMAIL_LEASE)
 
 

@@ -17,9 +17,11 @@ from chalicelib.mail import PROMOTION, REMINDER, Links, digest_email, registrati
 from chalicelib.registrations import (
     CANCELLATION,
     CANCELLED,
+    CANCELLED_HOLD,
     CONFIRMATION,
     CONFIRMED,
     LEFT_WAITLIST,
+    PENDING,
     WAITLISTED,
     Registration,
 )
@@ -36,7 +38,10 @@ PERSON_EMAILS = [
     (CONFIRMATION, WAITLISTED),
     (PROMOTION, CONFIRMED),
     (REMINDER, CONFIRMED),
+    (CONFIRMATION, PENDING),
+    (PROMOTION, PENDING),
     (CANCELLATION, CANCELLED),
+    (CANCELLED_HOLD, CANCELLED),
     (LEFT_WAITLIST, CANCELLED),
 ]
 ORGANISER_EMAILS = ["digest", "final", "caterer"]

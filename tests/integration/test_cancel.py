@@ -15,10 +15,12 @@ from chalicelib.outbox import retry_due_emails, send_now
 from chalicelib.registrations import (
     CANCELLATION,
     CANCELLED,
+    CANCELLED_HOLD,
     CONFIRMED,
     EMAIL_LEASE,
     FAILED,
     LEFT_WAITLIST,
+    PENDING,
     PROMOTION,
     SENDING,
     SENT,
@@ -176,3 +178,10 @@ def test_no_receipt_to_an_address_that_bounced_or_for_an_erasure(store):
     result = cancel(EVENT, kept.registration_id, store=store, now=NOW, send_receipt=False)
     assert result.registration.email.kind != CANCELLATION
     assert store.get_registration(EVENT, "kept@example.se").email.kind != CANCELLATION
+
+
+def test_giving_up_a_held_seat_owes_a_receipt_without_a_calendar_entry(store):
+    store.put_event(example_event(capacity=5, confirm_address=True), NOW)
+    held = register(EVENT, answers(email="held@example.se"), store=store, now=NOW).registration
+    assert held.status == PENDING
+    assert cancel(EVENT, held.registration_id, store=store, now=NOW).registration.email.kind == CANCELLED_HOLD

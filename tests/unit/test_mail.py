@@ -201,3 +201,12 @@ def test_leaving_the_waiting_list_gets_a_receipt_without_a_calendar_file():
     assert receipt["Subject"].startswith("Avbokning bekräftad:")
     assert "text/calendar" not in parts(receipt)
     assert "Du har lämnat väntelistan" in parts(receipt)["text/plain"].get_content()
+
+
+def test_giving_up_a_held_seat_gets_the_receipt_but_no_calendar_file_it_never_had():
+    from chalicelib.registrations import CANCELLED, CANCELLED_HOLD
+
+    receipt = build(kind=CANCELLED_HOLD, status=CANCELLED)
+    assert receipt["Subject"].startswith("Avbokning bekräftad:")
+    assert "text/calendar" not in parts(receipt)
+    assert "Din anmälan är avbokad" in parts(receipt)["text/plain"].get_content()
