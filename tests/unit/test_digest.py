@@ -86,6 +86,9 @@ def test_held_seats_are_taken_but_not_confirmed_and_the_csv_says_so():
     summary = summarize(event, held + registrations[3:], now=NOW, since=None)
     assert (len(summary.confirmed), len(summary.pending), summary.seats_left) == (37, 3, 20)
     assert len(summary.new) == 40, "a held seat is a new registration for the organisers"
+    page = web.organiser_page(event, summary)
+    assert "Platser som hålls tills personen bekräftat sin e-postadress: 3." in page
+    assert page.count("Plats hålls, inte bekräftad än") == 3, "held seats are on the live list"
     rows = list(csv.reader(io.StringIO(attendee_csv(event, held).decode("utf-8-sig")), delimiter=";"))
     assert {row[4] for row in rows[1:]} == {"Plats hålls, inte bekräftad än"}
 
