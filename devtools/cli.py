@@ -76,6 +76,12 @@ def event_show(args: argparse.Namespace) -> int:
         confirmed=event.confirmed_count,
         waitlisted=event.waitlist_count,
         waitlist_limit=event.waitlist_limit,
+        confirm_address=event.confirm_address,
+        **(
+            {"confirm_within_hours": event.confirm_within_hours, "held": event.pending_count}
+            if event.confirm_address
+            else {}
+        ),
         organisers=list(event.organisers),
     )
     print(json.dumps(details, ensure_ascii=False, indent=2))

@@ -38,6 +38,18 @@ def test_put_list_and_show_an_event(app_store, capsys):
     code, out, _ = run(capsys, "event", "show", "natverk-social-hallbarhet")
     assert code == 0 and '"venue": "Rådhussalen, Kulturhuset"' in out
     assert '"waitlist_limit": 60' in out, "the waiting list's bound (as many as the seats by default)"
+    assert '"confirm_address": false' in out and "confirm_within_hours" not in out
+
+
+def test_show_tells_how_long_seats_are_held_in_an_event_that_confirms_addresses(app_store, client, capsys):
+    from datetime import UTC
+
+    from tests.helpers import open_event
+
+    app_store.put_event(open_event(confirm_address=True, confirm_within_hours=6), datetime.now(UTC))
+    post_json(client, answers())
+    details = json.loads(run(capsys, "event", "show", EVENT)[1])
+    assert (details["confirm_address"], details["confirm_within_hours"], details["held"]) == (True, 6, 1)
 
 
 def test_a_bad_event_file_names_the_key_and_writes_nothing(app_store, capsys, tmp_path):
