@@ -233,7 +233,7 @@ def test_past_the_form_an_encoded_word_still_reaches_one_recipient_with_the_inte
     # Defence in depth: with the form's refusal switched off, SES still delivers to the
     # registered address alone and every header is one we wrote.
     post_json(client, answers(email="intended@example.se"))
-    monkeypatch.setattr(forms, "_ENCODED_WORD", re.compile(r"(?!)"))
+    monkeypatch.setattr(forms, "ENCODED_WORD", re.compile(r"(?!)"))
     response = post_json(client, answers(name=name, email="victim@example.se"))
     assert response.status_code == 201
     (_, intended), (destinations, message) = sent_with_destinations(moto_endpoint)
