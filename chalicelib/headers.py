@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 MAX_WORD = 75
 MAX_LINE = 76
 _CHARSET = "utf-8"
-_WRAPPER = len(f"=?{_CHARSET}?q??=")
 # RFC 2047 §5(3): the characters a Q-encoded word may carry as themselves anywhere, phrases included.
 _Q_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/")
 
