@@ -8,7 +8,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalice import Chalice, Rate, Response
 
 from chalicelib import config, i18n, logs, openapi, security, service, suppression, web
-from chalicelib.errors import EventNotFound, ForbiddenOrigin, ServiceUnavailable, SignupError, ValidationFailed
+from chalicelib.errors import (
+    EventNotFound,
+    EventStarted,
+    ForbiddenOrigin,
+    RegistrationClosed,
+    RegistrationNotFound,
+    ServiceUnavailable,
+    SignupError,
+    ValidationFailed,
+)
 from chalicelib.forms import pick_language
 from chalicelib.registrations import hold_state
 from chalicelib.tokens import TokenExpired, TokenInvalid, TokenWithdrawn
@@ -74,23 +83,15 @@ def create_registration(event_id: str) -> Response:
             security.ask_to_clear_honeypot(fields)
         if security.looks_like_a_bot(fields, config.secret(), event_id, web.utcnow()):
             app.log.info("bot submission dropped")  # counted in the logs; nothing stored
-            return _registered(is_form, language, security.decoy_registration_id(), "confirmed", None, True, fields)
-        result = _sign_up(event_id, fields)
+            return _registered(is_form, language, security.decoy_registration_id(), "confirmed", "sent", fields)
+        outcome, delivery = _sign_up(event_id, fields)
     except SignupError as error:
         if is_form:
             return _form_error_page(event_id, error, language, fields)
         return _json_error(error, language)
-    outcome, delivery = result
+    # A repeated sign-up is answered exactly like a new one: its own fresh id, never the stored one.
     registration = outcome.registration
-    return _registered(
-        is_form,
-        language,
-        registration.registration_id,
-        registration.status,
-        delivery.state if delivery else None,
-        outcome.created,
-        fields,
-    )
+    return _registered(is_form, language, registration.registration_id, registration.status, delivery.state, fields)
 
 
 @app.route("/events/{event_id}/registrations", methods=["OPTIONS"])
@@ -149,69 +150,53 @@ def _registered(
     language: str,
     registration_id: str,
     status: str,
-    email_state: str | None,
-    created: bool,
+    email_state: str,
     fields: dict[str, Any],
 ) -> Response:
+    """The one answer to an accepted sign-up, whether new, repeated or a dropped bot: the same
+    status code, keys and headers, so the answer tells nobody which it was."""
     if is_form:
-        note = {"failed": "&email=delayed", "limited": "&email=limited"}.get(email_state or "", "")
+        note = {"failed": "&email=delayed", "limited": "&email=limited"}.get(email_state, "")
         # Relative, so it resolves under whatever stage prefix API Gateway adds; or the
         # municipality's own thank-you page, when it is on an allowed origin.
         target = security.safe_redirect(fields.get("redirect"), config.allowed_origins())
         location = target or f"thanks?status={status}&lang={language}{note}"
         return Response(body="", status_code=303, headers={"Location": location, "Content-Type": HTML})
-    body = {"registration_id": registration_id, "status": status}
-    if email_state:
-        body["email"] = email_state
-    return Response(body=body, status_code=201 if created else 200)
+    return Response(body={"registration_id": registration_id, "status": status, "email": email_state}, status_code=201)
 
 
 @app.route("/registrations/{token}", methods=["GET"])
 def get_own_registration(token: str) -> Response:
-    """Show one's registration. GET never changes anything: mail scanners follow links."""
+    """Show one's registration and the edit form. GET never changes anything: mail scanners follow links."""
     now = web.utcnow()
     try:
-        link = service.read_manage_token(token, now)
+        event, registration = service.open_manage_link(token, now)
     except (TokenInvalid, TokenExpired) as problem:
         return _link_problem(problem)
-    the_store = store()
-    event = the_store.get_event(link.event_id)
-    registration = the_store.find_registration(link.event_id, link.registration_id)
-    if event is None or registration is None:
-        return _link_problem(TokenInvalid())
-    return _private(_html(web.manage_page(event, registration)))
+    return _private(_html(web.manage_page(event, registration, now, token)))
 
 
 @app.route("/registrations/{token}", methods=["POST"], content_types=["*/*"])
-def cancel_own_registration(token: str) -> Response:
-    now = web.utcnow()
+def change_own_registration(token: str) -> Response:
+    """The manage page's two forms: `action=update` saves edited answers, anything else cancels."""
+    request = app.current_request
     try:
-        result = service.cancel_registration(token, base_url=_base_url(), now=now)
-    except (TokenInvalid, TokenExpired) as problem:
-        return _link_problem(problem)
+        fields = web.parse_body(request.headers.get("content-type"), request.raw_body)
     except SignupError:
-        return _link_problem(TokenInvalid())
-    event = store().get_event(result.registration.event_id)
-    if event is None:
-        return _link_problem(TokenInvalid())
-    text = "already_cancelled_text" if result.already_cancelled else "cancelled_text"
-    return _private(_html(web.manage_page(event, result.registration, "cancelled_heading", text)))
+        fields = {}  # the cancel button posts nothing that matters
+    if fields.get("action") == "update":
+        return _private(_change_answers(token, fields))
+    return _private(_cancel(token))
 
 
 @app.route("/registrations/{token}/confirm", methods=["GET"])
 def show_seat_confirmation(token: str) -> Response:
     """The link in the email of a held seat: a button to confirm. GET never confirms: mail
     scanners follow links, and the point is that the person behind the address does."""
-    now = web.utcnow()
     try:
-        link = service.read_manage_token(token, now)
+        event, registration = service.open_manage_link(token, web.utcnow())
     except (TokenInvalid, TokenExpired) as problem:
         return _link_problem(problem)
-    the_store = store()
-    event = the_store.get_event(link.event_id)
-    registration = the_store.find_registration(link.event_id, link.registration_id)
-    if event is None or registration is None:
-        return _link_problem(TokenInvalid())
     return _private(_html(web.confirm_page(event, registration, hold_state(registration))))
 
 
@@ -222,8 +207,6 @@ def confirm_own_seat(token: str) -> Response:
     except (TokenInvalid, TokenExpired) as problem:
         return _link_problem(problem)
     except SignupError:
-        return _link_problem(TokenInvalid())
-    if event is None:
         return _link_problem(TokenInvalid())
     return _private(_html(web.confirm_page(event, result.registration, result.outcome)))
 
@@ -260,6 +243,38 @@ def ses_notification(event: Any) -> None:
 
 
 # -- helpers -----------------------------------------------------------------
+
+
+def _change_answers(token: str, fields: dict[str, Any]) -> Response:
+    now = web.utcnow()
+    try:
+        event, registration = service.change_answers(token, fields, now=now)
+    except (TokenInvalid, TokenExpired) as problem:
+        return _link_problem(problem)
+    except RegistrationNotFound:
+        return _link_problem(TokenInvalid())
+    except (ValidationFailed, RegistrationClosed) as error:
+        event, registration = service.open_manage_link(token, now)
+        invalid = error if isinstance(error, ValidationFailed) else None
+        values = fields if invalid else None
+        page = web.manage_page(event, registration, now, token, values=values, error=invalid)
+        return _html(page, error.http_status)
+    return _html(web.manage_page(event, registration, now, token, "saved_heading", "saved_text"))
+
+
+def _cancel(token: str) -> Response:
+    now = web.utcnow()
+    try:
+        event, result = service.cancel_registration(token, base_url=_base_url(), now=now)
+    except (TokenInvalid, TokenExpired) as problem:
+        return _link_problem(problem)
+    except EventStarted:
+        event, registration = service.open_manage_link(token, now)
+        return _html(web.manage_page(event, registration, now, token), 409)
+    except SignupError:
+        return _link_problem(TokenInvalid())
+    text = "already_cancelled_text" if result.already_cancelled else "cancelled_text"
+    return _html(web.manage_page(event, result.registration, now, token, "cancelled_heading", text))
 
 
 def _sign_up(event_id: str, fields: dict[str, Any]) -> Any:

@@ -38,6 +38,13 @@ class WaitlistFull(SignupError):
     http_status = 409
 
 
+class EventStarted(SignupError):
+    """The meeting has begun: a registration can no longer be cancelled."""
+
+    code = "event_started"
+    http_status = 409
+
+
 class ValidationFailed(SignupError):
     """Field-level problems: `fields` maps a field name to a message code."""
 
@@ -91,6 +98,10 @@ class ServiceUnavailable(SignupError):
 # Signals between the store and the domain; they never reach a client as such.
 class AlreadyRegistered(Exception):
     """A live registration with this email exists for this event."""
+
+
+class NoticeNotNeeded(Exception):
+    """A repeated sign-up's registration already has an email on its way (or changed meanwhile)."""
 
 
 class EventFull(Exception):

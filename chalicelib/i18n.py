@@ -26,6 +26,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "forbidden_origin": "Anmälan kan bara skickas från kommunens webbplats eller från vårt eget formulär. "
         "Inget har sparats – använd länken på kommunens sida.",
         "unavailable": "Anmälan kan inte tas emot just nu. Inget har sparats – försök igen om en stund.",
+        "event_started": "Träffen har redan börjat, så anmälan går inte längre att avboka. Kontakta arrangören.",
     },
     "en": {
         "event_not_found": "We cannot find a meeting at that address. Please check the link you were given.",
@@ -45,6 +46,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "forbidden_origin": "Registrations can only be sent from the municipality's website or our own form. "
         "Nothing was saved – use the link on the municipality's page.",
         "unavailable": "Registrations cannot be received right now. Nothing was saved – please try again shortly.",
+        "event_started": "The meeting has already started, so the registration can no longer be cancelled. "
+        "Contact the organiser.",
     },
 }
 
@@ -254,7 +257,7 @@ LABELS: dict[str, dict[str, str]] = {
         "mail_your_answers": "Det här svarade du",
         "mail_free_text_behind_link": "Det du skrev med egna ord (till exempel specialkost) står inte i mejlet. "
         "Du ser det via länken nedan.",
-        "mail_manage": "Se eller avboka din anmälan",
+        "mail_manage": "Se, ändra eller avboka din anmälan",
         "mail_manage_hint": "Kan du inte komma? Avboka gärna, så kan någon på väntelistan få platsen.",
         "mail_contact": "Frågor? Svara på det här mejlet eller skriv till {contact}.",
         "mail_calendar": "Lägg in träffen i din kalender med den bifogade filen.",
@@ -262,6 +265,22 @@ LABELS: dict[str, dict[str, str]] = {
         "mail_left_waitlist": "Du har lämnat väntelistan. Du får inga fler mejl om träffen.",
         "mail_calendar_removed": "Har du lagt in träffen i din kalender tar den bifogade filen bort den.",
         "mail_sign_up_again": "Ångrar du dig? Anmäl dig igen via formuläret så länge anmälan är öppen.",
+        "mail_already_registered": "Någon – kanske du själv – försökte just anmäla den här e-postadressen till "
+        "träffen igen. Du är redan anmäld, och ingenting i din anmälan har ändrats.",
+        "mail_already_status": "Din anmälan just nu: {status}.",
+        "mail_already_change": "Se eller ändra dina svar här",
+        "mail_already_not_you": "Var det inte du? Då behöver du inte göra något: ingen annan kan se eller ändra "
+        "din anmälan utan länken i det här mejlet.",
+        "edit_heading": "Ändra dina svar",
+        "edit_hint": "Ändra det som behövs och spara. E-postadressen går inte att ändra här.",
+        "edit_email": "E-postadress: {email}",
+        "save_button": "Spara ändringarna",
+        "saved_heading": "Dina svar är sparade",
+        "saved_text": "Tack! Ändringarna är sparade.",
+        "edit_closed": "Anmälan är stängd, så svaren går inte längre att ändra här. Behöver du ändra något? "
+        "Kontakta arrangören.",
+        "event_started_text": "Träffen har redan börjat, så anmälan går inte längre att avboka här. "
+        "Kontakta arrangören om något har ändrats.",
     },
     "en": {
         "name": "Name",
@@ -434,7 +453,7 @@ LABELS: dict[str, dict[str, str]] = {
         "mail_your_answers": "Your answers",
         "mail_free_text_behind_link": "What you wrote in your own words (such as dietary needs) is not repeated "
         "in this email. You can see it through the link below.",
-        "mail_manage": "See or cancel your registration",
+        "mail_manage": "See, change or cancel your registration",
         "mail_manage_hint": "Can't come? Please cancel, so someone on the waiting list can have the seat.",
         "mail_contact": "Questions? Reply to this email or write to {contact}.",
         "mail_calendar": "Add the meeting to your calendar with the attached file.",
@@ -444,6 +463,22 @@ LABELS: dict[str, dict[str, str]] = {
         "mail_left_waitlist": "You have left the waiting list. You will get no more emails about the meeting.",
         "mail_calendar_removed": "If you added the meeting to your calendar, the attached file removes it.",
         "mail_sign_up_again": "Changed your mind? Sign up again through the form while registration is open.",
+        "mail_already_registered": "Someone – perhaps you – just tried to sign this email address up for the "
+        "meeting again. You are already registered, and nothing in your registration has changed.",
+        "mail_already_status": "Your registration now: {status}.",
+        "mail_already_change": "See or change your answers here",
+        "mail_already_not_you": "Was it not you? Then you need do nothing: nobody can see or change your "
+        "registration without the link in this email.",
+        "edit_heading": "Change your answers",
+        "edit_hint": "Change what you need and save. The email address cannot be changed here.",
+        "edit_email": "Email address: {email}",
+        "save_button": "Save the changes",
+        "saved_heading": "Your answers are saved",
+        "saved_text": "Thank you! The changes are saved.",
+        "edit_closed": "Registration is closed, so the answers can no longer be changed here. Need to change "
+        "something? Contact the organiser.",
+        "event_started_text": "The meeting has already started, so the registration can no longer be cancelled "
+        "here. Contact the organiser if something has changed.",
     },
 }
 

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from . import outbox
 from .digest import Summary, summarize
-from .errors import RegistrationNotFound, ServiceBusy
+from .errors import EventStarted, RegistrationNotFound, ServiceBusy
 from .events import Event, reminder_instants
 from .mail import Mailer, SendFailed
 from .registrations import CONFIRMED, PENDING, SUPPRESSED, EmailDelivery, Registration, release_hold
@@ -139,6 +139,8 @@ class _EventRun:
             except (RegistrationNotFound, ServiceBusy):
                 self.counts["hold_release_retry_later"] += 1
                 continue
+            except EventStarted:
+                return  # the meeting began meanwhile: no seat is passed on into it
             if result is None:  # confirmed or released meanwhile (a click, or a second run)
                 continue
             self.counts["holds_released"] += 1

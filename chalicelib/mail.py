@@ -23,7 +23,15 @@ from . import i18n
 from .calendar_file import calendar_file, method
 from .events import Event
 from .headers import POLICY
-from .registrations import CANCELLATION, CANCELLED_HOLD, CONFIRMED, LEFT_WAITLIST, PENDING, Registration
+from .registrations import (
+    ALREADY_REGISTERED,
+    CANCELLATION,
+    CANCELLED_HOLD,
+    CONFIRMED,
+    LEFT_WAITLIST,
+    PENDING,
+    Registration,
+)
 from .tokens import ORGANISER_LINK_VALID
 
 if TYPE_CHECKING:
@@ -43,6 +51,7 @@ SUBJECTS = {
         PROMOTION: "Du har fått en plats: {title}",
         CANCELLATION: "Avbokning bekräftad: {title}",
         "promotion_pending": "En plats har blivit ledig – bekräfta den: {title}",
+        ALREADY_REGISTERED: "Du är redan anmäld: {title}",
     },
     "en": {
         "confirmed": "Registration confirmed: {title}",
@@ -51,6 +60,7 @@ SUBJECTS = {
         PROMOTION: "You have a seat: {title}",
         CANCELLATION: "Cancellation confirmed: {title}",
         "promotion_pending": "A seat has opened up – confirm it: {title}",
+        ALREADY_REGISTERED: "You are already registered: {title}",
     },
 }
 
@@ -178,11 +188,18 @@ def registration_email(
         if kind == PROMOTION and registration.status == PENDING:
             subject_key = "promotion_pending"
         subject = SUBJECTS[language][subject_key].format(title=context["title"])
+        subject = SUBJECTS[language][kind if kind in (PROMOTION, ALREADY_REGISTERED) else registration.status].format(
+            title=context["title"]
+        )
     message = _new_message(
         subject, sender=sender, to=[_recipient(registration)], reply_to=event.organisers[:1], now=now
     )
+    if kind == ALREADY_REGISTERED:
+        # Someone signed this address up again: say so, show nothing they typed, point to the link.
+        body = "email/already_registered"
+    else:
+        body = "email/cancellation" if kind in RECEIPTS else "email/registration"
     # Quoted-printable keeps the wire format 7-bit ASCII, which every relay accepts.
-    body = "email/cancellation" if kind in RECEIPTS else "email/registration"
     message.set_content(templates.get_template(f"{body}.txt").render(context), cte="quoted-printable")
     message.add_alternative(
         templates.get_template(f"{body}.html").render(context), subtype="html", cte="quoted-printable"
@@ -190,7 +207,7 @@ def registration_email(
     # A calendar entry for a certain seat (not the waiting list, not a seat held for a click),
     # and its withdrawal (same UID, higher SEQUENCE) once the seat is cancelled.
     cancelled = kind == CANCELLATION
-    if cancelled or (kind not in RECEIPTS and registration.status == CONFIRMED):
+    if cancelled or (kind not in (*RECEIPTS, ALREADY_REGISTERED) and registration.status == CONFIRMED):
         description = templates.get_template("email/calendar.txt").render(context)
         ics = calendar_file(
             event,

@@ -124,6 +124,11 @@ def retry_due_emails(
             store.email_failed(claimed, "event_missing", None)
             counts["gave_up"] += 1
             continue
+        if now >= event.starts_at:
+            # By the event's current time: a seat (or a confirmation) for a meeting under way is no use.
+            store.email_failed(claimed, "event_started", None)
+            counts["event_started"] += 1
+            continue
         counts[send_now(claimed, event, store=store, mailer=mailer, build=build, now=now).state] += 1
     if counts:
         log.info("outbox run", extra={"counts": dict(counts)})

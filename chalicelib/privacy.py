@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from .errors import EventStarted
 from .forms import email_key
 from .registrations import CANCELLED, cancel
 from .store import DynamoStore, registration_from_item
@@ -47,8 +48,11 @@ def erase_person(email: str, *, store: DynamoStore, now: datetime) -> dict[str, 
             continue
         registration = registration_from_item(item)
         if registration.status != CANCELLED:
-            # No receipt: the items are deleted next, and the person asked us to forget them.
-            cancel(registration.event_id, registration.registration_id, store=store, now=now, send_receipt=False)
+            try:
+                # No receipt: the items are deleted next, and the person asked us to forget them.
+                cancel(registration.event_id, registration.registration_id, store=store, now=now, send_receipt=False)
+            except EventStarted:
+                continue  # the meeting is under way or over: no seat to free, nobody to promote
             cancelled += 1
     store.delete_items(items)
     # Only that an erasure happened, and how much: never whose.

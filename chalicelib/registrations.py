@@ -22,9 +22,12 @@ from .errors import (
     EmailLimitReached,
     EventFull,
     EventNotFound,
+    EventStarted,
+    NoticeNotNeeded,
     RegistrationClosed,
     RegistrationNotFound,
     ServiceBusy,
+    WaitlistFull,
 )
 from .events import Event
 from .forms import Answers, parse_answers
@@ -58,6 +61,8 @@ CANCELLATION = "cancellation"
 LEFT_WAITLIST = "left_waitlist"
 # A held seat given up before it was confirmed: the receipt, but no calendar entry was ever sent.
 CANCELLED_HOLD = "cancelled_hold"
+# To the owner of an address someone signed up again: "you are already registered", with the link.
+ALREADY_REGISTERED = "already_registered"
 # How long the request that stored a registration owns its email before the outbox may retry.
 EMAIL_LEASE = timedelta(minutes=5)
 
@@ -99,9 +104,14 @@ class Registration:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What a sign-up did. For a duplicate, `registration` is what a new sign-up would have
+    looked like now (a fresh id, never stored) and `existing` is the live one, untouched but
+    for the email state of its "already registered" notice."""
+
     registration: Registration
     created: bool
     event: Event
+    existing: Registration | None = None
 
 
 class RegistrationStore(Protocol):
@@ -116,7 +126,15 @@ class RegistrationStore(Protocol):
         confirmed insert), RegistrationClosed, EventNotFound or Contention.
         """
 
-    def update_answers(self, registration: Registration, answers: Answers, now: datetime) -> Registration: ...
+    def note_duplicate(
+        self, existing: Registration, now: datetime, client: str | None, notice: EmailDelivery | None
+    ) -> None:
+        """Count a repeated sign-up against the sender, and (with `notice`) hold an email lease on the
+        existing registration for the "already registered" email, in one transaction.
+
+        Raises TooManyRequests, AddressSuppressed, EmailLimitReached, NoticeNotNeeded (its
+        email is still on its way, or it changed meanwhile) or Contention.
+        """
 
     def registrations(self, event_id: str) -> Iterator[Registration]: ...
 
@@ -134,8 +152,9 @@ def register(
 ) -> Outcome:
     """Validate and store one registration: confirmed while seats last, then waitlisted.
 
-    A second registration with the same email returns the first one (answers
-    updated while registration is open) and takes no second seat.
+    A second registration with the same email changes nothing and takes no second
+    seat: it is answered like a new one (so nobody learns who is signed up), counts
+    against the sender, and the address's owner is emailed the link to their own.
     """
     event = store.get_event(event_id)
     if event is None:
@@ -169,8 +188,10 @@ def register(
             store.insert_registration(registration, now, client)
             log.info("registration stored", extra={"event_id": event.id, "status": status})
             return Outcome(registration, created=True, event=event)
-        except AlreadyRegistered as existing:
-            return _answer_with_existing(existing.args[0], answers, event, store=store, now=now)
+        except AlreadyRegistered as already:
+            return _answer_duplicate(
+                already.args[0], registration, event, store=store, now=now, client=client, sleep=sleep
+            )
         except EventFull:
             status = WAITLISTED
         except AddressSuppressed:
@@ -189,12 +210,42 @@ def register(
     raise ServiceBusy()
 
 
-def _answer_with_existing(
-    existing: Registration, answers: Answers, event: Event, *, store: RegistrationStore, now: datetime
+def _answer_duplicate(
+    existing: Registration,
+    would_be: Registration,
+    event: Event,
+    *,
+    store: RegistrationStore,
+    now: datetime,
+    client: str | None,
+    sleep: Callable[[float], None],
 ) -> Outcome:
-    if existing.answers != answers and event.is_open(now):
-        existing = store.update_answers(existing, answers, now)
-    return Outcome(existing, created=False, event=event)
+    """Tell the owner, not the sender: the answer looks like a new sign-up's."""
+    if would_be.status == WAITLISTED and event.waitlist_is_full:
+        raise WaitlistFull()  # what a new sign-up hears now, and like it, nothing is written
+    # A confirmation still on its way carries the same link: no second email then.
+    notice: EmailDelivery | None = (
+        None if existing.email.waiting else EmailDelivery(SENDING, ALREADY_REGISTERED, 1, now + EMAIL_LEASE)
+    )
+    shown = SENT
+    for attempt in range(1, MAX_CONTENTION_RETRIES + 2):
+        try:
+            store.note_duplicate(existing, now, client, notice)
+        except AddressSuppressed:
+            notice, shown = None, SUPPRESSED
+        except EmailLimitReached:
+            notice, shown = None, LIMITED
+        except NoticeNotNeeded:
+            notice, shown = None, SENT
+        except Contention:
+            sleep(_backoff(attempt))
+        else:
+            log.info("repeated sign-up answered", extra={"event_id": event.id, "notice": notice is not None})
+            answer = replace(would_be, email=notice or EmailDelivery(state=shown, attempts=0))
+            return Outcome(
+                answer, created=False, event=event, existing=replace(existing, email=notice or existing.email)
+            )
+    raise ServiceBusy()
 
 
 def _backoff(attempt: int) -> float:
@@ -242,6 +293,8 @@ def cancel(
     transaction; a confirmation still waiting to go out is replaced by it. Not when the address
     bounces, and not for an erasure (`send_receipt=False`: the person asked to be forgotten).
     Cancelling twice is harmless: the second time reports it was already done.
+    Once the meeting has started (by the event's current time, which may have
+    moved) nothing is cancelled, so nobody is promoted to a meeting under way.
     """
     result = _free_seat(
         event_id, registration_id, store=store, now=now, sleep=sleep, only_expired_hold=False, send_receipt=send_receipt
@@ -288,8 +341,13 @@ def _free_seat(
             return None
         if registration.status == CANCELLED:
             return Cancellation(registration, None, already_cancelled=True)
+        event = store.get_event(event_id)
+        if event is None:
+            raise RegistrationNotFound()
+        if now >= event.starts_at:
+            raise EventStarted(event=event)
         promote = store.first_waitlisted(event_id) if registration.status in SEATED else None
-        promote_hold = _promotion_hold(store.get_event(event_id), now) if promote is not None else None
+        promote_hold = _promotion_hold(event, now) if promote is not None else None
         receipt = _receipt(registration, now) if send_receipt else None
         try:
             store.cancel(registration, promote, now, now + EMAIL_LEASE, receipt, promote_hold)
@@ -391,4 +449,45 @@ def confirm_seat(
         # The caller sends the confirmation with the calendar file (the outbox retries it).
         email = EmailDelivery(state=SENDING, kind=CONFIRMATION, attempts=1, due_at=now + EMAIL_LEASE)
         return Confirmation(replace(registration, status=CONFIRMED, updated_at=now, email=email), "confirmed")
+    raise ServiceBusy()
+
+
+class AnswerStore(Protocol):
+    def get_event(self, event_id: str) -> Event | None: ...
+
+    def find_registration(self, event_id: str, registration_id: str) -> Registration | None: ...
+
+    def update_answers(self, registration: Registration, answers: Answers, now: datetime) -> Registration:
+        """Replace the answers while the event is open; raises RegistrationClosed,
+        RegistrationNotFound (cancelled meanwhile) or Contention."""
+        ...
+
+
+def change_answers(
+    event_id: str,
+    registration_id: str,
+    raw_answers: Mapping[str, Any],
+    *,
+    store: AnswerStore,
+    now: datetime,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Registration:
+    """The owner changes their answers behind the signed link: the same validation as
+    signing up (diet consent given here, by the owner), only while registration is open.
+    The address, the seat and the status stay as they are."""
+    for attempt in range(1, MAX_CONTENTION_RETRIES + 2):
+        event = store.get_event(event_id)
+        registration = store.find_registration(event_id, registration_id)
+        if event is None or registration is None or not registration.is_live:
+            raise RegistrationNotFound()
+        if not event.is_open(now):
+            raise RegistrationClosed(event=event)
+        answers = parse_answers({**raw_answers, "email": registration.answers.email}, event)
+        try:
+            updated = store.update_answers(registration, answers, now)
+        except Contention:
+            sleep(_backoff(attempt))
+            continue
+        log.info("answers changed by their owner", extra={"event_id": event_id})
+        return updated
     raise ServiceBusy()

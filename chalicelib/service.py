@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from . import aws, config, jobs, outbox, tokens, web
+from . import aws, config, jobs, outbox, registrations, tokens, web
 from .digest import Summary, attendee_csv, summarize
 from .events import Event
 from .mail import REMINDER, Links, SesMailer, digest_email, registration_email
@@ -87,50 +87,68 @@ def send_leased_email(
 
 def sign_up(
     event_id: str, fields: dict[str, Any], *, base_url: str, now: datetime, client: str | None = None
-) -> tuple[Outcome, Delivery | None]:
+) -> tuple[Outcome, Delivery]:
     """Register, then confirm by email. A stored registration is never undone by email trouble."""
     the_store = store()
     outcome = register(
         event_id, fields, store=the_store, now=now, client=client, retention=timedelta(days=config.retention_days())
     )
-    registration = outcome.registration
-    if not outcome.created or registration.email.state != SENDING:
-        return outcome, Delivery(registration.email.state) if outcome.created else None
-    return outcome, send_leased_email(registration, outcome.event, base_url=base_url, now=now, the_store=the_store)
+    # A repeated sign-up emails the address's owner, never answers the sender with what is stored.
+    recipient = outcome.existing or outcome.registration
+    if recipient.email.state != SENDING:
+        return outcome, Delivery(outcome.registration.email.state)
+    return outcome, send_leased_email(recipient, outcome.event, base_url=base_url, now=now, the_store=the_store)
 
 
-def read_manage_token(token: str, now: datetime) -> tokens.ManageToken:
-    return tokens.read_token(config.secret(), token, now)
+def open_manage_link(token: str, now: datetime, the_store: DynamoStore | None = None) -> tuple[Event, Registration]:
+    """The event and registration behind a signed link, judged by the event's current time.
+
+    Raises TokenInvalid (forged, or nothing behind it) or TokenExpired.
+    """
+    link = tokens.read_token(config.secret(), token)
+    the_store = the_store or store()
+    event = the_store.get_event(link.event_id)
+    if event is None:
+        raise tokens.TokenInvalid()
+    tokens.check_lifetime(event_end(event), now)
+    registration = the_store.find_registration(link.event_id, link.registration_id)
+    if registration is None:
+        raise tokens.TokenInvalid()
+    return event, registration
 
 
-def cancel_registration(token: str, *, base_url: str, now: datetime) -> Cancellation:
-    link = read_manage_token(token, now)
+def cancel_registration(token: str, *, base_url: str, now: datetime) -> tuple[Event, Cancellation]:
     the_store = store()
-    result = cancel(link.event_id, link.registration_id, store=the_store, now=now)
+    event, registration = open_manage_link(token, now, the_store)
+    result = cancel(event.id, registration.registration_id, store=the_store, now=now)
     if result.already_cancelled:
-        return result
+        return event, result
     # The cancelled person's receipt and, when a seat was freed, the promoted person's email.
     owed = [one for one in (result.registration, result.promoted) if one is not None and one.email.state == SENDING]
-    event = the_store.get_event(link.event_id) if owed else None
-    if event is None:
-        return result
-    for registration in owed:
+    for owed_one in owed:
         # An address that bounced since it registered is not written to (the outbox checks the same).
-        if the_store.is_suppressed(registration.answers.email_key):
-            the_store.email_suppressed(registration)
+        if the_store.is_suppressed(owed_one.answers.email_key):
+            the_store.email_suppressed(owed_one)
             continue
-        send_leased_email(registration, event, base_url=base_url, now=now, the_store=the_store)
-    return result
+        send_leased_email(owed_one, event, base_url=base_url, now=now, the_store=the_store)
+    return event, result
 
 
-def confirm_registration(token: str, *, base_url: str, now: datetime) -> tuple[Event | None, Confirmation]:
+def change_answers(token: str, fields: dict[str, Any], *, now: datetime) -> tuple[Event, Registration]:
+    """The owner's edit behind the signed link (the same validation as signing up)."""
+    the_store = store()
+    event, registration = open_manage_link(token, now, the_store)
+    updated = registrations.change_answers(event.id, registration.registration_id, fields, store=the_store, now=now)
+    return event, updated
+
+
+def confirm_registration(token: str, *, base_url: str, now: datetime) -> tuple[Event, Confirmation]:
     """The person pressed "confirm" on the page behind the emailed link: the held seat is theirs,
     and the confirmation with the calendar file goes out (the outbox retries it)."""
-    link = read_manage_token(token, now)
     the_store = store()
-    result = confirm_seat(link.event_id, link.registration_id, store=the_store, now=now)
-    event = the_store.get_event(link.event_id)
-    if result.outcome == "confirmed" and event is not None:
+    event, registration = open_manage_link(token, now, the_store)
+    result = confirm_seat(event.id, registration.registration_id, store=the_store, now=now)
+    if result.outcome == "confirmed":
         send_leased_email(result.registration, event, base_url=base_url, now=now, the_store=the_store)
     return event, result
 

@@ -24,7 +24,9 @@ from .errors import (
     EmailLimitReached,
     EventFull,
     EventNotFound,
+    NoticeNotNeeded,
     RegistrationClosed,
+    RegistrationNotFound,
     TooManyRequests,
     WaitlistFull,
 )
@@ -333,30 +335,117 @@ class DynamoStore:
         return registration_from_item(_plain(item))
 
     def update_answers(self, registration: Registration, answers: Answers, now: datetime) -> Registration:
-        """Replace a live registration's answers (the email, its identity, stays)."""
+        """Replace a live registration's answers (the email, its identity, stays), in one
+        transaction with a check that registration is still open."""
         data = answer_attributes(answers)
         names = {f"#f{index}": name for index, name in enumerate(data)}
         values = {f":v{index}": _serializer.serialize(value) for index, value in enumerate(data.values())}
         sets = ", ".join(f"#f{index} = :v{index}" for index in range(len(data)))
-        try:
-            self.client.update_item(
-                TableName=self.table,
-                Key=registration_key(registration.event_id, registration.answers.email_key),
-                UpdateExpression=f"SET {sets}, updated_at = :now",
-                ConditionExpression="registration_id = :id AND #status <> :cancelled",
-                ExpressionAttributeNames={**names, "#status": "status"},
-                ExpressionAttributeValues={
-                    **values,
-                    ":now": {"S": now.isoformat()},
-                    ":id": {"S": registration.registration_id},
-                    ":cancelled": {"S": CANCELLED},
+        items: list[tuple[str, dict[str, Any]]] = [
+            (
+                "registration",
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": registration_key(registration.event_id, registration.answers.email_key),
+                        "UpdateExpression": f"SET {sets}, updated_at = :now",
+                        "ConditionExpression": "registration_id = :id AND #status <> :cancelled",
+                        "ExpressionAttributeNames": {**names, "#status": "status"},
+                        "ExpressionAttributeValues": {
+                            **values,
+                            ":now": {"S": now.isoformat()},
+                            ":id": {"S": registration.registration_id},
+                            ":cancelled": {"S": CANCELLED},
+                        },
+                    }
                 },
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                raise Contention("registration changed meanwhile") from error
-            raise
+            ),
+            ("event", self._open_check(registration.event_id, now)),
+        ]
+        failed = self._transact(items)
+        if "event" in failed:
+            raise RegistrationClosed()
+        if "registration" in failed:
+            raise RegistrationNotFound()
         return replace(registration, answers=replace(answers, email=registration.answers.email), updated_at=now)
+
+    def note_duplicate(
+        self, existing: Registration, now: datetime, client: str | None, notice: EmailDelivery | None
+    ) -> None:
+        """A repeated sign-up writes no answer: it counts against the sender and, with `notice`,
+        takes the existing registration's email lease for the "already registered" email, under
+        the same suppression and daily email limit as every registration email."""
+        items = self._client_limit(client, now)
+        if notice is not None:
+            expression, names, values = _set_or_remove(email_attributes(notice), "e")
+            items[:0] = [
+                (
+                    "registration",
+                    {
+                        "Update": {
+                            "TableName": self.table,
+                            "Key": registration_key(existing.event_id, existing.answers.email_key),
+                            "UpdateExpression": expression,
+                            # Never take over an email still on its way (a confirmation the outbox retries).
+                            "ConditionExpression": "registration_id = :id AND #status <> :cancelled "
+                            "AND NOT (email_state IN (:sending, :failed))",
+                            "ExpressionAttributeNames": {**names, "#status": "status"},
+                            "ExpressionAttributeValues": {
+                                **values,
+                                ":id": {"S": existing.registration_id},
+                                ":cancelled": {"S": CANCELLED},
+                                ":sending": {"S": SENDING},
+                                ":failed": {"S": FAILED},
+                            },
+                        }
+                    },
+                ),
+                *self._email_checks(replace(existing, email=notice), now),
+            ]
+        if not items:
+            return
+        failed = self._transact(items)
+        if "client_limit" in failed:
+            raise TooManyRequests()
+        if "registration" in failed:
+            raise NoticeNotNeeded()
+        if "suppressed" in failed:
+            raise AddressSuppressed()
+        if "email_limit" in failed:
+            raise EmailLimitReached()
+
+    def _open_check(self, event_id: str, now: datetime) -> dict[str, Any]:
+        return {
+            "ConditionCheck": {
+                "TableName": self.table,
+                "Key": event_key(event_id),
+                "ConditionExpression": "#status = :open AND deadline_ts > :now",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {":open": {"S": "open"}, ":now": {"N": _epoch(now)}},
+            }
+        }
+
+    def _transact(self, items: list[tuple[str, dict[str, Any]]]) -> set[str]:
+        """Run one transaction; the tags of the items whose condition failed (empty: it was written).
+        Conflicts and throttling raise Contention: nothing was written, try again."""
+        try:
+            self.client.transact_write_items(TransactItems=cast(list[Any], [item for _, item in items]))
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in _RETRYABLE_ERRORS:
+                raise Contention(code) from error
+            if code != "TransactionCanceledException":
+                raise
+            reasons = error.response.get("CancellationReasons") or []
+            failed = {
+                tag
+                for (tag, _), reason in zip(items, reasons, strict=False)
+                if reason.get("Code") == "ConditionalCheckFailed"
+            }
+            if not failed:
+                raise Contention(",".join(str(reason.get("Code")) for reason in reasons)) from error
+            return failed
+        return set()
 
     def registrations(self, event_id: str) -> Iterator[Registration]:
         """All registrations of an event, following every page; expired ones are skipped

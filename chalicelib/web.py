@@ -174,22 +174,27 @@ def form_page(
     if event.waitlist_is_full:
         context.update(heading=context["t"]["waitlist_full_heading"], text=i18n.message("waitlist_full", language))
         return templates().get_template("closed.html").render(context)
-    field_errors = {}
-    if error is not None:
-        field_errors = {
-            name: i18n.field_message(code, language, **params) for name, (code, params) in error.fields.items()
-        }
-    values = dict(values or {})
-    interests = values.get("interests") or []
-    values["interests"] = [interests] if isinstance(interests, str) else list(interests)
     context.update(
-        values=values,
+        values=_form_values(values),
         form_token=form_token,
-        errors=field_errors,
+        errors=_field_errors(error, language),
         seats_left=event.seats_left,
         **_question_context(event, language),
     )
     return templates().get_template("form.html").render(context)
+
+
+def _field_errors(error: ValidationFailed | None, language: str) -> dict[str, str]:
+    if error is None:
+        return {}
+    return {name: i18n.field_message(code, language, **params) for name, (code, params) in error.fields.items()}
+
+
+def _form_values(values: dict[str, Any] | None) -> dict[str, Any]:
+    values = dict(values or {})
+    interests = values.get("interests") or []
+    values["interests"] = [interests] if isinstance(interests, str) else list(interests)
+    return values
 
 
 def embed_snippets(event: Event, language: str, base_url: str, redirect: str = "") -> tuple[str, str]:
@@ -247,11 +252,34 @@ def message_page(event: Event | None, language: str, heading: str, text: str) ->
     return templates().get_template("message.html").render(context)
 
 
-def manage_page(event: Event, registration: Any, heading_key: str = "manage_heading", text_key: str = "") -> str:
+def manage_page(
+    event: Event,
+    registration: Any,
+    now: datetime,
+    action: str,
+    heading_key: str = "manage_heading",
+    text_key: str = "",
+    values: dict[str, Any] | None = None,
+    error: ValidationFailed | None = None,
+) -> str:
+    """One's own registration: what is stored, an edit form while registration is open,
+    and cancelling until the meeting starts. Both forms post to `action` (the link itself)."""
     language = registration.answers.language
     context = _page_context(event, language)
     labels = context["t"]
-    context.update(registration=registration, heading=labels[heading_key], text=labels[text_key] if text_key else "")
+    live = registration.is_live
+    context.update(
+        registration=registration,
+        action=action,
+        heading=labels[heading_key],
+        text=labels[text_key] if text_key else "",
+        editable=live and event.is_open(now),
+        cancellable=live and now < event.starts_at,
+        started=live and now >= event.starts_at,
+        errors=_field_errors(error, language),
+        values=_form_values(values) if values is not None else answer_values(registration.answers),
+        **_question_context(event, language),
+    )
     return templates().get_template("manage.html").render(context)
 
 
@@ -277,6 +305,27 @@ def confirm_page(event: Event, registration: Any, outcome: str) -> str:
         hold_text=labels["confirm_text"].format(until=i18n.date_and_clock(until, language)) if until else "",
     )
     return templates().get_template("confirm.html").render(context)
+
+
+def answer_values(answers: Any) -> dict[str, Any]:
+    """Stored answers as the form's fields, so the edit form starts from what is stored."""
+
+    def yes_no(value: bool | None) -> str:
+        return {True: "yes", False: "no", None: ""}[value]
+
+    return {
+        "name": answers.name,
+        "organisation": answers.organisation,
+        "sector": answers.sector,
+        "meal": yes_no(answers.meal),
+        "diet": answers.diet,
+        # A stored diet was stored with its owner's consent; unticking it and saving withdraws it.
+        "diet_consent": "yes" if answers.diet else "",
+        "access_needs": answers.access_needs,
+        "attended_before": yes_no(answers.attended_before),
+        "interests": list(answers.interests),
+        "message": answers.message,
+    }
 
 
 def link_problem_page(language: str, expired: bool) -> str:

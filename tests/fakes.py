@@ -12,7 +12,7 @@ from chalicelib.errors import AlreadyRegistered, Contention, EventFull, EventNot
 from chalicelib.events import Event
 from chalicelib.forms import Answers
 from chalicelib.mail import SendFailed
-from chalicelib.registrations import PENDING, SEATED, Registration
+from chalicelib.registrations import PENDING, SEATED, EmailDelivery, Registration
 
 
 class InMemoryStore:
@@ -22,6 +22,7 @@ class InMemoryStore:
         self.lock = threading.Lock()
         self.conflicts_to_raise = 0
         self.insert_calls = 0
+        self.duplicates: list[tuple[str | None, EmailDelivery | None]] = []
 
     def get_event(self, event_id: str) -> Event | None:
         return self.events.get(event_id)
@@ -61,10 +62,24 @@ class InMemoryStore:
 
     def update_answers(self, registration: Registration, answers: Answers, now: datetime) -> Registration:
         with self.lock:
+            if not self.events[registration.event_id].is_open(now):
+                raise RegistrationClosed()
             key = (registration.event_id, registration.answers.email_key)
             updated = replace(registration, answers=replace(answers, email=registration.answers.email), updated_at=now)
             self.items[key] = updated
             return updated
+
+    def note_duplicate(
+        self, existing: Registration, now: datetime, client: str | None, notice: EmailDelivery | None
+    ) -> None:
+        with self.lock:
+            self.duplicates.append((client, notice))
+            if notice is not None:
+                key = (existing.event_id, existing.answers.email_key)
+                self.items[key] = replace(self.items[key], email=notice)
+
+    def find_registration(self, event_id: str, registration_id: str) -> Registration | None:
+        return next((r for r in self.items.values() if r.registration_id == registration_id), None)
 
     def registrations(self, event_id: str) -> Iterator[Registration]:
         return iter([r for (eid, _), r in sorted(self.items.items()) if eid == event_id])

@@ -124,15 +124,15 @@ def _form_pages(client: Any, collection: Collection) -> None:
 
 def _registrations_and_own_pages(client: Any, collection: Collection, moto_endpoint: str) -> None:
     """Two seats: Åsa (sv) by the form, Bo (en) by JSON, then Cecilia takes the one waiting place; Åsa signs
-    up twice, then cancels."""
+    up twice, changes her answers, then cancels."""
     posted = post_form(client, answers(email="asa@example.se"))
     assert posted.status_code == 303, posted.body
     collection.add("thanks-confirmed-sv", client.http.get(f"/events/{EVENT}/{posted.headers['Location']}"))
+    post_json(client, answers(email="ASA@example.se", meal="no"))  # a second sign-up: Åsa gets "already registered"
     post_json(client, answers(email="bo@example.se", name="Bo Ek", language="en"))
     for lang in ("sv", "en"):
         collection.add(f"form-full-{lang}", client.http.get(f"/events/{EVENT}/form?lang={lang}"))
     post_json(client, answers(email="cecilia@example.se", name="Cecilia Åberg"))
-    post_json(client, answers(email="ASA@example.se", meal="no"))
     for lang in ("sv", "en"):
         collection.add(f"form-waitlist-full-{lang}", client.http.get(f"/events/{EVENT}/form?lang={lang}"))
         for status, note in (("confirmed", ""), ("waitlisted", ""), ("confirmed", "delayed"), ("confirmed", "limited")):
@@ -149,6 +149,10 @@ def _registrations_and_own_pages(client: Any, collection: Collection, moto_endpo
     collection.add("manage-confirmed-sv", client.http.get(links["asa@example.se"]))
     collection.add("manage-confirmed-en", client.http.get(links["bo@example.se"]))
     collection.add("manage-waitlisted-sv", client.http.get(links["cecilia@example.se"]))
+    edit = {"action": "update", "name": "Åsa Öberg", "organisation": "", "diet": "Glutenfri", "meal": "yes"}
+    collection.add("manage-edit-errors-sv", post_form(client, edit, path=links["asa@example.se"]), 422)
+    edit.update(organisation="Röda Korset", diet_consent="yes", sector="association")
+    collection.add("manage-edit-saved-sv", post_form(client, edit, path=links["asa@example.se"]))
     collection.add("manage-cancelled-sv", client.http.post(links["asa@example.se"]))
     collection.add("manage-already-cancelled-sv", client.http.post(links["asa@example.se"]))
     collection.add("manage-after-cancelling-sv", client.http.get(links["asa@example.se"]))
@@ -196,7 +200,8 @@ def _link_and_error_pages(client: Any, collection: Collection) -> None:
     for lang in ("sv", "en"):
         collection.add(f"link-invalid-{lang}", client.http.get(f"/registrations/not-a-link?lang={lang}"), 403)
         long_ago = datetime.now(UTC) - timedelta(days=30)
-        expired = tokens.make_token(stage_environment("local")[config.SECRET], EVENT, "gone", long_ago)
+        # A link lives until a week after its event as the event stands now: this one ended in March.
+        expired = tokens.make_token(stage_environment("local")[config.SECRET], "stangd-traff", "gone", long_ago)
         collection.add(f"link-expired-{lang}", client.http.get(f"/registrations/{expired}?lang={lang}"), 410)
 
 

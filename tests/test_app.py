@@ -41,13 +41,13 @@ def test_swedish_names_round_trip_unchanged(client, app_store):
     assert registration.answers.organisation == "Föreningen Gävleborgs Väl"
 
 
-def test_the_same_email_again_answers_with_the_first_registration(client, app_store):
+def test_the_same_email_again_changes_nothing_and_takes_no_second_seat(client, app_store):
     first = json.loads(post_json(client, answers(email="asa@example.se")).body)
     again = post_json(client, answers(email=" ASA@example.se ", meal="no"))
-    assert again.status_code == 200
-    assert json.loads(again.body)["registration_id"] == first["registration_id"]
+    assert again.status_code == 201
+    assert json.loads(again.body)["registration_id"] != first["registration_id"]
     (registration,) = stored(app_store)
-    assert registration.answers.meal is False
+    assert registration.answers.meal is True
     assert app_store.get_event(EVENT).confirmed_count == 1
 
 

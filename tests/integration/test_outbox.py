@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -177,3 +178,15 @@ def test_one_address_gets_at_most_five_registration_emails_a_day(store):
     mailer = RecordingMailer()
     run_outbox(store, mailer, NOW + timedelta(days=2))
     assert len(mailer.sent) == DAILY_EMAILS_PER_ADDRESS + 1, "limited registrations are not retried either"
+
+
+def test_no_registration_email_goes_out_once_the_meeting_has_started(store):
+    event = example_event()
+    store.put_event(event, NOW)
+    mailer = RecordingMailer(failures=1)
+    send_now(sign_up(store), event, store=store, mailer=mailer, build=build, now=NOW)
+    # The meeting is moved earlier: it starts before the retry is due.
+    store.put_event(replace(event, starts_at=NOW + timedelta(minutes=2), meal_at=None), NOW)
+    assert run_outbox(store, mailer, NOW + timedelta(minutes=6)) == {"event_started": 1}
+    assert mailer.sent == [] and stored_email(store).state == GAVE_UP
+    assert run_outbox(store, mailer, NOW + timedelta(days=1)) == {}

@@ -145,14 +145,64 @@ def test_updating_answers_keeps_identity_and_status(store):
     assert stored.registration_id == original.registration_id and stored.created_at == NOW
 
 
-def test_the_domain_rule_end_to_end_on_the_store(store):
-    event = example_event(capacity=1)
+def test_answers_change_only_while_registration_is_open(store):
+    event = example_event()
     store.put_event(event, NOW)
-    first = register(event.id, answers(email="a@example.se"), store=store, now=NOW)
-    second = register(event.id, answers(email="b@example.se"), store=store, now=NOW)
-    again = register(event.id, answers(email="A@EXAMPLE.SE"), store=store, now=NOW)
+    original = new_registration(event, email="a@example.se")
+    store.insert_registration(original, NOW)
+    changed = parse_answers(answers(email="a@example.se", organisation="Kommunen"), event)
+    with pytest.raises(RegistrationClosed):
+        store.update_answers(original, changed, event.deadline_at)
+    (stored,) = store.registrations(event.id)
+    assert stored.answers == original.answers
+
+
+def test_the_domain_rule_end_to_end_on_the_store(store):
+    event = example_event(capacity=1, waitlist_limit=5)
+    store.put_event(event, NOW)
+    first = register(event.id, answers(email="a@example.se"), store=store, now=NOW, client="sender")
+    second = register(event.id, answers(email="b@example.se"), store=store, now=NOW, client="sender")
+    again = register(
+        event.id, answers(email="A@EXAMPLE.SE", name="Mallory", diet=""), store=store, now=NOW, client="sender"
+    )
     assert [first.registration.status, second.registration.status] == [CONFIRMED, WAITLISTED]
-    assert not again.created and again.registration.registration_id == first.registration.registration_id
+    assert not again.created and again.existing.registration_id == first.registration.registration_id
+    # Told like a new sign-up on a full event; the stored registration is as it was.
+    assert again.registration.status == WAITLISTED
+    assert again.registration.registration_id not in {r.registration_id for r in store.registrations(event.id)}
+    assert store.get_registration(event.id, "a@example.se").answers == first.registration.answers
+
+
+def test_a_repeated_sign_up_counts_against_the_sender_and_takes_the_email_lease(store, monkeypatch):
+    from chalicelib import store as store_module
+    from chalicelib.errors import TooManyRequests
+    from chalicelib.registrations import ALREADY_REGISTERED, SENDING, EmailDelivery
+
+    monkeypatch.setattr(store_module, "REGISTRATIONS_PER_CLIENT_WINDOW", 2)
+    event = example_event()
+    store.put_event(event, NOW)
+    original = replace(new_registration(event, email="a@example.se"), email=EmailDelivery(state="sent"))
+    store.insert_registration(original, NOW, client="sender")
+    notice = EmailDelivery(SENDING, ALREADY_REGISTERED, 1, NOW + timedelta(minutes=5))
+    store.note_duplicate(original, NOW, "sender", notice)
+    stored = store.get_registration(event.id, "a@example.se")
+    assert stored.email == notice and stored.answers == original.answers
+    assert [r.registration_id for r in store.due_emails(NOW + timedelta(minutes=6))] == [original.registration_id]
+    with pytest.raises(TooManyRequests):
+        store.note_duplicate(original, NOW, "sender", None)
+
+
+def test_a_repeated_sign_up_never_takes_over_an_email_still_on_its_way(store):
+    from chalicelib.errors import NoticeNotNeeded
+    from chalicelib.registrations import ALREADY_REGISTERED, SENDING, EmailDelivery
+
+    event = example_event()
+    store.put_event(event, NOW)
+    original = new_registration(event, email="a@example.se")  # its confirmation is "sending"
+    store.insert_registration(original, NOW)
+    with pytest.raises(NoticeNotNeeded):
+        store.note_duplicate(original, NOW, None, EmailDelivery(SENDING, ALREADY_REGISTERED, 1, NOW))
+    assert store.get_registration(event.id, "a@example.se").email == original.email
 
 
 def test_events_are_listed_from_the_index_by_start(store):

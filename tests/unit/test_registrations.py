@@ -80,25 +80,37 @@ def test_when_the_waiting_list_is_full_nobody_more_is_stored():
     assert store.events["natverk-social-hallbarhet"].waitlist_count == 1
 
 
-def test_the_same_email_twice_takes_one_seat_and_returns_the_first_registration():
+def test_the_same_email_twice_takes_one_seat_and_never_hands_out_the_first_registration():
     store = InMemoryStore(example_event())
     first = sign_up(store, email="Asa.Oberg@example.se")
     second = sign_up(store, email="  asa.oberg@EXAMPLE.se ")
-    assert not second.created
-    assert second.registration.registration_id == first.registration.registration_id
+    assert not second.created and second.existing.registration_id == first.registration.registration_id
+    # What the sender is told: a fresh id nobody stored, and the status a new sign-up gets now.
+    assert second.registration.registration_id != first.registration.registration_id
+    assert second.registration.status == "confirmed"
     assert store.events["natverk-social-hallbarhet"].confirmed_count == 1
     assert len(store.items) == 1
 
 
-def test_a_second_registration_updates_changed_answers():
+def test_a_second_registration_changes_no_answer_and_emails_the_owner():
     store = InMemoryStore(example_event())
-    sign_up(store, meal="yes", diet="Vegetarisk")
+    first = sign_up(store, meal="yes", diet="Vegetarisk")
+    store.items[next(iter(store.items))] = replace(first.registration, email=registrations.EmailDelivery(state="sent"))
     later = OPEN + timedelta(days=1)
-    outcome = sign_up(store, now=later, meal="no", organisation="Hudiksvalls kommun")
+    outcome = sign_up(store, now=later, meal="no", organisation="Någon annans förening", diet="", name="Mallory")
     (stored,) = store.items.values()
-    assert stored.answers.meal is False and stored.answers.organisation == "Hudiksvalls kommun"
-    assert outcome.registration.updated_at == later
-    assert stored.answers.email == "asa.oberg@example.se"
+    assert stored.answers == first.registration.answers and stored.updated_at == OPEN
+    ((client, notice),) = store.duplicates
+    assert notice.kind == registrations.ALREADY_REGISTERED and notice.state == "sending"
+    assert stored.email == notice and outcome.existing.email == notice
+
+
+def test_a_second_registration_while_the_confirmation_is_on_its_way_sends_nothing_more():
+    store = InMemoryStore(example_event())
+    sign_up(store)  # its confirmation is still "sending" in the fake: the outbox will deliver it, link and all
+    outcome = sign_up(store, name="Mallory")
+    assert store.duplicates == [(None, None)]
+    assert outcome.registration.email.state == "sent" and outcome.existing.email.kind == "confirmation"
 
 
 def test_a_registered_person_resubmitting_after_the_deadline_keeps_their_answers():

@@ -1,0 +1,231 @@
+"""A repeated sign-up and one's own registration: nothing changes except behind the signed link."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+from chalicelib import web
+from chalicelib.forms import parse_answers
+from tests.helpers import EVENT, FORM, answers, open_event, post_form, post_json, sent_mail
+
+ALICE = answers(email="alice@example.se", name="Alice Andersson", organisation="Alice AB", diet="", meal="no")
+# What a stranger who knows Alice's address posts: every answer different.
+STRANGER = answers(
+    email="ALICE@Example.se ",
+    name="Mallory",
+    organisation="Mallory Inc",
+    language="en",
+    meal="yes",
+    diet="Något påhittat",
+    diet_consent="yes",
+    access_needs="Påhittat behov",
+)
+
+
+def text_of(message):
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def manage_path(message):
+    return "/registrations/" + re.search(r"https?://\S+/registrations/(\S+)", text_of(message)).group(1)
+
+
+def alice(app_store):
+    return app_store.get_registration(EVENT, "alice@example.se")
+
+
+def shape(response):
+    """What a sender can observe of an answer, apart from the random id."""
+    body = json.loads(response.body) if response.body else {}
+    return response.status_code, sorted(body), body.get("status"), body.get("email"), sorted(response.headers)
+
+
+# -- a second post for the same address ------------------------------------------------
+
+
+def test_a_second_post_for_an_address_changes_nothing(client, app_store):
+    post_json(client, ALICE)
+    before = alice(app_store)
+    post_json(client, STRANGER)
+    post_form(client, STRANGER)
+    after = alice(app_store)
+    assert after.answers == before.answers and after.registration_id == before.registration_id
+    assert after.status == before.status and after.updated_at == before.updated_at
+    assert app_store.get_event(EVENT).confirmed_count == 1
+
+
+def test_a_second_post_is_answered_exactly_like_a_first_sign_up(client, app_store):
+    post_json(client, ALICE)
+    first_sign_up = post_json(client, answers(email="bob@example.se"))
+    repeated = post_json(client, STRANGER)
+    assert shape(repeated) == shape(first_sign_up)
+    assert shape(repeated)[:2] == (201, ["email", "registration_id", "status"])
+    told = json.loads(repeated.body)["registration_id"]
+    assert told != alice(app_store).registration_id and len(told) == len(alice(app_store).registration_id)
+    assert app_store.find_registration(EVENT, told) is None
+    # The form path: the same redirect to the same thank-you page.
+    first_form = post_form(client, answers(email="carl@example.se", language="en"))
+    repeated_form = post_form(client, STRANGER)
+    assert (repeated_form.status_code, repeated_form.headers) == (first_form.status_code, first_form.headers)
+
+
+def test_a_second_post_on_a_full_event_says_what_a_new_sign_up_would_hear(client, app_store):
+    app_store.put_event(open_event(capacity=1), datetime.now(UTC))
+    post_json(client, ALICE)
+    assert json.loads(post_json(client, STRANGER).body)["status"] == "waitlisted"
+    assert alice(app_store).status == "confirmed"
+
+
+def test_a_second_post_when_every_place_is_taken_is_refused_like_anyone_else(client, app_store):
+    app_store.put_event(open_event(capacity=1, waitlist_limit=0), datetime.now(UTC))
+    post_json(client, ALICE)
+    stranger, newcomer = post_json(client, STRANGER), post_json(client, answers(email="new@example.se"))
+    assert (stranger.status_code, json.loads(stranger.body)["error"]["code"]) == (409, "waitlist_full")
+    assert sorted(stranger.headers) == sorted(newcomer.headers) and newcomer.status_code == 409
+
+
+def test_the_owner_is_emailed_the_link_and_nothing_the_stranger_typed(client, app_store, moto_endpoint):
+    post_json(client, ALICE)
+    post_json(client, STRANGER)
+    confirmation, notice = sent_mail(moto_endpoint)
+    assert notice["To"].addresses[0].addr_spec == "alice@example.se" and len(notice["To"].addresses) == 1
+    assert notice["Subject"].startswith("Du är redan anmäld: Nätverk för social")
+    assert not any(part.get_content_type() == "text/calendar" for part in notice.walk())
+    html = notice.get_body(preferencelist=("html",)).get_content()
+    for body in (text_of(notice), html):
+        assert "Alice Andersson" in body and "ingenting i din anmälan har ändrats" in body
+        for typed in ("Mallory", "påhittat", "Påhittat"):
+            assert typed not in body
+    assert manage_path(notice) == manage_path(confirmation)
+    page = client.http.get(manage_path(notice))
+    assert page.status_code == 200 and "Alice AB" in page.body.decode()
+
+
+def test_a_second_post_counts_against_the_sender_limit(client, app_store, monkeypatch):
+    from chalicelib import store as store_module
+
+    monkeypatch.setattr(store_module, "REGISTRATIONS_PER_CLIENT_WINDOW", 2)
+    codes = [post_json(client, body).status_code for body in (ALICE, STRANGER, STRANGER)]
+    assert codes == [201, 201, 429]
+
+
+def test_the_notice_shares_the_daily_email_limit_of_the_address(client, app_store, moto_endpoint, monkeypatch):
+    from chalicelib import store as store_module
+
+    monkeypatch.setattr(store_module, "DAILY_EMAILS_PER_ADDRESS", 2)
+    post_json(client, ALICE)
+    states = [json.loads(post_json(client, STRANGER).body)["email"] for _ in range(3)]
+    assert states == ["sent", "limited", "limited"]
+    assert len(sent_mail(moto_endpoint)) == 2
+
+
+def test_the_notice_goes_through_the_outbox_when_ses_fails(client, app_store, moto_endpoint, monkeypatch):
+    from chalicelib.mail import SendFailed, SesMailer
+
+    post_json(client, ALICE)
+
+    def throttled(self, message):
+        raise SendFailed("TooManyRequestsException")
+
+    monkeypatch.setattr(SesMailer, "send", throttled)
+    assert json.loads(post_json(client, STRANGER).body)["email"] == "failed"
+    monkeypatch.undo()
+    later = datetime.now(UTC) + timedelta(minutes=6)
+    monkeypatch.setattr(web, "utcnow", lambda: later)
+    result = client.lambda_.invoke(
+        "email_outbox",
+        client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]),
+    )
+    assert result.payload == {"sent": 1}
+    assert sent_mail(moto_endpoint)[-1]["Subject"].startswith("Du är redan anmäld")
+
+
+# -- changing one's answers behind the link ------------------------------------------------
+
+
+def edit(client, path, **overrides):
+    fields = {key: value for key, value in answers(**overrides).items() if key != "email"}
+    return client.http.post(path, headers=FORM, body=urlencode({**fields, "action": "update"}, doseq=True))
+
+
+def test_the_manage_page_offers_an_edit_form_filled_in_with_the_stored_answers(client, app_store, moto_endpoint):
+    post_json(client, answers(organisation="Röda Korset", access_needs="Hörslinga"))
+    page = client.http.get(manage_path(sent_mail(moto_endpoint)[0])).body.decode()
+    assert "Ändra dina svar" in page and 'name="action" value="update"' in page
+    assert 'value="Röda Korset"' in page and ">Hörslinga</textarea>" in page
+    assert 'name="email"' not in page and "asa.oberg@example.se" in page
+    assert 'name="website"' not in page, "the owner's page needs no bot trap"
+
+
+def test_the_owner_changes_answers_with_the_same_validation(client, app_store, moto_endpoint):
+    post_json(client, answers(diet=""))
+    path = manage_path(sent_mail(moto_endpoint)[0])
+    refused = edit(client, path, diet="Glutenfri", diet_consent=None)
+    assert refused.status_code == 422
+    assert 'id="diet_consent-error"' in refused.body.decode() and "Glutenfri" in refused.body.decode()
+    assert app_store.get_registration(EVENT, "asa.oberg@example.se").answers.diet == ""
+
+    saved = edit(client, path, organisation="Hudiksvalls kommun", diet="Glutenfri", diet_consent="yes")
+    assert saved.status_code == 200 and "Dina svar är sparade" in saved.body.decode()
+    assert saved.headers["Cache-Control"] == "no-store"
+    stored = app_store.get_registration(EVENT, "asa.oberg@example.se")
+    assert (stored.answers.organisation, stored.answers.diet) == ("Hudiksvalls kommun", "Glutenfri")
+    assert stored.answers.email == "asa.oberg@example.se" and stored.status == "confirmed"
+    assert app_store.get_event(EVENT).confirmed_count == 1
+
+
+def test_answers_cannot_change_once_registration_has_closed(client, app_store, moto_endpoint, monkeypatch):
+    post_json(client, answers())
+    path = manage_path(sent_mail(moto_endpoint)[0])
+    event = app_store.get_event(EVENT)
+    monkeypatch.setattr(web, "utcnow", lambda: event.deadline_at + timedelta(seconds=1))
+    page = client.http.get(path).body.decode()
+    assert "svaren går inte längre att ändra" in page and 'value="update"' not in page
+    refused = edit(client, path, organisation="Sent ändrad")
+    assert refused.status_code == 409 and "svaren går inte längre att ändra" in refused.body.decode()
+    assert app_store.get_registration(EVENT, "asa.oberg@example.se").answers.organisation != "Sent ändrad"
+
+
+def test_the_stored_answers_and_the_edit_form_agree(event):
+    stored = parse_answers(answers(meal="no", diet="", attended_before="yes", interests=["barn-och-unga"]), event)
+    values = web.answer_values(stored)
+    assert parse_answers({**values, "email": stored.email, "language": stored.language}, event) == stored
+
+
+# -- a link follows the event's current time -------------------------------------------------
+
+
+def test_a_link_follows_the_event_when_it_moves(client, app_store, moto_endpoint, monkeypatch):
+    post_json(client, answers())
+    path = manage_path(sent_mail(moto_endpoint)[0])
+    event = app_store.get_event(EVENT)
+    # Moved 16 days earlier: the link dies a week after the new end, not the old one.
+    earlier = replace(event, starts_at=event.starts_at - timedelta(days=16), meal_at=None)
+    app_store.put_event(earlier, datetime.now(UTC))
+    monkeypatch.setattr(web, "utcnow", lambda: earlier.ends_at_or_default + timedelta(days=8))
+    assert client.http.get(path).status_code == 410
+    # Moved later: the link lives on past the week after the old date.
+    later = replace(event, starts_at=event.starts_at + timedelta(days=30), meal_at=None)
+    app_store.put_event(later, datetime.now(UTC))
+    monkeypatch.setattr(web, "utcnow", lambda: event.ends_at_or_default + timedelta(days=8))
+    assert client.http.get(path).status_code == 200
+
+
+def test_no_cancelling_and_no_promotion_once_the_meeting_has_started(client, app_store, moto_endpoint, monkeypatch):
+    app_store.put_event(open_event(capacity=1), datetime.now(UTC))
+    post_json(client, answers(email="first@example.se"))
+    post_json(client, answers(email="second@example.se"))
+    path = manage_path(sent_mail(moto_endpoint)[0])
+    event = app_store.get_event(EVENT)
+    monkeypatch.setattr(web, "utcnow", lambda: event.starts_at + timedelta(minutes=1))
+    assert "Träffen har redan börjat" in client.http.get(path).body.decode()
+    refused = client.http.post(path, headers=FORM, body="action=cancel")
+    assert refused.status_code == 409 and "Träffen har redan börjat" in refused.body.decode()
+    assert "Avboka min anmälan" not in refused.body.decode()
+    event = app_store.get_event(EVENT)
+    assert (event.confirmed_count, event.waitlist_count) == (1, 1)
+    assert len(sent_mail(moto_endpoint)) == 2, "no promotion email"
