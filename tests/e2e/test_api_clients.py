@@ -1,12 +1,15 @@
 """Independent API tools against `make run`'s runner: openapi-spec-validator over the served
 documents and Schemathesis generating requests from them, with all its checks.
 
-The only thing passed in is what must be: the demo event's own document
-(`/events/{id}/openapi.json`), whose event id and interest areas are real.
+The only things passed in are what must be real: the demo event's own document
+(`/events/{id}/openapi.json`, whose event id and interest areas are real), and one genuine
+signed link of each kind (a registration's, from its confirmation email, and an organiser's,
+from `./signup organiser link`) so the pages behind them are tested too, not only refusals.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -16,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests import local_run
-from tests.helpers import EVENT
+from tests.helpers import EVENT, answers, sent_mail
 
 BIN = Path(sys.executable).parent
 # Per operation; twelve operations make well over 500 cases in a few minutes on two cores.
@@ -26,9 +29,44 @@ SEED = 20261126
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory):
-    with local_run.running(local_run.environment(tmp_path_factory.mktemp("runner"))) as (base, _):
-        yield base
+def runner(tmp_path_factory):
+    environment = local_run.environment(tmp_path_factory.mktemp("runner"))
+    with local_run.running(environment) as (base, _):
+        yield base, environment
+
+
+@pytest.fixture(scope="module")
+def service(runner):
+    return runner[0]
+
+
+def real_tokens(base: str, environment: dict[str, str]) -> dict[str, str]:
+    """A registration's signed link (from the email it got) and an organiser's, by route."""
+    request = urllib.request.Request(
+        f"{base}/events/{EVENT}/registrations",
+        data=json.dumps(answers(email="schemathesis@example.se")).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request).close()
+    moto = f"http://127.0.0.1:{environment['SIGNUP_AWS_PORT']}"
+    (message,) = [m for m in sent_mail(moto) if "schemathesis@example.se" in str(m["To"])]
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    registration = re.search(r"/registrations/([\w.-]+)", text).group(1)
+    link = local_run.signup_cli(environment, "organiser", "link", EVENT, "--base-url", base)
+    organiser = re.search(r"/organiser/([\w.-]+)", link).group(1)
+    return {
+        "/registrations/{token}": registration,
+        "/registrations/{token}/confirm": registration,
+        "/organiser/{token}": organiser,
+    }
+
+
+def schemathesis_config(tokens: dict[str, str]) -> str:
+    return "".join(
+        f'[[operations]]\ninclude-path = "{path}"\nparameters = {{ "path.token" = "{token}" }}\n\n'
+        for path, token in tokens.items()
+    )
 
 
 @pytest.mark.parametrize("path", ["/openapi.json", f"/events/{EVENT}/openapi.json"])
@@ -42,10 +80,15 @@ def test_openapi_spec_validator_finds_the_served_documents_valid(service, path, 
     assert ": OK" in result.stdout
 
 
-def test_schemathesis_finds_no_failure_with_all_checks(service, tmp_path):
+def test_schemathesis_finds_no_failure_with_all_checks(runner, tmp_path):
+    service, environment = runner
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(schemathesis_config(real_tokens(service, environment)), encoding="utf-8")
     result = subprocess.run(
         [
             str(BIN / "schemathesis"),
+            "--config-file",
+            str(config),
             "run",
             f"{service}/events/{EVENT}/openapi.json",
             "--checks",
@@ -71,4 +114,6 @@ def test_schemathesis_finds_no_failure_with_all_checks(service, tmp_path):
     generated = re.search(r"(\d+) generated", report)
     assert generated and int(generated.group(1)) >= 500, report[-2000:]
     assert re.search(r"Failures:|failures? in", report) is None, report[-6000:]
+    # The genuine links reached the pages behind them: not every answer was a refusal.
+    assert "returned only 401/403" not in report, report[-3000:]
     print(f"Schemathesis: {generated.group(1)} cases, 0 failures")
