@@ -15,6 +15,7 @@ from chalicelib.events import Event
 from chalicelib.forms import parse_answers
 from chalicelib.mail import PROMOTION, REMINDER, Links, digest_email, registration_email
 from chalicelib.registrations import (
+    ALREADY_REGISTERED,
     CANCELLATION,
     CANCELLED,
     CANCELLED_HOLD,
@@ -38,6 +39,8 @@ PERSON_EMAILS = [
     (CONFIRMATION, WAITLISTED),
     (PROMOTION, CONFIRMED),
     (REMINDER, CONFIRMED),
+    (ALREADY_REGISTERED, CONFIRMED),
+    (ALREADY_REGISTERED, WAITLISTED),
     (CONFIRMATION, PENDING),
     (PROMOTION, PENDING),
     (CANCELLATION, CANCELLED),
