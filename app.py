@@ -81,15 +81,12 @@ def create_registration(event_id: str) -> Response:
         language = pick_language(fields.get("language"), language)
         if is_form:
             security.ask_to_clear_honeypot(fields)
-        if security.looks_like_a_bot(fields, config.secret(), event_id, web.utcnow()):
-            app.log.info("bot submission dropped")  # counted in the logs; nothing stored
-            return _registered(is_form, language, security.decoy_registration_id(), "confirmed", "sent", fields)
         outcome, delivery = _sign_up(event_id, fields)
     except SignupError as error:
         if is_form:
             return _form_error_page(event_id, error, language, fields)
         return _json_error(error, language)
-    # A repeated sign-up is answered exactly like a new one: its own fresh id, never the stored one.
+    # A repeated sign-up, or a caught bot, is answered exactly like a new one: a fresh id, never a stored one.
     registration = outcome.registration
     return _registered(is_form, language, registration.registration_id, registration.status, delivery.state, fields)
 
@@ -359,8 +356,10 @@ def _form_error_page(event_id: str, error: SignupError, language: str, fields: d
     if event is None:
         return _not_found_page(language)
     if isinstance(error, ValidationFailed):
-        # Keep the first render's token: a person fixing one field quickly is not a bot.
-        token = fields.get(security.FORM_TOKEN_FIELD) or _form_token(event_id)
+        # Keep the first render's token (a person fixing one field quickly is not a bot), unless
+        # it is the problem: expired or already used, the form comes back with a fresh one.
+        kept = fields.get(security.FORM_TOKEN_FIELD) if security.FORM_TOKEN_FIELD not in error.fields else None
+        token = kept or _form_token(event_id)
         return _html(web.form_page(event, language, web.utcnow(), values=fields, error=error, form_token=token), 422)
     if error.code == "registration_closed":
         return _html(web.form_page(event, language, web.utcnow()), 409)

@@ -104,6 +104,10 @@ class NoticeNotNeeded(Exception):
     """A repeated sign-up's registration already has an email on its way (or changed meanwhile)."""
 
 
+class FormTokenUsed(Exception):
+    """The hosted form's token has already served a registration."""
+
+
 class EventFull(Exception):
     """The confirmed seats are taken; the caller may waitlist instead."""
 

@@ -68,6 +68,9 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
         "invalid_email": "Skriv en giltig e-postadress, till exempel namn@exempel.se.",
         "invalid_choice": "Välj ett av alternativen.",
         "choose_one": "Välj ett av alternativen.",
+        "form_expired": "Formuläret har varit öppet länge. Dina svar finns kvar – kontrollera dem och skicka igen.",
+        "form_used": "Det här formuläret har redan skickats en gång. Dina svar finns kvar – kontrollera dem och "
+        "skicka igen.",
         "honeypot_filled": "Fältet fångar automatiska inskick. Töm det och skicka igen.",
     },
     "en": {
@@ -85,6 +88,8 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
         "invalid_email": "Please enter a valid email address, for example name@example.com.",
         "invalid_choice": "Please choose one of the options.",
         "choose_one": "Please choose one of the options.",
+        "form_expired": "The form has been open a long time. Your answers are kept – check them and send again.",
+        "form_used": "This form has already been sent once. Your answers are kept – check them and send again.",
         "honeypot_filled": "This field catches automated posts. Clear it and send again.",
     },
 }

@@ -272,20 +272,18 @@ def document(event: Event | None = None) -> dict[str, Any]:
                     "summary": "Register for an event, as JSON or as a plain HTML form post",
                     "description": (
                         "JSON clients get JSON; a form post gets `303 See Other` to the thank-you page, or the "
-                        "form again with its errors (HTML, 422). The same email again (trimmed, any case) "
-                        "answers 200 with the first registration and takes no second seat. The hosted form "
-                        f"also sends a signed `form_token` and a hidden trap field; bots are answered as if "
-                        f"registered and nothing is stored. Bodies over {MAX_BODY_BYTES // 1024} kB are refused."
+                        "form again with its errors (HTML, 422). The same mailbox again changes nothing and is "
+                        "answered exactly like a first sign-up (201, a fresh id); the owner is emailed their "
+                        "link. The hosted form also sends a signed `form_token` (good from 3 s to 24 h after "
+                        "the form was shown, for one registration; otherwise 422 on `form_token`) and a hidden "
+                        "trap field; bots are answered exactly as a person would be and nothing is stored. "
+                        f"Bodies over {MAX_BODY_BYTES // 1024} kB are refused."
                     ),
                     "parameters": [event_id, lang],
                     "requestBody": registration,
                     "responses": {
                         "201": {
                             "description": "Registered",
-                            "content": {JSON: {"schema": {"$ref": "#/components/schemas/Registered"}}},
-                        },
-                        "200": {
-                            "description": "Already registered: the existing registration",
                             "content": {JSON: {"schema": {"$ref": "#/components/schemas/Registered"}}},
                         },
                         "303": {
@@ -316,13 +314,25 @@ def document(event: Event | None = None) -> dict[str, Any]:
                 "get": {
                     "summary": "One's own registration, from the link in the email (never changes anything)",
                     "parameters": [token],
-                    "responses": {"200": _html("The registration, with a button to cancel it"), **link_pages},
+                    "responses": {
+                        "200": _html("The registration, a form to change the answers while open, a cancel button"),
+                        **link_pages,
+                    },
                 },
                 "post": {
-                    "summary": "Cancel one's registration; a freed seat goes to the first on the waiting list",
-                    "description": "The body is ignored. Cancelling twice is harmless.",
+                    "summary": "Change one's answers (`action=update`) or cancel one's registration",
+                    "description": (
+                        "`action=update` with the form's fields saves them (the same validation as signing up; "
+                        "422 with the messages; 409 once registration has closed). Anything else cancels, "
+                        "until the meeting starts (409 after). Cancelling twice is harmless."
+                    ),
                     "parameters": [token],
-                    "responses": {"200": _html("Cancelled"), **link_pages},
+                    "responses": {
+                        "200": _html("Saved, or cancelled"),
+                        "409": _html("Closed for changes, or the meeting has started"),
+                        "422": _html("The edit form again with its messages"),
+                        **link_pages,
+                    },
                 },
             },
             "/registrations/{token}/confirm": {

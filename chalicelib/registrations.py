@@ -23,10 +23,12 @@ from .errors import (
     EventFull,
     EventNotFound,
     EventStarted,
+    FormTokenUsed,
     NoticeNotNeeded,
     RegistrationClosed,
     RegistrationNotFound,
     ServiceBusy,
+    ValidationFailed,
     WaitlistFull,
 )
 from .events import Event
@@ -119,7 +121,9 @@ class RegistrationStore(Protocol):
 
     def get_event(self, event_id: str) -> Event | None: ...
 
-    def insert_registration(self, registration: Registration, now: datetime, client: str | None = None) -> None:
+    def insert_registration(
+        self, registration: Registration, now: datetime, client: str | None = None, form_token: Any = None
+    ) -> None:
         """Store a new registration and count it, atomically.
 
         Raises AlreadyRegistered (with the live one), EventFull (only for a
@@ -127,7 +131,12 @@ class RegistrationStore(Protocol):
         """
 
     def note_duplicate(
-        self, existing: Registration, now: datetime, client: str | None, notice: EmailDelivery | None
+        self,
+        existing: Registration,
+        now: datetime,
+        client: str | None,
+        notice: EmailDelivery | None,
+        form_token: Any = None,
     ) -> None:
         """Count a repeated sign-up against the sender, and (with `notice`) hold an email lease on the
         existing registration for the "already registered" email, in one transaction.
@@ -149,6 +158,7 @@ def register(
     new_id: Callable[[], str] = lambda: secrets.token_urlsafe(16),
     client: str | None = None,
     retention: timedelta = timedelta(days=90),
+    form_token: Any = None,
 ) -> Outcome:
     """Validate and store one registration: confirmed while seats last, then waitlisted.
 
@@ -185,13 +195,23 @@ def register(
             hold_until=now + event.hold_period if status == PENDING else None,
         )
         try:
-            store.insert_registration(registration, now, client)
+            store.insert_registration(registration, now, client, form_token)
             log.info("registration stored", extra={"event_id": event.id, "status": status})
             return Outcome(registration, created=True, event=event)
         except AlreadyRegistered as already:
             return _answer_duplicate(
-                already.args[0], registration, event, store=store, now=now, client=client, sleep=sleep
+                already.args[0],
+                registration,
+                event,
+                store=store,
+                now=now,
+                client=client,
+                sleep=sleep,
+                form_token=form_token,
             )
+        except FormTokenUsed as used:
+            # Sent twice (a double click, the back button): said plainly, with a fresh form.
+            raise ValidationFailed({"form_token": ("form_used", {})}) from used
         except EventFull:
             status = WAITLISTED
         except AddressSuppressed:
@@ -210,6 +230,37 @@ def register(
     raise ServiceBusy()
 
 
+class SenderCounter(Protocol):
+    def get_event(self, event_id: str) -> Event | None: ...
+
+    def count_sender(self, client: str | None, now: datetime) -> None: ...
+
+
+def answer_a_bot(
+    event_id: str,
+    raw_answers: Mapping[str, Any],
+    *,
+    store: SenderCounter,
+    now: datetime,
+    client: str | None = None,
+    new_id: Callable[[], str] = lambda: secrets.token_urlsafe(16),
+) -> Outcome:
+    """What a caught bot is told: exactly what a person would hear (the same checks, the same
+    refusals, the sender's limit, the status a new sign-up gets now), with nothing stored."""
+    event = store.get_event(event_id)
+    if event is None:
+        raise EventNotFound()
+    answers = parse_answers(raw_answers, event)
+    if not event.is_open(now):
+        raise RegistrationClosed(event=event)
+    if event.waitlist_is_full:
+        raise WaitlistFull()
+    store.count_sender(client, now)
+    status = WAITLISTED if event.is_full else (PENDING if event.confirm_address else CONFIRMED)
+    decoy = Registration(event.id, new_id(), answers, status, now, now, EmailDelivery(state=SENT, attempts=0))
+    return Outcome(decoy, created=False, event=event)
+
+
 def _answer_duplicate(
     existing: Registration,
     would_be: Registration,
@@ -219,6 +270,7 @@ def _answer_duplicate(
     now: datetime,
     client: str | None,
     sleep: Callable[[float], None],
+    form_token: Any = None,
 ) -> Outcome:
     """Tell the owner, not the sender: the answer looks like a new sign-up's."""
     if would_be.status == WAITLISTED and event.waitlist_is_full:
@@ -230,7 +282,9 @@ def _answer_duplicate(
     shown = SENT
     for attempt in range(1, MAX_CONTENTION_RETRIES + 2):
         try:
-            store.note_duplicate(existing, now, client, notice)
+            store.note_duplicate(existing, now, client, notice, form_token)
+        except FormTokenUsed as used:
+            raise ValidationFailed({"form_token": ("form_used", {})}) from used
         except AddressSuppressed:
             notice, shown = None, SUPPRESSED
         except EmailLimitReached:

@@ -10,7 +10,8 @@ import hashlib
 import ipaddress
 import secrets
 import unicodedata
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -23,6 +24,9 @@ FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name)
 FORM_TOKEN_SALT = "signup.form-rendered.v1"  # noqa: S105 (a salt, public by design)
 # A person needs more than this to fill in the form; a script posting instantly does not.
 MIN_FILL_SECONDS = 3
+# A hosted form's token serves one registration within this time; a form left open overnight
+# still works, and after that the person is asked to send again with everything typed kept.
+FORM_TOKEN_LIFETIME = timedelta(hours=24)
 
 
 def origin_of(url: str | None) -> str | None:
@@ -146,8 +150,56 @@ class _SignedAt(TimestampSigner):
 
 
 def form_token(secret: str, event_id: str, now: datetime) -> str:
-    """Signed when the hosted form is rendered; its age tells a person from a script."""
-    return _SignedAt(secret, now).sign(event_id).decode()
+    """Signed when the hosted form is rendered: its age tells a person from a script, and its
+    nonce lets it serve one registration only (the store writes a marker for it)."""
+    return _SignedAt(secret, now).sign(f"{event_id}~{secrets.token_urlsafe(12)}").decode()
+
+
+@dataclass(frozen=True)
+class FormTokenUse:
+    """A hosted-form token being spent: the marker the registration transaction writes."""
+
+    nonce: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the bot checks make of a post: a script (answer with a decoy), a token a person may
+    hold but that can no longer be used (`problem`, said plainly), or a token to spend."""
+
+    bot: bool = False
+    problem: str = ""
+    use: FormTokenUse | None = None
+
+
+def judge(fields: dict[str, object], secret: str, event_id: str, now: datetime) -> Verdict:
+    """The hidden honeypot was filled, or the hosted form came back faster than a person types,
+    or with a token we never signed: a script. A token older than FORM_TOKEN_LIFETIME is
+    refused with a message, since a person may have left the form open.
+
+    Only the hosted form carries a token; a static form pasted on another site and a JSON
+    client cannot, so their posts are judged by the honeypot and the limits alone.
+    """
+    if honeypot_filled(fields):
+        return Verdict(bot=True)
+    token = fields.get(FORM_TOKEN_FIELD)
+    if not isinstance(token, str) or not token:
+        return Verdict()
+    try:
+        value, signed_at = TimestampSigner(secret, salt=FORM_TOKEN_SALT).unsign(token, return_timestamp=True)
+    except BadSignature:
+        return Verdict(bot=True)
+    token_event, _, nonce = value.decode().partition("~")
+    if token_event != event_id:
+        return Verdict(bot=True)
+    age = (now - signed_at).total_seconds()
+    if age < MIN_FILL_SECONDS:
+        return Verdict(bot=True)
+    expires_at = signed_at + FORM_TOKEN_LIFETIME
+    if now >= expires_at or not nonce:  # no nonce: a form rendered before tokens served one registration
+        return Verdict(problem="form_expired")
+    return Verdict(use=FormTokenUse(nonce, expires_at))
 
 
 def honeypot_filled(fields: dict[str, object]) -> bool:
@@ -164,28 +216,3 @@ def ask_to_clear_honeypot(fields: dict[str, object]) -> None:
     """
     if honeypot_filled(fields):
         raise ValidationFailed({HONEYPOT_FIELD: ("honeypot_filled", {})})
-
-
-def looks_like_a_bot(fields: dict[str, object], secret: str, event_id: str, now: datetime) -> bool:
-    """The hidden honeypot was filled, or the hosted form came back faster than a person types.
-
-    Only the hosted form carries a timing token; a static form pasted on
-    another site cannot, so its posts are judged by the honeypot alone.
-    """
-    if honeypot_filled(fields):
-        return True
-    token = fields.get(FORM_TOKEN_FIELD)
-    if not isinstance(token, str) or not token:
-        return False
-    try:
-        value, signed_at = TimestampSigner(secret, salt=FORM_TOKEN_SALT).unsign(token, return_timestamp=True)
-    except BadSignature:
-        return True
-    if value.decode() != event_id:
-        return True
-    return (now - signed_at).total_seconds() < MIN_FILL_SECONDS
-
-
-def decoy_registration_id() -> str:
-    """What a dropped bot is told, shaped like a real id so it learns nothing."""
-    return secrets.token_urlsafe(16)

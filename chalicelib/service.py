@@ -8,14 +8,16 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from . import aws, config, jobs, outbox, registrations, tokens, web
+from . import aws, config, jobs, outbox, registrations, security, tokens, web
 from .digest import Summary, attendee_csv, summarize
+from .errors import ValidationFailed
 from .events import Event
 from .mail import REMINDER, Links, SesMailer, digest_email, registration_email
 from .outbox import Delivery
 from .registrations import (
     PENDING,
     SENDING,
+    SENT,
     Cancellation,
     Confirmation,
     Outcome,
@@ -88,10 +90,27 @@ def send_leased_email(
 def sign_up(
     event_id: str, fields: dict[str, Any], *, base_url: str, now: datetime, client: str | None = None
 ) -> tuple[Outcome, Delivery]:
-    """Register, then confirm by email. A stored registration is never undone by email trouble."""
+    """Register, then confirm by email. A stored registration is never undone by email trouble.
+
+    A post the bot checks catch is answered as a person's would be, and nothing is stored; a
+    hosted form's token that has expired is refused with a message; a valid one is spent in
+    the registration's own transaction, so it serves one registration.
+    """
     the_store = store()
+    verdict = security.judge(fields, config.secret(), event_id, now)
+    if verdict.bot:
+        log.info("bot submission dropped", extra={"event_id": event_id})  # counted in the logs
+        return registrations.answer_a_bot(event_id, fields, store=the_store, now=now, client=client), Delivery(SENT)
+    if verdict.problem:
+        raise ValidationFailed({security.FORM_TOKEN_FIELD: (verdict.problem, {})})
     outcome = register(
-        event_id, fields, store=the_store, now=now, client=client, retention=timedelta(days=config.retention_days())
+        event_id,
+        fields,
+        store=the_store,
+        now=now,
+        client=client,
+        retention=timedelta(days=config.retention_days()),
+        form_token=verdict.use,
     )
     # A repeated sign-up emails the address's owner, never answers the sender with what is stored.
     recipient = outcome.existing or outcome.registration

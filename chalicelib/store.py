@@ -24,6 +24,7 @@ from .errors import (
     EmailLimitReached,
     EventFull,
     EventNotFound,
+    FormTokenUsed,
     NoticeNotNeeded,
     RegistrationClosed,
     RegistrationNotFound,
@@ -167,7 +168,9 @@ class DynamoStore:
 
     # -- registrations -----------------------------------------------------
 
-    def insert_registration(self, registration: Registration, now: datetime, client: str | None = None) -> None:
+    def insert_registration(
+        self, registration: Registration, now: datetime, client: str | None = None, form_token: Any = None
+    ) -> None:
         """One transaction: the registration and the event's counter, or neither.
 
         The same transaction checks the email suppression list, the address's
@@ -223,6 +226,7 @@ class DynamoStore:
             ),
             *self._email_checks(registration, now),
             *self._client_limit(client, now),
+            *self._form_token_marker(form_token),
         ]
         try:
             transaction: list[Any] = [item for _, item in items]  # plain dicts; boto3's TypedDicts are for checking
@@ -261,6 +265,34 @@ class DynamoStore:
         key = {"PK": {"S": f"CLIENT#{client}"}, "SK": {"S": f"REGS#{window}"}}
         return [("client_limit", self._counter(key, REGISTRATIONS_PER_CLIENT_WINDOW, now, CLIENT_WINDOW_SECONDS * 2))]
 
+    def _form_token_marker(self, form_token: Any) -> list[tuple[str, dict[str, Any]]]:
+        """A hosted form's token serves one registration: its marker is written with it, once;
+        DynamoDB's TTL removes it when the token has expired anyway."""
+        if form_token is None:
+            return []
+        return [
+            (
+                "form_token",
+                {
+                    "Put": {
+                        "TableName": self.table,
+                        "Item": {
+                            "PK": {"S": f"FORMTOKEN#{form_token.nonce}"},
+                            "SK": {"S": "USED"},
+                            "expires_at": {"N": str(int(form_token.expires_at.timestamp()))},
+                        },
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+            )
+        ]
+
+    def count_sender(self, client: str | None, now: datetime) -> None:
+        """A post answered without storing anything still counts against its sender (raises
+        TooManyRequests), so the limit answers it as it would anyone."""
+        if client and self._transact(self._client_limit(client, now)):
+            raise TooManyRequests()
+
     def _counter(self, key: dict[str, Any], limit: int, now: datetime, keep_seconds: int) -> dict[str, Any]:
         return {
             "Update": {
@@ -289,6 +321,8 @@ class DynamoStore:
         failed = {tag for tag, reason in reasons.items() if reason.get("Code") == "ConditionalCheckFailed"}
         if len(reasons) != len(tags):
             return Contention("unexplained cancellation")
+        if "form_token" in failed:
+            return FormTokenUsed()
         if "registration" in failed:
             return self._explain_existing(reasons["registration"].get("Item"), registration)
         if "event" in failed:
@@ -370,12 +404,17 @@ class DynamoStore:
         return replace(registration, answers=replace(answers, email=registration.answers.email), updated_at=now)
 
     def note_duplicate(
-        self, existing: Registration, now: datetime, client: str | None, notice: EmailDelivery | None
+        self,
+        existing: Registration,
+        now: datetime,
+        client: str | None,
+        notice: EmailDelivery | None,
+        form_token: Any = None,
     ) -> None:
         """A repeated sign-up writes no answer: it counts against the sender and, with `notice`,
         takes the existing registration's email lease for the "already registered" email, under
         the same suppression and daily email limit as every registration email."""
-        items = self._client_limit(client, now)
+        items = self._client_limit(client, now) + self._form_token_marker(form_token)
         if notice is not None:
             expression, names, values = _set_or_remove(email_attributes(notice), "e")
             items[:0] = [
@@ -405,6 +444,8 @@ class DynamoStore:
         if not items:
             return
         failed = self._transact(items)
+        if "form_token" in failed:
+            raise FormTokenUsed()
         if "client_limit" in failed:
             raise TooManyRequests()
         if "registration" in failed:

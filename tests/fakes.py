@@ -27,7 +27,9 @@ class InMemoryStore:
     def get_event(self, event_id: str) -> Event | None:
         return self.events.get(event_id)
 
-    def insert_registration(self, registration: Registration, now: datetime, client: str | None = None) -> None:
+    def insert_registration(
+        self, registration: Registration, now: datetime, client: str | None = None, form_token: object = None
+    ) -> None:
         with self.lock:
             self.insert_calls += 1
             if self.conflicts_to_raise:
@@ -70,7 +72,12 @@ class InMemoryStore:
             return updated
 
     def note_duplicate(
-        self, existing: Registration, now: datetime, client: str | None, notice: EmailDelivery | None
+        self,
+        existing: Registration,
+        now: datetime,
+        client: str | None,
+        notice: EmailDelivery | None,
+        form_token: object = None,
     ) -> None:
         with self.lock:
             self.duplicates.append((client, notice))
