@@ -161,6 +161,18 @@ def registration_schema(event: Event | None = None, *, form: bool = False) -> di
     return schema
 
 
+def _manage_schema(event: Event | None) -> dict[str, Any]:
+    """The manage page's form post: edited answers with `action=update`, else a cancellation."""
+    update = registration_schema(event, form=True)
+    update["properties"] = {name: value for name, value in update["properties"].items() if name != "email"}
+    update["properties"]["action"] = {"const": "update"}
+    update["properties"].pop("redirect", None)
+    update["required"] = ["action", *[name for name in update["required"] if name != "email"]]
+    # Whatever is not an update cancels: an empty body, other fields, even one that is not a form.
+    cancel = {"not": {"type": "object", "required": ["action"], "properties": {"action": {"const": "update"}}}}
+    return {"oneOf": [update, cancel]}
+
+
 def _html(description: str) -> dict[str, Any]:
     return {"description": description, "content": {HTML: {"schema": {"type": "string"}}}}
 
@@ -327,6 +339,7 @@ def document(event: Event | None = None) -> dict[str, Any]:
                         "until the meeting starts (409 after). Cancelling twice is harmless."
                     ),
                     "parameters": [token],
+                    "requestBody": {"required": False, "content": {FORM: {"schema": _manage_schema(event)}}},
                     "responses": {
                         "200": _html("Saved, or cancelled"),
                         "409": _html("Closed for changes, or the meeting has started"),

@@ -4,6 +4,7 @@ OpenAPI 3.1, and says exactly what the registration validator accepts."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from openapi_spec_validator import validate
@@ -145,3 +146,34 @@ def test_an_unknown_language_falls_back_to_swedish_as_the_document_says(client):
     assert response.status_code == 200 and '<html lang="sv">' in response.body.decode()
     english = client.http.get(f"/events/{EVENT}/form?lang=en-GB")
     assert '<html lang="en">' in english.body.decode()
+
+
+EDITS = [
+    {"name": "Åsa Öberg", "organisation": "Röda Korset", "sector": "public", "meal": "no"},
+    {"name": " ", "organisation": "Röda Korset", "sector": "public", "meal": "no"},
+    {"name": "www.evil.se", "organisation": "Röda Korset", "sector": "public", "meal": "no"},
+    {"name": "Åsa", "organisation": "Röda Korset", "sector": "public", "meal": "yes", "diet": "Glutenfri"},
+    {"name": "Åsa", "organisation": "Röda Korset", "sector": "public"},
+]
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[str(index) for index in range(len(EDITS))])
+def test_the_manage_page_saves_an_edit_exactly_when_the_schema_accepts_it(client, app_store, moto_endpoint, edit):
+    from urllib.parse import urlencode
+
+    from jsonschema import Draft202012Validator
+
+    from tests.helpers import FORM, sent_mail
+
+    post_json(client, answers())
+    text = sent_mail(moto_endpoint)[0].get_body(preferencelist=("plain",)).get_content()
+    path = "/registrations/" + re.search(r"/registrations/([\w.-]+)", text).group(1)
+    operation = openapi.document(open_event())["paths"]["/registrations/{token}"]["post"]
+    schema = operation["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+    body = {**edit, "action": "update"}
+    valid = Draft202012Validator(schema).is_valid(body)
+    response = client.http.post(path, headers=FORM, body=urlencode(body))
+    assert response.status_code in (200, 422), response.body[:300]
+    assert (response.status_code == 200) == valid
+    for cancel in ({"action": "cancel"}, {}, None, [], "x"):
+        assert Draft202012Validator(schema).is_valid(cancel)
