@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
 
-.PHONY: package run test test-fast bench lint format clean dynamodb-local browser-tools mail-clients html-tools screenshots
+.PHONY: package run test test-fast bench lint format clean dynamodb-local browser-tools mail-clients html-tools screenshots checkov
 
 $(READY): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (tomllib, zoneinfo)")'
@@ -18,7 +18,7 @@ run: $(READY)
 	$(PY) -m devtools.localrun
 
 ## Run the whole test suite (DynamoDB Local tier included when Java 17 is present; always in CI).
-test: $(READY) dynamodb-local browser-tools mail-clients html-tools
+test: $(READY) dynamodb-local browser-tools mail-clients html-tools checkov
 	$(PY) -m pytest
 
 test-fast: $(READY)
