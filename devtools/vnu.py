@@ -45,14 +45,7 @@ def version() -> str:
 
 
 def fetch() -> Path:
-    jar = find_jar()
-    if jar:
-        return jar
-    npm.unpack(NPM_PACKAGE, HOME)
-    jar = find_jar()
-    if not jar:
-        raise RuntimeError("the vnu-jar package had no build/dist/vnu.jar")
-    return jar
+    return npm.fetch_once(NPM_PACKAGE, HOME, find_jar, "build/dist/vnu.jar")
 
 
 def check(folder: Path) -> list[Message]:
