@@ -21,7 +21,7 @@ from .digest import Summary, summarize
 from .errors import EventStarted, RegistrationNotFound, ServiceBusy
 from .events import Event, reminder_instants
 from .mail import Mailer, SendFailed
-from .registrations import CONFIRMED, PENDING, SUPPRESSED, EmailDelivery, Registration, release_hold
+from .registrations import CONFIRMED, PENDING, SUPPRESSED, CancellationStore, Registration, release_hold
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ CLAIM_LEASE = timedelta(minutes=15)
 FINAL = ("sent", "skipped")
 
 
-class JobStore(Protocol):
+class JobStore(CancellationStore, Protocol):
     def upcoming_events(self, now: datetime) -> list[Event]: ...
 
     def sent_markers(self, event_id: str) -> dict[str, dict[str, Any]]: ...
@@ -42,23 +42,8 @@ class JobStore(Protocol):
 
     def is_suppressed(self, email_key: str) -> bool: ...
 
-    # Releasing held seats: the cancellation transaction and the promotion email's record.
-    def get_event(self, event_id: str) -> Event | None: ...
-
-    def find_registration(self, event_id: str, registration_id: str) -> Registration | None: ...
-
-    def first_waitlisted(self, event_id: str) -> Registration | None: ...
-
-    def cancel(
-        self,
-        registration: Registration,
-        promote: Registration | None,
-        now: datetime,
-        lease: datetime,
-        receipt: EmailDelivery | None = None,
-        promote_hold: datetime | None = None,
-    ) -> None: ...
-
+    # Releasing held seats goes through the cancellation transaction (CancellationStore); this
+    # records the promotion email.
     def email_sent(self, registration: Registration, message_id: str) -> None: ...
 
     def email_failed(self, registration: Registration, error: str, retry_at: datetime | None) -> None: ...

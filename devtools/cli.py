@@ -150,13 +150,20 @@ def digest_preview(args: argparse.Namespace) -> int:
     return 0
 
 
+def _base_url(args: argparse.Namespace) -> str:
+    """Where the printed links point: --base-url, else the stage's; empty (with a message) if neither."""
+    base_url = args.base_url or config.base_url()
+    if not base_url:
+        print("No base URL for this stage: pass --base-url https://… (the API's address).", file=sys.stderr)
+    return base_url
+
+
 def embed(args: argparse.Namespace) -> int:
     """The two ways to put the form on the municipality's page."""
     store = _store(args)
     event = _event(store, args)
-    base_url = args.base_url or config.base_url()
+    base_url = _base_url(args)
     if not base_url:
-        print("No base URL for this stage: pass --base-url https://… (the API's address).", file=sys.stderr)
         return 1
     iframe, form = web.embed_snippets(event, args.lang, base_url, args.redirect or "")
     print("<!-- (a) The form in a frame that fits itself to its content -->")
@@ -185,9 +192,8 @@ def organiser_link(args: argparse.Namespace) -> int:
     """A fresh link to the live attendee page, for an organiser who needs one before the next digest."""
     store = _store(args)
     event = _event(store, args)
-    base_url = args.base_url or config.base_url()
+    base_url = _base_url(args)
     if not base_url:
-        print("No base URL for this stage: pass --base-url https://… (the API's address).", file=sys.stderr)
         return 1
     now = datetime.now(UTC)
     print(service.organiser_url(base_url, event, now))
