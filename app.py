@@ -19,7 +19,7 @@ from chalicelib.errors import (
     ValidationFailed,
 )
 from chalicelib.forms import pick_language
-from chalicelib.registrations import hold_state
+from chalicelib.registrations import EmailState, Status, hold_state
 from chalicelib.tokens import TokenExpired, TokenInvalid, TokenWithdrawn
 
 app = Chalice(app_name="signup")
@@ -61,7 +61,7 @@ def get_thanks(event_id: str) -> Response:
     if event is None:
         return _not_found_page(language)
     query = app.current_request.query_params or {}
-    return _html(web.thanks_page(event, language, query.get("status", "confirmed"), query.get("email", "")))
+    return _html(web.thanks_page(event, language, query.get("status", Status.CONFIRMED), query.get("email", "")))
 
 
 # "*/*" lets every content type reach the view, so a wrong one gets our own
@@ -153,7 +153,7 @@ def _registered(
     """The one answer to an accepted sign-up, whether new, repeated or a dropped bot: the same
     status code, keys and headers, so the answer tells nobody which it was."""
     if is_form:
-        note = {"failed": "&email=delayed", "limited": "&email=limited"}.get(email_state, "")
+        note = {EmailState.FAILED: "&email=delayed", EmailState.LIMITED: "&email=limited"}.get(email_state, "")
         # Relative, so it resolves under whatever stage prefix API Gateway adds; or the
         # municipality's own thank-you page, when it is on an allowed origin.
         target = security.safe_redirect(fields.get("redirect"), config.allowed_origins())

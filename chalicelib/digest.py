@@ -14,20 +14,9 @@ from datetime import datetime
 
 from . import i18n
 from .events import Event
-from .registrations import (
-    CANCELLED,
-    CONFIRMED,
-    FAILED,
-    GAVE_UP,
-    LIMITED,
-    PENDING,
-    PROMOTION,
-    SUPPRESSED,
-    WAITLISTED,
-    Registration,
-)
+from .registrations import EmailKind, EmailState, Registration, Status
 
-EMAIL_PROBLEMS = (FAILED, GAVE_UP, SUPPRESSED, LIMITED)
+EMAIL_PROBLEMS = (EmailState.FAILED, EmailState.GAVE_UP, EmailState.SUPPRESSED, EmailState.LIMITED)
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -89,11 +78,16 @@ def _tally(values: list[str]) -> tuple[tuple[str, int], ...]:
 def summarize(event: Event, registrations: list[Registration], *, now: datetime, since: datetime | None) -> Summary:
     language = event.organiser_language
     labels = i18n.labels(language)
-    by_status: dict[str, list[Registration]] = {CONFIRMED: [], PENDING: [], WAITLISTED: [], CANCELLED: []}
+    by_status: dict[str, list[Registration]] = {
+        Status.CONFIRMED: [],
+        Status.PENDING: [],
+        Status.WAITLISTED: [],
+        Status.CANCELLED: [],
+    }
     for registration in sorted(registrations, key=lambda r: (r.created_at, r.registration_id)):
         by_status.setdefault(registration.status, []).append(registration)
-    confirmed = by_status[CONFIRMED]
-    live = confirmed + by_status[PENDING] + by_status[WAITLISTED]
+    confirmed = by_status[Status.CONFIRMED]
+    live = confirmed + by_status[Status.PENDING] + by_status[Status.WAITLISTED]
     eating = [r for r in confirmed if r.answers.meal]
     interest_counts = Counter(area for r in live for area in r.answers.interests)
     return Summary(
@@ -101,11 +95,13 @@ def summarize(event: Event, registrations: list[Registration], *, now: datetime,
         now=now,
         since=since,
         confirmed=tuple(confirmed),
-        waitlisted=tuple(by_status[WAITLISTED]),
-        cancelled=tuple(by_status[CANCELLED]),
+        waitlisted=tuple(by_status[Status.WAITLISTED]),
+        cancelled=tuple(by_status[Status.CANCELLED]),
         new=tuple(r for r in live if _after(r.created_at, since)),
-        cancelled_since=tuple(r for r in by_status[CANCELLED] if _after(r.updated_at, since)),
-        promoted_since=tuple(r for r in confirmed if r.email.kind == PROMOTION and _after(r.updated_at, since)),
+        cancelled_since=tuple(r for r in by_status[Status.CANCELLED] if _after(r.updated_at, since)),
+        promoted_since=tuple(
+            r for r in confirmed if r.email.kind == EmailKind.PROMOTION and _after(r.updated_at, since)
+        ),
         meals=len(eating),
         diets=_tally([r.answers.diet for r in eating if r.answers.diet]),
         access_needs=tuple((r.answers.name, r.answers.access_needs) for r in confirmed if r.answers.access_needs),
@@ -116,7 +112,7 @@ def summarize(event: Event, registrations: list[Registration], *, now: datetime,
         ),
         interests=tuple((area.label(language), interest_counts[area.id]) for area in event.interests),
         email_problems=tuple(r for r in live if r.email.state in EMAIL_PROBLEMS),
-        pending=tuple(by_status[PENDING]),
+        pending=tuple(by_status[Status.PENDING]),
     )
 
 
@@ -153,8 +149,8 @@ def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
             )
         ]
     )
-    live = [r for r in registrations if r.status != CANCELLED]
-    for r in sorted(live, key=lambda r: (r.status != CONFIRMED, r.answers.name.casefold())):
+    live = [r for r in registrations if r.status != Status.CANCELLED]
+    for r in sorted(live, key=lambda r: (r.status != Status.CONFIRMED, r.answers.name.casefold())):
         answers = r.answers
         writer.writerow(
             [

@@ -21,7 +21,7 @@ from .digest import Summary, summarize
 from .errors import EventStarted, RegistrationNotFound, ServiceBusy
 from .events import Event, reminder_instants
 from .mail import Mailer, SendFailed
-from .registrations import CONFIRMED, PENDING, SUPPRESSED, CancellationStore, Registration, release_hold
+from .registrations import CancellationStore, EmailState, Registration, Status, release_hold
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ class _EventRun:
         if not self.event.pending_count:
             return  # nothing held: the registrations are not read
         expired = sorted(
-            (r for r in self.registrations if r.status == PENDING and r.hold_until and r.hold_until <= self.now),
+            (r for r in self.registrations if r.status == Status.PENDING and r.hold_until and r.hold_until <= self.now),
             key=lambda r: (r.hold_until, r.registration_id),
         )
         for registration in expired:
@@ -151,9 +151,11 @@ class _EventRun:
             for registration in self.registrations:
                 name = f"{batch}#{registration.registration_id}"
                 # Only confirmed people who signed up before the reminder time: no stale reminders.
-                if registration.status != CONFIRMED or registration.created_at >= due or self.done(name):
+                if registration.status != Status.CONFIRMED or registration.created_at >= due or self.done(name):
                     continue
-                if registration.email.state == SUPPRESSED or self.store.is_suppressed(registration.answers.email_key):
+                if registration.email.state == EmailState.SUPPRESSED or self.store.is_suppressed(
+                    registration.answers.email_key
+                ):
                     continue
                 sent = self.send_once(name, "reminder", lambda r=registration: self.messages.reminder(self.event, r))
                 complete = complete and sent

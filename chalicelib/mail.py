@@ -23,44 +23,33 @@ from . import i18n
 from .calendar_file import calendar_file, method
 from .events import Event
 from .headers import POLICY
-from .registrations import (
-    ALREADY_REGISTERED,
-    CANCELLATION,
-    CANCELLED_HOLD,
-    CONFIRMED,
-    LEFT_WAITLIST,
-    PENDING,
-    Registration,
-)
+from .registrations import EmailKind, Registration, Status
 from .tokens import ORGANISER_LINK_VALID
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
 
-CONFIRMATION = "confirmation"
-PROMOTION = "promotion"
-REMINDER = "reminder"
 # After cancelling: a short receipt, not the registration email (CANCELLATION withdraws the .ics).
-RECEIPTS = (CANCELLATION, CANCELLED_HOLD, LEFT_WAITLIST)
+RECEIPTS = (EmailKind.CANCELLATION, EmailKind.CANCELLED_HOLD, EmailKind.LEFT_WAITLIST)
 
 SUBJECTS = {
     "sv": {
-        "confirmed": "Anmälan bekräftad: {title}",
-        "waitlisted": "Du står på väntelistan: {title}",
-        "pending": "Bekräfta din plats: {title}",
-        PROMOTION: "Du har fått en plats: {title}",
-        CANCELLATION: "Avbokning bekräftad: {title}",
+        Status.CONFIRMED: "Anmälan bekräftad: {title}",
+        Status.WAITLISTED: "Du står på väntelistan: {title}",
+        Status.PENDING: "Bekräfta din plats: {title}",
+        EmailKind.PROMOTION: "Du har fått en plats: {title}",
+        EmailKind.CANCELLATION: "Avbokning bekräftad: {title}",
         "promotion_pending": "En plats har blivit ledig – bekräfta den: {title}",
-        ALREADY_REGISTERED: "Du är redan anmäld: {title}",
+        EmailKind.ALREADY_REGISTERED: "Du är redan anmäld: {title}",
     },
     "en": {
-        "confirmed": "Registration confirmed: {title}",
-        "waitlisted": "You are on the waiting list: {title}",
-        "pending": "Confirm your seat: {title}",
-        PROMOTION: "You have a seat: {title}",
-        CANCELLATION: "Cancellation confirmed: {title}",
+        Status.CONFIRMED: "Registration confirmed: {title}",
+        Status.WAITLISTED: "You are on the waiting list: {title}",
+        Status.PENDING: "Confirm your seat: {title}",
+        EmailKind.PROMOTION: "You have a seat: {title}",
+        EmailKind.CANCELLATION: "Cancellation confirmed: {title}",
         "promotion_pending": "A seat has opened up – confirm it: {title}",
-        ALREADY_REGISTERED: "You are already registered: {title}",
+        EmailKind.ALREADY_REGISTERED: "You are already registered: {title}",
     },
 }
 
@@ -167,7 +156,7 @@ def _recipient(registration: Registration) -> Address:
 
 
 def registration_email(
-    kind: str,
+    kind: EmailKind,
     event: Event,
     registration: Registration,
     *,
@@ -179,22 +168,22 @@ def registration_email(
     """The confirmation (or waiting-list notice, promotion, reminder, cancellation receipt) for one registration."""
     language = registration.answers.language
     context = email_context(kind, event, registration, links=links)
-    if kind == REMINDER:
+    if kind == EmailKind.REMINDER:
         subject = i18n.labels(language)["reminder.subject"].format(title=context["title"], date=context["date_text"])
     elif kind in RECEIPTS:
-        subject = SUBJECTS[language][CANCELLATION].format(title=context["title"])
+        subject = SUBJECTS[language][EmailKind.CANCELLATION].format(title=context["title"])
     else:
-        subject_key = PROMOTION if kind == PROMOTION else registration.status
-        if kind == PROMOTION and registration.status == PENDING:
+        subject_key: str = EmailKind.PROMOTION if kind == EmailKind.PROMOTION else registration.status
+        if kind == EmailKind.PROMOTION and registration.status == Status.PENDING:
             subject_key = "promotion_pending"
         subject = SUBJECTS[language][subject_key].format(title=context["title"])
-        subject = SUBJECTS[language][kind if kind in (PROMOTION, ALREADY_REGISTERED) else registration.status].format(
-            title=context["title"]
-        )
+        subject = SUBJECTS[language][
+            kind if kind in (EmailKind.PROMOTION, EmailKind.ALREADY_REGISTERED) else registration.status
+        ].format(title=context["title"])
     message = _new_message(
         subject, sender=sender, to=[_recipient(registration)], reply_to=event.organisers[:1], now=now
     )
-    if kind == ALREADY_REGISTERED:
+    if kind == EmailKind.ALREADY_REGISTERED:
         # Someone signed this address up again: say so, show nothing they typed, point to the link.
         body = "email/already_registered"
     else:
@@ -206,8 +195,8 @@ def registration_email(
     )
     # A calendar entry for a certain seat (not the waiting list, not a seat held for a click),
     # and its withdrawal (same UID, higher SEQUENCE) once the seat is cancelled.
-    cancelled = kind == CANCELLATION
-    if cancelled or (kind not in (*RECEIPTS, ALREADY_REGISTERED) and registration.status == CONFIRMED):
+    cancelled = kind == EmailKind.CANCELLATION
+    if cancelled or (kind not in (*RECEIPTS, EmailKind.ALREADY_REGISTERED) and registration.status == Status.CONFIRMED):
         description = templates.get_template("email/calendar.txt").render(context)
         ics = calendar_file(
             event,
@@ -248,7 +237,7 @@ def _with_language(message: EmailMessage, language: str) -> EmailMessage:
     return message
 
 
-def email_context(kind: str, event: Event, registration: Registration, *, links: Links) -> dict[str, Any]:
+def email_context(kind: EmailKind, event: Event, registration: Registration, *, links: Links) -> dict[str, Any]:
     language = registration.answers.language
     labels = i18n.labels(language)
     zone = event.zone
@@ -278,7 +267,7 @@ def email_context(kind: str, event: Event, registration: Registration, *, links:
         "has_free_text": bool(answers.diet or answers.access_needs or answers.message),
         "manage_url": links.manage,
         "privacy_url": links.privacy,
-        "confirm_url": links.confirm if registration.status == PENDING else "",
+        "confirm_url": links.confirm if registration.status == Status.PENDING else "",
         "hold_until_text": (
             i18n.date_and_clock(registration.hold_until.astimezone(zone), language) if registration.hold_until else ""
         ),

@@ -16,6 +16,7 @@ from . import forms
 from .events import EVENT_ID_PATTERN, LANGUAGES
 from .fields import FIELDS, NO, YES, Field, Kind
 from .forms import MAX_BODY_BYTES
+from .registrations import EmailState, Status
 
 if TYPE_CHECKING:
     from .events import Event
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 HTML = "text/html"
+# A sign-up answers the status it gave (never cancelled) and what became of its email by then
+# (sent or failed, or never tried: suppressed, limited; never still sending, never given up).
+SIGN_UP_STATUSES = [status for status in Status if status is not Status.CANCELLED]
+SIGN_UP_EMAIL_STATES = [state for state in EmailState if state not in (EmailState.SENDING, EmailState.GAVE_UP)]
 
 _ERROR_CODES = [
     "invalid_input",
@@ -415,8 +420,8 @@ def _components() -> dict[str, Any]:
             "required": ["registration_id", "status"],
             "properties": {
                 "registration_id": {"type": "string"},
-                "status": {"type": "string", "enum": ["confirmed", "pending", "waitlisted"]},
-                "email": {"type": "string", "enum": ["sent", "failed", "suppressed", "limited"]},
+                "status": {"type": "string", "enum": [status.value for status in SIGN_UP_STATUSES]},
+                "email": {"type": "string", "enum": [state.value for state in SIGN_UP_EMAIL_STATES]},
             },
         },
         "Event": {

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from .events import Event
 from .mail import Mailer, SendFailed
-from .registrations import EMAIL_LEASE, SENT, Registration
+from .registrations import EMAIL_LEASE, EmailState, Registration
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ BuildMessage = Callable[[Event, Registration], EmailMessage]
 
 @dataclass(frozen=True)
 class Delivery:
-    state: str
+    state: EmailState
     error: str = ""
 
 
@@ -89,9 +89,9 @@ def send_now(
     except SendFailed as failure:
         log.warning("email not sent", extra={"event_id": event.id, "error": failure.code})
         store.email_failed(registration, failure.code, retry_at(registration.email.attempts, now))
-        return Delivery("failed", failure.code)
+        return Delivery(EmailState.FAILED, failure.code)
     store.email_sent(registration, message_id)
-    return Delivery(SENT)
+    return Delivery(EmailState.SENT)
 
 
 def retry_due_emails(

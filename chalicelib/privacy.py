@@ -9,7 +9,7 @@ from typing import Any
 
 from .errors import EventStarted
 from .forms import email_key
-from .registrations import CANCELLED, cancel
+from .registrations import Status, cancel
 from .store import DynamoStore, registration_from_item
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def erase_person(email: str, *, store: DynamoStore, now: datetime) -> dict[str, 
         if not item["SK"].startswith("REG#"):
             continue
         registration = registration_from_item(item)
-        if registration.status != CANCELLED:
+        if registration.status != Status.CANCELLED:
             try:
                 # No receipt: the items are deleted next, and the person asked us to forget them.
                 cancel(registration.event_id, registration.registration_id, store=store, now=now, send_receipt=False)

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, Protocol
 
 from .errors import (
@@ -36,35 +37,53 @@ from .forms import Answers, parse_answers
 
 log = logging.getLogger(__name__)
 
-CONFIRMED = "confirmed"
-# A seat held until the person clicks the link in the email (events with confirm_address).
-PENDING = "pending"
-WAITLISTED = "waitlisted"
-CANCELLED = "cancelled"
+
+class Status(StrEnum):
+    """Where a registration stands; stored, answered and shown as its value."""
+
+    CONFIRMED = "confirmed"
+    # A seat held until the person clicks the link in the email (events with confirm_address).
+    PENDING = "pending"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
 # Statuses that take one of the event's seats (counted in its confirmed_count).
-SEATED = (CONFIRMED, PENDING)
+SEATED = (Status.CONFIRMED, Status.PENDING)
 
 MAX_CONTENTION_RETRIES = 10
 BACKOFF_BASE_SECONDS = 0.02
 BACKOFF_CAP_SECONDS = 1.0
 
 
-# Email states: the outbox retries "sending" (lease expired) and "failed" (backoff due).
-SENDING = "sending"
-SENT = "sent"
-FAILED = "failed"
-GAVE_UP = "gave_up"
-SUPPRESSED = "suppressed"
-LIMITED = "limited"
-CONFIRMATION = "confirmation"
-PROMOTION = "promotion"
-# The receipt after cancelling: with a seat (its .ics withdraws the calendar entry), or off the waiting list.
-CANCELLATION = "cancellation"
-LEFT_WAITLIST = "left_waitlist"
-# A held seat given up before it was confirmed: the receipt, but no calendar entry was ever sent.
-CANCELLED_HOLD = "cancelled_hold"
-# To the owner of an address someone signed up again: "you are already registered", with the link.
-ALREADY_REGISTERED = "already_registered"
+class EmailState(StrEnum):
+    """Where a registration's email stands: the outbox retries "sending" (lease expired) and
+    "failed" (backoff due)."""
+
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    GAVE_UP = "gave_up"
+    SUPPRESSED = "suppressed"
+    LIMITED = "limited"
+
+
+class EmailKind(StrEnum):
+    """Which email a registration is owed (stored with its state), or the hourly job sends."""
+
+    CONFIRMATION = "confirmation"
+    PROMOTION = "promotion"
+    # The receipt after cancelling: with a seat (its .ics withdraws the calendar entry), or off the waiting list.
+    CANCELLATION = "cancellation"
+    LEFT_WAITLIST = "left_waitlist"
+    # A held seat given up before it was confirmed: the receipt, but no calendar entry was ever sent.
+    CANCELLED_HOLD = "cancelled_hold"
+    # To the owner of an address someone signed up again: "you are already registered", with the link.
+    ALREADY_REGISTERED = "already_registered"
+    # Sent by the hourly job the day before; never stored on a registration.
+    REMINDER = "reminder"
+
+
 # How long the request that stored a registration owns its email before the outbox may retry.
 EMAIL_LEASE = timedelta(minutes=5)
 
@@ -73,8 +92,8 @@ EMAIL_LEASE = timedelta(minutes=5)
 class EmailDelivery:
     """Where one registration's email stands; lives on the registration item."""
 
-    state: str = SENDING
-    kind: str = CONFIRMATION
+    state: EmailState = EmailState.SENDING
+    kind: EmailKind = EmailKind.CONFIRMATION
     attempts: int = 0
     due_at: datetime | None = None
     message_id: str = ""
@@ -82,7 +101,7 @@ class EmailDelivery:
 
     @property
     def waiting(self) -> bool:
-        return self.state in (SENDING, FAILED)
+        return self.state in (EmailState.SENDING, EmailState.FAILED)
 
 
 @dataclass(frozen=True)
@@ -90,7 +109,7 @@ class Registration:
     event_id: str
     registration_id: str
     answers: Answers
-    status: str
+    status: Status
     created_at: datetime
     updated_at: datetime
     email: EmailDelivery = EmailDelivery()
@@ -101,7 +120,7 @@ class Registration:
 
     @property
     def is_live(self) -> bool:
-        return self.status != CANCELLED
+        return self.status != Status.CANCELLED
 
 
 @dataclass(frozen=True)
@@ -174,11 +193,11 @@ def register(
         raise RegistrationClosed(event=event)
 
     # With confirm_address a seat is only held until the person clicks the link in the email.
-    seat = PENDING if event.confirm_address else CONFIRMED
-    status = WAITLISTED if event.is_full else seat
+    seat = Status.PENDING if event.confirm_address else Status.CONFIRMED
+    status = Status.WAITLISTED if event.is_full else seat
     # The request that stores the registration owns its email for a lease; if it
     # dies before sending, the outbox job picks the email up when the lease ends.
-    email = EmailDelivery(state=SENDING, attempts=1, due_at=now + EMAIL_LEASE)
+    email = EmailDelivery(state=EmailState.SENDING, attempts=1, due_at=now + EMAIL_LEASE)
     contention_retries = 0
     # Each pass is one transaction; a full event flips us to the waiting list
     # and a seat freed meanwhile flips us back, so bound the passes too.
@@ -192,7 +211,7 @@ def register(
             updated_at=now,
             email=email,
             expires_at=event.ends_at_or_default + retention,
-            hold_until=now + event.hold_period if status == PENDING else None,
+            hold_until=now + event.hold_period if status == Status.PENDING else None,
         )
         try:
             store.insert_registration(registration, now, client, form_token)
@@ -213,11 +232,11 @@ def register(
             # Sent twice (a double click, the back button): said plainly, with a fresh form.
             raise ValidationFailed({"form_token": ("form_used", {})}) from used
         except EventFull:
-            status = WAITLISTED
+            status = Status.WAITLISTED
         except AddressSuppressed:
-            email = EmailDelivery(state=SUPPRESSED, attempts=0)
+            email = EmailDelivery(state=EmailState.SUPPRESSED, attempts=0)
         except EmailLimitReached:
-            email = EmailDelivery(state=LIMITED, attempts=0)
+            email = EmailDelivery(state=EmailState.LIMITED, attempts=0)
         except Contention:
             contention_retries += 1
             if contention_retries > MAX_CONTENTION_RETRIES:
@@ -256,8 +275,10 @@ def answer_a_bot(
     if event.waitlist_is_full:
         raise WaitlistFull()
     store.count_sender(client, now)
-    status = WAITLISTED if event.is_full else (PENDING if event.confirm_address else CONFIRMED)
-    decoy = Registration(event.id, new_id(), answers, status, now, now, EmailDelivery(state=SENT, attempts=0))
+    status = Status.WAITLISTED if event.is_full else (Status.PENDING if event.confirm_address else Status.CONFIRMED)
+    decoy = Registration(
+        event.id, new_id(), answers, status, now, now, EmailDelivery(state=EmailState.SENT, attempts=0)
+    )
     return Outcome(decoy, created=False, event=event)
 
 
@@ -273,24 +294,26 @@ def _answer_duplicate(
     form_token: Any = None,
 ) -> Outcome:
     """Tell the owner, not the sender: the answer looks like a new sign-up's."""
-    if would_be.status == WAITLISTED and event.waitlist_is_full:
+    if would_be.status == Status.WAITLISTED and event.waitlist_is_full:
         raise WaitlistFull()  # what a new sign-up hears now, and like it, nothing is written
     # A confirmation still on its way carries the same link: no second email then.
     notice: EmailDelivery | None = (
-        None if existing.email.waiting else EmailDelivery(SENDING, ALREADY_REGISTERED, 1, now + EMAIL_LEASE)
+        None
+        if existing.email.waiting
+        else EmailDelivery(EmailState.SENDING, EmailKind.ALREADY_REGISTERED, 1, now + EMAIL_LEASE)
     )
-    shown = SENT
+    shown = EmailState.SENT
     for attempt in range(1, MAX_CONTENTION_RETRIES + 2):
         try:
             store.note_duplicate(existing, now, client, notice, form_token)
         except FormTokenUsed as used:
             raise ValidationFailed({"form_token": ("form_used", {})}) from used
         except AddressSuppressed:
-            notice, shown = None, SUPPRESSED
+            notice, shown = None, EmailState.SUPPRESSED
         except EmailLimitReached:
-            notice, shown = None, LIMITED
+            notice, shown = None, EmailState.LIMITED
         except NoticeNotNeeded:
-            notice, shown = None, SENT
+            notice, shown = None, EmailState.SENT
         except Contention:
             sleep(_backoff(attempt))
         else:
@@ -393,7 +416,7 @@ def _free_seat(
             raise RegistrationNotFound()
         if only_expired_hold and not _hold_expired(registration, now):
             return None
-        if registration.status == CANCELLED:
+        if registration.status == Status.CANCELLED:
             return Cancellation(registration, None, already_cancelled=True)
         event = store.get_event(event_id)
         if event is None:
@@ -412,14 +435,16 @@ def _free_seat(
             "hold released" if only_expired_hold else "registration cancelled",
             extra={"event_id": event_id, "promoted": promote is not None},
         )
-        cancelled = replace(registration, status=CANCELLED, updated_at=now, email=receipt or registration.email)
+        cancelled = replace(registration, status=Status.CANCELLED, updated_at=now, email=receipt or registration.email)
         if promote is not None:
             promote = replace(
                 promote,
-                status=PENDING if promote_hold else CONFIRMED,
+                status=Status.PENDING if promote_hold else Status.CONFIRMED,
                 hold_until=promote_hold,
                 updated_at=now,
-                email=EmailDelivery(state=SENDING, kind=PROMOTION, attempts=1, due_at=now + EMAIL_LEASE),
+                email=EmailDelivery(
+                    state=EmailState.SENDING, kind=EmailKind.PROMOTION, attempts=1, due_at=now + EMAIL_LEASE
+                ),
             )
         return Cancellation(cancelled, promote)
     raise ServiceBusy()
@@ -427,14 +452,18 @@ def _free_seat(
 
 def _receipt(registration: Registration, now: datetime) -> EmailDelivery | None:
     """The cancellation receipt the person is owed, or None when their address bounces."""
-    if registration.email.state == SUPPRESSED:
+    if registration.email.state == EmailState.SUPPRESSED:
         return None
-    kind = {WAITLISTED: LEFT_WAITLIST, PENDING: CANCELLED_HOLD}.get(registration.status, CANCELLATION)
-    return EmailDelivery(state=SENDING, kind=kind, attempts=1, due_at=now + EMAIL_LEASE)
+    kind = {Status.WAITLISTED: EmailKind.LEFT_WAITLIST, Status.PENDING: EmailKind.CANCELLED_HOLD}.get(
+        registration.status, EmailKind.CANCELLATION
+    )
+    return EmailDelivery(state=EmailState.SENDING, kind=kind, attempts=1, due_at=now + EMAIL_LEASE)
 
 
 def _hold_expired(registration: Registration, now: datetime) -> bool:
-    return registration.status == PENDING and registration.hold_until is not None and registration.hold_until <= now
+    return (
+        registration.status == Status.PENDING and registration.hold_until is not None and registration.hold_until <= now
+    )
 
 
 def _promotion_hold(event: Event | None, now: datetime) -> datetime | None:
@@ -443,29 +472,36 @@ def _promotion_hold(event: Event | None, now: datetime) -> datetime | None:
     return now + event.hold_period if event is not None and event.confirm_address else None
 
 
+class HoldState(StrEnum):
+    """Where a registration stands for the confirm link, and what pressing its button did."""
+
+    HELD = "held"  # waiting for the click
+    CONFIRMED = "confirmed"  # this click
+    ALREADY = "already"  # an earlier click
+    RELEASED = "released"  # the hold ran out and the seat went on
+    NOT_HELD = "not_held"  # waiting list or cancelled: nothing to confirm
+
+
 @dataclass(frozen=True)
 class Confirmation:
     registration: Registration
-    # "confirmed" (this click), "already" (an earlier click), "released" (the hold ran out and
-    # the seat went on), or "not_held" (waiting list or cancelled: nothing to confirm).
-    outcome: str
+    outcome: HoldState
 
 
-def hold_state(registration: Registration) -> str:
-    """Where a registration stands for the confirm link: "held" (waiting for the click),
-    "already" (confirmed), "released" (the hold ran out and the seat went on) or "not_held"."""
-    if registration.status == PENDING:
-        return "held"
-    if registration.status == CONFIRMED:
-        return "already"
+def hold_state(registration: Registration) -> HoldState:
+    """Where a registration stands for the confirm link (never CONFIRMED: only a press confirms)."""
+    if registration.status == Status.PENDING:
+        return HoldState.HELD
+    if registration.status == Status.CONFIRMED:
+        return HoldState.ALREADY
     # Released by the job after the hold ran out, not cancelled by the person in time.
     if (
-        registration.status == CANCELLED
+        registration.status == Status.CANCELLED
         and registration.hold_until is not None
         and registration.updated_at >= registration.hold_until
     ):
-        return "released"
-    return "not_held"
+        return HoldState.RELEASED
+    return HoldState.NOT_HELD
 
 
 class ConfirmationStore(Protocol):
@@ -492,7 +528,7 @@ def confirm_seat(
         if registration is None:
             raise RegistrationNotFound()
         state = hold_state(registration)
-        if state != "held":
+        if state != HoldState.HELD:
             return Confirmation(registration, state)
         try:
             store.confirm_seat(registration, now, now + EMAIL_LEASE)
@@ -501,8 +537,12 @@ def confirm_seat(
             continue
         log.info("seat confirmed", extra={"event_id": event_id})
         # The caller sends the confirmation with the calendar file (the outbox retries it).
-        email = EmailDelivery(state=SENDING, kind=CONFIRMATION, attempts=1, due_at=now + EMAIL_LEASE)
-        return Confirmation(replace(registration, status=CONFIRMED, updated_at=now, email=email), "confirmed")
+        email = EmailDelivery(
+            state=EmailState.SENDING, kind=EmailKind.CONFIRMATION, attempts=1, due_at=now + EMAIL_LEASE
+        )
+        return Confirmation(
+            replace(registration, status=Status.CONFIRMED, updated_at=now, email=email), HoldState.CONFIRMED
+        )
     raise ServiceBusy()
 
 

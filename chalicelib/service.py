@@ -12,16 +12,17 @@ from . import aws, config, jobs, outbox, registrations, security, tokens, web
 from .digest import Summary, attendee_csv, summarize
 from .errors import ValidationFailed
 from .events import Event
-from .mail import REMINDER, Links, SesMailer, digest_email, registration_email
+from .mail import Links, SesMailer, digest_email, registration_email
 from .outbox import Delivery
 from .registrations import (
-    PENDING,
-    SENDING,
-    SENT,
     Cancellation,
     Confirmation,
+    EmailKind,
+    EmailState,
+    HoldState,
     Outcome,
     Registration,
+    Status,
     cancel,
     confirm_seat,
     register,
@@ -54,7 +55,7 @@ def message_builder(base_url: str, now: datetime) -> outbox.BuildMessage:
         links = Links(
             manage=manage,
             privacy=f"{base_url}/privacy?lang={registration.answers.language}",
-            confirm=f"{manage}/confirm" if registration.status == PENDING else "",
+            confirm=f"{manage}/confirm" if registration.status == Status.PENDING else "",
         )
         return registration_email(
             registration.email.kind,
@@ -84,7 +85,7 @@ def send_leased_email(
         )
     except Exception as error:  # noqa: BLE001 - the registration is stored; the outbox retries after the lease
         log.error("email step failed; the outbox will retry", extra={"error": type(error).__name__})
-        return Delivery("failed", type(error).__name__)
+        return Delivery(EmailState.FAILED, type(error).__name__)
 
 
 def sign_up(
@@ -100,7 +101,9 @@ def sign_up(
     verdict = security.judge(fields, config.secret(), event_id, now)
     if verdict.bot:
         log.info("bot submission dropped", extra={"event_id": event_id})  # counted in the logs
-        return registrations.answer_a_bot(event_id, fields, store=the_store, now=now, client=client), Delivery(SENT)
+        return registrations.answer_a_bot(event_id, fields, store=the_store, now=now, client=client), Delivery(
+            EmailState.SENT
+        )
     if verdict.problem:
         raise ValidationFailed({security.FORM_TOKEN_FIELD: (verdict.problem, {})})
     outcome = register(
@@ -114,7 +117,7 @@ def sign_up(
     )
     # A repeated sign-up emails the address's owner, never answers the sender with what is stored.
     recipient = outcome.existing or outcome.registration
-    if recipient.email.state != SENDING:
+    if recipient.email.state != EmailState.SENDING:
         return outcome, Delivery(outcome.registration.email.state)
     return outcome, send_leased_email(recipient, outcome.event, base_url=base_url, now=now, the_store=the_store)
 
@@ -143,7 +146,11 @@ def cancel_registration(token: str, *, base_url: str, now: datetime) -> tuple[Ev
     if result.already_cancelled:
         return event, result
     # The cancelled person's receipt and, when a seat was freed, the promoted person's email.
-    owed = [one for one in (result.registration, result.promoted) if one is not None and one.email.state == SENDING]
+    owed = [
+        one
+        for one in (result.registration, result.promoted)
+        if one is not None and one.email.state == EmailState.SENDING
+    ]
     for owed_one in owed:
         # An address that bounced since it registered is not written to (the outbox checks the same).
         if the_store.is_suppressed(owed_one.answers.email_key):
@@ -167,7 +174,7 @@ def confirm_registration(token: str, *, base_url: str, now: datetime) -> tuple[E
     the_store = store()
     event, registration = open_manage_link(token, now, the_store)
     result = confirm_seat(event.id, registration.registration_id, store=the_store, now=now)
-    if result.outcome == "confirmed":
+    if result.outcome == HoldState.CONFIRMED:
         send_leased_email(result.registration, event, base_url=base_url, now=now, the_store=the_store)
     return event, result
 
@@ -188,7 +195,7 @@ class JobMessages:
             privacy=f"{self.base_url}/privacy?lang={registration.answers.language}",
         )
         return registration_email(
-            REMINDER,
+            EmailKind.REMINDER,
             event,
             registration,
             sender=config.sender(),

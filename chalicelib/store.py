@@ -33,22 +33,7 @@ from .errors import (
 )
 from .events import DEFAULT_CONFIRM_WITHIN_HOURS, Event, InterestArea
 from .forms import Answers
-from .registrations import (
-    CANCELLED,
-    CONFIRMATION,
-    CONFIRMED,
-    FAILED,
-    GAVE_UP,
-    PENDING,
-    PROMOTION,
-    SEATED,
-    SENDING,
-    SENT,
-    SUPPRESSED,
-    WAITLISTED,
-    EmailDelivery,
-    Registration,
-)
+from .registrations import SEATED, EmailDelivery, EmailKind, EmailState, Registration, Status
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -178,7 +163,7 @@ class DynamoStore:
         """
         seated = registration.status in SEATED
         counters = "confirmed_count = confirmed_count + :one" if seated else "waitlist_count = waitlist_count + :one"
-        if registration.status == PENDING:
+        if registration.status == Status.PENDING:
             counters += ", pending_count = if_not_exists(pending_count, :zero) + :one"
         if seated:
             seats = "(attribute_not_exists(#capacity) OR confirmed_count < #capacity)"
@@ -196,7 +181,7 @@ class DynamoStore:
                         # A cancelled registration may be replaced by a new sign-up.
                         "ConditionExpression": "attribute_not_exists(PK) OR #status = :cancelled",
                         "ExpressionAttributeNames": {"#status": "status"},
-                        "ExpressionAttributeValues": {":cancelled": {"S": CANCELLED}},
+                        "ExpressionAttributeValues": {":cancelled": {"S": Status.CANCELLED}},
                         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                     }
                 },
@@ -212,13 +197,17 @@ class DynamoStore:
                         "ExpressionAttributeNames": {
                             "#status": "status",
                             "#capacity": "capacity",
-                            **({"#waitlist_limit": "waitlist_limit"} if registration.status == WAITLISTED else {}),
+                            **(
+                                {"#waitlist_limit": "waitlist_limit"}
+                                if registration.status == Status.WAITLISTED
+                                else {}
+                            ),
                         },
                         "ExpressionAttributeValues": {
                             ":one": {"N": "1"},
                             ":open": {"S": "open"},
                             ":now": {"N": _epoch(now)},
-                            **({":zero": {"N": "0"}} if registration.status == PENDING else {}),
+                            **({":zero": {"N": "0"}} if registration.status == Status.PENDING else {}),
                         },
                         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                     }
@@ -236,7 +225,7 @@ class DynamoStore:
 
     def _email_checks(self, registration: Registration, now: datetime) -> list[tuple[str, dict[str, Any]]]:
         """Suppression and the daily email limit; a failure makes `register` store it without email."""
-        if registration.email.state != SENDING:
+        if registration.email.state != EmailState.SENDING:
             return []
         email_key = registration.answers.email_key
         day = now.astimezone(UTC).date()
@@ -355,7 +344,7 @@ class DynamoStore:
             return RegistrationClosed()
         if registration.status in SEATED and event.is_full:
             return EventFull()
-        if registration.status == WAITLISTED and event.is_full:
+        if registration.status == Status.WAITLISTED and event.is_full:
             # Still full, so what failed is the waiting list's bound.
             return WaitlistFull()
         return Contention("event changed meanwhile")
@@ -389,7 +378,7 @@ class DynamoStore:
                             **values,
                             ":now": {"S": now.isoformat()},
                             ":id": {"S": registration.registration_id},
-                            ":cancelled": {"S": CANCELLED},
+                            ":cancelled": {"S": Status.CANCELLED},
                         },
                     }
                 },
@@ -432,9 +421,9 @@ class DynamoStore:
                             "ExpressionAttributeValues": {
                                 **values,
                                 ":id": {"S": existing.registration_id},
-                                ":cancelled": {"S": CANCELLED},
-                                ":sending": {"S": SENDING},
-                                ":failed": {"S": FAILED},
+                                ":cancelled": {"S": Status.CANCELLED},
+                                ":sending": {"S": EmailState.SENDING},
+                                ":failed": {"S": EmailState.FAILED},
                             },
                         }
                     },
@@ -518,7 +507,7 @@ class DynamoStore:
 
     def first_waitlisted(self, event_id: str) -> Registration | None:
         """Who is next in line: the earliest waitlisted registration."""
-        waiting = [r for r in self.registrations(event_id) if r.status == WAITLISTED]
+        waiting = [r for r in self.registrations(event_id) if r.status == Status.WAITLISTED]
         return min(waiting, key=lambda r: (r.created_at, r.registration_id), default=None)
 
     def cancel(
@@ -539,18 +528,20 @@ class DynamoStore:
         """
         was = registration.status
         items: list[dict[str, Any]] = [
-            self._status_change(registration, was, CANCELLED, now, email=receipt),
+            self._status_change(registration, was, Status.CANCELLED, now, email=receipt),
         ]
         # How the held (unconfirmed) seats change: one fewer if this was one, one more if the
         # seat passes to someone who must confirm in turn.
-        pending_change = (1 if promote is not None and promote_hold else 0) - (1 if was == PENDING else 0)
-        if was == WAITLISTED:
+        pending_change = (1 if promote is not None and promote_hold else 0) - (1 if was == Status.PENDING else 0)
+        if was == Status.WAITLISTED:
             sets, condition = ["waitlist_count = waitlist_count - :one"], "waitlist_count > :zero"
         elif promote is not None:
-            promoted_email = EmailDelivery(state=SENDING, kind=PROMOTION, attempts=1, due_at=lease)
-            becomes = PENDING if promote_hold else CONFIRMED
+            promoted_email = EmailDelivery(state=EmailState.SENDING, kind=EmailKind.PROMOTION, attempts=1, due_at=lease)
+            becomes = Status.PENDING if promote_hold else Status.CONFIRMED
             items.append(
-                self._status_change(promote, WAITLISTED, becomes, now, email=promoted_email, hold_until=promote_hold)
+                self._status_change(
+                    promote, Status.WAITLISTED, becomes, now, email=promoted_email, hold_until=promote_hold
+                )
             )
             sets, condition = ["waitlist_count = waitlist_count - :one"], "waitlist_count > :zero"
         else:
@@ -582,9 +573,9 @@ class DynamoStore:
     def confirm_seat(self, registration: Registration, now: datetime, lease: datetime) -> None:
         """A held seat becomes a confirmed one, its confirmation email (with the calendar file) leased
         to this caller; Contention when it was released or changed meanwhile."""
-        email = EmailDelivery(state=SENDING, kind=CONFIRMATION, attempts=1, due_at=lease)
+        email = EmailDelivery(state=EmailState.SENDING, kind=EmailKind.CONFIRMATION, attempts=1, due_at=lease)
         items: list[Any] = [
-            self._status_change(registration, PENDING, CONFIRMED, now, email=email),
+            self._status_change(registration, Status.PENDING, Status.CONFIRMED, now, email=email),
             {
                 "Update": {
                     "TableName": self.table,
@@ -651,15 +642,17 @@ class DynamoStore:
 
     def claim_email(self, registration: Registration, now: datetime, lease: datetime) -> Registration | None:
         """Take the email for one sender: only one of several racing jobs gets it."""
-        claimed = replace(registration.email, state=SENDING, attempts=registration.email.attempts + 1, due_at=lease)
+        claimed = replace(
+            registration.email, state=EmailState.SENDING, attempts=registration.email.attempts + 1, due_at=lease
+        )
         try:
             self._set_email(
                 registration,
                 claimed,
                 condition="email_state IN (:sending, :failed) AND GSI1SK <= :now",
                 values={
-                    ":sending": {"S": SENDING},
-                    ":failed": {"S": FAILED},
+                    ":sending": {"S": EmailState.SENDING},
+                    ":failed": {"S": EmailState.FAILED},
                     ":now": {"S": _outbox_time(now) or ""},
                 },
             )
@@ -671,15 +664,16 @@ class DynamoStore:
 
     def email_sent(self, registration: Registration, message_id: str) -> None:
         self._set_email(
-            registration, replace(registration.email, state=SENT, due_at=None, message_id=message_id, error="")
+            registration,
+            replace(registration.email, state=EmailState.SENT, due_at=None, message_id=message_id, error=""),
         )
 
     def email_failed(self, registration: Registration, error: str, retry_at: datetime | None) -> None:
-        state = FAILED if retry_at else GAVE_UP
+        state = EmailState.FAILED if retry_at else EmailState.GAVE_UP
         self._set_email(registration, replace(registration.email, state=state, due_at=retry_at, error=error))
 
     def email_suppressed(self, registration: Registration) -> None:
-        self._set_email(registration, replace(registration.email, state=SUPPRESSED, due_at=None))
+        self._set_email(registration, replace(registration.email, state=EmailState.SUPPRESSED, due_at=None))
 
     def _set_email(
         self,
@@ -1048,12 +1042,12 @@ def registration_from_item(item: dict[str, Any]) -> Registration:
             interests=tuple(item.get("interests") or ()),
             message=item.get("message", ""),
         ),
-        status=item["status"],
+        status=Status(item["status"]),
         created_at=datetime.fromisoformat(item["created_at"]),
         updated_at=datetime.fromisoformat(item["updated_at"]),
         email=EmailDelivery(
-            state=item.get("email_state", SENT),
-            kind=item.get("email_kind", "confirmation"),
+            state=EmailState(item.get("email_state", EmailState.SENT)),
+            kind=EmailKind(item.get("email_kind", EmailKind.CONFIRMATION)),
             attempts=int(item.get("email_attempts", 0)),
             due_at=_moment(item.get("email_due_at")),
             message_id=item.get("email_message_id", ""),

@@ -17,6 +17,7 @@ from .errors import MalformedRequest, PayloadTooLarge, SignupError, UnsupportedM
 from .events import OPTIONAL_QUESTIONS, Event
 from .fields import FIELDS, SECTORS, Kind
 from .forms import MAX_BODY_BYTES
+from .registrations import EmailKind, HoldState, Status
 from .security import origin_of
 from .tokens import ORGANISER_LINK_VALID
 
@@ -109,12 +110,15 @@ def _local_iso(event: Event, moment: datetime | None) -> str | None:
 
 @functools.cache
 def templates() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("chalicelib", "templates"),
         autoescape=select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Templates compare with the states by name (`status == Status.WAITLISTED`), not by a copy of their value.
+    environment.globals.update(Status=Status, EmailKind=EmailKind)
+    return environment
 
 
 def _page_context(event: Event | None, language: str) -> dict[str, Any]:
@@ -237,9 +241,12 @@ def embed_script() -> str:
 def thanks_page(event: Event, language: str, status: str, email_note: str = "") -> str:
     context = _page_context(event, language)
     labels = context["t"]
-    context["status_text"] = {"waitlisted": labels["thanks_waitlisted"], "pending": labels["thanks_pending"]}.get(
-        status, labels["thanks_confirmed"]
-    )
+    # `status` comes from the query string: anything else reads as confirmed.
+    by_status: dict[str, str] = {
+        Status.WAITLISTED: labels["thanks_waitlisted"],
+        Status.PENDING: labels["thanks_pending"],
+    }
+    context["status_text"] = by_status.get(status, labels["thanks_confirmed"])
     context["email_note"] = {"delayed": labels["thanks_email_delayed"], "limited": labels["thanks_email_limited"]}.get(
         email_note, labels["thanks_email_note"]
     )
@@ -283,7 +290,7 @@ def manage_page(
     return templates().get_template("manage.html").render(context)
 
 
-def confirm_page(event: Event, registration: Any, outcome: str) -> str:
+def confirm_page(event: Event, registration: Any, outcome: HoldState) -> str:
     """Confirming a held seat: "held" shows the button (a GET never confirms: mail scanners follow
     links), the others say what a press did."""
     language = registration.answers.language
@@ -291,17 +298,17 @@ def confirm_page(event: Event, registration: Any, outcome: str) -> str:
     labels = context["t"]
     until = registration.hold_until.astimezone(event.zone) if registration.hold_until else None
     heading, text = {
-        "held": ("confirm_heading", ""),
-        "confirmed": ("confirmed_heading", "confirmed_text"),
-        "already": ("confirmed_heading", "already_confirmed_text"),
-        "released": ("released_heading", "released_text"),
-        "not_held": ("manage_heading", "not_held_text"),
+        HoldState.HELD: ("confirm_heading", ""),
+        HoldState.CONFIRMED: ("confirmed_heading", "confirmed_text"),
+        HoldState.ALREADY: ("confirmed_heading", "already_confirmed_text"),
+        HoldState.RELEASED: ("released_heading", "released_text"),
+        HoldState.NOT_HELD: ("manage_heading", "not_held_text"),
     }[outcome]
     context.update(
         registration=registration,
         heading=labels[heading],
         text=labels[text] if text else "",
-        ask=outcome == "held",
+        ask=outcome == HoldState.HELD,
         hold_text=labels["confirm_text"].format(until=i18n.date_and_clock(until, language)) if until else "",
     )
     return templates().get_template("confirm.html").render(context)

@@ -15,6 +15,7 @@ from pathlib import Path
 from chalicelib import aws, config, logs, privacy, service, tokens, web
 from chalicelib.digest import summarize
 from chalicelib.events import Event, EventFileError, parse_event_toml
+from chalicelib.registrations import Status
 from chalicelib.store import DynamoStore
 from devtools.stages import use_stage
 
@@ -116,7 +117,10 @@ def registrations_list(args: argparse.Namespace) -> int:
             f"{registration.created_at:%Y-%m-%d %H:%M}\t{registration.status}\t{answers.name}\t"
             f"{answers.organisation}\t{answers.email}\t{meal}"
         )
-    counts = {status: sum(r.status == status for r in rows) for status in ("confirmed", "waitlisted", "cancelled")}
+    counts = {
+        status: sum(r.status == status for r in rows)
+        for status in (Status.CONFIRMED, Status.WAITLISTED, Status.CANCELLED)
+    }
     print(f"{len(rows)} registrations: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
     return 0
 

@@ -12,7 +12,7 @@ from chalicelib.errors import AlreadyRegistered, Contention, EventFull, EventNot
 from chalicelib.events import Event
 from chalicelib.forms import Answers
 from chalicelib.mail import SendFailed
-from chalicelib.registrations import PENDING, SEATED, EmailDelivery, Registration
+from chalicelib.registrations import SEATED, EmailDelivery, Registration, Status
 
 
 class InMemoryStore:
@@ -47,7 +47,7 @@ class InMemoryStore:
             if registration.status in SEATED:
                 if event.is_full:
                     raise EventFull()
-                held = registration.status == PENDING
+                held = registration.status == Status.PENDING
                 event = replace(
                     event,
                     confirmed_count=event.confirmed_count + 1,

@@ -11,6 +11,7 @@ from openapi_spec_validator import validate
 
 import app as signup_app
 from chalicelib import openapi
+from chalicelib.registrations import EmailState, Status
 from tests.helpers import EVENT, answers, open_event, post_json
 
 REGISTRATIONS = "/events/{event_id}/registrations"
@@ -39,6 +40,15 @@ def test_the_event_document_describes_the_same_routes():
 @pytest.mark.parametrize("event", [None, open_event()], ids=["general", "one event"])
 def test_the_document_is_valid_openapi(event):
     validate(openapi.document(event))
+
+
+def test_the_answer_s_status_and_email_lists_come_from_the_enums():
+    answer = openapi.document()["components"]["schemas"]["Registered"]["properties"]
+    assert answer["status"]["enum"] == ["confirmed", "pending", "waitlisted"]
+    assert set(answer["status"]["enum"]) == set(Status) - {Status.CANCELLED}, "a sign-up is never answered cancelled"
+    assert answer["email"]["enum"] == ["sent", "failed", "suppressed", "limited"]
+    assert set(answer["email"]["enum"]) == set(EmailState) - {EmailState.SENDING, EmailState.GAVE_UP}
+    assert all(type(value) is str for value in answer["status"]["enum"] + answer["email"]["enum"]), "plain data"
 
 
 def test_both_documents_are_served(client):

@@ -13,19 +13,8 @@ from chalicelib import web
 from chalicelib.digest import attendee_csv, summarize
 from chalicelib.events import Event
 from chalicelib.forms import parse_answers
-from chalicelib.mail import PROMOTION, REMINDER, Links, digest_email, registration_email
-from chalicelib.registrations import (
-    ALREADY_REGISTERED,
-    CANCELLATION,
-    CANCELLED,
-    CANCELLED_HOLD,
-    CONFIRMATION,
-    CONFIRMED,
-    LEFT_WAITLIST,
-    PENDING,
-    WAITLISTED,
-    Registration,
-)
+from chalicelib.mail import Links, digest_email, registration_email
+from chalicelib.registrations import EmailKind, Registration, Status
 from tests.helpers import answers, at, example_event
 
 NOW = at("2027-05-10T07:00:00+02:00")
@@ -35,17 +24,17 @@ CATERER = "kok@example.se"
 
 # (kind, status): what the person's emails are built from.
 PERSON_EMAILS = [
-    (CONFIRMATION, CONFIRMED),
-    (CONFIRMATION, WAITLISTED),
-    (PROMOTION, CONFIRMED),
-    (REMINDER, CONFIRMED),
-    (ALREADY_REGISTERED, CONFIRMED),
-    (ALREADY_REGISTERED, WAITLISTED),
-    (CONFIRMATION, PENDING),
-    (PROMOTION, PENDING),
-    (CANCELLATION, CANCELLED),
-    (CANCELLED_HOLD, CANCELLED),
-    (LEFT_WAITLIST, CANCELLED),
+    (EmailKind.CONFIRMATION, Status.CONFIRMED),
+    (EmailKind.CONFIRMATION, Status.WAITLISTED),
+    (EmailKind.PROMOTION, Status.CONFIRMED),
+    (EmailKind.REMINDER, Status.CONFIRMED),
+    (EmailKind.ALREADY_REGISTERED, Status.CONFIRMED),
+    (EmailKind.ALREADY_REGISTERED, Status.WAITLISTED),
+    (EmailKind.CONFIRMATION, Status.PENDING),
+    (EmailKind.PROMOTION, Status.PENDING),
+    (EmailKind.CANCELLATION, Status.CANCELLED),
+    (EmailKind.CANCELLED_HOLD, Status.CANCELLED),
+    (EmailKind.LEFT_WAITLIST, Status.CANCELLED),
 ]
 ORGANISER_EMAILS = ["digest", "final", "caterer"]
 
@@ -116,7 +105,7 @@ def organiser_email(kind: str, event: Event, people: list[Registration], *, send
 
 def every_email(event: Event, *, sender: str = SENDER) -> list[Sent]:
     """Each kind of email, to a Swedish and an English registrant, and the organisers' three."""
-    people = [registration(event, "sv", CONFIRMED, "r1"), registration(event, "en", CONFIRMED, "r2")]
+    people = [registration(event, "sv", Status.CONFIRMED, "r1"), registration(event, "en", Status.CONFIRMED, "r2")]
     sent = [
         Sent(
             f"{kind}-{status}-{one.answers.language}",

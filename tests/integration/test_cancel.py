@@ -12,23 +12,7 @@ import pytest
 from chalicelib.errors import RegistrationNotFound
 from chalicelib.forms import email_key
 from chalicelib.outbox import retry_due_emails, send_now
-from chalicelib.registrations import (
-    CANCELLATION,
-    CANCELLED,
-    CANCELLED_HOLD,
-    CONFIRMED,
-    EMAIL_LEASE,
-    FAILED,
-    LEFT_WAITLIST,
-    PENDING,
-    PROMOTION,
-    SENDING,
-    SENT,
-    SUPPRESSED,
-    WAITLISTED,
-    cancel,
-    register,
-)
+from chalicelib.registrations import EMAIL_LEASE, EmailKind, EmailState, Status, cancel, register
 from tests.fakes import RecordingMailer
 from tests.helpers import answers, at, example_event
 
@@ -52,14 +36,14 @@ def statuses(store):
 def test_cancelling_a_seat_gives_it_to_the_first_on_the_waiting_list(store):
     people = fill(store, capacity=2, people=4)
     result = cancel(EVENT, people[0].registration_id, store=store, now=NOW + timedelta(hours=1))
-    assert result.registration.status == CANCELLED
+    assert result.registration.status == Status.CANCELLED
     assert result.promoted.answers.email == "p002@example.se"
-    assert result.promoted.email.kind == PROMOTION
+    assert result.promoted.email.kind == EmailKind.PROMOTION
     assert statuses(store) == {
-        "p000@example.se": CANCELLED,
-        "p001@example.se": CONFIRMED,
-        "p002@example.se": CONFIRMED,
-        "p003@example.se": WAITLISTED,
+        "p000@example.se": Status.CANCELLED,
+        "p001@example.se": Status.CONFIRMED,
+        "p002@example.se": Status.CONFIRMED,
+        "p003@example.se": Status.WAITLISTED,
     }
     event = store.get_event(EVENT)
     assert (event.confirmed_count, event.waitlist_count) == (2, 1)
@@ -91,7 +75,7 @@ def test_a_cancelled_person_may_sign_up_again(store):
     people = fill(store, capacity=5, people=1)
     cancel(EVENT, people[0].registration_id, store=store, now=NOW)
     again = register(EVENT, answers(email="p000@example.se"), store=store, now=NOW + timedelta(minutes=1))
-    assert again.created and again.registration.status == CONFIRMED
+    assert again.created and again.registration.status == Status.CONFIRMED
     assert store.get_event(EVENT).confirmed_count == 1
 
 
@@ -115,8 +99,8 @@ def test_twenty_concurrent_cancels_fill_every_freed_seat_once(dynamodb_local_sto
     promoted = [r.promoted.answers.email for r in results if r.promoted]
     assert len(promoted) == len(set(promoted)), "nobody is promoted twice"
     now_statuses = statuses(store)
-    confirmed = {email for email, status in now_statuses.items() if status == CONFIRMED}
-    waitlisted = {email for email, status in now_statuses.items() if status == WAITLISTED}
+    confirmed = {email for email, status in now_statuses.items() if status == Status.CONFIRMED}
+    waitlisted = {email for email, status in now_statuses.items() if status == Status.WAITLISTED}
     event = store.get_event(EVENT)
     assert event.confirmed_count == len(confirmed) == 20, "every freed seat was filled, none twice"
     assert event.waitlist_count == len(waitlisted) == 30 - 15 - 5
@@ -139,16 +123,21 @@ def receipt_build(event, registration):
 def test_cancelling_owes_a_receipt_that_the_outbox_sends_once_even_when_run_twice(store):
     people = fill(store, capacity=1, people=2)
     result = cancel(EVENT, people[0].registration_id, store=store, now=NOW)
-    assert (result.registration.email.kind, result.registration.email.state) == (CANCELLATION, SENDING)
+    assert (result.registration.email.kind, result.registration.email.state) == (
+        EmailKind.CANCELLATION,
+        EmailState.SENDING,
+    )
     stored = store.get_registration(EVENT, "p000@example.se").email
-    assert (stored.kind, stored.state) == (CANCELLATION, SENDING), "written with the cancellation itself"
+    assert (stored.kind, stored.state) == (EmailKind.CANCELLATION, EmailState.SENDING), (
+        "written with the cancellation itself"
+    )
     mailer = RecordingMailer()
     later = NOW + EMAIL_LEASE + timedelta(seconds=1)
     for _ in range(2):  # the request that cancelled died before sending; the job runs twice
         retry_due_emails(store=store, mailer=mailer, build=receipt_build, now=later)
     subjects = sorted(str(message["Subject"]) for message in mailer.sent)
-    assert subjects == [f"{CANCELLATION} {EVENT}", f"{PROMOTION} {EVENT}"]
-    assert store.get_registration(EVENT, "p000@example.se").email.state == SENT
+    assert subjects == [f"{EmailKind.CANCELLATION} {EVENT}", f"{EmailKind.PROMOTION} {EVENT}"]
+    assert store.get_registration(EVENT, "p000@example.se").email.state == EmailState.SENT
 
 
 def test_a_receipt_ses_refused_is_retried_by_the_outbox(store):
@@ -156,32 +145,32 @@ def test_a_receipt_ses_refused_is_retried_by_the_outbox(store):
     event = store.get_event(EVENT)
     result = cancel(EVENT, people[0].registration_id, store=store, now=NOW)
     send_now(result.registration, event, store=store, mailer=RecordingMailer(failures=1), build=receipt_build, now=NOW)
-    assert store.get_registration(EVENT, "p000@example.se").email.state == FAILED
+    assert store.get_registration(EVENT, "p000@example.se").email.state == EmailState.FAILED
     mailer = RecordingMailer()
     retry_due_emails(store=store, mailer=mailer, build=receipt_build, now=NOW + timedelta(minutes=6))
     retry_due_emails(store=store, mailer=mailer, build=receipt_build, now=NOW + timedelta(minutes=7))
-    assert [str(message["Subject"]) for message in mailer.sent] == [f"{CANCELLATION} {EVENT}"]
+    assert [str(message["Subject"]) for message in mailer.sent] == [f"{EmailKind.CANCELLATION} {EVENT}"]
 
 
 def test_leaving_the_waiting_list_owes_its_own_receipt(store):
     people = fill(store, capacity=1, people=2)
     result = cancel(EVENT, people[1].registration_id, store=store, now=NOW)
-    assert result.registration.email.kind == LEFT_WAITLIST
+    assert result.registration.email.kind == EmailKind.LEFT_WAITLIST
 
 
 def test_no_receipt_to_an_address_that_bounced_or_for_an_erasure(store):
     store.put_event(example_event(capacity=5), NOW)
     store.suppress(email_key("gone@example.se"), "bounce", NOW)
     gone = register(EVENT, answers(email="gone@example.se"), store=store, now=NOW).registration
-    assert cancel(EVENT, gone.registration_id, store=store, now=NOW).registration.email.state == SUPPRESSED
+    assert cancel(EVENT, gone.registration_id, store=store, now=NOW).registration.email.state == EmailState.SUPPRESSED
     kept = register(EVENT, answers(email="kept@example.se"), store=store, now=NOW).registration
     result = cancel(EVENT, kept.registration_id, store=store, now=NOW, send_receipt=False)
-    assert result.registration.email.kind != CANCELLATION
-    assert store.get_registration(EVENT, "kept@example.se").email.kind != CANCELLATION
+    assert result.registration.email.kind != EmailKind.CANCELLATION
+    assert store.get_registration(EVENT, "kept@example.se").email.kind != EmailKind.CANCELLATION
 
 
 def test_giving_up_a_held_seat_owes_a_receipt_without_a_calendar_entry(store):
     store.put_event(example_event(capacity=5, confirm_address=True), NOW)
     held = register(EVENT, answers(email="held@example.se"), store=store, now=NOW).registration
-    assert held.status == PENDING
-    assert cancel(EVENT, held.registration_id, store=store, now=NOW).registration.email.kind == CANCELLED_HOLD
+    assert held.status == Status.PENDING
+    assert cancel(EVENT, held.registration_id, store=store, now=NOW).registration.email.kind == EmailKind.CANCELLED_HOLD

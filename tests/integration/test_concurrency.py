@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib.errors import WaitlistFull
 from chalicelib.forms import parse_answers
-from chalicelib.registrations import CONFIRMED, WAITLISTED, Registration, register
+from chalicelib.registrations import Registration, Status, register
 from chalicelib.store import registration_item
 from tests.helpers import answers, at, example_event
 
@@ -32,10 +32,14 @@ def test_200_people_racing_for_50_seats_and_50_waiting_places_get_exactly_those(
 
     outcomes = race(200, sign_up)
     statuses = [outcome.registration.status if outcome else "refused" for outcome in outcomes]
-    assert (statuses.count(CONFIRMED), statuses.count(WAITLISTED), statuses.count("refused")) == (50, 50, 100)
+    assert (statuses.count(Status.CONFIRMED), statuses.count(Status.WAITLISTED), statuses.count("refused")) == (
+        50,
+        50,
+        100,
+    )
     stored = list(store.registrations(event.id))
     assert len(stored) == 100, "a refused person leaves nothing behind"
-    assert sum(r.status == CONFIRMED for r in stored) == 50
+    assert sum(r.status == Status.CONFIRMED for r in stored) == 50
     counters = store.get_event(event.id)
     assert (counters.confirmed_count, counters.waitlist_count) == (50, 50)
 
@@ -67,7 +71,7 @@ def test_reading_registrations_follows_every_page(dynamodb_local_store):
         event_id=event.id,
         registration_id="r",
         answers=parse_answers(answers(message="å" * 1000), event),
-        status=CONFIRMED,
+        status=Status.CONFIRMED,
         created_at=NOW,
         updated_at=NOW,
     )

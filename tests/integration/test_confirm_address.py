@@ -8,18 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from chalicelib.jobs import run_hourly
-from chalicelib.registrations import (
-    CANCELLED,
-    CONFIRMATION,
-    CONFIRMED,
-    PENDING,
-    PROMOTION,
-    SENDING,
-    WAITLISTED,
-    cancel,
-    confirm_seat,
-    register,
-)
+from chalicelib.registrations import EmailKind, EmailState, Status, cancel, confirm_seat, register
 from tests.fakes import RecordingMailer
 from tests.helpers import answers, at, example_event
 from tests.integration.test_jobs import FakeMessages
@@ -52,11 +41,11 @@ def assert_counters_match_items(store):
     """confirmed_count counts every seat taken (confirmed or held), pending_count the held ones."""
     event = store.get_event(EVENT)
     statuses = [r.status for r in store.registrations(EVENT)]
-    held = statuses.count(PENDING)
+    held = statuses.count(Status.PENDING)
     assert (event.confirmed_count, event.pending_count, event.waitlist_count) == (
-        statuses.count(CONFIRMED) + held,
+        statuses.count(Status.CONFIRMED) + held,
         held,
-        statuses.count(WAITLISTED),
+        statuses.count(Status.WAITLISTED),
     )
     assert event.confirmed_count <= event.capacity
 
@@ -64,15 +53,17 @@ def assert_counters_match_items(store):
 def test_a_seat_is_held_until_the_click_and_then_counts_as_confirmed(store):
     store.put_event(confirm_event(), NOW)
     held = sign_up(store, "a@example.se")
-    assert held.status == PENDING and held.hold_until == NOW + HOLD
+    assert held.status == Status.PENDING and held.hold_until == NOW + HOLD
     event = store.get_event(EVENT)
     assert (event.confirmed_count, event.pending_count, event.seats_left) == (1, 1, 1), "a held seat is taken"
 
     result = confirm_seat(EVENT, held.registration_id, store=store, now=NOW + timedelta(hours=2))
-    assert result.outcome == "confirmed" and result.registration.status == CONFIRMED
+    assert result.outcome == "confirmed" and result.registration.status == Status.CONFIRMED
     stored = by_email(store)["a@example.se"]
-    assert stored.status == CONFIRMED
-    assert (stored.email.state, stored.email.kind) == (SENDING, CONFIRMATION), "the calendar email is due"
+    assert stored.status == Status.CONFIRMED
+    assert (stored.email.state, stored.email.kind) == (EmailState.SENDING, EmailKind.CONFIRMATION), (
+        "the calendar email is due"
+    )
     assert_counters_match_items(store)
     again = confirm_seat(EVENT, held.registration_id, store=store, now=NOW + timedelta(hours=3))
     assert again.outcome == "already"
@@ -87,7 +78,7 @@ def test_the_hold_period_is_the_events(store):
 def test_events_without_confirm_address_confirm_at_once(store):
     store.put_event(example_event(capacity=2), NOW)
     registration = sign_up(store, "a@example.se")
-    assert registration.status == CONFIRMED and registration.hold_until is None
+    assert registration.status == Status.CONFIRMED and registration.hold_until is None
     assert store.get_event(EVENT).pending_count == 0
 
 
@@ -109,11 +100,14 @@ def test_expired_holds_go_to_the_waiting_list_in_order_once_however_often_the_jo
     counts = run_hourly(store=store, mailer=mailer, messages=messages, now=release_time)
     assert counts["holds_released"] == 1 and counts["promotions"] == 1
     people = by_email(store)
-    assert people["a@example.se"].status == CANCELLED
+    assert people["a@example.se"].status == Status.CANCELLED
     promoted = people["c@example.se"]
-    assert promoted.status == PENDING and promoted.hold_until == release_time + HOLD, "c must confirm in turn"
-    assert promoted.email.kind == PROMOTION
-    assert [r.status for r in (people["d@example.se"], people["e@example.se"])] == [WAITLISTED, WAITLISTED]
+    assert promoted.status == Status.PENDING and promoted.hold_until == release_time + HOLD, "c must confirm in turn"
+    assert promoted.email.kind == EmailKind.PROMOTION
+    assert [r.status for r in (people["d@example.se"], people["e@example.se"])] == [
+        Status.WAITLISTED,
+        Status.WAITLISTED,
+    ]
     assert [str(m["Subject"]) for m in mailer.sent] == ["promotion c@example.se"]
     assert_counters_match_items(store)
 
@@ -122,13 +116,13 @@ def test_expired_holds_go_to_the_waiting_list_in_order_once_however_often_the_jo
 
     later = NOW + HOLD + timedelta(minutes=2)
     run_hourly(store=store, mailer=mailer, messages=messages, now=later)
-    assert by_email(store)["b@example.se"].status == CANCELLED
-    assert by_email(store)["d@example.se"].status == PENDING, "then the next in line"
+    assert by_email(store)["b@example.se"].status == Status.CANCELLED
+    assert by_email(store)["d@example.se"].status == Status.PENDING, "then the next in line"
     assert [str(m["Subject"]) for m in mailer.sent] == ["promotion c@example.se", "promotion d@example.se"]
     assert_counters_match_items(store)
 
     too_late = confirm_seat(EVENT, first.registration_id, store=store, now=later)
-    assert too_late.outcome == "released" and by_email(store)["a@example.se"].status == CANCELLED
+    assert too_late.outcome == "released" and by_email(store)["a@example.se"].status == Status.CANCELLED
     assert_counters_match_items(store)
 
 
@@ -140,7 +134,7 @@ def test_a_click_after_the_stated_time_counts_while_the_seat_is_still_held(store
     assert confirm_seat(EVENT, held.registration_id, store=store, now=late).outcome == "confirmed"
     counts = run_hourly(store=store, mailer=RecordingMailer(), messages=Messages(), now=late + timedelta(minutes=5))
     assert "holds_released" not in counts
-    assert by_email(store)["b@example.se"].status == WAITLISTED
+    assert by_email(store)["b@example.se"].status == Status.WAITLISTED
     assert_counters_match_items(store)
 
 
@@ -158,8 +152,8 @@ def test_cancelling_a_held_seat_passes_it_on_held_again(store):
     held = sign_up(store, "a@example.se")
     sign_up(store, "b@example.se")
     result = cancel(EVENT, held.registration_id, store=store, now=NOW + timedelta(hours=1))
-    assert result.promoted is not None and result.promoted.status == PENDING
-    assert by_email(store)["b@example.se"].status == PENDING
+    assert result.promoted is not None and result.promoted.status == Status.PENDING
+    assert by_email(store)["b@example.se"].status == Status.PENDING
     assert confirm_seat(EVENT, held.registration_id, store=store, now=NOW + timedelta(hours=2)).outcome == "not_held"
     assert_counters_match_items(store)
 
@@ -169,7 +163,7 @@ def test_holds_confirms_cancels_and_two_jobs_racing_keep_counters_equal_to_items
     store.put_event(confirm_event(capacity=10, waitlist_limit=30), NOW)
     people = [sign_up(store, f"p{index:02d}@example.se", NOW + timedelta(seconds=index)) for index in range(40)]
     held, waiting = people[:10], people[10:]
-    assert [p.status for p in held] == [PENDING] * 10 and [p.status for p in waiting] == [WAITLISTED] * 30
+    assert [p.status for p in held] == [Status.PENDING] * 10 and [p.status for p in waiting] == [Status.WAITLISTED] * 30
     release_time = NOW + HOLD + timedelta(minutes=1)
     mailer = RecordingMailer()
     rng = random.Random(7)
@@ -189,7 +183,7 @@ def test_holds_confirms_cancels_and_two_jobs_racing_keep_counters_equal_to_items
     released = sum(o.get("holds_released", 0) for o in outcomes if isinstance(o, dict))
     assert confirmed_by_click + released == 10, "each hold either confirmed or released, never both"
     people_now = by_email(store)
-    promoted = [r for r in people_now.values() if r.email.kind == PROMOTION]
+    promoted = [r for r in people_now.values() if r.email.kind == EmailKind.PROMOTION]
     assert len(promoted) == released, "every released seat went to one person on the waiting list"
     assert sorted(str(m["To"]) for m in mailer.sent) == sorted(r.answers.email for r in promoted), "emailed once"
-    assert all(r.status == PENDING for r in promoted)
+    assert all(r.status == Status.PENDING for r in promoted)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from chalicelib.jobs import forget_sensitive_answers
-from chalicelib.registrations import register
+from chalicelib.registrations import EmailState, register
 from chalicelib.store import registration_item
 from tests.helpers import answers, at, example_event
 
@@ -74,7 +74,6 @@ def test_diet_and_access_needs_are_blanked_a_week_after_the_event_once(store):
 def test_erasing_a_bounced_address_keeps_it_suppressed_by_a_hash_only(store):
     from chalicelib.forms import email_key
     from chalicelib.privacy import erase_person, export_person
-    from chalicelib.registrations import SUPPRESSED
 
     now = at("2027-05-01T12:00:00+02:00")
     store.put_event(example_event(), now)
@@ -89,4 +88,4 @@ def test_erasing_a_bounced_address_keeps_it_suppressed_by_a_hash_only(store):
     assert left["registrations"] == []
     assert "gone" not in str(left["address_records"]), "what is kept does not name the address"
     again = register(EVENT, answers(email="gone@example.se"), store=store, now=now).registration
-    assert again.email.state == SUPPRESSED
+    assert again.email.state == EmailState.SUPPRESSED

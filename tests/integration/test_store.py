@@ -7,14 +7,14 @@ import pytest
 
 from chalicelib.errors import AlreadyRegistered, EventFull, EventNotFound, RegistrationClosed, WaitlistFull
 from chalicelib.forms import parse_answers
-from chalicelib.registrations import CANCELLED, CONFIRMED, WAITLISTED, Registration, register
+from chalicelib.registrations import EmailKind, EmailState, Registration, Status, register
 from chalicelib.store import registration_key
 from tests.helpers import answers, at, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
 
 
-def new_registration(event, status=CONFIRMED, **overrides):
+def new_registration(event, status=Status.CONFIRMED, **overrides):
     return Registration(
         event_id=event.id,
         registration_id=f"id-{overrides.get('email', 'default')}",
@@ -30,6 +30,24 @@ def test_an_event_round_trips(store):
     store.put_event(event, NOW)
     assert store.get_event(event.id) == event
     assert store.get_event("no-such-event") is None
+
+
+def test_a_registration_round_trips_with_its_states_as_the_enums(store):
+    event = example_event(capacity=1)
+    store.put_event(event, NOW)
+    written = new_registration(event, email="a@example.se")
+    store.insert_registration(written, NOW)
+    store.insert_registration(new_registration(event, status=Status.WAITLISTED, email="b@example.se"), NOW)
+    item = store.client.get_item(TableName=store.table, Key=registration_key(event.id, "a@example.se"))["Item"]
+    assert (item["status"], item["email_state"], item["email_kind"]) == (
+        {"S": "confirmed"},
+        {"S": "sending"},
+        {"S": "confirmation"},
+    ), "stored as the plain value"
+    seated, waiting = (store.get_registration(event.id, key) for key in ("a@example.se", "b@example.se"))
+    assert seated.status is Status.CONFIRMED and waiting.status is Status.WAITLISTED
+    assert seated.email.state is EmailState.SENDING and seated.email.kind is EmailKind.CONFIRMATION
+    assert [type(one.status) for one in store.registrations(event.id)] == [Status, Status], "read back as the enum"
 
 
 def test_re_putting_an_event_keeps_its_counters_and_drops_removed_keys(store):
@@ -61,7 +79,7 @@ def test_insert_counts_the_seat_in_the_same_write(store):
     store.insert_registration(new_registration(event, email="a@example.se"), NOW)
     assert store.get_event(event.id).confirmed_count == 1
     (stored,) = store.registrations(event.id)
-    assert stored.answers.name == "Åsa Öberg" and stored.status == CONFIRMED
+    assert stored.answers.name == "Åsa Öberg" and stored.status == Status.CONFIRMED
 
 
 def test_a_live_duplicate_is_refused_with_the_existing_registration(store):
@@ -85,11 +103,11 @@ def test_a_cancelled_registration_may_be_replaced(store):
         Key=registration_key(event.id, "a@example.se"),
         UpdateExpression="SET #s = :c",
         ExpressionAttributeNames={"#s": "status"},
-        ExpressionAttributeValues={":c": {"S": CANCELLED}},
+        ExpressionAttributeValues={":c": {"S": Status.CANCELLED}},
     )
     store.insert_registration(replace(cancelled, registration_id="again"), NOW)
     (stored,) = store.registrations(event.id)
-    assert stored.registration_id == "again" and stored.status == CONFIRMED
+    assert stored.registration_id == "again" and stored.status == Status.CONFIRMED
 
 
 def test_a_full_event_refuses_a_confirmed_seat_and_takes_a_waitlisted_one(store):
@@ -98,7 +116,7 @@ def test_a_full_event_refuses_a_confirmed_seat_and_takes_a_waitlisted_one(store)
     store.insert_registration(new_registration(event, email="a@example.se"), NOW)
     with pytest.raises(EventFull):
         store.insert_registration(new_registration(event, email="b@example.se"), NOW)
-    store.insert_registration(new_registration(event, status=WAITLISTED, email="b@example.se"), NOW)
+    store.insert_registration(new_registration(event, status=Status.WAITLISTED, email="b@example.se"), NOW)
     stored = store.get_event(event.id)
     assert (stored.confirmed_count, stored.waitlist_count) == (1, 1)
 
@@ -107,9 +125,9 @@ def test_a_full_waiting_list_refuses_in_the_transaction_and_writes_nothing(store
     event = example_event(capacity=1, waitlist_limit=1)
     store.put_event(event, NOW)
     store.insert_registration(new_registration(event, email="a@example.se"), NOW)
-    store.insert_registration(new_registration(event, status=WAITLISTED, email="b@example.se"), NOW)
+    store.insert_registration(new_registration(event, status=Status.WAITLISTED, email="b@example.se"), NOW)
     with pytest.raises(WaitlistFull):
-        store.insert_registration(new_registration(event, status=WAITLISTED, email="c@example.se"), NOW)
+        store.insert_registration(new_registration(event, status=Status.WAITLISTED, email="c@example.se"), NOW)
     stored = store.get_event(event.id)
     assert (stored.confirmed_count, stored.waitlist_count, stored.waitlist_limit) == (1, 1, 1)
     assert store.get_registration(event.id, "c@example.se") is None
@@ -165,10 +183,10 @@ def test_the_domain_rule_end_to_end_on_the_store(store):
     again = register(
         event.id, answers(email="A@EXAMPLE.SE", name="Mallory", diet=""), store=store, now=NOW, client="sender"
     )
-    assert [first.registration.status, second.registration.status] == [CONFIRMED, WAITLISTED]
+    assert [first.registration.status, second.registration.status] == [Status.CONFIRMED, Status.WAITLISTED]
     assert not again.created and again.existing.registration_id == first.registration.registration_id
     # Told like a new sign-up on a full event; the stored registration is as it was.
-    assert again.registration.status == WAITLISTED
+    assert again.registration.status == Status.WAITLISTED
     assert again.registration.registration_id not in {r.registration_id for r in store.registrations(event.id)}
     assert store.get_registration(event.id, "a@example.se").answers == first.registration.answers
 
@@ -176,14 +194,14 @@ def test_the_domain_rule_end_to_end_on_the_store(store):
 def test_a_repeated_sign_up_counts_against_the_sender_and_takes_the_email_lease(store, monkeypatch):
     from chalicelib import store as store_module
     from chalicelib.errors import TooManyRequests
-    from chalicelib.registrations import ALREADY_REGISTERED, SENDING, EmailDelivery
+    from chalicelib.registrations import EmailDelivery
 
     monkeypatch.setattr(store_module, "REGISTRATIONS_PER_CLIENT_WINDOW", 2)
     event = example_event()
     store.put_event(event, NOW)
     original = replace(new_registration(event, email="a@example.se"), email=EmailDelivery(state="sent"))
     store.insert_registration(original, NOW, client="sender")
-    notice = EmailDelivery(SENDING, ALREADY_REGISTERED, 1, NOW + timedelta(minutes=5))
+    notice = EmailDelivery(EmailState.SENDING, EmailKind.ALREADY_REGISTERED, 1, NOW + timedelta(minutes=5))
     store.note_duplicate(original, NOW, "sender", notice)
     stored = store.get_registration(event.id, "a@example.se")
     assert stored.email == notice and stored.answers == original.answers
@@ -194,14 +212,16 @@ def test_a_repeated_sign_up_counts_against_the_sender_and_takes_the_email_lease(
 
 def test_a_repeated_sign_up_never_takes_over_an_email_still_on_its_way(store):
     from chalicelib.errors import NoticeNotNeeded
-    from chalicelib.registrations import ALREADY_REGISTERED, SENDING, EmailDelivery
+    from chalicelib.registrations import EmailDelivery
 
     event = example_event()
     store.put_event(event, NOW)
     original = new_registration(event, email="a@example.se")  # its confirmation is "sending"
     store.insert_registration(original, NOW)
     with pytest.raises(NoticeNotNeeded):
-        store.note_duplicate(original, NOW, None, EmailDelivery(SENDING, ALREADY_REGISTERED, 1, NOW))
+        store.note_duplicate(
+            original, NOW, None, EmailDelivery(EmailState.SENDING, EmailKind.ALREADY_REGISTERED, 1, NOW)
+        )
     assert store.get_registration(event.id, "a@example.se").email == original.email
 
 

@@ -15,7 +15,7 @@ from chalicelib import web
 from chalicelib.digest import attendee_csv, summarize
 from chalicelib.forms import parse_answers
 from chalicelib.mail import digest_email
-from chalicelib.registrations import CANCELLED, CONFIRMED, PENDING, WAITLISTED, EmailDelivery, Registration
+from chalicelib.registrations import EmailDelivery, Registration, Status
 from tests.helpers import answers, at, example_event
 
 NOW = at("2027-05-10T07:00:00+02:00")
@@ -46,7 +46,7 @@ def realistic():
                 event_id=event.id,
                 registration_id=f"r{index:02d}",
                 answers=parse_answers(raw, event),
-                status=CONFIRMED,
+                status=Status.CONFIRMED,
                 created_at=NOW - timedelta(days=10 - index % 10),
                 updated_at=NOW - timedelta(days=5),
             )
@@ -82,7 +82,7 @@ def test_counts_match_the_stored_registrations():
 
 def test_held_seats_are_taken_but_not_confirmed_and_the_csv_says_so():
     event, registrations = realistic()
-    held = [replace(r, status=PENDING) for r in registrations[:3]]
+    held = [replace(r, status=Status.PENDING) for r in registrations[:3]]
     summary = summarize(event, held + registrations[3:], now=NOW, since=None)
     assert (len(summary.confirmed), len(summary.pending), summary.seats_left) == (37, 3, 20)
     assert len(summary.new) == 40, "a held seat is a new registration for the organisers"
@@ -96,14 +96,14 @@ def test_held_seats_are_taken_but_not_confirmed_and_the_csv_says_so():
 def test_changes_since_the_last_digest():
     event, registrations = realistic()
     since = NOW - timedelta(days=2)
-    registrations[0] = replace(registrations[0], status=CANCELLED, updated_at=NOW - timedelta(hours=3))
+    registrations[0] = replace(registrations[0], status=Status.CANCELLED, updated_at=NOW - timedelta(hours=3))
     registrations[1] = replace(
         registrations[1], updated_at=NOW - timedelta(hours=2), email=EmailDelivery(kind="promotion", state="sent")
     )
-    registrations[2] = replace(registrations[2], status=WAITLISTED)
+    registrations[2] = replace(registrations[2], status=Status.WAITLISTED)
     summary = summarize(event, registrations, now=NOW, since=since)
     assert {r.registration_id for r in summary.new} == {
-        r.registration_id for r in registrations if r.created_at > since and r.status != CANCELLED
+        r.registration_id for r in registrations if r.created_at > since and r.status != Status.CANCELLED
     }
     assert [r.registration_id for r in summary.cancelled_since] == ["r00"]
     assert [r.registration_id for r in summary.promoted_since] == ["r01"]

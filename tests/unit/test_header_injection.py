@@ -21,7 +21,7 @@ from botocore.stub import ANY, Stubber
 from chalicelib import web
 from chalicelib.forms import parse_answers
 from chalicelib.mail import Links, SendFailed, SesMailer, registration_email
-from chalicelib.registrations import CONFIRMED, Registration
+from chalicelib.registrations import Registration, Status
 from tests.helpers import ENCODED_WORDS, answers, at, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
@@ -55,7 +55,7 @@ def confirmation_for(name: str) -> EmailMessage:
         registration_id="abc123",
         # replace(): past the form's own refusal, as if a future change let one through.
         answers=replace(parse_answers(answers(), event), name=name),
-        status=CONFIRMED,
+        status=Status.CONFIRMED,
         created_at=NOW,
         updated_at=NOW,
     )

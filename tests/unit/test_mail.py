@@ -11,15 +11,15 @@ from icalendar import Calendar
 
 from chalicelib import web
 from chalicelib.forms import parse_answers
-from chalicelib.mail import PROMOTION, Links, registration_email
-from chalicelib.registrations import CONFIRMED, WAITLISTED, Registration
+from chalicelib.mail import Links, registration_email
+from chalicelib.registrations import EmailKind, Registration, Status
 from tests.helpers import answers, at, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
 SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"
 
 
-def build(kind="confirmation", status=CONFIRMED, **overrides):
+def build(kind="confirmation", status=Status.CONFIRMED, **overrides):
     event = example_event()
     registration = Registration(
         event_id=event.id,
@@ -131,7 +131,7 @@ def test_the_name_never_reaches_a_header():
         event_id=event.id,
         registration_id="x",
         answers=replace(parse_answers(answers(), event), name="Åsa\r\nBcc: victim@example.se"),
-        status=CONFIRMED,
+        status=Status.CONFIRMED,
         created_at=NOW,
         updated_at=NOW,
     )
@@ -158,18 +158,18 @@ def test_the_calendar_entry_has_local_times_and_a_stable_uid():
 
 
 def test_waitlisted_people_get_no_calendar_entry_until_promoted():
-    waitlisted = build(status=WAITLISTED)
+    waitlisted = build(status=Status.WAITLISTED)
     assert "text/calendar" not in parts(waitlisted)
     assert waitlisted["Subject"].startswith("Du står på väntelistan:")
-    promoted = build(kind=PROMOTION, status=CONFIRMED)
+    promoted = build(kind=EmailKind.PROMOTION, status=Status.CONFIRMED)
     assert promoted["Subject"].startswith("Du har fått en plats:")
     assert "text/calendar" in parts(promoted)
 
 
 def test_a_reminder_repeats_what_matters_with_the_calendar_file():
-    from chalicelib.mail import REMINDER
+    from chalicelib.registrations import EmailKind
 
-    message = build(kind=REMINDER, meal="yes")
+    message = build(kind=EmailKind.REMINDER, meal="yes")
     assert message["Subject"] == "Påminnelse: Nätverk för social hållbarhet – andra träffen, måndag 24 maj 2027"
     text = parts(message)["text/plain"].get_content()
     assert "Här är en påminnelse" in text and "Måltid från 17.00" in text
@@ -178,10 +178,10 @@ def test_a_reminder_repeats_what_matters_with_the_calendar_file():
 
 
 def test_the_cancellation_receipt_withdraws_the_entry_the_confirmation_gave():
-    from chalicelib.registrations import CANCELLATION, CANCELLED
+    from chalicelib.registrations import EmailKind, Status
 
     (published,) = Calendar.from_ical(parts(build()).get("text/calendar").get_content()).walk("VEVENT")
-    receipt = build(kind=CANCELLATION, status=CANCELLED)
+    receipt = build(kind=EmailKind.CANCELLATION, status=Status.CANCELLED)
     assert receipt["Subject"] == "Avbokning bekräftad: Nätverk för social hållbarhet – andra träffen"
     calendar_part = parts(receipt)["text/calendar"]
     assert calendar_part.get_param("method") == "CANCEL"
@@ -191,22 +191,24 @@ def test_the_cancellation_receipt_withdraws_the_entry_the_confirmation_gave():
     assert str(withdrawn["uid"]) == str(published["uid"])
     assert withdrawn.decoded("sequence") > published.decoded("sequence")
     assert "Din anmälan är avbokad" in parts(receipt)["text/plain"].get_content()
-    assert build(kind=CANCELLATION, status=CANCELLED, language="en")["Subject"].startswith("Cancellation confirmed:")
+    assert build(kind=EmailKind.CANCELLATION, status=Status.CANCELLED, language="en")["Subject"].startswith(
+        "Cancellation confirmed:"
+    )
 
 
 def test_leaving_the_waiting_list_gets_a_receipt_without_a_calendar_file():
-    from chalicelib.registrations import CANCELLED, LEFT_WAITLIST
+    from chalicelib.registrations import EmailKind, Status
 
-    receipt = build(kind=LEFT_WAITLIST, status=CANCELLED)
+    receipt = build(kind=EmailKind.LEFT_WAITLIST, status=Status.CANCELLED)
     assert receipt["Subject"].startswith("Avbokning bekräftad:")
     assert "text/calendar" not in parts(receipt)
     assert "Du har lämnat väntelistan" in parts(receipt)["text/plain"].get_content()
 
 
 def test_giving_up_a_held_seat_gets_the_receipt_but_no_calendar_file_it_never_had():
-    from chalicelib.registrations import CANCELLED, CANCELLED_HOLD
+    from chalicelib.registrations import EmailKind, Status
 
-    receipt = build(kind=CANCELLED_HOLD, status=CANCELLED)
+    receipt = build(kind=EmailKind.CANCELLED_HOLD, status=Status.CANCELLED)
     assert receipt["Subject"].startswith("Avbokning bekräftad:")
     assert "text/calendar" not in parts(receipt)
     assert "Din anmälan är avbokad" in parts(receipt)["text/plain"].get_content()

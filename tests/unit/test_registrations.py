@@ -101,7 +101,7 @@ def test_a_second_registration_changes_no_answer_and_emails_the_owner():
     (stored,) = store.items.values()
     assert stored.answers == first.registration.answers and stored.updated_at == OPEN
     ((client, notice),) = store.duplicates
-    assert notice.kind == registrations.ALREADY_REGISTERED and notice.state == "sending"
+    assert notice.kind == registrations.EmailKind.ALREADY_REGISTERED and notice.state == "sending"
     assert stored.email == notice and outcome.existing.email == notice
 
 
