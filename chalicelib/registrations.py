@@ -347,12 +347,12 @@ class CancellationStore(Protocol):
     def cancel(
         self,
         registration: Registration,
-        promote: Registration | None,
+        promoted: Registration | None,
         now: datetime,
-        lease: datetime,
         receipt: EmailDelivery | None = None,
-        promote_hold: datetime | None = None,
-    ) -> None: ...
+    ) -> None:
+        """Cancel `registration` with its `receipt` and write `promoted` (as `_promoted` built it
+        from the first on the waiting list) in one transaction; Contention when either changed."""
 
 
 def cancel(
@@ -423,30 +423,20 @@ def _free_seat(
             raise RegistrationNotFound()
         if now >= event.starts_at:
             raise EventStarted(event=event)
-        promote = store.first_waitlisted(event_id) if registration.status in SEATED else None
-        promote_hold = _promotion_hold(event, now) if promote is not None else None
+        first_in_line = store.first_waitlisted(event_id) if registration.status in SEATED else None
+        promoted = _promoted(first_in_line, event, now) if first_in_line is not None else None
         receipt = _receipt(registration, now) if send_receipt else None
         try:
-            store.cancel(registration, promote, now, now + EMAIL_LEASE, receipt, promote_hold)
+            store.cancel(registration, promoted, now, receipt)
         except Contention:
             sleep(_backoff(attempt))
             continue
         log.info(
             "hold released" if only_expired_hold else "registration cancelled",
-            extra={"event_id": event_id, "promoted": promote is not None},
+            extra={"event_id": event_id, "promoted": promoted is not None},
         )
         cancelled = replace(registration, status=Status.CANCELLED, updated_at=now, email=receipt or registration.email)
-        if promote is not None:
-            promote = replace(
-                promote,
-                status=Status.PENDING if promote_hold else Status.CONFIRMED,
-                hold_until=promote_hold,
-                updated_at=now,
-                email=EmailDelivery(
-                    state=EmailState.SENDING, kind=EmailKind.PROMOTION, attempts=1, due_at=now + EMAIL_LEASE
-                ),
-            )
-        return Cancellation(cancelled, promote)
+        return Cancellation(cancelled, promoted)
     raise ServiceBusy()
 
 
@@ -458,6 +448,19 @@ def _receipt(registration: Registration, now: datetime) -> EmailDelivery | None:
         registration.status, EmailKind.CANCELLATION
     )
     return EmailDelivery(state=EmailState.SENDING, kind=kind, attempts=1, due_at=now + EMAIL_LEASE)
+
+
+def _promoted(first_in_line: Registration, event: Event, now: datetime) -> Registration:
+    """The first on the waiting list with the freed seat (held for a click when the event wants
+    confirmed addresses), owed the promotion email, leased to this caller."""
+    hold_until = _promotion_hold(event, now)
+    return replace(
+        first_in_line,
+        status=Status.PENDING if hold_until else Status.CONFIRMED,
+        hold_until=hold_until,
+        updated_at=now,
+        email=EmailDelivery(state=EmailState.SENDING, kind=EmailKind.PROMOTION, attempts=1, due_at=now + EMAIL_LEASE),
+    )
 
 
 def _hold_expired(registration: Registration, now: datetime) -> bool:
@@ -507,7 +510,9 @@ def hold_state(registration: Registration) -> HoldState:
 class ConfirmationStore(Protocol):
     def find_registration(self, event_id: str, registration_id: str) -> Registration | None: ...
 
-    def confirm_seat(self, registration: Registration, now: datetime, lease: datetime) -> None: ...
+    def confirm_seat(self, confirmed: Registration, now: datetime) -> None:
+        """Write `confirmed` (as `confirm_seat` built it) over its held seat; Contention when the
+        seat was released or changed meanwhile."""
 
 
 def confirm_seat(
@@ -530,19 +535,18 @@ def confirm_seat(
         state = hold_state(registration)
         if state != HoldState.HELD:
             return Confirmation(registration, state)
-        try:
-            store.confirm_seat(registration, now, now + EMAIL_LEASE)
-        except Contention:
-            sleep(_backoff(attempt))
-            continue
-        log.info("seat confirmed", extra={"event_id": event_id})
         # The caller sends the confirmation with the calendar file (the outbox retries it).
         email = EmailDelivery(
             state=EmailState.SENDING, kind=EmailKind.CONFIRMATION, attempts=1, due_at=now + EMAIL_LEASE
         )
-        return Confirmation(
-            replace(registration, status=Status.CONFIRMED, updated_at=now, email=email), HoldState.CONFIRMED
-        )
+        confirmed = replace(registration, status=Status.CONFIRMED, updated_at=now, email=email)
+        try:
+            store.confirm_seat(confirmed, now)
+        except Contention:
+            sleep(_backoff(attempt))
+            continue
+        log.info("seat confirmed", extra={"event_id": event_id})
+        return Confirmation(confirmed, HoldState.CONFIRMED)
     raise ServiceBusy()
 
 

@@ -513,15 +513,14 @@ class DynamoStore:
     def cancel(
         self,
         registration: Registration,
-        promote: Registration | None,
+        promoted: Registration | None,
         now: datetime,
-        lease: datetime,
         receipt: EmailDelivery | None = None,
-        promote_hold: datetime | None = None,
     ) -> None:
-        """Cancel one registration (or release its held seat); a freed seat goes to `promote` in the
-        same transaction, held until `promote_hold` when the event wants confirmed addresses; the
-        cancelled item holds its `receipt` email (in the outbox index, like any waiting email).
+        """Cancel one registration (or release its held seat); a freed seat goes to the first on the
+        waiting list in the same transaction, written as `promoted` (its status, hold and email as
+        the domain built them); the cancelled item holds its `receipt` email (in the outbox index,
+        like any waiting email).
 
         Raises Contention when anything changed since it was read (someone else
         cancelled, confirmed, promoted or joined the waiting list): read again and retry.
@@ -532,15 +531,20 @@ class DynamoStore:
         ]
         # How the held (unconfirmed) seats change: one fewer if this was one, one more if the
         # seat passes to someone who must confirm in turn.
-        pending_change = (1 if promote is not None and promote_hold else 0) - (1 if was == Status.PENDING else 0)
+        pending_change = (1 if promoted is not None and promoted.status == Status.PENDING else 0) - (
+            1 if was == Status.PENDING else 0
+        )
         if was == Status.WAITLISTED:
             sets, condition = ["waitlist_count = waitlist_count - :one"], "waitlist_count > :zero"
-        elif promote is not None:
-            promoted_email = EmailDelivery(state=EmailState.SENDING, kind=EmailKind.PROMOTION, attempts=1, due_at=lease)
-            becomes = Status.PENDING if promote_hold else Status.CONFIRMED
+        elif promoted is not None:
             items.append(
                 self._status_change(
-                    promote, Status.WAITLISTED, becomes, now, email=promoted_email, hold_until=promote_hold
+                    promoted,
+                    Status.WAITLISTED,
+                    promoted.status,
+                    now,
+                    email=promoted.email,
+                    hold_until=promoted.hold_until,
                 )
             )
             sets, condition = ["waitlist_count = waitlist_count - :one"], "waitlist_count > :zero"
@@ -570,16 +574,15 @@ class DynamoStore:
                 raise Contention(code) from error
             raise
 
-    def confirm_seat(self, registration: Registration, now: datetime, lease: datetime) -> None:
-        """A held seat becomes a confirmed one, its confirmation email (with the calendar file) leased
-        to this caller; Contention when it was released or changed meanwhile."""
-        email = EmailDelivery(state=EmailState.SENDING, kind=EmailKind.CONFIRMATION, attempts=1, due_at=lease)
+    def confirm_seat(self, confirmed: Registration, now: datetime) -> None:
+        """A held seat becomes `confirmed`, with the confirmation email (and calendar file) the domain
+        leased to its caller; Contention when it was released or changed meanwhile."""
         items: list[Any] = [
-            self._status_change(registration, Status.PENDING, Status.CONFIRMED, now, email=email),
+            self._status_change(confirmed, Status.PENDING, confirmed.status, now, email=confirmed.email),
             {
                 "Update": {
                     "TableName": self.table,
-                    "Key": event_key(registration.event_id),
+                    "Key": event_key(confirmed.event_id),
                     "UpdateExpression": "SET pending_count = pending_count - :one",
                     "ConditionExpression": "pending_count > :zero",
                     "ExpressionAttributeValues": {":one": {"N": "1"}, ":zero": {"N": "0"}},

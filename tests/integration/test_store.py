@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib.errors import AlreadyRegistered, EventFull, EventNotFound, RegistrationClosed, WaitlistFull
 from chalicelib.forms import parse_answers
-from chalicelib.registrations import EmailKind, EmailState, Registration, Status, register
+from chalicelib.registrations import EmailDelivery, EmailKind, EmailState, Registration, Status, register
 from chalicelib.store import registration_key
 from tests.helpers import answers, at, example_event
 
@@ -48,6 +48,40 @@ def test_a_registration_round_trips_with_its_states_as_the_enums(store):
     assert seated.status is Status.CONFIRMED and waiting.status is Status.WAITLISTED
     assert seated.email.state is EmailState.SENDING and seated.email.kind is EmailKind.CONFIRMATION
     assert [type(one.status) for one in store.registrations(event.id)] == [Status, Status], "read back as the enum"
+
+
+def test_the_store_writes_the_promotion_and_the_confirmation_as_the_domain_built_them(store):
+    event = example_event(capacity=1)
+    store.put_event(event, NOW)
+    seated = new_registration(event, email="a@example.se")
+    waiting = new_registration(event, status=Status.WAITLISTED, email="b@example.se")
+    store.insert_registration(seated, NOW)
+    store.insert_registration(waiting, NOW)
+    later = NOW + timedelta(hours=1)
+    # Odd on purpose (attempts, due time): the store must write what it is given, not its own idea.
+    promoted = replace(
+        waiting,
+        status=Status.PENDING,
+        hold_until=later + timedelta(hours=5),
+        updated_at=later,
+        email=EmailDelivery(EmailState.SENDING, EmailKind.PROMOTION, attempts=3, due_at=later + timedelta(minutes=7)),
+    )
+    store.cancel(seated, promoted, later, None)
+    stored = store.get_registration(event.id, "b@example.se")
+    assert (stored.status, stored.hold_until, stored.email) == (promoted.status, promoted.hold_until, promoted.email)
+    confirmed = replace(
+        stored,
+        status=Status.CONFIRMED,
+        updated_at=later,
+        email=EmailDelivery(
+            EmailState.SENDING, EmailKind.CONFIRMATION, attempts=2, due_at=later + timedelta(minutes=9)
+        ),
+    )
+    store.confirm_seat(confirmed, later)
+    stored = store.get_registration(event.id, "b@example.se")
+    assert (stored.status, stored.email) == (Status.CONFIRMED, confirmed.email)
+    counts = store.get_event(event.id)
+    assert (counts.confirmed_count, counts.pending_count, counts.waitlist_count) == (1, 0, 0)
 
 
 def test_re_putting_an_event_keeps_its_counters_and_drops_removed_keys(store):
