@@ -14,6 +14,7 @@ import logging
 from collections import Counter
 from datetime import datetime, time, timedelta
 from email.message import EmailMessage
+from enum import StrEnum
 from typing import Any, Protocol
 
 from . import outbox
@@ -26,7 +27,18 @@ from .registrations import CancellationStore, EmailState, Registration, Status, 
 log = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=15)
-FINAL = ("sent", "skipped")
+
+
+class SendState(StrEnum):
+    """Where one scheduled send (a digest, a reminder to one person) stands, on its marker."""
+
+    CLAIMED = "claimed"  # a run is sending it; free again once the lease runs out
+    SENT = "sent"
+    SKIPPED = "skipped"  # a "changes" digest with nothing new
+    FAILED = "failed"  # free to claim again now
+
+
+FINAL = (SendState.SENT, SendState.SKIPPED)
 
 
 class JobStore(CancellationStore, Protocol):
@@ -36,7 +48,7 @@ class JobStore(CancellationStore, Protocol):
 
     def claim_send(self, event_id: str, name: str, now: datetime, lease: datetime) -> bool: ...
 
-    def finish_send(self, event_id: str, name: str, state: str, now: datetime, message_id: str = "") -> None: ...
+    def finish_send(self, event_id: str, name: str, state: SendState, now: datetime, message_id: str = "") -> None: ...
 
     def registrations(self, event_id: str) -> Any: ...
 
@@ -102,10 +114,10 @@ class _EventRun:
             log.warning(
                 "scheduled email not sent", extra={"event_id": self.event.id, "kind": kind, "error": failure.code}
             )
-            self.store.finish_send(self.event.id, name, "failed", self.now)
+            self.store.finish_send(self.event.id, name, SendState.FAILED, self.now)
             self.counts[f"{kind}_failed"] += 1
             return False
-        self.store.finish_send(self.event.id, name, "sent", self.now, message_id)
+        self.store.finish_send(self.event.id, name, SendState.SENT, self.now, message_id)
         self.counts[f"{kind}_sent"] += 1
         return True
 
@@ -161,7 +173,7 @@ class _EventRun:
                 complete = complete and sent
             if complete:
                 # The whole batch went out: later runs skip it without reading every marker.
-                self.store.finish_send(self.event.id, batch, "sent", self.now)
+                self.store.finish_send(self.event.id, batch, SendState.SENT, self.now)
 
     def digest(self) -> None:
         event = self.event
@@ -174,7 +186,7 @@ class _EventRun:
             return
         summary = summarize(event, self.registrations, now=self.now, since=self.last_digest())
         if event.digest == "changes" and not summary.changed:
-            self.store.finish_send(event.id, name, "skipped", self.now)
+            self.store.finish_send(event.id, name, SendState.SKIPPED, self.now)
             self.counts["digest_skipped"] += 1
             return
         self.send_once(name, "digest", lambda: self.messages.digest(event, summary, self.registrations, final=False))
@@ -183,7 +195,7 @@ class _EventRun:
         times = [
             datetime.fromisoformat(marker["finished_at"])
             for name, marker in self.markers.items()
-            if name.startswith("digest#") and marker.get("state") == "sent" and marker.get("finished_at")
+            if name.startswith("digest#") and marker.get("state") == SendState.SENT and marker.get("finished_at")
         ]
         return max(times, default=None)
 

@@ -115,14 +115,14 @@ def retry_due_emails(
             continue
         if store.is_suppressed(claimed.answers.email_key):
             store.email_suppressed(claimed)
-            counts["suppressed"] += 1
+            counts[EmailState.SUPPRESSED] += 1
             continue
         if claimed.event_id not in events:
             events[claimed.event_id] = store.get_event(claimed.event_id)
         event = events[claimed.event_id]
         if event is None:
             store.email_failed(claimed, "event_missing", None)
-            counts["gave_up"] += 1
+            counts[EmailState.GAVE_UP] += 1
             continue
         if now >= event.starts_at:
             # By the event's current time: a seat (or a confirmation) for a meeting under way is no use.

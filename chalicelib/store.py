@@ -33,6 +33,7 @@ from .errors import (
 )
 from .events import DEFAULT_CONFIRM_WITHIN_HOURS, Event, InterestArea
 from .forms import Answers
+from .jobs import SendState
 from .registrations import SEATED, EmailDelivery, EmailKind, EmailState, Registration, Status
 
 if TYPE_CHECKING:
@@ -770,13 +771,16 @@ class DynamoStore:
                 TableName=self.table,
                 Item={
                     **marker_key(event_id, name),
-                    "state": {"S": "claimed"},
+                    "state": {"S": SendState.CLAIMED},
                     "claimed_at": {"S": now.isoformat()},
                     "lease_until": {"S": lease.astimezone(UTC).isoformat()},
                 },
                 ConditionExpression="attribute_not_exists(PK) OR (#state <> :sent AND lease_until <= :now)",
                 ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={":sent": {"S": "sent"}, ":now": {"S": now.astimezone(UTC).isoformat()}},
+                ExpressionAttributeValues={
+                    ":sent": {"S": SendState.SENT},
+                    ":now": {"S": now.astimezone(UTC).isoformat()},
+                },
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
@@ -784,8 +788,8 @@ class DynamoStore:
             raise
         return True
 
-    def finish_send(self, event_id: str, name: str, state: str, now: datetime, message_id: str = "") -> None:
-        """Record the outcome: "sent" (final), "skipped" (final) or "failed" (free to claim again now)."""
+    def finish_send(self, event_id: str, name: str, state: SendState, now: datetime, message_id: str = "") -> None:
+        """Record the outcome: sent or skipped (final), or failed (free to claim again now)."""
         values: dict[str, Any] = {
             ":state": {"S": state},
             ":at": {"S": now.isoformat()},
