@@ -173,13 +173,13 @@ def registration_email(
     elif kind in RECEIPTS:
         subject = SUBJECTS[language][EmailKind.CANCELLATION].format(title=context["title"])
     else:
-        subject_key: str = EmailKind.PROMOTION if kind == EmailKind.PROMOTION else registration.status
-        if kind == EmailKind.PROMOTION and registration.status == Status.PENDING:
-            subject_key = "promotion_pending"
+        subject_key: str = registration.status
+        if kind == EmailKind.PROMOTION:
+            # A seat freed in an event with confirm_address is held: the subject asks for the click.
+            subject_key = "promotion_pending" if registration.status == Status.PENDING else EmailKind.PROMOTION
+        elif kind == EmailKind.ALREADY_REGISTERED:
+            subject_key = EmailKind.ALREADY_REGISTERED
         subject = SUBJECTS[language][subject_key].format(title=context["title"])
-        subject = SUBJECTS[language][
-            kind if kind in (EmailKind.PROMOTION, EmailKind.ALREADY_REGISTERED) else registration.status
-        ].format(title=context["title"])
     message = _new_message(
         subject, sender=sender, to=[_recipient(registration)], reply_to=event.organisers[:1], now=now
     )

@@ -166,6 +166,14 @@ def test_waitlisted_people_get_no_calendar_entry_until_promoted():
     assert "text/calendar" in parts(promoted)
 
 
+def test_a_seat_freed_in_an_event_that_holds_seats_asks_for_the_click_in_its_subject():
+    held = build(kind=EmailKind.PROMOTION, status=Status.PENDING)
+    assert held["Subject"] == "En plats har blivit ledig – bekräfta den: Nätverk för social hållbarhet – andra träffen"
+    english = build(kind=EmailKind.PROMOTION, status=Status.PENDING, language="en")
+    assert english["Subject"].startswith("A seat has opened up – confirm it:")
+    assert build(kind=EmailKind.ALREADY_REGISTERED)["Subject"].startswith("Du är redan anmäld")
+
+
 def test_a_reminder_repeats_what_matters_with_the_calendar_file():
     from chalicelib.registrations import EmailKind
 
