@@ -82,7 +82,7 @@ class ForbiddenOrigin(SignupError):
 
 
 class ServiceBusy(SignupError):
-    """DynamoDB kept refusing (conflicts or throttling) after bounded retries."""
+    """DynamoDB kept refusing: conflicts after bounded retries, or throttling botocore retried."""
 
     code = "busy"
     http_status = 503
@@ -121,4 +121,5 @@ class EmailLimitReached(Exception):
 
 
 class Contention(Exception):
-    """A transaction conflict or throttling: safe to retry, nothing was written."""
+    """A transaction conflict, or what was read changed before the write: nothing was written,
+    read again and retry (chalicelib/conflicts.py). Never throttling: botocore retries that."""

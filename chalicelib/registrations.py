@@ -7,7 +7,6 @@ in, so the rules are tested without AWS and without waiting.
 from __future__ import annotations
 
 import logging
-import random
 import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -16,6 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
+from .conflicts import retry_conflicts
 from .errors import (
     AddressSuppressed,
     AlreadyRegistered,
@@ -28,7 +28,6 @@ from .errors import (
     NoticeNotNeeded,
     RegistrationClosed,
     RegistrationNotFound,
-    ServiceBusy,
     ValidationFailed,
     WaitlistFull,
 )
@@ -50,10 +49,6 @@ class Status(StrEnum):
 
 # Statuses that take one of the event's seats (counted in its confirmed_count).
 SEATED = (Status.CONFIRMED, Status.PENDING)
-
-MAX_CONTENTION_RETRIES = 10
-BACKOFF_BASE_SECONDS = 0.02
-BACKOFF_CAP_SECONDS = 1.0
 
 
 class EmailState(StrEnum):
@@ -194,59 +189,59 @@ def register(
 
     # With confirm_address a seat is only held until the person clicks the link in the email.
     seat = Status.PENDING if event.confirm_address else Status.CONFIRMED
-    status = Status.WAITLISTED if event.is_full else seat
     # The request that stores the registration owns its email for a lease; if it
     # dies before sending, the outbox job picks the email up when the lease ends.
     email = EmailDelivery(state=EmailState.SENDING, attempts=1, due_at=now + EMAIL_LEASE)
-    contention_retries = 0
-    # Each pass is one transaction; a full event flips us to the waiting list
-    # and a seat freed meanwhile flips us back, so bound the passes too.
-    for _ in range(2 * MAX_CONTENTION_RETRIES + 2):
-        registration = Registration(
-            event_id=event.id,
-            registration_id=new_id(),
-            answers=answers,
-            status=status,
-            created_at=now,
-            updated_at=now,
-            email=email,
-            expires_at=event.ends_at_or_default + retention,
-            hold_until=now + event.hold_period if status == Status.PENDING else None,
-        )
-        try:
-            store.insert_registration(registration, now, client, form_token)
-            log.info("registration stored", extra={"event_id": event.id, "status": status})
-            return Outcome(registration, created=True, event=event)
-        except AlreadyRegistered as already:
-            return _answer_duplicate(
-                already.args[0],
-                registration,
-                event,
-                store=store,
-                now=now,
-                client=client,
-                sleep=sleep,
-                form_token=form_token,
+    # The first try goes by the event as read.
+    first_status = Status.WAITLISTED if event.is_full else seat
+
+    def one_try() -> Outcome:
+        nonlocal email, first_status
+        # After a conflict, try for a seat again: one may have been freed meanwhile.
+        status, first_status = first_status, seat
+        # A full event flips us to the waiting list, a suppressed or limited address to no email:
+        # at most three passes; a seat freed while waitlisting is a conflict (read again).
+        for _ in range(3):
+            registration = Registration(
+                event_id=event.id,
+                registration_id=new_id(),
+                answers=answers,
+                status=status,
+                created_at=now,
+                updated_at=now,
+                email=email,
+                expires_at=event.ends_at_or_default + retention,
+                hold_until=now + event.hold_period if status == Status.PENDING else None,
             )
-        except FormTokenUsed as used:
-            # Sent twice (a double click, the back button): said plainly, with a fresh form.
-            raise ValidationFailed({"form_token": ("form_used", {})}) from used
-        except EventFull:
-            status = Status.WAITLISTED
-        except AddressSuppressed:
-            email = EmailDelivery(state=EmailState.SUPPRESSED, attempts=0)
-        except EmailLimitReached:
-            email = EmailDelivery(state=EmailState.LIMITED, attempts=0)
-        except Contention:
-            contention_retries += 1
-            if contention_retries > MAX_CONTENTION_RETRIES:
-                break
-            status = seat
-            sleep(_backoff(contention_retries))
-        except RegistrationClosed as closed:
-            raise RegistrationClosed(event=event) from closed
-    log.warning("registration gave up after contention", extra={"event_id": event.id})
-    raise ServiceBusy()
+            try:
+                store.insert_registration(registration, now, client, form_token)
+                log.info("registration stored", extra={"event_id": event.id, "status": status})
+                return Outcome(registration, created=True, event=event)
+            except AlreadyRegistered as already:
+                return _answer_duplicate(
+                    already.args[0],
+                    registration,
+                    event,
+                    store=store,
+                    now=now,
+                    client=client,
+                    sleep=sleep,
+                    form_token=form_token,
+                )
+            except FormTokenUsed as used:
+                # Sent twice (a double click, the back button): said plainly, with a fresh form.
+                raise ValidationFailed({"form_token": ("form_used", {})}) from used
+            except EventFull:
+                status = Status.WAITLISTED
+            except AddressSuppressed:
+                email = EmailDelivery(state=EmailState.SUPPRESSED, attempts=0)
+            except EmailLimitReached:
+                email = EmailDelivery(state=EmailState.LIMITED, attempts=0)
+            except RegistrationClosed as closed:
+                raise RegistrationClosed(event=event) from closed
+        raise Contention("the event kept changing")
+
+    return retry_conflicts(one_try, sleep=sleep)
 
 
 class SenderCounter(Protocol):
@@ -303,31 +298,30 @@ def _answer_duplicate(
         else EmailDelivery(EmailState.SENDING, EmailKind.ALREADY_REGISTERED, 1, now + EMAIL_LEASE)
     )
     shown = EmailState.SENT
-    for attempt in range(1, MAX_CONTENTION_RETRIES + 2):
-        try:
-            store.note_duplicate(existing, now, client, notice, form_token)
-        except FormTokenUsed as used:
-            raise ValidationFailed({"form_token": ("form_used", {})}) from used
-        except AddressSuppressed:
-            notice, shown = None, EmailState.SUPPRESSED
-        except EmailLimitReached:
-            notice, shown = None, EmailState.LIMITED
-        except NoticeNotNeeded:
-            notice, shown = None, EmailState.SENT
-        except Contention:
-            sleep(_backoff(attempt))
-        else:
-            log.info("repeated sign-up answered", extra={"event_id": event.id, "notice": notice is not None})
-            answer = replace(would_be, email=notice or EmailDelivery(state=shown, attempts=0))
-            return Outcome(
-                answer, created=False, event=event, existing=replace(existing, email=notice or existing.email)
-            )
-    raise ServiceBusy()
 
+    def one_try() -> Outcome:
+        nonlocal notice, shown
+        # A refused email leaves the answer as it is, with no email: at most two passes.
+        for _ in range(2):
+            try:
+                store.note_duplicate(existing, now, client, notice, form_token)
+            except FormTokenUsed as used:
+                raise ValidationFailed({"form_token": ("form_used", {})}) from used
+            except AddressSuppressed:
+                notice, shown = None, EmailState.SUPPRESSED
+            except EmailLimitReached:
+                notice, shown = None, EmailState.LIMITED
+            except NoticeNotNeeded:
+                notice, shown = None, EmailState.SENT
+            else:
+                log.info("repeated sign-up answered", extra={"event_id": event.id, "notice": notice is not None})
+                answer = replace(would_be, email=notice or EmailDelivery(state=shown, attempts=0))
+                return Outcome(
+                    answer, created=False, event=event, existing=replace(existing, email=notice or existing.email)
+                )
+        raise Contention("the registration kept changing")
 
-def _backoff(attempt: int) -> float:
-    """Full jitter (AWS Architecture Blog): spreads racing retries apart."""
-    return random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt))
+    return retry_conflicts(one_try, sleep=sleep)
 
 
 @dataclass(frozen=True)
@@ -410,7 +404,8 @@ def _free_seat(
     only_expired_hold: bool,
     send_receipt: bool,
 ) -> Cancellation | None:
-    for attempt in range(1, MAX_CONTENTION_RETRIES + 2):
+
+    def one_try() -> Cancellation | None:
         registration = store.find_registration(event_id, registration_id)
         if registration is None:
             raise RegistrationNotFound()
@@ -426,18 +421,15 @@ def _free_seat(
         first_in_line = store.first_waitlisted(event_id) if registration.status in SEATED else None
         promoted = _promoted(first_in_line, event, now) if first_in_line is not None else None
         receipt = _receipt(registration, now) if send_receipt else None
-        try:
-            store.cancel(registration, promoted, now, receipt)
-        except Contention:
-            sleep(_backoff(attempt))
-            continue
+        store.cancel(registration, promoted, now, receipt)
         log.info(
             "hold released" if only_expired_hold else "registration cancelled",
             extra={"event_id": event_id, "promoted": promoted is not None},
         )
         cancelled = replace(registration, status=Status.CANCELLED, updated_at=now, email=receipt or registration.email)
         return Cancellation(cancelled, promoted)
-    raise ServiceBusy()
+
+    return retry_conflicts(one_try, sleep=sleep)
 
 
 def _receipt(registration: Registration, now: datetime) -> EmailDelivery | None:
@@ -528,7 +520,8 @@ def confirm_seat(
     A click after the stated time still counts until the hourly job has released the hold
     (the seat is still there); clicking twice is harmless.
     """
-    for attempt in range(1, MAX_CONTENTION_RETRIES + 2):
+
+    def one_try() -> Confirmation:
         registration = store.find_registration(event_id, registration_id)
         if registration is None:
             raise RegistrationNotFound()
@@ -540,14 +533,11 @@ def confirm_seat(
             state=EmailState.SENDING, kind=EmailKind.CONFIRMATION, attempts=1, due_at=now + EMAIL_LEASE
         )
         confirmed = replace(registration, status=Status.CONFIRMED, updated_at=now, email=email)
-        try:
-            store.confirm_seat(confirmed, now)
-        except Contention:
-            sleep(_backoff(attempt))
-            continue
+        store.confirm_seat(confirmed, now)
         log.info("seat confirmed", extra={"event_id": event_id})
         return Confirmation(confirmed, HoldState.CONFIRMED)
-    raise ServiceBusy()
+
+    return retry_conflicts(one_try, sleep=sleep)
 
 
 class AnswerStore(Protocol):
@@ -573,7 +563,8 @@ def change_answers(
     """The owner changes their answers behind the signed link: the same validation as
     signing up (diet consent given here, by the owner), only while registration is open.
     The address, the seat and the status stay as they are."""
-    for attempt in range(1, MAX_CONTENTION_RETRIES + 2):
+
+    def one_try() -> Registration:
         event = store.get_event(event_id)
         registration = store.find_registration(event_id, registration_id)
         if event is None or registration is None or not registration.is_live:
@@ -581,11 +572,8 @@ def change_answers(
         if not event.is_open(now):
             raise RegistrationClosed(event=event)
         answers = parse_answers({**raw_answers, "email": registration.answers.email}, event)
-        try:
-            updated = store.update_answers(registration, answers, now)
-        except Contention:
-            sleep(_backoff(attempt))
-            continue
+        updated = store.update_answers(registration, answers, now)
         log.info("answers changed by their owner", extra={"event_id": event_id})
         return updated
-    raise ServiceBusy()
+
+    return retry_conflicts(one_try, sleep=sleep)

@@ -28,6 +28,7 @@ from .errors import (
     NoticeNotNeeded,
     RegistrationClosed,
     RegistrationNotFound,
+    ServiceBusy,
     TooManyRequests,
     WaitlistFull,
 )
@@ -52,17 +53,20 @@ CLIENT_WINDOW_SECONDS = 600
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
-# Cancellation reasons that mean "someone else was writing the same item" or
-# "slow down": nothing was written, so the whole transaction may be retried.
-_RETRYABLE_REASONS = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
-_RETRYABLE_ERRORS = {
-    "TransactionConflictException",
+# A transaction conflict (someone else was writing the same items): nothing was written, and the
+# rules read again and retry (chalicelib/conflicts.py).
+_CONFLICT_ERRORS = {"TransactionConflictException"}
+_CONFLICT_REASONS = {"TransactionConflict"}
+# Throttling and AWS's own trouble: botocore's standard mode has already retried these, so they
+# are not retried again (that multiplied the attempts inside API Gateway's 29 s): 503 busy.
+_BUSY_ERRORS = {
     "TransactionInProgressException",
     "ThrottlingException",
     "ProvisionedThroughputExceededException",
     "RequestLimitExceeded",
     "InternalServerError",
 }
+_BUSY_REASONS = {"ThrottlingError", "ProvisionedThroughputExceeded"}
 
 
 def event_key(event_id: str) -> dict[str, Any]:
@@ -301,9 +305,11 @@ class DynamoStore:
     def _explain_refusal(
         self, error: ClientError, tags: list[str], registration: Registration, now: datetime
     ) -> Exception:
-        code = error.response.get("Error", {}).get("Code", "")
-        if code in _RETRYABLE_ERRORS:
+        code = _error_code(error)
+        if code in _CONFLICT_ERRORS:
             return Contention(code)
+        if _busy(error):
+            return ServiceBusy()
         if code != "TransactionCanceledException":
             return error
         # Reasons come in the order of TransactItems, which `tags` names.
@@ -323,7 +329,7 @@ class DynamoStore:
             return AddressSuppressed()
         if "email_limit" in failed:
             return EmailLimitReached()
-        if any(reason.get("Code") in _RETRYABLE_REASONS for reason in reasons.values()):
+        if any(reason.get("Code") in _CONFLICT_REASONS for reason in reasons.values()):
             return Contention(",".join(str(reason.get("Code")) for reason in reasons.values()))
         return error
 
@@ -462,9 +468,11 @@ class DynamoStore:
         try:
             self.client.transact_write_items(TransactItems=cast(list[Any], [item for _, item in items]))
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code in _RETRYABLE_ERRORS:
+            code = _error_code(error)
+            if code in _CONFLICT_ERRORS:
                 raise Contention(code) from error
+            if _busy(error):
+                raise ServiceBusy() from error
             if code != "TransactionCanceledException":
                 raise
             reasons = error.response.get("CancellationReasons") or []
@@ -570,8 +578,11 @@ class DynamoStore:
         try:
             self.client.transact_write_items(TransactItems=cast(list[Any], items))
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code in _RETRYABLE_ERRORS or code == "TransactionCanceledException":
+            # Any cancellation but throttling means something changed since it was read.
+            if _busy(error):
+                raise ServiceBusy() from error
+            code = _error_code(error)
+            if code in _CONFLICT_ERRORS or code == "TransactionCanceledException":
                 raise Contention(code) from error
             raise
 
@@ -593,8 +604,11 @@ class DynamoStore:
         try:
             self.client.transact_write_items(TransactItems=items)
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code in _RETRYABLE_ERRORS or code == "TransactionCanceledException":
+            # Any cancellation but throttling means something changed since it was read.
+            if _busy(error):
+                raise ServiceBusy() from error
+            code = _error_code(error)
+            if code in _CONFLICT_ERRORS or code == "TransactionCanceledException":
                 raise Contention(code) from error
             raise
 
@@ -877,6 +891,16 @@ def _set_or_remove(
             sets.append(f"#{prefix}{index} = :{prefix}{index}")
             values[f":{prefix}{index}"] = _serializer.serialize(value)
     return "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else ""), names, values
+
+
+def _error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _busy(error: ClientError) -> bool:
+    """Throttled (the request, or an item of a transaction) or AWS's own 5xx."""
+    reasons = {reason.get("Code") for reason in error.response.get("CancellationReasons") or []}
+    return _error_code(error) in _BUSY_ERRORS or bool(reasons & _BUSY_REASONS)
 
 
 def _expired(item: dict[str, Any]) -> bool:

@@ -154,6 +154,41 @@ def test_dynamodb_trouble_is_503_and_stores_nothing(client, app_store, monkeypat
     assert "Inget har sparats" in error_of(response)["message"]
 
 
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_):
+        yield self.data
+
+
+def test_throttled_writes_are_retried_by_botocore_alone_then_503_busy(client, app_store, monkeypatch):
+    """DynamoDB throttles every transaction: botocore's standard mode retries it, the rules must not
+    retry its retries (they did: 3 attempts for each of 11 tries, 33 writes inside API Gateway's 29 s)."""
+    from botocore.awsrequest import AWSResponse
+    from botocore.retries.standard import ExponentialBackoff
+
+    from chalicelib import aws
+
+    # botocore's own backoff sleeps up to seconds between its tries: count them, don't wait for them.
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0)
+    transactions = []
+
+    def throttle(request, **_):
+        transactions.append(request.url)
+        body = {"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException", "message": "Rate exceeded"}
+        headers = {"Content-Type": "application/x-amz-json-1.0"}
+        return AWSResponse(request.url, 400, headers, _Body(json.dumps(body).encode()))
+
+    # The app's own client: reads reach moto's server, every transaction is throttled on the way.
+    aws.dynamodb().meta.events.register("before-send.dynamodb.TransactWriteItems", throttle)
+    response = post_json(client, answers())
+    assert response.status_code == 503 and error_of(response)["code"] == "busy"
+    # One registration: the first try and botocore's 3 retries (its `max_attempts` counts retries).
+    assert len(transactions) == 1 + 3
+    assert stored(app_store) == []
+
+
 # -- the plain HTML form --------------------------------------------------------
 
 

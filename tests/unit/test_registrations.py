@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib import registrations
+from chalicelib import conflicts, registrations
 from chalicelib.errors import EventNotFound, RegistrationClosed, ServiceBusy, ValidationFailed, WaitlistFull
 from chalicelib.registrations import register
 from tests.fakes import InMemoryStore
@@ -128,7 +128,7 @@ def test_conflicts_are_retried_with_jittered_backoff():
     sleeps: list[float] = []
     assert sign_up(store, sleeps=sleeps).registration.status == "confirmed"
     assert len(sleeps) == 3
-    assert all(0 <= pause <= registrations.BACKOFF_CAP_SECONDS for pause in sleeps)
+    assert all(0 <= pause <= conflicts.BACKOFF_CAP_SECONDS for pause in sleeps)
 
 
 def test_endless_conflicts_give_up_with_busy_and_store_nothing():
@@ -137,7 +137,7 @@ def test_endless_conflicts_give_up_with_busy_and_store_nothing():
     sleeps: list[float] = []
     with pytest.raises(ServiceBusy):
         sign_up(store, sleeps=sleeps)
-    assert len(sleeps) == registrations.MAX_CONTENTION_RETRIES
+    assert len(sleeps) == conflicts.MAX_ATTEMPTS - 1
     assert store.items == {}
 
 
