@@ -40,12 +40,8 @@ def mailer() -> SesMailer:
     return SesMailer(aws.sesv2(), config.ses_configuration_set())
 
 
-def event_end(event: Event) -> datetime:
-    return event.ends_at_or_default
-
-
 def manage_url(base_url: str, event: Event, registration_id: str) -> str:
-    token = tokens.make_token(config.secret(), event.id, registration_id, event_end(event))
+    token = tokens.make_token(config.secret(), event.id, registration_id, event.ends_at_or_default)
     return f"{base_url}/registrations/{token}"
 
 
@@ -132,7 +128,7 @@ def open_manage_link(token: str, now: datetime, the_store: DynamoStore | None = 
     event = the_store.get_event(link.event_id)
     if event is None:
         raise tokens.TokenInvalid()
-    tokens.check_lifetime(event_end(event), now)
+    tokens.check_lifetime(event.ends_at_or_default, now)
     registration = the_store.find_registration(link.event_id, link.registration_id)
     if registration is None:
         raise tokens.TokenInvalid()
