@@ -51,9 +51,15 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
-def open_event(**overrides):
-    """The example meeting, moved so that it is open today whatever the date."""
-    today = date.today()
+def event_today(now: datetime | None = None) -> date:
+    """Today where the example meeting happens (its deadline is a Stockholm date), not on this machine:
+    near midnight the two differ, and a deadline of "yesterday" could then still be open."""
+    return (now or datetime.now(UTC)).astimezone(example_event().zone).date()
+
+
+def open_event(now: datetime | None = None, **overrides):
+    """The example meeting, moved so that it is open at `now` (the real clock unless given)."""
+    today = event_today(now)
     defaults = {
         "starts_at": datetime.combine(today + timedelta(days=60), datetime.min.time()).replace(hour=18),
         "meal_at": datetime.combine(today + timedelta(days=60), datetime.min.time()).replace(hour=17),

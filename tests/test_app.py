@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 import app as signup_app
 from chalicelib.store import DynamoStore
-from tests.helpers import EVENT, answers, open_event, post_form, post_json
+from tests.helpers import EVENT, answers, event_today, open_event, post_form, post_json
 
 
 def error_of(response):
@@ -86,7 +86,7 @@ def test_invalid_input_lists_every_field_in_the_requests_language(client, app_st
 
 
 def test_closed_registration_is_409_with_the_last_day_in_swedish(client, app_store):
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = event_today() - timedelta(days=1)
     app_store.put_event(open_event(deadline=yesterday), datetime.now(UTC))
     response = post_json(client, answers())
     assert response.status_code == 409
@@ -98,7 +98,7 @@ def test_closed_registration_is_409_with_the_last_day_in_swedish(client, app_sto
 
 
 def test_closed_message_in_english(client, app_store):
-    app_store.put_event(open_event(deadline=date.today() - timedelta(days=1)), datetime.now(UTC))
+    app_store.put_event(open_event(deadline=event_today() - timedelta(days=1)), datetime.now(UTC))
     assert error_of(post_json(client, answers(language="en")))["message"].startswith("Registration is closed.")
 
 
@@ -215,7 +215,7 @@ def test_invalid_form_post_re_renders_with_messages_and_keeps_what_was_typed(cli
 
 
 def test_form_post_after_the_deadline_shows_the_closed_page(client, app_store):
-    app_store.put_event(open_event(deadline=date.today() - timedelta(days=1)), datetime.now(UTC))
+    app_store.put_event(open_event(deadline=event_today() - timedelta(days=1)), datetime.now(UTC))
     response = post_form(client, answers())
     assert response.status_code == 409
     assert "Anmälan är stängd" in response.body.decode()

@@ -1,11 +1,11 @@
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from chalicelib.events import EventFileError, deadline_instant, parse_event_toml
-from tests.helpers import EXAMPLE, at, example_event
+from tests.helpers import EXAMPLE, at, event_today, example_event, open_event
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -162,3 +162,16 @@ def test_seats_left_and_full():
     event = example_event(capacity=2)
     assert event.seats_left == 2 and not event.is_full
     assert example_event(capacity=None).seats_left is None
+
+
+def test_the_test_meeting_counts_its_days_in_stockholm_not_on_this_machine():
+    # 23:30 UTC on 15 May is already 01:30 on 16 May in Stockholm, where deadlines are dates.
+    late = at("2027-05-15T23:30:00+00:00")
+    assert event_today(late) == date(2027, 5, 16)
+    event = open_event(late)
+    assert event.is_open(late) and event.last_day == date(2027, 6, 15)
+    closed_yesterday = open_event(late, deadline=event_today(late) - timedelta(days=1))
+    assert closed_yesterday.last_day == date(2027, 5, 15) and not closed_yesterday.is_open(late)
+    # Early morning in Stockholm while the UTC date is still the day before.
+    early = at("2027-05-16T00:30:00+02:00")
+    assert event_today(early) == date(2027, 5, 16) and open_event(early).last_day == date(2027, 6, 15)
