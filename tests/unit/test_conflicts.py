@@ -9,7 +9,7 @@ from chalicelib import conflicts
 from chalicelib.conflicts import retry_conflicts
 from chalicelib.errors import Contention, ServiceBusy
 from chalicelib.forms import parse_answers
-from chalicelib.registrations import Registration
+from chalicelib.registrations import Registration, Status
 from chalicelib.store import DynamoStore
 from tests.helpers import answers, at, example_event
 
@@ -76,7 +76,7 @@ class RefusingClient:
         raise ClientError(response, "TransactWriteItems")
 
 
-def a_registration(status: str = "confirmed") -> Registration:
+def a_registration(status: Status = Status.CONFIRMED) -> Registration:
     event = example_event()
     now = at("2027-05-01T12:00:00+02:00")
     return Registration(event.id, "r1", parse_answers(answers(), event), status, now, now)
@@ -102,7 +102,7 @@ def test_throttling_is_busy_at_once_not_a_conflict_to_retry(code, reason):
     for write in (
         lambda store: store.insert_registration(a_registration(), NOW),
         lambda store: store.cancel(a_registration(), None, NOW),
-        lambda store: store.confirm_seat(a_registration("confirmed"), NOW),
+        lambda store: store.confirm_seat(a_registration(Status.CONFIRMED), NOW),
         lambda store: store.count_sender("sender", NOW),
     ):
         with pytest.raises(ServiceBusy):
@@ -114,7 +114,7 @@ def test_a_transaction_conflict_is_contention_to_retry(code, reason):
     for write in (
         lambda store: store.insert_registration(a_registration(), NOW),
         lambda store: store.cancel(a_registration(), None, NOW),
-        lambda store: store.confirm_seat(a_registration("confirmed"), NOW),
+        lambda store: store.confirm_seat(a_registration(Status.CONFIRMED), NOW),
         lambda store: store.count_sender("sender", NOW),
     ):
         with pytest.raises(Contention):
