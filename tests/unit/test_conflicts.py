@@ -87,12 +87,13 @@ THROTTLED = [
     ("ThrottlingException", None),
     ("ProvisionedThroughputExceededException", None),
     ("InternalServerError", None),
-    ("TransactionCanceledException", "ThrottlingError"),
-    ("TransactionCanceledException", "ProvisionedThroughputExceeded"),
 ]
+# botocore never retries a cancelled transaction, so an item throttled inside one is ours to retry.
 CONFLICTS = [
     ("TransactionConflictException", None),
     ("TransactionCanceledException", "TransactionConflict"),
+    ("TransactionCanceledException", "ThrottlingError"),
+    ("TransactionCanceledException", "ProvisionedThroughputExceeded"),
 ]
 
 
