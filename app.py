@@ -178,9 +178,11 @@ def change_own_registration(token: str) -> Response:
     """The manage page's two forms: `action=update` saves edited answers, anything else cancels."""
     request = app.current_request
     try:
-        fields = web.parse_body(request.headers.get("content-type"), request.raw_body)
-    except SignupError:
-        fields = {}  # the cancel button posts nothing that matters
+        # The cancel button needs no fields; a body that is there must be read, because an edit too
+        # large or garbled to read must never fall through to cancelling the seat.
+        fields = web.parse_body(request.headers.get("content-type"), request.raw_body) if request.raw_body else {}
+    except SignupError as error:
+        return _nothing_changed(error)
     if fields.get("action") == "update":
         return _private(_change_answers(token, fields))
     return _private(_cancel(token))
@@ -203,8 +205,10 @@ def confirm_own_seat(token: str) -> Response:
         event, result = service.confirm_registration(token, base_url=_base_url(), now=web.utcnow())
     except (TokenInvalid, TokenExpired) as problem:
         return _link_problem(problem)
-    except SignupError:
+    except (RegistrationNotFound, EventNotFound):
         return _link_problem(TokenInvalid())
+    except SignupError as error:
+        return _nothing_changed(error)
     return _private(_html(web.confirm_page(event, result.registration, result.outcome)))
 
 
@@ -256,6 +260,8 @@ def _change_answers(token: str, fields: dict[str, Any]) -> Response:
         values = fields if invalid else None
         page = web.manage_page(event, registration, now, token, values=values, error=invalid)
         return _html(page, error.http_status)
+    except SignupError as error:
+        return _nothing_changed(error)
     return _html(web.manage_page(event, registration, now, token, "saved_heading", "saved_text"))
 
 
@@ -268,8 +274,10 @@ def _cancel(token: str) -> Response:
     except EventStarted:
         event, registration = service.open_manage_link(token, now)
         return _html(web.manage_page(event, registration, now, token), 409)
-    except SignupError:
+    except (RegistrationNotFound, EventNotFound):
         return _link_problem(TokenInvalid())
+    except SignupError as error:
+        return _nothing_changed(error)
     text = "already_cancelled_text" if result.already_cancelled else "cancelled_text"
     return _html(web.manage_page(event, result.registration, now, token, "cancelled_heading", text))
 
@@ -323,6 +331,15 @@ def _form_token(event_id: str) -> str:
 def _link_problem(problem: Exception) -> Response:
     expired = isinstance(problem, TokenExpired)
     return _html(web.link_problem_page(_query_language(), expired), 410 if expired else 403)
+
+
+def _nothing_changed(error: SignupError) -> Response:
+    """A post behind a person's own link that could not be carried out (unreadable, too large, AWS
+    busy): say so with the error's own status and message; the registration is as it was."""
+    language = _query_language()
+    heading = i18n.labels(language)["nothing_changed_heading"]
+    page = web.message_page(None, language, heading, web.error_message(error, language))
+    return _private(_html(page, error.http_status))
 
 
 def _organiser_link_problem(problem: Exception) -> Response:

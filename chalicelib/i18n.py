@@ -281,6 +281,7 @@ LABELS: dict[str, dict[str, str]] = {
         "edit_email": "E-postadress: {email}",
         "save_button": "Spara ändringarna",
         "saved_heading": "Dina svar är sparade",
+        "nothing_changed_heading": "Ingenting har ändrats",
         "saved_text": "Tack! Ändringarna är sparade.",
         "edit_closed": "Anmälan är stängd, så svaren går inte längre att ändra här. Behöver du ändra något? "
         "Kontakta arrangören.",
@@ -479,6 +480,7 @@ LABELS: dict[str, dict[str, str]] = {
         "edit_email": "Email address: {email}",
         "save_button": "Save the changes",
         "saved_heading": "Your answers are saved",
+        "nothing_changed_heading": "Nothing was changed",
         "saved_text": "Thank you! The changes are saved.",
         "edit_closed": "Registration is closed, so the answers can no longer be changed here. Need to change "
         "something? Contact the organiser.",

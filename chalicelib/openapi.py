@@ -341,14 +341,19 @@ def document(event: Event | None = None) -> dict[str, Any]:
                     "description": (
                         "`action=update` with the form's fields saves them (the same validation as signing up; "
                         "422 with the messages; 409 once registration has closed). Anything else cancels, "
-                        "until the meeting starts (409 after). Cancelling twice is harmless."
+                        "until the meeting starts (409 after). Cancelling twice is harmless. A body that cannot "
+                        "be read (400, 413, 415) or AWS trouble (503) changes nothing and cancels nothing."
                     ),
                     "parameters": [token],
                     "requestBody": {"required": False, "content": {FORM: {"schema": _manage_schema(event)}}},
                     "responses": {
                         "200": _html("Saved, or cancelled"),
+                        "400": _html("The body could not be read; nothing changed"),
                         "409": _html("Closed for changes, or the meeting has started"),
+                        "413": _html("The body is over 16 kB; nothing changed"),
+                        "415": _html("Not a form post; nothing changed"),
                         "422": _html("The edit form again with its messages"),
+                        "503": _html("AWS is busy; nothing changed, try again shortly"),
                         **link_pages,
                     },
                 },
@@ -363,7 +368,11 @@ def document(event: Event | None = None) -> dict[str, Any]:
                     "summary": "Confirm a held seat; then the confirmation email with the calendar file follows",
                     "description": "The body is ignored. Confirming twice is harmless.",
                     "parameters": [token],
-                    "responses": {"200": _html("Confirmed, or why not (released, cancelled)"), **link_pages},
+                    "responses": {
+                        "200": _html("Confirmed, or why not (released, cancelled)"),
+                        "503": _html("AWS is busy; nothing changed, try again shortly"),
+                        **link_pages,
+                    },
                 },
             },
             "/organiser/{token}": {

@@ -229,3 +229,43 @@ def test_no_cancelling_and_no_promotion_once_the_meeting_has_started(client, app
     event = app_store.get_event(EVENT)
     assert (event.confirmed_count, event.waitlist_count) == (1, 1)
     assert len(sent_mail(moto_endpoint)) == 2, "no promotion email"
+
+
+def test_an_edit_too_large_or_garbled_to_read_changes_nothing_and_never_cancels(client, app_store, moto_endpoint):
+    post_json(client, answers())
+    path = manage_path(sent_mail(moto_endpoint)[0])
+    # Three long answers in a non-Latin script pass 16 kB once the form encodes them (about 6× each).
+    too_large = urlencode({"action": "update", "message": "ж" * 2000, "access_needs": "ж" * 2000, "diet": "ж" * 2000})
+    garbled = b"action=update&name=" + bytes([0xFF, 0xFE])
+    for body, status in ((too_large, 413), (garbled, 400)):
+        response = client.http.post(path, headers=FORM, body=body)
+        assert response.status_code == status
+        assert "Ingenting har ändrats" in response.body.decode()
+        assert response.headers["Cache-Control"] == "no-store"
+        assert app_store.get_registration(EVENT, "asa.oberg@example.se").status == "confirmed"
+    assert app_store.get_event(EVENT).confirmed_count == 1
+    assert [m["Subject"] for m in sent_mail(moto_endpoint)][1:] == [], "no cancellation receipt"
+
+
+def test_aws_trouble_behind_ones_own_link_is_503_not_a_500_or_a_broken_link(
+    client, app_store, moto_endpoint, monkeypatch
+):
+    from chalicelib import service
+    from chalicelib.errors import ServiceBusy
+
+    post_json(client, answers())
+    path = manage_path(sent_mail(moto_endpoint)[0])
+
+    def busy(*_args, **_kwargs):
+        raise ServiceBusy()
+
+    for name in ("change_answers", "cancel_registration", "confirm_registration"):
+        monkeypatch.setattr(service, name, busy)
+    for response in (
+        edit(client, path, organisation="Nytt AB"),
+        client.http.post(path, headers=FORM, body="action=cancel"),
+        client.http.post(path + "/confirm", headers=FORM, body=""),
+    ):
+        assert response.status_code == 503
+        assert "Ingenting har ändrats" in response.body.decode()
+    assert app_store.get_registration(EVENT, "asa.oberg@example.se").status == "confirmed"
