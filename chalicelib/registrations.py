@@ -316,9 +316,11 @@ def _answer_duplicate(
             else:
                 log.info("repeated sign-up answered", extra={"event_id": event.id, "notice": notice is not None})
                 answer = replace(would_be, email=notice or EmailDelivery(state=shown, attempts=0))
-                return Outcome(
-                    answer, created=False, event=event, existing=replace(existing, email=notice or existing.email)
-                )
+                # `existing` is who the caller emails now: only with a notice of our own lease. Without
+                # one, the first confirmation is still in the hands that leased it; sending it from
+                # here too would be its second copy.
+                owner = replace(existing, email=notice) if notice else None
+                return Outcome(answer, created=False, event=event, existing=owner)
         raise Contention("the registration kept changing")
 
     return retry_conflicts(one_try, sleep=sleep)
