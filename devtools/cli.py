@@ -117,10 +117,7 @@ def registrations_list(args: argparse.Namespace) -> int:
             f"{registration.created_at:%Y-%m-%d %H:%M}\t{registration.status}\t{answers.name}\t"
             f"{answers.organisation}\t{answers.email}\t{meal}"
         )
-    counts = {
-        status: sum(r.status == status for r in rows)
-        for status in (Status.CONFIRMED, Status.WAITLISTED, Status.CANCELLED)
-    }
+    counts = {status: sum(r.status == status for r in rows) for status in Status}
     print(f"{len(rows)} registrations: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
     return 0
 

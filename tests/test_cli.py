@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from devtools import cli
-from tests.helpers import EVENT, EXAMPLE, PROJECT, answers, post_json, sent_mail
+from tests.helpers import EVENT, EXAMPLE, PROJECT, answers, open_event, post_json, sent_mail
 
 
 @pytest.fixture(autouse=True)
@@ -42,10 +42,6 @@ def test_put_list_and_show_an_event(app_store, capsys):
 
 
 def test_show_tells_how_long_seats_are_held_in_an_event_that_confirms_addresses(app_store, client, capsys):
-    from datetime import UTC
-
-    from tests.helpers import open_event
-
     app_store.put_event(open_event(confirm_address=True, confirm_within_hours=6), datetime.now(UTC))
     post_json(client, answers())
     details = json.loads(run(capsys, "event", "show", EVENT)[1])
@@ -77,6 +73,15 @@ def test_registrations_list_shows_who_signed_up(app_store, client, capsys):
     code, out, _ = run(capsys, "registrations", "list", EVENT)
     assert code == 0
     assert "Åsa Öberg\tRöda Korset" in out and "1 registrations: 1 confirmed" in out
+
+
+def test_registrations_list_counts_held_seats_so_the_counts_add_up(app_store, client, capsys):
+    app_store.put_event(open_event(capacity=5, confirm_address=True), datetime.now(UTC))
+    post_json(client, answers(email="held@example.se"))
+    code, out, _ = run(capsys, "registrations", "list", EVENT)
+    assert code == 0
+    assert "1 registrations: 1 confirmed" not in out
+    assert "1 registrations: 0 confirmed, 1 pending, 0 waitlisted, 0 cancelled" in out
 
 
 def test_unknown_event_is_a_clear_error(app_store, capsys):
@@ -151,10 +156,6 @@ def test_organiser_revoke_withdraws_every_earlier_link_and_organiser_link_makes_
 
 
 def test_person_export_and_erase_across_events(app_store, client, capsys):
-    from datetime import UTC
-
-    from tests.helpers import open_event
-
     app_store.put_event(open_event(id="andra-traffen", capacity=1), datetime.now(UTC))
     post_json(client, answers(email="Asa.Oberg@example.se", name="Åsa Öberg"))
     post_json(client, answers(email="asa.oberg@example.se"), path="/events/andra-traffen/registrations")
