@@ -32,6 +32,14 @@ if TYPE_CHECKING:
 # After cancelling: a short receipt, not the registration email (CANCELLATION withdraws the .ics).
 RECEIPTS = (EmailKind.CANCELLATION, EmailKind.CANCELLED_HOLD, EmailKind.LEFT_WAITLIST)
 
+
+def still_owed(registration: Registration) -> bool:
+    """Whether the email a registration waits for still fits where it stands: a receipt only once
+    it is cancelled, any other email only while it is live (a released hold's confirmation has no
+    subject, and the person must not hear of a seat they no longer have)."""
+    return (registration.email.kind in RECEIPTS) == (registration.status == Status.CANCELLED)
+
+
 SUBJECTS = {
     "sv": {
         Status.CONFIRMED: "Anmälan bekräftad: {title}",

@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from .events import Event
-from .mail import Mailer, SendFailed
+from .mail import Mailer, SendFailed, still_owed
 from .registrations import EMAIL_LEASE, EmailState, Registration
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,9 @@ RETRY_DELAYS = (
     timedelta(hours=3),
     timedelta(hours=12),
 )
+
+# Why an email was given up without sending: the registration moved on (see mail.still_owed).
+NOT_OWED = "not_owed"
 
 
 class DeliveryRecord(Protocol):
@@ -82,8 +85,14 @@ def send_now(
 ) -> Delivery:
     """Send an email whose lease this caller holds, and record what happened.
 
-    Never raises for SES trouble: the registration stands, the outbox retries.
+    An email that no longer fits the registration (a confirmation for a released seat) is given
+    up, not built: one such item never stops the outbox. Never raises for SES trouble: the
+    registration stands, the outbox retries.
     """
+    if not still_owed(registration):
+        log.warning("email no longer owed", extra={"event_id": event.id, "kind": registration.email.kind})
+        store.email_failed(registration, NOT_OWED, None)
+        return Delivery(EmailState.GAVE_UP, NOT_OWED)
     try:
         message_id = mailer.send(build(event, registration))
     except SendFailed as failure:
@@ -129,7 +138,8 @@ def retry_due_emails(
             store.email_failed(claimed, "event_started", None)
             counts["event_started"] += 1
             continue
-        counts[send_now(claimed, event, store=store, mailer=mailer, build=build, now=now).state] += 1
+        delivery = send_now(claimed, event, store=store, mailer=mailer, build=build, now=now)
+        counts[delivery.error if delivery.error == NOT_OWED else delivery.state] += 1
     if counts:
         log.info("outbox run", extra={"counts": dict(counts)})
     return counts

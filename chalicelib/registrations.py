@@ -423,12 +423,13 @@ def _free_seat(
         first_in_line = store.first_waitlisted(event_id) if registration.status in SEATED else None
         promoted = _promoted(first_in_line, event, now) if first_in_line is not None else None
         receipt = _receipt(registration, now) if send_receipt else None
-        store.cancel(registration, promoted, now, receipt)
+        email = receipt or _closed(registration.email)
+        store.cancel(registration, promoted, now, email)
         log.info(
             "hold released" if only_expired_hold else "registration cancelled",
             extra={"event_id": event_id, "promoted": promoted is not None},
         )
-        cancelled = replace(registration, status=Status.CANCELLED, updated_at=now, email=receipt or registration.email)
+        cancelled = replace(registration, status=Status.CANCELLED, updated_at=now, email=email or registration.email)
         return Cancellation(cancelled, promoted)
 
     return retry_conflicts(one_try, sleep=sleep)
@@ -442,6 +443,15 @@ def _receipt(registration: Registration, now: datetime) -> EmailDelivery | None:
         registration.status, EmailKind.CANCELLATION
     )
     return EmailDelivery(state=EmailState.SENDING, kind=kind, attempts=1, due_at=now + EMAIL_LEASE)
+
+
+def _closed(email: EmailDelivery) -> EmailDelivery | None:
+    """The email of a registration cancelled without a receipt: one still waiting (a confirmation
+    the outbox retries for up to a day, longer than a hold) is given up with the cancellation,
+    never sent for a seat that is gone. None: the email stands as it is."""
+    if not email.waiting:
+        return None
+    return replace(email, state=EmailState.GAVE_UP, due_at=None, error="cancelled")
 
 
 def _promoted(first_in_line: Registration, event: Event, now: datetime) -> Registration:

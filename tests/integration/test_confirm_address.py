@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import random
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 
+from chalicelib import web
 from chalicelib.jobs import run_hourly
+from chalicelib.mail import Links, registration_email
+from chalicelib.outbox import retry_due_emails, send_now
 from chalicelib.registrations import EmailKind, EmailState, Status, cancel, confirm_seat, register
 from tests.fakes import RecordingMailer
 from tests.helpers import answers, at, example_event
@@ -187,3 +191,57 @@ def test_holds_confirms_cancels_and_two_jobs_racing_keep_counters_equal_to_items
     assert len(promoted) == released, "every released seat went to one person on the waiting list"
     assert sorted(str(m["To"]) for m in mailer.sent) == sorted(r.answers.email for r in promoted), "emailed once"
     assert all(r.status == Status.PENDING for r in promoted)
+
+
+def real_build(event, registration):
+    """The emails as the outbox builds them in production (subjects, templates, calendar file)."""
+    links = Links(manage="https://signup.example/registrations/t", confirm="https://signup.example/confirm")
+    return registration_email(
+        registration.email.kind,
+        event,
+        registration,
+        sender="kansliet@example.se",
+        links=links,
+        now=NOW,
+        templates=web.templates(),
+    )
+
+
+def test_a_released_hold_whose_confirmation_failed_is_never_sent_and_blocks_no_one(store):
+    event = confirm_event(capacity=1)
+    store.put_event(event, NOW)
+    held = sign_up(store, "a@example.se")
+    # SES refused a's confirmation: the outbox retries it for longer than the hold lasts.
+    send_now(held, event, store=store, mailer=RecordingMailer(failures=1), build=real_build, now=NOW)
+    assert by_email(store)["a@example.se"].email.state == EmailState.FAILED
+    sign_up(store, "b@example.se")  # waiting; its email is owed (the request died before sending)
+
+    release_time = NOW + HOLD + timedelta(seconds=30)
+    run_hourly(store=store, mailer=RecordingMailer(failures=1), messages=Messages(), now=release_time)
+    people = by_email(store)
+    assert people["a@example.se"].status == Status.CANCELLED
+    assert (people["a@example.se"].email.state, people["a@example.se"].email.due_at) == (EmailState.GAVE_UP, None)
+    assert people["b@example.se"].email.state == EmailState.FAILED, "b's promotion is owed (SES refused it)"
+
+    mailer = RecordingMailer()
+    later = release_time + timedelta(minutes=10)
+    retry_due_emails(store=store, mailer=mailer, build=real_build, now=later)
+    assert mailer.recipients() == ["b@example.se"], "b's owed email goes out, a gets nothing"
+    assert retry_due_emails(store=store, mailer=mailer, build=real_build, now=later + timedelta(days=2)) == {}
+    assert by_email(store)["a@example.se"].email.state == EmailState.GAVE_UP
+
+
+def test_the_outbox_gives_up_an_email_the_registration_no_longer_fits_and_sends_the_rest(store):
+    """An item left behind (by an older release, or any path that forgets it) is marked, not raised."""
+    event = confirm_event(capacity=2)
+    store.put_event(event, NOW)
+    gone = sign_up(store, "a@example.se")
+    sign_up(store, "b@example.se")
+    stale = replace(gone, status=Status.CANCELLED)  # a cancelled registration still owed its confirmation
+    mailer = RecordingMailer()
+    delivery = send_now(stale, event, store=store, mailer=mailer, build=real_build, now=NOW)
+    assert (delivery.state, delivery.error) == (EmailState.GAVE_UP, "not_owed") and mailer.sent == []
+    assert by_email(store)["a@example.se"].email.state == EmailState.GAVE_UP
+
+    counts = retry_due_emails(store=store, mailer=mailer, build=real_build, now=NOW + timedelta(minutes=6))
+    assert counts == {EmailState.SENT: 1} and mailer.recipients() == ["b@example.se"]

@@ -11,8 +11,8 @@ from icalendar import Calendar
 
 from chalicelib import web
 from chalicelib.forms import parse_answers
-from chalicelib.mail import Links, registration_email
-from chalicelib.registrations import EmailKind, Registration, Status
+from chalicelib.mail import Links, registration_email, still_owed
+from chalicelib.registrations import EmailDelivery, EmailKind, Registration, Status
 from tests.helpers import answers, at, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
@@ -220,3 +220,27 @@ def test_giving_up_a_held_seat_gets_the_receipt_but_no_calendar_file_it_never_ha
     assert receipt["Subject"].startswith("Avbokning bekräftad:")
     assert "text/calendar" not in parts(receipt)
     assert "Din anmälan är avbokad" in parts(receipt)["text/plain"].get_content()
+
+
+def test_every_email_still_owed_can_be_built_and_a_cancelled_seat_is_owed_only_its_receipt():
+    """The outbox sends only what `still_owed` allows: each of those has a subject and a body."""
+    stored_kinds = [kind for kind in EmailKind if kind != EmailKind.REMINDER]  # reminders are never stored
+    for kind in stored_kinds:
+        for status in Status:
+            if still_owed(_with(kind, status)):
+                assert build(kind, status)["Subject"], (kind, status)
+    owed_when_cancelled = {kind for kind in stored_kinds if still_owed(_with(kind, Status.CANCELLED))}
+    assert owed_when_cancelled == {EmailKind.CANCELLATION, EmailKind.CANCELLED_HOLD, EmailKind.LEFT_WAITLIST}
+    assert not still_owed(_with(EmailKind.CANCELLATION, Status.CONFIRMED)), "no receipt for a live seat"
+
+
+def _with(kind, status):
+    return Registration(
+        event_id="e",
+        registration_id="abc123",
+        answers=parse_answers(answers(), example_event()),
+        status=status,
+        created_at=NOW,
+        updated_at=NOW,
+        email=EmailDelivery(kind=kind),
+    )
