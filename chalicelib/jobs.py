@@ -54,11 +54,13 @@ class JobStore(CancellationStore, Protocol):
 
     def is_suppressed(self, email_key: str) -> bool: ...
 
-    # Releasing held seats goes through the cancellation transaction (CancellationStore); this
-    # records the promotion email.
+    # Releasing held seats goes through the cancellation transaction (CancellationStore); these
+    # record the promotion email (outbox.send_now checks the suppression list first).
     def email_sent(self, registration: Registration, message_id: str) -> None: ...
 
     def email_failed(self, registration: Registration, error: str, retry_at: datetime | None) -> None: ...
+
+    def email_suppressed(self, registration: Registration) -> None: ...
 
 
 class Messages(Protocol):
@@ -143,6 +145,7 @@ class _EventRun:
             self.counts["holds_released"] += 1
             if result.promoted is not None:
                 self.counts["promotions"] += 1
+                # send_now skips (and marks) an address that bounced, like every other email.
                 outbox.send_now(
                     result.promoted,
                     self.event,

@@ -39,11 +39,15 @@ NOT_OWED = "not_owed"
 
 
 class DeliveryRecord(Protocol):
-    """Where `send_now` records what happened to one email."""
+    """Where `send_now` checks the suppression list and records what happened to one email."""
+
+    def is_suppressed(self, email_key: str) -> bool: ...
 
     def email_sent(self, registration: Registration, message_id: str) -> None: ...
 
     def email_failed(self, registration: Registration, error: str, retry_at: datetime | None) -> None: ...
+
+    def email_suppressed(self, registration: Registration) -> None: ...
 
 
 class OutboxStore(DeliveryRecord, Protocol):
@@ -52,10 +56,6 @@ class OutboxStore(DeliveryRecord, Protocol):
     def due_emails(self, now: datetime) -> Iterator[Registration]: ...
 
     def claim_email(self, registration: Registration, now: datetime, lease: datetime) -> Registration | None: ...
-
-    def email_suppressed(self, registration: Registration) -> None: ...
-
-    def is_suppressed(self, email_key: str) -> bool: ...
 
 
 BuildMessage = Callable[[Event, Registration], EmailMessage]
@@ -85,14 +85,18 @@ def send_now(
 ) -> Delivery:
     """Send an email whose lease this caller holds, and record what happened.
 
-    An email that no longer fits the registration (a confirmation for a released seat) is given
-    up, not built: one such item never stops the outbox. Never raises for SES trouble: the
+    Every email goes through here, so the rules hold for all of them: an address that bounced
+    or complained is not written to, and an email that no longer fits the registration (a
+    confirmation for a released seat) is given up, not built. Never raises for SES trouble: the
     registration stands, the outbox retries.
     """
     if not still_owed(registration):
         log.warning("email no longer owed", extra={"event_id": event.id, "kind": registration.email.kind})
         store.email_failed(registration, NOT_OWED, None)
         return Delivery(EmailState.GAVE_UP, NOT_OWED)
+    if store.is_suppressed(registration.answers.email_key):
+        store.email_suppressed(registration)
+        return Delivery(EmailState.SUPPRESSED)
     try:
         message_id = mailer.send(build(event, registration))
     except SendFailed as failure:
@@ -121,10 +125,6 @@ def retry_due_emails(
         claimed = store.claim_email(registration, now, now + EMAIL_LEASE)
         if claimed is None:
             counts["claimed_elsewhere"] += 1
-            continue
-        if store.is_suppressed(claimed.answers.email_key):
-            store.email_suppressed(claimed)
-            counts[EmailState.SUPPRESSED] += 1
             continue
         if claimed.event_id not in events:
             events[claimed.event_id] = store.get_event(claimed.event_id)

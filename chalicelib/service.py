@@ -148,10 +148,7 @@ def cancel_registration(token: str, *, base_url: str, now: datetime) -> tuple[Ev
         if one is not None and one.email.state == EmailState.SENDING
     ]
     for owed_one in owed:
-        # An address that bounced since it registered is not written to (the outbox checks the same).
-        if the_store.is_suppressed(owed_one.answers.email_key):
-            the_store.email_suppressed(owed_one)
-            continue
+        # An address that bounced since it registered is skipped inside (outbox.send_now).
         send_leased_email(owed_one, event, base_url=base_url, now=now, the_store=the_store)
     return event, result
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from chalicelib import web
+from chalicelib.forms import email_key
 from chalicelib.jobs import run_hourly
 from chalicelib.mail import Links, registration_email
 from chalicelib.outbox import retry_due_emails, send_now
@@ -245,3 +246,16 @@ def test_the_outbox_gives_up_an_email_the_registration_no_longer_fits_and_sends_
 
     counts = retry_due_emails(store=store, mailer=mailer, build=real_build, now=NOW + timedelta(minutes=6))
     assert counts == {EmailState.SENT: 1} and mailer.recipients() == ["b@example.se"]
+
+
+def test_a_promoted_person_whose_address_bounced_gets_no_email_from_the_hourly_release(store):
+    store.put_event(confirm_event(capacity=1), NOW)
+    sign_up(store, "a@example.se")
+    sign_up(store, "b@example.se")
+    store.suppress(email_key("b@example.se"), "bounce", NOW + timedelta(hours=1))
+    mailer = RecordingMailer()
+    counts = run_hourly(store=store, mailer=mailer, messages=Messages(), now=NOW + HOLD)
+    assert counts["promotions"] == 1, "the seat still passes on"
+    promoted = by_email(store)["b@example.se"]
+    assert promoted.status == Status.PENDING and promoted.email.state == EmailState.SUPPRESSED
+    assert mailer.sent == []
