@@ -122,12 +122,16 @@ class Registration:
 class Outcome:
     """What a sign-up did. For a duplicate, `registration` is what a new sign-up would have
     looked like now (a fresh id, never stored) and `existing` is the live one, untouched but
-    for the email state of its "already registered" notice."""
+    for the email state of its "already registered" notice. `notice_leased` says this request
+    took the lease on that notice and so is the one to send it; without it, whatever email the
+    live registration owes is in the hands that leased it, and sending it here too would be a
+    second copy."""
 
     registration: Registration
     created: bool
     event: Event
     existing: Registration | None = None
+    notice_leased: bool = False
 
 
 class RegistrationStore(Protocol):
@@ -316,11 +320,13 @@ def _answer_duplicate(
             else:
                 log.info("repeated sign-up answered", extra={"event_id": event.id, "notice": notice is not None})
                 answer = replace(would_be, email=notice or EmailDelivery(state=shown, attempts=0))
-                # `existing` is who the caller emails now: only with a notice of our own lease. Without
-                # one, the first confirmation is still in the hands that leased it; sending it from
-                # here too would be its second copy.
-                owner = replace(existing, email=notice) if notice else None
-                return Outcome(answer, created=False, event=event, existing=owner)
+                return Outcome(
+                    answer,
+                    created=False,
+                    event=event,
+                    existing=replace(existing, email=notice or existing.email),
+                    notice_leased=notice is not None,
+                )
         raise Contention("the registration kept changing")
 
     return retry_conflicts(one_try, sleep=sleep)

@@ -112,6 +112,8 @@ def sign_up(
         form_token=verdict.use,
     )
     # A repeated sign-up emails the address's owner, never answers the sender with what is stored.
+    if outcome.existing is not None and not outcome.notice_leased:
+        return outcome, Delivery(outcome.registration.email.state)
     recipient = outcome.existing or outcome.registration
     if recipient.email.state != EmailState.SENDING:
         return outcome, Delivery(outcome.registration.email.state)

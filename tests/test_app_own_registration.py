@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
+import boto3
+
 from chalicelib import web
 from chalicelib.forms import parse_answers
 from tests.helpers import EVENT, FORM, answers, open_event, post_form, post_json, sent_mail
@@ -269,3 +271,21 @@ def test_aws_trouble_behind_ones_own_link_is_503_not_a_500_or_a_broken_link(
         assert response.status_code == 503
         assert "Ingenting har ändrats" in response.body.decode()
     assert app_store.get_registration(EVENT, "asa.oberg@example.se").status == "confirmed"
+
+
+def test_a_second_post_while_the_confirmation_is_leased_elsewhere_sends_no_second_copy(
+    client, app_store, moto_endpoint
+):
+    post_json(client, ALICE)
+    assert len(sent_mail(moto_endpoint)) == 1
+    # As if the confirmation were still in the hands of the request or outbox run that leased it.
+    dynamodb = boto3.client("dynamodb", endpoint_url=moto_endpoint)
+    (item,) = [row for row in dynamodb.scan(TableName="signup-local")["Items"] if row["SK"]["S"].startswith("REG#")]
+    dynamodb.update_item(
+        TableName="signup-local",
+        Key={"PK": item["PK"], "SK": item["SK"]},
+        UpdateExpression="SET email_state = :sending",
+        ExpressionAttributeValues={":sending": {"S": "sending"}},
+    )
+    assert post_json(client, STRANGER).status_code == 201
+    assert len(sent_mail(moto_endpoint)) == 1, "the leased confirmation went out a second time"

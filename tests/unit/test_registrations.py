@@ -112,8 +112,8 @@ def test_a_second_registration_while_the_confirmation_is_on_its_way_sends_nothin
     outcome = sign_up(store, name="Mallory")
     assert store.duplicates == [(None, None)]
     assert outcome.registration.email.state == "sent"
-    # What the caller would send now: nothing, since the confirmation's lease is someone else's.
-    assert outcome.existing is None
+    # Nothing for the caller to send: the confirmation's lease is someone else's.
+    assert not outcome.notice_leased and outcome.existing.email.kind == "confirmation"
 
 
 def test_a_registered_person_resubmitting_after_the_deadline_keeps_their_answers():
