@@ -82,19 +82,22 @@ def send_now(
     mailer: Mailer,
     build: BuildMessage,
     now: datetime,
+    suppression_checked: bool = False,
 ) -> Delivery:
     """Send an email whose lease this caller holds, and record what happened.
 
     Every email goes through here, so the rules hold for all of them: an address that bounced
     or complained is not written to, and an email that no longer fits the registration (a
     confirmation for a released seat) is given up, not built. Never raises for SES trouble: the
-    registration stands, the outbox retries.
+    registration stands, the outbox retries. `suppression_checked`: the caller's own transaction
+    has just checked the list (a sign-up does, as a condition), so reading it again costs a call
+    on the hot path and proves nothing new.
     """
     if not still_owed(registration):
         log.warning("email no longer owed", extra={"event_id": event.id, "kind": registration.email.kind})
         store.email_failed(registration, NOT_OWED, None)
         return Delivery(EmailState.GAVE_UP, NOT_OWED)
-    if store.is_suppressed(registration.answers.email_key):
+    if not suppression_checked and store.is_suppressed(registration.answers.email_key):
         store.email_suppressed(registration)
         return Delivery(EmailState.SUPPRESSED)
     try:

@@ -67,7 +67,13 @@ def message_builder(base_url: str, now: datetime) -> outbox.BuildMessage:
 
 
 def send_leased_email(
-    registration: Registration, event: Event, *, base_url: str, now: datetime, the_store: DynamoStore | None = None
+    registration: Registration,
+    event: Event,
+    *,
+    base_url: str,
+    now: datetime,
+    the_store: DynamoStore | None = None,
+    suppression_checked: bool = False,
 ) -> Delivery:
     """Send the email this request holds the lease for; never fail the request over it."""
     try:
@@ -78,6 +84,7 @@ def send_leased_email(
             mailer=mailer(),
             build=message_builder(base_url, now),
             now=now,
+            suppression_checked=suppression_checked,
         )
     except Exception as error:  # noqa: BLE001 - the registration is stored; the outbox retries after the lease
         log.error("email step failed; the outbox will retry", extra={"error": type(error).__name__})
@@ -117,7 +124,10 @@ def sign_up(
     recipient = outcome.existing or outcome.registration
     if recipient.email.state != EmailState.SENDING:
         return outcome, Delivery(outcome.registration.email.state)
-    return outcome, send_leased_email(recipient, outcome.event, base_url=base_url, now=now, the_store=the_store)
+    # The registration's (or the notice's) own transaction has just checked the suppression list.
+    return outcome, send_leased_email(
+        recipient, outcome.event, base_url=base_url, now=now, the_store=the_store, suppression_checked=True
+    )
 
 
 def open_manage_link(token: str, now: datetime, the_store: DynamoStore | None = None) -> tuple[Event, Registration]:
