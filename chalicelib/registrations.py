@@ -463,7 +463,9 @@ def _closed(email: EmailDelivery) -> EmailDelivery | None:
 def _promoted(first_in_line: Registration, event: Event, now: datetime) -> Registration:
     """The first on the waiting list with the freed seat (held for a click when the event wants
     confirmed addresses), owed the promotion email, leased to this caller."""
-    hold_until = _promotion_hold(event, now)
+    # Held for a click in an event that wants confirmed addresses: nobody on the waiting list has
+    # proved their address yet.
+    hold_until = now + event.hold_period if event.confirm_address else None
     return replace(
         first_in_line,
         status=Status.PENDING if hold_until else Status.CONFIRMED,
@@ -477,12 +479,6 @@ def _hold_expired(registration: Registration, now: datetime) -> bool:
     return (
         registration.status == Status.PENDING and registration.hold_until is not None and registration.hold_until <= now
     )
-
-
-def _promotion_hold(event: Event | None, now: datetime) -> datetime | None:
-    """A seat passed on in an event that wants confirmed addresses is held for a click, too:
-    nobody on the waiting list has proved their address yet."""
-    return now + event.hold_period if event is not None and event.confirm_address else None
 
 
 class HoldState(StrEnum):
