@@ -45,7 +45,9 @@ def manage_url(base_url: str, event: Event, registration_id: str) -> str:
     return f"{base_url}/registrations/{token}"
 
 
-def message_builder(base_url: str, now: datetime) -> outbox.BuildMessage:
+def message_builder(base_url: str, now: datetime, kind: EmailKind | None = None) -> outbox.BuildMessage:
+    """Builds the email a registration is owed (its email record's kind, or `kind`)."""
+
     def build(event: Event, registration: Registration) -> EmailMessage:
         manage = manage_url(base_url, event, registration.registration_id)
         links = Links(
@@ -54,7 +56,7 @@ def message_builder(base_url: str, now: datetime) -> outbox.BuildMessage:
             confirm=f"{manage}/confirm" if registration.status == Status.PENDING else "",
         )
         return registration_email(
-            registration.email.kind,
+            kind or registration.email.kind,
             event,
             registration,
             sender=config.sender(),
@@ -195,19 +197,7 @@ class JobMessages:
         return message_builder(self.base_url, self.now)(event, registration)
 
     def reminder(self, event: Event, registration: Registration) -> EmailMessage:
-        links = Links(
-            manage=manage_url(self.base_url, event, registration.registration_id),
-            privacy=f"{self.base_url}/privacy?lang={registration.answers.language}",
-        )
-        return registration_email(
-            EmailKind.REMINDER,
-            event,
-            registration,
-            sender=config.sender(),
-            links=links,
-            now=self.now,
-            templates=web.templates(),
-        )
+        return message_builder(self.base_url, self.now, EmailKind.REMINDER)(event, registration)
 
     def digest(
         self, event: Event, summary: Summary, registrations: list[Registration], *, final: bool, caterer: bool = False
