@@ -191,13 +191,12 @@ def register(
     if not event.is_open(now):
         raise RegistrationClosed(event=event)
 
-    # With confirm_address a seat is only held until the person clicks the link in the email.
-    seat = Status.PENDING if event.confirm_address else Status.CONFIRMED
+    seat = _seat_status(event)
     # The request that stores the registration owns its email for a lease; if it
     # dies before sending, the outbox job picks the email up when the lease ends.
     email = EmailDelivery(state=EmailState.SENDING, attempts=1, due_at=now + EMAIL_LEASE)
     # The first try goes by the event as read.
-    first_status = Status.WAITLISTED if event.is_full else seat
+    first_status = _status_now(event)
 
     def one_try() -> Outcome:
         nonlocal email, first_status
@@ -274,11 +273,22 @@ def answer_a_bot(
     if event.waitlist_is_full:
         raise WaitlistFull()
     store.count_sender(client, now)
-    status = Status.WAITLISTED if event.is_full else (Status.PENDING if event.confirm_address else Status.CONFIRMED)
+    status = _status_now(event)
     decoy = Registration(
         event.id, new_id(), answers, status, now, now, EmailDelivery(state=EmailState.SENT, attempts=0)
     )
     return Outcome(decoy, created=False, event=event)
+
+
+def _seat_status(event: Event) -> Status:
+    """How a seat is taken: with confirm_address it is only held until the person clicks the link
+    in the email."""
+    return Status.PENDING if event.confirm_address else Status.CONFIRMED
+
+
+def _status_now(event: Event) -> Status:
+    """The status a new sign-up gets, by the event as read."""
+    return Status.WAITLISTED if event.is_full else _seat_status(event)
 
 
 def _answer_duplicate(
