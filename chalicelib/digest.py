@@ -146,6 +146,7 @@ def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
                 "csv.interests",
                 "csv.message",
                 "csv.registered",
+                "csv.checked_in",
             )
         ]
     )
@@ -167,8 +168,14 @@ def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
                     yes_no[answers.attended_before],
                     ", ".join(area_names.get(a, a) for a in answers.interests),
                     answers.message,
-                    r.created_at.astimezone(event.zone).strftime("%Y-%m-%d %H:%M"),
+                    _local(event, r.created_at),
+                    # Attendance from the console's check-in: when they were marked present at the door.
+                    _local(event, r.checked_in_at),
                 )
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _local(event: Event, moment: datetime | None) -> str:
+    return moment.astimezone(event.zone).strftime("%Y-%m-%d %H:%M") if moment else ""

@@ -45,6 +45,13 @@ class EventStarted(SignupError):
     http_status = 409
 
 
+class NotCheckedIn(SignupError):
+    """Only someone with a seat can be marked present: the waiting list and the cancelled cannot."""
+
+    code = "not_checked_in"
+    http_status = 409
+
+
 class ValidationFailed(SignupError):
     """Field-level problems: `fields` maps a field name to a message code."""
 

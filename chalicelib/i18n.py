@@ -27,6 +27,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Inget har sparats – använd länken på kommunens sida.",
         "unavailable": "Anmälan kan inte tas emot just nu. Inget har sparats – försök igen om en stund.",
         "event_started": "Träffen har redan börjat, så anmälan går inte längre att avboka. Kontakta arrangören.",
+        "not_checked_in": "Personen har ingen plats på träffen (står på väntelistan eller har avbokat) och kan "
+        "därför inte checkas in.",
     },
     "en": {
         "event_not_found": "We cannot find a meeting at that address. Please check the link you were given.",
@@ -48,6 +50,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "unavailable": "Registrations cannot be received right now. Nothing was saved – please try again shortly.",
         "event_started": "The meeting has already started, so the registration can no longer be cancelled. "
         "Contact the organiser.",
+        "not_checked_in": "This person has no seat at the meeting (on the waiting list or cancelled), so they "
+        "cannot be checked in.",
     },
 }
 
@@ -173,6 +177,7 @@ LABELS: dict[str, dict[str, str]] = {
         "csv.interests": "Arbetsgrupper",
         "csv.message": "Meddelande",
         "csv.registered": "Anmäld",
+        "csv.checked_in": "Incheckad",
         "digest.subject": "Anmälningar till {title}: {confirmed} anmälda",
         "digest.final_subject": "Slutlig deltagarlista: {title}",
         "digest.heading": "Läget för {title}",
@@ -369,6 +374,7 @@ LABELS: dict[str, dict[str, str]] = {
         "csv.interests": "Working groups",
         "csv.message": "Message",
         "csv.registered": "Registered",
+        "csv.checked_in": "Checked in",
         "digest.subject": "Registrations for {title}: {confirmed} signed up",
         "digest.final_subject": "Final attendee list: {title}",
         "digest.heading": "Where {title} stands",

@@ -112,6 +112,8 @@ class Registration:
     expires_at: datetime | None = None
     # A pending seat is held until then; kept after a release, so the link can say what happened.
     hold_until: datetime | None = None
+    # When the person was marked present at the door (the console's check-in); None: not (or undone).
+    checked_in_at: datetime | None = None
 
     @property
     def is_live(self) -> bool:

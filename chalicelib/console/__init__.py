@@ -1,0 +1,1 @@
+"""The organiser console: sign-in, access and the people of an event (plain functions, no AWS)."""
