@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from .errors import (
+from ..errors import (
     AddressSuppressed,
     AlreadyRegistered,
     Contention,
@@ -32,10 +32,10 @@ from .errors import (
     TooManyRequests,
     WaitlistFull,
 )
-from .events import DEFAULT_CONFIRM_WITHIN_HOURS, Event, InterestArea
-from .forms import Answers
-from .jobs import SendState
-from .registrations import SEATED, EmailDelivery, EmailKind, EmailState, Registration, Status
+from ..events import DEFAULT_CONFIRM_WITHIN_HOURS, Event, InterestArea
+from ..forms import Answers
+from ..jobs import SendState
+from ..registrations import SEATED, EmailDelivery, EmailKind, EmailState, Registration, Status
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
