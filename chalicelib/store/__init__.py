@@ -1,20 +1,15 @@
-"""DynamoDB repository: the only module that knows keys and expressions.
+"""DynamoDB repository: the only code that knows keys and expressions.
 
-One table. An event is `EVENT#{id}`/`META`; a registration sits beside it as
-`EVENT#{id}`/`REG#{email}`, so one Query reads an event's registrations.
+The table's layout is in `schema`, the item <-> domain mapping in `items`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import time as time_module
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, time
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from ..errors import (
@@ -32,17 +27,53 @@ from ..errors import (
     TooManyRequests,
     WaitlistFull,
 )
-from ..events import DEFAULT_CONFIRM_WITHIN_HOURS, Event, InterestArea
+from ..events import Event
 from ..forms import Answers
 from ..jobs import SendState
-from ..registrations import SEATED, EmailDelivery, EmailKind, EmailState, Registration, Status
+from ..registrations import SEATED, EmailDelivery, EmailState, Registration, Status
+from .items import (
+    answer_attributes,
+    email_attributes,
+    event_attributes,
+    event_from_item,
+    is_expired,
+    plain_item,
+    registration_from_item,
+    registration_item,
+    typed_value,
+)
+from .schema import (
+    EVENTS,
+    EVENTS_INDEX,
+    OUTBOX,
+    REGISTRATION_ID_INDEX,
+    create_table,
+    daily_emails_key,
+    epoch_number,
+    epoch_seconds,
+    event_key,
+    form_token_key,
+    iso_time,
+    marker_key,
+    outbox_time,
+    registration_key,
+    sender_window_key,
+    suppression_key,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-EVENTS_INDEX = "events-by-start"  # GSI1: events by start, and the email outbox by due time
-REGISTRATION_ID_INDEX = "registrations-by-id"
-OUTBOX = "OUTBOX"
+__all__ = [
+    "DynamoStore",
+    "create_table",
+    "event_key",
+    "registration_key",
+    "registration_item",
+    "registration_from_item",
+    "plain_item",
+]
+
 # Registration emails to one address per UTC day, across events: the form must not
 # become a way to flood a stranger's inbox.
 DAILY_EMAILS_PER_ADDRESS = 5
@@ -50,8 +81,6 @@ DAILY_EMAILS_PER_ADDRESS = 5
 # a wall for a script.
 REGISTRATIONS_PER_CLIENT_WINDOW = 30
 CLIENT_WINDOW_SECONDS = 600
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 # A transaction conflict (someone else was writing the same items): nothing was written, and the
 # rules read again and retry (chalicelib/conflicts.py). An item throttled inside a transaction comes
@@ -70,29 +99,6 @@ _BUSY_ERRORS = {
 }
 
 
-def event_key(event_id: str) -> dict[str, Any]:
-    return {"PK": {"S": f"EVENT#{event_id}"}, "SK": {"S": "META"}}
-
-
-def registration_key(event_id: str, email_key: str) -> dict[str, Any]:
-    return {"PK": {"S": f"EVENT#{event_id}"}, "SK": {"S": f"REG#{email_key}"}}
-
-
-def suppression_key(email_key: str) -> dict[str, Any]:
-    """Keyed by a hash of the mailbox, not the address: erasing a person deletes everything
-    that names them, but a bounced or complaining address must stay suppressed."""
-    digest = hashlib.sha256(email_key.encode()).hexdigest()
-    return {"PK": {"S": f"SUPPRESSED#{digest}"}, "SK": {"S": "SUPPRESSED"}}
-
-
-def marker_key(event_id: str, name: str) -> dict[str, Any]:
-    return {"PK": {"S": f"EVENT#{event_id}"}, "SK": {"S": f"SENT#{name}"}}
-
-
-def daily_emails_key(email_key: str, day: str) -> dict[str, Any]:
-    return {"PK": {"S": f"ADDRESS#{email_key}"}, "SK": {"S": f"EMAILS#{day}"}}
-
-
 class DynamoStore:
     """Events and registrations in one DynamoDB table."""
 
@@ -104,7 +110,7 @@ class DynamoStore:
 
     def get_event(self, event_id: str) -> Event | None:
         item = self.client.get_item(TableName=self.table, Key=event_key(event_id), ConsistentRead=True).get("Item")
-        return event_from_item(_plain(item)) if item else None
+        return event_from_item(plain_item(item)) if item else None
 
     def put_event(self, event: Event, now: datetime) -> None:
         """Create or update an event's description; its counters are left as they are."""
@@ -119,7 +125,7 @@ class DynamoStore:
                 "updated_at = :now",
             ),
         )
-        expression_values = {**values, ":zero": {"N": "0"}, ":now": {"S": now.isoformat()}}
+        expression_values = {**values, ":zero": {"N": "0"}, ":now": {"S": iso_time(now)}}
         self.client.update_item(
             TableName=self.table,
             Key=event_key(event.id),
@@ -152,7 +158,7 @@ class DynamoStore:
         for item in self._query(
             IndexName=EVENTS_INDEX,
             KeyConditionExpression="GSI1PK = :events",
-            ExpressionAttributeValues={":events": {"S": "EVENTS"}},
+            ExpressionAttributeValues={":events": {"S": EVENTS}},
         ):
             events.append(event_from_item(item))
         return events
@@ -212,7 +218,7 @@ class DynamoStore:
                         "ExpressionAttributeValues": {
                             ":one": {"N": "1"},
                             ":open": {"S": "open"},
-                            ":now": {"N": _epoch(now)},
+                            ":now": {"N": epoch_number(now)},
                             **({":zero": {"N": "0"}} if registration.status == Status.PENDING else {}),
                         },
                         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
@@ -256,8 +262,7 @@ class DynamoStore:
         """Registrations per sender (hashed IP) per 10-minute window."""
         if not client:
             return []
-        window = int(now.timestamp()) // CLIENT_WINDOW_SECONDS
-        key = {"PK": {"S": f"CLIENT#{client}"}, "SK": {"S": f"REGS#{window}"}}
+        key = sender_window_key(client, epoch_seconds(now) // CLIENT_WINDOW_SECONDS)
         return [("client_limit", self._counter(key, REGISTRATIONS_PER_CLIENT_WINDOW, now, CLIENT_WINDOW_SECONDS * 2))]
 
     def _form_token_marker(self, form_token: Any) -> list[tuple[str, dict[str, Any]]]:
@@ -272,9 +277,8 @@ class DynamoStore:
                     "Put": {
                         "TableName": self.table,
                         "Item": {
-                            "PK": {"S": f"FORMTOKEN#{form_token.nonce}"},
-                            "SK": {"S": "USED"},
-                            "expires_at": {"N": str(int(form_token.expires_at.timestamp()))},
+                            **form_token_key(form_token.nonce),
+                            "expires_at": {"N": str(epoch_seconds(form_token.expires_at))},
                         },
                         "ConditionExpression": "attribute_not_exists(PK)",
                     }
@@ -298,7 +302,7 @@ class DynamoStore:
                 "ExpressionAttributeValues": {
                     ":one": {"N": "1"},
                     ":limit": {"N": str(limit)},
-                    ":expires": {"N": str(int(now.timestamp()) + keep_seconds)},
+                    ":expires": {"N": str(epoch_seconds(now) + keep_seconds)},
                 },
             }
         }
@@ -336,7 +340,7 @@ class DynamoStore:
 
     def _explain_existing(self, old: Any, registration: Registration) -> Exception:
         existing = (
-            registration_from_item(_plain(old))
+            registration_from_item(plain_item(old))
             if old
             else self.get_registration(registration.event_id, registration.answers.email_key)
         )
@@ -345,7 +349,7 @@ class DynamoStore:
         return AlreadyRegistered(existing)
 
     def _explain_event(self, old: Any, registration: Registration, now: datetime) -> Exception:
-        event = event_from_item(_plain(old)) if old else self.get_event(registration.event_id)
+        event = event_from_item(plain_item(old)) if old else self.get_event(registration.event_id)
         if event is None:
             return EventNotFound()
         if not event.is_open(now):
@@ -361,16 +365,16 @@ class DynamoStore:
         item = self.client.get_item(
             TableName=self.table, Key=registration_key(event_id, email_key), ConsistentRead=True
         ).get("Item")
-        if not item or _expired(_plain(item)):
+        if not item or is_expired(plain_item(item)):
             return None
-        return registration_from_item(_plain(item))
+        return registration_from_item(plain_item(item))
 
     def update_answers(self, registration: Registration, answers: Answers, now: datetime) -> Registration:
         """Replace a live registration's answers (the email, its identity, stays), in one
         transaction with a check that registration is still open."""
         data = answer_attributes(answers)
         names = {f"#f{index}": name for index, name in enumerate(data)}
-        values = {f":v{index}": _serializer.serialize(value) for index, value in enumerate(data.values())}
+        values = {f":v{index}": typed_value(value) for index, value in enumerate(data.values())}
         sets = ", ".join(f"#f{index} = :v{index}" for index in range(len(data)))
         items: list[tuple[str, dict[str, Any]]] = [
             (
@@ -384,7 +388,7 @@ class DynamoStore:
                         "ExpressionAttributeNames": {**names, "#status": "status"},
                         "ExpressionAttributeValues": {
                             **values,
-                            ":now": {"S": now.isoformat()},
+                            ":now": {"S": iso_time(now)},
                             ":id": {"S": registration.registration_id},
                             ":cancelled": {"S": Status.CANCELLED},
                         },
@@ -459,7 +463,7 @@ class DynamoStore:
                 "Key": event_key(event_id),
                 "ConditionExpression": "#status = :open AND deadline_ts > :now",
                 "ExpressionAttributeNames": {"#status": "status"},
-                "ExpressionAttributeValues": {":open": {"S": "open"}, ":now": {"N": _epoch(now)}},
+                "ExpressionAttributeValues": {":open": {"S": "open"}, ":now": {"N": epoch_number(now)}},
             }
         }
 
@@ -495,7 +499,7 @@ class DynamoStore:
             ExpressionAttributeValues={":pk": {"S": f"EVENT#{event_id}"}, ":reg": {"S": "REG#"}},
             ConsistentRead=True,
         ):
-            if not _expired(item):
+            if not is_expired(item):
                 yield registration_from_item(item)
 
     def find_registration(self, event_id: str, registration_id: str) -> Registration | None:
@@ -511,8 +515,8 @@ class DynamoStore:
                 item = self.client.get_item(
                     TableName=self.table, Key={"PK": key["PK"], "SK": key["SK"]}, ConsistentRead=True
                 ).get("Item")
-                if item and item["registration_id"]["S"] == registration_id and not _expired(_plain(item)):
-                    return registration_from_item(_plain(item))
+                if item and item["registration_id"]["S"] == registration_id and not is_expired(plain_item(item)):
+                    return registration_from_item(plain_item(item))
         return None
 
     def first_waitlisted(self, event_id: str) -> Registration | None:
@@ -627,11 +631,11 @@ class DynamoStore:
             ":was": {"S": was},
             ":becomes": {"S": becomes},
             ":id": {"S": registration.registration_id},
-            ":now": {"S": now.isoformat()},
+            ":now": {"S": iso_time(now)},
         }
         attributes = email_attributes(email) if email is not None else {}
         if hold_until is not None:
-            attributes["hold_until"] = hold_until.isoformat()
+            attributes["hold_until"] = iso_time(hold_until)
         expression, email_names, email_values = _set_or_remove(
             attributes, "e", also_set=("#status = :becomes", "updated_at = :now")
         )
@@ -655,7 +659,7 @@ class DynamoStore:
         for item in self._query(
             IndexName=EVENTS_INDEX,
             KeyConditionExpression="GSI1PK = :outbox AND GSI1SK <= :now",
-            ExpressionAttributeValues={":outbox": {"S": OUTBOX}, ":now": {"S": _outbox_time(now) or ""}},
+            ExpressionAttributeValues={":outbox": {"S": OUTBOX}, ":now": {"S": outbox_time(now)}},
         ):
             yield registration_from_item(item)
 
@@ -672,7 +676,7 @@ class DynamoStore:
                 values={
                     ":sending": {"S": EmailState.SENDING},
                     ":failed": {"S": EmailState.FAILED},
-                    ":now": {"S": _outbox_time(now) or ""},
+                    ":now": {"S": outbox_time(now)},
                 },
             )
         except ClientError as error:
@@ -724,8 +728,8 @@ class DynamoStore:
                 IndexName=EVENTS_INDEX,
                 KeyConditionExpression="GSI1PK = :events AND GSI1SK >= :now",
                 ExpressionAttributeValues={
-                    ":events": {"S": "EVENTS"},
-                    ":now": {"S": now.astimezone(UTC).replace(microsecond=0).isoformat()},
+                    ":events": {"S": EVENTS},
+                    ":now": {"S": iso_time(now.replace(microsecond=0))},
                 },
             )
         ]
@@ -739,9 +743,9 @@ class DynamoStore:
                 KeyConditionExpression="GSI1PK = :events AND GSI1SK BETWEEN :start AND :end",
                 FilterExpression="attribute_not_exists(sensitive_forgotten_at)",
                 ExpressionAttributeValues={
-                    ":events": {"S": "EVENTS"},
-                    ":start": {"S": start.astimezone(UTC).replace(microsecond=0).isoformat()},
-                    ":end": {"S": end.astimezone(UTC).replace(microsecond=0).isoformat()},
+                    ":events": {"S": EVENTS},
+                    ":start": {"S": iso_time(start.replace(microsecond=0))},
+                    ":end": {"S": iso_time(end.replace(microsecond=0))},
                 },
             )
         ]
@@ -751,7 +755,7 @@ class DynamoStore:
             TableName=self.table,
             Key=event_key(event_id),
             UpdateExpression="SET sensitive_forgotten_at = :now",
-            ExpressionAttributeValues={":now": {"S": now.isoformat()}},
+            ExpressionAttributeValues={":now": {"S": iso_time(now)}},
         )
 
     def blank_sensitive_answers(self, registration: Registration) -> None:
@@ -787,14 +791,14 @@ class DynamoStore:
                 Item={
                     **marker_key(event_id, name),
                     "state": {"S": SendState.CLAIMED},
-                    "claimed_at": {"S": now.isoformat()},
-                    "lease_until": {"S": lease.astimezone(UTC).isoformat()},
+                    "claimed_at": {"S": iso_time(now)},
+                    "lease_until": {"S": iso_time(lease)},
                 },
                 ConditionExpression="attribute_not_exists(PK) OR (#state <> :sent AND lease_until <= :now)",
                 ExpressionAttributeNames={"#state": "state"},
                 ExpressionAttributeValues={
                     ":sent": {"S": SendState.SENT},
-                    ":now": {"S": now.astimezone(UTC).isoformat()},
+                    ":now": {"S": iso_time(now)},
                 },
             )
         except ClientError as error:
@@ -807,8 +811,8 @@ class DynamoStore:
         """Record the outcome: sent or skipped (final), or failed (free to claim again now)."""
         values: dict[str, Any] = {
             ":state": {"S": state},
-            ":at": {"S": now.isoformat()},
-            ":lease": {"S": now.astimezone(UTC).isoformat()},
+            ":at": {"S": iso_time(now)},
+            ":lease": {"S": iso_time(now)},
         }
         expression = "SET #state = :state, finished_at = :at, lease_until = :lease"
         if message_id:
@@ -833,7 +837,7 @@ class DynamoStore:
                 TableName=self.table, Key=registration_key(event.id, email_key), ConsistentRead=True
             ).get("Item")
             if item:
-                items.append(_plain(item))
+                items.append(plain_item(item))
         items.extend(
             self._query(
                 KeyConditionExpression="PK = :pk",
@@ -846,7 +850,7 @@ class DynamoStore:
                 TableName=self.table, Key=suppression_key(email_key), ConsistentRead=True
             ).get("Item")
             if suppression:
-                items.append(_plain(suppression))
+                items.append(plain_item(suppression))
         return items
 
     def delete_items(self, items: list[dict[str, Any]]) -> None:
@@ -858,7 +862,7 @@ class DynamoStore:
     def suppress(self, email_key: str, reason: str, now: datetime) -> None:
         self.client.put_item(
             TableName=self.table,
-            Item={**suppression_key(email_key), "reason": {"S": reason}, "at": {"S": now.isoformat()}},
+            Item={**suppression_key(email_key), "reason": {"S": reason}, "at": {"S": iso_time(now)}},
         )
 
     def is_suppressed(self, email_key: str) -> bool:
@@ -870,10 +874,7 @@ class DynamoStore:
         paginator = self.client.get_paginator("query")
         for page in paginator.paginate(TableName=self.table, **params):
             for item in page.get("Items", []):
-                yield _plain(item)
-
-
-# -- item <-> domain -------------------------------------------------------------
+                yield plain_item(item)
 
 
 def _set_or_remove(
@@ -890,7 +891,7 @@ def _set_or_remove(
             removes.append(f"#{prefix}{index}")
         else:
             sets.append(f"#{prefix}{index} = :{prefix}{index}")
-            values[f":{prefix}{index}"] = _serializer.serialize(value)
+            values[f":{prefix}{index}"] = typed_value(value)
     return "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else ""), names, values
 
 
@@ -901,223 +902,3 @@ def _error_code(error: ClientError) -> str:
 def _busy(error: ClientError) -> bool:
     """A throttled request or AWS's own 5xx, after botocore's retries."""
     return _error_code(error) in _BUSY_ERRORS
-
-
-def _expired(item: dict[str, Any]) -> bool:
-    expires = item.get("expires_at")
-    return expires is not None and int(expires) <= time_module.time()
-
-
-def _epoch(moment: datetime) -> str:
-    return format(Decimal(str(moment.timestamp())), "f")
-
-
-def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: _value(value) for key, value in item.items()}
-
-
-def _value(typed: dict[str, Any]) -> Any:
-    """DynamoDB's typed JSON to Python; the common types inline (a digest reads thousands of items),
-    anything else through boto3's TypeDeserializer."""
-    ((kind, inner),) = typed.items()
-    if kind == "S" or kind == "BOOL":
-        return inner
-    if kind == "N":
-        return Decimal(inner)
-    if kind == "L":
-        return [_value(element) for element in inner]
-    if kind == "M":
-        return {key: _value(element) for key, element in inner.items()}
-    if kind == "NULL":
-        return None
-    return _deserializer.deserialize(cast(Any, typed))
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-def _moment(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def event_attributes(event: Event) -> dict[str, Any]:
-    """The descriptive attributes of an event (counters are the store's business)."""
-    return {
-        "type": "event",
-        "event_id": event.id,
-        "title": event.title,
-        "description": event.description,
-        "timezone": event.timezone,
-        "starts_at": _iso(event.starts_at),
-        "ends_at": _iso(event.ends_at),
-        "meal_at": _iso(event.meal_at),
-        "venue": event.venue,
-        "address": event.address,
-        "deadline_at": _iso(event.deadline_at),
-        "deadline_ts": Decimal(_epoch(event.deadline_at)),
-        "capacity": event.capacity,
-        "waitlist_limit": event.waitlist_limit,
-        "confirm_address": event.confirm_address,
-        "confirm_within_hours": event.confirm_within_hours,
-        "organisers": list(event.organisers),
-        "questions": sorted(event.questions),
-        "interests": [{"id": area.id, "title": area.title} for area in event.interests],
-        "status": event.status,
-        "reminder_days": list(event.reminder_days),
-        "reminder_time": event.reminder_time.strftime("%H:%M"),
-        "digest_hour": event.digest_hour,
-        "digest": event.digest,
-        "organiser_language": event.organiser_language,
-        "caterer": event.caterer or None,
-        "GSI1PK": "EVENTS",
-        "GSI1SK": _iso(event.starts_at),
-    }
-
-
-def event_from_item(item: dict[str, Any]) -> Event:
-    capacity = item.get("capacity")
-    return Event(
-        id=item["event_id"],
-        title=dict(item["title"]),
-        description=dict(item.get("description") or {}),
-        timezone=item["timezone"],
-        starts_at=_moment(item["starts_at"]),  # type: ignore[arg-type]
-        ends_at=_moment(item.get("ends_at")),
-        meal_at=_moment(item.get("meal_at")),
-        venue=item["venue"],
-        address=item.get("address", ""),
-        deadline_at=_moment(item["deadline_at"]),  # type: ignore[arg-type]
-        capacity=int(capacity) if capacity is not None else None,
-        # Events stored before the bound existed have no waiting list until they are put again.
-        waitlist_limit=int(item.get("waitlist_limit", 0)),
-        confirm_address=bool(item.get("confirm_address", False)),
-        confirm_within_hours=int(item.get("confirm_within_hours", DEFAULT_CONFIRM_WITHIN_HOURS)),
-        organisers=tuple(item.get("organisers") or ()),
-        questions=frozenset(item.get("questions") or ()),
-        interests=tuple(InterestArea(id=area["id"], title=dict(area["title"])) for area in item.get("interests") or ()),
-        status=item.get("status", "open"),
-        reminder_days=tuple(int(days) for days in item.get("reminder_days", [2])),
-        reminder_time=time.fromisoformat(item.get("reminder_time", "09:00")),
-        digest_hour=int(item.get("digest_hour", 7)),
-        digest=item.get("digest", "changes"),
-        organiser_language=item.get("organiser_language", "sv"),
-        caterer=item.get("caterer", ""),
-        confirmed_count=int(item.get("confirmed_count", 0)),
-        waitlist_count=int(item.get("waitlist_count", 0)),
-        organiser_link_version=int(item.get("organiser_link_version", 0)),
-        pending_count=int(item.get("pending_count", 0)),
-    )
-
-
-def answer_attributes(answers: Answers) -> dict[str, Any]:
-    data = answers.as_dict()
-    data.pop("email")
-    return data
-
-
-def registration_item(registration: Registration) -> dict[str, Any]:
-    answers = registration.answers
-    attributes = {
-        **answer_attributes(answers),
-        "type": "registration",
-        "email": answers.email,
-        "event_id": registration.event_id,
-        "registration_id": registration.registration_id,
-        "status": registration.status,
-        "created_at": registration.created_at.isoformat(),
-        "updated_at": registration.updated_at.isoformat(),
-        **email_attributes(registration.email),
-        "expires_at": int(registration.expires_at.timestamp()) if registration.expires_at else None,
-        "hold_until": _iso(registration.hold_until),
-    }
-    item = {key: _serializer.serialize(value) for key, value in attributes.items() if value is not None}
-    item.update(registration_key(registration.event_id, answers.email_key))
-    return item
-
-
-def email_attributes(email: EmailDelivery) -> dict[str, Any]:
-    """The email state; a waiting email is also in the sparse outbox index by due time."""
-    waiting = email.waiting and email.due_at is not None
-    return {
-        "email_state": email.state,
-        "email_kind": email.kind,
-        "email_attempts": email.attempts,
-        "email_due_at": _iso(email.due_at),
-        "email_message_id": email.message_id or None,
-        "email_error": email.error or None,
-        "GSI1PK": OUTBOX if waiting else None,
-        "GSI1SK": _outbox_time(email.due_at) if waiting else None,
-    }
-
-
-def _outbox_time(moment: datetime | None) -> str | None:
-    # One fixed UTC format, so string order in the index is time order.
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else None
-
-
-def registration_from_item(item: dict[str, Any]) -> Registration:
-    return Registration(
-        event_id=item["event_id"],
-        registration_id=item["registration_id"],
-        answers=Answers(
-            name=item["name"],
-            email=item["email"],
-            organisation=item["organisation"],
-            sector=item["sector"],
-            language=item.get("language", "sv"),
-            meal=item.get("meal"),
-            diet=item.get("diet", ""),
-            access_needs=item.get("access_needs", ""),
-            attended_before=item.get("attended_before"),
-            interests=tuple(item.get("interests") or ()),
-            message=item.get("message", ""),
-        ),
-        status=Status(item["status"]),
-        created_at=datetime.fromisoformat(item["created_at"]),
-        updated_at=datetime.fromisoformat(item["updated_at"]),
-        email=EmailDelivery(
-            state=EmailState(item.get("email_state", EmailState.SENT)),
-            kind=EmailKind(item.get("email_kind", EmailKind.CONFIRMATION)),
-            attempts=int(item.get("email_attempts", 0)),
-            due_at=_moment(item.get("email_due_at")),
-            message_id=item.get("email_message_id", ""),
-            error=item.get("email_error", ""),
-        ),
-        expires_at=datetime.fromtimestamp(int(item["expires_at"]), UTC) if item.get("expires_at") else None,
-        hold_until=_moment(item.get("hold_until")),
-    )
-
-
-def create_table(client: DynamoDBClient, table_name: str) -> None:
-    """Create the table and its index (local stand-ins and tests; AWS uses infra/)."""
-    try:
-        client.create_table(
-            TableName=table_name,
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[
-                {"AttributeName": name, "AttributeType": "S"}
-                for name in ("PK", "SK", "GSI1PK", "GSI1SK", "registration_id")
-            ],
-            KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": EVENTS_INDEX,
-                    "KeySchema": [
-                        {"AttributeName": "GSI1PK", "KeyType": "HASH"},
-                        {"AttributeName": "GSI1SK", "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "ALL"},
-                },
-                {
-                    "IndexName": REGISTRATION_ID_INDEX,
-                    "KeySchema": [{"AttributeName": "registration_id", "KeyType": "HASH"}],
-                    "Projection": {"ProjectionType": "KEYS_ONLY"},
-                },
-            ],
-        )
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "ResourceInUseException":
-            raise
-        return
-    client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})

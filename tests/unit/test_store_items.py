@@ -4,7 +4,7 @@ from boto3.dynamodb.types import TypeDeserializer
 
 from chalicelib.forms import parse_answers
 from chalicelib.registrations import EmailDelivery, Registration
-from chalicelib.store import _plain, registration_from_item, registration_item
+from chalicelib.store.items import plain_item, registration_from_item, registration_item
 from tests.helpers import answers, at, example_event
 
 
@@ -23,5 +23,5 @@ def test_fast_reading_matches_boto3_and_round_trips():
     item = registration_item(registration)
     item["odd"] = {"SS": ["a", "b"]}
     item["nothing"] = {"NULL": True}
-    assert _plain(item) == {key: TypeDeserializer().deserialize(value) for key, value in item.items()}
-    assert registration_from_item(_plain(item)) == registration
+    assert plain_item(item) == {key: TypeDeserializer().deserialize(value) for key, value in item.items()}
+    assert registration_from_item(plain_item(item)) == registration

@@ -1,0 +1,208 @@
+"""Items and the domain: an event, a registration and its email state as DynamoDB attributes, and back.
+
+Reads go through `plain_item` (typed JSON to Python values); writes serialise plain values.
+The keys and the time formats come from `schema`.
+"""
+
+from __future__ import annotations
+
+import time as time_module
+from datetime import datetime, time
+from decimal import Decimal
+from typing import Any, cast
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from ..events import DEFAULT_CONFIRM_WITHIN_HOURS, Event, InterestArea
+from ..forms import Answers
+from ..registrations import EmailDelivery, EmailKind, EmailState, Registration, Status
+from .schema import (
+    EVENTS,
+    OUTBOX,
+    epoch_number,
+    epoch_seconds,
+    from_epoch_seconds,
+    iso_time,
+    optional_iso_time,
+    outbox_time,
+    read_time,
+    registration_key,
+)
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def typed_value(value: Any) -> dict[str, Any]:
+    """A Python value as DynamoDB's typed JSON."""
+    return cast(dict[str, Any], _serializer.serialize(value))
+
+
+def plain_item(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _value(value) for key, value in item.items()}
+
+
+def _value(typed: dict[str, Any]) -> Any:
+    """DynamoDB's typed JSON to Python; the common types inline (a digest reads thousands of items),
+    anything else through boto3's TypeDeserializer."""
+    ((kind, inner),) = typed.items()
+    if kind == "S" or kind == "BOOL":
+        return inner
+    if kind == "N":
+        return Decimal(inner)
+    if kind == "L":
+        return [_value(element) for element in inner]
+    if kind == "M":
+        return {key: _value(element) for key, element in inner.items()}
+    if kind == "NULL":
+        return None
+    return _deserializer.deserialize(cast(Any, typed))
+
+
+def is_expired(item: dict[str, Any]) -> bool:
+    """Past its time to live: DynamoDB deletes such items only within days, so reads skip them."""
+    expires = item.get("expires_at")
+    return expires is not None and int(expires) <= time_module.time()
+
+
+def event_attributes(event: Event) -> dict[str, Any]:
+    """The descriptive attributes of an event (counters are the store's business)."""
+    return {
+        "type": "event",
+        "event_id": event.id,
+        "title": event.title,
+        "description": event.description,
+        "timezone": event.timezone,
+        "starts_at": iso_time(event.starts_at),
+        "ends_at": optional_iso_time(event.ends_at),
+        "meal_at": optional_iso_time(event.meal_at),
+        "venue": event.venue,
+        "address": event.address,
+        "deadline_at": iso_time(event.deadline_at),
+        "deadline_ts": Decimal(epoch_number(event.deadline_at)),
+        "capacity": event.capacity,
+        "waitlist_limit": event.waitlist_limit,
+        "confirm_address": event.confirm_address,
+        "confirm_within_hours": event.confirm_within_hours,
+        "organisers": list(event.organisers),
+        "questions": sorted(event.questions),
+        "interests": [{"id": area.id, "title": area.title} for area in event.interests],
+        "status": event.status,
+        "reminder_days": list(event.reminder_days),
+        "reminder_time": event.reminder_time.strftime("%H:%M"),
+        "digest_hour": event.digest_hour,
+        "digest": event.digest,
+        "organiser_language": event.organiser_language,
+        "caterer": event.caterer or None,
+        "GSI1PK": EVENTS,
+        "GSI1SK": iso_time(event.starts_at),
+    }
+
+
+def event_from_item(item: dict[str, Any]) -> Event:
+    capacity = item.get("capacity")
+    return Event(
+        id=item["event_id"],
+        title=dict(item["title"]),
+        description=dict(item.get("description") or {}),
+        timezone=item["timezone"],
+        starts_at=read_time(item["starts_at"]),  # type: ignore[arg-type]
+        ends_at=read_time(item.get("ends_at")),
+        meal_at=read_time(item.get("meal_at")),
+        venue=item["venue"],
+        address=item.get("address", ""),
+        deadline_at=read_time(item["deadline_at"]),  # type: ignore[arg-type]
+        capacity=int(capacity) if capacity is not None else None,
+        # Events stored before the bound existed have no waiting list until they are put again.
+        waitlist_limit=int(item.get("waitlist_limit", 0)),
+        confirm_address=bool(item.get("confirm_address", False)),
+        confirm_within_hours=int(item.get("confirm_within_hours", DEFAULT_CONFIRM_WITHIN_HOURS)),
+        organisers=tuple(item.get("organisers") or ()),
+        questions=frozenset(item.get("questions") or ()),
+        interests=tuple(InterestArea(id=area["id"], title=dict(area["title"])) for area in item.get("interests") or ()),
+        status=item.get("status", "open"),
+        reminder_days=tuple(int(days) for days in item.get("reminder_days", [2])),
+        reminder_time=time.fromisoformat(item.get("reminder_time", "09:00")),
+        digest_hour=int(item.get("digest_hour", 7)),
+        digest=item.get("digest", "changes"),
+        organiser_language=item.get("organiser_language", "sv"),
+        caterer=item.get("caterer", ""),
+        confirmed_count=int(item.get("confirmed_count", 0)),
+        waitlist_count=int(item.get("waitlist_count", 0)),
+        organiser_link_version=int(item.get("organiser_link_version", 0)),
+        pending_count=int(item.get("pending_count", 0)),
+    )
+
+
+def answer_attributes(answers: Answers) -> dict[str, Any]:
+    data = answers.as_dict()
+    data.pop("email")
+    return data
+
+
+def registration_item(registration: Registration) -> dict[str, Any]:
+    answers = registration.answers
+    attributes = {
+        **answer_attributes(answers),
+        "type": "registration",
+        "email": answers.email,
+        "event_id": registration.event_id,
+        "registration_id": registration.registration_id,
+        "status": registration.status,
+        "created_at": iso_time(registration.created_at),
+        "updated_at": iso_time(registration.updated_at),
+        **email_attributes(registration.email),
+        "expires_at": epoch_seconds(registration.expires_at) if registration.expires_at else None,
+        "hold_until": optional_iso_time(registration.hold_until),
+    }
+    item = {key: typed_value(value) for key, value in attributes.items() if value is not None}
+    item.update(registration_key(registration.event_id, answers.email_key))
+    return item
+
+
+def email_attributes(email: EmailDelivery) -> dict[str, Any]:
+    """The email state; a waiting email is also in the sparse outbox index by due time."""
+    due = email.due_at if email.waiting else None
+    return {
+        "email_state": email.state,
+        "email_kind": email.kind,
+        "email_attempts": email.attempts,
+        "email_due_at": optional_iso_time(email.due_at),
+        "email_message_id": email.message_id or None,
+        "email_error": email.error or None,
+        "GSI1PK": OUTBOX if due else None,
+        "GSI1SK": outbox_time(due) if due else None,
+    }
+
+
+def registration_from_item(item: dict[str, Any]) -> Registration:
+    return Registration(
+        event_id=item["event_id"],
+        registration_id=item["registration_id"],
+        answers=Answers(
+            name=item["name"],
+            email=item["email"],
+            organisation=item["organisation"],
+            sector=item["sector"],
+            language=item.get("language", "sv"),
+            meal=item.get("meal"),
+            diet=item.get("diet", ""),
+            access_needs=item.get("access_needs", ""),
+            attended_before=item.get("attended_before"),
+            interests=tuple(item.get("interests") or ()),
+            message=item.get("message", ""),
+        ),
+        status=Status(item["status"]),
+        created_at=datetime.fromisoformat(item["created_at"]),
+        updated_at=datetime.fromisoformat(item["updated_at"]),
+        email=EmailDelivery(
+            state=EmailState(item.get("email_state", EmailState.SENT)),
+            kind=EmailKind(item.get("email_kind", EmailKind.CONFIRMATION)),
+            attempts=int(item.get("email_attempts", 0)),
+            due_at=read_time(item.get("email_due_at")),
+            message_id=item.get("email_message_id", ""),
+            error=item.get("email_error", ""),
+        ),
+        expires_at=from_epoch_seconds(item.get("expires_at")),
+        hold_until=read_time(item.get("hold_until")),
+    )

@@ -1,0 +1,154 @@
+"""The table's layout: its keys, its two indexes, how times are written, and creating it.
+
+One table. An event is `EVENT#{id}`/`META`; a registration sits beside it as
+`EVENT#{id}`/`REG#{email}`, so one Query reads an event's registrations, and so do the
+event's send markers (`SENT#{name}`). The rest are small records keyed by what they count
+or guard: an address's daily emails, a sender's window, a used form token, a suppressed
+mailbox (by hash).
+
+Every key and every time format lives here, so the item format has one description.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+EVENTS_INDEX = "events-by-start"  # GSI1: events by start, and the email outbox by due time
+REGISTRATION_ID_INDEX = "registrations-by-id"
+EVENTS = "EVENTS"  # GSI1PK of every event
+OUTBOX = "OUTBOX"  # GSI1PK of every registration whose email is waiting
+REGISTRATION_PREFIX = "REG#"
+MARKER_PREFIX = "SENT#"
+
+
+# -- keys -------------------------------------------------------------------------
+
+
+def event_partition(event_id: str) -> dict[str, str]:
+    """The partition an event shares with its registrations and send markers."""
+    return {"S": f"EVENT#{event_id}"}
+
+
+def event_key(event_id: str) -> dict[str, Any]:
+    return {"PK": event_partition(event_id), "SK": {"S": "META"}}
+
+
+def registration_key(event_id: str, email_key: str) -> dict[str, Any]:
+    return {"PK": event_partition(event_id), "SK": {"S": f"{REGISTRATION_PREFIX}{email_key}"}}
+
+
+def marker_key(event_id: str, name: str) -> dict[str, Any]:
+    return {"PK": event_partition(event_id), "SK": {"S": f"{MARKER_PREFIX}{name}"}}
+
+
+def suppression_key(email_key: str) -> dict[str, Any]:
+    """Keyed by a hash of the mailbox, not the address: erasing a person deletes everything
+    that names them, but a bounced or complaining address must stay suppressed."""
+    digest = hashlib.sha256(email_key.encode()).hexdigest()
+    return {"PK": {"S": f"SUPPRESSED#{digest}"}, "SK": {"S": "SUPPRESSED"}}
+
+
+def address_partition(email_key: str) -> dict[str, str]:
+    """The partition of the records kept per address (today its daily email counts)."""
+    return {"S": f"ADDRESS#{email_key}"}
+
+
+def daily_emails_key(email_key: str, day: str) -> dict[str, Any]:
+    return {"PK": address_partition(email_key), "SK": {"S": f"EMAILS#{day}"}}
+
+
+def sender_window_key(client: str, window: int) -> dict[str, Any]:
+    return {"PK": {"S": f"CLIENT#{client}"}, "SK": {"S": f"REGS#{window}"}}
+
+
+def form_token_key(nonce: str) -> dict[str, Any]:
+    return {"PK": {"S": f"FORMTOKEN#{nonce}"}, "SK": {"S": "USED"}}
+
+
+def plain_key(item: dict[str, Any]) -> dict[str, Any]:
+    """The typed key of an item read as plain values."""
+    return {"PK": {"S": item["PK"]}, "SK": {"S": item["SK"]}}
+
+
+# -- times --------------------------------------------------------------------------
+# A moment is written as ISO 8601 text in UTC wherever it is an attribute or the events
+# index's sort key (so string order is time order). Where DynamoDB itself needs something
+# else, there is one function for each need: the outbox index's fixed-width key, the epoch
+# number a condition compares, and the whole seconds DynamoDB's TTL reads.
+
+
+def iso_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def optional_iso_time(moment: datetime | None) -> str | None:
+    return iso_time(moment) if moment else None
+
+
+def read_time(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def outbox_time(moment: datetime) -> str:
+    """The outbox index's sort key: one fixed width, so string order is time order even where
+    the microseconds are zero (isoformat would leave them out)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def epoch_number(moment: datetime) -> str:
+    """Seconds since the epoch, exactly, as a DynamoDB number (the deadline a write is checked against)."""
+    return format(Decimal(str(moment.timestamp())), "f")
+
+
+def epoch_seconds(moment: datetime) -> int:
+    """Whole seconds since the epoch: what DynamoDB's time to live reads, and what rate windows count in."""
+    return int(moment.timestamp())
+
+
+def from_epoch_seconds(value: Any) -> datetime | None:
+    return datetime.fromtimestamp(int(value), UTC) if value else None
+
+
+# -- the table ----------------------------------------------------------------------
+
+
+def create_table(client: DynamoDBClient, table_name: str) -> None:
+    """Create the table and its index (local stand-ins and tests; AWS uses infra/)."""
+    try:
+        client.create_table(
+            TableName=table_name,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[
+                {"AttributeName": name, "AttributeType": "S"}
+                for name in ("PK", "SK", "GSI1PK", "GSI1SK", "registration_id")
+            ],
+            KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": EVENTS_INDEX,
+                    "KeySchema": [
+                        {"AttributeName": "GSI1PK", "KeyType": "HASH"},
+                        {"AttributeName": "GSI1SK", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                },
+                {
+                    "IndexName": REGISTRATION_ID_INDEX,
+                    "KeySchema": [{"AttributeName": "registration_id", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "KEYS_ONLY"},
+                },
+            ],
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ResourceInUseException":
+            raise
+        return
+    client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
