@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from enum import StrEnum
@@ -41,16 +43,37 @@ class SendState(StrEnum):
 FINAL = (SendState.SENT, SendState.SKIPPED)
 
 
-class JobStore(CancellationStore, Protocol):
+@dataclass(frozen=True)
+class SendMarker:
+    """Where one scheduled send stands, as its marker records it."""
+
+    state: SendState
+    finished_at: datetime | None = None  # when it was last sent, skipped or failed
+
+    @property
+    def done(self) -> bool:
+        return self.state in FINAL
+
+
+class SensitiveAnswerStore(Protocol):
+    def events_with_sensitive_answers(self, start: datetime, end: datetime) -> list[Event]:
+        """Events that started in [start, end] whose diets and access needs are not yet forgotten."""
+
+    def registrations(self, event_id: str) -> Iterator[Registration]: ...
+
+    def blank_sensitive_answers(self, registration: Registration) -> None: ...
+
+    def mark_sensitive_forgotten(self, event_id: str, now: datetime) -> None: ...
+
+
+class JobStore(CancellationStore, SensitiveAnswerStore, Protocol):
     def upcoming_events(self, now: datetime) -> list[Event]: ...
 
-    def sent_markers(self, event_id: str) -> dict[str, dict[str, Any]]: ...
+    def sent_markers(self, event_id: str) -> dict[str, SendMarker]: ...
 
     def claim_send(self, event_id: str, name: str, now: datetime, lease: datetime) -> bool: ...
 
     def finish_send(self, event_id: str, name: str, state: SendState, now: datetime, message_id: str = "") -> None: ...
-
-    def registrations(self, event_id: str) -> Any: ...
 
     def is_suppressed(self, email_key: str) -> bool: ...
 
@@ -85,7 +108,7 @@ class _EventRun:
         self.mailer = mailer
         self.messages = messages
         self.now = now
-        self._markers: dict[str, dict[str, Any]] | None = None
+        self._markers: dict[str, SendMarker] | None = None
         self._registrations: list[Registration] | None = None
         self.counts: Counter[str] = Counter()
 
@@ -96,14 +119,15 @@ class _EventRun:
         return self._registrations
 
     @property
-    def markers(self) -> dict[str, dict[str, Any]]:
+    def markers(self) -> dict[str, SendMarker]:
         # Read only when something is due: most hourly runs touch an event not at all.
         if self._markers is None:
             self._markers = self.store.sent_markers(self.event.id)
         return self._markers
 
     def done(self, name: str) -> bool:
-        return self.markers.get(name, {}).get("state") in FINAL
+        marker = self.markers.get(name)
+        return marker is not None and marker.done
 
     def send_once(self, name: str, kind: str, build: Any) -> bool:
         """Claim, send, record. True when this run sent it."""
@@ -196,9 +220,9 @@ class _EventRun:
 
     def last_digest(self) -> datetime | None:
         times = [
-            datetime.fromisoformat(marker["finished_at"])
+            marker.finished_at
             for name, marker in self.markers.items()
-            if name.startswith("digest#") and marker.get("state") == SendState.SENT and marker.get("finished_at")
+            if name.startswith("digest#") and marker.state == SendState.SENT and marker.finished_at
         ]
         return max(times, default=None)
 
@@ -220,7 +244,7 @@ class _EventRun:
             )
 
 
-def forget_sensitive_answers(store: Any, now: datetime, after: timedelta) -> int:
+def forget_sensitive_answers(store: SensitiveAnswerStore, now: datetime, after: timedelta) -> int:
     """Blank diet and access needs of events that ended more than `after` ago; once per event.
 
     Looks back a bounded window (60 days past `after`), so old events are not re-read each hour.

@@ -97,9 +97,9 @@ def test_a_caught_bot_is_answered_exactly_like_a_person(client, app_store):
 
 
 def test_a_caught_bot_counts_against_the_sender_limit(client, app_store, monkeypatch):
-    from chalicelib import store as store_module
+    from chalicelib.store import limits as store_limits
 
-    monkeypatch.setattr(store_module, "REGISTRATIONS_PER_CLIENT_WINDOW", 2)
+    monkeypatch.setattr(store_limits, "REGISTRATIONS_PER_CLIENT_WINDOW", 2)
     codes = [post(client, answers(email=f"b{i}@example.se", website="x"), form=False).status_code for i in range(3)]
     assert codes == [201, 201, 429]
     assert emails(app_store) == []

@@ -185,9 +185,9 @@ def test_a_complaint_suppresses_the_address(client, app_store):
 
 
 def test_the_thank_you_page_says_when_no_email_is_sent_because_of_the_daily_limit(client, app_store, monkeypatch):
-    from chalicelib import store as store_module
+    from chalicelib.store import limits as store_limits
 
-    monkeypatch.setattr(store_module, "DAILY_EMAILS_PER_ADDRESS", 1)
+    monkeypatch.setattr(store_limits, "DAILY_EMAILS_PER_ADDRESS", 1)
     app_store.put_event(open_event(id="andra-traffen"), datetime.now(UTC))
     post_json(client, answers(), path="/events/andra-traffen/registrations")
     response = post_form(client, answers())

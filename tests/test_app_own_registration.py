@@ -108,17 +108,17 @@ def test_the_owner_is_emailed_the_link_and_nothing_the_stranger_typed(client, ap
 
 
 def test_a_second_post_counts_against_the_sender_limit(client, app_store, monkeypatch):
-    from chalicelib import store as store_module
+    from chalicelib.store import limits as store_limits
 
-    monkeypatch.setattr(store_module, "REGISTRATIONS_PER_CLIENT_WINDOW", 2)
+    monkeypatch.setattr(store_limits, "REGISTRATIONS_PER_CLIENT_WINDOW", 2)
     codes = [post_json(client, body).status_code for body in (ALICE, STRANGER, STRANGER)]
     assert codes == [201, 201, 429]
 
 
 def test_the_notice_shares_the_daily_email_limit_of_the_address(client, app_store, moto_endpoint, monkeypatch):
-    from chalicelib import store as store_module
+    from chalicelib.store import limits as store_limits
 
-    monkeypatch.setattr(store_module, "DAILY_EMAILS_PER_ADDRESS", 2)
+    monkeypatch.setattr(store_limits, "DAILY_EMAILS_PER_ADDRESS", 2)
     post_json(client, ALICE)
     states = [json.loads(post_json(client, STRANGER).body)["email"] for _ in range(3)]
     assert states == ["sent", "limited", "limited"]

@@ -176,9 +176,9 @@ def test_diet_is_kept_only_with_its_own_consent(client, app_store):
 
 
 def test_too_many_sign_ups_from_one_sender_get_429(client, app_store, monkeypatch):
-    from chalicelib import store as store_module
+    from chalicelib.store import limits as store_limits
 
-    monkeypatch.setattr(store_module, "REGISTRATIONS_PER_CLIENT_WINDOW", 2)
+    monkeypatch.setattr(store_limits, "REGISTRATIONS_PER_CLIENT_WINDOW", 2)
     codes = [post(client, answers(email=f"p{i}@example.se"), headers={}).status_code for i in range(3)]
     assert codes == [201, 201, 429]
     assert (

@@ -15,6 +15,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from ..events import DEFAULT_CONFIRM_WITHIN_HOURS, Event, InterestArea
 from ..forms import Answers
+from ..jobs import SendMarker, SendState
 from ..registrations import EmailDelivery, EmailKind, EmailState, Registration, Status
 from .schema import (
     EVENTS,
@@ -206,3 +207,7 @@ def registration_from_item(item: dict[str, Any]) -> Registration:
         expires_at=from_epoch_seconds(item.get("expires_at")),
         hold_until=read_time(item.get("hold_until")),
     )
+
+
+def marker_from_item(item: dict[str, Any]) -> SendMarker:
+    return SendMarker(state=SendState(item["state"]), finished_at=read_time(item.get("finished_at")))

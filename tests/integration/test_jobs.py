@@ -80,7 +80,7 @@ def test_digest_only_when_something_changed_and_then_only_the_changes(store):
     run(store, mailer, at("2027-05-04T07:00:00+02:00"))
     assert subjects(mailer) == ["digest 1 new=1", "digest 2 new=1"]
     assert mailer.sent[-1]["X-Summary-New"] == "b@example.se"
-    states = {name: marker["state"] for name, marker in store.sent_markers(EVENT).items()}
+    states = {name: marker.state for name, marker in store.sent_markers(EVENT).items()}
     assert states == {
         "digest#2027-05-02": SendState.SENT,
         "digest#2027-05-03": SendState.SKIPPED,
@@ -166,7 +166,7 @@ def test_a_crash_between_claim_and_send_is_sent_by_a_later_run(store):
     sign_up(store, "a@example.se", at("2027-05-01T12:00:00+02:00"))
     crashed_at = at("2027-05-02T07:00:00+02:00")
     assert store.claim_send(EVENT, "digest#2027-05-02", crashed_at, crashed_at + CLAIM_LEASE)  # then the run died
-    assert store.sent_markers(EVENT)["digest#2027-05-02"]["state"] == SendState.CLAIMED
+    assert store.sent_markers(EVENT)["digest#2027-05-02"].state == SendState.CLAIMED
     mailer = RecordingMailer()
     run(store, mailer, crashed_at + timedelta(minutes=5))
     assert mailer.sent == [], "the claim's lease still holds"

@@ -110,7 +110,7 @@ def test_a_bounce_for_the_punycode_domain_suppresses_the_unicode_spelling(store)
 
 def test_plus_addressing_shares_one_daily_email_cap_across_events(store):
     from chalicelib.registrations import EmailState
-    from chalicelib.store import DAILY_EMAILS_PER_ADDRESS
+    from chalicelib.store.limits import DAILY_EMAILS_PER_ADDRESS
 
     states = []
     for number in range(DAILY_EMAILS_PER_ADDRESS + 2):
@@ -162,7 +162,7 @@ def test_promotion_waits_in_the_outbox_with_its_own_kind(store):
 
 def test_one_address_gets_at_most_five_registration_emails_a_day(store):
     from chalicelib.registrations import EmailState
-    from chalicelib.store import DAILY_EMAILS_PER_ADDRESS
+    from chalicelib.store.limits import DAILY_EMAILS_PER_ADDRESS
 
     states = []
     for index in range(DAILY_EMAILS_PER_ADDRESS + 2):

@@ -226,11 +226,11 @@ def test_the_domain_rule_end_to_end_on_the_store(store):
 
 
 def test_a_repeated_sign_up_counts_against_the_sender_and_takes_the_email_lease(store, monkeypatch):
-    from chalicelib import store as store_module
     from chalicelib.errors import TooManyRequests
     from chalicelib.registrations import EmailDelivery
+    from chalicelib.store import limits as store_limits
 
-    monkeypatch.setattr(store_module, "REGISTRATIONS_PER_CLIENT_WINDOW", 2)
+    monkeypatch.setattr(store_limits, "REGISTRATIONS_PER_CLIENT_WINDOW", 2)
     event = example_event()
     store.put_event(event, NOW)
     original = replace(new_registration(event, email="a@example.se"), email=EmailDelivery(state="sent"))

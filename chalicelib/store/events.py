@@ -1,0 +1,84 @@
+"""Events: their descriptions and counters, listed by start from the events index (no Scan)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from botocore.exceptions import ClientError
+
+from ..errors import EventNotFound
+from ..events import Event
+from .items import event_attributes, event_from_item
+from .schema import EVENTS, EVENTS_INDEX, event_key, iso_time
+from .table import TableAccess, condition_failed, set_or_remove
+
+
+class EventRecords(TableAccess):
+    def get_event(self, event_id: str) -> Event | None:
+        item = self._get(event_key(event_id))
+        return event_from_item(item) if item else None
+
+    def put_event(self, event: Event, now: datetime) -> None:
+        """Create or update an event's description; its counters are left as they are."""
+        expression, names, values = set_or_remove(
+            dict(sorted(event_attributes(event).items())),
+            "a",
+            also_set=(
+                "confirmed_count = if_not_exists(confirmed_count, :zero)",
+                "waitlist_count = if_not_exists(waitlist_count, :zero)",
+                "pending_count = if_not_exists(pending_count, :zero)",
+                "created_at = if_not_exists(created_at, :now)",
+                "updated_at = :now",
+            ),
+        )
+        expression_values = {**values, ":zero": {"N": "0"}, ":now": {"S": iso_time(now)}}
+        self.client.update_item(
+            TableName=self.table,
+            Key=event_key(event.id),
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=expression_values,
+        )
+
+    def withdraw_organiser_links(self, event_id: str) -> int:
+        """Bump the event's organiser link version, so every link made before stops working.
+        Like the counters, `put_event` leaves it alone. Returns the new version."""
+        try:
+            response = self.client.update_item(
+                TableName=self.table,
+                Key=event_key(event_id),
+                UpdateExpression="ADD organiser_link_version :one",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues={":one": {"N": "1"}},
+                ReturnValues="UPDATED_NEW",
+            )
+        except ClientError as error:
+            if condition_failed(error):
+                raise EventNotFound() from error
+            raise
+        return int(response["Attributes"]["organiser_link_version"]["N"])
+
+    def list_events(self) -> list[Event]:
+        """Every event, by start time."""
+        return [
+            event_from_item(item)
+            for item in self._query(
+                IndexName=EVENTS_INDEX,
+                KeyConditionExpression="GSI1PK = :events",
+                ExpressionAttributeValues={":events": {"S": EVENTS}},
+            )
+        ]
+
+    def upcoming_events(self, now: datetime) -> list[Event]:
+        """Events that have not started yet: past events are never read."""
+        return [
+            event_from_item(item)
+            for item in self._query(
+                IndexName=EVENTS_INDEX,
+                KeyConditionExpression="GSI1PK = :events AND GSI1SK >= :now",
+                ExpressionAttributeValues={
+                    ":events": {"S": EVENTS},
+                    ":now": {"S": iso_time(now.replace(microsecond=0))},
+                },
+            )
+        ]

@@ -1,0 +1,109 @@
+"""Reading registrations (by address, by id, an event's all, the next in line) and changing a
+registration's answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from ..errors import RegistrationClosed, RegistrationNotFound
+from ..forms import Answers
+from ..registrations import Registration, Status
+from .items import answer_attributes, is_expired, registration_from_item, typed_value
+from .schema import (
+    REGISTRATION_ID_INDEX,
+    REGISTRATION_PREFIX,
+    epoch_number,
+    event_key,
+    event_partition,
+    iso_time,
+    registration_key,
+)
+from .table import TableAccess, TaggedWrite
+
+
+class RegistrationRecords(TableAccess):
+    def get_registration(self, event_id: str, email_key: str) -> Registration | None:
+        item = self._get(registration_key(event_id, email_key))
+        if not item or is_expired(item):
+            return None
+        return registration_from_item(item)
+
+    def registrations(self, event_id: str) -> Iterator[Registration]:
+        """All registrations of an event, following every page; expired ones are skipped
+        (DynamoDB's TTL deletes them only within days)."""
+        for item in self._query(
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :reg)",
+            ExpressionAttributeValues={":pk": event_partition(event_id), ":reg": {"S": REGISTRATION_PREFIX}},
+            ConsistentRead=True,
+        ):
+            if not is_expired(item):
+                yield registration_from_item(item)
+
+    def find_registration(self, event_id: str, registration_id: str) -> Registration | None:
+        """A registration by its id (from a signed link): index for the key, then a consistent read."""
+        response = self.client.query(
+            TableName=self.table,
+            IndexName=REGISTRATION_ID_INDEX,
+            KeyConditionExpression="registration_id = :id",
+            ExpressionAttributeValues={":id": {"S": registration_id}},
+        )
+        for key in response.get("Items", []):
+            if key["PK"] == event_partition(event_id):
+                item = self._get({"PK": key["PK"], "SK": key["SK"]})
+                if item and item["registration_id"] == registration_id and not is_expired(item):
+                    return registration_from_item(item)
+        return None
+
+    def first_waitlisted(self, event_id: str) -> Registration | None:
+        """Who is next in line: the earliest waitlisted registration."""
+        waiting = [r for r in self.registrations(event_id) if r.status == Status.WAITLISTED]
+        return min(waiting, key=lambda r: (r.created_at, r.registration_id), default=None)
+
+    def update_answers(self, registration: Registration, answers: Answers, now: datetime) -> Registration:
+        """Replace a live registration's answers (the email, its identity, stays), in one
+        transaction with a check that registration is still open."""
+        data = answer_attributes(answers)
+        names = {f"#f{index}": name for index, name in enumerate(data)}
+        values = {f":v{index}": typed_value(value) for index, value in enumerate(data.values())}
+        sets = ", ".join(f"#f{index} = :v{index}" for index in range(len(data)))
+        items: list[TaggedWrite] = [
+            (
+                "registration",
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": registration_key(registration.event_id, registration.answers.email_key),
+                        "UpdateExpression": f"SET {sets}, updated_at = :now",
+                        "ConditionExpression": "registration_id = :id AND #status <> :cancelled",
+                        "ExpressionAttributeNames": {**names, "#status": "status"},
+                        "ExpressionAttributeValues": {
+                            **values,
+                            ":now": {"S": iso_time(now)},
+                            ":id": {"S": registration.registration_id},
+                            ":cancelled": {"S": Status.CANCELLED},
+                        },
+                    }
+                },
+            ),
+            ("event", self._open_check(registration.event_id, now)),
+        ]
+        failed = self._transact(items)
+        if "event" in failed:
+            raise RegistrationClosed()
+        if "registration" in failed:
+            raise RegistrationNotFound()
+        return replace(registration, answers=replace(answers, email=registration.answers.email), updated_at=now)
+
+    def _open_check(self, event_id: str, now: datetime) -> dict[str, Any]:
+        return {
+            "ConditionCheck": {
+                "TableName": self.table,
+                "Key": event_key(event_id),
+                "ConditionExpression": "#status = :open AND deadline_ts > :now",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {":open": {"S": "open"}, ":now": {"N": epoch_number(now)}},
+            }
+        }

@@ -1,0 +1,210 @@
+"""Signing up: the registration, the event's counter and every limit in one transaction, and a
+repeated sign-up's "already registered" email; a refusal says which condition failed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ..errors import (
+    AddressSuppressed,
+    AlreadyRegistered,
+    Contention,
+    EmailLimitReached,
+    EventFull,
+    EventNotFound,
+    FormTokenUsed,
+    NoticeNotNeeded,
+    RegistrationClosed,
+    ServiceBusy,
+    TooManyRequests,
+    WaitlistFull,
+)
+from ..registrations import SEATED, EmailDelivery, EmailState, Registration, Status
+from .events import EventRecords
+from .items import email_attributes, event_from_item, plain_item, registration_from_item, registration_item
+from .limits import Limits
+from .registrations import RegistrationRecords
+from .schema import epoch_number, event_key, registration_key
+from .table import CONFLICT_ERRORS, CONFLICT_REASONS, TaggedWrite, error_code, is_busy, set_or_remove
+
+
+class Signups(EventRecords, RegistrationRecords, Limits):
+    def insert_registration(
+        self, registration: Registration, now: datetime, client: str | None = None, form_token: Any = None
+    ) -> None:
+        """One transaction: the registration and the event's counter, or neither.
+
+        The same transaction checks the email suppression list, the address's
+        daily email limit and the sender's rate limit: no extra calls.
+        """
+        seated = registration.status in SEATED
+        counters = "confirmed_count = confirmed_count + :one" if seated else "waitlist_count = waitlist_count + :one"
+        if registration.status == Status.PENDING:
+            counters += ", pending_count = if_not_exists(pending_count, :zero) + :one"
+        if seated:
+            seats = "(attribute_not_exists(#capacity) OR confirmed_count < #capacity)"
+        else:
+            # Waitlist only while still full (a seat freed meanwhile should go to this person)
+            # and while the waiting list has room.
+            seats = "confirmed_count >= #capacity AND waitlist_count < #waitlist_limit"
+        items: list[TaggedWrite] = [
+            (
+                "registration",
+                {
+                    "Put": {
+                        "TableName": self.table,
+                        "Item": registration_item(registration),
+                        # A cancelled registration may be replaced by a new sign-up.
+                        "ConditionExpression": "attribute_not_exists(PK) OR #status = :cancelled",
+                        "ExpressionAttributeNames": {"#status": "status"},
+                        "ExpressionAttributeValues": {":cancelled": {"S": Status.CANCELLED}},
+                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    }
+                },
+            ),
+            (
+                "event",
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": event_key(registration.event_id),
+                        "UpdateExpression": f"SET {counters}",
+                        "ConditionExpression": f"#status = :open AND deadline_ts > :now AND {seats}",
+                        "ExpressionAttributeNames": {
+                            "#status": "status",
+                            "#capacity": "capacity",
+                            **(
+                                {"#waitlist_limit": "waitlist_limit"}
+                                if registration.status == Status.WAITLISTED
+                                else {}
+                            ),
+                        },
+                        "ExpressionAttributeValues": {
+                            ":one": {"N": "1"},
+                            ":open": {"S": "open"},
+                            ":now": {"N": epoch_number(now)},
+                            **({":zero": {"N": "0"}} if registration.status == Status.PENDING else {}),
+                        },
+                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    }
+                },
+            ),
+            *self._email_checks(registration, now),
+            *self._sender_limit(client, now),
+            *self._form_token_marker(form_token),
+        ]
+        try:
+            transaction: list[Any] = [item for _, item in items]  # plain dicts; boto3's TypedDicts are for checking
+            self.client.transact_write_items(TransactItems=transaction)
+        except ClientError as error:
+            raise self._explain_refusal(error, [tag for tag, _ in items], registration, now) from error
+
+    def _explain_refusal(
+        self, error: ClientError, tags: list[str], registration: Registration, now: datetime
+    ) -> Exception:
+        code = error_code(error)
+        if code in CONFLICT_ERRORS:
+            return Contention(code)
+        if is_busy(error):
+            return ServiceBusy()
+        if code != "TransactionCanceledException":
+            return error
+        # Reasons come in the order of TransactItems, which `tags` names.
+        reasons = dict(zip(tags, error.response.get("CancellationReasons") or [], strict=False))
+        failed = {tag for tag, reason in reasons.items() if reason.get("Code") == "ConditionalCheckFailed"}
+        if len(reasons) != len(tags):
+            return Contention("unexplained cancellation")
+        if "form_token" in failed:
+            return FormTokenUsed()
+        if "registration" in failed:
+            return self._explain_existing(reasons["registration"].get("Item"), registration)
+        if "event" in failed:
+            return self._explain_event(reasons["event"].get("Item"), registration, now)
+        if "client_limit" in failed:
+            return TooManyRequests()
+        if "suppressed" in failed:
+            return AddressSuppressed()
+        if "email_limit" in failed:
+            return EmailLimitReached()
+        if any(reason.get("Code") in CONFLICT_REASONS for reason in reasons.values()):
+            return Contention(",".join(str(reason.get("Code")) for reason in reasons.values()))
+        return error
+
+    def _explain_existing(self, old: Any, registration: Registration) -> Exception:
+        existing = (
+            registration_from_item(plain_item(old))
+            if old
+            else self.get_registration(registration.event_id, registration.answers.email_key)
+        )
+        if existing is None or not existing.is_live:
+            return Contention("registration changed meanwhile")
+        return AlreadyRegistered(existing)
+
+    def _explain_event(self, old: Any, registration: Registration, now: datetime) -> Exception:
+        event = event_from_item(plain_item(old)) if old else self.get_event(registration.event_id)
+        if event is None:
+            return EventNotFound()
+        if not event.is_open(now):
+            return RegistrationClosed()
+        if registration.status in SEATED and event.is_full:
+            return EventFull()
+        if registration.status == Status.WAITLISTED and event.is_full:
+            # Still full, so what failed is the waiting list's bound.
+            return WaitlistFull()
+        return Contention("event changed meanwhile")
+
+    def note_duplicate(
+        self,
+        existing: Registration,
+        now: datetime,
+        client: str | None,
+        notice: EmailDelivery | None,
+        form_token: Any = None,
+    ) -> None:
+        """A repeated sign-up writes no answer: it counts against the sender and, with `notice`,
+        takes the existing registration's email lease for the "already registered" email, under
+        the same suppression and daily email limit as every registration email."""
+        items = self._sender_limit(client, now) + self._form_token_marker(form_token)
+        if notice is not None:
+            expression, names, values = set_or_remove(email_attributes(notice), "e")
+            items[:0] = [
+                (
+                    "registration",
+                    {
+                        "Update": {
+                            "TableName": self.table,
+                            "Key": registration_key(existing.event_id, existing.answers.email_key),
+                            "UpdateExpression": expression,
+                            # Never take over an email still on its way (a confirmation the outbox retries).
+                            "ConditionExpression": "registration_id = :id AND #status <> :cancelled "
+                            "AND NOT (email_state IN (:sending, :failed))",
+                            "ExpressionAttributeNames": {**names, "#status": "status"},
+                            "ExpressionAttributeValues": {
+                                **values,
+                                ":id": {"S": existing.registration_id},
+                                ":cancelled": {"S": Status.CANCELLED},
+                                ":sending": {"S": EmailState.SENDING},
+                                ":failed": {"S": EmailState.FAILED},
+                            },
+                        }
+                    },
+                ),
+                *self._email_checks(replace(existing, email=notice), now),
+            ]
+        if not items:
+            return
+        failed = self._transact(items)
+        if "form_token" in failed:
+            raise FormTokenUsed()
+        if "client_limit" in failed:
+            raise TooManyRequests()
+        if "registration" in failed:
+            raise NoticeNotNeeded()
+        if "suppressed" in failed:
+            raise AddressSuppressed()
+        if "email_limit" in failed:
+            raise EmailLimitReached()
