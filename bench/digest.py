@@ -62,9 +62,10 @@ def main() -> int:
     try:
         configure_environment(endpoint, endpoint)
         client = fresh_table(endpoint)
-        from chalicelib import aws, web
+        from chalicelib import aws
         from chalicelib.digest import attendee_csv, summarize
         from chalicelib.mail import digest_email
+        from chalicelib.pages import templates
         from chalicelib.store import DynamoStore
         from tests.fakes import RecordingMailer
         from tests.helpers import example_event
@@ -99,7 +100,7 @@ def main() -> int:
                 csv_bytes=attendee_csv(event, registrations),
                 live_link="x",
                 sender="S <a@signup.local>",
-                templates=web.templates(),
+                templates=templates(),
                 recipients=list(event.organisers),
                 now=now,
             ).as_bytes()
@@ -137,17 +138,18 @@ def main() -> int:
             )
             store.put_event(upcoming, now)
             store.put_event(past, now)
+        from chalicelib import config
         from chalicelib.jobs import run_hourly
-        from chalicelib.service import JobMessages
+        from chalicelib.service import Signup
 
+        signup = Signup(store=store, mailer=RecordingMailer(), settings=config, templates=templates())
         counter.calls.clear()
-        first = run_hourly(store=store, mailer=RecordingMailer(), messages=JobMessages("http://x", now), now=now)
+        messages = signup.job_messages("http://x", now)
+        first = run_hourly(store=store, mailer=RecordingMailer(), messages=messages, now=now)
         first_calls = dict(counter.calls)
         counter.calls.clear()
         # The next hour: what a steady-state run costs (the first run also forgot old events' diets, once).
-        counts = run_hourly(
-            store=store, mailer=RecordingMailer(), messages=JobMessages("http://x", now), now=now + timedelta(hours=1)
-        )
+        counts = run_hourly(store=store, mailer=RecordingMailer(), messages=messages, now=now + timedelta(hours=1))
         job_calls = dict(counter.calls)
     finally:
         process.terminate()

@@ -68,7 +68,7 @@ class RawFloor:
     def __init__(self, prefix: str, count: int) -> None:
         import boto3
 
-        from chalicelib import service, web
+        from chalicelib.bootstrap import wiring
         from chalicelib.forms import parse_answers
         from chalicelib.mail import Links, registration_email
         from chalicelib.registrations import Registration
@@ -79,6 +79,7 @@ class RawFloor:
         event = bench_event()
         now = datetime.now(UTC)
         self.requests = []
+        signup = wiring().signup
         for index in range(count):
             answers = parse_answers(body(index, prefix), event)
             registration = Registration(EVENT_ID, f"raw{prefix}{index}", answers, "confirmed", now, now)
@@ -88,8 +89,8 @@ class RawFloor:
                 registration,
                 sender=SENDER,
                 now=now,
-                templates=web.templates(),
-                links=Links(manage=service.manage_url("http://127.0.0.1:8000", event, registration.registration_id)),
+                templates=signup.templates,
+                links=Links(manage=signup.manage_url("http://127.0.0.1:8000", event, registration.registration_id)),
             ).as_bytes()
             self.requests.append((registration_item(registration), raw, registration.answers.email_key))
 
@@ -177,7 +178,7 @@ def throughput(dynamodb_endpoint: str, ses_endpoint: str, mode: str) -> float:
 
 def render_ratio() -> float:
     """Building the whole email (context, MIME, .ics) / rendering its two templates bare."""
-    from chalicelib import web
+    from chalicelib import pages
     from chalicelib.forms import parse_answers
     from chalicelib.mail import Links, email_context, registration_email
     from chalicelib.registrations import Registration
@@ -186,7 +187,7 @@ def render_ratio() -> float:
     now = datetime.now(UTC)
     registration = Registration(EVENT_ID, "render", parse_answers(body(0, "render"), event), "confirmed", now, now)
     links = Links(manage="http://127.0.0.1:8000/registrations/token")
-    templates = web.templates()
+    templates = pages.templates()
     context = email_context("confirmation", event, registration, links=links)
     text, page = templates.get_template("email/registration.txt"), templates.get_template("email/registration.html")
     full, bare = [], []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+from typing import Protocol
 
 TABLE = "SIGNUP_TABLE"
 SENDER = "SIGNUP_SENDER"
@@ -27,6 +28,27 @@ DEFAULT_TABLE = "signup-local"
 
 class ConfigurationError(RuntimeError):
     """The deployment is missing a setting; an operator must fix it."""
+
+
+class Settings(Protocol):
+    """The settings the rest of the code reads, given to it by `chalicelib.bootstrap`. This module is
+    the real one (its functions read the environment lazily); a test may pass another."""
+
+    def base_url(self) -> str: ...
+
+    def sender(self) -> str: ...
+
+    def secret(self) -> str: ...
+
+    def allowed_origins(self) -> list[str]: ...
+
+    def controller(self) -> str: ...
+
+    def retention_days(self) -> int: ...
+
+    def sensitive_days(self) -> int: ...
+
+    def deployed(self) -> bool: ...
 
 
 def table_name() -> str:

@@ -1,4 +1,8 @@
-"""Wiring: the functions app.py calls, with the real store, mailer and settings."""
+"""The use cases: each thing a route, a schedule or the command line asks for, in one call.
+
+They are given their store, mailer, settings and templates (`chalicelib.bootstrap` builds the
+real ones once) and the time as `now`; they know nothing of HTTP or of the environment.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,15 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from . import aws, config, jobs, outbox, registrations, security, tokens, web
+from botocore.exceptions import BotoCoreError, ClientError
+from jinja2 import Environment
+
+from . import jobs, outbox, registrations, security, tokens
+from .config import Settings
 from .digest import Summary, attendee_csv, summarize
-from .errors import ValidationFailed
+from .errors import ServiceUnavailable, ValidationFailed
 from .events import Event
-from .mail import Links, SesMailer, digest_email, registration_email
+from .mail import Links, Mailer, digest_email, registration_email
 from .outbox import Delivery
 from .registrations import (
     Cancellation,
@@ -32,172 +40,217 @@ from .store import DynamoStore
 log = logging.getLogger(__name__)
 
 
-def store() -> DynamoStore:
-    return DynamoStore(aws.dynamodb(), config.table_name())
+class Signup:
+    """The use cases over one store, mailer, set of settings and template environment."""
 
+    def __init__(self, *, store: DynamoStore, mailer: Mailer, settings: Settings, templates: Environment) -> None:
+        self.store = store
+        self.mailer = mailer
+        self.settings = settings
+        self.templates = templates
 
-def mailer() -> SesMailer:
-    return SesMailer(aws.sesv2(), config.ses_configuration_set())
+    # -- links and messages ---------------------------------------------------
 
+    def manage_url(self, base_url: str, event: Event, registration_id: str) -> str:
+        token = tokens.make_token(self.settings.secret(), event.id, registration_id, event.ends_at_or_default)
+        return f"{base_url}/registrations/{token}"
 
-def manage_url(base_url: str, event: Event, registration_id: str) -> str:
-    token = tokens.make_token(config.secret(), event.id, registration_id, event.ends_at_or_default)
-    return f"{base_url}/registrations/{token}"
+    def organiser_url(self, base_url: str, event: Event, now: datetime) -> str:
+        """A fresh link to the live attendee page (each digest carries one), in the organisers' language."""
+        token = tokens.make_organiser_token(self.settings.secret(), event.id, event.organiser_link_version, now)
+        return f"{base_url}/organiser/{token}" + ("?lang=en" if event.organiser_language == "en" else "")
 
+    def message_builder(self, base_url: str, now: datetime, kind: EmailKind | None = None) -> outbox.BuildMessage:
+        """Builds the email a registration is owed (its email record's kind, or `kind`)."""
 
-def message_builder(base_url: str, now: datetime, kind: EmailKind | None = None) -> outbox.BuildMessage:
-    """Builds the email a registration is owed (its email record's kind, or `kind`)."""
+        def build(event: Event, registration: Registration) -> EmailMessage:
+            manage = self.manage_url(base_url, event, registration.registration_id)
+            links = Links(
+                manage=manage,
+                privacy=f"{base_url}/privacy?lang={registration.answers.language}",
+                confirm=f"{manage}/confirm" if registration.status == Status.PENDING else "",
+            )
+            return registration_email(
+                kind or registration.email.kind,
+                event,
+                registration,
+                sender=self.settings.sender(),
+                links=links,
+                now=now,
+                templates=self.templates,
+            )
 
-    def build(event: Event, registration: Registration) -> EmailMessage:
-        manage = manage_url(base_url, event, registration.registration_id)
-        links = Links(
-            manage=manage,
-            privacy=f"{base_url}/privacy?lang={registration.answers.language}",
-            confirm=f"{manage}/confirm" if registration.status == Status.PENDING else "",
-        )
-        return registration_email(
-            kind or registration.email.kind,
-            event,
-            registration,
-            sender=config.sender(),
-            links=links,
+        return build
+
+    def job_messages(self, base_url: str, now: datetime) -> JobMessages:
+        return JobMessages(self, base_url, now)
+
+    def send_leased_email(
+        self,
+        registration: Registration,
+        event: Event,
+        *,
+        base_url: str,
+        now: datetime,
+        suppression_checked: bool = False,
+    ) -> Delivery:
+        """Send the email this request holds the lease for; never fail the request over it."""
+        try:
+            return outbox.send_now(
+                registration,
+                event,
+                store=self.store,
+                mailer=self.mailer,
+                build=self.message_builder(base_url, now),
+                now=now,
+                suppression_checked=suppression_checked,
+            )
+        except Exception as error:  # noqa: BLE001 - the registration is stored; the outbox retries after the lease
+            log.error("email step failed; the outbox will retry", extra={"error": type(error).__name__})
+            return Delivery(EmailState.FAILED, type(error).__name__)
+
+    # -- a person ---------------------------------------------------------------
+
+    def sign_up(
+        self, event_id: str, fields: dict[str, Any], *, base_url: str, now: datetime, client: str | None = None
+    ) -> tuple[Outcome, Delivery]:
+        """Register, then confirm by email. A stored registration is never undone by email trouble.
+
+        A post the bot checks catch is answered as a person's would be, and nothing is stored; a
+        hosted form's token that has expired is refused with a message; a valid one is spent in
+        the registration's own transaction, so it serves one registration. AWS trouble the store
+        does not translate itself is ServiceUnavailable: nothing was kept.
+        """
+        try:
+            return self._sign_up(event_id, fields, base_url=base_url, now=now, client=client)
+        except (BotoCoreError, ClientError) as error:
+            # Operators need the AWS error code; the person needs to know nothing was kept.
+            code = (
+                error.response.get("Error", {}).get("Code") if isinstance(error, ClientError) else type(error).__name__
+            )
+            log.error("registration failed on AWS", extra={"error": code})
+            raise ServiceUnavailable() from error
+
+    def _sign_up(
+        self, event_id: str, fields: dict[str, Any], *, base_url: str, now: datetime, client: str | None
+    ) -> tuple[Outcome, Delivery]:
+        verdict = security.judge(fields, self.settings.secret(), event_id, now)
+        if verdict.bot:
+            log.info("bot submission dropped", extra={"event_id": event_id})  # counted in the logs
+            answer = registrations.answer_a_bot(event_id, fields, store=self.store, now=now, client=client)
+            return answer, Delivery(EmailState.SENT)
+        if verdict.problem:
+            raise ValidationFailed({security.FORM_TOKEN_FIELD: (verdict.problem, {})})
+        outcome = register(
+            event_id,
+            fields,
+            store=self.store,
             now=now,
-            templates=web.templates(),
+            client=client,
+            retention=timedelta(days=self.settings.retention_days()),
+            form_token=verdict.use,
+        )
+        # A repeated sign-up emails the address's owner, never answers the sender with what is stored.
+        if outcome.existing is not None and not outcome.notice_leased:
+            return outcome, Delivery(outcome.registration.email.state)
+        recipient = outcome.existing or outcome.registration
+        if recipient.email.state != EmailState.SENDING:
+            return outcome, Delivery(outcome.registration.email.state)
+        # The registration's (or the notice's) own transaction has just checked the suppression list.
+        return outcome, self.send_leased_email(
+            recipient, outcome.event, base_url=base_url, now=now, suppression_checked=True
         )
 
-    return build
+    def open_manage_link(self, token: str, now: datetime) -> tuple[Event, Registration]:
+        """The event and registration behind a signed link, judged by the event's current time.
 
+        Raises TokenInvalid (forged, or nothing behind it) or TokenExpired.
+        """
+        link = tokens.read_token(self.settings.secret(), token)
+        event = self.store.get_event(link.event_id)
+        if event is None:
+            raise tokens.TokenInvalid()
+        tokens.check_lifetime(event.ends_at_or_default, now)
+        registration = self.store.find_registration(link.event_id, link.registration_id)
+        if registration is None:
+            raise tokens.TokenInvalid()
+        return event, registration
 
-def send_leased_email(
-    registration: Registration,
-    event: Event,
-    *,
-    base_url: str,
-    now: datetime,
-    the_store: DynamoStore | None = None,
-    suppression_checked: bool = False,
-) -> Delivery:
-    """Send the email this request holds the lease for; never fail the request over it."""
-    try:
-        return outbox.send_now(
-            registration,
-            event,
-            store=the_store or store(),
-            mailer=mailer(),
-            build=message_builder(base_url, now),
-            now=now,
-            suppression_checked=suppression_checked,
-        )
-    except Exception as error:  # noqa: BLE001 - the registration is stored; the outbox retries after the lease
-        log.error("email step failed; the outbox will retry", extra={"error": type(error).__name__})
-        return Delivery(EmailState.FAILED, type(error).__name__)
-
-
-def sign_up(
-    event_id: str, fields: dict[str, Any], *, base_url: str, now: datetime, client: str | None = None
-) -> tuple[Outcome, Delivery]:
-    """Register, then confirm by email. A stored registration is never undone by email trouble.
-
-    A post the bot checks catch is answered as a person's would be, and nothing is stored; a
-    hosted form's token that has expired is refused with a message; a valid one is spent in
-    the registration's own transaction, so it serves one registration.
-    """
-    the_store = store()
-    verdict = security.judge(fields, config.secret(), event_id, now)
-    if verdict.bot:
-        log.info("bot submission dropped", extra={"event_id": event_id})  # counted in the logs
-        return registrations.answer_a_bot(event_id, fields, store=the_store, now=now, client=client), Delivery(
-            EmailState.SENT
-        )
-    if verdict.problem:
-        raise ValidationFailed({security.FORM_TOKEN_FIELD: (verdict.problem, {})})
-    outcome = register(
-        event_id,
-        fields,
-        store=the_store,
-        now=now,
-        client=client,
-        retention=timedelta(days=config.retention_days()),
-        form_token=verdict.use,
-    )
-    # A repeated sign-up emails the address's owner, never answers the sender with what is stored.
-    if outcome.existing is not None and not outcome.notice_leased:
-        return outcome, Delivery(outcome.registration.email.state)
-    recipient = outcome.existing or outcome.registration
-    if recipient.email.state != EmailState.SENDING:
-        return outcome, Delivery(outcome.registration.email.state)
-    # The registration's (or the notice's) own transaction has just checked the suppression list.
-    return outcome, send_leased_email(
-        recipient, outcome.event, base_url=base_url, now=now, the_store=the_store, suppression_checked=True
-    )
-
-
-def open_manage_link(token: str, now: datetime, the_store: DynamoStore | None = None) -> tuple[Event, Registration]:
-    """The event and registration behind a signed link, judged by the event's current time.
-
-    Raises TokenInvalid (forged, or nothing behind it) or TokenExpired.
-    """
-    link = tokens.read_token(config.secret(), token)
-    the_store = the_store or store()
-    event = the_store.get_event(link.event_id)
-    if event is None:
-        raise tokens.TokenInvalid()
-    tokens.check_lifetime(event.ends_at_or_default, now)
-    registration = the_store.find_registration(link.event_id, link.registration_id)
-    if registration is None:
-        raise tokens.TokenInvalid()
-    return event, registration
-
-
-def cancel_registration(token: str, *, base_url: str, now: datetime) -> tuple[Event, Cancellation]:
-    the_store = store()
-    event, registration = open_manage_link(token, now, the_store)
-    result = cancel(event.id, registration.registration_id, store=the_store, now=now)
-    if result.already_cancelled:
+    def cancel_registration(self, token: str, *, base_url: str, now: datetime) -> tuple[Event, Cancellation]:
+        event, registration = self.open_manage_link(token, now)
+        result = cancel(event.id, registration.registration_id, store=self.store, now=now)
+        if result.already_cancelled:
+            return event, result
+        # The cancelled person's receipt and, when a seat was freed, the promoted person's email.
+        owed = [
+            one
+            for one in (result.registration, result.promoted)
+            if one is not None and one.email.state == EmailState.SENDING
+        ]
+        for owed_one in owed:
+            # An address that bounced since it registered is skipped inside (outbox.send_now).
+            self.send_leased_email(owed_one, event, base_url=base_url, now=now)
         return event, result
-    # The cancelled person's receipt and, when a seat was freed, the promoted person's email.
-    owed = [
-        one
-        for one in (result.registration, result.promoted)
-        if one is not None and one.email.state == EmailState.SENDING
-    ]
-    for owed_one in owed:
-        # An address that bounced since it registered is skipped inside (outbox.send_now).
-        send_leased_email(owed_one, event, base_url=base_url, now=now, the_store=the_store)
-    return event, result
 
+    def change_answers(self, token: str, fields: dict[str, Any], *, now: datetime) -> tuple[Event, Registration]:
+        """The owner's edit behind the signed link (the same validation as signing up)."""
+        event, registration = self.open_manage_link(token, now)
+        updated = registrations.change_answers(
+            event.id, registration.registration_id, fields, store=self.store, now=now
+        )
+        return event, updated
 
-def change_answers(token: str, fields: dict[str, Any], *, now: datetime) -> tuple[Event, Registration]:
-    """The owner's edit behind the signed link (the same validation as signing up)."""
-    the_store = store()
-    event, registration = open_manage_link(token, now, the_store)
-    updated = registrations.change_answers(event.id, registration.registration_id, fields, store=the_store, now=now)
-    return event, updated
+    def confirm_registration(self, token: str, *, base_url: str, now: datetime) -> tuple[Event, Confirmation]:
+        """The person pressed "confirm" on the page behind the emailed link: the held seat is theirs,
+        and the confirmation with the calendar file goes out (the outbox retries it)."""
+        event, registration = self.open_manage_link(token, now)
+        result = confirm_seat(event.id, registration.registration_id, store=self.store, now=now)
+        if result.outcome == HoldState.CONFIRMED:
+            self.send_leased_email(result.registration, event, base_url=base_url, now=now)
+        return event, result
 
+    # -- organisers ---------------------------------------------------------------
 
-def confirm_registration(token: str, *, base_url: str, now: datetime) -> tuple[Event, Confirmation]:
-    """The person pressed "confirm" on the page behind the emailed link: the held seat is theirs,
-    and the confirmation with the calendar file goes out (the outbox retries it)."""
-    the_store = store()
-    event, registration = open_manage_link(token, now, the_store)
-    result = confirm_seat(event.id, registration.registration_id, store=the_store, now=now)
-    if result.outcome == HoldState.CONFIRMED:
-        send_leased_email(result.registration, event, base_url=base_url, now=now, the_store=the_store)
-    return event, result
+    def organiser_summary(self, token: str, now: datetime) -> tuple[Event, Summary] | None:
+        """The live attendee list behind a link, or TokenInvalid/TokenExpired/TokenWithdrawn; None
+        for a gone event."""
+        link = tokens.read_organiser_token(self.settings.secret(), token, now)
+        event = self.store.get_event(link.event_id)
+        if event is None:
+            return None
+        tokens.ensure_current(link, event.organiser_link_version)
+        return event, summarize(event, list(self.store.registrations(event.id)), now=now, since=None)
+
+    # -- scheduled work -------------------------------------------------------------
+
+    def run_hourly(self, *, base_url: str, now: datetime) -> Counter[str]:
+        return jobs.run_hourly(
+            store=self.store,
+            mailer=self.mailer,
+            messages=self.job_messages(base_url, now),
+            now=now,
+            sensitive_retention=timedelta(days=self.settings.sensitive_days()),
+        )
+
+    def run_outbox(self, *, base_url: str, now: datetime) -> Counter[str]:
+        return outbox.retry_due_emails(
+            store=self.store, mailer=self.mailer, build=self.message_builder(base_url, now), now=now
+        )
 
 
 class JobMessages:
     """The real emails of the hourly job: signed links, the configured sender, our templates."""
 
-    def __init__(self, base_url: str, now: datetime) -> None:
+    def __init__(self, signup: Signup, base_url: str, now: datetime) -> None:
+        self.signup = signup
         self.base_url = base_url
         self.now = now
 
     def registration(self, event: Event, registration: Registration) -> EmailMessage:
-        return message_builder(self.base_url, self.now)(event, registration)
+        return self.signup.message_builder(self.base_url, self.now)(event, registration)
 
     def reminder(self, event: Event, registration: Registration) -> EmailMessage:
-        return message_builder(self.base_url, self.now, EmailKind.REMINDER)(event, registration)
+        return self.signup.message_builder(self.base_url, self.now, EmailKind.REMINDER)(event, registration)
 
     def digest(
         self, event: Event, summary: Summary, registrations: list[Registration], *, final: bool, caterer: bool = False
@@ -208,41 +261,9 @@ class JobMessages:
             final=final,
             caterer=caterer,
             csv_bytes=b"" if caterer else attendee_csv(event, registrations),
-            live_link="" if caterer else organiser_url(self.base_url, event, self.now),
-            sender=config.sender(),
-            templates=web.templates(),
+            live_link="" if caterer else self.signup.organiser_url(self.base_url, event, self.now),
+            sender=self.signup.settings.sender(),
+            templates=self.signup.templates,
             recipients=[event.caterer] if caterer else list(event.organisers),
             now=self.now,
         )
-
-
-def organiser_url(base_url: str, event: Event, now: datetime) -> str:
-    """A fresh link to the live attendee page (each digest carries one), in the organisers' language."""
-    token = tokens.make_organiser_token(config.secret(), event.id, event.organiser_link_version, now)
-    return f"{base_url}/organiser/{token}" + ("?lang=en" if event.organiser_language == "en" else "")
-
-
-def run_hourly(*, base_url: str, now: datetime) -> Counter[str]:
-    return jobs.run_hourly(
-        store=store(),
-        mailer=mailer(),
-        messages=JobMessages(base_url, now),
-        now=now,
-        sensitive_retention=timedelta(days=config.sensitive_days()),
-    )
-
-
-def organiser_page(token: str, now: datetime) -> str | None:
-    """The live attendee page, or TokenInvalid/TokenExpired/TokenWithdrawn; None for a gone event."""
-    link = tokens.read_organiser_token(config.secret(), token, now)
-    the_store = store()
-    event = the_store.get_event(link.event_id)
-    if event is None:
-        return None
-    tokens.ensure_current(link, event.organiser_link_version)
-    summary = summarize(event, list(the_store.registrations(event.id)), now=now, since=None)
-    return web.organiser_page(event, summary)
-
-
-def run_outbox(*, base_url: str, now: datetime) -> Counter[str]:
-    return outbox.retry_due_emails(store=store(), mailer=mailer(), build=message_builder(base_url, now), now=now)

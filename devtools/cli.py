@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chalicelib import aws, config, logs, privacy, service, tokens, web
+from chalicelib import bootstrap, config, logs, privacy, tokens, web
 from chalicelib.digest import summarize
 from chalicelib.events import Event, EventFileError, parse_event_toml
 from chalicelib.registrations import Status
@@ -31,10 +31,15 @@ def _event(store: DynamoStore, args: argparse.Namespace) -> Event:
     return event
 
 
-def _store(args: argparse.Namespace) -> DynamoStore:
+def _wiring(args: argparse.Namespace) -> bootstrap.Wiring:
+    """The service's own parts, with the stage's settings."""
     use_stage(args.stage)
-    aws.clear()
-    return DynamoStore(aws.dynamodb(), config.table_name())
+    bootstrap.reset()
+    return bootstrap.wiring()
+
+
+def _store(args: argparse.Namespace) -> DynamoStore:
+    return _wiring(args).store
 
 
 def event_put(args: argparse.Namespace) -> int:
@@ -124,10 +129,10 @@ def registrations_list(args: argparse.Namespace) -> int:
 
 def jobs_run(args: argparse.Namespace) -> int:
     """What the schedules do, now (or at --now, to preview what a run at that time would send)."""
-    _store(args)
+    signup = _wiring(args).signup
     now = _parse_now(args.now)
-    hourly = service.run_hourly(base_url=config.base_url(), now=now)
-    emails = service.run_outbox(base_url=config.base_url(), now=now)
+    hourly = signup.run_hourly(base_url=config.base_url(), now=now)
+    emails = signup.run_outbox(base_url=config.base_url(), now=now)
     print(f"Ran the jobs at {now.isoformat()} on stage {args.stage}.")
     for name, counts in (("hourly", hourly), ("email outbox", emails)):
         summary = ", ".join(f"{key} {value}" for key, value in sorted(counts.items())) or "nothing due"
@@ -137,12 +142,12 @@ def jobs_run(args: argparse.Namespace) -> int:
 
 def digest_preview(args: argparse.Namespace) -> int:
     """Render an event's digest without sending anything."""
-    store = _store(args)
-    event = _event(store, args)
-    registrations = list(store.registrations(event.id))
+    parts = _wiring(args)
+    event = _event(parts.store, args)
+    registrations = list(parts.store.registrations(event.id))
     now = _parse_now(args.now)
     summary = summarize(event, registrations, now=now, since=None)
-    message = service.JobMessages(config.base_url(), now).digest(event, summary, registrations, final=False)
+    message = parts.signup.job_messages(config.base_url(), now).digest(event, summary, registrations, final=False)
     print(f"To: {message['To']}\nSubject: {message['Subject']}\n")
     print(message.get_body(preferencelist=("plain",)).get_content())
     if args.html:
@@ -161,12 +166,12 @@ def _base_url(args: argparse.Namespace) -> str:
 
 def embed(args: argparse.Namespace) -> int:
     """The two ways to put the form on the municipality's page."""
-    store = _store(args)
-    event = _event(store, args)
+    parts = _wiring(args)
+    event = _event(parts.store, args)
     base_url = _base_url(args)
     if not base_url:
         return 1
-    iframe, form = web.embed_snippets(event, args.lang, base_url, args.redirect or "")
+    iframe, form = parts.pages.embed_snippets(event, args.lang, base_url, args.redirect or "")
     print("<!-- (a) The form in a frame that fits itself to its content -->")
     print(iframe)
     print()
@@ -191,13 +196,13 @@ def organiser_revoke(args: argparse.Namespace) -> int:
 
 def organiser_link(args: argparse.Namespace) -> int:
     """A fresh link to the live attendee page, for an organiser who needs one before the next digest."""
-    store = _store(args)
-    event = _event(store, args)
+    parts = _wiring(args)
+    event = _event(parts.store, args)
     base_url = _base_url(args)
     if not base_url:
         return 1
     now = datetime.now(UTC)
-    print(service.organiser_url(base_url, event, now))
+    print(parts.signup.organiser_url(base_url, event, now))
     expires = (now + tokens.ORGANISER_LINK_VALID).astimezone(event.zone)
     print(f"Works until {expires:%Y-%m-%d %H:%M} ({event.timezone}), or until `./signup organiser revoke`.")
     return 0

@@ -70,13 +70,13 @@ def start_outbox_job(environment: dict[str, str]) -> threading.Event:
     stop = threading.Event()
 
     def loop() -> None:
-        from chalicelib import aws, service
+        from chalicelib import bootstrap
 
         os.environ.update(environment)
-        aws.clear()
+        bootstrap.reset()
         while not stop.wait(60):
             try:
-                service.run_outbox(base_url=environment["SIGNUP_BASE_URL"], now=datetime.now(UTC))
+                bootstrap.wiring().signup.run_outbox(base_url=environment["SIGNUP_BASE_URL"], now=datetime.now(UTC))
             except Exception as error:  # noqa: BLE001 - keep the local runner alive; say what failed
                 print(f"outbox job failed: {type(error).__name__}: {error}", file=sys.stderr)
 

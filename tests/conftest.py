@@ -13,11 +13,11 @@ import pytest
 from chalice.test import Client
 
 import app as signup_app
-from chalicelib import aws, web
+from chalicelib import aws, bootstrap
 from chalicelib.events import Event, parse_event_toml
 from chalicelib.store import DynamoStore, create_table
 from devtools import dynamodb_local
-from tests.helpers import EXAMPLE, open_event
+from tests.helpers import EXAMPLE, Clock, open_event
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -31,10 +31,17 @@ def fake_aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-north-1")
-    aws.clear()
-    web.templates.cache_clear()
+    bootstrap.reset()
     yield
-    aws.clear()
+    bootstrap.reset()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """The app's clock, for a test to set (the real time until it does)."""
+    the_clock = Clock()
+    bootstrap.wiring().clock = the_clock
+    return the_clock
 
 
 @pytest.fixture
@@ -81,11 +88,11 @@ def client(app_store, monkeypatch):
 
 
 @pytest.fixture
-def rendered(client, app_store, moto_endpoint, monkeypatch):
+def rendered(client, app_store, moto_endpoint, clock, monkeypatch):
     """Every page and HTML email the app produces (tests/pages.py), for vnu, axe and the text checks."""
     from tests.pages import render_everything
 
-    return render_everything(client, app_store, moto_endpoint, monkeypatch)
+    return render_everything(client, app_store, moto_endpoint, clock, monkeypatch)
 
 
 # -- DynamoDB: moto in-process, and Amazon's DynamoDB Local -------------------

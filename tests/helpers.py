@@ -129,11 +129,23 @@ ENCODED_WORDS = {
 }
 
 
-def run_hourly_at(client, monkeypatch, moment):
-    """Invoke the hourly schedule through the app as if it were `moment` (UTC)."""
-    from chalicelib import web
+class Clock:
+    """The app's clock in a test (`chalicelib.bootstrap` is given it): the real time until `set`."""
 
-    monkeypatch.setattr(web, "utcnow", lambda: moment)
+    def __init__(self) -> None:
+        self.moment: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.moment or datetime.now(UTC)
+
+    def set(self, moment: datetime | None) -> None:
+        """From now on the app's time is `moment` (UTC); None goes back to the real time."""
+        self.moment = moment
+
+
+def run_hourly_at(client, clock, moment):
+    """Invoke the hourly schedule through the app as if it were `moment` (UTC)."""
+    clock.set(moment)
     return client.lambda_.invoke(
         "hourly",
         client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]),

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 
-from chalicelib import config, tokens, web
+from chalicelib import config, pages, tokens
 from chalicelib.events import parse_event_toml
 from devtools.stages import stage_environment
 from tests.helpers import EVENT, answers, open_event, post_form, post_json, run_hourly_at, sent_mail
@@ -61,10 +61,10 @@ class Collection:
         return [document.name for document in self.documents]
 
 
-def render_everything(client: Any, store: Any, moto_endpoint: str, monkeypatch: Any) -> Collection:
+def render_everything(client: Any, store: Any, moto_endpoint: str, clock: Any, monkeypatch: Any) -> Collection:
     """Walk every route that answers in HTML, in each state a person can meet, then collect the emails."""
     collection = Collection()
-    environment = web.templates()
+    environment = pages.templates()
     original = environment.get_template
 
     def recording(name: Any, *args: Any, **kwargs: Any) -> Any:
@@ -82,10 +82,10 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, monkeypatch: 
     _registrations_and_own_pages(client, collection, moto_endpoint)
     _held_seat_pages(client, collection, store, moto_endpoint, now)
     _link_and_error_pages(client, collection)
-    _organiser_pages_and_job_emails(client, collection, store, moto_endpoint, monkeypatch, event)
+    _organiser_pages_and_job_emails(client, collection, store, moto_endpoint, clock, event)
     for lang in ("sv", "en"):
         collection.add(f"privacy-{lang}", client.http.get(f"/privacy?lang={lang}"))
-        iframe, form = web.embed_snippets(event, lang, "http://127.0.0.1:8000")
+        iframe, form = pages.Pages(config).embed_snippets(event, lang, "http://127.0.0.1:8000")
         page = MUNICIPALITY_PAGE.format(lang=lang, title=event.text("title", lang), snippet=iframe + form)
         collection.documents.append(Document(f"municipality-page-with-pasted-form-{lang}", page, our_stylesheet=False))
     for index, message in enumerate(sent_mail(moto_endpoint)):
@@ -206,13 +206,12 @@ def _link_and_error_pages(client: Any, collection: Collection) -> None:
 
 
 def _organiser_pages_and_job_emails(
-    client: Any, collection: Collection, store: Any, moto_endpoint: str, monkeypatch: Any, event: Any
+    client: Any, collection: Collection, store: Any, moto_endpoint: str, clock: Any, event: Any
 ) -> None:
     """The digest (tomorrow 07:05), the reminders and the deadline hand-off (two days before, 09:05)."""
-    utcnow = web.utcnow
     tomorrow_seven = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=5)
-    assert run_hourly_at(client, monkeypatch, tomorrow_seven.astimezone(UTC))["digest_sent"] == 1
-    monkeypatch.setattr(web, "utcnow", utcnow)
+    assert run_hourly_at(client, clock, tomorrow_seven.astimezone(UTC))["digest_sent"] == 1
+    clock.set(None)
     digest = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content()
     live = re.search(r"https?://\S+(/organiser/\S+)", digest)
     assert live, "the digest links to the live attendee page"
@@ -228,8 +227,8 @@ def _organiser_pages_and_job_emails(
         page = client.http.get(f"{live.group(1)}?lang={lang}")
         collection.add(f"organiser-link-withdrawn-{lang}", page, 410)
     reminder_day = (event.starts_at.astimezone(event.zone) - timedelta(days=2)).replace(hour=9, minute=5)
-    counts = run_hourly_at(client, monkeypatch, reminder_day.astimezone(UTC))
-    monkeypatch.setattr(web, "utcnow", utcnow)
+    counts = run_hourly_at(client, clock, reminder_day.astimezone(UTC))
+    clock.set(None)
     assert counts.get("reminder_sent") and counts.get("handoff_caterer_sent"), counts
 
 

@@ -266,9 +266,7 @@ def test_unknown_event_json_is_404(client):
 # -- operations ---------------------------------------------------------------------
 
 
-def test_logs_are_json_lines_without_personal_data(client, app_store, capsys, monkeypatch):
-    from chalicelib import web
-
+def test_logs_are_json_lines_without_personal_data(client, app_store, capsys, clock):
     capsys.readouterr()
     post_json(
         client,
@@ -277,7 +275,7 @@ def test_logs_are_json_lines_without_personal_data(client, app_store, capsys, mo
     post_form(client, answers(name="Åsa Hemligsson", email="bad"))
     event = app_store.get_event(EVENT)
     seven = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=5)
-    monkeypatch.setattr(web, "utcnow", lambda: seven.astimezone(UTC))
+    clock.set(seven.astimezone(UTC))
     client.lambda_.invoke(
         "hourly",
         client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]),

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from chalicelib import security, web
+from chalicelib import security
 from chalicelib.errors import FormTokenUsed
 from tests.helpers import EVENT, FORM, JSON, URL, answers, open_event
 
@@ -28,16 +28,16 @@ def emails(app_store):
     return sorted(r.answers.email for r in app_store.registrations(EVENT))
 
 
-def a_person_later(monkeypatch, now=None):
+def a_person_later(clock, now=None):
     """Move the clock on as a person filling in the form would (past the 3 s bot threshold)."""
     later = (now or datetime.now(UTC)) + timedelta(seconds=security.MIN_FILL_SECONDS + 1)
-    monkeypatch.setattr(web, "utcnow", lambda: later)
+    clock.set(later)
     return later
 
 
-def test_a_hosted_form_token_serves_one_registration(client, app_store, monkeypatch):
+def test_a_hosted_form_token_serves_one_registration(client, app_store, clock):
     token = hosted_token(client)
-    later = a_person_later(monkeypatch)
+    later = a_person_later(clock)
     assert post(client, answers(email="first@example.se", form_token=token)).status_code == 303
     again = post(client, answers(email="second@example.se", form_token=token))
     assert again.status_code == 422, "the second use is refused, plainly"
@@ -49,24 +49,24 @@ def test_a_hosted_form_token_serves_one_registration(client, app_store, monkeypa
     assert api.status_code == 422 and "form_token" in json.loads(api.body)["error"]["fields"]
     assert emails(app_store) == ["first@example.se"]
     # The person sends the form that came back: it goes through.
-    a_person_later(monkeypatch, later)
+    a_person_later(clock, later)
     assert post(client, answers(email="second@example.se", form_token=fresh)).status_code == 303
     assert emails(app_store) == ["first@example.se", "second@example.se"]
 
 
-def test_a_token_spent_on_a_repeated_sign_up_is_spent_too(client, app_store, monkeypatch):
+def test_a_token_spent_on_a_repeated_sign_up_is_spent_too(client, app_store, clock):
     post(client, answers(email="asa@example.se"), form=False)
     token = hosted_token(client)
-    a_person_later(monkeypatch)
+    a_person_later(clock)
     assert post(client, answers(email="ASA@example.se", form_token=token)).status_code == 303
     assert post(client, answers(email="bo@example.se", form_token=token)).status_code == 422
     assert emails(app_store) == ["asa@example.se"]
 
 
-def test_a_hosted_form_token_expires(client, app_store, monkeypatch):
+def test_a_hosted_form_token_expires(client, app_store, clock):
     token = hosted_token(client)
     expired = datetime.now(UTC) + security.FORM_TOKEN_LIFETIME + timedelta(seconds=1)
-    monkeypatch.setattr(web, "utcnow", lambda: expired)
+    clock.set(expired)
     response = post(client, answers(form_token=token))
     assert response.status_code == 422 and "varit öppet länge" in response.body.decode()
     assert 'value="asa.oberg@example.se"' in response.body.decode(), "what was typed is kept"

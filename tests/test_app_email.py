@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib import forms, tokens, web
+from chalicelib import forms, tokens
 from chalicelib.mail import SendFailed, SesMailer
 from tests.helpers import (
     ENCODED_WORDS,
@@ -62,7 +62,7 @@ def test_a_duplicate_sends_no_second_confirmation(client, moto_endpoint):
     assert [subject.split(":")[0] for subject in subjects] == ["Anmälan bekräftad", "Du är redan anmäld"]
 
 
-def test_ses_failing_still_stores_and_says_the_email_is_delayed(client, app_store, moto_endpoint, monkeypatch):
+def test_ses_failing_still_stores_and_says_the_email_is_delayed(client, app_store, moto_endpoint, monkeypatch, clock):
     def throttled(self, message):
         raise SendFailed("TooManyRequestsException")
 
@@ -77,7 +77,7 @@ def test_ses_failing_still_stores_and_says_the_email_is_delayed(client, app_stor
 
     monkeypatch.undo()
     later = datetime.now(UTC) + timedelta(minutes=6)
-    monkeypatch.setattr(web, "utcnow", lambda: later)
+    clock.set(later)
     result = client.lambda_.invoke(
         "email_outbox",
         client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]),
@@ -140,11 +140,11 @@ def test_a_forged_or_altered_link_is_refused_and_changes_nothing(client, app_sto
     assert app_store.get_event(EVENT).confirmed_count == 1
 
 
-def test_a_link_for_a_meeting_long_past_has_expired(client, app_store, moto_endpoint, monkeypatch):
+def test_a_link_for_a_meeting_long_past_has_expired(client, app_store, moto_endpoint, clock):
     post_json(client, answers())
     path = manage_path(sent_mail(moto_endpoint)[0])
     event = app_store.get_event(EVENT)
-    monkeypatch.setattr(web, "utcnow", lambda: event.ends_at_or_default + tokens.VALID_AFTER_EVENT)
+    clock.set(event.ends_at_or_default + tokens.VALID_AFTER_EVENT)
     for method in ("get", "post"):
         response = getattr(client.http, method)(path)
         assert response.status_code == 410 and "Länken har gått ut" in response.body.decode()
@@ -198,13 +198,11 @@ def test_the_thank_you_page_says_when_no_email_is_sent_because_of_the_daily_limi
     assert registration.email.state == "limited" and registration.status == "confirmed"
 
 
-def test_the_hourly_job_sends_the_organisers_a_digest_with_a_working_live_link(
-    client, app_store, moto_endpoint, monkeypatch
-):
+def test_the_hourly_job_sends_the_organisers_a_digest_with_a_working_live_link(client, app_store, moto_endpoint, clock):
     post_json(client, answers(name="Åsa Öberg", organisation="Röda Korset"))
     event = app_store.get_event(EVENT)
     tomorrow_seven = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=5)
-    counts = run_hourly_at(client, monkeypatch, tomorrow_seven.astimezone(UTC))
+    counts = run_hourly_at(client, clock, tomorrow_seven.astimezone(UTC))
     assert counts["digest_sent"] == 1
     digest = sent_mail(moto_endpoint)[-1]
     assert digest["To"].addresses[0].addr_spec == "social.hallbarhet@hudiksvall.example"
@@ -217,7 +215,7 @@ def test_the_hourly_job_sends_the_organisers_a_digest_with_a_working_live_link(
     page = client.http.get(link)
     assert page.status_code == 200 and "Åsa Öberg" in page.body.decode()
     assert page.headers["Cache-Control"] == "no-store"
-    assert run_hourly_at(client, monkeypatch, tomorrow_seven.astimezone(UTC)).get("digest_sent") is None
+    assert run_hourly_at(client, clock, tomorrow_seven.astimezone(UTC)).get("digest_sent") is None
     forged = client.http.get(link[:-3] + "abc")
     assert forged.status_code == 403
 

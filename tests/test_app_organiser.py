@@ -27,16 +27,16 @@ def assert_refused(response, status, says):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_the_digest_link_works_and_says_how_long(client, app_store, moto_endpoint, monkeypatch):
+def test_the_digest_link_works_and_says_how_long(client, app_store, moto_endpoint, clock):
     post_json(client, answers())
     event = app_store.get_event(EVENT)
     seven = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=5).astimezone(UTC)
-    assert run_hourly_at(client, monkeypatch, seven)["digest_sent"] == 1
+    assert run_hourly_at(client, clock, seven)["digest_sent"] == 1
     text = text_of(sent_mail(moto_endpoint)[-1])
     assert "Länken gäller i 3 dagar" in text
     link = re.search(r"https?://\S+(/organiser/\S+)", text).group(1)
     assert "Åsa Öberg" in client.http.get(link).body.decode()
-    monkeypatch.setattr("chalicelib.web.utcnow", lambda: seven + tokens.ORGANISER_LINK_VALID)
+    clock.set(seven + tokens.ORGANISER_LINK_VALID)
     assert_refused(client.http.get(link), 410, "Länken har gått ut")
 
 

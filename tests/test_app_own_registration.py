@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import boto3
 
-from chalicelib import web
+from chalicelib import pages
 from chalicelib.forms import parse_answers
 from tests.helpers import EVENT, FORM, answers, open_event, post_form, post_json, sent_mail
 
@@ -125,7 +125,7 @@ def test_the_notice_shares_the_daily_email_limit_of_the_address(client, app_stor
     assert len(sent_mail(moto_endpoint)) == 2
 
 
-def test_the_notice_goes_through_the_outbox_when_ses_fails(client, app_store, moto_endpoint, monkeypatch):
+def test_the_notice_goes_through_the_outbox_when_ses_fails(client, app_store, moto_endpoint, monkeypatch, clock):
     from chalicelib.mail import SendFailed, SesMailer
 
     post_json(client, ALICE)
@@ -137,7 +137,7 @@ def test_the_notice_goes_through_the_outbox_when_ses_fails(client, app_store, mo
     assert json.loads(post_json(client, STRANGER).body)["email"] == "failed"
     monkeypatch.undo()
     later = datetime.now(UTC) + timedelta(minutes=6)
-    monkeypatch.setattr(web, "utcnow", lambda: later)
+    clock.set(later)
     result = client.lambda_.invoke(
         "email_outbox",
         client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]),
@@ -180,11 +180,11 @@ def test_the_owner_changes_answers_with_the_same_validation(client, app_store, m
     assert app_store.get_event(EVENT).confirmed_count == 1
 
 
-def test_answers_cannot_change_once_registration_has_closed(client, app_store, moto_endpoint, monkeypatch):
+def test_answers_cannot_change_once_registration_has_closed(client, app_store, moto_endpoint, clock):
     post_json(client, answers())
     path = manage_path(sent_mail(moto_endpoint)[0])
     event = app_store.get_event(EVENT)
-    monkeypatch.setattr(web, "utcnow", lambda: event.deadline_at + timedelta(seconds=1))
+    clock.set(event.deadline_at + timedelta(seconds=1))
     page = client.http.get(path).body.decode()
     assert "svaren går inte längre att ändra" in page and 'value="update"' not in page
     refused = edit(client, path, organisation="Sent ändrad")
@@ -194,36 +194,36 @@ def test_answers_cannot_change_once_registration_has_closed(client, app_store, m
 
 def test_the_stored_answers_and_the_edit_form_agree(event):
     stored = parse_answers(answers(meal="no", diet="", attended_before="yes", interests=["barn-och-unga"]), event)
-    values = web.answer_values(stored)
+    values = pages.answer_values(stored)
     assert parse_answers({**values, "email": stored.email, "language": stored.language}, event) == stored
 
 
 # -- a link follows the event's current time -------------------------------------------------
 
 
-def test_a_link_follows_the_event_when_it_moves(client, app_store, moto_endpoint, monkeypatch):
+def test_a_link_follows_the_event_when_it_moves(client, app_store, moto_endpoint, clock):
     post_json(client, answers())
     path = manage_path(sent_mail(moto_endpoint)[0])
     event = app_store.get_event(EVENT)
     # Moved 16 days earlier: the link dies a week after the new end, not the old one.
     earlier = replace(event, starts_at=event.starts_at - timedelta(days=16), meal_at=None)
     app_store.put_event(earlier, datetime.now(UTC))
-    monkeypatch.setattr(web, "utcnow", lambda: earlier.ends_at_or_default + timedelta(days=8))
+    clock.set(earlier.ends_at_or_default + timedelta(days=8))
     assert client.http.get(path).status_code == 410
     # Moved later: the link lives on past the week after the old date.
     later = replace(event, starts_at=event.starts_at + timedelta(days=30), meal_at=None)
     app_store.put_event(later, datetime.now(UTC))
-    monkeypatch.setattr(web, "utcnow", lambda: event.ends_at_or_default + timedelta(days=8))
+    clock.set(event.ends_at_or_default + timedelta(days=8))
     assert client.http.get(path).status_code == 200
 
 
-def test_no_cancelling_and_no_promotion_once_the_meeting_has_started(client, app_store, moto_endpoint, monkeypatch):
+def test_no_cancelling_and_no_promotion_once_the_meeting_has_started(client, app_store, moto_endpoint, clock):
     app_store.put_event(open_event(capacity=1), datetime.now(UTC))
     post_json(client, answers(email="first@example.se"))
     post_json(client, answers(email="second@example.se"))
     path = manage_path(sent_mail(moto_endpoint)[0])
     event = app_store.get_event(EVENT)
-    monkeypatch.setattr(web, "utcnow", lambda: event.starts_at + timedelta(minutes=1))
+    clock.set(event.starts_at + timedelta(minutes=1))
     assert "Träffen har redan börjat" in client.http.get(path).body.decode()
     refused = client.http.post(path, headers=FORM, body="action=cancel")
     assert refused.status_code == 409 and "Träffen har redan börjat" in refused.body.decode()
@@ -252,8 +252,8 @@ def test_an_edit_too_large_or_garbled_to_read_changes_nothing_and_never_cancels(
 def test_aws_trouble_behind_ones_own_link_is_503_not_a_500_or_a_broken_link(
     client, app_store, moto_endpoint, monkeypatch
 ):
-    from chalicelib import service
     from chalicelib.errors import ServiceBusy
+    from chalicelib.service import Signup
 
     post_json(client, answers())
     path = manage_path(sent_mail(moto_endpoint)[0])
@@ -262,7 +262,7 @@ def test_aws_trouble_behind_ones_own_link_is_503_not_a_500_or_a_broken_link(
         raise ServiceBusy()
 
     for name in ("change_answers", "cancel_registration", "confirm_registration"):
-        monkeypatch.setattr(service, name, busy)
+        monkeypatch.setattr(Signup, name, busy)
     for response in (
         edit(client, path, organisation="Nytt AB"),
         client.http.post(path, headers=FORM, body="action=cancel"),

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 
 import app as signup_app
-from chalicelib import security, tokens, web
+from chalicelib import config, pages, security, tokens
 from tests.helpers import EVENT, FORM, JSON, URL, answers, example_event
 
 MUNICIPALITY = "http://localhost:8000"  # in the local stage's SIGNUP_ALLOWED_ORIGINS
@@ -107,16 +107,16 @@ def test_the_honeypot_is_hidden_by_its_own_markup_not_by_a_stylesheet(client):
 
 
 def web_snippet_form():
-    return web.embed_snippets(example_event(), "sv", "https://signup.example")[1]
+    return pages.Pages(config).embed_snippets(example_event(), "sv", "https://signup.example")[1]
 
 
-def test_the_hosted_form_filled_in_too_fast_is_dropped_but_a_person_gets_through(client, app_store, monkeypatch):
+def test_the_hosted_form_filled_in_too_fast_is_dropped_but_a_person_gets_through(client, app_store, clock):
     page = client.http.get(f"/events/{EVENT}/form").body.decode()
     token = page.split('name="form_token" value="')[1].split('"')[0]
     assert post(client, answers(form_token=token), headers={}, form=True).status_code == 303
     assert stored(app_store) == [], "posted within a second of rendering: a script"
     later = datetime.now(UTC) + timedelta(seconds=security.MIN_FILL_SECONDS + 1)
-    monkeypatch.setattr(web, "utcnow", lambda: later)
+    clock.set(later)
     assert post(client, answers(form_token=token), headers={}, form=True).status_code == 303
     assert len(stored(app_store)) == 1
 
@@ -200,18 +200,18 @@ def test_the_resize_script_is_served_as_javascript(client):
     assert "postMessage" in response.body.decode()
 
 
-def test_a_person_correcting_a_mistake_quickly_is_not_taken_for_a_bot(client, app_store, monkeypatch):
+def test_a_person_correcting_a_mistake_quickly_is_not_taken_for_a_bot(client, app_store, clock):
     rendered = datetime.now(UTC)
-    monkeypatch.setattr(web, "utcnow", lambda: rendered)
+    clock.set(rendered)
     page = client.http.get(f"/events/{EVENT}/form").body.decode()
     token = page.split('name="form_token" value="')[1].split('"')[0]
     first_try = rendered + timedelta(seconds=40)
-    monkeypatch.setattr(web, "utcnow", lambda: first_try)
+    clock.set(first_try)
     corrected = post(client, answers(email="fel", form_token=token), headers={}, form=True)
     assert corrected.status_code == 422
     kept = corrected.body.decode().split('name="form_token" value="')[1].split('"')[0]
     assert kept == token, "the re-rendered form keeps the first render's time"
-    monkeypatch.setattr(web, "utcnow", lambda: first_try + timedelta(seconds=1))  # fixed in a second
+    clock.set(first_try + timedelta(seconds=1))  # fixed in a second
     assert post(client, answers(form_token=kept), headers={}, form=True).status_code == 303
     assert len(stored(app_store)) == 1
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from chalicelib import web
+from chalicelib import pages
 from tests.pages import visible_text
 
 # A sentence's full stop (or ! ?) running straight into the next sentence's capital: "0.Dagar".
@@ -13,7 +13,7 @@ GLUED_SENTENCES = re.compile(r"[\wåäöÅÄÖ][.!?][A-ZÅÄÖ]")
 
 def test_every_page_and_email_template_is_rendered_for_the_checkers(rendered):
     """A new template must be reached by a step in tests/pages.py, so vnu and axe see it too."""
-    environment = web.templates()
+    environment = pages.templates()
     whole_documents = {
         name
         for name in environment.list_templates(extensions=["html"])

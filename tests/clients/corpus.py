@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from chalicelib import web
+from chalicelib import pages
 from chalicelib.digest import attendee_csv, summarize
 from chalicelib.events import Event
 from chalicelib.forms import parse_answers
@@ -83,7 +83,7 @@ def person_email(
         sender=sender,
         links=Links(manage="https://signup.example/registrations/TOKEN", privacy="https://signup.example/privacy"),
         now=now,
-        templates=web.templates(),
+        templates=pages.templates(),
     )
 
 
@@ -97,7 +97,7 @@ def organiser_email(kind: str, event: Event, people: list[Registration], *, send
         csv_bytes=b"" if caterer else attendee_csv(event, people),
         live_link="" if caterer else "https://signup.example/organiser/T",
         sender=sender,
-        templates=web.templates(),
+        templates=pages.templates(),
         recipients=[CATERER] if caterer else ORGANISERS,
         now=NOW,
     )

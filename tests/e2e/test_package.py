@@ -274,18 +274,18 @@ def test_the_zip_runs_with_only_what_lambda_provides(packaged, tmp_path):
 import sys
 from datetime import datetime, UTC
 import app
-from chalicelib import web, i18n
+from chalicelib import config, i18n, pages
 from chalicelib.events import parse_event_toml
 from chalicelib.forms import parse_answers
 from chalicelib.mail import Links, registration_email
 from chalicelib.registrations import Registration
 event = parse_event_toml(open(sys.argv[1], encoding="utf-8").read())
-page = web.form_page(event, "sv", datetime(2027, 5, 1, tzinfo=UTC))
+page = pages.Pages(config).form_page(event, "sv", datetime(2027, 5, 1, tzinfo=UTC))
 answers = parse_answers({"name": "Åsa", "email": "asa@exempel.se", "organisation": "X", "sector": "public",
                          "meal": "yes"}, event)
 now = datetime(2027, 5, 1, tzinfo=UTC)
 message = registration_email("confirmation", event, Registration(event.id, "r", answers, "confirmed", now, now),
-                             sender="S <a@example.org>", links=Links(manage="u"), now=now, templates=web.templates())
+                             sender="S <a@example.org>", links=Links(manage="u"), now=now, templates=pages.templates())
 assert "måndag 24 maj 2027" in message.get_body(("plain",)).get_content()
 assert "text/calendar" in {p.get_content_type() for p in message.walk()}
 assert "dns" not in sys.modules

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib import aws, web
+from chalicelib import aws, bootstrap
 from chalicelib.mail import SendFailed, SesMailer
 from tests.helpers import EVENT, FORM, PROJECT, answers, open_event, post_json, sent_mail
 
@@ -48,7 +48,7 @@ class CallRecorder:
 
     def now_running(self, function: str) -> None:
         self.function = function
-        aws.clear()  # fresh clients, and the secret is read again: each function's own calls are seen
+        bootstrap.reset()  # fresh clients, and the secret is read again: each function's own calls are seen
         for client in (aws.dynamodb(), aws.sesv2(), aws.ssm()):
             client.meta.events.register("before-parameter-build", self._record)
 
@@ -144,7 +144,7 @@ def recorded(deployed_client, deployed_store, moto_endpoint, monkeypatch):
 
     recorder.now_running("EmailOutbox")
     with monkeypatch.context() as later:
-        later.setattr(web, "utcnow", lambda: datetime.now(UTC) + timedelta(minutes=6))
+        later.setattr(bootstrap.wiring(), "clock", lambda: datetime.now(UTC) + timedelta(minutes=6))
         assert scheduled(client, "email_outbox") == {"sent": 1}
 
     recorder.now_running("Hourly")
@@ -156,7 +156,7 @@ def recorded(deployed_client, deployed_store, moto_endpoint, monkeypatch):
         event.ends_at_or_default + timedelta(days=8),  # diets and access needs are forgotten
     ):
         with monkeypatch.context() as later:
-            later.setattr(web, "utcnow", lambda moment=moment: moment.astimezone(UTC))
+            later.setattr(bootstrap.wiring(), "clock", lambda moment=moment: moment.astimezone(UTC))
             scheduled(client, "hourly")
     statuses = {r.answers.email: r.status for r in store.registrations(HELD)}
     assert statuses["never@example.se"] == "cancelled" and statuses["waits@example.se"] != "waitlisted"

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 
-from chalicelib import web
+from chalicelib import pages
 from chalicelib.forms import email_key
 from chalicelib.jobs import run_hourly
 from chalicelib.mail import Links, registration_email
@@ -204,7 +204,7 @@ def real_build(event, registration):
         sender="kansliet@example.se",
         links=links,
         now=NOW,
-        templates=web.templates(),
+        templates=pages.templates(),
     )
 
 

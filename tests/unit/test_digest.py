@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib import web
+from chalicelib import config, pages
 from chalicelib.digest import attendee_csv, summarize
 from chalicelib.forms import parse_answers
 from chalicelib.mail import digest_email
@@ -86,7 +86,7 @@ def test_held_seats_are_taken_but_not_confirmed_and_the_csv_says_so():
     summary = summarize(event, held + registrations[3:], now=NOW, since=None)
     assert (len(summary.confirmed), len(summary.pending), summary.seats_left) == (37, 3, 20)
     assert len(summary.new) == 40, "a held seat is a new registration for the organisers"
-    page = web.organiser_page(event, summary)
+    page = pages.Pages(config).organiser_page(event, summary)
     assert "Platser som hålls tills personen bekräftat sin e-postadress: 3." in page
     assert page.count("Plats hålls, inte bekräftad än") == 3, "held seats are on the live list"
     rows = list(csv.reader(io.StringIO(attendee_csv(event, held).decode("utf-8-sig")), delimiter=";"))
@@ -175,7 +175,7 @@ def test_the_digest_email_reads_well_and_carries_the_csv():
         csv_bytes=attendee_csv(event, registrations),
         live_link="https://signup.example/organiser/T",
         sender="Signup <anmalan@signup.local>",
-        templates=web.templates(),
+        templates=pages.templates(),
         recipients=list(event.organisers),
         now=NOW,
     )
@@ -204,7 +204,7 @@ def test_the_caterer_gets_counts_but_no_list_or_needs():
         csv_bytes=b"",
         live_link="",
         sender="Signup <anmalan@signup.local>",
-        templates=web.templates(),
+        templates=pages.templates(),
         recipients=["kok@example.se"],
         now=NOW,
     )

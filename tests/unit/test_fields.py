@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib import fields, openapi, web
+from chalicelib import config, fields, openapi, pages
 from chalicelib.errors import ValidationFailed
 from chalicelib.fields import FIELDS, Kind
 from chalicelib.forms import parse_answers
@@ -19,7 +19,7 @@ TEXT_KINDS = (Kind.TEXT, Kind.FREE_TEXT, Kind.EMAIL)
 
 
 def rendered_form() -> str:
-    return web.form_page(open_event(), "sv", datetime.now(UTC))
+    return pages.Pages(config).form_page(open_event(), "sv", datetime.now(UTC))
 
 
 def max_lengths(html: str) -> dict[str, int]:

@@ -18,7 +18,7 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from chalicelib import web
+from chalicelib import pages
 from chalicelib.forms import parse_answers
 from chalicelib.mail import Links, SendFailed, SesMailer, registration_email
 from chalicelib.registrations import Registration, Status
@@ -66,7 +66,7 @@ def confirmation_for(name: str) -> EmailMessage:
         sender=SENDER,
         links=Links(manage="https://signup.example/registrations/TOKEN"),
         now=NOW,
-        templates=web.templates(),
+        templates=pages.templates(),
     )
 
 

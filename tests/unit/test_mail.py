@@ -9,7 +9,7 @@ from datetime import datetime
 
 from icalendar import Calendar
 
-from chalicelib import web
+from chalicelib import pages
 from chalicelib.forms import parse_answers
 from chalicelib.mail import Links, registration_email, still_owed
 from chalicelib.registrations import EmailDelivery, EmailKind, Registration, Status
@@ -36,7 +36,7 @@ def build(kind="confirmation", status=Status.CONFIRMED, **overrides):
         sender=SENDER,
         links=Links(manage="https://signup.example/registrations/TOKEN"),
         now=NOW,
-        templates=web.templates(),
+        templates=pages.templates(),
     )
     # What the receiving side sees: parse the bytes SES would send.
     return email.message_from_bytes(message.as_bytes(policy=email.policy.SMTP), policy=email.policy.default)
@@ -136,7 +136,13 @@ def test_the_name_never_reaches_a_header():
         updated_at=NOW,
     )
     message = registration_email(
-        "confirmation", event, registration, sender=SENDER, links=Links(manage="x"), now=NOW, templates=web.templates()
+        "confirmation",
+        event,
+        registration,
+        sender=SENDER,
+        links=Links(manage="x"),
+        now=NOW,
+        templates=pages.templates(),
     )
     assert str(message["To"]) == "asa.oberg@example.se"
     headers = message.as_bytes().split(b"\n\n", 1)[0]

@@ -1,0 +1,59 @@
+"""The one wiring place: the store, mailer, clock, settings and page renderer, built once.
+
+Nothing is built at import (Chalice imports app.py to package it, with no stage settings and
+no AWS); each part is built on first use and kept for the warm container. Tests call `reset()`
+between cases (they switch endpoints and stages) and set `wiring().clock` instead of patching.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from . import aws, config
+from .config import Settings
+from .mail import SesMailer
+from .pages import Pages, templates
+from .service import Signup
+from .store import DynamoStore
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class Wiring:
+    """The real collaborators; each `cached_property` is built the first time a handler needs it."""
+
+    def __init__(self, settings: Settings = config, clock: Callable[[], datetime] = system_clock) -> None:
+        self.settings = settings
+        self.clock = clock
+
+    @functools.cached_property
+    def store(self) -> DynamoStore:
+        return DynamoStore(aws.dynamodb(), config.table_name())
+
+    @functools.cached_property
+    def mailer(self) -> SesMailer:
+        return SesMailer(aws.sesv2(), config.ses_configuration_set())
+
+    @functools.cached_property
+    def pages(self) -> Pages:
+        return Pages(self.settings, templates())
+
+    @functools.cached_property
+    def signup(self) -> Signup:
+        return Signup(store=self.store, mailer=self.mailer, settings=self.settings, templates=templates())
+
+
+@functools.cache
+def wiring() -> Wiring:
+    return Wiring()
+
+
+def reset() -> None:
+    """Forget every built part and the cached AWS clients (tests switch endpoints between cases)."""
+    wiring.cache_clear()
+    templates.cache_clear()
+    aws.clear()
