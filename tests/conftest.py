@@ -17,6 +17,7 @@ from chalicelib import aws, bootstrap
 from chalicelib.events import Event, parse_event_toml
 from chalicelib.store import DynamoStore, create_table
 from devtools import dynamodb_local
+from tests.fakes import InMemoryStore
 from tests.helpers import EXAMPLE, Clock, open_event
 
 IN_CI = os.environ.get("CI") == "true"
@@ -152,10 +153,21 @@ def moto_store() -> Iterator[DynamoStore]:
         yield DynamoStore(client, "signup-test")
 
 
+@pytest.fixture
+def fake_store() -> InMemoryStore:
+    """The unit tests' stand-in, for the contract tests it must pass too (ALSO_ON_THE_FAKE)."""
+    return InMemoryStore()
+
+
 @pytest.fixture(params=["moto", "dynamodb_local"])
 def store(request: pytest.FixtureRequest) -> DynamoStore:
-    """The same semantics checked on moto and on Amazon's own emulator."""
+    """The same semantics checked on moto and on Amazon's own emulator (and, where a test asks
+    for it, on the in-memory fake)."""
     return request.getfixturevalue(f"{request.param}_store")
+
+
+# A store contract test the in-memory fake must pass as well, where it stands in for the store.
+ALSO_ON_THE_FAKE = pytest.mark.parametrize("store", ["fake", "moto", "dynamodb_local"], indirect=True)
 
 
 # -- the app as a deployed stage runs it (dev: secret from SSM, base URL from the template) --

@@ -1,4 +1,7 @@
-"""An in-memory RegistrationStore with DynamoDB's all-or-nothing semantics."""
+"""An in-memory RegistrationStore with DynamoDB's all-or-nothing semantics.
+
+Where it stands in for DynamoStore it is held to the same contract tests
+(tests/integration/test_store.py, the cases marked `ALSO_ON_THE_FAKE`)."""
 
 from __future__ import annotations
 
@@ -8,11 +11,20 @@ from dataclasses import replace
 from datetime import datetime
 from email.message import EmailMessage
 
-from chalicelib.errors import AlreadyRegistered, Contention, EventFull, EventNotFound, RegistrationClosed, WaitlistFull
+from chalicelib.errors import (
+    AlreadyRegistered,
+    Contention,
+    EventFull,
+    EventNotFound,
+    NoticeNotNeeded,
+    RegistrationClosed,
+    RegistrationNotFound,
+    WaitlistFull,
+)
 from chalicelib.events import Event
 from chalicelib.forms import Answers
 from chalicelib.mail import SendFailed
-from chalicelib.registrations import SEATED, EmailDelivery, Registration, Status
+from chalicelib.registrations import SEATED, EmailDelivery, EmailState, Registration, Status
 
 
 class InMemoryStore:
@@ -26,6 +38,20 @@ class InMemoryStore:
 
     def get_event(self, event_id: str) -> Event | None:
         return self.events.get(event_id)
+
+    def put_event(self, event: Event, now: datetime) -> None:
+        """Like the store: the description is replaced, the counters stay."""
+        with self.lock:
+            old = self.events.get(event.id)
+            if old is not None:
+                event = replace(
+                    event,
+                    confirmed_count=old.confirmed_count,
+                    waitlist_count=old.waitlist_count,
+                    pending_count=old.pending_count,
+                    organiser_link_version=old.organiser_link_version,
+                )
+            self.events[event.id] = event
 
     def insert_registration(
         self, registration: Registration, now: datetime, client: str | None = None, form_token: object = None
@@ -67,6 +93,9 @@ class InMemoryStore:
             if not self.events[registration.event_id].is_open(now):
                 raise RegistrationClosed()
             key = (registration.event_id, registration.answers.email_key)
+            stored = self.items.get(key)
+            if stored is None or stored.registration_id != registration.registration_id or not stored.is_live:
+                raise RegistrationNotFound()
             updated = replace(registration, answers=replace(answers, email=registration.answers.email), updated_at=now)
             self.items[key] = updated
             return updated
@@ -80,13 +109,24 @@ class InMemoryStore:
         form_token: object = None,
     ) -> None:
         with self.lock:
-            self.duplicates.append((client, notice))
             if notice is not None:
                 key = (existing.event_id, existing.answers.email_key)
-                self.items[key] = replace(self.items[key], email=notice)
+                stored = self.items.get(key)
+                # Like the store: never take over an email still on its way.
+                if (
+                    stored is None
+                    or stored.registration_id != existing.registration_id
+                    or not stored.is_live
+                    or stored.email.state in (EmailState.SENDING, EmailState.FAILED)
+                ):
+                    raise NoticeNotNeeded()
+                self.items[key] = replace(stored, email=notice)
+            self.duplicates.append((client, notice))
 
     def find_registration(self, event_id: str, registration_id: str) -> Registration | None:
-        return next((r for r in self.items.values() if r.registration_id == registration_id), None)
+        return next(
+            (r for (eid, _), r in self.items.items() if eid == event_id and r.registration_id == registration_id), None
+        )
 
     def registrations(self, event_id: str) -> Iterator[Registration]:
         return iter([r for (eid, _), r in sorted(self.items.items()) if eid == event_id])

@@ -1,14 +1,23 @@
-"""The store's DynamoDB semantics, checked on moto and on Amazon's DynamoDB Local."""
+"""The store's DynamoDB semantics, checked on moto and on Amazon's DynamoDB Local; the cases marked
+ALSO_ON_THE_FAKE hold the unit tests' in-memory fake (tests/fakes.py) to the same contract."""
 
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
-from chalicelib.errors import AlreadyRegistered, EventFull, EventNotFound, RegistrationClosed, WaitlistFull
+from chalicelib.errors import (
+    AlreadyRegistered,
+    EventFull,
+    EventNotFound,
+    RegistrationClosed,
+    RegistrationNotFound,
+    WaitlistFull,
+)
 from chalicelib.forms import parse_answers
 from chalicelib.registrations import EmailDelivery, EmailKind, EmailState, Registration, Status, register
 from chalicelib.store import registration_key
+from tests.conftest import ALSO_ON_THE_FAKE
 from tests.helpers import answers, at, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
@@ -25,6 +34,7 @@ def new_registration(event, status=Status.CONFIRMED, **overrides):
     )
 
 
+@ALSO_ON_THE_FAKE
 def test_an_event_round_trips(store):
     event = example_event()
     store.put_event(event, NOW)
@@ -84,6 +94,7 @@ def test_the_store_writes_the_promotion_and_the_confirmation_as_the_domain_built
     assert (counts.confirmed_count, counts.pending_count, counts.waitlist_count) == (1, 0, 0)
 
 
+@ALSO_ON_THE_FAKE
 def test_re_putting_an_event_keeps_its_counters_and_drops_removed_keys(store):
     event = example_event(capacity=10)
     store.put_event(event, NOW)
@@ -107,6 +118,7 @@ def test_withdrawing_organiser_links_bumps_the_version_and_putting_the_event_kee
     assert store.get_event("no-such-event") is None, "nothing written for an unknown event"
 
 
+@ALSO_ON_THE_FAKE
 def test_insert_counts_the_seat_in_the_same_write(store):
     event = example_event(capacity=5)
     store.put_event(event, NOW)
@@ -116,6 +128,7 @@ def test_insert_counts_the_seat_in_the_same_write(store):
     assert stored.answers.name == "Åsa Öberg" and stored.status == Status.CONFIRMED
 
 
+@ALSO_ON_THE_FAKE
 def test_a_live_duplicate_is_refused_with_the_existing_registration(store):
     event = example_event()
     store.put_event(event, NOW)
@@ -144,6 +157,7 @@ def test_a_cancelled_registration_may_be_replaced(store):
     assert stored.registration_id == "again" and stored.status == Status.CONFIRMED
 
 
+@ALSO_ON_THE_FAKE
 def test_a_full_event_refuses_a_confirmed_seat_and_takes_a_waitlisted_one(store):
     event = example_event(capacity=1)
     store.put_event(event, NOW)
@@ -155,6 +169,7 @@ def test_a_full_event_refuses_a_confirmed_seat_and_takes_a_waitlisted_one(store)
     assert (stored.confirmed_count, stored.waitlist_count) == (1, 1)
 
 
+@ALSO_ON_THE_FAKE
 def test_a_full_waiting_list_refuses_in_the_transaction_and_writes_nothing(store):
     event = example_event(capacity=1, waitlist_limit=1)
     store.put_event(event, NOW)
@@ -164,9 +179,10 @@ def test_a_full_waiting_list_refuses_in_the_transaction_and_writes_nothing(store
         store.insert_registration(new_registration(event, status=Status.WAITLISTED, email="c@example.se"), NOW)
     stored = store.get_event(event.id)
     assert (stored.confirmed_count, stored.waitlist_count, stored.waitlist_limit) == (1, 1, 1)
-    assert store.get_registration(event.id, "c@example.se") is None
+    assert "c@example.se" not in {r.answers.email for r in store.registrations(event.id)}
 
 
+@ALSO_ON_THE_FAKE
 def test_after_the_deadline_the_transaction_itself_refuses(store):
     event = example_event()
     store.put_event(event, NOW)
@@ -178,6 +194,7 @@ def test_after_the_deadline_the_transaction_itself_refuses(store):
     )
 
 
+@ALSO_ON_THE_FAKE
 def test_an_unknown_event_writes_nothing(store):
     event = example_event()
     with pytest.raises(EventNotFound):
@@ -185,6 +202,7 @@ def test_an_unknown_event_writes_nothing(store):
     assert list(store.registrations(event.id)) == []
 
 
+@ALSO_ON_THE_FAKE
 def test_updating_answers_keeps_identity_and_status(store):
     event = example_event()
     store.put_event(event, NOW)
@@ -197,6 +215,7 @@ def test_updating_answers_keeps_identity_and_status(store):
     assert stored.registration_id == original.registration_id and stored.created_at == NOW
 
 
+@ALSO_ON_THE_FAKE
 def test_answers_change_only_while_registration_is_open(store):
     event = example_event()
     store.put_event(event, NOW)
@@ -209,6 +228,32 @@ def test_answers_change_only_while_registration_is_open(store):
     assert stored.answers == original.answers
 
 
+@ALSO_ON_THE_FAKE
+def test_answers_of_a_registration_replaced_meanwhile_are_left_alone(store):
+    event = example_event()
+    store.put_event(event, NOW)
+    current = new_registration(event, email="a@example.se")
+    store.insert_registration(current, NOW)
+    read_earlier = replace(current, registration_id="replaced-since")
+    changed = parse_answers(answers(email="a@example.se", organisation="Kommunen"), event)
+    with pytest.raises(RegistrationNotFound):
+        store.update_answers(read_earlier, changed, NOW)
+    assert store.find_registration(event.id, current.registration_id).answers == current.answers
+
+
+@ALSO_ON_THE_FAKE
+def test_a_registration_is_found_by_its_id_only_in_its_own_event(store):
+    event, other = example_event(), example_event(id="andra-traffen")
+    store.put_event(event, NOW)
+    store.put_event(other, NOW)
+    written = new_registration(event, email="a@example.se")
+    store.insert_registration(written, NOW)
+    assert store.find_registration(event.id, written.registration_id) == written
+    assert store.find_registration(other.id, written.registration_id) is None
+    assert store.find_registration(event.id, "no-such-id") is None
+
+
+@ALSO_ON_THE_FAKE
 def test_the_domain_rule_end_to_end_on_the_store(store):
     event = example_event(capacity=1, waitlist_limit=5)
     store.put_event(event, NOW)
@@ -222,7 +267,7 @@ def test_the_domain_rule_end_to_end_on_the_store(store):
     # Told like a new sign-up on a full event; the stored registration is as it was.
     assert again.registration.status == Status.WAITLISTED
     assert again.registration.registration_id not in {r.registration_id for r in store.registrations(event.id)}
-    assert store.get_registration(event.id, "a@example.se").answers == first.registration.answers
+    assert store.find_registration(event.id, first.registration.registration_id).answers == first.registration.answers
 
 
 def test_a_repeated_sign_up_counts_against_the_sender_and_takes_the_email_lease(store, monkeypatch):
@@ -244,6 +289,7 @@ def test_a_repeated_sign_up_counts_against_the_sender_and_takes_the_email_lease(
         store.note_duplicate(original, NOW, "sender", None)
 
 
+@ALSO_ON_THE_FAKE
 def test_a_repeated_sign_up_never_takes_over_an_email_still_on_its_way(store):
     from chalicelib.errors import NoticeNotNeeded
     from chalicelib.registrations import EmailDelivery
@@ -256,7 +302,7 @@ def test_a_repeated_sign_up_never_takes_over_an_email_still_on_its_way(store):
         store.note_duplicate(
             original, NOW, None, EmailDelivery(EmailState.SENDING, EmailKind.ALREADY_REGISTERED, 1, NOW)
         )
-    assert store.get_registration(event.id, "a@example.se").email == original.email
+    assert store.find_registration(event.id, original.registration_id).email == original.email
 
 
 def test_events_are_listed_from_the_index_by_start(store):
