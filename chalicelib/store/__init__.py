@@ -7,6 +7,7 @@ back, `table` holds what every part shares; each other module stores one concern
 
 from __future__ import annotations
 
+from .check_in import CheckIns
 from .events import EventRecords
 from .items import registration_from_item, registration_item
 from .limits import Limits
@@ -37,6 +38,7 @@ class DynamoStore(
     SendMarkers,
     SensitiveAnswers,
     People,
+    CheckIns,
     SuppressionList,
     EventRecords,
     RegistrationRecords,

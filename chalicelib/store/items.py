@@ -155,6 +155,7 @@ def registration_item(registration: Registration) -> dict[str, Any]:
         **email_attributes(registration.email),
         "expires_at": epoch_seconds(registration.expires_at) if registration.expires_at else None,
         "hold_until": optional_iso_time(registration.hold_until),
+        "checked_in_at": optional_iso_time(registration.checked_in_at),
     }
     item = {key: typed_value(value) for key, value in attributes.items() if value is not None}
     item.update(registration_key(registration.event_id, answers.email_key))
@@ -206,6 +207,7 @@ def registration_from_item(item: dict[str, Any]) -> Registration:
         ),
         expires_at=from_epoch_seconds(item.get("expires_at")),
         hold_until=read_time(item.get("hold_until")),
+        checked_in_at=read_time(item.get("checked_in_at")),
     )
 
 
