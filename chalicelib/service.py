@@ -179,9 +179,25 @@ class Signup:
     def cancel_registration(self, token: str, *, base_url: str, now: datetime) -> tuple[Event, Cancellation]:
         event, registration = self.open_manage_link(token, now)
         result = cancel(event.id, registration.registration_id, store=self.store, now=now)
+        self._send_what_a_cancellation_owes(result, event, base_url=base_url, now=now)
+        return event, result
+
+    def cancel_for_person(
+        self, event: Event, registration_id: str, *, tell: bool, base_url: str, now: datetime
+    ) -> Cancellation:
+        """An organiser cancels on someone's behalf: the same cancellation as the person's own (the
+        first on the waiting list gets the seat and its email), with the receipt only if `tell`."""
+        result = cancel(event.id, registration_id, store=self.store, now=now, send_receipt=tell)
+        self._send_what_a_cancellation_owes(result, event, base_url=base_url, now=now)
+        return result
+
+    def _send_what_a_cancellation_owes(
+        self, result: Cancellation, event: Event, *, base_url: str, now: datetime
+    ) -> None:
+        """The cancelled person's receipt (when one is owed) and, when a seat was freed, the promoted
+        person's email; each was leased to this request in the cancellation's own transaction."""
         if result.already_cancelled:
-            return event, result
-        # The cancelled person's receipt and, when a seat was freed, the promoted person's email.
+            return
         owed = [
             one
             for one in (result.registration, result.promoted)
@@ -190,7 +206,6 @@ class Signup:
         for owed_one in owed:
             # An address that bounced since it registered is skipped inside (outbox.send_now).
             self.send_leased_email(owed_one, event, base_url=base_url, now=now)
-        return event, result
 
     def change_answers(self, token: str, fields: dict[str, Any], *, now: datetime) -> tuple[Event, Registration]:
         """The owner's edit behind the signed link (the same validation as signing up)."""
