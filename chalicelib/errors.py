@@ -45,6 +45,13 @@ class EventStarted(SignupError):
     http_status = 409
 
 
+class RegisteredBefore(SignupError):
+    """An organiser adding someone by hand: that address is already registered (`registration`)."""
+
+    code = "registered_before"
+    http_status = 409
+
+
 class NotCheckedIn(SignupError):
     """Only someone with a seat can be marked present: the waiting list and the cancelled cannot."""
 

@@ -26,6 +26,7 @@ from .errors import (
     EventStarted,
     FormTokenUsed,
     NoticeNotNeeded,
+    RegisteredBefore,
     RegistrationClosed,
     RegistrationNotFound,
     ValidationFailed,
@@ -142,12 +143,17 @@ class RegistrationStore(Protocol):
     def get_event(self, event_id: str) -> Event | None: ...
 
     def insert_registration(
-        self, registration: Registration, now: datetime, client: str | None = None, form_token: Any = None
+        self,
+        registration: Registration,
+        now: datetime,
+        client: str | None = None,
+        form_token: Any = None,
+        by_hand: bool = False,
     ) -> None:
         """Store a new registration and count it, atomically.
 
         Raises AlreadyRegistered (with the live one), EventFull (only for a
-        confirmed insert), RegistrationClosed, EventNotFound or Contention.
+        confirmed insert), RegistrationClosed (never `by_hand`), EventNotFound or Contention.
         """
 
     def note_duplicate(
@@ -179,18 +185,24 @@ def register(
     client: str | None = None,
     retention: timedelta = timedelta(days=90),
     form_token: Any = None,
+    by_hand: bool = False,
 ) -> Outcome:
     """Validate and store one registration: confirmed while seats last, then waitlisted.
 
     A second registration with the same email changes nothing and takes no second
     seat: it is answered like a new one (so nobody learns who is signed up), counts
     against the sender, and the address's owner is emailed the link to their own.
+
+    `by_hand`: an organiser adds someone (a phone sign-up, a walk-in at the door). The same
+    answers, seats and emails, but the deadline and an early close do not apply, and a
+    second registration of the same address is refused plainly (RegisteredBefore, with the
+    live one): the organiser may know who is signed up, and the owner gets no email.
     """
     event = store.get_event(event_id)
     if event is None:
         raise EventNotFound()
     answers = parse_answers(raw_answers, event)
-    if not event.is_open(now):
+    if not by_hand and not event.is_open(now):
         raise RegistrationClosed(event=event)
 
     seat = _seat_status(event)
@@ -219,10 +231,12 @@ def register(
                 hold_until=now + event.hold_period if status == Status.PENDING else None,
             )
             try:
-                store.insert_registration(registration, now, client, form_token)
-                log.info("registration stored", extra={"event_id": event.id, "status": status})
+                store.insert_registration(registration, now, client, form_token, by_hand)
+                log.info("registration stored", extra={"event_id": event.id, "status": status, "by_hand": by_hand})
                 return Outcome(registration, created=True, event=event)
             except AlreadyRegistered as already:
+                if by_hand:
+                    raise RegisteredBefore(registration=already.args[0]) from already
                 return _answer_duplicate(
                     already.args[0],
                     registration,

@@ -54,7 +54,12 @@ class InMemoryStore:
             self.events[event.id] = event
 
     def insert_registration(
-        self, registration: Registration, now: datetime, client: str | None = None, form_token: object = None
+        self,
+        registration: Registration,
+        now: datetime,
+        client: str | None = None,
+        form_token: object = None,
+        by_hand: bool = False,
     ) -> None:
         with self.lock:
             self.insert_calls += 1
@@ -68,7 +73,7 @@ class InMemoryStore:
             event = self.events.get(registration.event_id)
             if event is None:
                 raise EventNotFound()
-            if not event.is_open(now):
+            if not by_hand and not event.is_open(now):
                 raise RegistrationClosed()
             if registration.status in SEATED:
                 if event.is_full:

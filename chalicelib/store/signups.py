@@ -34,12 +34,18 @@ from .table import CONFLICT_ERRORS, CONFLICT_REASONS, TaggedWrite, error_code, i
 
 class Signups(EventRecords, RegistrationRecords, Limits):
     def insert_registration(
-        self, registration: Registration, now: datetime, client: str | None = None, form_token: Any = None
+        self,
+        registration: Registration,
+        now: datetime,
+        client: str | None = None,
+        form_token: Any = None,
+        by_hand: bool = False,
     ) -> None:
         """One transaction: the registration and the event's counter, or neither.
 
         The same transaction checks the email suppression list, the address's
-        daily email limit and the sender's rate limit: no extra calls.
+        daily email limit and the sender's rate limit: no extra calls. `by_hand` (an
+        organiser adds someone): the seats still count, but not the deadline or an early close.
         """
         seated = registration.status in SEATED
         counters = "confirmed_count = confirmed_count + :one" if seated else "waitlist_count = waitlist_count + :one"
@@ -73,9 +79,11 @@ class Signups(EventRecords, RegistrationRecords, Limits):
                         "TableName": self.table,
                         "Key": event_key(registration.event_id),
                         "UpdateExpression": f"SET {counters}",
-                        "ConditionExpression": f"#status = :open AND deadline_ts > :now AND {seats}",
+                        "ConditionExpression": seats
+                        if by_hand
+                        else f"#status = :open AND deadline_ts > :now AND {seats}",
                         "ExpressionAttributeNames": {
-                            "#status": "status",
+                            **({} if by_hand else {"#status": "status"}),
                             "#capacity": "capacity",
                             **(
                                 {"#waitlist_limit": "waitlist_limit"}
@@ -85,8 +93,7 @@ class Signups(EventRecords, RegistrationRecords, Limits):
                         },
                         "ExpressionAttributeValues": {
                             ":one": {"N": "1"},
-                            ":open": {"S": "open"},
-                            ":now": {"N": epoch_number(now)},
+                            **({} if by_hand else {":open": {"S": "open"}, ":now": {"N": epoch_number(now)}}),
                             **({":zero": {"N": "0"}} if registration.status == Status.PENDING else {}),
                         },
                         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
@@ -101,10 +108,10 @@ class Signups(EventRecords, RegistrationRecords, Limits):
             transaction: list[Any] = [item for _, item in items]  # plain dicts; boto3's TypedDicts are for checking
             self.client.transact_write_items(TransactItems=transaction)
         except ClientError as error:
-            raise self._explain_refusal(error, [tag for tag, _ in items], registration, now) from error
+            raise self._explain_refusal(error, [tag for tag, _ in items], registration, now, by_hand) from error
 
     def _explain_refusal(
-        self, error: ClientError, tags: list[str], registration: Registration, now: datetime
+        self, error: ClientError, tags: list[str], registration: Registration, now: datetime, by_hand: bool = False
     ) -> Exception:
         code = error_code(error)
         if code in CONFLICT_ERRORS:
@@ -123,7 +130,7 @@ class Signups(EventRecords, RegistrationRecords, Limits):
         if "registration" in failed:
             return self._explain_existing(reasons["registration"].get("Item"), registration)
         if "event" in failed:
-            return self._explain_event(reasons["event"].get("Item"), registration, now)
+            return self._explain_event(reasons["event"].get("Item"), registration, now, by_hand)
         if "client_limit" in failed:
             return TooManyRequests()
         if "suppressed" in failed:
@@ -144,11 +151,11 @@ class Signups(EventRecords, RegistrationRecords, Limits):
             return Contention("registration changed meanwhile")
         return AlreadyRegistered(existing)
 
-    def _explain_event(self, old: Any, registration: Registration, now: datetime) -> Exception:
+    def _explain_event(self, old: Any, registration: Registration, now: datetime, by_hand: bool) -> Exception:
         event = event_from_item(plain_item(old)) if old else self.get_event(registration.event_id)
         if event is None:
             return EventNotFound()
-        if not event.is_open(now):
+        if not by_hand and not event.is_open(now):
             return RegistrationClosed()
         if registration.status in SEATED and event.is_full:
             return EventFull()

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.console.people import check_in
-from chalicelib.errors import NotCheckedIn, RegistrationNotFound
+from chalicelib.errors import NotCheckedIn, RegisteredBefore, RegistrationClosed, RegistrationNotFound, WaitlistFull
 from chalicelib.registrations import Status, cancel, register
 from tests.helpers import answers, at, example_event
 
@@ -86,9 +86,28 @@ def test_two_phones_tapping_the_same_person_at_once_make_one_check_in(dynamodb_l
     moments = [DOOR + timedelta(seconds=index) for index in range(8)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(
-            pool.map(lambda moment: check_in(EVENT, asa.registration_id, present=True, store=store, now=moment), moments)
+            pool.map(
+                lambda moment: check_in(EVENT, asa.registration_id, present=True, store=store, now=moment), moments
+            )
         )
     assert sum(result.changed for result in results) == 1
     (winner,) = [result for result in results if result.changed]
     assert {result.registration.checked_in_at for result in results} == {winner.registration.checked_in_at}
     assert stored(store, asa).checked_in_at == winner.registration.checked_in_at
+
+
+def test_an_organiser_adds_someone_by_hand_after_the_deadline_and_the_seats_still_count(store):
+    store.put_event(example_event(capacity=1, waitlist_limit=1, status="closed"), NOW)
+    late = at("2027-05-24T17:50:00+02:00")  # at the door, after the deadline and the start
+    walk_in = register(EVENT, answers(email="walk@example.se"), store=store, now=late, by_hand=True).registration
+    assert walk_in.status == Status.CONFIRMED
+    second = register(EVENT, answers(email="second@example.se"), store=store, now=late, by_hand=True)
+    assert second.registration.status == Status.WAITLISTED
+    event = store.get_event(EVENT)
+    assert (event.confirmed_count, event.waitlist_count) == (1, 1)
+    with pytest.raises(RegisteredBefore):
+        register(EVENT, answers(email="Walk@example.se"), store=store, now=late, by_hand=True)
+    with pytest.raises(WaitlistFull):
+        register(EVENT, answers(email="third@example.se"), store=store, now=late, by_hand=True)
+    with pytest.raises(RegistrationClosed):
+        register(EVENT, answers(email="public@example.se"), store=store, now=late)

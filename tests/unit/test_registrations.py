@@ -4,7 +4,14 @@ from datetime import timedelta
 import pytest
 
 from chalicelib import conflicts, registrations
-from chalicelib.errors import EventNotFound, RegistrationClosed, ServiceBusy, ValidationFailed, WaitlistFull
+from chalicelib.errors import (
+    EventNotFound,
+    RegisteredBefore,
+    RegistrationClosed,
+    ServiceBusy,
+    ValidationFailed,
+    WaitlistFull,
+)
 from chalicelib.registrations import register
 from tests.fakes import InMemoryStore
 from tests.helpers import answers, at, example_event
@@ -152,3 +159,34 @@ def test_a_seat_freed_while_waitlisting_goes_to_the_person():
     outcome = sign_up(store, email="second@example.se")
     assert outcome.registration.status == "confirmed"
     assert store.events["natverk-social-hallbarhet"].waitlist_count == 0
+
+
+# -- an organiser adds someone by hand ----------------------------------------------------
+
+
+def by_hand(store, now, **overrides):
+    return register("natverk-social-hallbarhet", answers(**overrides), store=store, now=now, by_hand=True)
+
+
+def test_an_organiser_adds_someone_after_the_deadline_and_after_an_early_close():
+    store = InMemoryStore(example_event(status="closed"))
+    outcome = by_hand(store, FIRST_CLOSED_SECOND)
+    assert outcome.created and outcome.registration.status == "confirmed"
+    assert store.events["natverk-social-hallbarhet"].confirmed_count == 1
+
+
+def test_by_hand_the_same_answers_are_checked_and_the_seats_still_count():
+    store = InMemoryStore(example_event(capacity=1, waitlist_limit=1))
+    with pytest.raises(ValidationFailed):
+        by_hand(store, OPEN, name="")
+    assert by_hand(store, FIRST_CLOSED_SECOND, email="a@example.se").registration.status == "confirmed"
+    assert by_hand(store, FIRST_CLOSED_SECOND, email="b@example.se").registration.status == "waitlisted"
+
+
+def test_by_hand_an_address_already_registered_is_refused_plainly_and_nobody_is_emailed():
+    store = InMemoryStore(example_event())
+    first = sign_up(store)
+    with pytest.raises(RegisteredBefore) as refused:
+        by_hand(store, OPEN)
+    assert refused.value.params["registration"].registration_id == first.registration.registration_id
+    assert store.duplicates == [], "no 'already registered' email is leased"
