@@ -27,6 +27,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Inget har sparats – använd länken på kommunens sida.",
         "unavailable": "Anmälan kan inte tas emot just nu. Inget har sparats – försök igen om en stund.",
         "event_started": "Träffen har redan börjat, så anmälan går inte längre att avboka. Kontakta arrangören.",
+        "registered_before": "Den e-postadressen är redan anmäld till träffen. Inget nytt har sparats.",
         "not_checked_in": "Personen har ingen plats på träffen (står på väntelistan eller har avbokat) och kan "
         "därför inte checkas in.",
     },
@@ -50,6 +51,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "unavailable": "Registrations cannot be received right now. Nothing was saved – please try again shortly.",
         "event_started": "The meeting has already started, so the registration can no longer be cancelled. "
         "Contact the organiser.",
+        "registered_before": "That email address is already registered for the meeting. Nothing new was saved.",
         "not_checked_in": "This person has no seat at the meeting (on the waiting list or cancelled), so they "
         "cannot be checked in.",
     },
