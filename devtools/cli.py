@@ -106,6 +106,7 @@ def registrations_list(args: argparse.Namespace) -> int:
                         "registration_id": r.registration_id,
                         "status": r.status,
                         "created_at": r.created_at.isoformat(),
+                        "checked_in_at": r.checked_in_at.isoformat() if r.checked_in_at else None,
                         **r.answers.as_dict(),
                     }
                     for r in rows
