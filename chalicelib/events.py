@@ -143,12 +143,27 @@ def deadline_instant(last_day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
 
 
+@dataclass(frozen=True)
+class EventProblem:
+    """One thing wrong with an event description: where, what (a code the console translates), and
+    the English sentence the command line prints after the key."""
+
+    key: str  # the TOML key, dotted ("reminders.at", "interests[1].sv"); "" for the file as a whole
+    code: str
+    text: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.text}" if self.key else self.text
+
+
 class EventFileError(ValueError):
     """An event description with problems; each names the key and what is wrong."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    def __init__(self, details: list[EventProblem]) -> None:
+        self.details = details
+        self.problems = [str(problem) for problem in details]
+        super().__init__("\n".join(self.problems))
 
 
 def parse_event_toml(text: str) -> Event:
@@ -156,7 +171,9 @@ def parse_event_toml(text: str) -> Event:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise EventFileError([f"the file is not valid TOML: {error}"]) from error
+        raise EventFileError(
+            [EventProblem("", "not_toml", f"the file is not valid TOML: {error}", {"error": str(error)})]
+        ) from error
     return event_from_mapping(data)
 
 
@@ -187,48 +204,56 @@ DIGEST_MODES = ("changes", "daily", "off")
 
 
 def event_from_mapping(data: dict[str, Any]) -> Event:
-    problems: list[str] = []
+    """The one validator of an event description: the TOML file, its import in the console and the
+    console's form (mapped onto the same keys) all come through here."""
+    problems: list[EventProblem] = []
     reader = _Reader(data, problems)
     for key in sorted(set(data) - _KNOWN_KEYS):
-        problems.append(f"{key}: unknown key (known keys: {', '.join(sorted(_KNOWN_KEYS))})")
+        reader.problem(key, "unknown_key", f"unknown key (known keys: {', '.join(sorted(_KNOWN_KEYS))})")
 
     event_id = reader.string("id", required=True)
     if event_id and not EVENT_ID_PATTERN.match(event_id):
-        problems.append("id: use 1-64 lower-case letters a-z, digits and '-', starting with a letter or digit")
+        reader.problem(
+            "id", "id_format", "use 1-64 lower-case letters a-z, digits and '-', starting with a letter or digit"
+        )
     title = reader.translated("title", required=True)
     description = reader.translated("description", required=False)
     tz_name = reader.string("timezone") or DEFAULT_TIMEZONE
     try:
         zone = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"timezone: unknown time zone {tz_name!r} (for example Europe/Stockholm)")
+        reader.problem(
+            "timezone", "unknown_zone", f"unknown time zone {tz_name!r} (for example Europe/Stockholm)", zone=tz_name
+        )
         zone = ZoneInfo(DEFAULT_TIMEZONE)
     starts_at = reader.local_datetime("starts_at", zone, required=True)
     ends_at = reader.local_datetime("ends_at", zone)
     meal_at = reader.local_datetime("meal_at", zone)
     if starts_at and ends_at and ends_at <= starts_at:
-        problems.append("ends_at: must be after starts_at")
+        reader.problem("ends_at", "ends_before_start", "must be after starts_at")
     venue = reader.string("venue", required=True)
     address = reader.string("address") or ""
     deadline_at = reader.deadline("deadline", zone)
     if deadline_at and starts_at and deadline_at > starts_at:
-        problems.append("deadline: must not be after starts_at")
+        reader.problem("deadline", "deadline_after_start", "must not be after starts_at")
     capacity = reader.positive_int("capacity")
     waitlist_limit = reader.whole_number("waitlist_limit", "places on the waiting list")
     if waitlist_limit is not None and capacity is None:
-        problems.append("waitlist_limit: needs capacity (without a seat limit nobody waits)")
+        reader.problem(
+            "waitlist_limit", "waitlist_needs_capacity", "needs capacity (without a seat limit nobody waits)"
+        )
     if waitlist_limit is None:
         waitlist_limit = (capacity or 0) * DEFAULT_WAITLIST_PER_SEAT
     confirm_address = reader.boolean("confirm_address")
     confirm_within_hours = reader.whole_number("confirm_within_hours", "hours", at_least=1, at_most=168)
     if confirm_within_hours is not None and not confirm_address:
-        problems.append("confirm_within_hours: only used with confirm_address = true")
+        reader.problem("confirm_within_hours", "hours_without_confirm", "only used with confirm_address = true")
     organisers = reader.emails("organisers")
     questions = reader.questions("questions")
     interests = reader.interests("interests")
     status = reader.string("status") or "open"
     if status not in ("open", "closed"):
-        problems.append("status: must be 'open' or 'closed'")
+        reader.problem("status", "status_value", "must be 'open' or 'closed'")
     reminders = reader.reminders("reminders")
     digest = reader.digest("digest")
     caterer = reader.emails("caterer", required=False)
@@ -267,15 +292,18 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
 class _Reader:
     """Reads typed values out of the TOML mapping, collecting problems by key."""
 
-    def __init__(self, data: dict[str, Any], problems: list[str]) -> None:
+    def __init__(self, data: dict[str, Any], problems: list[EventProblem]) -> None:
         self.data = data
         self.problems = problems
+
+    def problem(self, key: str, code: str, text: str, **params: Any) -> None:
+        self.problems.append(EventProblem(key, code, text, params))
 
     def _missing(self, key: str, required: bool) -> bool:
         if key in self.data:
             return False
         if required:
-            self.problems.append(f"{key}: missing (required)")
+            self.problem(key, "missing", "missing (required)")
         return True
 
     def string(self, key: str, required: bool = False) -> str | None:
@@ -283,7 +311,7 @@ class _Reader:
             return None
         value = self.data[key]
         if not isinstance(value, str) or not value.strip():
-            self.problems.append(f"{key}: expected non-empty text, got {value!r}")
+            self.problem(key, "not_text", f"expected non-empty text, got {value!r}")
             return None
         return value.strip()
 
@@ -294,13 +322,15 @@ class _Reader:
         if isinstance(value, str):
             value = {"sv": value}
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            self.problems.append(f'{key}: expected text or a table like {{ sv = "…", en = "…" }}')
+            self.problem(key, "translated_shape", 'expected text or a table like { sv = "…", en = "…" }')
             return None
         unknown = sorted(set(value) - set(LANGUAGES))
         if unknown:
-            self.problems.append(f"{key}: unknown language {', '.join(unknown)} (use sv, en)")
+            self.problem(
+                key, "unknown_language", f"unknown language {', '.join(unknown)} (use sv, en)", languages=unknown
+            )
         if not value.get("sv", "").strip():
-            self.problems.append(f"{key}: the Swedish text (sv) is required")
+            self.problem(key, "swedish_required", "the Swedish text (sv) is required")
         return {lang: text.strip() for lang, text in value.items() if text.strip()}
 
     def local_datetime(self, key: str, zone: ZoneInfo, required: bool = False) -> datetime | None:
@@ -308,8 +338,10 @@ class _Reader:
             return None
         value = self.data[key]
         if not isinstance(value, datetime) or value.tzinfo is not None:
-            self.problems.append(
-                f"{key}: expected a local date and time without offset, like 2027-05-24T18:00:00, got {value!r}"
+            self.problem(
+                key,
+                "local_datetime",
+                f"expected a local date and time without offset, like 2027-05-24T18:00:00, got {value!r}",
             )
             return None
         return self._localise(key, value, zone)
@@ -319,7 +351,8 @@ class _Reader:
         # A wall-clock time inside the spring-forward gap does not exist; say so
         # rather than silently shifting the meeting by an hour.
         if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
-            self.problems.append(f"{key}: {value:%Y-%m-%d %H:%M} does not exist in {zone.key} (clocks change)")
+            when = f"{value:%Y-%m-%d %H:%M}"
+            self.problem(key, "no_such_time", f"{when} does not exist in {zone.key} (clocks change)", when=when)
             return None
         return aware.astimezone(UTC)
 
@@ -329,13 +362,15 @@ class _Reader:
         value = self.data[key]
         if isinstance(value, datetime):
             if value.tzinfo is not None:
-                self.problems.append(f"{key}: write a local time without offset, like 2027-05-15T12:00:00")
+                self.problem(key, "deadline_offset", "write a local time without offset, like 2027-05-15T12:00:00")
                 return None
             return self._localise(key, value, zone)
         if isinstance(value, date):
             return deadline_instant(value, zone)
-        self.problems.append(
-            f"{key}: expected a date like 2027-05-15 (open through 23:59 that day) or a local date-time, got {value!r}"
+        self.problem(
+            key,
+            "deadline_format",
+            f"expected a date like 2027-05-15 (open through 23:59 that day) or a local date-time, got {value!r}",
         )
         return None
 
@@ -344,7 +379,7 @@ class _Reader:
             return None
         value = self.data[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.problems.append(f"{key}: expected a whole number of seats of at least 1, got {value!r}")
+            self.problem(key, "seats", f"expected a whole number of seats of at least 1, got {value!r}")
             return None
         return value
 
@@ -353,7 +388,7 @@ class _Reader:
             return False
         value = self.data[key]
         if not isinstance(value, bool):
-            self.problems.append(f"{key}: expected true or false, got {value!r}")
+            self.problem(key, "boolean", f"expected true or false, got {value!r}")
             return False
         return value
 
@@ -362,8 +397,12 @@ class _Reader:
             return None
         value = self.data[key]
         if isinstance(value, bool) or not isinstance(value, int) or not at_least <= value <= at_most:
-            self.problems.append(
-                f"{key}: expected a whole number of {what} from {at_least} to {at_most}, got {value!r}"
+            self.problem(
+                key,
+                "whole_number",
+                f"expected a whole number of {what} from {at_least} to {at_most}, got {value!r}",
+                at_least=at_least,
+                at_most=at_most,
             )
             return None
         return value
@@ -375,14 +414,14 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not value:
-            self.problems.append(f"{key}: expected a list of email addresses")
+            self.problem(key, "email_list", "expected a list of email addresses")
             return ()
         addresses = []
         for item in value:
             try:
                 addresses.append(validate_email(str(item), check_deliverability=False).normalized)
             except EmailNotValidError as error:
-                self.problems.append(f"{key}: {item!r} is not an email address ({error})")
+                self.problem(key, "not_email", f"{item!r} is not an email address ({error})", address=str(item))
         return tuple(addresses)
 
     def reminders(self, key: str) -> tuple[tuple[int, ...], time]:
@@ -392,13 +431,13 @@ class _Reader:
             return default
         value = self.data[key]
         if not isinstance(value, dict) or set(value) - {"days_before", "at"}:
-            self.problems.append(f'{key}: expected a table like {{ days_before = [2], at = "09:00" }}')
+            self.problem(key, "reminders_shape", 'expected a table like { days_before = [2], at = "09:00" }')
             return default
         days = value.get("days_before", [2])
         if not isinstance(days, list) or not all(
             isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 60 for d in days
         ):
-            self.problems.append(f"{key}.days_before: expected a list of whole days from 0 to 60, like [2]")
+            self.problem(f"{key}.days_before", "reminder_days", "expected a list of whole days from 0 to 60, like [2]")
             days = [2]
         at = self._clock(f"{key}.at", value.get("at", "09:00"))
         return tuple(sorted(set(days), reverse=True)), at or time(9, 0)
@@ -410,19 +449,19 @@ class _Reader:
             return default
         value = self.data[key]
         if not isinstance(value, dict) or set(value) - {"hour", "send", "language"}:
-            self.problems.append(f'{key}: expected a table like {{ hour = 7, send = "changes", language = "sv" }}')
+            self.problem(key, "digest_shape", 'expected a table like { hour = 7, send = "changes", language = "sv" }')
             return default
         hour = value.get("hour", 7)
         if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
-            self.problems.append(f"{key}.hour: expected an hour from 0 to 23, got {hour!r}")
+            self.problem(f"{key}.hour", "hour", f"expected an hour from 0 to 23, got {hour!r}")
             hour = 7
         mode = value.get("send", "changes")
         if mode not in DIGEST_MODES:
-            self.problems.append(f"{key}.send: expected one of {', '.join(DIGEST_MODES)}, got {mode!r}")
+            self.problem(f"{key}.send", "digest_mode", f"expected one of {', '.join(DIGEST_MODES)}, got {mode!r}")
             mode = "changes"
         language = value.get("language", "sv")
         if language not in LANGUAGES:
-            self.problems.append(f"{key}.language: expected sv or en, got {language!r}")
+            self.problem(f"{key}.language", "language", f"expected sv or en, got {language!r}")
             language = "sv"
         return hour, mode, language
 
@@ -431,7 +470,7 @@ class _Reader:
             return value
         if isinstance(value, str) and re.fullmatch(r"([01]\d|2[0-3])[:.][0-5]\d", value.strip()):
             return time(int(value[:2]), int(value[3:5]))
-        self.problems.append(f'{key}: expected a local time like "09:00", got {value!r}')
+        self.problem(key, "clock", f'expected a local time like "09:00", got {value!r}')
         return None
 
     def questions(self, key: str) -> frozenset[str]:
@@ -439,14 +478,16 @@ class _Reader:
             return frozenset(OPTIONAL_QUESTIONS)
         value = self.data[key]
         if not isinstance(value, dict):
-            self.problems.append(f"{key}: expected a table like {{ diet = true, message = false }}")
+            self.problem(key, "questions_shape", "expected a table like { diet = true, message = false }")
             return frozenset(OPTIONAL_QUESTIONS)
         enabled = set(OPTIONAL_QUESTIONS)
         for name, on in value.items():
             if name not in OPTIONAL_QUESTIONS:
-                self.problems.append(f"{key}.{name}: unknown question (known: {', '.join(OPTIONAL_QUESTIONS)})")
+                self.problem(
+                    f"{key}.{name}", "unknown_question", f"unknown question (known: {', '.join(OPTIONAL_QUESTIONS)})"
+                )
             elif not isinstance(on, bool):
-                self.problems.append(f"{key}.{name}: expected true or false, got {on!r}")
+                self.problem(f"{key}.{name}", "boolean", f"expected true or false, got {on!r}")
             elif not on:
                 enabled.discard(name)
         return frozenset(enabled)
@@ -456,28 +497,29 @@ class _Reader:
             return ()
         value = self.data[key]
         if not isinstance(value, list):
-            self.problems.append(f"{key}: expected [[interests]] tables with id, sv and optional en")
+            self.problem(key, "interests_shape", "expected [[interests]] tables with id, sv and optional en")
             return ()
         areas = []
         seen = set()
         for index, item in enumerate(value):
             where = f"{key}[{index}]"
+            line = index + 1
             if not isinstance(item, dict):
-                self.problems.append(f"{where}: expected a table with id, sv and optional en")
+                self.problem(where, "interests_shape", "expected a table with id, sv and optional en", line=line)
                 continue
             area_id = item.get("id")
             if not isinstance(area_id, str) or not EVENT_ID_PATTERN.match(area_id):
-                self.problems.append(f"{where}.id: use lower-case letters, digits and '-'")
+                self.problem(f"{where}.id", "interest_id", "use lower-case letters, digits and '-'", line=line)
                 continue
             if area_id in seen:
-                self.problems.append(f"{where}.id: {area_id!r} appears twice")
+                self.problem(f"{where}.id", "interest_twice", f"{area_id!r} appears twice", line=line, id=area_id)
             seen.add(area_id)
             titles = {lang: item[lang].strip() for lang in LANGUAGES if isinstance(item.get(lang), str)}
             if not titles.get("sv"):
-                self.problems.append(f"{where}.sv: the Swedish name is required")
+                self.problem(f"{where}.sv", "interest_name", "the Swedish name is required", line=line)
                 continue
             extra = sorted(set(item) - {"id", *LANGUAGES})
             if extra:
-                self.problems.append(f"{where}: unknown key {', '.join(extra)}")
+                self.problem(where, "interest_key", f"unknown key {', '.join(extra)}", line=line)
             areas.append(InterestArea(id=area_id, title=titles))
         return tuple(areas)
