@@ -531,3 +531,137 @@ def date_and_clock(moment: datetime, language: str) -> str:
 def clock(moment: datetime, language: str) -> str:
     """'17.00' in Swedish, '17:00' in English."""
     return format_time(moment, "HH.mm" if language == "sv" else "HH:mm", locale=language)
+
+
+# -- the console's event pages: the validator's problems by code, warnings, labels ------------------
+# One validator (chalicelib/events.py) judges the TOML file and the console's form; the command line
+# prints its English sentence, the console these, in the page's language.
+EVENT_PROBLEMS: dict[str, dict[str, str]] = {
+    "sv": {
+        "not_toml": "Filen är inte giltig TOML: {error}",
+        "empty_file": "Klistra in eller ladda upp en TOML-fil.",
+        "too_long": "Texten är för lång (högst {limit} tecken).",
+        "unknown_key": "Okänd nyckel. Kontrollera stavningen.",
+        "id_format": "Använd 1–64 små bokstäver a–z, siffror och bindestreck, och börja med en bokstav eller "
+        "siffra (till exempel natverk-maj-2027).",
+        "id_taken": "Det finns redan en träff med den adressen. Välj en annan.",
+        "missing": "Fyll i fältet.",
+        "not_text": "Fyll i en text.",
+        "translated_shape": "Skriv en text, eller en tabell med sv och en.",
+        "unknown_language": "Okänt språk ({languages}). Använd sv eller en.",
+        "swedish_required": "Den svenska texten behövs.",
+        "local_datetime": "Skriv datum och klockslag, till exempel 2027-05-24 18:00.",
+        "no_such_time": "Klockslaget {when} finns inte den dagen (klockan ställs om). Välj en annan tid.",
+        "unknown_zone": "Okänd tidszon {zone}. Skriv till exempel Europe/Stockholm.",
+        "ends_before_start": "Slutet måste vara efter starten.",
+        "deadline_after_start": "Sista anmälningsdag kan inte vara efter att träffen börjar.",
+        "deadline_offset": "Skriv lokal tid utan tidszon, till exempel 2027-05-15T12:00:00.",
+        "deadline_format": "Skriv ett datum, till exempel 2027-05-15 (öppet till och med 23.59 den dagen).",
+        "seats": "Skriv ett heltal, minst 1. Lämna tomt om antalet platser inte är begränsat.",
+        "below_seats_taken": "{taken} platser är redan tagna. Antalet platser kan inte bli färre än så: "
+        "ingen förlorar en plats de har fått.",
+        "whole_number": "Skriv ett heltal från {at_least} till {at_most}.",
+        "waitlist_needs_capacity": "En väntelista behöver ett antal platser: utan gräns väntar ingen.",
+        "boolean": "Välj ja eller nej.",
+        "hours_without_confirm": "Används bara när e-postadressen ska bekräftas.",
+        "email_list": "Skriv minst en e-postadress.",
+        "not_email": "{address} är inte en e-postadress.",
+        "status_value": "Status måste vara open (öppen) eller closed (stängd).",
+        "reminders_shape": 'Skriv påminnelser som en tabell: days_before = [2], at = "09:00".',
+        "reminder_days": "Skriv hela dagar från 0 till 60, till exempel 7, 2.",
+        "clock": "Skriv ett klockslag, till exempel 09:00.",
+        "digest_shape": 'Skriv sammanställningen som en tabell: hour = 7, send = "changes", language = "sv".',
+        "hour": "Välj en timme från 0 till 23.",
+        "digest_mode": "Välj när sammanställningen skickas.",
+        "language": "Välj svenska eller engelska.",
+        "questions_shape": "Skriv frågorna som en tabell, till exempel diet = true.",
+        "unknown_question": "Okänd fråga.",
+        "interests_shape": "Skriv ett intresseområde per rad: Svenskt namn | English name.",
+        "interest_id": "Rad {line}: namnet behöver minst en bokstav eller siffra.",
+        "interest_twice": "Rad {line}: området finns redan på en tidigare rad.",
+        "interest_name": "Rad {line}: det svenska namnet behövs.",
+        "interest_key": "Rad {line}: skriv bara svenskt och engelskt namn, åtskilda av |.",
+    },
+    "en": {
+        "not_toml": "The file is not valid TOML: {error}",
+        "empty_file": "Paste or upload a TOML file.",
+        "too_long": "The text is too long (at most {limit} characters).",
+        "unknown_key": "Unknown key. Check the spelling.",
+        "id_format": "Use 1–64 lower-case letters a–z, digits and hyphens, starting with a letter or digit "
+        "(for example network-may-2027).",
+        "id_taken": "There is already a meeting at that address. Choose another.",
+        "missing": "Fill in this field.",
+        "not_text": "Fill in a text.",
+        "translated_shape": "Write a text, or a table with sv and en.",
+        "unknown_language": "Unknown language ({languages}). Use sv or en.",
+        "swedish_required": "The Swedish text is required.",
+        "local_datetime": "Write a date and time, for example 2027-05-24 18:00.",
+        "no_such_time": "The time {when} does not exist that day (the clocks change). Choose another time.",
+        "unknown_zone": "Unknown time zone {zone}. Write for example Europe/Stockholm.",
+        "ends_before_start": "The end must be after the start.",
+        "deadline_after_start": "The last day to sign up cannot be after the meeting starts.",
+        "deadline_offset": "Write a local time without a time zone, for example 2027-05-15T12:00:00.",
+        "deadline_format": "Write a date, for example 2027-05-15 (open through 23:59 that day).",
+        "seats": "Write a whole number, at least 1. Leave it empty if seats are not limited.",
+        "below_seats_taken": "{taken} seats are already taken. The number of seats cannot go below that: "
+        "nobody loses a seat they were given.",
+        "whole_number": "Write a whole number from {at_least} to {at_most}.",
+        "waitlist_needs_capacity": "A waiting list needs a number of seats: without a limit nobody waits.",
+        "boolean": "Choose yes or no.",
+        "hours_without_confirm": "Only used when the email address must be confirmed.",
+        "email_list": "Write at least one email address.",
+        "not_email": "{address} is not an email address.",
+        "status_value": "The status must be open or closed.",
+        "reminders_shape": 'Write reminders as a table: days_before = [2], at = "09:00".',
+        "reminder_days": "Write whole days from 0 to 60, for example 7, 2.",
+        "clock": "Write a time of day, for example 09:00.",
+        "digest_shape": 'Write the digest as a table: hour = 7, send = "changes", language = "sv".',
+        "hour": "Choose an hour from 0 to 23.",
+        "digest_mode": "Choose when the digest is sent.",
+        "language": "Choose Swedish or English.",
+        "questions_shape": "Write the questions as a table, for example diet = true.",
+        "unknown_question": "Unknown question.",
+        "interests_shape": "Write one interest area a line: Svenskt namn | English name.",
+        "interest_id": "Line {line}: the name needs at least one letter or digit.",
+        "interest_twice": "Line {line}: the area is already on an earlier line.",
+        "interest_name": "Line {line}: the Swedish name is required.",
+        "interest_key": "Line {line}: write only the Swedish and the English name, separated by |.",
+    },
+}
+
+EVENT_WARNINGS: dict[str, dict[str, str]] = {
+    "sv": {
+        "deadline_passed": "Anmälan står som öppen, men sista anmälningsdagen har passerat: ingen kan anmäla "
+        "sig. Flytta sista dagen om fler ska kunna anmäla sig.",
+        "closed_before_deadline": "Anmälan är stängd fast sista anmälningsdagen inte har passerat.",
+        "full_without_waitlist": "Alla platser är tagna och träffen har ingen väntelista: formuläret är stängt.",
+        "meal_without_time": "Frågan om måltid ställs inte förrän träffen har en tid för måltiden.",
+        "interests_without_areas": "Frågan om intresseområden ställs inte förrän det finns minst ett område.",
+        "hold_past_start": "En plats hålls i {hours} timmar för den som ska bekräfta sin adress: den som anmäler "
+        "sig sista dagen kan ha en hållen plats när träffen börjar.",
+        "meal_far_from_meeting": "Måltiden ligger långt från själva träffen. Kontrollera datum och tid.",
+    },
+    "en": {
+        "deadline_passed": "Registration is marked open, but the last day to sign up has passed: nobody can sign "
+        "up. Move the last day if more people should be able to sign up.",
+        "closed_before_deadline": "Registration is closed although the last day to sign up has not passed.",
+        "full_without_waitlist": "Every seat is taken and the meeting has no waiting list: the form is closed.",
+        "meal_without_time": "The meal question is not asked until the meeting has a time for the meal.",
+        "interests_without_areas": "The interest question is not asked until there is at least one area.",
+        "hold_past_start": "A seat is held for {hours} hours for someone who must confirm their address: someone "
+        "who signs up on the last day may still hold a seat when the meeting starts.",
+        "meal_far_from_meeting": "The meal is far from the meeting itself. Check the date and time.",
+    },
+}
+
+
+def event_problem(code: str, language: str, **params: Any) -> str:
+    """A problem with an event's description (chalicelib/events.py's codes), for the console."""
+    template = EVENT_PROBLEMS.get(language, EVENT_PROBLEMS["sv"]).get(code) or EVENT_PROBLEMS["sv"].get(code, code)
+    values = {key: ", ".join(value) if isinstance(value, list) else value for key, value in params.items()}
+    return template.format(**values) if values else template
+
+
+def event_warning(code: str, language: str, **params: Any) -> str:
+    template = EVENT_WARNINGS.get(language, EVENT_WARNINGS["sv"])[code]
+    return template.format(**params) if params else template
