@@ -137,3 +137,15 @@ class EmailLimitReached(Exception):
 class Contention(Exception):
     """A transaction conflict, or what was read changed before the write: nothing was written,
     read again and retry (chalicelib/conflicts.py). Never throttling: botocore retries that."""
+
+
+class EventExists(Exception):
+    """An event with that id is already stored: creating it would overwrite another meeting."""
+
+
+class SeatsTaken(Exception):
+    """Fewer seats than are already taken: nobody loses a seat they were given."""
+
+    def __init__(self, taken: int) -> None:
+        super().__init__(taken)
+        self.taken = taken

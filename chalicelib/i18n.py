@@ -581,6 +581,8 @@ EVENT_PROBLEMS: dict[str, dict[str, str]] = {
         "interest_twice": "Rad {line}: området finns redan på en tidigare rad.",
         "interest_name": "Rad {line}: det svenska namnet behövs.",
         "interest_key": "Rad {line}: skriv bara svenskt och engelskt namn, åtskilda av |.",
+        "import_other_id": "Filen beskriver en annan träff. Här kan bara {id} läsas in.",
+        "organisers_admin_only": "Bara en administratör kan ändra vilka som är arrangörer.",
     },
     "en": {
         "not_toml": "The file is not valid TOML: {error}",
@@ -626,6 +628,8 @@ EVENT_PROBLEMS: dict[str, dict[str, str]] = {
         "interest_twice": "Line {line}: the area is already on an earlier line.",
         "interest_name": "Line {line}: the Swedish name is required.",
         "interest_key": "Line {line}: write only the Swedish and the English name, separated by |.",
+        "import_other_id": "The file describes another meeting. Only {id} can be imported here.",
+        "organisers_admin_only": "Only an administrator can change who the organisers are.",
     },
 }
 

@@ -467,6 +467,45 @@ def _free_seat(
     return retry_conflicts(one_try, sleep=sleep)
 
 
+class PromotionStore(Protocol):
+    def get_event(self, event_id: str) -> Event | None: ...
+
+    def first_waitlisted(self, event_id: str) -> Registration | None: ...
+
+    def promote(self, promoted: Registration, now: datetime) -> None:
+        """Write `promoted` (as `_promoted` built it) and the event's counters in one transaction, if a
+        seat is still free and they are still waiting; Contention otherwise."""
+
+
+def fill_free_seats(
+    event_id: str, *, store: PromotionStore, now: datetime, sleep: Callable[[float], None] = time.sleep
+) -> list[Registration]:
+    """Move people up from the waiting list, first in line first, while seats are free (after the
+    capacity was raised): each move is one transaction with the promotion email it owes, leased to
+    the caller as a cancellation's is. The free seat is checked by the write itself, so two runs at
+    once never fill a seat twice, and a second run finds nothing to do. Nobody moves up once the
+    meeting has started."""
+    moved: list[Registration] = []
+
+    def one_try() -> Registration | None:
+        event = store.get_event(event_id)
+        if event is None:
+            raise EventNotFound()
+        if now >= event.starts_at or (event.capacity is not None and event.confirmed_count >= event.capacity):
+            return None
+        first_in_line = store.first_waitlisted(event_id)
+        if first_in_line is None:
+            return None
+        promoted = _promoted(first_in_line, event, now)
+        store.promote(promoted, now)
+        return promoted
+
+    while (promoted := retry_conflicts(one_try, sleep=sleep)) is not None:
+        log.info("moved up from the waiting list", extra={"event_id": event_id})
+        moved.append(promoted)
+    return moved
+
+
 def _receipt(registration: Registration, now: datetime) -> EmailDelivery | None:
     """The cancellation receipt the person is owed, or None when their address bounces."""
     if registration.email.state == EmailState.SUPPRESSED:

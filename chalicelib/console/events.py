@@ -269,7 +269,7 @@ def mapping_from_form(values: Mapping[str, Any], existing: Event | None = None) 
     if values.get("confirm_address"):
         data["confirm_address"] = True
     put("confirm_within_hours", _whole(values.get("confirm_within_hours", "")))
-    put("organisers", _lines(values.get("organisers", "")))
+    put("organisers", split_addresses(values.get("organisers", "")))
     put("caterer", values.get("caterer", ""))
     data["questions"] = {question: bool(values.get(QUESTION_FIELD + question)) for question in OPTIONAL_QUESTIONS}
     put("interests", _interests(values.get("interests", ""), existing))
@@ -389,7 +389,8 @@ def _whole(text: str) -> int | str:
     return int(text) if re.fullmatch(r"-?\d{1,9}", text or "") else text
 
 
-def _lines(text: str) -> list[str]:
+def split_addresses(text: str) -> list[str]:
+    """Addresses one a line (or separated by commas or semicolons), as people paste them."""
     return [part.strip() for part in re.split(r"[\n,;]", text) if part.strip()]
 
 

@@ -8,6 +8,7 @@ back, `table` holds what every part shares; each other module stores one concern
 from __future__ import annotations
 
 from .check_in import CheckIns
+from .event_changes import EventChanges
 from .events import EventRecords
 from .items import registration_from_item, registration_item
 from .limits import Limits
@@ -32,6 +33,7 @@ __all__ = [
 
 
 class DynamoStore(
+    EventChanges,
     Signups,
     Seats,
     Outbox,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -20,6 +21,10 @@ class EventRecords(TableAccess):
 
     def put_event(self, event: Event, now: datetime) -> None:
         """Create or update an event's description; its counters are left as they are."""
+        self.client.update_item(**self._event_update(event, now))
+
+    def _event_update(self, event: Event, now: datetime) -> dict[str, Any]:
+        """The UpdateItem that writes an event's description and starts its counters at zero."""
         expression, names, values = set_or_remove(
             dict(sorted(event_attributes(event).items())),
             "a",
@@ -31,14 +36,13 @@ class EventRecords(TableAccess):
                 "updated_at = :now",
             ),
         )
-        expression_values = {**values, ":zero": {"N": "0"}, ":now": {"S": iso_time(now)}}
-        self.client.update_item(
-            TableName=self.table,
-            Key=event_key(event.id),
-            UpdateExpression=expression,
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=expression_values,
-        )
+        return {
+            "TableName": self.table,
+            "Key": event_key(event.id),
+            "UpdateExpression": expression,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": {**values, ":zero": {"N": "0"}, ":now": {"S": iso_time(now)}},
+        }
 
     def withdraw_organiser_links(self, event_id: str) -> int:
         """Bump the event's organiser link version, so every link made before stops working.

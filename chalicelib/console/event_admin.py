@@ -1,0 +1,154 @@
+"""What the console's event pages do: each change judged by chalicelib/console/events.py's rules,
+written through the store, and the emails it owes sent (the store, clock and sender are given, so
+these run in tests without AWS). Raising the number of seats moves people up from the waiting list
+by the same promotion a cancellation makes (registrations.fill_free_seats)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from ..errors import EventExists, SeatsTaken
+from ..events import Event
+from ..i18n import event_problem
+from ..registrations import EmailState, PromotionStore, Registration, fill_free_seats
+from . import events as rules
+from .events import ChangeRefused, EventFormInvalid
+
+# Sends the email a registration's record holds the lease for (service.send_leased_email, bound).
+SendLeased = Callable[[Registration, Event], Any]
+
+
+class EventStore(PromotionStore, Protocol):
+    def create_event(self, event: Event, now: datetime) -> None: ...
+
+    def save_event(self, event: Event, now: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class Saved:
+    event: Event
+    changed: list[str]  # the TOML keys that changed (for the audit log)
+    promoted: list[Registration] = field(default_factory=list)
+
+
+def create(values: dict[str, Any], language: str, *, store: EventStore, now: datetime) -> Event:
+    """A new event from the form (administrators only, checked by the route)."""
+    event = rules.event_from_form(values, language)
+    try:
+        store.create_event(event, now)
+    except EventExists:
+        raise EventFormInvalid({"id": event_problem("id_taken", language)}) from None
+    return event
+
+
+def save(
+    existing: Event,
+    event: Event,
+    language: str,
+    *,
+    store: EventStore,
+    now: datetime,
+    send: SendLeased,
+    error_field: str = "capacity",
+) -> Saved:
+    """Store an edited event, then fill the seats a larger capacity freed, first in line first."""
+    try:
+        store.save_event(event, now)
+    except SeatsTaken as taken:
+        raise EventFormInvalid({error_field: event_problem("below_seats_taken", language, taken=taken.taken)}) from None
+    promoted = _fill(event, store=store, now=now, send=send)
+    return Saved(event, rules.changed_keys(existing, event), promoted)
+
+
+def edit(
+    existing: Event,
+    values: dict[str, Any],
+    language: str,
+    *,
+    may_name_organisers: bool,
+    store: EventStore,
+    now: datetime,
+    send: SendLeased,
+) -> Saved:
+    event = rules.event_from_form(values, language, existing=existing, may_name_organisers=may_name_organisers)
+    _keep_seats(existing, event, language, "capacity")
+    return save(existing, event, language, store=store, now=now, send=send)
+
+
+def import_file(
+    text: str,
+    language: str,
+    *,
+    existing: Event | None,
+    may_name_organisers: bool,
+    store: EventStore,
+    now: datetime,
+    send: SendLeased,
+) -> Saved:
+    """A pasted or uploaded TOML file: a new event (`existing` None), or the event it replaces (same id)."""
+    event = rules.read_import(text, language)
+    if existing is None:
+        try:
+            store.create_event(event, now)
+        except EventExists:
+            raise EventFormInvalid({"toml": event_problem("id_taken", language)}) from None
+        return Saved(event, ["created"])
+    if event.id != existing.id:
+        raise EventFormInvalid({"toml": f"id: {event_problem('import_other_id', language, id=existing.id)}"})
+    if not may_name_organisers and event.organisers != existing.organisers:
+        raise EventFormInvalid({"toml": f"organisers: {event_problem('organisers_admin_only', language)}"})
+    _keep_seats(existing, event, language, "toml")
+    return save(existing, event, language, store=store, now=now, send=send, error_field="toml")
+
+
+def change_capacity(
+    event: Event, text: str, language: str, *, store: EventStore, now: datetime, send: SendLeased
+) -> Saved:
+    changed = _quick(lambda: rules.new_capacity(event, text), "capacity", language)
+    return save(event, changed, language, store=store, now=now, send=send)
+
+
+def move_deadline(
+    event: Event, day: str, clock: str, language: str, *, store: EventStore, now: datetime, send: SendLeased
+) -> Saved:
+    changed = _quick(lambda: rules.new_deadline(event, day, clock), "deadline_date", language)
+    return save(event, changed, language, store=store, now=now, send=send, error_field="deadline_date")
+
+
+def set_open(event: Event, open_: bool, *, store: EventStore, now: datetime, send: SendLeased) -> Saved:
+    """Close registration early, or reopen it (the deadline still applies)."""
+    changed = rules.reopened(event) if open_ else rules.closed(event)
+    return save(event, changed, "sv", store=store, now=now, send=send)
+
+
+def name_organisers(
+    event: Event, text: str, language: str, *, store: EventStore, now: datetime, send: SendLeased
+) -> Saved:
+    """Who organises the event (administrators only, checked by the route)."""
+    changed = _quick(lambda: rules.with_changes(event, organisers=rules.split_addresses(text)), "organisers", language)
+    return save(event, changed, language, store=store, now=now, send=send)
+
+
+def _quick(change: Callable[[], Event], field_name: str, language: str) -> Event:
+    try:
+        return change()
+    except ChangeRefused as refused:
+        raise EventFormInvalid({field_name: event_problem(refused.code, language, **refused.params)}) from None
+
+
+def _keep_seats(existing: Event, event: Event, language: str, field_name: str) -> None:
+    """Say so before writing when the new capacity is below the seats taken (the store checks it again)."""
+    if event.capacity is not None and event.capacity < existing.confirmed_count:
+        taken = existing.confirmed_count
+        raise EventFormInvalid({field_name: event_problem("below_seats_taken", language, taken=taken)})
+
+
+def _fill(event: Event, *, store: EventStore, now: datetime, send: SendLeased) -> list[Registration]:
+    promoted = fill_free_seats(event.id, store=store, now=now)
+    for registration in promoted:
+        if registration.email.state == EmailState.SENDING:
+            send(registration, event)
+    return promoted

@@ -1,0 +1,143 @@
+"""The console's event changes on the real store: raising capacity moves people up in order, one
+transaction and one email each, and a second run (or two at once) moves nobody twice."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import timedelta
+from email.message import EmailMessage
+
+import pytest
+
+from chalicelib.console import event_admin
+from chalicelib.console.events import EventFormInvalid
+from chalicelib.errors import SeatsTaken
+from chalicelib.outbox import retry_due_emails, send_now
+from chalicelib.registrations import EmailKind, EmailState, Status, register
+from tests.fakes import RecordingMailer
+from tests.helpers import answers, at, example_event
+
+NOW = at("2027-05-01T12:00:00+02:00")
+EVENT = "natverk-social-hallbarhet"
+
+
+def build(event, registration):
+    message = EmailMessage()
+    message["To"] = registration.answers.email
+    message["Subject"] = f"{registration.email.kind} {event.id}"
+    message.set_content("-")
+    return message
+
+
+def fill(store, capacity, people, **event):
+    store.put_event(example_event(capacity=capacity, waitlist_limit=people, **event), NOW)
+    for i in range(people):
+        register(EVENT, answers(email=f"p{i:03d}@example.se"), store=store, now=NOW + timedelta(seconds=i))
+    return store.get_event(EVENT)
+
+
+def sender(store, mailer):
+    def send(registration, event):
+        return send_now(registration, event, store=store, mailer=mailer, build=build, now=NOW)
+
+    return send
+
+
+def test_raising_capacity_moves_up_exactly_the_free_seats_in_order_with_one_email_each(store):
+    event = fill(store, capacity=2, people=7)
+    mailer = RecordingMailer()
+    saved = event_admin.change_capacity(event, "5", "sv", store=store, now=NOW, send=sender(store, mailer))
+    assert [r.answers.email for r in saved.promoted] == ["p002@example.se", "p003@example.se", "p004@example.se"]
+    assert mailer.recipients() == ["p002@example.se", "p003@example.se", "p004@example.se"]
+    assert {str(m["Subject"]) for m in mailer.sent} == {f"{EmailKind.PROMOTION} {EVENT}"}
+    stored = store.get_event(EVENT)
+    assert (stored.capacity, stored.confirmed_count, stored.waitlist_count) == (5, 5, 2)
+    by_address = {r.answers.email: r for r in store.registrations(EVENT)}
+    assert by_address["p004@example.se"].status == Status.CONFIRMED
+    assert by_address["p004@example.se"].email.state == EmailState.SENT
+    assert by_address["p005@example.se"].status == Status.WAITLISTED
+    assert saved.changed == ["capacity"]
+
+    # The same change again: nobody else moves up, nobody gets a second email.
+    again = event_admin.change_capacity(
+        store.get_event(EVENT), "5", "sv", store=store, now=NOW, send=sender(store, mailer)
+    )
+    assert again.promoted == [] and len(mailer.sent) == 3
+    # The outbox sends the sign-ups' own confirmations it still owes, but no promotion a second time.
+    retry_due_emails(store=store, mailer=mailer, build=build, now=NOW + timedelta(hours=1))
+    promotions = [str(m["To"]) for m in mailer.sent if str(m["Subject"]).startswith(EmailKind.PROMOTION)]
+    assert promotions == ["p002@example.se", "p003@example.se", "p004@example.se"]
+
+
+def test_two_raises_at_once_fill_each_seat_once(dynamodb_local_store):
+    store = dynamodb_local_store
+    event = fill(store, capacity=1, people=8)
+    mailer = RecordingMailer()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(
+            pool.map(
+                lambda _: event_admin.change_capacity(
+                    event, "4", "sv", store=store, now=NOW, send=sender(store, mailer)
+                ),
+                range(2),
+            )
+        )
+    moved = sorted(r.answers.email for result in results for r in result.promoted)
+    assert moved == ["p001@example.se", "p002@example.se", "p003@example.se"]
+    assert sorted(mailer.recipients()) == moved
+    stored = store.get_event(EVENT)
+    assert (stored.confirmed_count, stored.waitlist_count) == (4, 4)
+
+
+def test_in_an_event_that_confirms_addresses_those_moved_up_hold_their_seat(store):
+    event = fill(store, capacity=1, people=3, confirm_address=True)
+    saved = event_admin.change_capacity(event, "2", "sv", store=store, now=NOW, send=lambda r, e: None)
+    (promoted,) = saved.promoted
+    assert promoted.status == Status.PENDING and promoted.hold_until == NOW + event.hold_period
+    stored = store.get_event(EVENT)
+    assert (stored.confirmed_count, stored.pending_count, stored.waitlist_count) == (2, 2, 1)
+
+
+def test_capacity_below_the_seats_taken_is_refused_and_nothing_changes(store):
+    event = fill(store, capacity=5, people=4)
+    with pytest.raises(EventFormInvalid) as error:
+        event_admin.change_capacity(event, "3", "en", store=store, now=NOW, send=lambda r, e: None)
+    assert error.value.errors["capacity"].startswith("4 seats are already taken")
+    assert store.get_event(EVENT).capacity == 5
+
+
+def test_the_store_checks_the_seats_taken_in_the_write_itself(store):
+    fill(store, capacity=5, people=4)
+    stale = replace(example_event(capacity=3), confirmed_count=0)  # as if read before the sign-ups
+    with pytest.raises(SeatsTaken) as error:
+        store.save_event(stale, NOW)
+    assert error.value.taken == 4 and store.get_event(EVENT).capacity == 5
+
+
+def test_creating_never_overwrites_an_event(store):
+    fill(store, capacity=5, people=2)
+    values = {
+        "id": EVENT,
+        "title_sv": "Ny träff",
+        "starts_at": "2027-06-01T18:00",
+        "deadline_date": "2027-05-25",
+        "venue": "Stadshuset",
+        "organisers": "a@example.se",
+    }
+    with pytest.raises(EventFormInvalid) as error:
+        event_admin.create(values, "sv", store=store, now=NOW)
+    assert error.value.errors == {"id": "Det finns redan en träff med den adressen. Välj en annan."}
+    kept = store.get_event(EVENT)
+    assert kept.venue == "Rådhussalen, Kulturhuset" and kept.confirmed_count == 2
+    created = event_admin.create(values | {"id": "ny-traff"}, "sv", store=store, now=NOW)
+    assert store.get_event("ny-traff") == created
+
+
+def test_closing_early_and_reopening_keep_everyone(store):
+    event = fill(store, capacity=5, people=2)
+    closed = event_admin.set_open(event, False, store=store, now=NOW, send=lambda r, e: None)
+    assert store.get_event(EVENT).status == "closed" and closed.changed == ["status"]
+    event_admin.set_open(store.get_event(EVENT), True, store=store, now=NOW, send=lambda r, e: None)
+    stored = store.get_event(EVENT)
+    assert stored.status == "open" and stored.confirmed_count == 2
