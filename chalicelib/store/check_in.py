@@ -10,11 +10,12 @@ from botocore.exceptions import ClientError
 from ..errors import NotCheckedIn, RegistrationNotFound
 from ..registrations import Registration, Status
 from .items import is_expired, plain_item, registration_from_item
-from .schema import REGISTRATION_ID_INDEX, event_partition, iso_time
-from .table import TableAccess, condition_failed
+from .registrations import RegistrationRecords
+from .schema import iso_time
+from .table import condition_failed
 
 
-class CheckIns(TableAccess):
+class CheckIns(RegistrationRecords):
     def set_checked_in(
         self, event_id: str, registration_id: str, at: datetime | None, *, statuses: tuple[Status, ...]
     ) -> tuple[Registration, bool]:
@@ -22,7 +23,7 @@ class CheckIns(TableAccess):
         while absent and in one of `statuses` (a second tap keeps the first time), absent only while
         present. When the condition fails, DynamoDB hands back the item as it is, so no second read
         says why. Returns the registration as it stands and whether this write changed it."""
-        key = self._key_of(event_id, registration_id)
+        key = next(self._keys_by_id(event_id, registration_id), None)
         if key is None:
             raise RegistrationNotFound()
         params: dict[str, Any] = {
@@ -59,16 +60,3 @@ class CheckIns(TableAccess):
                 raise NotCheckedIn() from error  # no seat: waiting list or cancelled
             return registration, False
         return registration_from_item(plain_item(response["Attributes"])), True
-
-    def _key_of(self, event_id: str, registration_id: str) -> dict[str, Any] | None:
-        """The table key of a registration, from the id index (its keys only; no item read)."""
-        response = self.client.query(
-            TableName=self.table,
-            IndexName=REGISTRATION_ID_INDEX,
-            KeyConditionExpression="registration_id = :id",
-            ExpressionAttributeValues={":id": {"S": registration_id}},
-        )
-        for found in response.get("Items", []):
-            if found["PK"] == event_partition(event_id):
-                return {"PK": found["PK"], "SK": found["SK"]}
-        return None

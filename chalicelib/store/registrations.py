@@ -44,18 +44,24 @@ class RegistrationRecords(TableAccess):
 
     def find_registration(self, event_id: str, registration_id: str) -> Registration | None:
         """A registration by its id (from a signed link): index for the key, then a consistent read."""
+        for key in self._keys_by_id(event_id, registration_id):
+            item = self._get(key)
+            if item and item["registration_id"] == registration_id and not is_expired(item):
+                return registration_from_item(item)
+        return None
+
+    def _keys_by_id(self, event_id: str, registration_id: str) -> Iterator[dict[str, Any]]:
+        """The table keys the id index holds for this id in this event (keys only: the index
+        is eventually consistent, so the item itself is read or written by key)."""
         response = self.client.query(
             TableName=self.table,
             IndexName=REGISTRATION_ID_INDEX,
             KeyConditionExpression="registration_id = :id",
             ExpressionAttributeValues={":id": {"S": registration_id}},
         )
-        for key in response.get("Items", []):
-            if key["PK"] == event_partition(event_id):
-                item = self._get({"PK": key["PK"], "SK": key["SK"]})
-                if item and item["registration_id"] == registration_id and not is_expired(item):
-                    return registration_from_item(item)
-        return None
+        for found in response.get("Items", []):
+            if found["PK"] == event_partition(event_id):
+                yield {"PK": found["PK"], "SK": found["SK"]}
 
     def first_waitlisted(self, event_id: str) -> Registration | None:
         """Who is next in line: the earliest waitlisted registration."""
