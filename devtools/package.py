@@ -22,12 +22,18 @@ KEEP_LOCALES = ("root", "sv", "en")
 # Never imported at run time: dnspython serves email-validator's DNS checks, which we
 # switch off; Babel's message-catalogue tools; pip's install records.
 DROP_PREFIXES = ("dns/", "dnspython-", "babel/messages/", "tests/")
+# tzdata's sources and tables for people (zoneinfo reads only the compiled zone files and
+# `tzdata/zones`): about 45 kB of the zip.
+DROP_TZDATA_TABLES = {
+    f"tzdata/zoneinfo/{name}"
+    for name in ("tzdata.zi", "zone.tab", "zone1970.tab", "zonenow.tab", "iso3166.tab", "leapseconds")
+}
 
 
 def keep(name: str) -> bool:
     if name.startswith("babel/locale-data/"):
         return Path(name).stem in KEEP_LOCALES
-    if name.startswith(DROP_PREFIXES) or "/tests/" in name:
+    if name.startswith(DROP_PREFIXES) or "/tests/" in name or name in DROP_TZDATA_TABLES:
         return False
     return not (".dist-info/" in name and name.endswith(("/RECORD", "/LICENSE", "/LICENSE.txt")))
 

@@ -271,7 +271,9 @@ def test_the_zip_runs_with_only_what_lambda_provides(packaged, tmp_path):
     """Unpacked, with nothing but the Lambda runtime's boto3 beside it: the app imports, renders and mails."""
     _, zip_path = packaged
     probe = """
-import sys
+import sys, zoneinfo
+# Only the zip's tzdata may answer (a Lambda image need not have /usr/share/zoneinfo).
+zoneinfo.reset_tzpath(to=[])
 from datetime import datetime, UTC
 import app
 from chalicelib import config, i18n, pages
@@ -289,8 +291,9 @@ message = registration_email("confirmation", event, Registration(event.id, "r", 
 assert "måndag 24 maj 2027" in message.get_body(("plain",)).get_content()
 assert "text/calendar" in {p.get_content_type() for p in message.walk()}
 assert "dns" not in sys.modules
-import babel, jinja2, icalendar
-assert all(module.__file__.startswith(sys.argv[2]) for module in (babel, jinja2, icalendar)), "from the zip"
+import babel, jinja2, icalendar, tzdata
+assert all(module.__file__.startswith(sys.argv[2]) for module in (babel, jinja2, icalendar, tzdata)), "from the zip"
+assert {"Europe/Stockholm", "UTC"} <= zoneinfo.available_timezones()
 print("ok", len(page))
 """
     example = str(PROJECT / "examples" / "natverk-social-hallbarhet.toml")
