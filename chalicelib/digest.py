@@ -54,8 +54,7 @@ class Summary:
 
     @property
     def days_to_deadline(self) -> int:
-        zone = self.event.zone
-        return max((self.event.last_day - self.now.astimezone(zone).date()).days, 0)
+        return self.event.days_to_deadline(self.now)
 
 
 def _after(moment: datetime, since: datetime | None) -> bool:

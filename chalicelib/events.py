@@ -99,6 +99,10 @@ class Event:
         """The last local day on which one can register ("senast den 15 maj")."""
         return (self.deadline_at - timedelta(microseconds=1)).astimezone(self.zone).date()
 
+    def days_to_deadline(self, now: datetime) -> int:
+        """Whole local days from today to the last day of registration (0 on the last day and after)."""
+        return max((self.last_day - now.astimezone(self.zone).date()).days, 0)
+
     @property
     def seats_left(self) -> int | None:
         if self.capacity is None:
