@@ -9,6 +9,7 @@ from chalice import Chalice, Rate, Response
 
 from chalicelib import config, logs, security, suppression
 from chalicelib.bootstrap import wiring
+from chalicelib.routes.console import console
 from chalicelib.routes.http import allowed_origins
 from chalicelib.routes.organiser import organiser
 from chalicelib.routes.own import own
@@ -37,11 +38,18 @@ def security_headers(event: Any, get_response: Any) -> Response:
     response.headers.update(security.cors_headers(event.path, event.method, origin, allowed_origins(event, settings)))
     response.headers["Referrer-Policy"] = security.referrer_policy(event.path)
     if response.headers.get("Content-Type", "").startswith("text/html"):
-        response.headers["Content-Security-Policy"] = security.content_security_policy(settings.allowed_origins())
+        response.headers["Content-Security-Policy"] = security.content_security_policy(
+            settings.allowed_origins(), embeddable=not event.path.startswith("/console")
+        )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if settings.deployed():  # served only over https there; never pin http://127.0.0.1 in a browser
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return response
+
+
+# The console registers after the security-header middleware: its own middleware (turning a stopped
+# console request into its page) then runs inside that one, so those pages get the headers too.
+app.register_blueprint(console)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS))

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from . import aws, config
 from .config import Settings
+from .console.service import Console
 from .mail import SesMailer
 from .pages import Pages, templates
 from .service import Signup
@@ -41,6 +42,10 @@ class Wiring:
     @functools.cached_property
     def pages(self) -> Pages:
         return Pages(self.settings, templates())
+
+    @functools.cached_property
+    def console(self) -> Console:
+        return Console(store=self.store, mailer=self.mailer, settings=self.settings, templates=templates())
 
     @functools.cached_property
     def signup(self) -> Signup:

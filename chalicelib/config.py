@@ -21,6 +21,8 @@ SES_CONFIGURATION_SET = "SIGNUP_SES_CONFIGURATION_SET"
 CONTROLLER = "SIGNUP_CONTROLLER"
 RETENTION_DAYS = "SIGNUP_RETENTION_DAYS"
 SENSITIVE_DAYS = "SIGNUP_SENSITIVE_DAYS"
+ADMINS = "SIGNUP_ADMINS"
+CONSOLE_SIGN_INS_PER_SENDER = "SIGNUP_CONSOLE_SIGN_INS_PER_SENDER"
 ENDPOINT = "AWS_ENDPOINT_URL"
 
 DEFAULT_TABLE = "signup-local"
@@ -49,6 +51,10 @@ class Settings(Protocol):
     def sensitive_days(self) -> int: ...
 
     def deployed(self) -> bool: ...
+
+    def admins(self) -> str: ...
+
+    def console_sign_ins_per_sender(self) -> int: ...
 
 
 def table_name() -> str:
@@ -97,6 +103,20 @@ def allowed_origins() -> list[str]:
     """The municipality's sites that may embed the form and post to us, lower-case, no slash."""
     raw = os.environ.get(ALLOWED_ORIGINS, "")
     return [origin.strip().rstrip("/").lower() for origin in raw.split(",") if origin.strip()]
+
+
+def admins() -> str:
+    """The stage's console administrators: comma-separated addresses (they see every event)."""
+    return os.environ.get(ADMINS, "")
+
+
+# Sign-in links one sender (IP) may ask for per hour, for any addresses.
+DEFAULT_CONSOLE_SIGN_INS_PER_SENDER = 200
+
+
+def console_sign_ins_per_sender() -> int:
+    """Generous: a municipality's staff share one public IP (the per-address limit does the real work)."""
+    return int(os.environ.get(CONSOLE_SIGN_INS_PER_SENDER, str(DEFAULT_CONSOLE_SIGN_INS_PER_SENDER)))
 
 
 def retention_days() -> int:

@@ -145,6 +145,15 @@ def parse_answers(raw: Mapping[str, Any], event: Event) -> Answers:
     )
 
 
+def parse_email(raw: Mapping[str, Any]) -> str:
+    """The `email` field alone, by the sign-up form's rules (the console's sign-in form)."""
+    problems: FieldProblems = {}
+    value = _FieldReader(raw, problems).email("email")
+    if problems or value is None:
+        raise ValidationFailed(problems or {"email": ("required", {})})
+    return value
+
+
 class _FieldReader:
     def __init__(self, raw: Mapping[str, Any], problems: FieldProblems) -> None:
         self.raw = raw

@@ -14,7 +14,7 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
 from . import forms
 from .events import EVENT_ID_PATTERN, LANGUAGES
-from .fields import FIELDS, NO, YES, Field, Kind
+from .fields import BY_NAME, FIELDS, NO, YES, Field, Kind
 from .forms import MAX_BODY_BYTES
 from .registrations import EmailState, Status
 
@@ -187,6 +187,150 @@ def _error(description: str, *, html: bool = False) -> dict[str, Any]:
     if html:
         content[HTML] = {"schema": {"type": "string"}}
     return {"description": description, "content": content}
+
+
+def _console_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, Any]:
+    """The organiser console: HTML pages behind the session cookie `__Host-signup-session`.
+
+    Without a live session every signed-in page answers 303 to `/console` (the sign-in page).
+    Posts are urlencoded forms; those made while signed in carry the session's `csrf_token`.
+    """
+    sign_in_link = {
+        "name": "token",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "The one-time token from the emailed sign-in link (43 URL-safe characters)",
+    }
+    unreadable = {
+        "400": _html("A body that could not be read; nothing changed"),
+        "413": _html("A body over 16 kB; nothing changed"),
+        "415": _html("Not a form post; nothing changed"),
+    }
+    signed_in = {
+        "303": {"description": "No live session: to the sign-in page at /console"},
+        "503": _html("AWS is busy; nothing changed, try again shortly"),
+    }
+    csrf_form = {
+        "required": True,
+        "content": {
+            FORM: {
+                "schema": {
+                    "type": "object",
+                    "properties": {"csrf_token": {"type": "string"}, "lang": {"type": "string"}},
+                }
+            }
+        },
+    }
+    sign_in_form = {
+        "required": True,
+        "content": {
+            FORM: {
+                "schema": {
+                    "type": "object",
+                    "required": ["email"],
+                    "properties": {
+                        "email": field_schema(BY_NAME["email"], form=True),
+                        "lang": {"type": "string"},
+                    },
+                }
+            }
+        },
+    }
+    signed_out = {
+        "303": {"description": "Signed out: to /console"},
+        "403": _html("The CSRF token is missing or wrong, or the post came from another site: nothing changed"),
+        **signed_in,
+        **unreadable,
+    }
+    return {
+        "/console": {
+            "get": {
+                "summary": "The organiser console: the sign-in page, or one's events once signed in",
+                "parameters": [lang],
+                "responses": {
+                    "200": _html("The sign-in form, or the events one may see (upcoming first)"),
+                    "503": _html("AWS is busy; try again shortly"),
+                },
+            }
+        },
+        "/console/sign-in": {
+            "post": {
+                "summary": "Ask for a sign-in link: the same answer whether or not the address may sign in",
+                "parameters": [lang],
+                "requestBody": sign_in_form,
+                "responses": {
+                    "200": _html("Check your email (an administrator or organiser has been sent a link)"),
+                    "403": _html("Posted from another site"),
+                    "422": _html("Not an email address: the form again with its message"),
+                    "429": _html("Too many links asked for this hour, for this address or from this sender"),
+                    "503": _html("AWS is busy; try again shortly"),
+                    **unreadable,
+                },
+            }
+        },
+        "/console/sign-in/{token}": {
+            "get": {
+                "summary": "The emailed link: a page with a button (a GET never signs in; mail scanners follow links)",
+                "parameters": [sign_in_link, lang],
+                "responses": {
+                    "200": _html("The sign-in button"),
+                    "404": _html("A link we never made"),
+                    "410": _html("A link already used, or older than 15 minutes"),
+                    "503": _html("AWS is busy; try again shortly"),
+                },
+            },
+            "post": {
+                "summary": "The button: spends the link (once) and sets the session cookie",
+                "parameters": [sign_in_link, lang],
+                "responses": {
+                    "303": {"description": "Signed in (Set-Cookie `__Host-signup-session`): to /console"},
+                    "403": _html("Posted from another site: the link is kept"),
+                    "404": _html("A link we never made"),
+                    "410": _html("A link already used, or older than 15 minutes"),
+                    "503": _html("AWS is busy; try again shortly"),
+                },
+            },
+        },
+        "/console/sign-out": {
+            "post": {
+                "summary": "Sign out on this device",
+                "parameters": [lang],
+                "requestBody": csrf_form,
+                "responses": signed_out,
+            }
+        },
+        "/console/sign-out-everywhere": {
+            "post": {
+                "summary": "Sign out on every device (every earlier session stops working)",
+                "parameters": [lang],
+                "requestBody": csrf_form,
+                "responses": signed_out,
+            }
+        },
+        "/console/events/{event_id}": {
+            "get": {
+                "summary": "One event in the console: its counts and tools",
+                "parameters": [event_id, lang],
+                "responses": {
+                    "200": _html("The event's page"),
+                    "404": _html("No such event, or one this person may not see (the same page)"),
+                    **signed_in,
+                },
+            }
+        },
+        "/console/events/{event_id}/audit": {
+            "get": {
+                "summary": "The event's audit log: who did what in the console, and when",
+                "parameters": [event_id, lang],
+                "responses": {
+                    "200": _html("The audit log, newest first"),
+                    "404": _html("No such event, or one this person may not see (the same page)"),
+                    **signed_in,
+                },
+            }
+        },
+    }
 
 
 def document(event: Event | None = None) -> dict[str, Any]:
@@ -386,6 +530,7 @@ def document(event: Event | None = None) -> dict[str, Any]:
                     },
                 }
             },
+            **_console_paths(event_id, lang),
             "/privacy": {
                 "get": {
                     "summary": "The privacy notice",

@@ -108,16 +108,30 @@ def cors_headers(route: str, method: str, origin: str | None, allowed: list[str]
     }
 
 
+# The console: nothing leaves for other sites, and its own forms keep their Origin header (under
+# no-referrer a browser sends `Origin: null`, which the console's same-site check must refuse).
+CONSOLE_REFERRER_POLICY = "same-origin"
+
+
 def referrer_policy(route: str) -> str:
+    if route.startswith("/console"):
+        return CONSOLE_REFERRER_POLICY
     return LINK_PAGE_REFERRER_POLICY if "{token}" in route else DEFAULT_REFERRER_POLICY
 
 
-def content_security_policy(allowed: list[str]) -> str:
-    others = " ".join(allowed)
+def content_security_policy(allowed: list[str], *, embeddable: bool = True) -> str:
+    """The public pages may be framed by, and post to, the municipality's sites; the organiser console
+    (`embeddable=False`) only posts to itself and is never framed (no clickjacking of its buttons)."""
+    others = " ".join(allowed) if embeddable else ""
+    ancestors = f"'self' {others}" if embeddable else "'none'"
     return (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        f"form-action 'self' {others}; frame-ancestors 'self' {others}; base-uri 'none'; object-src 'none'"
-    ).replace("  ", " ")
+        (
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            f"form-action 'self' {others}; frame-ancestors {ancestors}; base-uri 'none'; object-src 'none'"
+        )
+        .replace("  ", " ")
+        .replace(" ;", ";")
+    )
 
 
 def safe_redirect(url: object, allowed: list[str]) -> str | None:

@@ -13,8 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from chalicelib import bootstrap, config, logs, privacy, tokens, web
+from chalicelib.console import auth, sign_in
 from chalicelib.digest import summarize
+from chalicelib.errors import ValidationFailed
 from chalicelib.events import Event, EventFileError, parse_event_toml
+from chalicelib.forms import email_key, parse_email
 from chalicelib.registrations import Status
 from chalicelib.store import DynamoStore
 from devtools.stages import use_stage
@@ -209,6 +212,30 @@ def organiser_link(args: argparse.Namespace) -> int:
     return 0
 
 
+def console_link(args: argparse.Namespace) -> int:
+    """A one-time sign-in link to the console, printed rather than emailed: how the first
+    administrator gets in (or anyone, when email does not reach them)."""
+    parts = _wiring(args)
+    base_url = _base_url(args)
+    if not base_url:
+        return 1
+    try:
+        address = parse_email({"email": args.email})
+    except ValidationFailed:
+        raise CommandError(f"{args.email!r} is not an email address.") from None
+    try:
+        token = parts.console.make_link(address, datetime.now(UTC))
+    except sign_in.LinkRefused:
+        raise CommandError(
+            f"{address} may not sign in on stage {args.stage}: add it to {config.ADMINS} in .chalice/config.json "
+            "(administrators) or to an event's organisers."
+        ) from None
+    print(f"{base_url}/console/sign-in/{token}")
+    minutes = int(auth.SIGN_IN_VALID.total_seconds() // 60)
+    print(f"Signs in {email_key(address)} once, within {minutes} minutes, in the browser that presses its button.")
+    return 0
+
+
 def person_export(args: argparse.Namespace) -> int:
     """Everything stored about one address (a subject access request), as JSON."""
     print(json.dumps(privacy.export_person(args.email, store=_store(args)), ensure_ascii=False, indent=2))
@@ -295,6 +322,15 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument("event_id")
     link.add_argument("--base-url", help="the service's public address (default: the stage's)")
     link.set_defaults(handler=organiser_link)
+
+    console = commands.add_parser("console", help="the organiser console")
+    console_commands = console.add_subparsers(dest="action", required=True, metavar="ACTION")
+    sign_in_link = console_commands.add_parser(
+        "link", parents=[stage], help="print a one-time sign-in link for an administrator or organiser"
+    )
+    sign_in_link.add_argument("email")
+    sign_in_link.add_argument("--base-url", help="the service's public address (default: the stage's)")
+    sign_in_link.set_defaults(handler=console_link)
 
     person = commands.add_parser("person", help="a person's data: export or erase (GDPR)")
     person_commands = person.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -19,6 +19,7 @@ from typing import Any
 import boto3
 
 from chalicelib import config
+from chalicelib.console import sign_in
 from chalicelib.events import parse_event_toml
 from chalicelib.store import DynamoStore, create_table
 from devtools import dynamodb_local, outbox_viewer
@@ -42,8 +43,8 @@ def start_moto(port: int) -> Any:
     return server
 
 
-def prepare(environment: dict[str, str]) -> list[str]:
-    """Create the table, verify the sender, load the example events. Returns their ids."""
+def prepare(environment: dict[str, str]) -> tuple[list[str], DynamoStore]:
+    """Create the table, verify the sender, load the example events. Returns their ids and the store."""
     session = boto3.session.Session(
         aws_access_key_id=environment["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=environment["AWS_SECRET_ACCESS_KEY"],
@@ -62,7 +63,16 @@ def prepare(environment: dict[str, str]) -> list[str]:
         event = parse_event_toml(path.read_text(encoding="utf-8"))
         store.put_event(event, datetime.now(UTC))
         loaded.append(event.id)
-    return loaded
+    return loaded, store
+
+
+def demo_console_link(store: DynamoStore, environment: dict[str, str], base: str) -> tuple[str, str]:
+    """(the local stage's first administrator, a sign-in link for them): one use, 15 minutes."""
+    admin = environment.get(config.ADMINS, "").split(",")[0].strip()
+    if not admin:
+        return "", ""
+    token = sign_in.make_link(admin, store=store, now=datetime.now(UTC))
+    return admin, f"{base}/console/sign-in/{token}"
 
 
 def start_outbox_job(environment: dict[str, str]) -> threading.Event:
@@ -125,7 +135,7 @@ def main() -> int:
             for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "SIGNUP_BASE_URL", "SIGNUP_ALLOWED_ORIGINS")
             if key in environment
         }
-        events = prepare(environment)
+        events, store = prepare(environment)
         RUN_FILE.parent.mkdir(exist_ok=True)
         RUN_FILE.write_text(json.dumps(endpoints), encoding="utf-8")
         viewer = outbox_viewer.serve(outbox_port, environment["AWS_ENDPOINT_URL"])
@@ -156,6 +166,11 @@ def main() -> int:
             print(f"  Event JSON: {base}/events/{event_id}")
             print(f"  Sign-ups:   ./signup registrations list {event_id} --stage local")
         print(f"  Outbox:     http://127.0.0.1:{outbox_port}/  (every email the local SES received)")
+        admin, link = demo_console_link(store, environment, base)
+        if link:
+            print(f"  Console:    {link}")
+            print(f"              (signs in the demo administrator {admin} once, within 15 minutes;")
+            print(f"              later, ask for a link at {base}/console and open it from the Outbox)")
         print("Ctrl-C stops everything.\n", flush=True)
         return chalice.wait()
     except KeyboardInterrupt:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlencode
 
 from chalicelib import config, pages, tokens
 from chalicelib.events import parse_event_toml
@@ -83,6 +84,7 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, clock: Any, m
     _held_seat_pages(client, collection, store, moto_endpoint, now)
     _link_and_error_pages(client, collection)
     _organiser_pages_and_job_emails(client, collection, store, moto_endpoint, clock, event)
+    _console_pages(client, collection, moto_endpoint)
     for lang in ("sv", "en"):
         collection.add(f"privacy-{lang}", client.http.get(f"/privacy?lang={lang}"))
         iframe, form = pages.Pages(config).embed_snippets(event, lang, "http://127.0.0.1:8000")
@@ -230,6 +232,38 @@ def _organiser_pages_and_job_emails(
     counts = run_hourly_at(client, clock, reminder_day.astimezone(UTC))
     clock.set(None)
     assert counts.get("reminder_sent") and counts.get("handoff_caterer_sent"), counts
+
+
+def _console_pages(client: Any, collection: Collection, moto_endpoint: str) -> None:
+    """The organiser console: asking for a link, the link's button, the signed-in pages, and refusals."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    organiser = "social.hallbarhet@hudiksvall.example"
+    for lang in ("sv", "en"):
+        collection.add(f"console-sign-in-{lang}", client.http.get(f"/console?lang={lang}"))
+        asked = client.http.post("/console/sign-in", headers=form, body=urlencode({"email": organiser, "lang": lang}))
+        collection.add(f"console-check-email-{lang}", asked)
+        wrong = client.http.post("/console/sign-in", headers=form, body=urlencode({"email": "fel", "lang": lang}))
+        collection.add(f"console-sign-in-error-{lang}", wrong, 422)
+    collection.add("console-signed-out-sv", client.http.get("/console?signed_out=1"))
+    text = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content().replace("=\n", "")
+    link = re.search(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
+    collection.add("console-sign-in-button-sv", client.http.get(link))
+    collection.add("console-sign-in-button-en", client.http.get(f"{link}?lang=en"))
+    signed_in = client.http.post(link, headers=form, body="")
+    assert signed_in.status_code == 303, signed_in.body
+    collection.add("console-link-used-sv", client.http.get(link), 410)
+    collection.add("console-link-unknown-en", client.http.get(f"/console/sign-in/{'A' * 43}?lang=en"), 404)
+    session = {"Cookie": signed_in.headers["Set-Cookie"].split(";")[0]}
+    for lang in ("sv", "en"):
+        collection.add(f"console-events-{lang}", client.http.get(f"/console?lang={lang}", headers=session))
+        collection.add(
+            f"console-event-{lang}", client.http.get(f"/console/events/{EVENT}?lang={lang}", headers=session)
+        )
+        audit = client.http.get(f"/console/events/{EVENT}/audit?lang={lang}", headers=session)
+        collection.add(f"console-audit-{lang}", audit)
+    collection.add("console-not-found-sv", client.http.get("/console/events/no-such-event", headers=session), 404)
+    refused = client.http.post("/console/sign-out", headers={**form, **session}, body="csrf_token=wrong")
+    collection.add("console-forbidden-sv", refused, 403)
 
 
 _BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "tr", "td", "th", "dt", "dd", "br", "title", "legend"}

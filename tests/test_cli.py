@@ -174,3 +174,22 @@ def test_person_export_and_erase_across_events(app_store, client, capsys):
     assert (second.confirmed_count, second.waitlist_count) == (1, 0), "the waiting person moved up"
     assert [r.status for r in app_store.registrations("andra-traffen")] == ["confirmed"]
     assert '"message": "person erased"' in err and "asa.oberg" not in err.lower(), "logs say that, never whom"
+
+
+def test_console_link_prints_a_one_time_sign_in_link_for_an_administrator(app_store, client, capsys):
+    code, out, _ = run(capsys, "console", "link", "Admin@Hudiksvall.example", "--stage", "local")
+    assert code == 0 and "Signs in admin@hudiksvall.example once, within 15 minutes" in out
+    link = out.splitlines()[0].removeprefix("http://127.0.0.1:8000")
+    assert link.startswith("/console/sign-in/") and client.http.get(link).status_code == 200
+    signed_in = client.http.post(link, headers={"Content-Type": "application/x-www-form-urlencoded"}, body="")
+    assert signed_in.status_code == 303 and signed_in.headers["Set-Cookie"].startswith("__Host-signup-session=")
+    assert client.http.post(link, headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code == 410
+
+
+def test_console_link_refuses_an_address_that_may_not_sign_in(app_store, capsys):
+    code, out, err = run(capsys, "console", "link", "someone@example.se")
+    assert code == 1 and out == "" and "may not sign in on stage local" in err and "SIGNUP_ADMINS" in err
+    code, _, err = run(capsys, "console", "link", "inte-en-adress")
+    assert code == 1 and "is not an email address" in err
+    code, out, _ = run(capsys, "console", "link", "social.hallbarhet@hudiksvall.example")  # an event's organiser
+    assert code == 0 and "/console/sign-in/" in out

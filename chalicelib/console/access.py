@@ -8,18 +8,20 @@ never tells a stranger which events there are.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..errors import EventNotFound
 from ..events import Event
-from .auth import organises
+from .auth import Session, organises
 
 
 @dataclass(frozen=True)
 class ConsoleUser:
     email_key: str
     is_admin: bool
+    # The signed-in session (its id binds the CSRF token); None only in tests of the rules.
+    session: Session | None = field(default=None, compare=False, repr=False)
 
 
 def may_see(user: ConsoleUser, event: Event) -> bool:

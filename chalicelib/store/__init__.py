@@ -8,6 +8,7 @@ back, `table` holds what every part shares; each other module stores one concern
 from __future__ import annotations
 
 from .check_in import CheckIns
+from .console import ConsoleRecords
 from .event_changes import EventChanges
 from .events import EventRecords
 from .items import registration_from_item, registration_item
@@ -44,6 +45,7 @@ class DynamoStore(
     SuppressionList,
     EventRecords,
     RegistrationRecords,
+    ConsoleRecords,
     Limits,
 ):
     """Events, registrations and everything kept beside them, in one DynamoDB table."""

@@ -2,9 +2,10 @@
 
 One table. An event is `EVENT#{id}`/`META`; a registration sits beside it as
 `EVENT#{id}`/`REG#{email}`, so one Query reads an event's registrations, and so do the
-event's send markers (`SENT#{name}`). The rest are small records keyed by what they count
-or guard: an address's daily emails, a sender's window, a used form token, a suppressed
-mailbox (by hash).
+event's send markers (`SENT#{name}`) and its console audit log (`AUDIT#{time}#{nonce}`). The rest
+are small records keyed by what they count or guard: an address's daily emails and console sign-in
+requests, a sender's window, a used form token, a suppressed mailbox (by hash), a console sign-in
+link (by hash) and a console user's sessions.
 
 Every key and every time format lives here, so the item format has one description.
 """
@@ -71,6 +72,45 @@ def sender_window_key(client: str, window: int) -> dict[str, Any]:
 
 def form_token_key(nonce: str) -> dict[str, Any]:
     return {"PK": {"S": f"FORMTOKEN#{nonce}"}, "SK": {"S": "USED"}}
+
+
+def sign_in_requests_key(email_key: str, window: int) -> dict[str, Any]:
+    """Console sign-in links asked for one address in one hour (beside its other counts, so
+    erasing the person takes it too)."""
+    return {"PK": address_partition(email_key), "SK": {"S": f"SIGNINS#{window}"}}
+
+
+def sender_sign_ins_key(client: str, window: int) -> dict[str, Any]:
+    return {"PK": {"S": f"CLIENT#{client}"}, "SK": {"S": f"SIGNINS#{window}"}}
+
+
+def sign_in_link_key(token_hash: str) -> dict[str, Any]:
+    """A console sign-in link, by the SHA-256 of its token: the token itself is never stored."""
+    return {"PK": {"S": f"CONSOLE#SIGNIN#{token_hash}"}, "SK": {"S": "SIGNIN"}}
+
+
+def console_person_partition(email_key: str) -> dict[str, str]:
+    """A console user's sessions: the version (`SESSIONS`) and one item per device signed out (`ENDED#{id}`)."""
+    return {"S": f"CONSOLE#PERSON#{email_key}"}
+
+
+SESSIONS = "SESSIONS"
+ENDED_SESSION_PREFIX = "ENDED#"
+AUDIT_PREFIX = "AUDIT#"
+
+
+def sessions_key(email_key: str) -> dict[str, Any]:
+    return {"PK": console_person_partition(email_key), "SK": {"S": SESSIONS}}
+
+
+def ended_session_key(email_key: str, session_id: str) -> dict[str, Any]:
+    return {"PK": console_person_partition(email_key), "SK": {"S": f"{ENDED_SESSION_PREFIX}{session_id}"}}
+
+
+def audit_key(event_id: str, at: datetime, nonce: str) -> dict[str, Any]:
+    """An entry of the event's audit log, beside its registrations, in time order (`nonce` keeps two
+    entries of one microsecond apart)."""
+    return {"PK": event_partition(event_id), "SK": {"S": f"{AUDIT_PREFIX}{outbox_time(at)}#{nonce}"}}
 
 
 def plain_key(item: dict[str, Any]) -> dict[str, Any]:

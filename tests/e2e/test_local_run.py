@@ -35,6 +35,7 @@ def test_the_local_runner_serves_stores_keeps_data_and_stops(tmp_path):
         assert "Åsa Öberg" in urllib.request.urlopen(f"{outbox}/message/0/html").read().decode()
     (printed,) = output
     assert f"{base}/events/{EVENT}/form" in printed and "Stopped." in printed
+    assert f"Console:    {base}/console/sign-in/" in printed and "admin@hudiksvall.example" in printed
     assert ("Amazon DynamoDB Local" if persistent else "moto on") in printed
     assert local_run.wait_until_free(list(ports.values())) == [], "Ctrl-C left something listening"
 

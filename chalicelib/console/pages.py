@@ -1,0 +1,108 @@
+"""The console's pages as HTML: what each template needs, in the person's language.
+
+Every console page shares `console/base.html` (a skip link, who is signed in, the sign-out forms,
+the language switch) through `render`; the routes add Cache-Control and the cookie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from jinja2 import Environment
+
+from .. import i18n
+from ..events import Event
+from .access import ConsoleUser, EventRow
+from .audit import AuditEntry
+
+
+def render(
+    templates: Environment,
+    template: str,
+    language: str,
+    *,
+    root: str,
+    here: str,
+    user: ConsoleUser | None = None,
+    csrf: str = "",
+    **context: Any,
+) -> str:
+    """`root`: the path the service is served under ("" or "/api"); `here`: this page's path, for
+    the language switch (the other language's version of the same page)."""
+    other = "en" if language == "sv" else "sv"
+    return templates.get_template(template).render(
+        lang=language,
+        t=i18n.labels(language),
+        root=root,
+        q="?lang=en" if language == "en" else "",
+        other_lang=other,
+        other_lang_url=f"{root}{here}" + ("?lang=en" if other == "en" else ""),
+        user=user,
+        csrf=csrf,
+        **context,
+    )
+
+
+def event_facts(event: Event, language: str) -> dict[str, Any]:
+    labels = i18n.labels(language)
+    starts = event.starts_at.astimezone(event.zone)
+    return {
+        "title": event.text("title", language),
+        "date_text": i18n.long_date(starts, language),
+        "meeting_text": labels["meeting_at"].format(time=i18n.clock(starts, language)),
+        "venue": event.venue,
+        "deadline_text": i18n.day_and_month(event.last_day, language),
+    }
+
+
+def event_list_rows(rows: Iterable[EventRow], language: str) -> list[dict[str, Any]]:
+    labels = i18n.labels(language)
+    shown = []
+    for row in rows:
+        capacity = row.event.capacity
+        shown.append(
+            {
+                "id": row.event.id,
+                "upcoming": row.upcoming,
+                "title": row.event.text("title", language),
+                "date_text": i18n.long_date(row.event.starts_at.astimezone(row.event.zone), language),
+                "seats_text": (
+                    labels["console.seats_of"].format(taken=row.seats_taken, capacity=capacity)
+                    if capacity is not None
+                    else str(row.seats_taken)
+                ),
+                "waiting": row.waiting,
+                "deadline_text": i18n.day_and_month(row.last_day, language),
+                "days_left_text": str(row.days_left) if row.days_left is not None else labels["console.closed"],
+            }
+        )
+    return shown
+
+
+def event_counts(event: Event, now: datetime) -> dict[str, Any]:
+    return {
+        "confirmed": event.confirmed_count,
+        "pending": event.pending_count,
+        "waitlisted": event.waitlist_count,
+        "capacity": event.capacity,
+        "seats_left": event.seats_left,
+        "open": event.is_open(now),
+        "days_left": event.days_to_deadline(now) if now < event.deadline_at else None,
+    }
+
+
+def audit_rows(entries: Iterable[AuditEntry], event: Event, language: str) -> list[dict[str, str]]:
+    """Each entry with its time in the event's zone and its action in words (unknown codes as they are)."""
+    labels = i18n.labels(language)
+    return [
+        {
+            "at": entry.at.astimezone(event.zone).isoformat(timespec="seconds"),
+            "when": i18n.date_and_clock(entry.at.astimezone(event.zone), language),
+            "who": entry.actor,
+            "what": labels.get(f"audit.{entry.action}", entry.action),
+            "detail": entry.detail,
+        }
+        for entry in entries
+    ]

@@ -1,0 +1,377 @@
+"""The organiser console's sign-in, session and event pages, and the helpers every console route uses.
+
+Other console routes (their own Blueprints) build on these helpers:
+
+- `signed_in()` → the ConsoleUser, or (raised) a 303 to the sign-in page;
+- `form_fields()` → the posted urlencoded fields, or (raised) 400/413/415 with nothing changed;
+- `check_csrf(user, fields)` → nothing, or (raised) the 403 page: nothing has changed;
+- `visible_event(user, event_id)` → the Event, or (raised) the same 404 as a missing event;
+- `console_page(template, user, **context)` → the Response (no-store, the CSRF token, the header,
+  the session's idle clock moved on);
+- `audit(event, user, action, detail)` → one entry in the event's audit log;
+- `@guarded` under each route: AWS trouble becomes a 503 page saying nothing changed.
+
+A helper that stops a request raises ConsoleStop; the middleware registered with this Blueprint
+turns it into its response (app.py registers it after the security-header middleware, so those
+headers are on it too).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from chalice import Blueprint, ChaliceUnhandledError, Response
+
+from .. import i18n, security, web
+from ..bootstrap import wiring
+from ..console import auth, pages
+from ..console.access import ConsoleUser
+from ..console.auth import LinkState, SessionInvalid
+from ..console.sign_in import LinkRefused, SignInLimited
+from ..errors import EventNotFound, ServiceUnavailable, SignupError, ValidationFailed
+from ..events import Event
+from ..forms import parse_email, pick_language
+from .http import HTML, base_url, query, raw_body, source_ip
+
+console = Blueprint(__name__)
+# A form post arrives urlencoded; any other type reaches the view to be refused in words (415).
+FORM_POSTS = ["*/*"]
+# Console pages never go into a cache or a search engine.
+PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+
+
+class ConsoleStop(ChaliceUnhandledError):
+    """A console request ends early with this response (raised by the helpers, caught by the middleware)."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def _stop_console_requests(event: Any, get_response: Any) -> Response:
+    try:
+        return get_response(event)
+    except ConsoleStop as stop:
+        return stop.response
+
+
+console.register_middleware(_stop_console_requests, "http")
+
+
+def guarded(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Put under every console route: AWS trouble becomes a 503 page saying nothing changed, never a 500."""
+
+    @functools.wraps(view)
+    def guarded_view(*args: Any, **kwargs: Any) -> Response:
+        try:
+            return view(*args, **kwargs)
+        except ServiceUnavailable as error:
+            language = _language()
+            heading = i18n.labels(language)["nothing_changed_heading"]
+            return _message(heading, web.error_message(error, language), error.http_status)
+
+    return guarded_view
+
+
+# -- reading the request, writing a page -------------------------------------------------
+
+
+def _root() -> str:
+    """The path the service lives under: "" behind a custom domain or locally, "/api" on API Gateway's own."""
+    return urlsplit(wiring().settings.base_url()).path.rstrip("/")
+
+
+def _language(fields: dict[str, Any] | None = None) -> str:
+    return pick_language((fields or {}).get("lang"), query(console.current_request).get("lang"))
+
+
+def _lang_query(language: str, joiner: str = "?") -> str:
+    return f"{joiner}lang=en" if language == "en" else ""
+
+
+def _here() -> str:
+    """This request's path without the stage prefix (the route's pattern filled in)."""
+    request = console.current_request
+    pattern = str(request.context.get("resourcePath", "/console"))
+    return pattern.format(**(request.uri_params or {}))
+
+
+def _html(body: str, status: int = 200) -> Response:
+    return Response(body=body, status_code=status, headers={"Content-Type": HTML, **PRIVATE})
+
+
+def _page(template: str, status: int = 200, user: ConsoleUser | None = None, **context: Any) -> Response:
+    parts = wiring()
+    language = context.pop("language", None) or _language()
+    csrf = parts.console.csrf_token(user) if user else ""
+    body = pages.render(
+        parts.pages.templates, template, language, root=_root(), here=_here(), user=user, csrf=csrf, **context
+    )
+    return _html(body, status)
+
+
+def _message(heading: str, text: str, status: int, user: ConsoleUser | None = None, **extra: Any) -> Response:
+    return _page("console/message.html", status, user, heading=heading, text=text, **extra)
+
+
+def _to_console(query_string: str = "", **extra: str) -> Response:
+    headers: dict[str, str | list[str]] = {
+        "Location": f"{_root()}/console{query_string}",
+        "Content-Type": HTML,
+        **PRIVATE,
+        **extra,
+    }
+    return Response(body="", status_code=303, headers=headers)
+
+
+def _from_our_site() -> bool:
+    """A browser's POST names its origin; ours is the host it reached and the configured base URL.
+    (SameSite=Strict and the CSRF token already stop other sites; this also covers the sign-in forms,
+    which have no session yet: nobody can sign a visitor in as someone else.)"""
+    request = console.current_request
+    headers = request.headers
+    host = headers.get("host", "")
+    local = host.startswith(("127.0.0.1", "localhost"))
+    own = f"{headers.get('x-forwarded-proto', 'http' if local else 'https')}://{host}".lower()
+    ours = [own, security.origin_of(wiring().settings.base_url()) or own]
+    return security.post_allowed(security.request_origin(headers), ours)
+
+
+def _forbidden(user: ConsoleUser | None = None, language: str | None = None) -> Response:
+    labels = i18n.labels(language or _language())
+    heading, text = labels["console.forbidden_heading"], labels["console.forbidden_text"]
+    return _message(heading, text, 403, user, **({"language": language} if language else {}))
+
+
+# -- the helpers other console routes use ------------------------------------------------
+
+
+def signed_in() -> ConsoleUser:
+    """The signed-in person; without a live session, a 303 to the sign-in page (the dead cookie cleared)."""
+    parts = wiring()
+    try:
+        return parts.console.current_user(console.current_request.headers.get("cookie"), parts.clock())
+    except SessionInvalid:
+        raise ConsoleStop(_to_console(_lang_query(_language()), **{"Set-Cookie": auth.clearing_cookie()})) from None
+
+
+def form_fields() -> dict[str, Any]:
+    """The posted form's fields; a body that cannot be read stops the request with nothing changed."""
+    request = console.current_request
+    try:
+        return web.parse_body(request.headers.get("content-type"), raw_body(request) or b"")
+    except SignupError as error:
+        language = _language()
+        heading = i18n.labels(language)["nothing_changed_heading"]
+        raise ConsoleStop(_message(heading, web.error_message(error, language), error.http_status)) from None
+
+
+def check_csrf(user: ConsoleUser, fields: dict[str, Any]) -> None:
+    """Every state-changing console form carries the session's CSRF token and comes from our own site."""
+    if not (wiring().console.csrf_ok(user, fields.get(auth.CSRF_FIELD)) and _from_our_site()):
+        raise ConsoleStop(_forbidden(user, _language(fields)))
+
+
+def visible_event(user: ConsoleUser, event_id: str) -> Event:
+    """The event if this person may see it; otherwise the public not-found page (the same for a missing one)."""
+    try:
+        return wiring().console.event_for(user, event_id)
+    except EventNotFound:
+        language = _language()
+        heading = i18n.labels(language)["not_found_heading"]
+        raise ConsoleStop(_message(heading, i18n.message("event_not_found", language), 404, user)) from None
+
+
+def console_page(template: str, user: ConsoleUser, status: int = 200, **context: Any) -> Response:
+    """A page for a signed-in person: no-store, the CSRF token for its forms, the shared header, and the
+    session's idle clock moved on (a fresh cookie every few minutes of use)."""
+    response = _page(template, status, user, **context)
+    if user.session is not None:
+        parts = wiring()
+        now = parts.clock()
+        moved = auth.touched(user.session, now)
+        if moved is not None:
+            response.headers["Set-Cookie"] = parts.console.cookie(moved, now)
+    return response
+
+
+def audit(event: Event | str, user: ConsoleUser, action: str, detail: str = "") -> None:
+    """Write one entry to the event's audit log (kept as long as the event's data). `detail` is read by
+    organisers: a file name, a person's name; never a diet or an access need."""
+    parts = wiring()
+    parts.console.audit(event, user, action, detail, parts.clock())
+
+
+# -- signing in ---------------------------------------------------------------------------
+
+
+@console.route("/console", methods=["GET"])
+@guarded
+def console_home() -> Response:
+    """The sign-in page, or the list of one's events once signed in."""
+    request = console.current_request
+    try:
+        user = signed_in()
+    except ConsoleStop:
+        notice = i18n.labels(_language())["console.signed_out"] if query(request).get("signed_out") else ""
+        response = _page("console/sign_in.html", notice=notice, email="", error="")
+        if auth.cookie_value(request.headers.get("cookie")):
+            response.headers["Set-Cookie"] = auth.clearing_cookie()
+        return response
+    return _events_page(user)
+
+
+@console.route("/console/sign-in", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def ask_for_link() -> Response:
+    """Always the same "check your email" page, whether or not the address may sign in."""
+    fields = form_fields()
+    language = _language(fields)
+    labels = i18n.labels(language)
+    if not _from_our_site():
+        return _forbidden(language=language)
+    try:
+        address = parse_email(fields)
+    except ValidationFailed as error:
+        code, params = error.fields["email"]
+        message = i18n.field_message(code, language, **params)
+        typed = fields.get("email") if isinstance(fields.get("email"), str) else ""
+        return _page("console/sign_in.html", 422, language=language, notice="", email=typed, error=message)
+    parts = wiring()
+    request = console.current_request
+    try:
+        parts.console.request_link(
+            address,
+            language=language,
+            base_url=base_url(request, parts.settings),
+            client=security.client_key(source_ip(request)),
+            now=parts.clock(),
+        )
+    except SignInLimited as limited:
+        text = labels[f"console.limited_{limited.which}"]
+        return _message(labels["console.limited_heading"], text, 429, language=language, ask_again=True)
+    return _page("console/check_email.html", language=language, minutes=_link_minutes())
+
+
+@console.route("/console/sign-in/{token}", methods=["GET"])
+@guarded
+def show_sign_in_button(token: str) -> Response:
+    """The emailed link opens a page with a button. A GET never signs in: mail scanners follow links."""
+    parts = wiring()
+    state = parts.console.check_link(token, parts.clock())
+    if state != LinkState.VALID:
+        return _link_problem(state)
+    return _page("console/sign_in_button.html", token=token)
+
+
+@console.route("/console/sign-in/{token}", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def press_sign_in_button(token: str) -> Response:
+    """The button: spend the link (single use) and set the session cookie."""
+    if not _from_our_site():
+        return _forbidden()
+    parts = wiring()
+    now = parts.clock()
+    try:
+        session = parts.console.use_link(token, now)
+    except LinkRefused as refused:
+        return _link_problem(refused.state)
+    return _to_console(_lang_query(_language()), **{"Set-Cookie": parts.console.cookie(session, now)})
+
+
+@console.route("/console/sign-out", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def sign_out() -> Response:
+    """This device: its session is refused from now on, and the cookie is cleared."""
+    return _sign_out(everywhere=False)
+
+
+@console.route("/console/sign-out-everywhere", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def sign_out_everywhere() -> Response:
+    """Every device: the person's session version moves on, so every earlier cookie stops working."""
+    return _sign_out(everywhere=True)
+
+
+def _sign_out(*, everywhere: bool) -> Response:
+    user = signed_in()
+    fields = form_fields()
+    check_csrf(user, fields)
+    if user.session is not None:
+        wiring().console.sign_out(user.session, everywhere=everywhere)
+    signed_out = "?signed_out=1" + _lang_query(_language(fields), "&")
+    return _to_console(signed_out, **{"Set-Cookie": auth.clearing_cookie()})
+
+
+def _link_minutes() -> int:
+    return int(auth.SIGN_IN_VALID.total_seconds() // 60)
+
+
+def _link_problem(state: str) -> Response:
+    labels = i18n.labels(_language())
+    kind = {LinkState.USED: "used", LinkState.EXPIRED: "expired"}.get(state, "unknown")
+    text = labels[f"console.link_{kind}_text"].format(minutes=_link_minutes())
+    return _message(labels[f"console.link_{kind}_heading"], text, 404 if kind == "unknown" else 410, ask_again=True)
+
+
+# -- events ---------------------------------------------------------------------------------
+
+
+def _events_page(user: ConsoleUser) -> Response:
+    parts = wiring()
+    rows = pages.event_list_rows(parts.console.event_rows(user, parts.clock()), _language())
+    return console_page(
+        "console/events.html",
+        user,
+        upcoming=[row for row in rows if row["upcoming"]],
+        past=[row for row in rows if not row["upcoming"]],
+    )
+
+
+# The event page links to each of these that is served (other console Blueprints add them).
+TOOLS = (
+    ("console.people", "/console/events/{event_id}/people"),
+    ("console.check_in", "/console/events/{event_id}/check-in"),
+    ("console.door_list", "/console/events/{event_id}/door-list"),
+    ("console.export_csv", "/console/events/{event_id}/export.csv"),
+    ("console.audit", "/console/events/{event_id}/audit"),
+)
+
+
+@console.route("/console/events/{event_id}", methods=["GET"])
+@guarded
+def event_overview(event_id: str) -> Response:
+    """One event: its counts, and the way to its people, downloads, check-in and audit log."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    served = console.current_app.routes
+    tools = [(label, path.format(event_id=event.id)) for label, path in TOOLS if path in served]
+    return console_page(
+        "console/event.html",
+        user,
+        event=event,
+        facts=pages.event_facts(event, _language()),
+        counts=pages.event_counts(event, wiring().clock()),
+        tools=tools,
+    )
+
+
+@console.route("/console/events/{event_id}/audit", methods=["GET"])
+@guarded
+def event_audit_log(event_id: str) -> Response:
+    """Who did what with this event in the console, newest first."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    parts = wiring()
+    language = _language()
+    return console_page(
+        "console/audit.html",
+        user,
+        event=event,
+        facts=pages.event_facts(event, language),
+        entries=pages.audit_rows(parts.console.audit_entries(event), event, language),
+        retention_days=parts.settings.retention_days(),
+    )

@@ -1,0 +1,349 @@
+"""The organiser console's sign-in, session, CSRF and authorisation, through the app (moto's server)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import pytest
+from botocore.exceptions import ClientError
+
+from chalicelib.console import auth
+from chalicelib.store import DynamoStore
+from tests.helpers import EVENT, FORM, open_event, sent_with_destinations
+
+ORGANISER = "social.hallbarhet@hudiksvall.example"  # the example event's organiser
+ADMIN = "admin@hudiksvall.example"  # the local stage's administrator
+OTHER_EVENT = "annan-traff"
+LINK = re.compile(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]{43}(?:\?lang=en)?)")
+
+
+def other_event():
+    return replace(open_event(id=OTHER_EVENT, organisers=["bo@example.se"]), title={"sv": "Bos träff", "en": "Bo's"})
+
+
+@pytest.fixture
+def events(app_store):
+    app_store.put_event(other_event(), datetime.now(UTC))
+    return app_store
+
+
+def ask(client, email, lang=None, headers=None):
+    fields = {"email": email, **({"lang": lang} if lang else {})}
+    return client.http.post("/console/sign-in", headers={**FORM, **(headers or {})}, body=urlencode(fields))
+
+
+def mails_to(moto_endpoint, address):
+    return [message for destinations, message in sent_with_destinations(moto_endpoint) if address in destinations]
+
+
+def emailed_link(moto_endpoint, address):
+    (message, *_) = reversed(mails_to(moto_endpoint, address))
+    text = message.get_body(preferencelist=("plain",)).get_content().replace("=\n", "")
+    return LINK.search(text).group(1)
+
+
+def press(client, link, headers=None):
+    return client.http.post(link, headers={**FORM, **(headers or {})}, body="")
+
+
+def cookie_of(response):
+    return response.headers["Set-Cookie"].split(";")[0]
+
+
+def sign_in(client, moto_endpoint, address=ORGANISER):
+    assert ask(client, address).status_code == 200
+    response = press(client, emailed_link(moto_endpoint, address))
+    assert response.status_code == 303, response.body
+    return cookie_of(response)
+
+
+def get(client, path, cookie=None):
+    return client.http.get(path, headers={"Cookie": cookie} if cookie else {})
+
+
+def post(client, path, cookie, fields, headers=None):
+    return client.http.post(path, headers={**FORM, "Cookie": cookie, **(headers or {})}, body=urlencode(fields))
+
+
+def csrf_of(page):
+    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.body.decode()).group(1)
+
+
+# -- asking for a link -------------------------------------------------------------
+
+
+def test_without_a_session_the_console_is_the_sign_in_page_and_never_cached_or_framed(client):
+    response = get(client, "/console")
+    body = response.body.decode()
+    assert response.status_code == 200 and "Logga in på Signup" in body and 'name="email"' in body
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "Access-Control-Allow-Origin" not in response.headers
+    english = get(client, "/console?lang=en").body.decode()
+    assert "Sign in to Signup" in english and 'lang="en"' in english
+
+
+def test_asking_for_a_link_answers_alike_for_anyone_and_emails_only_organisers_and_administrators(
+    client, events, moto_endpoint
+):
+    stranger = ask(client, "someone@example.se")
+    organiser = ask(client, ORGANISER)
+    admin = ask(client, ADMIN)
+    assert stranger.status_code == organiser.status_code == admin.status_code == 200
+    assert stranger.body == organiser.body == admin.body and "Titta i din e-post" in stranger.body.decode()
+    assert mails_to(moto_endpoint, "someone@example.se") == []
+    (mail,) = mails_to(moto_endpoint, ORGANISER)
+    assert str(mail["Subject"]) == "Logga in på Signup" and len(mails_to(moto_endpoint, ADMIN)) == 1
+    assert "15 minuter" in mail.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_the_link_comes_in_the_language_asked_in(client, events, moto_endpoint):
+    assert "Check your email" in ask(client, ORGANISER, lang="en").body.decode()
+    (mail,) = mails_to(moto_endpoint, ORGANISER)
+    assert str(mail["Subject"]) == "Sign in to Signup" and emailed_link(moto_endpoint, ORGANISER).endswith("?lang=en")
+
+
+def test_an_address_that_is_not_one_is_asked_again_in_the_form_s_language(client, events):
+    response = ask(client, "inte-en-adress")
+    assert response.status_code == 422 and "Skriv en giltig e-postadress" in response.body.decode()
+    assert 'value="inte-en-adress"' in response.body.decode()
+    english = ask(client, "", lang="en")
+    assert english.status_code == 422 and "Please fill in this field" in english.body.decode()
+
+
+def test_too_many_links_for_one_address_are_refused_plainly_and_nothing_is_sent(client, events, moto_endpoint):
+    for _ in range(5):
+        assert ask(client, ORGANISER).status_code == 200
+    refused = ask(client, ORGANISER)
+    assert refused.status_code == 429 and "flera inloggningslänkar till den här adressen" in refused.body.decode()
+    assert len(mails_to(moto_endpoint, ORGANISER)) == 5
+    # A stranger's address is counted alike, so the limit tells nobody which addresses may sign in.
+    for _ in range(5):
+        ask(client, "someone@example.se")
+    assert ask(client, "someone@example.se").status_code == 429
+
+
+def test_one_sender_may_ask_for_many_addresses_up_to_the_stage_s_generous_limit(client, events, monkeypatch):
+    monkeypatch.setenv("SIGNUP_CONSOLE_SIGN_INS_PER_SENDER", "3")
+    for number in range(3):
+        assert ask(client, f"person{number}@hudiksvall.se").status_code == 200
+    refused = ask(client, "person9@hudiksvall.se")
+    assert refused.status_code == 429 and "från din uppkoppling" in refused.body.decode()
+
+
+# -- the link ------------------------------------------------------------------------
+
+
+def test_opening_the_link_shows_a_button_and_signs_nobody_in(client, events, moto_endpoint):
+    ask(client, ORGANISER)
+    link = emailed_link(moto_endpoint, ORGANISER)
+    for _ in range(2):  # a mail scanner, then the person
+        opened = get(client, link)
+        assert opened.status_code == 200 and "Set-Cookie" not in opened.headers
+        assert f'action="{link}"' in opened.body.decode() and "<script" not in opened.body.decode()
+        # The token never leaves in a Referer to another site; our own button's post keeps its Origin.
+        assert opened.headers["Referrer-Policy"] == "same-origin"
+    assert press(client, link).status_code == 303
+
+
+def test_pressing_the_button_sets_a_host_only_secure_http_only_strict_cookie(client, events, moto_endpoint):
+    ask(client, ORGANISER)
+    response = press(client, emailed_link(moto_endpoint, ORGANISER))
+    assert response.status_code == 303 and response.headers["Location"] == "/console"
+    name_value, *attributes = [part.strip() for part in response.headers["Set-Cookie"].split(";")]
+    assert name_value.startswith("__Host-signup-session=") and len(name_value) > 60
+    assert set(attributes) == {"Max-Age=28800", "Path=/", "Secure", "HttpOnly", "SameSite=Strict"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_used_link_gets_a_clear_page_and_no_session(client, events, moto_endpoint):
+    ask(client, ORGANISER)
+    link = emailed_link(moto_endpoint, ORGANISER)
+    assert press(client, link).status_code == 303
+    for again in (press(client, link), get(client, link)):
+        assert again.status_code == 410 and "Länken är redan använd" in again.body.decode()
+        assert "Set-Cookie" not in again.headers and "Be om en ny länk" in again.body.decode()
+
+
+def test_an_expired_link_gets_a_clear_page_and_no_session(client, events, moto_endpoint, clock):
+    ask(client, ORGANISER)
+    link = emailed_link(moto_endpoint, ORGANISER)
+    clock.set(datetime.now(UTC) + timedelta(minutes=15, seconds=1))
+    for response in (get(client, link), press(client, link), get(client, link + "?lang=en")):
+        assert response.status_code == 410 and "Set-Cookie" not in response.headers
+    assert "gäller i 15 minuter" in press(client, link).body.decode()
+    assert "The link has expired" in get(client, link + "?lang=en").body.decode()
+
+
+@pytest.mark.parametrize("token", ["A" * 43, "not-a-link", "x" * 5000, "%00" * 10])
+def test_a_forged_link_gets_a_clear_page_and_no_session(client, events, token):
+    for response in (get(client, f"/console/sign-in/{token}"), press(client, f"/console/sign-in/{token}")):
+        assert response.status_code == 404 and "Länken fungerar inte" in response.body.decode()
+        assert "Set-Cookie" not in response.headers
+
+
+def test_the_button_pressed_from_another_site_signs_nobody_in_and_keeps_the_link(client, events, moto_endpoint):
+    ask(client, ORGANISER)
+    link = emailed_link(moto_endpoint, ORGANISER)
+    refused = press(client, link, headers={"Origin": "https://evil.example"})
+    assert refused.status_code == 403 and "Set-Cookie" not in refused.headers
+    assert press(client, link).status_code == 303
+
+
+# -- sessions ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/console/events/natverk-social-hallbarhet", f"/console/events/{EVENT}/audit"])
+def test_without_a_session_every_console_page_redirects_to_sign_in(client, events, path):
+    for cookie in (None, "__Host-signup-session=forged.value", "theme=dark"):
+        response = get(client, path, cookie)
+        assert response.status_code == 303 and response.headers["Location"] == "/console"
+        # The stop still carries the app's security headers.
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_session_ends_8_hours_after_its_last_use(client, events, moto_endpoint, clock):
+    cookie = sign_in(client, moto_endpoint)
+    start = datetime.now(UTC)
+    clock.set(start + timedelta(hours=7))
+    page = get(client, "/console", cookie)
+    assert page.status_code == 200 and "Dina träffar" in page.body.decode()
+    moved = cookie_of(page)  # the idle clock moved: a fresh cookie
+    clock.set(start + timedelta(hours=14))
+    assert get(client, "/console", moved).status_code == 200
+    assert "Logga in på Signup" in get(client, "/console", cookie).body.decode()  # the old one lapsed
+    clock.set(start + timedelta(hours=24, seconds=1))
+    assert "Logga in på Signup" in get(client, "/console", moved).body.decode()  # 24 h absolute
+
+
+def test_signing_out_ends_this_session_and_nothing_else(client, events, moto_endpoint):
+    laptop = sign_in(client, moto_endpoint)
+    phone = sign_in(client, moto_endpoint)
+    page = get(client, "/console", laptop)
+    signed_out = post(client, "/console/sign-out", laptop, {"csrf_token": csrf_of(page)})
+    assert signed_out.status_code == 303 and signed_out.headers["Location"] == "/console?signed_out=1"
+    assert signed_out.headers["Set-Cookie"].startswith("__Host-signup-session=;")
+    assert get(client, f"/console/events/{EVENT}", laptop).status_code == 303  # even if the cookie was kept
+    assert get(client, f"/console/events/{EVENT}", phone).status_code == 200
+    assert "Du är utloggad" in get(client, "/console?signed_out=1").body.decode()
+
+
+def test_signing_out_everywhere_ends_every_session_of_the_person(client, events, moto_endpoint):
+    laptop = sign_in(client, moto_endpoint)
+    phone = sign_in(client, moto_endpoint)
+    admin = sign_in(client, moto_endpoint, ADMIN)
+    page = get(client, "/console", phone)
+    assert post(client, "/console/sign-out-everywhere", phone, {"csrf_token": csrf_of(page)}).status_code == 303
+    assert get(client, f"/console/events/{EVENT}", laptop).status_code == 303
+    assert get(client, f"/console/events/{EVENT}", phone).status_code == 303
+    assert get(client, f"/console/events/{EVENT}", admin).status_code == 200  # someone else's stays
+    assert get(client, f"/console/events/{EVENT}", sign_in(client, moto_endpoint)).status_code == 200
+
+
+# -- CSRF ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/console/sign-out", "/console/sign-out-everywhere"])
+def test_a_missing_or_wrong_csrf_token_is_403_and_changes_nothing(client, events, moto_endpoint, path):
+    cookie = sign_in(client, moto_endpoint)
+    other = get(client, "/console", sign_in(client, moto_endpoint, ADMIN))
+    right = csrf_of(get(client, "/console", cookie))
+    for fields in ({}, {"csrf_token": ""}, {"csrf_token": csrf_of(other)}, {"csrf_token": right[:-1] + "0"}):
+        refused = post(client, path, cookie, fields)
+        assert refused.status_code == 403 and "Ingenting har ändrats" in refused.body.decode()
+        assert refused.headers["Cache-Control"] == "no-store"
+    from_elsewhere = post(client, path, cookie, {"csrf_token": right}, headers={"Origin": "https://evil.example"})
+    assert from_elsewhere.status_code == 403
+    assert get(client, f"/console/events/{EVENT}", cookie).status_code == 200  # still signed in
+
+
+# -- who sees what -------------------------------------------------------------------------
+
+
+def test_an_organiser_sees_only_her_events_and_gets_404_on_another_s(client, events, moto_endpoint):
+    cookie = sign_in(client, moto_endpoint)
+    listing = get(client, "/console", cookie).body.decode()
+    assert "Nätverk för social hållbarhet" in listing and "Bos träff" not in listing
+    hidden = get(client, f"/console/events/{OTHER_EVENT}", cookie)
+    missing = get(client, "/console/events/no-such-event", cookie)
+    assert hidden.status_code == missing.status_code == 404
+    # The same page but for the path in its language switch, which the asker typed anyway.
+    assert hidden.body.decode().replace(OTHER_EVENT, "?") == missing.body.decode().replace("no-such-event", "?")
+    assert "Träffen hittades inte" in hidden.body.decode() and "Bos träff" not in hidden.body.decode()
+    audit = get(client, f"/console/events/{OTHER_EVENT}/audit", cookie)
+    assert audit.status_code == 404 and "Träffen hittades inte" in audit.body.decode()
+
+
+def test_an_administrator_sees_every_event(client, events, moto_endpoint):
+    cookie = sign_in(client, moto_endpoint, ADMIN)
+    listing = get(client, "/console", cookie).body.decode()
+    assert "Alla träffar" in listing and "Nätverk för social hållbarhet" in listing and "Bos träff" in listing
+    assert get(client, f"/console/events/{OTHER_EVENT}", cookie).status_code == 200
+
+
+def test_the_events_list_puts_upcoming_meetings_first_with_seats_waiting_deadline_and_days_left(
+    client, app_store, moto_endpoint
+):
+    now = datetime.now(UTC)
+    past = open_event(now - timedelta(days=200), id="forra-traffen", title={"sv": "Förra träffen"})
+    full = replace(
+        open_event(id="full-traff", capacity=2, title={"sv": "Full träff"}), starts_at=now + timedelta(days=90)
+    )
+    for event in (past, full):
+        app_store.put_event(event, now)
+    app_store.client.update_item(
+        TableName=app_store.table,
+        Key={"PK": {"S": "EVENT#full-traff"}, "SK": {"S": "META"}},
+        UpdateExpression="SET confirmed_count = :two, waitlist_count = :three",
+        ExpressionAttributeValues={":two": {"N": "2"}, ":three": {"N": "3"}},
+    )
+    page = get(client, "/console", sign_in(client, moto_endpoint)).body.decode()
+    upcoming, past_part = page.split("Tidigare träffar")
+    assert upcoming.index("Nätverk för social hållbarhet") < upcoming.index("Full träff")
+    assert "Förra träffen" in past_part
+    full_row = re.search(r"Full träff</a></th>(.*?)</tr>", page, re.S).group(1)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", full_row)
+    assert cells[1:] == ["2 av 2", "3", cells[3], "30"], cells
+    assert re.search(r"Förra träffen</a></th>.*?<td[^>]*>Stängd</td>\s*</tr>", past_part, re.S)
+
+
+def test_the_event_page_shows_counts_and_links_to_the_audit_log(client, events, moto_endpoint):
+    cookie = sign_in(client, moto_endpoint)
+    page = get(client, f"/console/events/{EVENT}", cookie)
+    body = page.body.decode()
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert "Nätverk för social hållbarhet" in body and "Har plats" in body
+    assert f'href="/console/events/{EVENT}/audit"' in body
+    english = get(client, f"/console/events/{EVENT}?lang=en", cookie).body.decode()
+    assert "Have a seat" in english and f'href="/console/events/{EVENT}/audit?lang=en"' in english
+
+
+def test_a_sign_in_is_written_to_the_audit_log_of_each_event_the_person_sees(client, events, moto_endpoint):
+    organiser = sign_in(client, moto_endpoint)
+    admin = sign_in(client, moto_endpoint, ADMIN)
+    log = get(client, f"/console/events/{EVENT}/audit", organiser).body.decode()
+    assert log.count("Loggade in") == 2 and ORGANISER in log and ADMIN in log
+    other_log = get(client, f"/console/events/{OTHER_EVENT}/audit", admin).body.decode()
+    assert other_log.count("Loggade in") == 1 and ORGANISER not in other_log
+
+
+def test_aws_trouble_in_the_console_is_a_503_that_says_nothing_changed(client, events, moto_endpoint, monkeypatch):
+    cookie = sign_in(client, moto_endpoint)
+
+    def throttled(*args, **kwargs):
+        raise ClientError({"Error": {"Code": "ThrottlingException"}}, "Query")
+
+    monkeypatch.setattr(DynamoStore, "list_events", throttled)
+    response = get(client, "/console", cookie)
+    assert response.status_code == 503 and "Ingenting har ändrats" in response.body.decode()
+    assert ask(client, ORGANISER).status_code == 503
+
+
+def test_a_cookie_for_another_secret_is_no_session(client, events):
+    forged = auth.encode_session("not-our-secret", auth.new_session(ADMIN, 0, datetime.now(UTC)))
+    response = get(client, f"/console/events/{EVENT}", f"{auth.COOKIE_NAME}={forged}")
+    assert response.status_code == 303
