@@ -1,23 +1,35 @@
-"""Signed links to a person's own registration (itsdangerous, salted, expiring)."""
+"""Signed links (itsdangerous, salted): to a person's own registration and to the organisers'
+live attendee page. Each kind has its own salt and shape; one pair of functions signs and reads both."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 
 SALT = "signup.manage-registration.v1"
 # The link keeps working a little after the meeting, then expires.
 VALID_AFTER_EVENT = timedelta(days=7)
 
+# v2: the link carries its own expiry and the event's link version (v1 links were the same
+# every day until the event was over, and could not be withdrawn).
+ORGANISER_SALT = "signup.organiser-page.v2"
+# The digest goes out at most daily, each with a fresh link; a forwarded or leaked one soon dies.
+ORGANISER_LINK_VALID = timedelta(days=3)
+
 
 class TokenInvalid(Exception):
-    """Forged or altered: the signature does not match."""
+    """Forged or altered: the signature does not match, or what is signed is not this kind of link."""
 
 
 class TokenExpired(Exception):
-    """Genuine, but the event it belongs to is over."""
+    """Genuine, but the event it belongs to is over (or the link's own time is up)."""
+
+
+class TokenWithdrawn(Exception):
+    """Genuine and unexpired, but `./signup organiser revoke` has withdrawn it."""
 
 
 @dataclass(frozen=True)
@@ -27,22 +39,23 @@ class ManageToken:
     expires_at: int
 
 
+@dataclass(frozen=True)
+class OrganiserToken:
+    event_id: str
+    link_version: int
+    expires_at: int
+
+
 def make_token(secret: str, event_id: str, registration_id: str, event_end: datetime) -> str:
     # The expiry inside is what it was when the link was made; `check_lifetime` judges a link by
     # the event's current end instead, so a meeting moved earlier takes its links with it.
-    expires = int((event_end + VALID_AFTER_EVENT).timestamp())
     # Only ids: an email address in a URL ends up in logs and browser history.
-    return str(URLSafeSerializer(secret, salt=SALT).dumps([event_id, registration_id, expires]))
+    return _sign(secret, SALT, event_id, registration_id, _instant(event_end + VALID_AFTER_EVENT))
 
 
 def read_token(secret: str, token: str) -> ManageToken:
     """The ids in a genuine link; whether it is still alive depends on the event (`check_lifetime`)."""
-    try:
-        event_id, registration_id, expires = URLSafeSerializer(secret, salt=SALT).loads(token)
-    except (BadSignature, ValueError, TypeError) as error:
-        raise TokenInvalid() from error
-    if not (isinstance(event_id, str) and isinstance(registration_id, str) and isinstance(expires, int)):
-        raise TokenInvalid()
+    event_id, registration_id, expires = _read(secret, SALT, token, (str, str, int))
     return ManageToken(event_id, registration_id, expires)
 
 
@@ -52,38 +65,14 @@ def check_lifetime(event_end: datetime, now: datetime) -> None:
         raise TokenExpired()
 
 
-# v2: the link carries its own expiry and the event's link version (v1 links were the same
-# every day until the event was over, and could not be withdrawn).
-ORGANISER_SALT = "signup.organiser-page.v2"
-# The digest goes out at most daily, each with a fresh link; a forwarded or leaked one soon dies.
-ORGANISER_LINK_VALID = timedelta(days=3)
-
-
-class TokenWithdrawn(Exception):
-    """Genuine and unexpired, but `./signup organiser revoke` has withdrawn it."""
-
-
-@dataclass(frozen=True)
-class OrganiserToken:
-    event_id: str
-    link_version: int
-    expires_at: int
-
-
 def make_organiser_token(secret: str, event_id: str, link_version: int, issued_at: datetime) -> str:
     """A link to the live attendee page, for organisers without AWS access: it expires
     ORGANISER_LINK_VALID after it is made and dies with the event's current link version."""
-    expires = int((issued_at + ORGANISER_LINK_VALID).timestamp())
-    return str(URLSafeSerializer(secret, salt=ORGANISER_SALT).dumps([event_id, link_version, expires]))
+    return _sign(secret, ORGANISER_SALT, event_id, link_version, _instant(issued_at + ORGANISER_LINK_VALID))
 
 
 def read_organiser_token(secret: str, token: str, now: datetime) -> OrganiserToken:
-    try:
-        event_id, link_version, expires = URLSafeSerializer(secret, salt=ORGANISER_SALT).loads(token)
-    except (BadSignature, ValueError, TypeError) as error:
-        raise TokenInvalid() from error
-    if not (isinstance(event_id, str) and _whole(link_version) and _whole(expires)):
-        raise TokenInvalid()
+    event_id, link_version, expires = _read(secret, ORGANISER_SALT, token, (str, int, int))
     if now.timestamp() >= expires:
         raise TokenExpired()
     return OrganiserToken(event_id, link_version, expires)
@@ -95,5 +84,25 @@ def ensure_current(link: OrganiserToken, current_version: int) -> None:
         raise TokenWithdrawn()
 
 
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _instant(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _sign(secret: str, salt: str, *fields: str | int) -> str:
+    return str(URLSafeSerializer(secret, salt=salt).dumps(list(fields)))
+
+
+def _read(secret: str, salt: str, token: str, shape: tuple[type, ...]) -> list[Any]:
+    """The fields of a genuine link of this kind, each of the type `shape` names (a whole number
+    is never a bool: JSON's `true` would pass as 1); TokenInvalid for anything else."""
+    try:
+        fields = URLSafeSerializer(secret, salt=salt).loads(token)
+    except (BadData, ValueError, TypeError) as error:
+        raise TokenInvalid() from error
+    if not (isinstance(fields, list) and len(fields) == len(shape)):
+        raise TokenInvalid()
+    if not all(
+        isinstance(value, kind) and not isinstance(value, bool) for value, kind in zip(fields, shape, strict=True)
+    ):
+        raise TokenInvalid()
+    return fields
