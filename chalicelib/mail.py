@@ -23,6 +23,7 @@ from . import i18n
 from .calendar_file import calendar_file, method
 from .events import Event
 from .headers import POLICY
+from .meeting_times import local_date_and_clock, meeting_times
 from .registrations import EmailKind, Registration, Status
 from .tokens import ORGANISER_LINK_VALID
 
@@ -248,7 +249,7 @@ def _with_language(message: EmailMessage, language: str) -> EmailMessage:
 def email_context(kind: EmailKind, event: Event, registration: Registration, *, links: Links) -> dict[str, Any]:
     language = registration.answers.language
     labels = i18n.labels(language)
-    zone = event.zone
+    times = meeting_times(event, language)
     answers = registration.answers
     return {
         "lang": language,
@@ -257,13 +258,9 @@ def email_context(kind: EmailKind, event: Event, registration: Registration, *, 
         "status": registration.status,
         "name": answers.name,
         "title": event.text("title", language),
-        "date_text": i18n.long_date(event.starts_at.astimezone(zone), language),
-        "meeting_text": labels["meeting_at"].format(time=i18n.clock(event.starts_at.astimezone(zone), language)),
-        "meal_text": (
-            labels["meal_chosen"].format(time=i18n.clock(event.meal_at.astimezone(zone), language))
-            if event.meal_at and answers.meal
-            else ""
-        ),
+        "date_text": times.date,
+        "meeting_text": times.meeting,
+        "meal_text": times.meal_chosen if answers.meal else "",
         "venue": event.venue,
         "address": event.address,
         "answers": answers,
@@ -276,9 +273,7 @@ def email_context(kind: EmailKind, event: Event, registration: Registration, *, 
         "manage_url": links.manage,
         "privacy_url": links.privacy,
         "confirm_url": links.confirm if registration.status == Status.PENDING else "",
-        "hold_until_text": (
-            i18n.date_and_clock(registration.hold_until.astimezone(zone), language) if registration.hold_until else ""
-        ),
+        "hold_until_text": local_date_and_clock(event, registration.hold_until, language),
         "contact": event.organisers[0] if event.organisers else "",
     }
 
@@ -312,7 +307,7 @@ def digest_email(
         "live_link": live_link,
         "live_link_note": labels["digest.live_link_note"].format(days=ORGANISER_LINK_VALID.days),
         "heading": labels["digest.final_heading" if final else "digest.heading"].format(title=title),
-        "date_text": i18n.long_date(event.starts_at.astimezone(event.zone), language),
+        "date_text": meeting_times(event, language).date,
         "venue": event.venue,
     }
     subject_key = "digest.final_subject" if final else "digest.subject"

@@ -15,6 +15,7 @@ from .config import Settings
 from .errors import SignupError, ValidationFailed
 from .events import OPTIONAL_QUESTIONS, Event
 from .fields import SECTORS
+from .meeting_times import local_date_and_clock, meeting_times
 from .registrations import EmailKind, HoldState, Status
 from .security import origin_of
 from .tokens import ORGANISER_LINK_VALID
@@ -55,18 +56,14 @@ class Pages:
             "privacy_url": f"{self.settings.base_url() or '../..'}/privacy?lang={language}",
         }
         if event is not None:
-            zone = event.zone
+            times = meeting_times(event, language)
             context.update(
                 title=event.text("title", language),
                 description=event.text("description", language),
-                date_text=i18n.long_date(event.starts_at.astimezone(zone), language),
-                meeting_text=labels["meeting_at"].format(time=i18n.clock(event.starts_at.astimezone(zone), language)),
-                meal_text=(
-                    labels["meal_from"].format(time=i18n.clock(event.meal_at.astimezone(zone), language))
-                    if event.meal_at
-                    else ""
-                ),
-                deadline_text=labels["deadline"].format(last_day=i18n.day_and_month(event.last_day, language)),
+                date_text=times.date,
+                meeting_text=times.meeting,
+                meal_text=times.meal_from,
+                deadline_text=times.deadline,
                 contact=event.organisers[0] if event.organisers else "",
                 other_lang="en" if language == "sv" else "sv",
             )
@@ -205,7 +202,7 @@ class Pages:
         language = registration.answers.language
         context = self._context(event, language)
         labels = context["t"]
-        until = registration.hold_until.astimezone(event.zone) if registration.hold_until else None
+        until = local_date_and_clock(event, registration.hold_until, language)
         heading, text = {
             HoldState.HELD: ("confirm_heading", ""),
             HoldState.CONFIRMED: ("confirmed_heading", "confirmed_text"),
@@ -218,7 +215,7 @@ class Pages:
             heading=labels[heading],
             text=labels[text] if text else "",
             ask=outcome == HoldState.HELD,
-            hold_text=labels["confirm_text"].format(until=i18n.date_and_clock(until, language)) if until else "",
+            hold_text=labels["confirm_text"].format(until=until) if until else "",
         )
         return self.templates.get_template("confirm.html").render(context)
 

@@ -12,6 +12,7 @@ from .errors import MalformedRequest, PayloadTooLarge, SignupError, UnsupportedM
 from .events import Event
 from .fields import FIELDS, Kind
 from .forms import MAX_BODY_BYTES
+from .meeting_times import meeting_times
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
@@ -63,7 +64,7 @@ def error_message(error: SignupError, language: str) -> str:
     params = dict(error.params)
     event = params.pop("event", None)
     if isinstance(event, Event):
-        params["last_day"] = i18n.day_and_month(event.last_day, language)
+        params["last_day"] = meeting_times(event, language).last_day
     elif error.code == "registration_closed":
         params["last_day"] = "–"
     return i18n.message(error.code, language, **params)

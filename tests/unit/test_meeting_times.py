@@ -1,0 +1,49 @@
+"""When the meeting is, said once: the same sentences on the form, in the email and in errors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib import config, pages, web
+from chalicelib.errors import RegistrationClosed
+from chalicelib.meeting_times import local_date_and_clock, meeting_times
+from tests.helpers import at, example_event
+from tests.unit.test_mail import build, parts
+
+
+def test_the_sentences_in_swedish_and_english():
+    event = example_event()
+    swedish, english = meeting_times(event, "sv"), meeting_times(event, "en")
+    assert (swedish.date, swedish.meeting, swedish.meal_from) == (
+        "måndag 24 maj 2027",
+        "Mötet börjar 18.00",
+        "Enklare måltid från 17.00",
+    )
+    assert (swedish.last_day, swedish.deadline) == ("15 maj", "Anmäl dig senast 15 maj")
+    assert (english.date, english.meeting, english.deadline) == (
+        "Monday 24 May 2027",
+        "The meeting starts at 18:00",
+        "Sign up no later than 15 May",
+    )
+
+
+def test_times_are_said_in_the_meeting_s_own_zone_not_stockholm_s():
+    event = example_event(timezone="Australia/Sydney", starts_at=datetime(2027, 5, 24, 9, 30), meal_at=None)
+    times = meeting_times(event, "en")
+    assert times.meeting == "The meeting starts at 09:30"
+    assert times.meal_from == times.meal_chosen == "", "no meal, no sentence"
+    moment = at("2027-05-23T23:30:00+00:00")  # 09:30 the next morning in Sydney
+    assert local_date_and_clock(event, moment, "en") == "Monday 24 May 2027 at 09:30"
+    assert local_date_and_clock(event, None, "en") == ""
+
+
+def test_the_form_the_email_and_the_closed_message_say_the_same():
+    event = example_event()
+    times = meeting_times(event, "sv")
+    form = pages.Pages(config).form_page(event, "sv", at("2027-05-01T12:00:00+02:00"))
+    found = parts(build())
+    text, html = found["text/plain"].get_content(), found["text/html"].get_content()
+    for sentence in (times.date, times.meeting):
+        assert sentence in form and sentence in text and sentence in html
+    assert times.deadline in form
+    assert times.last_day in web.error_message(RegistrationClosed(event=event), "sv")
