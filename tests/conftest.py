@@ -18,9 +18,7 @@ from chalicelib.events import Event, parse_event_toml
 from chalicelib.store import DynamoStore, create_table
 from devtools import dynamodb_local
 from tests.fakes import InMemoryStore
-from tests.helpers import EXAMPLE, Clock, open_event
-
-IN_CI = os.environ.get("CI") == "true"
+from tests.helpers import EXAMPLE, Clock, open_event, require
 
 
 @pytest.fixture(autouse=True)
@@ -64,19 +62,23 @@ def moto_endpoint():
     server.stop()
 
 
+def fresh_app_table(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, table: str, sender_domain: str) -> DynamoStore:
+    """moto's server emptied, with a stage's table, its verified sender domain and the example meeting open."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).close()
+    aws.clear()
+    client = boto3.client("dynamodb", endpoint_url=moto_endpoint)
+    create_table(client, table)
+    boto3.client("ses", endpoint_url=moto_endpoint).verify_domain_identity(Domain=sender_domain)
+    store = DynamoStore(client, table)
+    store.put_event(open_event(), datetime.now(UTC))
+    return store
+
+
 @pytest.fixture
 def app_store(moto_endpoint, monkeypatch):
     """The table behind the app, on moto's server (thread-safe, as `make run` uses it)."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request).close()
-    aws.clear()
-    client = boto3.client("dynamodb", endpoint_url=moto_endpoint)
-    create_table(client, "signup-local")
-    boto3.client("ses", endpoint_url=moto_endpoint).verify_domain_identity(Domain="signup.local")
-    store = DynamoStore(client, "signup-local")
-    store.put_event(open_event(), datetime.now(UTC))
-    return store
+    return fresh_app_table(moto_endpoint, monkeypatch, "signup-local", "signup.local")
 
 
 @pytest.fixture
@@ -99,18 +101,12 @@ def rendered(client, app_store, moto_endpoint, clock, monkeypatch):
 # -- DynamoDB: moto in-process, and Amazon's DynamoDB Local -------------------
 
 
-def _require(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"CI must run every tier: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def dynamodb_local_endpoint() -> Iterator[str]:
     if not dynamodb_local.java_ok():
-        _require("Java 17+ is not installed (DynamoDB Local needs it)")
+        require("Java 17+ is not installed (DynamoDB Local needs it)")
     if dynamodb_local.find_jar() is None:
-        _require("DynamoDB Local is not fetched (make test fetches it)")
+        require("DynamoDB Local is not fetched (make test fetches it)")
     port = dynamodb_local.free_port()
     process = dynamodb_local.start(port)
     try:
@@ -178,17 +174,10 @@ DEPLOYED_BASE_URL = "https://anmalan.example.org"
 @pytest.fixture
 def deployed_store(moto_endpoint, monkeypatch):
     """The dev stage's table, signing secret (SSM) and sender domain, on moto's server."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).close()
-    aws.clear()
-    client = boto3.client("dynamodb", endpoint_url=moto_endpoint)
-    create_table(client, "signup-dev")
-    boto3.client("ses", endpoint_url=moto_endpoint).verify_domain_identity(Domain="example.org")
+    store = fresh_app_table(moto_endpoint, monkeypatch, "signup-dev", "example.org")
     boto3.client("ssm", endpoint_url=moto_endpoint).put_parameter(
         Name="/signup/signing-secret", Value="dev-secret-" + "x" * 40, Type="SecureString"
     )
-    store = DynamoStore(client, "signup-dev")
-    store.put_event(open_event(), datetime.now(UTC))
     return store
 
 

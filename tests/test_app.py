@@ -10,7 +10,7 @@ import pytest
 
 import app as signup_app
 from chalicelib.store import DynamoStore
-from tests.helpers import EVENT, answers, event_today, open_event, post_form, post_json
+from tests.helpers import EVENT, answers, event_today, open_event, post_form, post_json, run_schedule
 
 
 def error_of(response):
@@ -276,10 +276,7 @@ def test_logs_are_json_lines_without_personal_data(client, app_store, capsys, cl
     event = app_store.get_event(EVENT)
     seven = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=5)
     clock.set(seven.astimezone(UTC))
-    client.lambda_.invoke(
-        "hourly",
-        client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]),
-    )
+    run_schedule(client, "hourly")
     captured = capsys.readouterr()  # stdout in Lambda; stderr once a CLI test has configured logging
     lines = [line for line in (captured.out + captured.err).splitlines() if line.startswith("{")]
     entries = [json.loads(line) for line in lines]

@@ -10,15 +10,10 @@ from chalice.test import Client
 import app as signup_app
 from chalicelib import config
 from tests.conftest import DEPLOYED_BASE_URL
-from tests.helpers import EVENT, answers, post_json, sent_mail
+from tests.helpers import EVENT, answers, post_json, run_schedule, sent_mail
 
 MUNICIPALITY = "https://www.hudiksvall.se"  # the dev stage's allowed origin
 HSTS = "max-age=31536000; includeSubDomains"
-
-
-def scheduled(client, name):
-    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
-    return client.lambda_.invoke(name, event)
 
 
 def test_links_in_emails_use_the_base_url_whatever_host_the_request_names(deployed_client, moto_endpoint):
@@ -35,7 +30,7 @@ def test_links_in_emails_use_the_base_url_whatever_host_the_request_names(deploy
 def test_a_deployed_stage_without_a_base_url_refuses_to_run_its_jobs(deployed_store, monkeypatch):
     monkeypatch.delenv("SIGNUP_BASE_URL", raising=False)
     with Client(signup_app.app, stage_name="dev") as client, pytest.raises(config.ConfigurationError, match="https"):
-        scheduled(client, "hourly")
+        run_schedule(client, "hourly")
 
 
 @pytest.mark.parametrize("path", ["/privacy", f"/events/{EVENT}/form", "/events/no-such-event"])

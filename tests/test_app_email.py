@@ -19,6 +19,7 @@ from tests.helpers import (
     post_form,
     post_json,
     run_hourly_at,
+    run_schedule,
     sent_mail,
     sent_with_destinations,
 )
@@ -78,11 +79,7 @@ def test_ses_failing_still_stores_and_says_the_email_is_delayed(client, app_stor
     monkeypatch.undo()
     later = datetime.now(UTC) + timedelta(minutes=6)
     clock.set(later)
-    result = client.lambda_.invoke(
-        "email_outbox",
-        client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]),
-    )
-    assert result.payload == {"sent": 1}
+    assert run_schedule(client, "email_outbox") == {"sent": 1}
     assert len(sent_mail(moto_endpoint)) == 1
 
 

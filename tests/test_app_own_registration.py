@@ -12,7 +12,7 @@ import boto3
 
 from chalicelib import pages
 from chalicelib.forms import parse_answers
-from tests.helpers import EVENT, FORM, answers, open_event, post_form, post_json, sent_mail
+from tests.helpers import EVENT, FORM, answers, open_event, post_form, post_json, run_schedule, sent_mail
 
 ALICE = answers(email="alice@example.se", name="Alice Andersson", organisation="Alice AB", diet="", meal="no")
 # What a stranger who knows Alice's address posts: every answer different.
@@ -138,11 +138,7 @@ def test_the_notice_goes_through_the_outbox_when_ses_fails(client, app_store, mo
     monkeypatch.undo()
     later = datetime.now(UTC) + timedelta(minutes=6)
     clock.set(later)
-    result = client.lambda_.invoke(
-        "email_outbox",
-        client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]),
-    )
-    assert result.payload == {"sent": 1}
+    assert run_schedule(client, "email_outbox") == {"sent": 1}
     assert sent_mail(moto_endpoint)[-1]["Subject"].startswith("Du är redan anmäld")
 
 

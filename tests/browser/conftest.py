@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -20,27 +19,19 @@ import pytest
 
 from devtools import browser, dynamodb_local
 from tests import local_run
-from tests.helpers import EVENT
+from tests.helpers import EVENT, require
 from tests.pages import CLOSED_EVENT
-
-IN_CI = os.environ.get("CI") == "true"
-
-
-def _require(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"CI must run the browser tests: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def playwright_browser() -> Iterator[Any]:
     executable = browser.chromium()
     if executable is None:
-        _require("Chromium is not installed (apt-get install -y chromium)")
+        require("Chromium is not installed (apt-get install -y chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _require("playwright is not installed (make test installs it)")
+        require("playwright is not installed (make test installs it)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=browser.CHROMIUM_FLAGS)
         yield chromium
@@ -104,23 +95,25 @@ def _serve(base: str, site_port: int, state: Path, environment: dict[str, str]) 
         server.shutdown()
 
 
-@pytest.fixture
-def page(playwright_browser: Any) -> Iterator[Any]:
-    context = playwright_browser.new_context(locale="sv-SE")
+def _swedish_page(playwright_browser: Any, **options: Any) -> Iterator[Any]:
+    context = playwright_browser.new_context(locale="sv-SE", **options)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def page(playwright_browser: Any) -> Iterator[Any]:
+    yield from _swedish_page(playwright_browser)
 
 
 @pytest.fixture
 def no_js_page(playwright_browser: Any) -> Iterator[Any]:
-    context = playwright_browser.new_context(java_script_enabled=False, locale="sv-SE")
-    yield context.new_page()
-    context.close()
+    yield from _swedish_page(playwright_browser, java_script_enabled=False)
 
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     script = browser.axe_script()
     if script is None:
-        _require("axe-core is not fetched (make test fetches it)")
+        require("axe-core is not fetched (make test fetches it)")
     return Path(script).read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ import pytest
 import vobject
 
 from devtools import mail_clients
-from tests.conftest import _require
+from tests.helpers import require
 
 SCRIPT = Path(__file__).with_name("parse.mjs")
 PARSED: Counter[str] = Counter()
@@ -37,9 +37,9 @@ def node_parsers() -> Callable[[Iterable[Path]], dict[Path, dict[str, Any]]]:
     """Read files with node mailparser (.eml) and ical.js + node-ical (.ics and calendar parts)."""
     node = mail_clients.node()
     if not node:
-        _require("Node.js is not installed (apt-get install -y npm)")
+        require("Node.js is not installed (apt-get install -y npm)")
     if not mail_clients.installed():
-        _require("the mail client parsers are not fetched (make test fetches them)")
+        require("the mail client parsers are not fetched (make test fetches them)")
 
     def read(paths: Iterable[Path]) -> dict[Path, dict[str, Any]]:
         files = [str(path) for path in paths]

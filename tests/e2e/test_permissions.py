@@ -16,7 +16,7 @@ import pytest
 
 from chalicelib import aws, bootstrap
 from chalicelib.mail import SendFailed, SesMailer
-from tests.helpers import EVENT, FORM, PROJECT, answers, open_event, post_json, sent_mail
+from tests.helpers import EVENT, FORM, PROJECT, answers, open_event, post_json, run_schedule, sent_mail
 
 TEMPLATE = json.loads((PROJECT / "infra" / "resources.json").read_text(encoding="utf-8"))
 ROLES = {
@@ -112,11 +112,6 @@ def ses_throttles(mailer, message):
     raise SendFailed("TooManyRequestsException")
 
 
-def scheduled(client, name):
-    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
-    return client.lambda_.invoke(name, event).payload
-
-
 @pytest.fixture
 def recorded(deployed_client, deployed_store, moto_endpoint, monkeypatch):
     """Every route and job run once or more as the dev stage, with the calls of each function."""
@@ -145,7 +140,7 @@ def recorded(deployed_client, deployed_store, moto_endpoint, monkeypatch):
     recorder.now_running("EmailOutbox")
     with monkeypatch.context() as later:
         later.setattr(bootstrap.wiring(), "clock", lambda: datetime.now(UTC) + timedelta(minutes=6))
-        assert scheduled(client, "email_outbox") == {"sent": 1}
+        assert run_schedule(client, "email_outbox") == {"sent": 1}
 
     recorder.now_running("Hourly")
     local_now = datetime.now(event.zone)
@@ -157,7 +152,7 @@ def recorded(deployed_client, deployed_store, moto_endpoint, monkeypatch):
     ):
         with monkeypatch.context() as later:
             later.setattr(bootstrap.wiring(), "clock", lambda moment=moment: moment.astimezone(UTC))
-            scheduled(client, "hourly")
+            run_schedule(client, "hourly")
     statuses = {r.answers.email: r.status for r in store.registrations(HELD)}
     assert statuses["never@example.se"] == "cancelled" and statuses["waits@example.se"] != "waitlisted"
     digest = mail_to(moto_endpoint, *event.organisers)

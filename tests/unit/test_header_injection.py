@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-from dataclasses import replace
 from email.headerregistry import Address
 from email.message import EmailMessage
 
@@ -18,14 +17,10 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from chalicelib import pages
-from chalicelib.forms import parse_answers
-from chalicelib.mail import Links, SendFailed, SesMailer, registration_email
-from chalicelib.registrations import Registration, Status
-from tests.helpers import ENCODED_WORDS, answers, at, example_event
+from chalicelib.mail import SendFailed, SesMailer
+from tests.helpers import ENCODED_WORDS
+from tests.unit.test_mail import unsent
 
-NOW = at("2027-05-01T12:00:00+02:00")
-SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"
 VICTIM = "asa.oberg@example.se"
 
 
@@ -49,25 +44,7 @@ def send_capturing(ses, message: EmailMessage) -> dict | None:
 
 
 def confirmation_for(name: str) -> EmailMessage:
-    event = example_event()
-    registration = Registration(
-        event_id=event.id,
-        registration_id="abc123",
-        # replace(): past the form's own refusal, as if a future change let one through.
-        answers=replace(parse_answers(answers(), event), name=name),
-        status=Status.CONFIRMED,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    return registration_email(
-        "confirmation",
-        event,
-        registration,
-        sender=SENDER,
-        links=Links(manage="https://signup.example/registrations/TOKEN"),
-        now=NOW,
-        templates=pages.templates(),
-    )
+    return unsent(name=name)
 
 
 def header_names(raw: bytes) -> list[str]:
