@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from . import aws, config
 from .config import Settings
+from .console.people_service import ConsolePeople
 from .console.service import Console
 from .mail import SesMailer
 from .pages import Pages, templates
@@ -46,6 +47,10 @@ class Wiring:
     @functools.cached_property
     def console(self) -> Console:
         return Console(store=self.store, mailer=self.mailer, settings=self.settings, templates=templates())
+
+    @functools.cached_property
+    def people(self) -> ConsolePeople:
+        return ConsolePeople(store=self.store, signup=self.signup)
 
     @functools.cached_property
     def signup(self) -> Signup:

@@ -333,6 +333,143 @@ def _console_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, 
     }
 
 
+def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, Any]:
+    """The console's people of one event (behind the session cookie, like every console page)."""
+    registration_id = {
+        "name": "registration_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "A registration of this event (as the people list links it)",
+    }
+    text = {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}, "description": "Search"}
+    signed_in = {
+        "303": {"description": "No live session: to the sign-in page at /console"},
+        "404": _html("No such event or registration, or an event this person may not see (the same page)"),
+        "503": _html("AWS is busy; nothing changed, try again shortly"),
+    }
+    posted = {
+        "403": _html("The CSRF token is missing or wrong, or the post came from another site: nothing changed"),
+        "400": _html("A body that could not be read; nothing changed"),
+        "413": _html("A body over 16 kB; nothing changed"),
+        "415": _html("Not a form post; nothing changed"),
+        **signed_in,
+    }
+
+    def form(properties: dict[str, Any]) -> dict[str, Any]:
+        schema = {"type": "object", "properties": {"csrf_token": {"type": "string"}, **properties}}
+        return {"required": True, "content": {FORM: {"schema": schema}}}
+
+    def choice(name: str, values: list[str], description: str) -> dict[str, Any]:
+        return {"name": name, "in": "query", "schema": {"type": "string"}, "description": description + f": {values}"}
+
+    return {
+        "/console/people.js": {
+            "get": {
+                "summary": "The console's search-as-you-type script (the pages work without it)",
+                "responses": {"200": {"description": "JavaScript", "content": {"text/javascript": {}}}},
+            }
+        },
+        "/console/events/{event_id}/people": {
+            "get": {
+                "summary": "Everyone registered: counts, search and filters (a plain GET form)",
+                "parameters": [
+                    event_id,
+                    lang,
+                    text,
+                    choice("status", ["", "confirmed", "pending", "waitlisted", "cancelled", "all"], "Status"),
+                    choice("meal", ["", "yes", "no"], "Eating or not"),
+                    choice("sector", ["", "company", "association", "public", "other"], "Sector"),
+                    {"name": "interest", "in": "query", "schema": {"type": "string"}, "description": "An area id"},
+                ],
+                "responses": {"200": _html("The people list; an unknown filter value reads as any"), **signed_in},
+            }
+        },
+        "/console/events/{event_id}/people/{registration_id}": {
+            "get": {
+                "summary": "One person: answers, status, check-in and the latest email",
+                "parameters": [event_id, registration_id, lang],
+                "responses": {"200": _html("The person's page, with the form to cancel"), **signed_in},
+            }
+        },
+        "/console/events/{event_id}/people/{registration_id}/cancel": {
+            "post": {
+                "summary": "Cancel on the person's behalf (the waiting list moves up, with its email)",
+                "parameters": [event_id, registration_id, lang],
+                "requestBody": form({"tell": {"type": "string", "enum": ["yes", "no"]}}),
+                "responses": {
+                    "200": _html("Cancelled (or already): the person's page says so"),
+                    "409": _html("The meeting has started: nothing changed"),
+                    **posted,
+                },
+            }
+        },
+        "/console/events/{event_id}/add-person": {
+            "get": {
+                "summary": "The form to add someone by hand (`walk_in=1`: at the door, checked in at once)",
+                "parameters": [
+                    event_id,
+                    lang,
+                    {"name": "walk_in", "in": "query", "schema": {"type": "string", "enum": ["1"]}},
+                ],
+                "responses": {"200": _html("The form: the event's questions, as on the public form"), **signed_in},
+            },
+            "post": {
+                "summary": "Add someone through the same registration as the form, also after the deadline",
+                "parameters": [event_id, lang],
+                "requestBody": form({"walk_in": {"type": "string", "enum": ["1"]}}),
+                "responses": {
+                    "303": {"description": "Added: to their page (a walk-in with a seat: to the door, checked in)"},
+                    "409": _html("The address is already registered, or every seat and waiting place is taken"),
+                    "422": _html("Answers to correct: the form again with its messages"),
+                    **posted,
+                },
+            },
+        },
+        "/console/events/{event_id}/export.csv": {
+            "get": {
+                "summary": "The list of people as CSV for Swedish Excel (UTF-8 with BOM, `;`), with attendance",
+                "parameters": [event_id, lang],
+                "responses": {
+                    "200": {"description": "The CSV (logged)", "content": {"text/csv": {"schema": {"type": "string"}}}},
+                    **signed_in,
+                },
+            }
+        },
+        "/console/events/{event_id}/door-list": {
+            "get": {
+                "summary": "A printable door list: name, organisation, meal, diet and a box (Swedish order)",
+                "parameters": [event_id, lang],
+                "responses": {"200": _html("The door list (logged)"), **signed_in},
+            }
+        },
+        "/console/events/{event_id}/check-in": {
+            "get": {
+                "summary": "The door page: empty until two letters are typed, then who matches",
+                "parameters": [
+                    event_id,
+                    lang,
+                    text,
+                    {"name": "marked", "in": "query", "schema": {"type": "string"}, "description": "The last tap's"},
+                ],
+                "responses": {"200": _html("The check-in page"), **signed_in},
+            }
+        },
+        "/console/events/{event_id}/check-in/{registration_id}": {
+            "post": {
+                "summary": "One tap: mark present (`present=1`) or undo (`present=0`); one conditional write",
+                "parameters": [event_id, registration_id, lang],
+                "requestBody": form({"present": {"type": "string", "enum": ["1", "0"]}, "q": {"type": "string"}}),
+                "responses": {
+                    "303": {"description": "To the check-in page with the same search, naming the person"},
+                    "409": _html("No seat (waiting list or cancelled): nobody was checked in"),
+                    **posted,
+                },
+            }
+        },
+    }
+
+
 def document(event: Event | None = None) -> dict[str, Any]:
     """The whole contract; with an event, its registration body says exactly what that event asks."""
     event_id = {
@@ -531,6 +668,7 @@ def document(event: Event | None = None) -> dict[str, Any]:
                 }
             },
             **_console_paths(event_id, lang),
+            **_console_people_paths(event_id, lang),
             "/privacy": {
                 "get": {
                     "summary": "The privacy notice",

@@ -124,10 +124,36 @@ class Pages:
         form = self.templates.get_template("embed_form.html").render(context)
         return iframe, form
 
+    def question_form(
+        self,
+        event: Event,
+        language: str,
+        *,
+        privacy_url: str,
+        values: dict[str, Any] | None = None,
+        error: ValidationFailed | None = None,
+    ) -> dict[str, Any]:
+        """What `_form.html` needs to ask an event's questions, for a form outside the public page
+        (the console's add-by-hand page): the same fields, limits, messages and privacy notice."""
+        context = self._context(event, language)
+        return {
+            "controller": context["controller"],
+            "sensitive_days": context["sensitive_days"],
+            "retention_days": context["retention_days"],
+            "privacy_url": privacy_url,
+            "values": _form_values(values),
+            "errors": _field_errors(error, language),
+            **_question_context(event, language),
+        }
+
     def embed_script(self) -> str:
+        return self.script("embed.js")
+
+    def script(self, name: str) -> str:
+        """A script from the templates folder as it is, not rendered (served by its own route)."""
         loader = self.templates.loader
         assert loader is not None  # noqa: S101 - built with a PackageLoader above
-        source, _, _ = loader.get_source(self.templates, "embed.js")
+        source, _, _ = loader.get_source(self.templates, name)
         return source
 
     def thanks_page(self, event: Event, language: str, status: str, email_note: str = "") -> str:

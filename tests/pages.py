@@ -84,7 +84,8 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, clock: Any, m
     _held_seat_pages(client, collection, store, moto_endpoint, now)
     _link_and_error_pages(client, collection)
     _organiser_pages_and_job_emails(client, collection, store, moto_endpoint, clock, event)
-    _console_pages(client, collection, moto_endpoint)
+    session = _console_pages(client, collection, moto_endpoint)
+    _console_people_pages(client, collection, store, session)
     for lang in ("sv", "en"):
         collection.add(f"privacy-{lang}", client.http.get(f"/privacy?lang={lang}"))
         iframe, form = pages.Pages(config).embed_snippets(event, lang, "http://127.0.0.1:8000")
@@ -234,7 +235,7 @@ def _organiser_pages_and_job_emails(
     assert counts.get("reminder_sent") and counts.get("handoff_caterer_sent"), counts
 
 
-def _console_pages(client: Any, collection: Collection, moto_endpoint: str) -> None:
+def _console_pages(client: Any, collection: Collection, moto_endpoint: str) -> dict[str, str]:
     """The organiser console: asking for a link, the link's button, the signed-in pages, and refusals."""
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     organiser = "social.hallbarhet@hudiksvall.example"
@@ -264,6 +265,51 @@ def _console_pages(client: Any, collection: Collection, moto_endpoint: str) -> N
     collection.add("console-not-found-sv", client.http.get("/console/events/no-such-event", headers=session), 404)
     refused = client.http.post("/console/sign-out", headers={**form, **session}, body="csrf_token=wrong")
     collection.add("console-forbidden-sv", refused, 403)
+    return session
+
+
+def _console_people_pages(client: Any, collection: Collection, store: Any, session: dict[str, str]) -> None:
+    """The event's people: the list (all, and a search that finds nobody), one person, the door list,
+    check-in (empty, found, after a tap, a refused tap), a person cancelled on their behalf, and the
+    add-by-hand form (empty, for a walk-in, with mistakes)."""
+    form = {"Content-Type": "application/x-www-form-urlencoded", **session}
+    base = f"/console/events/{EVENT}"
+
+    def get(path: str) -> Any:
+        return client.http.get(path, headers=session)
+
+    seated = [r for r in store.registrations(EVENT) if r.status == "confirmed"]
+    gone = [r for r in store.registrations(EVENT) if r.status == "cancelled"]
+    person = f"{base}/people/{seated[0].registration_id}"
+    for lang in ("sv", "en"):
+        collection.add(f"console-people-{lang}", get(f"{base}/people?lang={lang}"))
+        collection.add(f"console-person-{lang}", get(f"{person}?lang={lang}"))
+        collection.add(f"console-door-list-{lang}", get(f"{base}/door-list?lang={lang}"))
+        collection.add(f"console-check-in-{lang}", get(f"{base}/check-in?lang={lang}"))
+    collection.add("console-people-none-found-sv", get(f"{base}/people?q=ingen+alls&status=all&meal=yes"))
+    name = seated[0].answers.name.split()[0]
+    found = get(f"{base}/check-in?q={name}&lang=en")
+    collection.add("console-check-in-found-en", found)
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', found.body.decode()).group(1)
+    tap = client.http.post(
+        f"{person.replace('/people/', '/check-in/')}",
+        headers=form,
+        body=urlencode({"csrf_token": csrf, "q": name, "present": "1"}),
+    )
+    assert tap.status_code == 303, tap.body
+    collection.add("console-check-in-after-a-tap-sv", get(tap.headers["Location"]))
+    refused = client.http.post(
+        f"{base}/check-in/{gone[0].registration_id}", headers=form, body=urlencode({"csrf_token": csrf, "present": "1"})
+    )
+    collection.add("console-check-in-refused-sv", refused, 409)
+    cancelled = client.http.post(f"{person}/cancel", headers=form, body=urlencode({"csrf_token": csrf, "tell": "no"}))
+    collection.add("console-person-cancelled-sv", cancelled)
+    for lang in ("sv", "en"):
+        collection.add(f"console-add-person-{lang}", get(f"{base}/add-person?lang={lang}"))
+    collection.add("console-add-walk-in-sv", get(f"{base}/add-person?walk_in=1"))
+    mistakes = {"csrf_token": csrf, "name": "", "email": "inte-en-adress", "diet": "Vegansk", "meal": "yes"}
+    wrong = client.http.post(f"{base}/add-person", headers=form, body=urlencode(mistakes))
+    collection.add("console-add-person-errors-sv", wrong, 422)
 
 
 _BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "tr", "td", "th", "dt", "dd", "br", "title", "legend"}

@@ -1,0 +1,58 @@
+"""The console's people use cases with the real parts bound: what the people routes call.
+
+Given the store and the sign-up use cases by `chalicelib.bootstrap`; knows no HTTP. AWS trouble comes
+out as ServiceUnavailable (nothing was changed), as in the other console use cases.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..events import Event
+from ..registrations import Cancellation, EmailState, Outcome, Registration, register
+from ..service import Signup
+from ..store import DynamoStore
+from .people import CheckIn, check_in
+from .service import _aws_trouble_is_unavailable
+
+
+class ConsolePeople:
+    def __init__(self, *, store: DynamoStore, signup: Signup) -> None:
+        self.store = store
+        self.signup = signup
+
+    @_aws_trouble_is_unavailable
+    def registrations(self, event: Event) -> list[Registration]:
+        """Everyone registered for the event: one Query, every page of it."""
+        return list(self.store.registrations(event.id))
+
+    @_aws_trouble_is_unavailable
+    def registration(self, event: Event, registration_id: str) -> Registration | None:
+        return self.store.find_registration(event.id, registration_id)
+
+    @_aws_trouble_is_unavailable
+    def cancel(self, event: Event, registration_id: str, *, tell: bool, base_url: str, now: datetime) -> Cancellation:
+        """The same cancellation as the person's own; the receipt only if `tell`."""
+        return self.signup.cancel_for_person(event, registration_id, tell=tell, base_url=base_url, now=now)
+
+    @_aws_trouble_is_unavailable
+    def check_in(self, event: Event, registration_id: str, *, present: bool, now: datetime) -> CheckIn:
+        """One conditional write: present, or (undo) not."""
+        return check_in(event.id, registration_id, present=present, store=self.store, now=now)
+
+    @_aws_trouble_is_unavailable
+    def add_by_hand(self, event: Event, fields: dict[str, Any], *, base_url: str, now: datetime) -> Outcome:
+        """Someone added by an organiser (a phone sign-up, a walk-in): the same register() as the form,
+        without the deadline; the person gets the usual email."""
+        outcome = register(
+            event.id,
+            fields,
+            store=self.store,
+            now=now,
+            retention=timedelta(days=self.signup.settings.retention_days()),
+            by_hand=True,
+        )
+        if outcome.registration.email.state == EmailState.SENDING:
+            self.signup.send_leased_email(outcome.registration, outcome.event, base_url=base_url, now=now)
+        return outcome

@@ -1,0 +1,286 @@
+"""The console's people of one event: the live list, one person, cancelling for them, the CSV, the
+door list and check-in at the door.
+
+Each view signs the person in, finds the event they may see (404 otherwise), calls one use case and
+renders; every change and every download of personal data goes into the event's audit log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from chalice import Blueprint, Response
+
+from .. import i18n, web
+from ..bootstrap import wiring
+from ..console import people, people_pages
+from ..digest import attendee_csv
+from ..errors import EventStarted, NotCheckedIn, RegisteredBefore, ValidationFailed, WaitlistFull
+from ..events import Event
+from ..registrations import SEATED, Registration
+from .console import (
+    FORM_POSTS,
+    PRIVATE,
+    ConsoleStop,
+    _language,
+    _message,
+    _root,
+    audit,
+    check_csrf,
+    console_page,
+    form_fields,
+    guarded,
+    signed_in,
+    visible_event,
+)
+from .http import HTML, base_url, query
+
+console_people = Blueprint(__name__)
+
+
+@console_people.route("/console/people.js", methods=["GET"])
+def people_script() -> Response:
+    """Search as you type and tap without reloading, for the people and check-in pages (both work without it)."""
+    return Response(
+        body=wiring().pages.script("console/people.js"),
+        status_code=200,
+        headers={"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600"},
+    )
+
+
+@console_people.route("/console/events/{event_id}/people", methods=["GET"])
+@guarded
+def people_list(event_id: str) -> Response:
+    """Everyone registered, found as the organiser types or filters (a plain GET form without script)."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    registrations = wiring().people.registrations(event)
+    wanted = people.PeopleFilter.from_query(query(console_people.current_request), event)
+    found = people.find_people(registrations, wanted)
+    context = people_pages.people_context(event, registrations, found, wanted, _language())
+    return console_page("console/people.html", user, **context)
+
+
+@console_people.route("/console/events/{event_id}/people/{registration_id}", methods=["GET"])
+@guarded
+def person_page(event_id: str, registration_id: str) -> Response:
+    """One person: every answer, the status, the check-in and the latest email."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    registration = _registration(event, registration_id)
+    context = people_pages.person_context(registration, event, _language(), wiring().clock())
+    return console_page("console/person.html", user, **context)
+
+
+@console_people.route(
+    "/console/events/{event_id}/people/{registration_id}/cancel", methods=["POST"], content_types=FORM_POSTS
+)
+@guarded
+def cancel_person(event_id: str, registration_id: str) -> Response:
+    """Cancel on someone's behalf, telling them or not: the same cancellation as their own, so the
+    first on the waiting list gets the seat and its email in the same transaction."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    fields = form_fields()
+    check_csrf(user, fields)
+    registration = _registration(event, registration_id)
+    tell = fields.get("tell") != "no"
+    language = _language(fields)
+    labels = i18n.labels(language)
+    parts = wiring()
+    now = parts.clock()
+    try:
+        result = parts.people.cancel(
+            event,
+            registration.registration_id,
+            tell=tell,
+            base_url=base_url(console_people.current_request, parts.settings),
+            now=now,
+        )
+    except EventStarted:
+        context = people_pages.person_context(registration, event, language, now)
+        return console_page("console/person.html", user, 409, problem=labels["people.cancel_started"], **context)
+    if result.already_cancelled:
+        notice = labels["people.already_cancelled"]
+    else:
+        audit(event, user, "cancelled_told" if tell else "cancelled_silent", registration.answers.name)
+        notice = labels["people.cancelled_told" if tell else "people.cancelled_silent"]
+        if result.promoted is not None:
+            notice += " " + labels["people.promoted"].format(name=result.promoted.answers.name)
+    context = people_pages.person_context(result.registration, event, language, now)
+    return console_page("console/person.html", user, notice=notice, **context)
+
+
+@console_people.route("/console/events/{event_id}/add-person", methods=["GET"])
+@guarded
+def add_person_form(event_id: str) -> Response:
+    """The form to add someone by hand (a phone sign-up; `walk_in=1`: someone at the door)."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    walk_in = query(console_people.current_request).get("walk_in") == "1"
+    return _add_person_page(user, event, _language(), walk_in)
+
+
+@console_people.route("/console/events/{event_id}/add-person", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def add_person(event_id: str) -> Response:
+    """Add someone through the same register() as the form, also after the deadline; a walk-in with a
+    seat is checked in at once. Then to their page (or, for a walk-in, back to the door)."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    fields = form_fields()
+    check_csrf(user, fields)
+    language = _language(fields)
+    walk_in = fields.get("walk_in") == "1"
+    parts = wiring()
+    now = parts.clock()
+    try:
+        outcome = parts.people.add_by_hand(
+            event, fields, base_url=base_url(console_people.current_request, parts.settings), now=now
+        )
+    except ValidationFailed as invalid:
+        return _add_person_page(user, event, language, walk_in, values=fields, error=invalid, status=422)
+    except RegisteredBefore as before:
+        existing = before.params["registration"].registration_id
+        problem = web.error_message(before, language)
+        return _add_person_page(
+            user, event, language, walk_in, values=fields, problem=problem, existing=existing, status=409
+        )
+    except WaitlistFull as full:
+        return _add_person_page(
+            user, event, language, walk_in, values=fields, problem=web.error_message(full, language), status=409
+        )
+    added = outcome.registration
+    audit(event, user, "added_by_hand", added.answers.name)
+    if walk_in and added.status in SEATED:
+        parts.people.check_in(event, added.registration_id, present=True, now=now)
+        audit(event, user, "checked_in", added.answers.name)
+        return _back_to_check_in(event, added.answers.name, added.registration_id, language)
+    # Added, or (no seat left) on the waiting list: their page says which.
+    lang = "?lang=en" if language == "en" else ""
+    location = f"{_root()}/console/events/{event.id}/people/{added.registration_id}{lang}"
+    return Response(body="", status_code=303, headers={"Location": location, "Content-Type": HTML, **PRIVATE})
+
+
+@console_people.route("/console/events/{event_id}/export.csv", methods=["GET"])
+@guarded
+def export_csv(event_id: str) -> Response:
+    """The digest's attendee CSV (Swedish Excel), with attendance; the download is logged."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    body = attendee_csv(event, wiring().people.registrations(event))
+    audit(event, user, "downloaded_csv")
+    return Response(
+        # Text with its BOM: API Gateway passes a str body through as it is, and Excel needs the BOM.
+        body=body.decode("utf-8"),
+        status_code=200,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{event.id}.csv"',
+            **PRIVATE,
+        },
+    )
+
+
+@console_people.route("/console/events/{event_id}/door-list", methods=["GET"])
+@guarded
+def door_list_page(event_id: str) -> Response:
+    """A printable list of everyone with a seat, in Swedish order, with a box to tick; it is logged."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    registrations = wiring().people.registrations(event)
+    audit(event, user, "opened_door_list")
+    context = people_pages.door_list_context(event, registrations, _language())
+    return console_page("console/door_list.html", user, **context)
+
+
+@console_people.route("/console/events/{event_id}/check-in", methods=["GET"])
+@guarded
+def check_in_page(event_id: str) -> Response:
+    """The door page: empty until two letters are typed, then who matches with one button each."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    asked = query(console_people.current_request)
+    text = people.PeopleFilter.from_query(asked, event).text
+    registrations = wiring().people.registrations(event)
+    found = people.check_in_candidates(registrations, text)
+    context = people_pages.check_in_context(event, registrations, found, text, asked.get("marked") or "", _language())
+    return console_page("console/check_in.html", user, **context)
+
+
+@console_people.route(
+    "/console/events/{event_id}/check-in/{registration_id}", methods=["POST"], content_types=FORM_POSTS
+)
+@guarded
+def check_in_tap(event_id: str, registration_id: str) -> Response:
+    """One tap: `present=1` marks the person present, `present=0` undoes it (one conditional write);
+    then back to the same search, saying what happened."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    fields = form_fields()
+    check_csrf(user, fields)
+    language = _language(fields)
+    parts = wiring()
+    registration = _registration(event, registration_id)
+    try:
+        result = parts.people.check_in(
+            event, registration.registration_id, present=fields.get("present") != "0", now=parts.clock()
+        )
+    except NotCheckedIn as refused:
+        heading = i18n.labels(language)["nothing_changed_heading"]
+        return _message(heading, web.error_message(refused, language), refused.http_status, user)
+    if result.changed:
+        audit(event, user, "checked_in" if result.present else "check_in_undone", result.registration.answers.name)
+    text = fields.get("q")
+    return _back_to_check_in(event, text if isinstance(text, str) else "", registration_id, language)
+
+
+# -- helpers -----------------------------------------------------------------------
+
+
+def _registration(event: Event, registration_id: str) -> Registration:
+    """The registration of this event, or the same 404 as an event one may not see."""
+    registration = wiring().people.registration(event, registration_id)
+    if registration is None:
+        language = _language()
+        heading = i18n.labels(language)["not_found_heading"]
+        raise ConsoleStop(_message(heading, i18n.message("event_not_found", language), 404))
+    return registration
+
+
+def _add_person_page(
+    user: Any,
+    event: Event,
+    language: str,
+    walk_in: bool,
+    *,
+    values: dict[str, Any] | None = None,
+    error: ValidationFailed | None = None,
+    problem: str = "",
+    existing: str = "",
+    status: int = 200,
+) -> Response:
+    form = wiring().pages.question_form(
+        event, language, privacy_url=f"{_root()}/privacy?lang={language}", values=values, error=error
+    )
+    lang = "?lang=en" if language == "en" else ""
+    return console_page(
+        "console/add_person.html",
+        user,
+        status,
+        event=event,
+        title=event.text("title", language),
+        walk_in=walk_in,
+        action=f"{_root()}/console/events/{event.id}/add-person{lang}",
+        problem=problem,
+        existing=existing,
+        **form,
+    )
+
+
+def _back_to_check_in(event: Event, text: str, registration_id: str, language: str) -> Response:
+    """303 to the same search (a reload then repeats nothing), naming the person the tap was about."""
+    asked: dict[str, Any] = {"q": text, "marked": registration_id, **({"lang": "en"} if language == "en" else {})}
+    location = f"{_root()}/console/events/{event.id}/check-in?{urlencode(asked)}"
+    return Response(body="", status_code=303, headers={"Location": location, "Content-Type": HTML, **PRIVATE})

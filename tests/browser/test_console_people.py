@@ -1,0 +1,98 @@
+"""The door in Chromium: find someone by typing, check them in with the keyboard, undo; the people
+page narrows as one types; and without JavaScript both work as plain forms."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+from tests.browser.test_console import ORGANISER, emailed_link
+from tests.helpers import EVENT, answers
+
+
+def register(service, email, name):
+    request = urllib.request.Request(
+        f"{service.base}/events/{EVENT}/registrations",
+        data=json.dumps(answers(email=email, name=name, organisation="Iggesunds IK", diet="")).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request).close()
+
+
+def signed_in(service, page):
+    """Ask for a link, open it, press the button: the page's browser holds the session."""
+    page.goto(f"{service.base}/console")
+    page.fill("input[name=email]", ORGANISER)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Titta i din e-post")
+    page.goto(emailed_link(service, ORGANISER))
+    page.click("button:has-text('Logga in')")
+    page.wait_for_selector("text=Dina träffar")
+
+
+def stored(service, email):
+    (row,) = [r for r in service.registrations() if r["email"] == email]
+    return row
+
+
+def focused_text(page):
+    return page.evaluate("() => document.activeElement.innerText || document.activeElement.value || ''")
+
+
+def test_find_someone_by_typing_check_them_in_by_keyboard_and_undo(service, page):
+    register(service, "dorr-ingrid@example.se", "Ingrid Hälsingborg")
+    register(service, "dorr-inga@example.se", "Inga Hälsing")
+    signed_in(service, page)
+    page.goto(f"{service.base}/console/events/{EVENT}/check-in")
+    assert page.locator("#results li").count() == 0, "the page starts empty"
+
+    page.focus("#q")
+    page.keyboard.type("ingrid häl")
+    # Search as you type: the list fills in without pressing the button.
+    page.wait_for_selector("#results li:has-text('Ingrid Hälsingborg')")
+    assert page.locator("#results li").count() == 1
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if focused_text(page) == "Checka in":
+            break
+    assert focused_text(page) == "Checka in"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#live-status:has-text('Ingrid Hälsingborg är incheckad.')")
+    assert focused_text(page) == "Ångra", "focus stays on the same person's button, which now undoes"
+    assert stored(service, "dorr-ingrid@example.se")["checked_in_at"]
+    assert stored(service, "dorr-inga@example.se")["checked_in_at"] is None
+    assert page.input_value("#q") == "ingrid häl", "the search is kept"
+
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#live-status:has-text('Incheckningen av Ingrid Hälsingborg är ångrad.')")
+    assert focused_text(page) == "Checka in"
+    assert stored(service, "dorr-ingrid@example.se")["checked_in_at"] is None
+
+
+def test_the_people_list_narrows_as_one_types(service, page):
+    register(service, "lista-ove@example.se", "Ove Ärlig")
+    signed_in(service, page)
+    page.goto(f"{service.base}/console/events/{EVENT}/people")
+    page.focus("#q")
+    page.keyboard.type("arlig")
+    page.wait_for_selector("#live-status:has-text('Visar 1 av')")
+    assert page.locator("#results tbody tr").count() == 1 and "Ove Ärlig" in page.inner_text("#results")
+    assert "q=arlig" in page.url, "the address follows the search, so a reload keeps it"
+
+
+def test_without_javascript_the_door_page_is_a_form_and_a_button(service, playwright_browser):
+    register(service, "utan-js@example.se", "Jonas Utanskript")
+    context = playwright_browser.new_context(java_script_enabled=False, locale="sv-SE")
+    page = context.new_page()
+    try:
+        signed_in(service, page)
+        page.goto(f"{service.base}/console/events/{EVENT}/check-in")
+        page.fill("#q", "utanskript")
+        page.click("button:has-text('Sök')")
+        page.click("button:has-text('Checka in')")
+        page.wait_for_selector("text=Jonas Utanskript är incheckad.")
+        assert stored(service, "utan-js@example.se")["checked_in_at"]
+        assert "q=utanskript" in page.url
+    finally:
+        context.close()

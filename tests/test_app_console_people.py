@@ -1,0 +1,330 @@
+"""The console's people pages through the app (moto's server): the list, one person, cancelling on
+someone's behalf, the CSV, the door list and check-in; 404 for another's event, 403 without CSRF."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.helpers import EVENT, answers, open_event, post_json, sent_with_destinations
+from tests.test_app_console import OTHER_EVENT, csrf_of, get, other_event, post, sign_in
+
+PEOPLE = f"/console/events/{EVENT}/people"
+CHECK_IN = f"/console/events/{EVENT}/check-in"
+
+
+@pytest.fixture
+def meeting(app_store, client):
+    """Two seats: Örjan and Åsa have them, Zelda waits; Bo's own event beside it."""
+    app_store.put_event(open_event(capacity=2, waitlist_limit=5), datetime.now(UTC))
+    app_store.put_event(other_event(), datetime.now(UTC))
+    for who in (
+        answers(name="Örjan Sjöberg", email="orjan@example.se", organisation="Hudiksvalls kommun", sector="public"),
+        answers(name="Åsa Öberg", email="asa@example.se", meal="no", diet=None, diet_consent=None),
+        answers(name="Zelda Ahl", email="zelda@example.se", organisation="Ahls bygg", sector="company"),
+    ):
+        assert post_json(client, who).status_code == 201
+    return {r.answers.name: r for r in app_store.registrations(EVENT)}
+
+
+@pytest.fixture
+def organiser(client, meeting, moto_endpoint):
+    return sign_in(client, moto_endpoint)
+
+
+@pytest.fixture
+def stranger(client, meeting, moto_endpoint):
+    """Bo organises another event, not this one."""
+    return sign_in(client, moto_endpoint, "bo@example.se")
+
+
+def text(response):
+    return response.body.decode()
+
+
+def status_of(app_store, name):
+    return {r.answers.name: r for r in app_store.registrations(EVENT)}[name]
+
+
+def mails_to(moto_endpoint, address):
+    return [str(m["Subject"]) for destinations, m in sent_with_destinations(moto_endpoint) if address in destinations]
+
+
+# -- the list and one person -----------------------------------------------------------
+
+
+def test_the_people_page_lists_everyone_in_swedish_order_with_counts_and_is_never_cached(client, organiser):
+    response = get(client, PEOPLE, organiser)
+    page = text(response)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert page.index("Zelda Ahl") < page.index("Åsa Öberg") < page.index("Örjan Sjöberg")
+    assert "Visar 3 av 3 anmälda." in page
+    assert re.search(r"<dt>Har plats</dt><dd>2</dd>", page) and re.search(r"<dt>På väntelistan</dt><dd>1</dd>", page)
+    assert 'src="/console/people.js"' in page
+
+
+def test_searching_and_filtering_is_a_plain_get_form(client, organiser):
+    page = text(get(client, f"{PEOPLE}?q=asa+OBERG", organiser))
+    assert "Åsa Öberg" in page and "Örjan Sjöberg" not in page and "Visar 1 av 3 anmälda." in page
+    assert 'value="asa OBERG"' in page, "the search stays in the box"
+    waiting = text(get(client, f"{PEOPLE}?status=waitlisted", organiser))
+    assert "Zelda Ahl" in waiting and "Åsa Öberg" not in waiting
+    public = text(get(client, f"{PEOPLE}?sector=public&meal=yes", organiser))
+    assert "Örjan Sjöberg" in public and "Zelda Ahl" not in public
+    english = text(get(client, f"{PEOPLE}?lang=en&status=nonsense", organiser))
+    assert "Showing 3 of 3 registered." in english
+
+
+def test_one_person_s_page_shows_answers_status_and_latest_email(client, organiser, meeting):
+    asa = meeting["Åsa Öberg"]
+    page = text(get(client, f"{PEOPLE}/{asa.registration_id}", organiser))
+    assert "Åsa Öberg" in page and "asa@example.se" in page and "Har plats" in page
+    assert "Bekräftelse: skickat" in page
+    assert "Signup sparar bara hur det senaste mejlet" in page
+    assert 'name="tell"' in page and 'name="csrf_token"' in page
+
+
+def test_another_event_s_organiser_gets_404_on_every_people_page(client, stranger, meeting, app_store):
+    asa = meeting["Åsa Öberg"]
+    for path in (
+        PEOPLE,
+        f"{PEOPLE}/{asa.registration_id}",
+        f"/console/events/{EVENT}/export.csv",
+        f"/console/events/{EVENT}/door-list",
+        CHECK_IN + "?q=asa",
+    ):
+        response = get(client, path, stranger)
+        assert response.status_code == 404, path
+        assert "Åsa" not in text(response) and "Träffen hittades inte" in text(response)
+    own = text(get(client, f"/console/events/{OTHER_EVENT}/people", stranger))
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', own).group(1)
+    for path in (f"{PEOPLE}/{asa.registration_id}/cancel", f"{CHECK_IN}/{asa.registration_id}"):
+        assert post(client, path, stranger, {"csrf_token": csrf, "present": "1"}).status_code == 404, path
+    assert status_of(app_store, "Åsa Öberg").status == "confirmed"
+    assert status_of(app_store, "Åsa Öberg").checked_in_at is None
+
+
+def test_a_registration_of_another_event_is_not_found_under_this_one(client, organiser, app_store, moto_endpoint):
+    post_json(client, answers(email="bo.gast@example.se"), path=f"/events/{OTHER_EVENT}/registrations")
+    (theirs,) = app_store.registrations(OTHER_EVENT)
+    assert get(client, f"{PEOPLE}/{theirs.registration_id}", organiser).status_code == 404
+
+
+def test_without_a_session_the_people_pages_redirect_to_sign_in(client, meeting):
+    for path in (PEOPLE, f"/console/events/{EVENT}/export.csv", CHECK_IN):
+        response = get(client, path)
+        assert response.status_code == 303 and response.headers["Location"].endswith("/console"), path
+
+
+# -- cancelling on someone's behalf ---------------------------------------------------------
+
+
+def test_cancelling_without_the_csrf_token_is_403_and_changes_nothing(client, organiser, meeting, app_store):
+    orjan = meeting["Örjan Sjöberg"]
+    for fields in ({"tell": "yes"}, {"tell": "yes", "csrf_token": "0" * 64}):
+        refused = post(client, f"{PEOPLE}/{orjan.registration_id}/cancel", organiser, fields)
+        assert refused.status_code == 403 and "Ingenting har ändrats" in text(refused)
+    assert status_of(app_store, "Örjan Sjöberg").status == "confirmed"
+    assert status_of(app_store, "Zelda Ahl").status == "waitlisted"
+
+
+def test_cancelling_and_telling_them_moves_the_waiting_list_with_its_email(
+    client, organiser, meeting, app_store, moto_endpoint
+):
+    orjan = meeting["Örjan Sjöberg"]
+    page = get(client, f"{PEOPLE}/{orjan.registration_id}", organiser)
+    done = post(
+        client, f"{PEOPLE}/{orjan.registration_id}/cancel", organiser, {"csrf_token": csrf_of(page), "tell": "yes"}
+    )
+    assert done.status_code == 200, text(done)
+    assert "Anmälan är avbokad och personen får en bekräftelse." in text(done)
+    assert "Zelda Ahl fick platsen från väntelistan" in text(done)
+    assert status_of(app_store, "Örjan Sjöberg").status == "cancelled"
+    assert status_of(app_store, "Zelda Ahl").status == "confirmed"
+    assert "Avbokning bekräftad" in " ".join(mails_to(moto_endpoint, "orjan@example.se"))
+    assert any("plats" in subject for subject in mails_to(moto_endpoint, "zelda@example.se")[1:])
+    again = post(client, f"{PEOPLE}/{orjan.registration_id}/cancel", organiser, {"csrf_token": csrf_of(page)})
+    assert "Anmälan var redan avbokad" in text(again)
+    log = text(get(client, f"/console/events/{EVENT}/audit", organiser))
+    assert "Avbokade en anmälan (personen fick mejl)" in log and "Örjan Sjöberg" in log
+    assert log.count("Avbokade en anmälan") == 1, "the second press changed nothing and logged nothing"
+
+
+def test_cancelling_without_telling_sends_them_nothing_but_still_emails_the_promoted(
+    client, organiser, meeting, app_store, moto_endpoint
+):
+    asa = meeting["Åsa Öberg"]
+    before = len(mails_to(moto_endpoint, "asa@example.se"))
+    page = get(client, f"{PEOPLE}/{asa.registration_id}", organiser)
+    done = post(
+        client, f"{PEOPLE}/{asa.registration_id}/cancel", organiser, {"csrf_token": csrf_of(page), "tell": "no"}
+    )
+    assert "Inget mejl skickas till personen." in text(done)
+    assert len(mails_to(moto_endpoint, "asa@example.se")) == before
+    assert status_of(app_store, "Zelda Ahl").status == "confirmed"
+    assert len(mails_to(moto_endpoint, "zelda@example.se")) == 2, (
+        "the confirmation of her place on the list, then the seat"
+    )
+    assert "Avbokade en anmälan (utan mejl)" in text(get(client, f"/console/events/{EVENT}/audit", organiser))
+
+
+# -- downloads ---------------------------------------------------------------------------
+
+
+def test_the_csv_is_the_digest_s_for_swedish_excel_with_attendance_and_the_download_is_logged(
+    client, organiser, meeting
+):
+    response = get(client, f"/console/events/{EVENT}/export.csv", organiser)
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{EVENT}.csv"'
+    assert response.body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Namn" and rows[0][-1] == "Incheckad"
+    assert {row[0] for row in rows[1:]} == {"Örjan Sjöberg", "Åsa Öberg", "Zelda Ahl"}
+    assert "Laddade ner deltagarlistan (CSV)" in text(get(client, f"/console/events/{EVENT}/audit", organiser))
+
+
+def test_the_door_list_has_the_seated_in_swedish_order_with_meal_diet_and_a_box(client, organiser):
+    response = get(client, f"/console/events/{EVENT}/door-list", organiser)
+    page = text(response)
+    assert response.status_code == 200
+    assert page.index("Åsa Öberg") < page.index("Örjan Sjöberg") and "Zelda Ahl" not in page
+    assert "Vegetarisk" in page and "@media print" in page and 'class="box"' in page
+    assert "2 personer med plats." in page
+    assert "Öppnade dörrlistan" in text(get(client, f"/console/events/{EVENT}/audit", organiser))
+
+
+# -- check-in -------------------------------------------------------------------------------
+
+
+def test_the_check_in_page_starts_empty_and_finds_people_from_two_letters(client, organiser):
+    empty = text(get(client, CHECK_IN, organiser))
+    assert "data-tap" not in empty and "Örjan" not in empty
+    assert "0 av 2 med plats har kommit." in empty
+    assert "Örjan" not in text(get(client, f"{CHECK_IN}?q=o", organiser))
+    found = text(get(client, f"{CHECK_IN}?q=orj", organiser))
+    assert "Örjan Sjöberg" in found and 'aria-label="Checka in Örjan Sjöberg"' in found
+    waiting = text(get(client, f"{CHECK_IN}?q=zelda", organiser))
+    assert "Zelda Ahl" in waiting and "På väntelistan" in waiting and "Checka in Zelda" not in waiting
+
+
+def test_a_tap_checks_in_once_undo_clears_and_the_export_shows_it(client, organiser, meeting, app_store):
+    orjan = meeting["Örjan Sjöberg"]
+    csrf = csrf_of(get(client, f"{CHECK_IN}?q=orj", organiser))
+    tap = post(
+        client, f"{CHECK_IN}/{orjan.registration_id}", organiser, {"csrf_token": csrf, "q": "orj", "present": "1"}
+    )
+    assert tap.status_code == 303
+    assert tap.headers["Location"] == f"{CHECK_IN}?q=orj&marked={orjan.registration_id}"
+    after = text(get(client, tap.headers["Location"], organiser))
+    assert "Örjan Sjöberg är incheckad." in after and "Ångra incheckningen av Örjan Sjöberg" in after
+    assert "1 av 2 med plats har kommit." in after
+    first = status_of(app_store, "Örjan Sjöberg").checked_in_at
+    post(client, f"{CHECK_IN}/{orjan.registration_id}", organiser, {"csrf_token": csrf, "present": "1"})
+    assert status_of(app_store, "Örjan Sjöberg").checked_in_at == first, "a double tap is one state"
+    rows = list(
+        csv.reader(
+            io.StringIO(get(client, f"/console/events/{EVENT}/export.csv", organiser).body.decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    assert {row[0]: row[-1] for row in rows[1:]}["Örjan Sjöberg"] != ""
+    undo = post(
+        client, f"{CHECK_IN}/{orjan.registration_id}", organiser, {"csrf_token": csrf, "q": "orj", "present": "0"}
+    )
+    assert "Incheckningen av Örjan Sjöberg är ångrad." in text(get(client, undo.headers["Location"], organiser))
+    assert status_of(app_store, "Örjan Sjöberg").checked_in_at is None
+    log = text(get(client, f"/console/events/{EVENT}/audit", organiser))
+    assert log.count("<td>Checkade in</td>") == 1 and "Ångrade en incheckning" in log
+
+
+def test_a_tap_without_the_csrf_token_is_403_and_checks_nobody_in(client, organiser, meeting, app_store):
+    orjan = meeting["Örjan Sjöberg"]
+    refused = post(client, f"{CHECK_IN}/{orjan.registration_id}", organiser, {"present": "1"})
+    assert refused.status_code == 403
+    assert status_of(app_store, "Örjan Sjöberg").checked_in_at is None
+
+
+def test_someone_on_the_waiting_list_cannot_be_checked_in_and_is_told_why(client, organiser, meeting, app_store):
+    zelda = meeting["Zelda Ahl"]
+    csrf = csrf_of(get(client, f"{CHECK_IN}?q=zelda", organiser))
+    refused = post(client, f"{CHECK_IN}/{zelda.registration_id}", organiser, {"csrf_token": csrf, "present": "1"})
+    assert refused.status_code == 409 and "står på väntelistan eller har avbokat" in text(refused)
+    assert status_of(app_store, "Zelda Ahl").checked_in_at is None
+
+
+def test_the_search_script_is_served_as_javascript(client):
+    response = client.http.get("/console/people.js")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/javascript")
+    assert b"data-live" in response.body
+
+
+# -- adding someone by hand ---------------------------------------------------------------
+
+ADD = f"/console/events/{EVENT}/add-person"
+
+
+def added(fields):
+    return {
+        "name": "Per Telefon",
+        "email": "per.telefon@example.se",
+        "organisation": "Glada Hudik",
+        "sector": "other",
+        "meal": "no",
+        **fields,
+    }
+
+
+def test_an_organiser_adds_a_phone_sign_up_after_the_deadline_and_they_are_emailed(
+    client, organiser, app_store, moto_endpoint
+):
+    closed = open_event(capacity=5, waitlist_limit=5, status="closed")
+    app_store.put_event(closed, datetime.now(UTC))
+    form = get(client, ADD, organiser)
+    assert form.status_code == 200 and 'name="csrf_token"' in text(form) and "Lägg till en person" in text(form)
+    done = post(client, ADD, organiser, added({"csrf_token": csrf_of(form)}))
+    assert done.status_code == 303
+    person = text(get(client, done.headers["Location"], organiser))
+    assert "Per Telefon" in person and "Har plats" in person
+    assert status_of(app_store, "Per Telefon").status == "confirmed"
+    assert any("Anmälan bekräftad" in subject for subject in mails_to(moto_endpoint, "per.telefon@example.se"))
+    assert "Lade till en anmälan för hand" in text(get(client, f"/console/events/{EVENT}/audit", organiser))
+
+
+def test_adding_by_hand_checks_the_answers_and_refuses_an_address_already_registered(client, organiser, meeting):
+    form = get(client, ADD, organiser)
+    wrong = post(client, ADD, organiser, added({"csrf_token": csrf_of(form), "name": "", "email": "inte-en-adress"}))
+    assert wrong.status_code == 422 and "Skriv en giltig e-postadress" in text(wrong)
+    assert 'value="Glada Hudik"' in text(wrong), "what was typed stays"
+    twice = post(client, ADD, organiser, added({"csrf_token": csrf_of(form), "email": "ASA@example.se"}))
+    assert twice.status_code == 409 and "redan anmäld" in text(twice)
+    assert meeting["Åsa Öberg"].registration_id in text(twice), "a link to the registration there is"
+
+
+def test_adding_by_hand_without_the_csrf_token_stores_nothing(client, organiser, app_store):
+    refused = post(client, ADD, organiser, added({}))
+    assert refused.status_code == 403
+    assert "Per Telefon" not in {r.answers.name for r in app_store.registrations(EVENT)}
+
+
+def test_a_walk_in_with_a_seat_is_added_and_checked_in_at_once(client, organiser, app_store):
+    app_store.put_event(open_event(capacity=5, waitlist_limit=5), datetime.now(UTC))
+    form = get(client, f"{ADD}?walk_in=1", organiser)
+    assert "Lägg till och checka in" in text(form) and 'name="walk_in" value="1"' in text(form)
+    done = post(client, ADD, organiser, added({"csrf_token": csrf_of(form), "walk_in": "1"}))
+    assert done.status_code == 303 and done.headers["Location"].startswith(f"{CHECK_IN}?q=Per+Telefon")
+    assert "Per Telefon är incheckad." in text(get(client, done.headers["Location"], organiser))
+    assert status_of(app_store, "Per Telefon").checked_in_at is not None
+
+
+def test_another_event_s_organiser_cannot_add_anyone(client, stranger, app_store):
+    assert get(client, ADD, stranger).status_code == 404
+    own = get(client, f"/console/events/{OTHER_EVENT}/add-person", stranger)
+    refused = post(client, ADD, stranger, added({"csrf_token": csrf_of(own)}))
+    assert refused.status_code == 404
+    assert "Per Telefon" not in {r.answers.name for r in app_store.registrations(EVENT)}
