@@ -50,6 +50,7 @@ screenshots: $(READY) browser-tools
 bench: $(READY) dynamodb-local
 	$(PY) -m bench.registrations
 	$(PY) -m bench.digest
+	$(PY) -m bench.console_people
 
 ## A SAM/CloudFormation template and the zip for a stage (STAGE=dev by default), checked by cfn-lint and checkov.
 STAGE ?= dev

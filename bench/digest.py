@@ -23,7 +23,7 @@ if "--quick" in sys.argv:
     REGISTRATIONS, EVENTS, ROUNDS = 500, 20, 2
 
 
-def load_registrations(client: Any, event_id: str) -> None:
+def load_registrations(client: Any, event_id: str, count: int = REGISTRATIONS) -> None:
     from chalicelib.forms import parse_answers
     from chalicelib.registrations import EmailDelivery, Registration
     from chalicelib.store import registration_item
@@ -32,7 +32,7 @@ def load_registrations(client: Any, event_id: str) -> None:
     event = example_event(id=event_id, capacity=None)
     now = datetime(2027, 5, 1, tzinfo=UTC)
     items = []
-    for index in range(REGISTRATIONS):
+    for index in range(count):
         raw = answers(
             email=f"p{index}@example.se",
             name=f"Person {index} Öberg",

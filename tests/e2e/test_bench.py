@@ -40,3 +40,12 @@ def test_the_digest_benchmark_runs_without_scans_and_skips_past_events(dynamodb_
     assert re.search(r"Scan calls\s+0\s", result.stdout)
     assert re.search(r"events read of upcoming\+past\s+21/41\s", result.stdout)
     assert "digest time / raw paginated Query" in result.stdout
+
+
+def test_the_people_page_benchmark_reads_one_paged_query_and_no_scan(dynamodb_local_endpoint):
+    result = quick_run("bench.console_people")
+    assert re.search(r"rows shown\s+200\s", result.stdout), result.stdout
+    pages = re.search(r"registration Query pages: page view / raw\s+(\d+)/(\d+)\s", result.stdout)
+    assert pages and pages.group(1) == pages.group(2), result.stdout
+    assert re.search(r"Scan calls\s+0\s", result.stdout)
+    assert "people page time / raw paginated Query" in result.stdout
