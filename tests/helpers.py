@@ -68,6 +68,14 @@ def event_today(now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(example_event().zone).date()
 
 
+def early_in_a_sender_window(now: datetime | None = None) -> datetime:
+    """The first second of the sender limit's current window: three posts a test makes cannot straddle two."""
+    from chalicelib.store.limits import CLIENT_WINDOW_SECONDS
+
+    moment = now or datetime.now(UTC)
+    return datetime.fromtimestamp(int(moment.timestamp()) // CLIENT_WINDOW_SECONDS * CLIENT_WINDOW_SECONDS + 1, UTC)
+
+
 def open_event(now: datetime | None = None, **overrides):
     """The example meeting, moved so that it is open at `now` (the real clock unless given)."""
     today = event_today(now)
