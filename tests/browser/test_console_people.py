@@ -4,7 +4,9 @@ page narrows as one types; and without JavaScript both work as plain forms."""
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
+from pathlib import Path
 
 from tests.browser.test_console import ORGANISER, emailed_link
 from tests.helpers import EVENT, answers
@@ -36,6 +38,11 @@ def stored(service, email):
     return row
 
 
+def arrived(page):
+    """How many have arrived, as the door page says it ("3 av 40 med plats har kommit.")."""
+    return int(page.inner_text("#arrived").split()[0])
+
+
 def focused_text(page):
     return page.evaluate("() => document.activeElement.innerText || document.activeElement.value || ''")
 
@@ -46,6 +53,7 @@ def test_find_someone_by_typing_check_them_in_by_keyboard_and_undo(service, page
     signed_in(service, page)
     page.goto(f"{service.base}/console/events/{EVENT}/check-in")
     assert page.locator("#results li").count() == 0, "the page starts empty"
+    before = arrived(page)
 
     page.focus("#q")
     page.keyboard.type("ingrid häl")
@@ -59,6 +67,7 @@ def test_find_someone_by_typing_check_them_in_by_keyboard_and_undo(service, page
     assert focused_text(page) == "Checka in"
     page.keyboard.press("Enter")
     page.wait_for_selector("#live-status:has-text('Ingrid Hälsingborg är incheckad.')")
+    assert arrived(page) == before + 1, "the count of arrivals follows the tap"
     assert focused_text(page) == "Ångra", "focus stays on the same person's button, which now undoes"
     assert stored(service, "dorr-ingrid@example.se")["checked_in_at"]
     assert stored(service, "dorr-inga@example.se")["checked_in_at"] is None
@@ -95,4 +104,27 @@ def test_without_javascript_the_door_page_is_a_form_and_a_button(service, playwr
         assert stored(service, "utan-js@example.se")["checked_in_at"]
         assert "q=utanskript" in page.url
     finally:
+        context.close()
+
+
+def test_screenshots_of_the_people_page_and_the_door_on_a_phone(service, playwright_browser, tmp_path):
+    """`make screenshots` writes these to docs/ for the README; otherwise they are checked and dropped."""
+    shots = os.environ.get("SIGNUP_SCREENSHOTS")
+    folder = Path(shots) if shots else tmp_path
+    folder.mkdir(exist_ok=True)
+    register(service, "bild-karin@example.se", "Karin Älvdal")
+    register(service, "bild-kalle@example.se", "Kalle Ödmark")
+    for name, width, path in (
+        ("console-people", 1024, "people"),
+        ("console-check-in", 375, "check-in?q=ka"),
+    ):
+        context = playwright_browser.new_context(viewport={"width": width, "height": 800}, locale="sv-SE")
+        page = context.new_page()
+        signed_in(service, page)
+        page.goto(f"{service.base}/console/events/{EVENT}/{path}")
+        if name == "console-check-in":
+            page.click("button[aria-label='Checka in Karin Älvdal']")
+            page.wait_for_selector("#live-status:has-text('Karin Älvdal är incheckad.')")
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "no sideways overflow"
         context.close()

@@ -23,6 +23,10 @@
     results.innerHTML = list.innerHTML;
     var said = fresh.getElementById("live-status");
     if (status && said) status.textContent = said.textContent;
+    // The door page's count of arrivals moves with each tap.
+    var arrived = document.getElementById("arrived");
+    var counted = fresh.getElementById("arrived");
+    if (arrived && counted) arrived.textContent = counted.textContent;
     if (focusId) {
       var target = document.getElementById(focusId);
       if (target) target.focus();
