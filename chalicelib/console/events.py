@@ -180,7 +180,7 @@ def form_values(event: Event) -> dict[str, Any]:
     zone = event.zone
 
     def local(moment: datetime | None) -> str:
-        return f"{moment.astimezone(zone):%Y-%m-%dT%H:%M}" if moment else ""
+        return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}" if moment else ""
 
     deadline = deadline_value(event)
     values: dict[str, Any] = {
@@ -299,9 +299,10 @@ def event_from_form(
     data = mapping_from_form(values, existing)
     data["status"] = existing.status if existing is not None else "open"
     try:
-        return event_from_mapping(data)
+        event = event_from_mapping(data)
     except EventFileError as error:
         raise EventFormInvalid(form_errors(error.details, language)) from error
+    return _counted_as(existing, event) if existing is not None else event
 
 
 def form_errors(problems: list[EventProblem], language: str) -> dict[str, str]:
@@ -447,12 +448,17 @@ def with_changes(event: Event, **changes: Any) -> Event:
     except EventFileError as error:
         first = error.details[0]
         raise ChangeRefused(first.code, **first.params) from error
+    return _counted_as(event, changed)
+
+
+def _counted_as(stored: Event, changed: Event) -> Event:
+    """The changed description with the stored event's counters (the store never writes them from here)."""
     return replace(
         changed,
-        confirmed_count=event.confirmed_count,
-        waitlist_count=event.waitlist_count,
-        pending_count=event.pending_count,
-        organiser_link_version=event.organiser_link_version,
+        confirmed_count=stored.confirmed_count,
+        waitlist_count=stored.waitlist_count,
+        pending_count=stored.pending_count,
+        organiser_link_version=stored.organiser_link_version,
     )
 
 

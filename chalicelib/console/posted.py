@@ -1,0 +1,52 @@
+"""The console's larger forms as fields: an event's description (two languages of text) and a TOML
+file pasted or uploaded outgrow the public form's 16 kB, and an upload comes as multipart/form-data.
+
+Only text is read: every field, uploaded file included, must be UTF-8; the first value of a repeated
+field wins. Anything else is refused with the public form's own errors (415, 413, 400)."""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+from urllib.parse import parse_qs
+
+from ..errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
+
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+# Room for the longest description in both languages, or an event file, with percent-encoding.
+MAX_CONSOLE_BODY = 256 * 1024
+
+
+def read_form(content_type: str | None, raw_body: bytes, max_bytes: int = MAX_CONSOLE_BODY) -> dict[str, str]:
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if kind not in (FORM, MULTIPART):
+        raise UnsupportedMediaType()
+    if len(raw_body) > max_bytes:
+        raise PayloadTooLarge()
+    if kind == FORM:
+        try:
+            fields = parse_qs(raw_body.decode("utf-8"), keep_blank_values=True, errors="strict")
+        except (ValueError, UnicodeDecodeError) as error:
+            raise MalformedRequest(detail="invalid form encoding") from error
+        return {name: values[0] for name, values in fields.items()}
+    return _multipart(content_type or "", raw_body)
+
+
+def _multipart(content_type: str, raw_body: bytes) -> dict[str, str]:
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", errors="replace")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw_body)
+    if not message.is_multipart() or message.defects:
+        raise MalformedRequest(detail="invalid multipart form")
+    fields: dict[str, str] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str) or name in fields:
+            continue
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        try:
+            fields[name] = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise MalformedRequest(detail="not UTF-8") from error
+    return fields
