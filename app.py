@@ -10,6 +10,7 @@ from chalice import Chalice, Rate, Response
 from chalicelib import config, logs, security, suppression
 from chalicelib.bootstrap import wiring
 from chalicelib.routes.console import console
+from chalicelib.routes.console_events import console_events
 from chalicelib.routes.console_people import console_people
 from chalicelib.routes.http import allowed_origins
 from chalicelib.routes.organiser import organiser
@@ -52,6 +53,7 @@ def security_headers(event: Any, get_response: Any) -> Response:
 # console request into its page) then runs inside that one, so those pages get the headers too.
 app.register_blueprint(console)
 app.register_blueprint(console_people)
+app.register_blueprint(console_events)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS))

@@ -470,6 +470,86 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
     }
 
 
+def _console_event_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, Any]:
+    """The console's event pages (chalicelib/routes/console_events.py): create and edit with the TOML
+    file's validator, preview, quick changes, TOML export and import. Posts are urlencoded forms (the
+    import may be multipart/form-data) carrying the session's `csrf_token`, up to 256 kB."""
+    form = {
+        "required": True,
+        "content": {
+            media: {"schema": {"type": "object", "properties": {"csrf_token": {"type": "string"}}}}
+            for media in (FORM, "multipart/form-data")
+        },
+    }
+    signed_in = {
+        "303": {"description": "No live session: to the sign-in page at /console"},
+        "404": _html("No such event, or one this person may not see (the same page); creating: not an administrator"),
+        "503": _html("AWS is busy; nothing changed, try again shortly"),
+    }
+    changed = {
+        **signed_in,
+        "303": {"description": "Saved (or no live session: to /console): to the page again, saying what was done"},
+        "400": _html("The validator's messages at their fields, or a body that could not be read; nothing saved"),
+        "403": _html("The CSRF token is missing or wrong, or an organiser named organisers: nothing changed"),
+        "413": _html("A body over 256 kB; nothing changed"),
+        "415": _html("Not a form post; nothing changed"),
+    }
+
+    def page(summary: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "get": {"summary": summary, "parameters": parameters, "responses": {"200": _html(summary), **signed_in}}
+        }
+
+    def post(summary: str, parameters: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+        responses = {**changed, **extra}
+        return {"summary": summary, "parameters": parameters, "requestBody": form, "responses": responses}
+
+    one = [event_id, lang]
+    return {
+        "/console/events/new": page("The form for a new event (administrators)", [lang]),
+        "/console/events": {
+            "post": post(
+                "Create an event (administrators); `do=preview` renders the public form for it, saving nothing",
+                [lang],
+                **{"200": _html("The preview: the form page again with the public form in a sandboxed frame")},
+            )
+        },
+        "/console/events/import": {
+            **page("Import an event from a TOML file, pasted or uploaded (administrators)", [lang]),
+            "post": post("Create an event from a TOML file (`toml` or the upload `toml_file`)", [lang]),
+        },
+        "/console/events/{event_id}/edit": {
+            **page("The edit form, filled in from the stored event, with warnings", one),
+            "post": post(
+                "Save the edited event; `do=preview` renders the public form for it, saving nothing",
+                one,
+                **{"200": _html("The preview")},
+            ),
+        },
+        "/console/events/{event_id}/changes": page("Quick changes: open or closed, last day, seats, organisers", one),
+        "/console/events/{event_id}/status": {"post": post("Close registration early (`open=0`) or reopen it", one)},
+        "/console/events/{event_id}/deadline": {"post": post("Move the last day to sign up", one)},
+        "/console/events/{event_id}/capacity": {
+            "post": post("Change the number of seats; more seats move people up from the waiting list", one)
+        },
+        "/console/events/{event_id}/organisers": {"post": post("Name the organisers (administrators)", one)},
+        "/console/events/{event_id}/import": {"post": post("Replace the event's description from a TOML file", one)},
+        "/console/events/{event_id}/event.toml": {
+            "get": {
+                "summary": "The event as a TOML file (`./signup event put` reads it back as the same event)",
+                "parameters": one,
+                "responses": {
+                    "200": {
+                        "description": "The file, as an attachment",
+                        "content": {"application/toml": {"schema": {"type": "string"}}},
+                    },
+                    **signed_in,
+                },
+            }
+        },
+    }
+
+
 def document(event: Event | None = None) -> dict[str, Any]:
     """The whole contract; with an event, its registration body says exactly what that event asks."""
     event_id = {
@@ -669,6 +749,7 @@ def document(event: Event | None = None) -> dict[str, Any]:
             },
             **_console_paths(event_id, lang),
             **_console_people_paths(event_id, lang),
+            **_console_event_paths(event_id, lang),
             "/privacy": {
                 "get": {
                     "summary": "The privacy notice",

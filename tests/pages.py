@@ -86,6 +86,7 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, clock: Any, m
     _organiser_pages_and_job_emails(client, collection, store, moto_endpoint, clock, event)
     session = _console_pages(client, collection, moto_endpoint)
     _console_people_pages(client, collection, store, session)
+    _console_event_pages(client, collection, moto_endpoint)
     for lang in ("sv", "en"):
         collection.add(f"privacy-{lang}", client.http.get(f"/privacy?lang={lang}"))
         iframe, form = pages.Pages(config).embed_snippets(event, lang, "http://127.0.0.1:8000")
@@ -310,6 +311,69 @@ def _console_people_pages(client: Any, collection: Collection, store: Any, sessi
     mistakes = {"csrf_token": csrf, "name": "", "email": "inte-en-adress", "diet": "Vegansk", "meal": "yes"}
     wrong = client.http.post(f"{base}/add-person", headers=form, body=urlencode(mistakes))
     collection.add("console-add-person-errors-sv", wrong, 422)
+
+
+def _console_event_pages(client: Any, collection: Collection, moto_endpoint: str) -> None:
+    """The console's event pages, signed in as the local stage's administrator: the new-event form (blank,
+    with mistakes, with the preview), the edit form, the quick changes (and a refused one), the import."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    admin = "admin@hudiksvall.example"
+    client.http.post("/console/sign-in", headers=form, body=urlencode({"email": admin}))
+    text = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content().replace("=\n", "")
+    link = re.search(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
+    signed_in = client.http.post(link, headers=form, body="")
+    assert signed_in.status_code == 303, signed_in.body
+    session = {"Cookie": signed_in.headers["Set-Cookie"].split(";")[0]}
+    posting = {**form, **session}
+
+    def csrf(path: str) -> str:
+        page = client.http.get(path, headers=session).body.decode()
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    start = (datetime.now(UTC) + timedelta(days=40)).date()
+    new_event = {
+        "id": "ny-traff",
+        "title_sv": "Ny träff",
+        "starts_at": f"{start} 18:00",
+        "deadline_date": f"{start - timedelta(days=10)}",
+        "venue": "Stadshuset",
+        "timezone": "Europe/Stockholm",
+        "organisers": admin,
+        "question_message": "on",
+    }
+    for lang in ("sv", "en"):
+        q = f"?lang={lang}"
+        collection.add(f"console-new-event-{lang}", client.http.get(f"/console/events/new{q}", headers=session))
+        token = csrf(f"/console/events/new{q}")
+        mistakes = urlencode({**new_event, "starts_at": "snart", "capacity": "noll", "csrf_token": token})
+        collection.add(
+            f"console-new-event-errors-{lang}",
+            client.http.post(f"/console/events{q}", headers=posting, body=mistakes),
+            400,
+        )
+        preview = urlencode({**new_event, "do": "preview", "csrf_token": token})
+        collection.add(
+            f"console-new-event-preview-{lang}", client.http.post(f"/console/events{q}", headers=posting, body=preview)
+        )
+        collection.add(
+            f"console-edit-event-{lang}", client.http.get(f"/console/events/{EVENT}/edit{q}", headers=session)
+        )
+        collection.add(
+            f"console-event-changes-{lang}", client.http.get(f"/console/events/{EVENT}/changes{q}", headers=session)
+        )
+        refused = urlencode({"new_capacity": "0", "csrf_token": token})
+        collection.add(
+            f"console-event-changes-refused-{lang}",
+            client.http.post(f"/console/events/{EVENT}/capacity{q}", headers=posting, body=refused),
+            400,
+        )
+        collection.add(f"console-import-{lang}", client.http.get(f"/console/events/import{q}", headers=session))
+        broken = urlencode({"toml": "id = ", "csrf_token": token})
+        collection.add(
+            f"console-import-errors-{lang}",
+            client.http.post(f"/console/events/import{q}", headers=posting, body=broken),
+            400,
+        )
 
 
 _BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "tr", "td", "th", "dt", "dd", "br", "title", "legend"}

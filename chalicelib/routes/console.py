@@ -338,6 +338,8 @@ TOOLS = (
     ("console.door_list", "/console/events/{event_id}/door-list"),
     ("console.export_csv", "/console/events/{event_id}/export.csv"),
     ("console.audit", "/console/events/{event_id}/audit"),
+    ("ev.edit_link", "/console/events/{event_id}/edit"),
+    ("ev.changes_link", "/console/events/{event_id}/changes"),
 )
 
 

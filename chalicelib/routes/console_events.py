@@ -1,0 +1,465 @@
+"""The console's event pages: create and edit (with a preview of the public form), quick changes
+(close early / reopen, the deadline, the number of seats, the organisers), TOML export and import.
+
+Each view parses the request, calls chalicelib/console/event_admin.py and writes the audit log.
+Administrators create events and name organisers; an organiser edits only the events that name them
+(anything else is the same 404 as a missing event). Every change is a POST with the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from chalice import Blueprint, Response
+
+from .. import i18n, web
+from ..bootstrap import wiring
+from ..console import event_admin, posted
+from ..console import events as rules
+from ..console.access import ConsoleUser
+from ..console.events import EventFormInvalid
+from ..errors import EventNotFound, SignupError
+from ..events import OPTIONAL_QUESTIONS, Event
+from ..forms import pick_language
+from ..registrations import Registration
+from .console import ConsoleStop, audit, check_csrf, console_page, guarded, signed_in, visible_event
+from .http import HTML, base_url, query, raw_body
+
+console_events = Blueprint(__name__)
+FORM_POSTS = [posted.FORM, posted.MULTIPART]
+
+
+# -- wiring ----------------------------------------------------------------------------------------
+
+
+def _now() -> datetime:
+    return wiring().clock()
+
+
+def _store() -> Any:
+    return wiring().store
+
+
+def _sender(the_store: Any, now: datetime) -> event_admin.SendLeased:
+    """Sends the promotion email each person moved up is owed (the outbox retries what fails)."""
+    parts = wiring()
+    links_to = base_url(console_events.current_request, parts.settings)
+
+    def send(registration: Registration, event: Event) -> Any:
+        return parts.signup.send_leased_email(registration, event, base_url=links_to, now=now)
+
+    return send
+
+
+def _language(fields: dict[str, Any] | None = None) -> str:
+    return pick_language((fields or {}).get("lang"), query(console_events.current_request).get("lang"))
+
+
+def _query(language: str, **params: str) -> str:
+    pairs = ([("lang", "en")] if language == "en" else []) + list(params.items())
+    return ("?" + "&".join(f"{key}={value}" for key, value in pairs)) if pairs else ""
+
+
+def _root() -> str:
+    """The path the service lives under: "" behind a custom domain or locally, "/api" on API Gateway's own."""
+    return urlsplit(wiring().settings.base_url()).path.rstrip("/")
+
+
+def _see_other(path: str, language: str, **params: str) -> Response:
+    return Response(
+        body="",
+        status_code=303,
+        headers={"Location": f"{_root()}{path}{_query(language, **params)}", "Cache-Control": "no-store"},
+    )
+
+
+def _posted() -> dict[str, Any]:
+    """The posted fields (up to the console's larger limit, uploads included); unreadable: 4xx, nothing changed."""
+    request = console_events.current_request
+    try:
+        return posted.read_form(request.headers.get("content-type"), raw_body(request) or b"")
+    except SignupError as error:
+        language = _language()
+        raise ConsoleStop(
+            _plain_message(i18n.labels(language)["nothing_changed_heading"], web.error_message(error, language), error)
+        ) from None
+
+
+def _plain_message(heading: str, text: str, error: SignupError) -> Response:
+    body = wiring().pages.message_page(None, _language(), heading, text)
+    return Response(
+        body=body, status_code=error.http_status, headers={"Content-Type": HTML, "Cache-Control": "no-store"}
+    )
+
+
+def _admin_only(user: ConsoleUser) -> None:
+    """Creating events is for administrators: anyone else gets the not-found page, no hint."""
+    if not user.is_admin:
+        visible_event(user, "")  # nobody sees an event without an id: the console's own 404
+
+
+def _labels(language: str) -> dict[str, str]:
+    labels = i18n.labels(language)
+    return {key.removeprefix("ev.field."): text for key, text in labels.items() if key.startswith("ev.field.")}
+
+
+def _warnings(event: Event, language: str) -> list[str]:
+    return [i18n.event_warning(code, language, **params) for code, params in rules.warnings(event, _now())]
+
+
+def _form_page(
+    user: ConsoleUser,
+    language: str,
+    *,
+    values: dict[str, Any],
+    event: Event | None,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    preview: Event | None = None,
+    notice: str = "",
+) -> Response:
+    creating = event is None
+    shown = preview or event
+    return console_page(
+        "console/event_form.html",
+        user,
+        status,
+        language=language,
+        creating=creating,
+        event=event,
+        values=values,
+        errors=errors or {},
+        field_labels=_labels(language),
+        summary_heading=i18n.labels(language)["ev.summary_heading"],
+        warnings=_warnings(shown, language) if shown else [],
+        preview_html=wiring().pages.form_page(preview, language, _now()) if preview else "",
+        action="/console/events" if event is None else f"/console/events/{event.id}/edit",
+        back_path="/console" if event is None else f"/console/events/{event.id}",
+        may_name_organisers=user.is_admin,
+        questions=OPTIONAL_QUESTIONS,
+        digest_modes=rules.digest_modes(),
+        notice=notice,
+    )
+
+
+def _changes_page(
+    user: ConsoleUser,
+    event: Event,
+    language: str,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    notice: str = "",
+) -> Response:
+    deadline = rules.deadline_value(event)
+    shown = {
+        "new_deadline_date": f"{deadline:%Y-%m-%d}",
+        "new_deadline_time": f"{deadline:%H:%M}" if isinstance(deadline, datetime) else "",
+        "new_capacity": str(event.capacity) if event.capacity is not None else "",
+        "new_organisers": "\n".join(event.organisers),
+        **(values or {}),
+    }
+    return console_page(
+        "console/event_changes.html",
+        user,
+        status,
+        language=language,
+        event=event,
+        values=shown,
+        errors=errors or {},
+        field_labels=_labels(language),
+        summary_heading=i18n.labels(language)["ev.change_summary_heading"],
+        warnings=_warnings(event, language),
+        deadline_text=i18n.day_and_month(event.last_day, language),
+        may_name_organisers=user.is_admin,
+        import_action=f"/console/events/{event.id}/import",
+        import_hint=i18n.labels(language)["ev.import_replace_hint"],
+        notice=notice,
+    )
+
+
+def _notice(language: str) -> str:
+    """What the last change did (after its redirect): saved, and how many moved up."""
+    params = query(console_events.current_request)
+    labels = i18n.labels(language)
+    parts = []
+    if params.get("done") in ("created", "saved"):
+        parts.append(labels[f"ev.{params['done']}"])
+    promoted = params.get("promoted", "")
+    if promoted.isdigit() and int(promoted) > 0:
+        parts.append(labels["ev.promoted"].format(count=int(promoted)))
+    return " ".join(parts)
+
+
+def _done(event: Event, saved: event_admin.Saved, user: ConsoleUser, action: str, page: str, language: str) -> Response:
+    """Write the audit entry (what changed, and how many moved up), then show the page again."""
+    detail = ", ".join(saved.changed)
+    if saved.promoted:
+        detail += f"; promoted {len(saved.promoted)}"
+    audit(event, user, action, detail)
+    params = {"done": "saved"}
+    if saved.promoted:
+        params["promoted"] = str(len(saved.promoted))
+    return _see_other(page, language, **params)
+
+
+# -- create -----------------------------------------------------------------------------------------
+
+
+@console_events.route("/console/events/new", methods=["GET"])
+@guarded
+def new_event_form() -> Response:
+    user = signed_in()
+    _admin_only(user)
+    return _form_page(user, _language(), values=rules.blank_form(), event=None)
+
+
+@console_events.route("/console/events", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def create_event() -> Response:
+    user = signed_in()
+    fields = _posted()
+    language = _language(fields)
+    check_csrf(user, fields)
+    _admin_only(user)
+    values = rules.posted_values(fields)
+    try:
+        if fields.get("do") == "preview":
+            preview = rules.event_from_form(values, language)
+            return _form_page(user, language, values=values, event=None, preview=preview)
+        the_store = _store()
+        event = event_admin.create(values, language, store=the_store, now=_now())
+    except EventFormInvalid as invalid:
+        return _form_page(user, language, values=values, event=None, status=400, errors=invalid.errors)
+    audit(event, user, "event_created", "")
+    return _see_other(f"/console/events/{event.id}/edit", language, done="created")
+
+
+@console_events.route("/console/events/import", methods=["GET"])
+@guarded
+def import_form() -> Response:
+    user = signed_in()
+    _admin_only(user)
+    return _import_page(user, _language())
+
+
+def _import_page(user: ConsoleUser, language: str, status: int = 200, **context: Any) -> Response:
+    return console_page(
+        "console/event_import.html",
+        user,
+        status,
+        language=language,
+        values=context.pop("values", {}),
+        errors=context.pop("errors", {}),
+        field_labels=_labels(language),
+        summary_heading=i18n.labels(language)["ev.summary_heading"],
+        import_action="/console/events/import",
+        import_hint=i18n.labels(language)["ev.import_new_hint"],
+    )
+
+
+def _toml_text(fields: dict[str, Any]) -> str:
+    """The uploaded file if one was chosen, else the pasted text."""
+    return fields.get("toml_file") or fields.get("toml") or ""
+
+
+@console_events.route("/console/events/import", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def import_new_event() -> Response:
+    user = signed_in()
+    fields = _posted()
+    language = _language(fields)
+    check_csrf(user, fields)
+    _admin_only(user)
+    text = _toml_text(fields)
+    the_store = _store()
+    try:
+        saved = event_admin.import_file(
+            text,
+            language,
+            existing=None,
+            may_name_organisers=True,
+            store=the_store,
+            now=_now(),
+            send=_sender(the_store, _now()),
+        )
+    except EventFormInvalid as invalid:
+        return _import_page(user, language, 400, values={"toml": text[: rules.MAX_TOML]}, errors=invalid.errors)
+    audit(saved.event, user, "event_imported", "")
+    return _see_other(f"/console/events/{saved.event.id}/edit", language, done="created")
+
+
+# -- edit -------------------------------------------------------------------------------------------
+
+
+@console_events.route("/console/events/{event_id}/edit", methods=["GET"])
+@guarded
+def edit_event_form(event_id: str) -> Response:
+    user = signed_in()
+    event = visible_event(user, event_id)
+    language = _language()
+    return _form_page(user, language, values=rules.form_values(event), event=event, notice=_notice(language))
+
+
+@console_events.route("/console/events/{event_id}/edit", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def edit_event(event_id: str) -> Response:
+    user = signed_in()
+    fields = _posted()
+    language = _language(fields)
+    check_csrf(user, fields)
+    event = visible_event(user, event_id)
+    values = rules.posted_values(fields)
+    the_store = _store()
+    now = _now()
+    try:
+        if fields.get("do") == "preview":
+            preview = rules.event_from_form(values, language, existing=event, may_name_organisers=user.is_admin)
+            return _form_page(user, language, values=values, event=event, preview=preview)
+        saved = event_admin.edit(
+            event,
+            values,
+            language,
+            may_name_organisers=user.is_admin,
+            store=the_store,
+            now=now,
+            send=_sender(the_store, now),
+        )
+    except EventFormInvalid as invalid:
+        return _form_page(user, language, values=values, event=event, status=400, errors=invalid.errors)
+    except EventNotFound:
+        visible_event(user, "")
+        raise
+    return _done(event, saved, user, "event_edited", f"/console/events/{event_id}/edit", language)
+
+
+# -- quick changes ----------------------------------------------------------------------------------
+
+
+@console_events.route("/console/events/{event_id}/changes", methods=["GET"])
+@guarded
+def changes_page(event_id: str) -> Response:
+    user = signed_in()
+    event = visible_event(user, event_id)
+    language = _language()
+    return _changes_page(user, event, language, notice=_notice(language))
+
+
+def _quick_change(
+    event_id: str, action: str | Callable[[dict[str, Any]], str], change: Any, *, admin: bool = False
+) -> Response:
+    """Read, check, apply one quick change; a refusal shows the page again (400) with nothing changed."""
+    user = signed_in()
+    fields = _posted()
+    language = _language(fields)
+    check_csrf(user, fields)
+    event = visible_event(user, event_id)
+    if admin and not user.is_admin:
+        labels = i18n.labels(language)
+        return _changes_page(
+            user, event, language, status=403, errors={"new_organisers": labels["ev.organisers_admin_only"]}
+        )
+    the_store = _store()
+    now = _now()
+    try:
+        saved = change(event, fields, language, the_store, now, _sender(the_store, now))
+    except EventFormInvalid as invalid:
+        errors = {_quick_field(name): text for name, text in invalid.errors.items()}
+        kept = {name: str(value) for name, value in fields.items() if name.startswith("new_") or name == "toml"}
+        return _changes_page(user, event, language, status=400, errors=errors, values=kept)
+    except EventNotFound:
+        visible_event(user, "")
+        raise
+    named = action(fields) if callable(action) else action
+    return _done(event, saved, user, named, f"/console/events/{event_id}/changes", language)
+
+
+def _quick_field(name: str) -> str:
+    return {"capacity": "new_capacity", "deadline_date": "new_deadline_date", "organisers": "new_organisers"}.get(
+        name, name
+    )
+
+
+@console_events.route("/console/events/{event_id}/capacity", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def change_capacity(event_id: str) -> Response:
+    def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
+        text = str(fields.get("new_capacity", ""))
+        return event_admin.change_capacity(event, text, language, store=the_store, now=now, send=send)
+
+    return _quick_change(event_id, "capacity_changed", change)
+
+
+@console_events.route("/console/events/{event_id}/deadline", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def move_deadline(event_id: str) -> Response:
+    def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
+        day, clock = str(fields.get("new_deadline_date", "")), str(fields.get("new_deadline_time", ""))
+        return event_admin.move_deadline(event, day, clock, language, store=the_store, now=now, send=send)
+
+    return _quick_change(event_id, "deadline_moved", change)
+
+
+@console_events.route("/console/events/{event_id}/status", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def set_status(event_id: str) -> Response:
+    """Close registration early, or reopen it; the audit log says which."""
+
+    def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
+        return event_admin.set_open(event, fields.get("open") == "1", store=the_store, now=now, send=send)
+
+    def action(fields: dict[str, Any]) -> str:
+        return "registration_reopened" if fields.get("open") == "1" else "registration_closed"
+
+    return _quick_change(event_id, action, change)
+
+
+@console_events.route("/console/events/{event_id}/organisers", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def name_organisers(event_id: str) -> Response:
+    def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
+        text = str(fields.get("new_organisers", ""))
+        return event_admin.name_organisers(event, text, language, store=the_store, now=now, send=send)
+
+    return _quick_change(event_id, "organisers_named", change, admin=True)
+
+
+# -- export and import ------------------------------------------------------------------------------
+
+
+@console_events.route("/console/events/{event_id}/event.toml", methods=["GET"])
+@guarded
+def export_event(event_id: str) -> Response:
+    user = signed_in()
+    event = visible_event(user, event_id)
+    audit(event, user, "event_exported", "")
+    return Response(
+        body=rules.event_toml(event),
+        status_code=200,
+        headers={
+            "Content-Type": "application/toml; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{event.id}.toml"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@console_events.route("/console/events/{event_id}/import", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def import_over_event(event_id: str) -> Response:
+    def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
+        return event_admin.import_file(
+            _toml_text(fields),
+            language,
+            existing=event,
+            may_name_organisers=signed_in().is_admin,
+            store=the_store,
+            now=now,
+            send=send,
+        )
+
+    return _quick_change(event_id, "event_imported", change)
