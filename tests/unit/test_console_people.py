@@ -22,7 +22,7 @@ from chalicelib.console.people import (
 from chalicelib.digest import attendee_csv
 from chalicelib.errors import NotCheckedIn, RegistrationNotFound
 from chalicelib.forms import parse_answers
-from chalicelib.registrations import Registration, Status
+from chalicelib.registrations import EmailDelivery, EmailKind, EmailState, Registration, Status
 from tests.helpers import answers, at, example_event
 
 NOW = at("2027-05-24T17:40:00+02:00")
@@ -255,3 +255,28 @@ def test_the_export_shows_attendance():
     attended = {row[0]: row[column] for row in body}
     assert attended["Åsa Öberg"] == "2027-05-24 17:40"
     assert attended["Anders Zetterlund"] == ""
+
+
+# -- what the pages show ------------------------------------------------------------------
+
+
+def test_the_person_page_shows_only_the_questions_the_event_asks_and_the_latest_email():
+    from chalicelib.console.people_pages import filter_choices, person_context
+
+    plain = example_event(capacity=60, meal_at=None, questions={"interests": False, "message": False})
+    registration = replace(people()[1], event_id=plain.id)
+    shown = dict(person_context(registration, plain, "sv", NOW)["answers"])
+    assert shown["Namn"] == "Åsa Öberg" and shown["E-postadress"] == "p2@example.se"
+    assert "Måltid" not in shown and "Arbetsgrupper" not in shown and "Meddelande" not in shown
+    choices = filter_choices(plain, "sv")
+    assert choices["meal"] == [] and choices["interest"] == []
+    sent = replace(registration, email=EmailDelivery(state=EmailState.SENT, kind=EmailKind.PROMOTION, attempts=2))
+    context = person_context(sent, EVENT, "en", NOW)
+    assert (context["email_kind"], context["email_state"], context["email_attempts"]) == (
+        "Seat from the waiting list",
+        "sent",
+        2,
+    )
+    assert context["cancellable"] and not context["started"]
+    after_start = person_context(registration, EVENT, "en", EVENT.starts_at)
+    assert not after_start["cancellable"] and after_start["started"]
