@@ -227,7 +227,7 @@ class CheckIn:
 
 class CheckInStore(Protocol):
     def set_checked_in(
-        self, event_id: str, registration_id: str, at: datetime | None, *, statuses: tuple[Status, ...]
+        self, registration: Registration, at: datetime | None, *, statuses: tuple[Status, ...]
     ) -> tuple[Registration, bool]:
         """One conditional write: mark present at `at` (only while absent and in one of `statuses`),
         or absent (`at` None). Returns the registration as it stands and whether this write changed
@@ -236,10 +236,10 @@ class CheckInStore(Protocol):
         ...
 
 
-def check_in(event_id: str, registration_id: str, *, present: bool, store: CheckInStore, now: datetime) -> CheckIn:
+def check_in(registration: Registration, *, present: bool, store: CheckInStore, now: datetime) -> CheckIn:
     """Mark someone present at the door, or undo it. Only a seat can be checked in (confirmed, or
     held for an address not yet confirmed: the person at the door is proof enough); someone on the
     waiting list or cancelled is refused, so the count of who came stays a count of seats. Tapping
     twice is one state: the first tap's time stays."""
-    registration, changed = store.set_checked_in(event_id, registration_id, now if present else None, statuses=SEATED)
-    return CheckIn(registration, changed)
+    stands, changed = store.set_checked_in(registration, now if present else None, statuses=SEATED)
+    return CheckIn(stands, changed)

@@ -37,9 +37,9 @@ class ConsolePeople:
         return self.signup.cancel_for_person(event, registration_id, tell=tell, base_url=base_url, now=now)
 
     @_aws_trouble_is_unavailable
-    def check_in(self, event: Event, registration_id: str, *, present: bool, now: datetime) -> CheckIn:
+    def check_in(self, registration: Registration, *, present: bool, now: datetime) -> CheckIn:
         """One conditional write: present, or (undo) not."""
-        return check_in(event.id, registration_id, present=present, store=self.store, now=now)
+        return check_in(registration, present=present, store=self.store, now=now)
 
     @_aws_trouble_is_unavailable
     def add_by_hand(self, event: Event, fields: dict[str, Any], *, base_url: str, now: datetime) -> Outcome:

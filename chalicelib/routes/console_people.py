@@ -154,7 +154,7 @@ def add_person(event_id: str) -> Response:
     added = outcome.registration
     audit(event, user, "added_by_hand", added.answers.name)
     if walk_in and added.status in SEATED:
-        parts.people.check_in(event, added.registration_id, present=True, now=now)
+        parts.people.check_in(added, present=True, now=now)
         audit(event, user, "checked_in", added.answers.name)
         return _back_to_check_in(event, added.answers.name, added.registration_id, language)
     # Added, or (no seat left) on the waiting list: their page says which.
@@ -224,9 +224,7 @@ def check_in_tap(event_id: str, registration_id: str) -> Response:
     parts = wiring()
     registration = _registration(event, registration_id)
     try:
-        result = parts.people.check_in(
-            event, registration.registration_id, present=fields.get("present") != "0", now=parts.clock()
-        )
+        result = parts.people.check_in(registration, present=fields.get("present") != "0", now=parts.clock())
     except NotCheckedIn as refused:
         heading = i18n.labels(language)["nothing_changed_heading"]
         return _message(heading, web.error_message(refused, language), refused.http_status, user)

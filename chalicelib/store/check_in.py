@@ -11,21 +11,24 @@ from ..errors import NotCheckedIn, RegistrationNotFound
 from ..registrations import Registration, Status
 from .items import is_expired, plain_item, registration_from_item
 from .registrations import RegistrationRecords
-from .schema import iso_time
+from .schema import iso_time, registration_key
 from .table import condition_failed
 
 
 class CheckIns(RegistrationRecords):
     def set_checked_in(
-        self, event_id: str, registration_id: str, at: datetime | None, *, statuses: tuple[Status, ...]
+        self, registration: Registration, at: datetime | None, *, statuses: tuple[Status, ...]
     ) -> tuple[Registration, bool]:
         """Mark present at `at`, or absent (`at` None), with one conditional UpdateItem: present only
         while absent and in one of `statuses` (a second tap keeps the first time), absent only while
         present. When the condition fails, DynamoDB hands back the item as it is, so no second read
-        says why. Returns the registration as it stands and whether this write changed it."""
-        key = next(self._keys_by_id(event_id, registration_id), None)
-        if key is None:
-            raise RegistrationNotFound()
+        says why. Returns the registration as it stands and whether this write changed it.
+
+        Written by the key of the registration in hand (never found through the id index, which is
+        eventually consistent: a walk-in checked in right after being added would not be there yet);
+        the condition on its id refuses a registration replaced or erased since it was read."""
+        registration_id = registration.registration_id
+        key = registration_key(registration.event_id, registration.answers.email_key)
         params: dict[str, Any] = {
             "TableName": self.table,
             "Key": key,

@@ -201,9 +201,10 @@ class CheckInStore:
         self.items = {r.registration_id: r for r in registrations}
         self.writes = 0
 
-    def set_checked_in(self, event_id, registration_id, at, *, statuses):
+    def set_checked_in(self, held, at, *, statuses):
+        registration_id = held.registration_id
         registration = self.items.get(registration_id)
-        if registration is None or registration.event_id != event_id:
+        if registration is None or registration.event_id != held.event_id:
             raise RegistrationNotFound()
         self.writes += 1
         if at is not None and registration.status not in statuses:
@@ -216,25 +217,25 @@ class CheckInStore:
 
 def test_a_tap_checks_in_a_second_tap_changes_nothing_and_undo_clears_it():
     store = CheckInStore(people())
-    first = check_in(EVENT.id, "r02", present=True, store=store, now=NOW)
+    first = check_in(store.items["r02"], present=True, store=store, now=NOW)
     assert first.present and first.changed and first.registration.checked_in_at == NOW
-    again = check_in(EVENT.id, "r02", present=True, store=store, now=NOW + timedelta(minutes=1))
+    again = check_in(store.items["r02"], present=True, store=store, now=NOW + timedelta(minutes=1))
     assert again.present and not again.changed
     assert again.registration.checked_in_at == NOW, "the first tap's time stays"
-    undone = check_in(EVENT.id, "r02", present=False, store=store, now=NOW + timedelta(minutes=2))
+    undone = check_in(store.items["r02"], present=False, store=store, now=NOW + timedelta(minutes=2))
     assert not undone.present and undone.changed
-    assert not check_in(EVENT.id, "r02", present=False, store=store, now=NOW).changed
+    assert not check_in(store.items["r02"], present=False, store=store, now=NOW).changed
     assert store.writes == 4, "one write per tap"
 
 
 def test_a_held_seat_can_be_checked_in_but_not_the_waiting_list_or_the_cancelled():
     store = CheckInStore(people())
-    assert check_in(EVENT.id, "r06", present=True, store=store, now=NOW).present
+    assert check_in(store.items["r06"], present=True, store=store, now=NOW).present
     for waiting_or_cancelled in ("r04", "r05"):
         with pytest.raises(NotCheckedIn):
-            check_in(EVENT.id, waiting_or_cancelled, present=True, store=store, now=NOW)
+            check_in(store.items[waiting_or_cancelled], present=True, store=store, now=NOW)
     with pytest.raises(RegistrationNotFound):
-        check_in("another-event", "r02", present=True, store=store, now=NOW)
+        check_in(replace(store.items["r02"], event_id="another-event"), present=True, store=store, now=NOW)
 
 
 def test_the_check_in_page_lists_nobody_until_two_letters_are_typed():
