@@ -328,3 +328,23 @@ def test_an_organiser_imports_over_their_own_event_only(client, organiser, event
     refused = post(client, f"/console/events/{EVENT}/import", organiser, {"csrf_token": csrf, "toml": other})
     assert refused.status_code == 400 and events.get_event(OTHER_EVENT).venue != "Nya salen"
     assert "Filen beskriver en annan träff" in refused.body.decode()
+
+
+def test_editing_another_s_event_is_404_and_a_body_that_cannot_be_read_changes_nothing(client, organiser, events):
+    csrf = csrf_of(get(client, "/console", organiser))
+    values = rules.form_values(events.get_event(OTHER_EVENT)) | {"venue": "Min sal", "csrf_token": csrf}
+    fields = {key: ("on" if value is True else value) for key, value in values.items() if value is not False}
+    assert post(client, f"/console/events/{OTHER_EVENT}/edit", organiser, fields).status_code == 404
+    assert events.get_event(OTHER_EVENT).venue != "Min sal"
+    garbled = client.http.post(
+        f"/console/events/{EVENT}/capacity",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": organiser},
+        body=b"new_capacity=%FF&csrf_token=" + csrf.encode(),
+    )
+    assert garbled.status_code == 400 and "Ingenting har ändrats" in garbled.body.decode()
+    as_json = client.http.post(
+        f"/console/events/{EVENT}/capacity",
+        headers={"Content-Type": "application/json", "Cookie": organiser},
+        body='{"new_capacity": "99"}',
+    )
+    assert as_json.status_code == 415 and events.get_event(EVENT).capacity == 60
