@@ -244,6 +244,27 @@ def test_signing_out_everywhere_ends_every_session_of_the_person(client, events,
     assert get(client, f"/console/events/{EVENT}", sign_in(client, moto_endpoint)).status_code == 200
 
 
+def test_signing_out_everywhere_ends_the_links_still_in_the_mailbox_too(client, events, moto_endpoint):
+    """Someone reading a stolen mailbox must not outlast the one remedy the console offers."""
+    signed_in = sign_in(client, moto_endpoint)
+    assert ask(client, ORGANISER).status_code == 200
+    pending = emailed_link(moto_endpoint, ORGANISER)
+    page = get(client, "/console", signed_in)
+    assert post(client, "/console/sign-out-everywhere", signed_in, {"csrf_token": csrf_of(page)}).status_code == 303
+    refused = press(client, pending)
+    assert refused.status_code != 303 and "Set-Cookie" not in refused.headers
+    assert get(client, f"/console/events/{EVENT}", sign_in(client, moto_endpoint)).status_code == 200
+
+
+def test_a_tagged_address_gets_no_link_the_link_goes_to_the_address_on_record(client, events, moto_endpoint):
+    """`admin+x@` has admin@'s mailbox key, but a `+` is not a subaddress on every mail system."""
+    before = len(mails_to(moto_endpoint, ADMIN))
+    assert ask(client, "admin+mallory@hudiksvall.example").status_code == 200
+    assert mails_to(moto_endpoint, "admin+mallory@hudiksvall.example") == []
+    assert len(mails_to(moto_endpoint, ADMIN)) == before + 1
+    assert press(client, emailed_link(moto_endpoint, ADMIN)).status_code == 303
+
+
 # -- CSRF ---------------------------------------------------------------------------------
 
 

@@ -55,11 +55,14 @@ class SignInLink:
     token_hash: str
     email_key: str
     expires_at: datetime
+    # The person's session version when the link was made: signing out everywhere ends the links
+    # still in the mailbox too, not only the cookies.
+    session_version: int = 0
 
 
-def new_sign_in_link(address: str, now: datetime) -> SignInLink:
+def new_sign_in_link(address: str, now: datetime, session_version: int = 0) -> SignInLink:
     token = secrets.token_urlsafe(32)
-    return SignInLink(token, hash_token(token), email_key(address), now + SIGN_IN_VALID)
+    return SignInLink(token, hash_token(token), email_key(address), now + SIGN_IN_VALID, session_version)
 
 
 def hash_token(token: str) -> str:
@@ -103,6 +106,15 @@ def admin_keys(setting: str) -> frozenset[str]:
 def organises(event: Event, person: str) -> bool:
     """Whether the event names this mailbox key among its organisers."""
     return any(email_key(organiser) == person for organiser in event.organisers)
+
+
+def address_on_record(person: str, admin_setting: str, events: Iterable[Event]) -> str | None:
+    """The administrator's or organiser's address, as written in the settings or the event, whose
+    mailbox key is `person` (None when there is none). A link goes to this address, never to the one
+    typed: `admin+anything@` has `admin@`'s key, and a `+` is not a subaddress on every mail system."""
+    written = [address.strip() for address in admin_setting.split(",") if address.strip()]
+    written += [organiser for event in events for organiser in event.organisers]
+    return next((address for address in written if email_key(address) == person), None)
 
 
 def may_sign_in(person: str, admins: frozenset[str], events: Iterable[Event]) -> bool:

@@ -85,7 +85,7 @@ class Console:
             address,
             store=self.store,
             mailer=self.mailer,
-            admins=self.admins,
+            admin_setting=self.settings.admins(),
             client=client,
             per_sender=self.settings.console_sign_ins_per_sender(),
             link_url=lambda token: f"{base_url}/console/sign-in/{token}{suffix}",

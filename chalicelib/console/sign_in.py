@@ -33,7 +33,7 @@ class ConsoleStore(AuditStore, Protocol):
 
     def sign_in_link(self, token_hash: str) -> dict[str, object] | None: ...
 
-    def use_sign_in_link(self, token_hash: str, now: datetime) -> str | None: ...
+    def use_sign_in_link(self, token_hash: str, now: datetime) -> tuple[str, int] | None: ...
 
     def session_state(self, email_key: str) -> tuple[int, frozenset[str]]: ...
 
@@ -67,7 +67,7 @@ def request_link(
     *,
     store: ConsoleStore,
     mailer: Mailer,
-    admins: frozenset[str],
+    admin_setting: str,
     client: str | None,
     per_sender: int,
     link_url: Callable[[str], str],
@@ -80,12 +80,12 @@ def request_link(
     """
     person = email_key(address)
     store.count_sign_in_request(person, client, now, per_sender)
-    if not auth.may_sign_in(person, admins, store.list_events()):
+    recipient = auth.address_on_record(person, admin_setting, store.list_events())
+    if recipient is None:
         return False
-    link = auth.new_sign_in_link(address, now)
-    store.save_sign_in_link(link, now)
+    link = make_link(recipient, store=store, now=now)
     try:
-        mailer.send(build(address, link_url(link.token)))
+        mailer.send(build(recipient, link_url(link)))
     except SendFailed as error:
         # The page must not differ for this address; the person asks again. No address in the log.
         log.error("sign-in email failed", extra={"error": str(error)})
@@ -95,7 +95,8 @@ def request_link(
 
 def make_link(address: str, *, store: ConsoleStore, now: datetime) -> str:
     """A link's token without email, for an operator with AWS credentials (`./signup console link`)."""
-    link = auth.new_sign_in_link(address, now)
+    version, _ = store.session_state(email_key(address))
+    link = auth.new_sign_in_link(address, now, version)
     store.save_sign_in_link(link, now)
     return link.token
 
@@ -118,14 +119,17 @@ def use_link(
     if not auth.plausible_token(token):
         raise LinkRefused(LinkState.UNKNOWN)
     token_hash = auth.hash_token(token)
-    person = store.use_sign_in_link(token_hash, now)
-    if person is None:
+    spent = store.use_sign_in_link(token_hash, now)
+    if spent is None:
         state = auth.link_state(store.sign_in_link(token_hash), now)
         raise LinkRefused(LinkState.USED if state == LinkState.VALID else state)
+    person, made_under = spent
     events = store.list_events()
     if not auth.may_sign_in(person, admins, events):
         raise LinkRefused(LinkState.UNKNOWN)
     version, _ = store.session_state(person)
+    if made_under != version:
+        raise LinkRefused(LinkState.EXPIRED)  # signed out everywhere since the link was sent
     session = auth.new_session(person, version, now)
     user = ConsoleUser(person, person in admins)
     # Each event this person can now see records the sign-in, for as long as it keeps its data.

@@ -76,6 +76,7 @@ class ConsoleRecords(Limits):
             Item={
                 **sign_in_link_key(link.token_hash),
                 "email_key": {"S": link.email_key},
+                "session_version": {"N": str(link.session_version)},
                 "created_at": {"S": iso_time(now)},
                 "valid_until": {"N": str(epoch_seconds(link.expires_at))},
                 "expires_at": {"N": str(epoch_seconds(link.expires_at + KEEP_LINK_RECORD))},
@@ -94,9 +95,10 @@ class ConsoleRecords(Limits):
             "used_at": read_time(item.get("used_at")),
         }
 
-    def use_sign_in_link(self, token_hash: str, now: datetime) -> str | None:
+    def use_sign_in_link(self, token_hash: str, now: datetime) -> tuple[str, int] | None:
         """Spend the link: one conditional write, so of two presses (or two devices) exactly one
-        wins. The mailbox key it was made for, or None when it is unknown, used or expired."""
+        wins. The mailbox key it was made for and the session version it was made under, or None
+        when it is unknown, used or expired."""
         try:
             response = self.client.update_item(
                 TableName=self.table,
@@ -110,7 +112,8 @@ class ConsoleRecords(Limits):
             if condition_failed(error):
                 return None
             raise
-        return str(response["Attributes"]["email_key"]["S"])
+        spent = response["Attributes"]
+        return str(spent["email_key"]["S"]), int(spent.get("session_version", {}).get("N", "0"))
 
     # -- sessions ------------------------------------------------------------------------
 

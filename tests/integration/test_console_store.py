@@ -28,7 +28,7 @@ def test_a_link_is_stored_by_its_hash_and_used_once(store):
         "used_at": None,
     }
     assert store.sign_in_link(link.token) is None  # the token itself is no key
-    assert store.use_sign_in_link(link.token_hash, NOW + timedelta(minutes=1)) == ANNA
+    assert store.use_sign_in_link(link.token_hash, NOW + timedelta(minutes=1)) == (ANNA, 0)
     assert store.use_sign_in_link(link.token_hash, NOW + timedelta(minutes=2)) is None
     assert store.sign_in_link(link.token_hash)["used_at"] == NOW + timedelta(minutes=1)
     assert sign_in.check_link(link.token, store=store, now=NOW) == auth.LinkState.USED
