@@ -143,6 +143,10 @@ class EventExists(Exception):
     """An event with that id is already stored: creating it would overwrite another meeting."""
 
 
+class EventChanged(Exception):
+    """Someone else saved the event after this edit began: saving would undo their changes."""
+
+
 class SeatsTaken(Exception):
     """Fewer seats than are already taken: nobody loses a seat they were given."""
 

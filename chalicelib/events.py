@@ -76,6 +76,9 @@ class Event:
     organiser_link_version: int = 0
     # Of the seats taken, how many are held awaiting a click (the hourly job looks only then).
     pending_count: int = 0
+    # When the stored description was last written (None until stored). The console's edit form
+    # sends it back, so two organisers saving at once cannot silently undo each other's changes.
+    updated_at: datetime | None = field(default=None, compare=False)
 
     @property
     def zone(self) -> ZoneInfo:

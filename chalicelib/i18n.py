@@ -1158,6 +1158,8 @@ EVENT_PAGE_LABELS: dict[str, dict[str, str]] = {
         "ev.import_replace_hint": "Filen ersätter träffens beskrivning (samma id). Anmälningarna ligger kvar.",
         "ev.created": "Träffen är skapad.",
         "ev.saved": "Ändringarna är sparade.",
+        "ev.changed_meanwhile": "Någon annan sparade ändringar i träffen medan du skrev, så dina ändringar är inte "
+        "sparade. Formuläret visar det du skrev: jämför med träffens sida och spara igen om det ska gälla.",
         "ev.promoted": "Flyttade upp från väntelistan: {count}. De har fått ett mejl om sin plats.",
         "ev.new_link": "Ny träff",
         "ev.import_link": "Läs in en träff från en TOML-fil",
@@ -1278,6 +1280,9 @@ EVENT_PAGE_LABELS: dict[str, dict[str, str]] = {
         "ev.import_replace_hint": "The file replaces the meeting's description (same id). Registrations stay.",
         "ev.created": "The meeting is created.",
         "ev.saved": "The changes are saved.",
+        "ev.changed_meanwhile": "Someone else saved changes to the meeting while you were writing, so your changes "
+        "are not saved. The form shows what you wrote: compare it with the meeting's page and save again if it "
+        "should apply.",
         "ev.promoted": "Moved up from the waiting list: {count}. They have been emailed about their seat.",
         "ev.new_link": "New meeting",
         "ev.import_link": "Import a meeting from a TOML file",

@@ -169,6 +169,31 @@ def test_an_organiser_edits_their_event_but_not_its_organisers(client, organiser
     assert entry.detail == "venue"
 
 
+def test_two_people_editing_at_once_the_second_save_is_refused_and_keeps_what_they_wrote(
+    client, organiser, admin, events
+):
+    def edit_form(cookie):
+        page = get(client, f"/console/events/{EVENT}/edit", cookie)
+        values = rules.form_values(events.get_event(EVENT))
+        fields = {k: ("on" if v is True else v) for k, v in values.items() if v is not False}
+        edited_from = re.search(r'name="edited_from" value="([^"]+)"', page.body.decode()).group(1)
+        return fields | {"csrf_token": csrf_of(page), "edited_from": edited_from}
+
+    first, second = edit_form(organiser), edit_form(admin)
+    assert post(client, f"/console/events/{EVENT}/edit", organiser, first | {"venue": "Stora salen"}).status_code == 303
+    refused = post(client, f"/console/events/{EVENT}/edit", admin, second | {"address": "Storgatan 1"})
+    assert refused.status_code == 409
+    body = refused.body.decode()
+    assert "Någon annan sparade ändringar i träffen" in body and 'value="Storgatan 1"' in body
+    stored = events.get_event(EVENT)
+    assert stored.venue == "Stora salen" and stored.address != "Storgatan 1"
+    # The page now carries the newer version: saving again is a deliberate choice, and it applies.
+    again = second | {"address": "Storgatan 1", "csrf_token": csrf_of(refused)}
+    again["edited_from"] = re.search(r'name="edited_from" value="([^"]+)"', body).group(1)
+    assert post(client, f"/console/events/{EVENT}/edit", admin, again).status_code == 303
+    assert events.get_event(EVENT).address == "Storgatan 1"
+
+
 def test_an_organiser_of_another_event_gets_404_everywhere(client, organiser, events):
     for path in (f"/console/events/{OTHER_EVENT}/edit", f"/console/events/{OTHER_EVENT}/changes"):
         assert get(client, path, organiser).status_code == 404

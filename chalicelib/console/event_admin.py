@@ -24,7 +24,7 @@ SendLeased = Callable[[Registration, Event], Any]
 class EventStore(PromotionStore, Protocol):
     def create_event(self, event: Event, now: datetime) -> None: ...
 
-    def save_event(self, event: Event, now: datetime) -> None: ...
+    def save_event(self, event: Event, now: datetime, edited_from: datetime | None = None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,12 @@ def save(
     now: datetime,
     send: SendLeased,
     error_field: str = "capacity",
+    edited_from: datetime | None = None,
 ) -> Saved:
-    """Store an edited event, then fill the seats a larger capacity freed, first in line first."""
+    """Store an edited event, then fill the seats a larger capacity freed, first in line first.
+    With `edited_from` (when the form was filled in), raises EventChanged if someone saved since."""
     try:
-        store.save_event(event, now)
+        store.save_event(event, now, edited_from)
     except SeatsTaken as taken:
         raise EventFormInvalid({error_field: event_problem("below_seats_taken", language, taken=taken.taken)}) from None
     promoted = _fill(event, store=store, now=now, send=send)
@@ -73,9 +75,10 @@ def edit(
     now: datetime,
     send: SendLeased,
 ) -> Saved:
+    """The edit form: written only if nobody saved the event since `existing` was read."""
     event = rules.event_from_form(values, language, existing=existing, may_name_organisers=may_name_organisers)
     _keep_seats(existing, event, language, "capacity")
-    return save(existing, event, language, store=store, now=now, send=send)
+    return save(existing, event, language, store=store, now=now, send=send, edited_from=existing.updated_at)
 
 
 def import_file(

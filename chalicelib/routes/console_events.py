@@ -21,7 +21,7 @@ from ..console import event_admin, posted
 from ..console import events as rules
 from ..console.access import ConsoleUser
 from ..console.events import EventFormInvalid
-from ..errors import EventNotFound, SignupError
+from ..errors import EventChanged, EventNotFound, SignupError
 from ..events import OPTIONAL_QUESTIONS, Event
 from ..forms import pick_language
 from ..registrations import Registration
@@ -316,6 +316,9 @@ def edit_event(event_id: str) -> Response:
     values = rules.posted_values(fields)
     the_store = _store()
     now = _now()
+    if _changed_since_the_form(event, fields):
+        notice = i18n.labels(language)["ev.changed_meanwhile"]
+        return _form_page(user, language, values=values, event=event, status=409, notice=notice)
     try:
         if fields.get("do") == "preview":
             preview = rules.event_from_form(values, language, existing=event, may_name_organisers=user.is_admin)
@@ -331,10 +334,21 @@ def edit_event(event_id: str) -> Response:
         )
     except EventFormInvalid as invalid:
         return _form_page(user, language, values=values, event=event, status=400, errors=invalid.errors)
+    except EventChanged:
+        fresh = visible_event(user, event_id)
+        notice = i18n.labels(language)["ev.changed_meanwhile"]
+        return _form_page(user, language, values=values, event=fresh, status=409, notice=notice)
     except EventNotFound:
         visible_event(user, "")
         raise
     return _done(event, saved, user, "event_edited", f"/console/events/{event_id}/edit", language)
+
+
+def _changed_since_the_form(event: Event, fields: dict[str, Any]) -> bool:
+    """Whether someone saved the event after this form was opened (the form carries when the event
+    it showed was saved; the store checks the same again in its write)."""
+    shown = fields.get("edited_from")
+    return isinstance(shown, str) and event.updated_at is not None and shown != event.updated_at.isoformat()
 
 
 # -- quick changes ----------------------------------------------------------------------------------

@@ -8,11 +8,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..errors import EventExists, EventNotFound, SeatsTaken
+from ..errors import EventChanged, EventExists, EventNotFound, SeatsTaken
 from ..events import Event
 from ..registrations import Registration, Status
 from .events import EventRecords
-from .schema import event_key
+from .schema import event_key, iso_time
 from .seats import Seats
 from .table import condition_failed
 
@@ -28,11 +28,15 @@ class EventChanges(Seats, EventRecords):
                 raise EventExists() from error
             raise
 
-    def save_event(self, event: Event, now: datetime) -> None:
+    def save_event(self, event: Event, now: datetime, edited_from: datetime | None = None) -> None:
         """Store an edited event: EventNotFound when it is gone, SeatsTaken when it would have fewer
-        seats than are taken by now (checked in the write itself, not from an earlier read)."""
+        seats than are taken by now (checked in the write itself, not from an earlier read), and
+        EventChanged when `edited_from` is given and someone else has saved it since."""
         update = self._event_update(event, now)
         condition = "attribute_exists(PK)"
+        if edited_from is not None:
+            condition += " AND updated_at = :edited_from"
+            update["ExpressionAttributeValues"][":edited_from"] = {"S": iso_time(edited_from)}
         if event.capacity is not None:
             condition += " AND confirmed_count <= :capacity"
             update["ExpressionAttributeValues"][":capacity"] = {"N": str(event.capacity)}
@@ -44,6 +48,8 @@ class EventChanges(Seats, EventRecords):
             stored = self.get_event(event.id)
             if stored is None:
                 raise EventNotFound() from error
+            if edited_from is not None and stored.updated_at != edited_from:
+                raise EventChanged() from error
             raise SeatsTaken(stored.confirmed_count) from error
 
     def promote(self, promoted: Registration, now: datetime) -> None:

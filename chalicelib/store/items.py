@@ -132,6 +132,7 @@ def event_from_item(item: dict[str, Any]) -> Event:
         waitlist_count=int(item.get("waitlist_count", 0)),
         organiser_link_version=int(item.get("organiser_link_version", 0)),
         pending_count=int(item.get("pending_count", 0)),
+        updated_at=read_time(item.get("updated_at")),
     )
 
 
