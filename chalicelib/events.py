@@ -92,6 +92,11 @@ class Event:
     def is_open(self, now: datetime) -> bool:
         return self.status == "open" and now < self.deadline_at
 
+    def has_started(self, now: datetime) -> bool:
+        """The meeting is under way (by its current time, which may have moved): from then on nobody
+        is cancelled, moved up from the waiting list or sent a seat's email."""
+        return now >= self.starts_at
+
     @property
     def ends_at_or_default(self) -> datetime:
         """When the meeting is over (two hours after the start when no end is given)."""

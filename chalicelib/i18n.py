@@ -242,6 +242,26 @@ LABELS: dict[str, dict[str, str]] = {
         "people.cancelled_told": "Anmälan är avbokad och personen får en bekräftelse.",
         "people.cancelled_silent": "Anmälan är avbokad. Inget mejl skickas till personen.",
         "people.already_cancelled": "Anmälan var redan avbokad. Inget har ändrats.",
+        "people.promote_heading": "Flytta upp från väntelistan",
+        "people.promote_note": "Personen får en ledig plats före dem som står före på väntelistan, och ett mejl om "
+        "det.",
+        "people.promote_button": "Flytta upp {name}",
+        "people.promote_done": "{name} har flyttats upp från väntelistan och får ett mejl om det.",
+        "people.promote_not_waiting": "Personen står inte längre på väntelistan. Inget har ändrats.",
+        "people.promote_no_seat": "Det finns ingen ledig plats, så ingen har flyttats upp. Höj antalet platser för "
+        "träffen först om fler ska få plats.",
+        "people.promote_needs_seat": "Det finns ingen ledig plats just nu. Höj antalet platser för träffen om "
+        "personen ska få en.",
+        "people.promote_started": "Träffen har börjat, så ingen kan flyttas upp från väntelistan.",
+        "people.resend_heading": "Skicka bekräftelsen igen",
+        "people.resend_note": "Personen får mejlet som gäller för anmälan just nu, med länken för att ändra eller "
+        "avboka.",
+        "people.resend_button": "Skicka bekräftelsen igen till {name}",
+        "people.resend_done": "Bekräftelsen skickas igen.",
+        "people.resend_on_its_way": "Ett mejl till personen är redan på väg. Inget nytt har skickats.",
+        "people.resend_not_live": "Anmälan är avbokad, så det finns ingen bekräftelse att skicka.",
+        "people.resend_suppressed": "Adressen har studsat eller anmält mejl som skräp, så inget skickas dit.",
+        "people.resend_limited": "Adressen har fått så många mejl som tillåts i dag. Försök igen i morgon.",
         "people.promoted": "{name} fick platsen från väntelistan och får ett mejl om det.",
         "people.checked_in_now": "{name} är incheckad.",
         "people.check_in_undone": "Incheckningen av {name} är ångrad.",
@@ -271,6 +291,8 @@ LABELS: dict[str, dict[str, str]] = {
         "audit.checked_in": "Checkade in",
         "audit.check_in_undone": "Ångrade en incheckning",
         "audit.added_by_hand": "Lade till en anmälan för hand",
+        "audit.promoted": "Flyttade upp en anmälan från väntelistan",
+        "audit.resent_confirmation": "Skickade bekräftelsen igen",
         "add.heading": "Lägg till en person",
         "add.heading_walk_in": "Lägg till någon vid dörren",
         "add.intro": "För den som anmäler sig per telefon eller på annat sätt, också efter sista anmälningsdagen. "
@@ -417,6 +439,8 @@ LABELS: dict[str, dict[str, str]] = {
         "timmen. Använd länken i det senaste mejlet, eller försök igen om en timme.",
         "console.limited_sender": "Många har bett om inloggningslänkar från din uppkoppling den senaste timmen. "
         "Försök igen om en stund.",
+        "console.limited_admin": "Brådskar det? En administratör kan ändå göra en inloggningslänk åt dig med "
+        "kommandot ./signup console link ADRESS.",
         "console.button_heading": "Logga in på Signup",
         "console.button_text": "Tryck på knappen för att logga in i den här webbläsaren. Länken fungerar en gång.",
         "console.button": "Logga in",
@@ -630,6 +654,26 @@ LABELS: dict[str, dict[str, str]] = {
         "people.cancelled_told": "The registration is cancelled and the person gets a receipt.",
         "people.cancelled_silent": "The registration is cancelled. No email goes to the person.",
         "people.already_cancelled": "The registration was already cancelled. Nothing has changed.",
+        "people.promote_heading": "Move up from the waiting list",
+        "people.promote_note": "The person gets a free seat ahead of anyone before them on the waiting list, and an "
+        "email about it.",
+        "people.promote_button": "Move {name} up",
+        "people.promote_done": "{name} has been moved up from the waiting list and gets an email about it.",
+        "people.promote_not_waiting": "The person is no longer on the waiting list. Nothing has changed.",
+        "people.promote_no_seat": "There is no free seat, so nobody was moved up. Raise the meeting's capacity "
+        "first if more people should get a seat.",
+        "people.promote_needs_seat": "There is no free seat just now. Raise the meeting's capacity if this person "
+        "should get one.",
+        "people.promote_started": "The meeting has started, so nobody can be moved up from the waiting list.",
+        "people.resend_heading": "Send the confirmation again",
+        "people.resend_note": "The person gets the email for where the registration stands now, with the link to "
+        "change or cancel.",
+        "people.resend_button": "Send the confirmation to {name} again",
+        "people.resend_done": "The confirmation is being sent again.",
+        "people.resend_on_its_way": "An email to this person is already on its way. Nothing new was sent.",
+        "people.resend_not_live": "The registration is cancelled, so there is no confirmation to send.",
+        "people.resend_suppressed": "The address bounced or reported email as spam, so nothing is sent to it.",
+        "people.resend_limited": "The address has had as many emails as allowed today. Try again tomorrow.",
         "people.promoted": "{name} got the seat from the waiting list and gets an email about it.",
         "people.checked_in_now": "{name} is checked in.",
         "people.check_in_undone": "The check-in of {name} is undone.",
@@ -659,6 +703,8 @@ LABELS: dict[str, dict[str, str]] = {
         "audit.checked_in": "Checked in",
         "audit.check_in_undone": "Undid a check-in",
         "audit.added_by_hand": "Added a registration by hand",
+        "audit.promoted": "Moved a registration up from the waiting list",
+        "audit.resent_confirmation": "Sent the confirmation again",
         "add.heading": "Add a person",
         "add.heading_walk_in": "Add someone at the door",
         "add.intro": "For someone who signs up by phone or some other way, also after the last day to sign up. "
@@ -809,6 +855,8 @@ LABELS: dict[str, dict[str, str]] = {
         "Use the link in the latest email, or try again in an hour.",
         "console.limited_sender": "Many sign-in links have been asked for from your connection in the last hour. "
         "Please try again in a while.",
+        "console.limited_admin": "In a hurry? An administrator can still make a sign-in link for you with the "
+        "command ./signup console link EMAIL.",
         "console.button_heading": "Sign in to Signup",
         "console.button_text": "Press the button to sign in in this browser. The link works once.",
         "console.button": "Sign in",

@@ -388,8 +388,27 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
         "/console/events/{event_id}/people/{registration_id}": {
             "get": {
                 "summary": "One person: answers, status, check-in and the latest email",
-                "parameters": [event_id, registration_id, lang],
-                "responses": {"200": _html("The person's page, with the form to cancel"), **signed_in},
+                "parameters": [
+                    event_id,
+                    registration_id,
+                    lang,
+                    {
+                        "name": "done",
+                        "in": "query",
+                        "description": "What the POST that led here did, said as a notice; unknown values say nothing",
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "promoted",
+                        "in": "query",
+                        "description": "After a cancellation: the registration that got the freed seat",
+                        "schema": {"type": "string"},
+                    },
+                ],
+                "responses": {
+                    "200": _html("The person's page, with the forms to cancel, move up and resend"),
+                    **signed_in,
+                },
             }
         },
         "/console/events/{event_id}/people/{registration_id}/cancel": {
@@ -398,8 +417,34 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
                 "parameters": [event_id, registration_id, lang],
                 "requestBody": form({"tell": {"type": "string", "enum": ["yes", "no"]}}),
                 "responses": {
-                    "200": _html("Cancelled (or already): the person's page says so"),
+                    "303": {"description": "Cancelled (or already): to the person's page, which says so"},
                     "409": _html("The meeting has started: nothing changed"),
+                    **posted,
+                },
+            }
+        },
+        "/console/events/{event_id}/people/{registration_id}/promote": {
+            "post": {
+                "summary": "Move the person up from the waiting list into a free seat, out of line if need be",
+                "parameters": [event_id, registration_id, lang],
+                "requestBody": form({}),
+                "responses": {
+                    "303": {"description": "Moved up, with the promotion email (or already moved): to their page"},
+                    "409": _html("No free seat (raise the capacity first), or the meeting has started"),
+                    **posted,
+                },
+            }
+        },
+        "/console/events/{event_id}/people/{registration_id}/resend": {
+            "post": {
+                "summary": "Send the email of where the registration stands now again, once per press",
+                "parameters": [event_id, registration_id, lang],
+                "requestBody": form({}),
+                "responses": {
+                    "303": {
+                        "description": "To their page, saying whether it was sent (or was already on its way, "
+                        "or the address bounced or had its emails for today)"
+                    },
                     **posted,
                 },
             }

@@ -450,7 +450,7 @@ def _free_seat(
         event = store.get_event(event_id)
         if event is None:
             raise RegistrationNotFound()
-        if now >= event.starts_at:
+        if event.has_started(now):
             raise EventStarted(event=event)
         first_in_line = store.first_waitlisted(event_id) if registration.status in SEATED else None
         promoted = _promoted(first_in_line, event, now) if first_in_line is not None else None
@@ -491,7 +491,7 @@ def fill_free_seats(
         event = store.get_event(event_id)
         if event is None:
             raise EventNotFound()
-        if now >= event.starts_at or (event.capacity is not None and event.confirmed_count >= event.capacity):
+        if event.has_started(now) or event.is_full:
             return None
         first_in_line = store.first_waitlisted(event_id)
         if first_in_line is None:
@@ -504,6 +504,105 @@ def fill_free_seats(
         log.info("moved up from the waiting list", extra={"event_id": event_id})
         moved.append(promoted)
     return moved
+
+
+class PromotionState(StrEnum):
+    """What pressing "move up" did for one person on the waiting list."""
+
+    PROMOTED = "promoted"  # this press: the seat and its email
+    NOT_WAITING = "not_waiting"  # moved up (or cancelled) already, e.g. by an earlier press
+    NO_SEAT = "no_seat"  # every seat is taken: raise the capacity first
+
+
+@dataclass(frozen=True)
+class Promotion:
+    outcome: PromotionState
+    registration: Registration
+
+
+class PersonPromotionStore(PromotionStore, Protocol):
+    def find_registration(self, event_id: str, registration_id: str) -> Registration | None: ...
+
+
+def promote(
+    event_id: str,
+    registration_id: str,
+    *,
+    store: PersonPromotionStore,
+    now: datetime,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Promotion:
+    """An organiser moves this person up from the waiting list, out of line if they choose, into a
+    free seat: the same transaction and promotion email as `fill_free_seats`, so the write itself
+    checks that the seat is still free and the person still waiting (two presses at once move them
+    up once). Refused once the meeting has started (EventStarted)."""
+
+    def one_try() -> Promotion:
+        # The event first: a press that finds it full after another press's write then reads the person
+        # as moved up (not as "no seat"), since both reads are consistent.
+        event = store.get_event(event_id)
+        registration = store.find_registration(event_id, registration_id)
+        if registration is None or event is None:
+            raise RegistrationNotFound()
+        if registration.status != Status.WAITLISTED:
+            return Promotion(PromotionState.NOT_WAITING, registration)
+        if event.has_started(now):
+            raise EventStarted(event=event)
+        if event.is_full:
+            return Promotion(PromotionState.NO_SEAT, registration)
+        promoted = _promoted(registration, event, now)
+        store.promote(promoted, now)
+        log.info("moved up from the waiting list by hand", extra={"event_id": event_id})
+        return Promotion(PromotionState.PROMOTED, promoted)
+
+    return retry_conflicts(one_try, sleep=sleep)
+
+
+class ResendStore(Protocol):
+    def find_registration(self, event_id: str, registration_id: str) -> Registration | None: ...
+
+    def note_duplicate(
+        self, existing: Registration, now: datetime, client: str | None, notice: EmailDelivery | None
+    ) -> None: ...
+
+
+class ResendState(StrEnum):
+    """What pressing "send the confirmation again" did."""
+
+    LEASED = "leased"  # this press owns the email: send it
+    ON_ITS_WAY = "on_its_way"  # an email is still being sent or retried (maybe an earlier press's)
+    NOT_LIVE = "not_live"  # cancelled: there is no confirmation to send
+    SUPPRESSED = "suppressed"  # the address bounced or complained
+    LIMITED = "limited"  # the address had its emails for today
+
+
+@dataclass(frozen=True)
+class Resend:
+    outcome: ResendState
+    registration: Registration
+
+
+def resend_confirmation(event_id: str, registration_id: str, *, store: ResendStore, now: datetime) -> Resend:
+    """Lease the email of where the registration stands now (confirmed, held or waiting) to the
+    caller, as a repeated sign-up leases its notice: one conditional write that refuses while an
+    email is still on its way, so each press sends at most once, under the suppression list and the
+    daily email limit of every registration email."""
+    registration = store.find_registration(event_id, registration_id)
+    if registration is None:
+        raise RegistrationNotFound()
+    if not registration.is_live:
+        return Resend(ResendState.NOT_LIVE, registration)
+    email = EmailDelivery(state=EmailState.SENDING, kind=EmailKind.CONFIRMATION, attempts=1, due_at=now + EMAIL_LEASE)
+    try:
+        store.note_duplicate(registration, now, None, email)
+    except NoticeNotNeeded:
+        return Resend(ResendState.ON_ITS_WAY, registration)
+    except AddressSuppressed:
+        return Resend(ResendState.SUPPRESSED, registration)
+    except EmailLimitReached:
+        return Resend(ResendState.LIMITED, registration)
+    log.info("confirmation sent again", extra={"event_id": event_id})
+    return Resend(ResendState.LEASED, replace(registration, email=email))
 
 
 def _receipt(registration: Registration, now: datetime) -> EmailDelivery | None:

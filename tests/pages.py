@@ -304,13 +304,38 @@ def _console_people_pages(client: Any, collection: Collection, store: Any, sessi
     )
     collection.add("console-check-in-refused-sv", refused, 409)
     cancelled = client.http.post(f"{person}/cancel", headers=form, body=urlencode({"csrf_token": csrf, "tell": "no"}))
-    collection.add("console-person-cancelled-sv", cancelled)
+    assert cancelled.status_code == 303, cancelled.body
+    collection.add("console-person-cancelled-sv", get(cancelled.headers["Location"]))
+    _console_waiting_list_pages(client, collection, store, session, csrf)
     for lang in ("sv", "en"):
         collection.add(f"console-add-person-{lang}", get(f"{base}/add-person?lang={lang}"))
     collection.add("console-add-walk-in-sv", get(f"{base}/add-person?walk_in=1"))
     mistakes = {"csrf_token": csrf, "name": "", "email": "inte-en-adress", "diet": "Vegansk", "meal": "yes"}
     wrong = client.http.post(f"{base}/add-person", headers=form, body=urlencode(mistakes))
     collection.add("console-add-person-errors-sv", wrong, 422)
+
+
+def _console_waiting_list_pages(
+    client: Any, collection: Collection, store: Any, session: dict[str, str], csrf: str
+) -> None:
+    """Someone on the waiting list: with every seat taken (and a refused move up), with a seat free,
+    moved up, and their confirmation sent again."""
+    form = {"Content-Type": "application/x-www-form-urlencoded", **session}
+    for who in ("doris", "erik"):  # the seat the cancellation freed, then the waiting list
+        assert post_json(client, answers(name=f"{who.title()} Lind", email=f"{who}@example.se")).status_code == 201
+    (waiting,) = [r for r in store.registrations(EVENT) if r.status == "waitlisted"]
+    person = f"/console/events/{EVENT}/people/{waiting.registration_id}"
+    collection.add("console-person-waiting-no-seat-sv", client.http.get(person, headers=session))
+    refused = client.http.post(f"{person}/promote?lang=en", headers=form, body=urlencode({"csrf_token": csrf}))
+    collection.add("console-person-promote-refused-en", refused, 409)
+    store.put_event(open_event(capacity=3, waitlist_limit=1, caterer="kok@hudiksvall.example"), datetime.now(UTC))
+    collection.add("console-person-waiting-en", client.http.get(f"{person}?lang=en", headers=session))
+    promoted = client.http.post(f"{person}/promote", headers=form, body=urlencode({"csrf_token": csrf}))
+    assert promoted.status_code == 303, promoted.body
+    collection.add("console-person-promoted-sv", client.http.get(promoted.headers["Location"], headers=session))
+    resent = client.http.post(f"{person}/resend?lang=en", headers=form, body=urlencode({"csrf_token": csrf}))
+    assert resent.status_code == 303, resent.body
+    collection.add("console-person-resent-en", client.http.get(resent.headers["Location"], headers=session))
 
 
 def _console_event_pages(client: Any, collection: Collection, moto_endpoint: str) -> None:

@@ -119,6 +119,13 @@ def test_too_many_links_for_one_address_are_refused_plainly_and_nothing_is_sent(
         assert ask(client, ORGANISER).status_code == 200
     refused = ask(client, ORGANISER)
     assert refused.status_code == 429 and "flera inloggningslänkar till den här adressen" in refused.body.decode()
+    assert "En administratör kan ändå göra en inloggningslänk åt dig med kommandot ./signup console link" in (
+        refused.body.decode()
+    )
+    # The page answers the POST; its language switch leads to a page that answers GET.
+    assert 'href="/console?lang=en" lang="en"' in refused.body.decode()
+    english = ask(client, ORGANISER, lang="en").body.decode()
+    assert "An administrator can still make a sign-in link for you with the command ./signup console link" in english
     assert len(mails_to(moto_endpoint, ORGANISER)) == 5
     # A stranger's address is counted alike, so the limit tells nobody which addresses may sign in.
     for _ in range(5):

@@ -50,6 +50,12 @@ def status_of(app_store, name):
     return {r.answers.name: r for r in app_store.registrations(EVENT)}[name]
 
 
+def follow(client, response, cookie):
+    """The GET a 303 leads to (what the browser shows after the POST)."""
+    assert response.status_code == 303, text(response)
+    return get(client, response.headers["Location"], cookie)
+
+
 def mails_to(moto_endpoint, address):
     return [str(m["Subject"]) for destinations, m in sent_with_destinations(moto_endpoint) if address in destinations]
 
@@ -140,15 +146,17 @@ def test_cancelling_and_telling_them_moves_the_waiting_list_with_its_email(
     done = post(
         client, f"{PEOPLE}/{orjan.registration_id}/cancel", organiser, {"csrf_token": csrf_of(page), "tell": "yes"}
     )
-    assert done.status_code == 200, text(done)
-    assert "Anmälan är avbokad och personen får en bekräftelse." in text(done)
-    assert "Zelda Ahl fick platsen från väntelistan" in text(done)
+    assert done.status_code == 303, text(done)
+    assert done.headers["Location"].startswith(f"{PEOPLE}/{orjan.registration_id}?")
+    shown = text(follow(client, done, organiser))
+    assert "Anmälan är avbokad och personen får en bekräftelse." in shown
+    assert "Zelda Ahl fick platsen från väntelistan" in shown
     assert status_of(app_store, "Örjan Sjöberg").status == "cancelled"
     assert status_of(app_store, "Zelda Ahl").status == "confirmed"
     assert "Avbokning bekräftad" in " ".join(mails_to(moto_endpoint, "orjan@example.se"))
     assert any("plats" in subject for subject in mails_to(moto_endpoint, "zelda@example.se")[1:])
     again = post(client, f"{PEOPLE}/{orjan.registration_id}/cancel", organiser, {"csrf_token": csrf_of(page)})
-    assert "Anmälan var redan avbokad" in text(again)
+    assert "Anmälan var redan avbokad" in text(follow(client, again, organiser))
     log = text(get(client, f"/console/events/{EVENT}/audit", organiser))
     assert "Avbokade en anmälan (personen fick mejl)" in log and "Örjan Sjöberg" in log
     assert log.count("Avbokade en anmälan") == 1, "the second press changed nothing and logged nothing"
@@ -163,13 +171,139 @@ def test_cancelling_without_telling_sends_them_nothing_but_still_emails_the_prom
     done = post(
         client, f"{PEOPLE}/{asa.registration_id}/cancel", organiser, {"csrf_token": csrf_of(page), "tell": "no"}
     )
-    assert "Inget mejl skickas till personen." in text(done)
+    assert "Inget mejl skickas till personen." in text(follow(client, done, organiser))
     assert len(mails_to(moto_endpoint, "asa@example.se")) == before
     assert status_of(app_store, "Zelda Ahl").status == "confirmed"
     assert len(mails_to(moto_endpoint, "zelda@example.se")) == 2, (
         "the confirmation of her place on the list, then the seat"
     )
     assert "Avbokade en anmälan (utan mejl)" in text(get(client, f"/console/events/{EVENT}/audit", organiser))
+
+
+def test_after_a_cancel_the_language_switch_leads_to_a_page_that_answers_get(client, organiser, meeting):
+    asa = meeting["Åsa Öberg"]
+    page = get(client, f"{PEOPLE}/{asa.registration_id}?lang=en", organiser)
+    done = post(
+        client, f"{PEOPLE}/{asa.registration_id}/cancel?lang=en", organiser, {"csrf_token": csrf_of(page), "tell": "no"}
+    )
+    shown = follow(client, done, organiser)
+    assert "The registration is cancelled. No email goes to the person." in text(shown)
+    switch = re.search(r'<a href="([^"]+)" lang="sv"', text(shown)).group(1)
+    assert "/cancel" not in switch and get(client, switch, organiser).status_code == 200
+
+
+def test_a_page_answering_a_refused_post_switches_language_to_a_get_page(client, organiser, meeting):
+    """A 409 page is rendered in answer to the POST itself: its switch must not be the POST's path."""
+    zelda = meeting["Zelda Ahl"]
+    page = get(client, f"{PEOPLE}/{zelda.registration_id}", organiser)
+    refused = post(client, f"{PEOPLE}/{zelda.registration_id}/promote", organiser, {"csrf_token": csrf_of(page)})
+    assert refused.status_code == 409, "no free seat: answered by the page itself, not a redirect"
+    switch = re.search(r'<a href="([^"]+)" lang="en"', text(refused)).group(1)
+    assert "/promote" not in switch and get(client, switch, organiser).status_code == 200
+
+
+# -- moving up from the waiting list and sending the confirmation again ---------------------------
+
+
+@pytest.fixture
+def a_free_seat(app_store, client, meeting):
+    """A third seat (the capacity raised by hand) and a second person waiting behind Zelda."""
+    assert post_json(client, answers(name="Yngve Berg", email="yngve@example.se")).status_code == 201
+    app_store.put_event(open_event(capacity=3, waitlist_limit=5), datetime.now(UTC))
+    return status_of(app_store, "Yngve Berg")
+
+
+def test_an_organiser_moves_someone_up_out_of_line_into_a_free_seat_with_the_promotion_email(
+    client, organiser, a_free_seat, app_store, moto_endpoint
+):
+    yngve = a_free_seat
+    person = f"{PEOPLE}/{yngve.registration_id}"
+    page = get(client, person, organiser)
+    assert "Flytta upp Yngve Berg" in text(page)
+    done = post(client, f"{person}/promote", organiser, {"csrf_token": csrf_of(page)})
+    assert done.status_code == 303 and done.headers["Location"].startswith(person + "?")
+    assert "Yngve Berg har flyttats upp från väntelistan" in text(follow(client, done, organiser))
+    assert status_of(app_store, "Yngve Berg").status == "confirmed"
+    assert status_of(app_store, "Zelda Ahl").status == "waitlisted", "out of line: Zelda still waits"
+    assert app_store.get_event(EVENT).confirmed_count == 3 and app_store.get_event(EVENT).waitlist_count == 1
+    (seat_email,) = mails_to(moto_endpoint, "yngve@example.se")[1:]
+    assert seat_email.startswith("Du har fått en plats: ")
+    again = post(client, f"{person}/promote", organiser, {"csrf_token": csrf_of(page)})
+    assert "Personen står inte längre på väntelistan" in text(follow(client, again, organiser))
+    assert len(mails_to(moto_endpoint, "yngve@example.se")) == 2, "a second press sends nothing"
+    log = text(get(client, f"/console/events/{EVENT}/audit", organiser))
+    assert log.count("Flyttade upp en anmälan från väntelistan") == 1 and "Yngve Berg" in log
+
+
+def test_with_no_free_seat_moving_up_is_refused_plainly_and_suggests_raising_the_capacity(
+    client, organiser, meeting, app_store, moto_endpoint
+):
+    zelda = meeting["Zelda Ahl"]
+    page = get(client, f"{PEOPLE}/{zelda.registration_id}", organiser)
+    assert "Det finns ingen ledig plats just nu. Höj antalet platser" in text(page)
+    refused = post(client, f"{PEOPLE}/{zelda.registration_id}/promote", organiser, {"csrf_token": csrf_of(page)})
+    assert refused.status_code == 409
+    assert "Det finns ingen ledig plats, så ingen har flyttats upp. Höj antalet platser" in text(refused)
+    assert status_of(app_store, "Zelda Ahl").status == "waitlisted"
+    assert app_store.get_event(EVENT).confirmed_count == 2
+    english = post(
+        client, f"{PEOPLE}/{zelda.registration_id}/promote?lang=en", organiser, {"csrf_token": csrf_of(page)}
+    )
+    assert "There is no free seat, so nobody was moved up. Raise the meeting" in text(english)
+    assert len(mails_to(moto_endpoint, "zelda@example.se")) == 1
+
+
+def test_moving_up_or_resending_without_csrf_or_for_another_s_event_changes_nothing(
+    client, organiser, stranger, a_free_seat, app_store, moto_endpoint
+):
+    yngve = a_free_seat
+    before = len(sent_with_destinations(moto_endpoint))
+    for action in ("promote", "resend"):
+        path = f"{PEOPLE}/{yngve.registration_id}/{action}"
+        for fields in ({}, {"csrf_token": "0" * 64}):
+            assert post(client, path, organiser, fields).status_code == 403, action
+        own = text(get(client, f"/console/events/{OTHER_EVENT}/people", stranger))
+        csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', own).group(1)
+        assert post(client, path, stranger, {"csrf_token": csrf}).status_code == 404, action
+    assert status_of(app_store, "Yngve Berg").status == "waitlisted"
+    assert len(sent_with_destinations(moto_endpoint)) == before
+    assert "Flyttade upp" not in text(get(client, f"/console/events/{EVENT}/audit", organiser))
+
+
+def test_resending_sends_the_current_email_once_per_press_and_logs_it(
+    client, organiser, meeting, app_store, moto_endpoint
+):
+    zelda = meeting["Zelda Ahl"]
+    person = f"{PEOPLE}/{zelda.registration_id}"
+    page = get(client, person, organiser)
+    assert "Skicka bekräftelsen igen till Zelda Ahl" in text(page)
+    done = post(client, f"{person}/resend", organiser, {"csrf_token": csrf_of(page)})
+    assert "Bekräftelsen skickas igen." in text(follow(client, done, organiser))
+    first, again = mails_to(moto_endpoint, "zelda@example.se")
+    assert first == again and first.startswith("Du står på väntelistan: ")
+    assert status_of(app_store, "Zelda Ahl").email.state == "sent"
+    log = text(get(client, f"/console/events/{EVENT}/audit", organiser))
+    assert log.count("Skickade bekräftelsen igen") == 1
+
+
+def test_resending_while_an_email_is_on_its_way_or_to_a_suppressed_address_sends_nothing(
+    client, organiser, meeting, app_store, moto_endpoint
+):
+    from dataclasses import replace
+
+    from chalicelib.registrations import EmailDelivery, EmailState
+
+    zelda, asa = meeting["Zelda Ahl"], meeting["Åsa Öberg"]
+    page = get(client, f"{PEOPLE}/{zelda.registration_id}", organiser)
+    leased = replace(zelda, email=EmailDelivery(EmailState.SENDING, attempts=1, due_at=datetime.now(UTC)))
+    app_store.email_failed(leased, "Throttling", datetime.now(UTC))  # the outbox will retry it
+    busy = post(client, f"{PEOPLE}/{zelda.registration_id}/resend", organiser, {"csrf_token": csrf_of(page)})
+    assert "Ett mejl till personen är redan på väg" in text(follow(client, busy, organiser))
+    app_store.suppress(asa.answers.email_key, "bounce", datetime.now(UTC))
+    bounced = post(client, f"{PEOPLE}/{asa.registration_id}/resend?lang=en", organiser, {"csrf_token": csrf_of(page)})
+    assert "The address bounced" in text(follow(client, bounced, organiser))
+    assert len(mails_to(moto_endpoint, "zelda@example.se")) == 1 and len(mails_to(moto_endpoint, "asa@example.se")) == 1
+    assert "Skickade bekräftelsen igen" not in text(get(client, f"/console/events/{EVENT}/audit", organiser))
 
 
 # -- downloads ---------------------------------------------------------------------------

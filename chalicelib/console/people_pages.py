@@ -13,7 +13,7 @@ from typing import Any
 from .. import i18n
 from ..events import Event
 from ..fields import SECTORS
-from ..registrations import Registration, Status
+from ..registrations import SEATED, Registration, Status
 from .people import EVERYONE, LIVE, PeopleFilter, count_people, door_list
 
 
@@ -40,7 +40,7 @@ def person_row(registration: Registration, event: Event, language: str, labels: 
         "status": registration.status,
         "status_text": labels[f"people.status.{registration.status}"],
         "meal": _yes_no(answers.meal, labels),
-        "seated": registration.status in (Status.CONFIRMED, Status.PENDING),
+        "seated": registration.status in SEATED,
         "checked_in": registration.checked_in_at is not None,
         "checked_in_at": _clock(registration.checked_in_at, event, language),
     }
@@ -119,8 +119,11 @@ def person_context(registration: Registration, event: Event, language: str, now:
         "email_state": labels[f"people.email_state.{email.state}"],
         "email_attempts": email.attempts,
         "email_due": _when(email.due_at, event, language) if email.waiting else "",
-        "cancellable": registration.is_live and now < event.starts_at,
-        "started": registration.is_live and now >= event.starts_at,
+        "cancellable": registration.is_live and not event.has_started(now),
+        "started": registration.is_live and event.has_started(now),
+        "promotable": registration.status == Status.WAITLISTED and not event.has_started(now),
+        "seat_free": not event.is_full,
+        "resendable": registration.is_live and not event.has_started(now),
     }
 
 

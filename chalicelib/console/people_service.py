@@ -10,11 +10,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..events import Event
-from ..registrations import Cancellation, EmailState, Outcome, Registration, register
+from ..registrations import (
+    Cancellation,
+    EmailState,
+    Outcome,
+    Promotion,
+    PromotionState,
+    Registration,
+    Resend,
+    ResendState,
+    promote,
+    register,
+    resend_confirmation,
+)
 from ..service import Signup
 from ..store import DynamoStore
 from .people import CheckIn, check_in
-from .service import _aws_trouble_is_unavailable
+from .service import aws_trouble_is_unavailable
 
 
 class ConsolePeople:
@@ -22,26 +34,45 @@ class ConsolePeople:
         self.store = store
         self.signup = signup
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
     def registrations(self, event: Event) -> list[Registration]:
         """Everyone registered for the event: one Query, every page of it."""
         return list(self.store.registrations(event.id))
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
     def registration(self, event: Event, registration_id: str) -> Registration | None:
         return self.store.find_registration(event.id, registration_id)
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
     def cancel(self, event: Event, registration_id: str, *, tell: bool, base_url: str, now: datetime) -> Cancellation:
         """The same cancellation as the person's own; the receipt only if `tell`."""
         return self.signup.cancel_for_person(event, registration_id, tell=tell, base_url=base_url, now=now)
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
+    def promote(self, event: Event, registration_id: str, *, base_url: str, now: datetime) -> Promotion:
+        """Move this person up into a free seat (the capacity raise's promotion), then send its email."""
+        result = promote(event.id, registration_id, store=self.store, now=now)
+        if result.outcome == PromotionState.PROMOTED:
+            self.signup.send_leased_email(result.registration, event, base_url=base_url, now=now)
+        return result
+
+    @aws_trouble_is_unavailable
+    def resend(self, event: Event, registration_id: str, *, base_url: str, now: datetime) -> Resend:
+        """The registration's current email again, leased first so a press sends it at most once."""
+        result = resend_confirmation(event.id, registration_id, store=self.store, now=now)
+        if result.outcome == ResendState.LEASED:
+            # The lease's own transaction has just checked the suppression list.
+            self.signup.send_leased_email(
+                result.registration, event, base_url=base_url, now=now, suppression_checked=True
+            )
+        return result
+
+    @aws_trouble_is_unavailable
     def check_in(self, registration: Registration, *, present: bool, now: datetime) -> CheckIn:
         """One conditional write: present, or (undo) not."""
         return check_in(registration, present=present, store=self.store, now=now)
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
     def add_by_hand(self, event: Event, fields: dict[str, Any], *, base_url: str, now: datetime) -> Outcome:
         """Someone added by an organiser (a phone sign-up, a walk-in): the same register() as the form,
         without the deadline; the person gets the usual email."""

@@ -32,7 +32,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _aws_trouble_is_unavailable(method: Callable[P, R]) -> Callable[P, R]:
+def aws_trouble_is_unavailable(method: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(method)
     def translated(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
@@ -64,7 +64,7 @@ class Console:
 
     # -- signing in ---------------------------------------------------------------------
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
     def request_link(self, address: str, *, language: str, base_url: str, client: str | None, now: datetime) -> bool:
         """Count the request (raises SignInLimited) and email a link if the address may sign in."""
         suffix = "?lang=en" if language == "en" else ""
@@ -93,15 +93,15 @@ class Console:
             now=now,
         )
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
     def check_link(self, token: str, now: datetime) -> str:
         return sign_in.check_link(token, store=self.store, now=now)
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
     def use_link(self, token: str, now: datetime) -> Session:
         return sign_in.use_link(token, store=self.store, admins=self.admins, retention=self.retention, now=now)
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
     def make_link(self, address: str, now: datetime) -> str:
         """A link's token without email (`./signup console link`); LinkRefused(UNKNOWN) if the
         address may not sign in."""
@@ -111,7 +111,7 @@ class Console:
 
     # -- sessions -------------------------------------------------------------------------
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
     def current_user(self, cookie_header: str | None, now: datetime) -> ConsoleUser:
         """Raises SessionInvalid without a live session."""
         user, session = sign_in.current_user(
@@ -119,7 +119,7 @@ class Console:
         )
         return ConsoleUser(user.email_key, user.is_admin, session)
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
     def sign_out(self, session: Session, *, everywhere: bool) -> None:
         if everywhere:
             sign_in.sign_out_everywhere(session, store=self.store)
@@ -137,20 +137,20 @@ class Console:
 
     # -- events and the audit log ----------------------------------------------------------
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
     def event_rows(self, user: ConsoleUser, now: datetime) -> list[EventRow]:
         return access.event_rows(access.visible_events(user, self.store.list_events()), now)
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
     def event_for(self, user: ConsoleUser, event_id: str) -> Event:
         """Raises EventNotFound alike for a missing event and one this person may not see."""
         return access.event_for(user, self.store.get_event(event_id))
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
     def audit_entries(self, event: Event) -> list[AuditEntry]:
         return self.store.audit_entries(event.id)
 
-    @_aws_trouble_is_unavailable
+    @aws_trouble_is_unavailable
     def audit(self, event: Event | str, user: ConsoleUser, action: str, detail: str, now: datetime) -> None:
         found = self.store.get_event(event) if isinstance(event, str) else event
         if found is not None:

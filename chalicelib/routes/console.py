@@ -93,10 +93,15 @@ def _lang_query(language: str, joiner: str = "?") -> str:
 
 
 def _here() -> str:
-    """This request's path without the stage prefix (the route's pattern filled in)."""
+    """This request's path without the stage prefix (the route's pattern filled in), for the language
+    switch. A page answering a POST names a path that only takes POSTs (a link there answers 405):
+    then the switch leads to the event's page, or to /console."""
     request = console.current_request
+    params = request.uri_params or {}
+    if request.method != "GET":
+        return f"/console/events/{params['event_id']}" if "event_id" in params else "/console"
     pattern = str(request.context.get("resourcePath", "/console"))
-    return pattern.format(**(request.uri_params or {}))
+    return pattern.format(**params)
 
 
 def _html(body: str, status: int = 200) -> Response:
@@ -251,7 +256,7 @@ def ask_for_link() -> Response:
             now=parts.clock(),
         )
     except SignInLimited as limited:
-        text = labels[f"console.limited_{limited.which}"]
+        text = labels[f"console.limited_{limited.which}"] + " " + labels["console.limited_admin"]
         return _message(labels["console.limited_heading"], text, 429, language=language, ask_again=True)
     return _page("console/check_email.html", language=language, minutes=_link_minutes())
 

@@ -18,7 +18,7 @@ from ..console import people, people_pages
 from ..digest import attendee_csv
 from ..errors import EventStarted, NotCheckedIn, RegisteredBefore, ValidationFailed, WaitlistFull
 from ..events import Event
-from ..registrations import SEATED, Registration
+from ..registrations import SEATED, PromotionState, Registration, ResendState
 from .console import (
     FORM_POSTS,
     PRIVATE,
@@ -65,12 +65,16 @@ def people_list(event_id: str) -> Response:
 @console_people.route("/console/events/{event_id}/people/{registration_id}", methods=["GET"])
 @guarded
 def person_page(event_id: str, registration_id: str) -> Response:
-    """One person: every answer, the status, the check-in and the latest email."""
+    """One person: every answer, the status, the check-in and the latest email; after a change (a 303
+    from its POST) what that change did, named by `done`."""
     user = signed_in()
     event = visible_event(user, event_id)
     registration = _registration(event, registration_id)
-    context = people_pages.person_context(registration, event, _language(), wiring().clock())
-    return console_page("console/person.html", user, **context)
+    language = _language()
+    asked = query(console_people.current_request)
+    context = people_pages.person_context(registration, event, language, wiring().clock())
+    notice = _done_notice(event, registration, asked.get("done") or "", asked.get("promoted") or "", language)
+    return console_page("console/person.html", user, notice=notice, **context)
 
 
 @console_people.route(
@@ -102,14 +106,72 @@ def cancel_person(event_id: str, registration_id: str) -> Response:
         context = people_pages.person_context(registration, event, language, now)
         return console_page("console/person.html", user, 409, problem=labels["people.cancel_started"], **context)
     if result.already_cancelled:
-        notice = labels["people.already_cancelled"]
-    else:
-        audit(event, user, "cancelled_told" if tell else "cancelled_silent", registration.answers.name)
-        notice = labels["people.cancelled_told" if tell else "people.cancelled_silent"]
-        if result.promoted is not None:
-            notice += " " + labels["people.promoted"].format(name=result.promoted.answers.name)
-    context = people_pages.person_context(result.registration, event, language, now)
-    return console_page("console/person.html", user, notice=notice, **context)
+        return _back_to_person(event, registration_id, "already_cancelled", language)
+    audit(event, user, "cancelled_told" if tell else "cancelled_silent", registration.answers.name)
+    promoted = result.promoted.registration_id if result.promoted is not None else ""
+    return _back_to_person(event, registration_id, "cancelled_told" if tell else "cancelled_silent", language, promoted)
+
+
+@console_people.route(
+    "/console/events/{event_id}/people/{registration_id}/promote", methods=["POST"], content_types=FORM_POSTS
+)
+@guarded
+def promote_person(event_id: str, registration_id: str) -> Response:
+    """Move this person up from the waiting list into a free seat, out of line if the organiser
+    chooses: the capacity raise's promotion (one transaction with its email). No free seat: say so."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    fields = form_fields()
+    check_csrf(user, fields)
+    registration = _registration(event, registration_id)
+    language = _language(fields)
+    parts = wiring()
+    now = parts.clock()
+    try:
+        result = parts.people.promote(
+            event,
+            registration.registration_id,
+            base_url=base_url(console_people.current_request, parts.settings),
+            now=now,
+        )
+    except EventStarted:
+        context = people_pages.person_context(registration, event, language, now)
+        problem = i18n.labels(language)["people.promote_started"]
+        return console_page("console/person.html", user, 409, problem=problem, **context)
+    if result.outcome == PromotionState.NO_SEAT:
+        context = people_pages.person_context(result.registration, event, language, now)
+        problem = i18n.labels(language)["people.promote_no_seat"]
+        return console_page("console/person.html", user, 409, problem=problem, **context)
+    if result.outcome == PromotionState.PROMOTED:
+        audit(event, user, "promoted", registration.answers.name)
+        return _back_to_person(event, registration_id, "promote_done", language)
+    return _back_to_person(event, registration_id, "promote_not_waiting", language)
+
+
+@console_people.route(
+    "/console/events/{event_id}/people/{registration_id}/resend", methods=["POST"], content_types=FORM_POSTS
+)
+@guarded
+def resend_to_person(event_id: str, registration_id: str) -> Response:
+    """Send the email of where the registration stands now once more, through the outbox's lease (one
+    press, at most one email; the suppression list and the daily limit as for every email)."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    fields = form_fields()
+    check_csrf(user, fields)
+    registration = _registration(event, registration_id)
+    language = _language(fields)
+    parts = wiring()
+    result = parts.people.resend(
+        event,
+        registration.registration_id,
+        base_url=base_url(console_people.current_request, parts.settings),
+        now=parts.clock(),
+    )
+    if result.outcome == ResendState.LEASED:
+        audit(event, user, "resent_confirmation", registration.answers.name)
+        return _back_to_person(event, registration_id, "resend_done", language)
+    return _back_to_person(event, registration_id, f"resend_{result.outcome}", language)
 
 
 @console_people.route("/console/events/{event_id}/add-person", methods=["GET"])
@@ -245,6 +307,39 @@ def _registration(event: Event, registration_id: str) -> Registration:
         heading = i18n.labels(language)["not_found_heading"]
         raise ConsoleStop(_message(heading, i18n.message("event_not_found", language), 404))
     return registration
+
+
+# What the person's page says after a POST sent it back there (`done`); `{name}` is the person's,
+# or (after a cancellation that freed a seat) the promoted person's in "people.promoted".
+DONE_NOTICES = (
+    "already_cancelled",
+    "cancelled_told",
+    "cancelled_silent",
+    "promote_done",
+    "promote_not_waiting",
+    *(f"resend_{state}" for state in ResendState if state != ResendState.LEASED),
+    "resend_done",
+)
+
+
+def _done_notice(event: Event, registration: Registration, done: str, promoted_id: str, language: str) -> str:
+    if done not in DONE_NOTICES:
+        return ""
+    labels = i18n.labels(language)
+    notice = labels[f"people.{done}"].format(name=registration.answers.name)
+    promoted = wiring().people.registration(event, promoted_id) if promoted_id else None
+    if promoted is not None:
+        notice += " " + labels["people.promoted"].format(name=promoted.answers.name)
+    return notice
+
+
+def _back_to_person(event: Event, registration_id: str, done: str, language: str, promoted: str = "") -> Response:
+    """303 to the person's page (a reload repeats nothing), saying what the POST did."""
+    asked: dict[str, Any] = {"done": done, **({"promoted": promoted} if promoted else {})}
+    if language == "en":
+        asked["lang"] = "en"
+    location = f"{_root()}/console/events/{event.id}/people/{registration_id}?{urlencode(asked)}"
+    return Response(body="", status_code=303, headers={"Location": location, "Content-Type": HTML, **PRIVATE})
 
 
 def _add_person_page(

@@ -3,6 +3,7 @@ transaction and one email each, and a second run (or two at once) moves nobody t
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
@@ -12,9 +13,18 @@ import pytest
 
 from chalicelib.console import event_admin
 from chalicelib.console.events import EventFormInvalid
-from chalicelib.errors import EventChanged, SeatsTaken
+from chalicelib.errors import EventChanged, EventStarted, SeatsTaken
 from chalicelib.outbox import retry_due_emails, send_now
-from chalicelib.registrations import EmailKind, EmailState, Status, register
+from chalicelib.registrations import (
+    EmailKind,
+    EmailState,
+    PromotionState,
+    ResendState,
+    Status,
+    promote,
+    register,
+    resend_confirmation,
+)
 from tests.fakes import RecordingMailer
 from tests.helpers import answers, at, example_event
 
@@ -153,3 +163,91 @@ def test_closing_early_and_reopening_keep_everyone(store):
     event_admin.set_open(store.get_event(EVENT), True, store=store, now=NOW, send=lambda r, e: None)
     stored = store.get_event(EVENT)
     assert stored.status == "open" and stored.confirmed_count == 2
+
+
+# -- an organiser moves one person up, or sends their confirmation again ----------------------
+
+
+def press_twice_at_once(action):
+    """Two presses let go together (two tabs, a double click through two requests)."""
+    start = threading.Barrier(2)
+
+    def press(argument):
+        start.wait()
+        return action(argument)
+
+    return press
+
+
+def promote_and_send(store, mailer, registration_id):
+    result = promote(EVENT, registration_id, store=store, now=NOW)
+    if result.outcome == PromotionState.PROMOTED:
+        sender(store, mailer)(result.registration, store.get_event(EVENT))
+    return result
+
+
+def test_two_presses_at_once_move_one_person_up_once_with_one_email(dynamodb_local_store):
+    store = dynamodb_local_store
+    fill(store, capacity=2, people=6)
+    store.put_event(example_event(capacity=3, waitlist_limit=6), NOW)  # one seat free
+    last = next(r for r in store.registrations(EVENT) if r.answers.email == "p005@example.se")
+    mailer = RecordingMailer()
+    press = press_twice_at_once(lambda _: promote_and_send(store, mailer, last.registration_id))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(press, range(2)))
+    assert sorted(r.outcome for r in results) == [PromotionState.NOT_WAITING, PromotionState.PROMOTED]
+    assert mailer.recipients() == ["p005@example.se"], "out of line, and one email"
+    stored = store.get_event(EVENT)
+    assert (stored.confirmed_count, stored.waitlist_count) == (3, 3)
+    statuses = {r.answers.email: r.status for r in store.registrations(EVENT)}
+    assert statuses["p005@example.se"] == Status.CONFIRMED and statuses["p002@example.se"] == Status.WAITLISTED
+    retry_due_emails(store=store, mailer=mailer, build=build, now=NOW + timedelta(hours=1))
+    assert [str(m["To"]) for m in mailer.sent if str(m["Subject"]).startswith(EmailKind.PROMOTION)] == [
+        "p005@example.se"
+    ]
+
+
+def test_two_people_pressed_at_once_for_the_last_seat_only_one_gets_it(dynamodb_local_store):
+    store = dynamodb_local_store
+    fill(store, capacity=1, people=4)
+    store.put_event(example_event(capacity=2, waitlist_limit=4), NOW)
+    waiting = [r.registration_id for r in store.registrations(EVENT) if r.status == Status.WAITLISTED][:2]
+    mailer = RecordingMailer()
+    press = press_twice_at_once(lambda registration_id: promote_and_send(store, mailer, registration_id))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(press, waiting))
+    assert sorted(r.outcome for r in results) == [PromotionState.NO_SEAT, PromotionState.PROMOTED]
+    assert len(mailer.sent) == 1 and store.get_event(EVENT).confirmed_count == 2
+
+
+def test_two_resend_presses_at_once_send_one_email_under_the_daily_limit(dynamodb_local_store):
+    store = dynamodb_local_store
+    fill(store, capacity=1, people=1)
+    (person,) = store.registrations(EVENT)
+    store.email_sent(person, "first")  # the sign-up's own confirmation went out
+    mailer = RecordingMailer()
+
+    def resend_and_send(_):
+        result = resend_confirmation(EVENT, person.registration_id, store=store, now=NOW)
+        if result.outcome == ResendState.LEASED:
+            sender(store, mailer)(result.registration, store.get_event(EVENT))
+        return result.outcome
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(press_twice_at_once(resend_and_send), range(2)))
+    assert outcomes == [ResendState.LEASED, ResendState.ON_ITS_WAY]
+    assert [str(m["Subject"]) for m in mailer.sent] == [f"{EmailKind.CONFIRMATION} {EVENT}"]
+    # Pressed again and again in a day: the address's daily limit stops it like any registration email.
+    outcomes = [resend_and_send(None) for _ in range(12)]
+    assert ResendState.LIMITED in outcomes and len(mailer.sent) == 1 + outcomes.count(ResendState.LEASED)
+    assert store.find_registration(EVENT, person.registration_id).email.state == EmailState.SENT
+
+
+def test_nobody_is_moved_up_or_sent_a_seat_once_the_meeting_has_started(store):
+    event = fill(store, capacity=1, people=2)
+    store.put_event(example_event(capacity=2, waitlist_limit=2), NOW)
+    (waiting,) = [r for r in store.registrations(EVENT) if r.status == Status.WAITLISTED]
+    with pytest.raises(EventStarted):
+        promote(EVENT, waiting.registration_id, store=store, now=event.starts_at)
+    assert store.find_registration(EVENT, waiting.registration_id).status == Status.WAITLISTED
+    assert store.get_event(EVENT).confirmed_count == 1

@@ -175,3 +175,11 @@ def test_the_test_meeting_counts_its_days_in_stockholm_not_on_this_machine():
     # Early morning in Stockholm while the UTC date is still the day before.
     early = at("2027-05-16T00:30:00+02:00")
     assert event_today(early) == date(2027, 5, 16) and open_event(early).last_day == date(2027, 6, 15)
+
+
+def test_the_meeting_has_started_from_its_start_time_on():
+    """One rule for cancelling, moving up and the pages that offer them (registrations.py and the
+    console's person page both ask the event)."""
+    event = example_event()
+    assert not event.has_started(event.starts_at - timedelta(seconds=1))
+    assert event.has_started(event.starts_at) and event.has_started(event.starts_at + timedelta(days=1))

@@ -84,3 +84,17 @@ def test_importing_the_app_builds_nothing_and_touches_no_aws():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "/registrations/{token}" in result.stdout and "/organiser/{token}" in result.stdout
+
+
+def test_no_use_case_or_domain_module_imports_another_module_s_private_name():
+    """A name another module needs is part of its interface, so it is spelled as one (no leading
+    underscore). The routes' shared helpers in routes/console.py are left to the routes."""
+    borrowed = []
+    for path in CHALICELIB.rglob("*.py"):
+        if path.parent.name == "routes":
+            continue
+        for name in imported_names(path):
+            last = name.rsplit(".", 1)[-1]
+            if last.startswith("_") and not last.startswith("__"):
+                borrowed.append(f"{path.relative_to(PROJECT)}: {name}")
+    assert borrowed == []
