@@ -115,8 +115,9 @@ def test_without_javascript_the_door_page_is_a_form_and_a_button(service, playwr
         context.close()
 
 
-def test_screenshots_of_the_people_page_and_the_door_on_a_phone(service, playwright_browser, tmp_path):
-    """`make screenshots` writes these to docs/ for the README; otherwise they are checked and dropped."""
+def test_screenshots_of_the_console_s_pages_and_the_door_on_a_phone(service, playwright_browser, tmp_path):
+    """`make screenshots` writes these to docs/ for the README (the events list, one event, its edit
+    form, its people, the door); otherwise they are checked and dropped."""
     shots = os.environ.get("SIGNUP_SCREENSHOTS")
     folder = Path(shots) if shots else tmp_path
     folder.mkdir(exist_ok=True)
@@ -125,11 +126,19 @@ def test_screenshots_of_the_people_page_and_the_door_on_a_phone(service, playwri
     for name, width, path in (
         ("console-people", 1024, "people"),
         ("console-check-in", 375, "check-in?q=ka"),
+        ("console-events", 1024, ""),
+        ("console-event", 1024, "."),
+        ("console-event-edit", 1024, "edit"),
     ):
         context = playwright_browser.new_context(viewport={"width": width, "height": 800}, locale="sv-SE")
         page = context.new_page()
         signed_in(service, page)
-        page.goto(f"{service.base}/console/events/{EVENT}/{path}")
+        page.goto(
+            {"": f"{service.base}/console", ".": f"{service.base}/console/events/{EVENT}"}.get(
+                path, f"{service.base}/console/events/{EVENT}/{path}"
+            )
+        )
+        page.wait_for_selector("h1")
         if name == "console-check-in":
             page.click("button[aria-label='Checka in Karin Älvdal']")
             page.wait_for_selector("#live-status:has-text('Karin Älvdal är incheckad.')")
