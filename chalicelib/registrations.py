@@ -559,6 +559,8 @@ def promote(
 
 
 class ResendStore(Protocol):
+    def get_event(self, event_id: str) -> Event | None: ...
+
     def find_registration(self, event_id: str, registration_id: str) -> Registration | None: ...
 
     def note_duplicate(
@@ -572,6 +574,7 @@ class ResendState(StrEnum):
     LEASED = "leased"  # this press owns the email: send it
     ON_ITS_WAY = "on_its_way"  # an email is still being sent or retried (maybe an earlier press's)
     NOT_LIVE = "not_live"  # cancelled: there is no confirmation to send
+    STARTED = "started"  # the meeting is under way: the outbox would not send it either
     SUPPRESSED = "suppressed"  # the address bounced or complained
     LIMITED = "limited"  # the address had its emails for today
 
@@ -592,6 +595,9 @@ def resend_confirmation(event_id: str, registration_id: str, *, store: ResendSto
         raise RegistrationNotFound()
     if not registration.is_live:
         return Resend(ResendState.NOT_LIVE, registration)
+    event = store.get_event(event_id)
+    if event is None or event.has_started(now):
+        return Resend(ResendState.STARTED, registration)
     email = EmailDelivery(state=EmailState.SENDING, kind=EmailKind.CONFIRMATION, attempts=1, due_at=now + EMAIL_LEASE)
     try:
         store.note_duplicate(registration, now, None, email)

@@ -251,3 +251,12 @@ def test_nobody_is_moved_up_or_sent_a_seat_once_the_meeting_has_started(store):
         promote(EVENT, waiting.registration_id, store=store, now=event.starts_at)
     assert store.find_registration(EVENT, waiting.registration_id).status == Status.WAITLISTED
     assert store.get_event(EVENT).confirmed_count == 1
+
+
+def test_no_confirmation_is_sent_again_once_the_meeting_has_started(store):
+    event = fill(store, capacity=1, people=1)
+    (person,) = store.registrations(EVENT)
+    store.email_sent(person, "first")
+    result = resend_confirmation(EVENT, person.registration_id, store=store, now=event.starts_at)
+    assert result.outcome == ResendState.STARTED
+    assert store.find_registration(EVENT, person.registration_id).email.state == EmailState.SENT
