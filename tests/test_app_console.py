@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.console import auth
+from chalicelib.errors import Contention
 from chalicelib.store import DynamoStore
 from tests.helpers import EVENT, FORM, open_event, sent_with_destinations
 
@@ -375,3 +376,27 @@ def test_a_cookie_for_another_secret_is_no_session(client, events):
     forged = auth.encode_session("not-our-secret", auth.new_session(ADMIN, 0, datetime.now(UTC)))
     response = get(client, f"/console/events/{EVENT}", f"{auth.COOKIE_NAME}={forged}")
     assert response.status_code == 303
+
+
+def test_two_requests_counted_at_once_are_counted_again_and_a_lasting_conflict_is_a_503(
+    client, events, moto_endpoint, monkeypatch
+):
+    counted = DynamoStore.count_sign_in_request
+    conflicts = iter([True])
+
+    def conflict_once(self, *args, **kwargs):
+        if next(conflicts, False):
+            raise Contention("TransactionConflict")
+        return counted(self, *args, **kwargs)
+
+    monkeypatch.setattr("chalicelib.console.sign_in.time.sleep", lambda seconds: None)
+    monkeypatch.setattr(DynamoStore, "count_sign_in_request", conflict_once)
+    assert ask(client, ORGANISER).status_code == 200 and len(mails_to(moto_endpoint, ORGANISER)) == 1
+
+    def always_conflicting(self, *args, **kwargs):
+        raise Contention("TransactionConflict")
+
+    monkeypatch.setattr(DynamoStore, "count_sign_in_request", always_conflicting)
+    busy = ask(client, ORGANISER)
+    assert busy.status_code == 503 and "Ingenting har ändrats" in busy.body.decode()
+    assert len(mails_to(moto_endpoint, ORGANISER)) == 1

@@ -8,11 +8,13 @@ for every address, and only an administrator or an organiser is sent one.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
+from ..conflicts import retry_conflicts
 from ..events import Event
 from ..forms import email_key
 from ..mail import Mailer, SendFailed
@@ -79,7 +81,8 @@ def request_link(
     Returns whether a link was sent, for tests and the CLI only: the page says the same either way.
     """
     person = email_key(address)
-    store.count_sign_in_request(person, client, now, per_sender)
+    # Two requests counted at the same moment conflict in their transaction: count again.
+    retry_conflicts(lambda: store.count_sign_in_request(person, client, now, per_sender), sleep=time.sleep)
     recipient = auth.address_on_record(person, admin_setting, store.list_events())
     if recipient is None:
         return False

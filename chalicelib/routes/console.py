@@ -31,7 +31,7 @@ from ..console import auth, pages
 from ..console.access import ConsoleUser
 from ..console.auth import LinkState, SessionInvalid
 from ..console.sign_in import LinkRefused, SignInLimited
-from ..errors import EventNotFound, ServiceUnavailable, SignupError, ValidationFailed
+from ..errors import EventNotFound, SignupError, ValidationFailed
 from ..events import Event
 from ..forms import parse_email, pick_language
 from .http import HTML, base_url, query, raw_body, source_ip
@@ -62,13 +62,14 @@ console.register_middleware(_stop_console_requests, "http")
 
 
 def guarded(view: Callable[..., Response]) -> Callable[..., Response]:
-    """Put under every console route: AWS trouble becomes a 503 page saying nothing changed, never a 500."""
+    """Put under every console route: a refusal the view did not answer itself (AWS unavailable or
+    busy, a conflict that would not settle) becomes its page saying nothing changed, never a 500."""
 
     @functools.wraps(view)
     def guarded_view(*args: Any, **kwargs: Any) -> Response:
         try:
             return view(*args, **kwargs)
-        except ServiceUnavailable as error:
+        except SignupError as error:
             language = _language()
             heading = i18n.labels(language)["nothing_changed_heading"]
             return _message(heading, web.error_message(error, language), error.http_status)
