@@ -326,18 +326,9 @@ LABELS: dict[str, dict[str, str]] = {
         "digest.sectors": "Typ av verksamhet",
         "digest.interests": "Intresse för arbetsgrupper",
         "digest.email_problems": "Mejl som inte gått fram",
-        "digest.live_link": "Se deltagarlistan som den ser ut just nu",
-        "digest.live_link_note": "Länken gäller i {days} dagar, och varje sammanställning har en ny. "
-        "Skicka inte vidare den: listan visar namn, specialkost och behov.",
-        "organiser_link_invalid_heading": "Länken fungerar inte",
-        "organiser_link_invalid_text": "Länken är ofullständig eller ändrad. Använd länken i den senaste "
-        "sammanställningen om anmälningarna.",
-        "organiser_link_expired_heading": "Länken har gått ut",
-        "organiser_link_expired_text": "En länk till deltagarlistan gäller i {days} dagar, eftersom listan visar "
-        "personuppgifter. Använd länken i den senaste sammanställningen; nästa sammanställning har en ny länk.",
-        "organiser_link_withdrawn_heading": "Länken har dragits tillbaka",
-        "organiser_link_withdrawn_text": "Länkarna till deltagarlistan för den här träffen har dragits tillbaka. "
-        "Nästa sammanställning har en ny länk, eller be den som sköter anmälningarna om en.",
+        "digest.live_link": "Se deltagarlistan som den ser ut just nu i Signup för arrangörer",
+        "digest.live_link_note": "Du loggar in med den e-postadress som står som arrangör för träffen. Listan "
+        "visar namn, specialkost och behov, så bara den som loggar in ser den.",
         "digest.attachment": "Hela deltagarlistan finns bifogad (öppnas i Excel).",
         "digest.none": "Inga",
         "email_state.failed": "försenat, försöker igen",
@@ -346,7 +337,6 @@ LABELS: dict[str, dict[str, str]] = {
         "email_state.limited": "för många mejl till adressen i dag",
         "reminder.subject": "Påminnelse: {title}, {date}",
         "mail_reminder": "Välkommen! Här är en påminnelse om träffen.",
-        "organiser_heading": "Deltagarlista",
         "status": "Status",
         "status.confirmed": "Du har en plats",
         "status.waitlisted": "På väntelistan",
@@ -740,18 +730,9 @@ LABELS: dict[str, dict[str, str]] = {
         "digest.sectors": "Type of organisation",
         "digest.interests": "Interest in working groups",
         "digest.email_problems": "Emails that did not arrive",
-        "digest.live_link": "See the attendee list as it stands now",
-        "digest.live_link_note": "The link works for {days} days, and each digest brings a new one. "
-        "Please do not forward it: the list shows names, diets and access needs.",
-        "organiser_link_invalid_heading": "The link does not work",
-        "organiser_link_invalid_text": "The link is incomplete or has been changed. Use the link in the latest "
-        "digest of registrations.",
-        "organiser_link_expired_heading": "The link has expired",
-        "organiser_link_expired_text": "A link to the attendee list works for {days} days, because the list shows "
-        "personal data. Use the link in the latest digest; the next digest brings a new link.",
-        "organiser_link_withdrawn_heading": "The link has been withdrawn",
-        "organiser_link_withdrawn_text": "The links to the attendee list for this meeting have been withdrawn. "
-        "The next digest brings a new link, or ask the person who runs the registrations for one.",
+        "digest.live_link": "See the attendee list as it stands now in Signup for organisers",
+        "digest.live_link_note": "You sign in with the email address listed as organiser of the meeting. The "
+        "list shows names, diets and access needs, so only someone who signs in sees it.",
         "digest.attachment": "The full attendee list is attached (opens in Excel).",
         "digest.none": "None",
         "email_state.failed": "delayed, retrying",
@@ -760,7 +741,6 @@ LABELS: dict[str, dict[str, str]] = {
         "email_state.limited": "too many emails to the address today",
         "reminder.subject": "Reminder: {title}, {date}",
         "mail_reminder": "Welcome! Here is a reminder about the meeting.",
-        "organiser_heading": "Attendee list",
         "status": "Status",
         "status.confirmed": "You have a seat",
         "status.waitlisted": "On the waiting list",

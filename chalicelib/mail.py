@@ -25,7 +25,6 @@ from .events import Event
 from .headers import POLICY
 from .meeting_times import local_date_and_clock, meeting_times
 from .registrations import EmailKind, Registration, Status
-from .tokens import ORGANISER_LINK_VALID
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
@@ -305,7 +304,7 @@ def digest_email(
         "final": final,
         "caterer": caterer,
         "live_link": live_link,
-        "live_link_note": labels["digest.live_link_note"].format(days=ORGANISER_LINK_VALID.days),
+        "live_link_note": labels["digest.live_link_note"],
         "heading": labels["digest.final_heading" if final else "digest.heading"].format(title=title),
         "date_text": meeting_times(event, language).date,
         "venue": event.venue,

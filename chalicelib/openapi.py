@@ -783,13 +783,12 @@ def document(event: Event | None = None) -> dict[str, Any]:
             },
             "/organiser/{token}": {
                 "get": {
-                    "summary": "The live attendee list behind the signed link in each digest",
-                    "parameters": [token, lang],
-                    "responses": {
-                        "200": _html("The attendee list"),
-                        "403": _html("A forged or altered link"),
-                        "410": _html("An expired link, or one withdrawn with `./signup organiser revoke`"),
-                    },
+                    "summary": "Where the digests' old attendee links lead: a page pointing to the organiser console",
+                    "parameters": [
+                        {**token, "description": "Any token: the bearer links are gone, none shows data"},
+                        lang,
+                    ],
+                    "responses": {"410": _html("Gone: sign in at /console instead")},
                 }
             },
             **_console_paths(event_id, lang),

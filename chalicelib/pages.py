@@ -18,7 +18,6 @@ from .fields import SECTORS
 from .meeting_times import local_date_and_clock, meeting_times
 from .registrations import EmailKind, HoldState, Status
 from .security import origin_of
-from .tokens import ORGANISER_LINK_VALID
 from .web import error_message
 
 
@@ -249,25 +248,6 @@ class Pages:
         labels = i18n.labels(language)
         prefix = "link_expired" if expired else "link_invalid"
         return self.message_page(None, language, labels[f"{prefix}_heading"], labels[f"{prefix}_text"])
-
-    def organiser_link_problem_page(self, language: str, problem: str) -> str:
-        """Why a link to the attendee page does not open: "invalid", "expired" or "withdrawn"."""
-        labels = i18n.labels(language)
-        text = labels[f"organiser_link_{problem}_text"].format(days=ORGANISER_LINK_VALID.days)
-        return self.message_page(None, language, labels[f"organiser_link_{problem}_heading"], text)
-
-    def organiser_page(self, event: Event, summary: Any) -> str:
-        language = event.organiser_language
-        context = self._context(event, language)
-        labels = context["t"]
-        context.update(
-            s=summary,
-            final=False,
-            caterer=False,
-            heading=labels["digest.heading"].format(title=event.text("title", language)),
-            venue=event.venue,
-        )
-        return self.templates.get_template("organiser.html").render(context)
 
     def privacy_page(self, language: str) -> str:
         context = self._context(None, language)

@@ -17,7 +17,7 @@ from jinja2 import Environment
 
 from . import jobs, outbox, registrations, security, tokens
 from .config import Settings
-from .digest import Summary, attendee_csv, summarize
+from .digest import Summary, attendee_csv
 from .errors import ServiceUnavailable, ValidationFailed
 from .events import Event
 from .mail import Links, Mailer, digest_email, registration_email
@@ -55,10 +55,10 @@ class Signup:
         token = tokens.make_token(self.settings.secret(), event.id, registration_id, event.ends_at_or_default)
         return f"{base_url}/registrations/{token}"
 
-    def organiser_url(self, base_url: str, event: Event, now: datetime) -> str:
-        """A fresh link to the live attendee page (each digest carries one), in the organisers' language."""
-        token = tokens.make_organiser_token(self.settings.secret(), event.id, event.organiser_link_version, now)
-        return f"{base_url}/organiser/{token}" + ("?lang=en" if event.organiser_language == "en" else "")
+    def console_event_url(self, base_url: str, event: Event) -> str:
+        """The event's page in the organiser console (each digest links to it; signing in is needed),
+        in the organisers' language."""
+        return f"{base_url}/console/events/{event.id}" + ("?lang=en" if event.organiser_language == "en" else "")
 
     def message_builder(self, base_url: str, now: datetime, kind: EmailKind | None = None) -> outbox.BuildMessage:
         """Builds the email a registration is owed (its email record's kind, or `kind`)."""
@@ -224,18 +224,6 @@ class Signup:
             self.send_leased_email(result.registration, event, base_url=base_url, now=now)
         return event, result
 
-    # -- organisers ---------------------------------------------------------------
-
-    def organiser_summary(self, token: str, now: datetime) -> tuple[Event, Summary] | None:
-        """The live attendee list behind a link, or TokenInvalid/TokenExpired/TokenWithdrawn; None
-        for a gone event."""
-        link = tokens.read_organiser_token(self.settings.secret(), token, now)
-        event = self.store.get_event(link.event_id)
-        if event is None:
-            return None
-        tokens.ensure_current(link, event.organiser_link_version)
-        return event, summarize(event, list(self.store.registrations(event.id)), now=now, since=None)
-
     # -- scheduled work -------------------------------------------------------------
 
     def run_hourly(self, *, base_url: str, now: datetime) -> Counter[str]:
@@ -276,7 +264,7 @@ class JobMessages:
             final=final,
             caterer=caterer,
             csv_bytes=b"" if caterer else attendee_csv(event, registrations),
-            live_link="" if caterer else self.signup.organiser_url(self.base_url, event, self.now),
+            live_link="" if caterer else self.signup.console_event_url(self.base_url, event),
             sender=self.signup.settings.sender(),
             templates=self.signup.templates,
             recipients=[event.caterer] if caterer else list(event.organisers),

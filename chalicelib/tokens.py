@@ -1,5 +1,6 @@
-"""Signed links (itsdangerous, salted): to a person's own registration and to the organisers'
-live attendee page. Each kind has its own salt and shape; one pair of functions signs and reads both."""
+"""Signed links (itsdangerous, salted) to a person's own registration. A kind of link names its salt
+and shape; one pair of functions signs and reads them (the organisers' attendee links, a second
+kind, gave way to the console's sign-in)."""
 
 from __future__ import annotations
 
@@ -13,36 +14,19 @@ SALT = "signup.manage-registration.v1"
 # The link keeps working a little after the meeting, then expires.
 VALID_AFTER_EVENT = timedelta(days=7)
 
-# v2: the link carries its own expiry and the event's link version (v1 links were the same
-# every day until the event was over, and could not be withdrawn).
-ORGANISER_SALT = "signup.organiser-page.v2"
-# The digest goes out at most daily, each with a fresh link; a forwarded or leaked one soon dies.
-ORGANISER_LINK_VALID = timedelta(days=3)
-
 
 class TokenInvalid(Exception):
     """Forged or altered: the signature does not match, or what is signed is not this kind of link."""
 
 
 class TokenExpired(Exception):
-    """Genuine, but the event it belongs to is over (or the link's own time is up)."""
-
-
-class TokenWithdrawn(Exception):
-    """Genuine and unexpired, but `./signup organiser revoke` has withdrawn it."""
+    """Genuine, but the event it belongs to is over."""
 
 
 @dataclass(frozen=True)
 class ManageToken:
     event_id: str
     registration_id: str
-    expires_at: int
-
-
-@dataclass(frozen=True)
-class OrganiserToken:
-    event_id: str
-    link_version: int
     expires_at: int
 
 
@@ -63,25 +47,6 @@ def check_lifetime(event_end: datetime, now: datetime) -> None:
     """A link to one's registration works until a week after the event as it stands now."""
     if now >= event_end + VALID_AFTER_EVENT:
         raise TokenExpired()
-
-
-def make_organiser_token(secret: str, event_id: str, link_version: int, issued_at: datetime) -> str:
-    """A link to the live attendee page, for organisers without AWS access: it expires
-    ORGANISER_LINK_VALID after it is made and dies with the event's current link version."""
-    return _sign(secret, ORGANISER_SALT, event_id, link_version, _instant(issued_at + ORGANISER_LINK_VALID))
-
-
-def read_organiser_token(secret: str, token: str, now: datetime) -> OrganiserToken:
-    event_id, link_version, expires = _read(secret, ORGANISER_SALT, token, (str, int, int))
-    if now.timestamp() >= expires:
-        raise TokenExpired()
-    return OrganiserToken(event_id, link_version, expires)
-
-
-def ensure_current(link: OrganiserToken, current_version: int) -> None:
-    """Only links made with the event's current version work; revoking bumps the version."""
-    if link.link_version != current_version:
-        raise TokenWithdrawn()
 
 
 def _instant(moment: datetime) -> int:

@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chalicelib import bootstrap, config, logs, privacy, tokens, web
+from chalicelib import bootstrap, config, logs, privacy, web
 from chalicelib.console import auth, sign_in
 from chalicelib.digest import summarize
 from chalicelib.errors import ValidationFailed
@@ -186,32 +186,6 @@ def embed(args: argparse.Namespace) -> int:
     return 0
 
 
-def organiser_revoke(args: argparse.Namespace) -> int:
-    """Withdraw every link to the live attendee page that was ever sent for an event."""
-    store = _store(args)
-    _event(store, args)
-    version = store.withdraw_organiser_links(args.event_id)
-    print(
-        f"Withdrew every organiser link for {args.event_id} on stage {args.stage} (link version is now {version}).\n"
-        f"The next digest carries a new link; `./signup organiser link {args.event_id}` makes one now."
-    )
-    return 0
-
-
-def organiser_link(args: argparse.Namespace) -> int:
-    """A fresh link to the live attendee page, for an organiser who needs one before the next digest."""
-    parts = _wiring(args)
-    event = _event(parts.store, args)
-    base_url = _base_url(args)
-    if not base_url:
-        return 1
-    now = datetime.now(UTC)
-    print(parts.signup.organiser_url(base_url, event, now))
-    expires = (now + tokens.ORGANISER_LINK_VALID).astimezone(event.zone)
-    print(f"Works until {expires:%Y-%m-%d %H:%M} ({event.timezone}), or until `./signup organiser revoke`.")
-    return 0
-
-
 def console_link(args: argparse.Namespace) -> int:
     """A one-time sign-in link to the console, printed rather than emailed: how the first
     administrator gets in (or anyone, when email does not reach them)."""
@@ -310,18 +284,6 @@ def build_parser() -> argparse.ArgumentParser:
     snippets.add_argument("--redirect", help="your own thank-you page (must be on an allowed origin)")
     snippets.add_argument("--base-url", help="the service's public address (default: the stage's)")
     snippets.set_defaults(handler=embed)
-
-    organiser = commands.add_parser("organiser", help="the organisers' links to the live attendee page")
-    organiser_commands = organiser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    revoke = organiser_commands.add_parser(
-        "revoke", parents=[stage], help="withdraw every attendee-page link sent so far for an event"
-    )
-    revoke.add_argument("event_id")
-    revoke.set_defaults(handler=organiser_revoke)
-    link = organiser_commands.add_parser("link", parents=[stage], help="make a fresh attendee-page link now")
-    link.add_argument("event_id")
-    link.add_argument("--base-url", help="the service's public address (default: the stage's)")
-    link.set_defaults(handler=organiser_link)
 
     console = commands.add_parser("console", help="the organiser console")
     console_commands = console.add_subparsers(dest="action", required=True, metavar="ACTION")

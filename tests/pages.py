@@ -217,19 +217,9 @@ def _organiser_pages_and_job_emails(
     assert run_hourly_at(client, clock, tomorrow_seven.astimezone(UTC))["digest_sent"] == 1
     clock.set(None)
     digest = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content()
-    live = re.search(r"https?://\S+(/organiser/\S+)", digest)
-    assert live, "the digest links to the live attendee page"
-    collection.add("organiser", client.http.get(live.group(1)))
-    secret = stage_environment("local")[config.SECRET]
-    for lang in ("sv", "en"):
-        collection.add(f"organiser-link-invalid-{lang}", client.http.get(f"/organiser/not-a-link?lang={lang}"), 403)
-        long_ago = datetime.now(UTC) - timedelta(days=30)
-        expired = tokens.make_organiser_token(secret, event.id, 0, long_ago)
-        collection.add(f"organiser-link-expired-{lang}", client.http.get(f"/organiser/{expired}?lang={lang}"), 410)
-    store.withdraw_organiser_links(event.id)
-    for lang in ("sv", "en"):
-        page = client.http.get(f"{live.group(1)}?lang={lang}")
-        collection.add(f"organiser-link-withdrawn-{lang}", page, 410)
+    assert re.search(rf"https?://\S+/console/events/{event.id}\b", digest), "the digest links to the console"
+    for lang in ("sv", "en"):  # an attendee link from a digest sent before the console
+        collection.add(f"organiser-moved-{lang}", client.http.get(f"/organiser/an-old-link?lang={lang}"), 410)
     reminder_day = (event.starts_at.astimezone(event.zone) - timedelta(days=2)).replace(hour=9, minute=5)
     counts = run_hourly_at(client, clock, reminder_day.astimezone(UTC))
     clock.set(None)

@@ -244,7 +244,7 @@ def test_what_a_single_line_field_or_an_address_cannot_hold_is_refused_in_the_fo
 # Every route the app serves, so a route added later is checked too.
 ROUTES = sorted((path, method) for path, methods in signup_app.app.routes.items() for method in methods)
 REGISTRATION_ROUTE = [("/events/{event_id}/registrations", "POST"), ("/events/{event_id}/registrations", "OPTIONS")]
-TOKEN_ROUTES = {"/registrations/{token}", "/registrations/{token}/confirm", "/organiser/{token}"}
+TOKEN_ROUTES = {"/registrations/{token}", "/registrations/{token}/confirm", "/console/sign-in/{token}"}
 
 
 def request_route(client, route, method, token="forged"):  # noqa: S107 (a path segment)
@@ -284,10 +284,8 @@ def test_pages_behind_a_working_secret_link_send_no_referrer_and_no_cors(client,
     (registration,) = stored(app_store)
     event = app_store.get_event(EVENT)
     manage = tokens.make_token(LOCAL_SECRET, EVENT, registration.registration_id, event.ends_at_or_default)
-    organiser = tokens.make_organiser_token(LOCAL_SECRET, EVENT, event.organiser_link_version, datetime.now(UTC))
     for route, method, token in (
         ("/registrations/{token}", "GET", manage),
-        ("/organiser/{token}", "GET", organiser),
         ("/registrations/{token}", "POST", manage),
     ):
         response = request_route(client, route, method, token)

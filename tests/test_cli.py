@@ -138,23 +138,6 @@ def test_embed_prints_an_iframe_and_a_plain_form_that_posts_here(app_store, caps
     assert 'name="form_token"' not in out, "a pasted form cannot carry a fresh timing token"
 
 
-def test_organiser_revoke_withdraws_every_earlier_link_and_organiser_link_makes_a_working_one(
-    app_store, client, capsys
-):
-    post_json(client, answers())
-    code, out, _ = run(capsys, "organiser", "link", EVENT)
-    assert code == 0 and "Works until" in out
-    earlier = out.splitlines()[0].removeprefix("http://127.0.0.1:8000")
-    assert client.http.get(earlier).status_code == 200
-    code, out, _ = run(capsys, "organiser", "revoke", EVENT, "--stage", "local")
-    assert code == 0 and "Withdrew every organiser link" in out and "version is now 1" in out
-    assert client.http.get(earlier).status_code == 410
-    code, out, _ = run(capsys, "organiser", "link", EVENT)
-    assert client.http.get(out.splitlines()[0].removeprefix("http://127.0.0.1:8000")).status_code == 200
-    code, _, err = run(capsys, "organiser", "revoke", "nope")
-    assert code == 1 and "No event 'nope'" in err
-
-
 def test_person_export_and_erase_across_events(app_store, client, capsys):
     app_store.put_event(open_event(id="andra-traffen", capacity=1), datetime.now(UTC))
     post_json(client, answers(email="Asa.Oberg@example.se", name="Åsa Öberg"))
@@ -184,6 +167,12 @@ def test_console_link_prints_a_one_time_sign_in_link_for_an_administrator(app_st
     signed_in = client.http.post(link, headers={"Content-Type": "application/x-www-form-urlencoded"}, body="")
     assert signed_in.status_code == 303 and signed_in.headers["Set-Cookie"].startswith("__Host-signup-session=")
     assert client.http.post(link, headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code == 410
+
+
+def test_the_old_organiser_link_commands_are_gone(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["organiser", "link", EVENT])
+    assert "invalid choice: 'organiser'" in capsys.readouterr().err
 
 
 def test_console_link_refuses_an_address_that_may_not_sign_in(app_store, capsys):

@@ -123,6 +123,11 @@ def _message(heading: str, text: str, status: int, user: ConsoleUser | None = No
     return _page("console/message.html", status, user, heading=heading, text=text, **extra)
 
 
+def console_message(heading: str, text: str, status: int, *, sign_in_link: bool = False) -> Response:
+    """A console-styled page with one message, for someone not signed in (optionally a way to sign in)."""
+    return _message(heading, text, status, sign_in_link=sign_in_link)
+
+
 def _to_console(query_string: str = "", **extra: str) -> Response:
     headers: dict[str, str | list[str]] = {
         "Location": f"{_root()}/console{query_string}",

@@ -12,7 +12,7 @@ from ..config import Settings
 from ..errors import SignupError
 from ..forms import pick_language
 from ..pages import Pages
-from ..tokens import TokenExpired, TokenWithdrawn
+from ..tokens import TokenExpired
 
 HTML = "text/html; charset=utf-8"
 
@@ -74,11 +74,3 @@ def link_problem(pages: Pages, language: str, problem: Exception) -> Response:
     """A link to one's own registration that does not open: expired 410, forged 403."""
     expired = isinstance(problem, TokenExpired)
     return html(pages.link_problem_page(language, expired), 410 if expired else 403)
-
-
-def organiser_link_problem(pages: Pages, language: str, problem: Exception) -> Response:
-    """Forged: 403. Expired or withdrawn: 410 Gone, saying where a working link comes from."""
-    kind, status = {TokenExpired: ("expired", 410), TokenWithdrawn: ("withdrawn", 410)}.get(
-        type(problem), ("invalid", 403)
-    )
-    return private(html(pages.organiser_link_problem_page(language, kind), status))

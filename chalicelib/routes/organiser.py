@@ -1,26 +1,24 @@
-"""The organisers' live attendee list behind the signed link in each digest (no login; it expires
-in days and `./signup organiser revoke` withdraws it)."""
+"""Where the organisers' old attendee links lead now: the organiser console.
+
+The digests used to carry a bearer link to a live attendee page (`/organiser/{token}`). The console
+replaced it (one signs in with one's own address; see routes/console.py): every such link, genuine
+or not, now opens one page saying where to sign in, and shows nobody's data.
+"""
 
 from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from ..bootstrap import wiring
-from ..tokens import TokenExpired, TokenInvalid, TokenWithdrawn
-from .http import html, organiser_link_problem, private, query_language
+from .. import i18n
+from .console import console_message
+from .http import query_language
 
 organiser = Blueprint(__name__)
 
 
 @organiser.route("/organiser/{token}", methods=["GET"])
 def organiser_attendee_page(token: str) -> Response:
-    parts = wiring()
-    language = query_language(organiser.current_request)
-    try:
-        found = parts.signup.organiser_summary(token, parts.clock())
-    except (TokenInvalid, TokenExpired, TokenWithdrawn) as problem:
-        return organiser_link_problem(parts.pages, language, problem)
-    if found is None:
-        return organiser_link_problem(parts.pages, language, TokenInvalid())
-    event, summary = found
-    return private(html(parts.pages.organiser_page(event, summary)))
+    """410 Gone, in the link's language, with the way to the console."""
+    labels = i18n.labels(query_language(organiser.current_request))
+    heading, text = labels["console.organiser_moved_heading"], labels["console.organiser_moved_text"]
+    return console_message(heading, text, 410, sign_in_link=True)

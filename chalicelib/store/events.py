@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from ..errors import EventNotFound
 from ..events import Event
 from .items import event_attributes, event_from_item
 from .schema import EVENTS, EVENTS_INDEX, event_key, iso_time
-from .table import TableAccess, condition_failed, set_or_remove
+from .table import TableAccess, set_or_remove
 
 
 class EventRecords(TableAccess):
@@ -43,24 +40,6 @@ class EventRecords(TableAccess):
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": {**values, ":zero": {"N": "0"}, ":now": {"S": iso_time(now)}},
         }
-
-    def withdraw_organiser_links(self, event_id: str) -> int:
-        """Bump the event's organiser link version, so every link made before stops working.
-        Like the counters, `put_event` leaves it alone. Returns the new version."""
-        try:
-            response = self.client.update_item(
-                TableName=self.table,
-                Key=event_key(event_id),
-                UpdateExpression="ADD organiser_link_version :one",
-                ConditionExpression="attribute_exists(PK)",
-                ExpressionAttributeValues={":one": {"N": "1"}},
-                ReturnValues="UPDATED_NEW",
-            )
-        except ClientError as error:
-            if condition_failed(error):
-                raise EventNotFound() from error
-            raise
-        return int(response["Attributes"]["organiser_link_version"]["N"])
 
     def list_events(self) -> list[Event]:
         """Every event, by start time."""

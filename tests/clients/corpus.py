@@ -95,7 +95,7 @@ def organiser_email(kind: str, event: Event, people: list[Registration], *, send
         final=kind != "digest",
         caterer=caterer,
         csv_bytes=b"" if caterer else attendee_csv(event, people),
-        live_link="" if caterer else "https://signup.example/organiser/T",
+        live_link="" if caterer else "https://signup.example/console/events/natverk-social-hallbarhet",
         sender=sender,
         templates=pages.templates(),
         recipients=[CATERER] if caterer else ORGANISERS,

@@ -3,8 +3,8 @@ documents and Schemathesis generating requests from them, with all its checks.
 
 The only things passed in are what must be real: the demo event's own document
 (`/events/{id}/openapi.json`, whose event id and interest areas are real), and one genuine
-signed link of each kind (a registration's, from its confirmation email, and an organiser's,
-from `./signup organiser link`) so the pages behind them are tested too, not only refusals.
+signed link of each kind (a registration's, from its confirmation email, and a console sign-in
+link, from `./signup console link`) so the pages behind them are tested too, not only refusals.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def service(runner):
 
 
 def real_tokens(base: str, environment: dict[str, str]) -> dict[str, str]:
-    """A registration's signed link (from the email it got) and an organiser's, by route."""
+    """A registration's signed link (from the email it got) and a console sign-in link, by route."""
     request = urllib.request.Request(
         f"{base}/events/{EVENT}/registrations",
         data=json.dumps(answers(email="schemathesis@example.se")).encode(),
@@ -53,12 +53,12 @@ def real_tokens(base: str, environment: dict[str, str]) -> dict[str, str]:
     (message,) = [m for m in sent_mail(moto) if "schemathesis@example.se" in str(m["To"])]
     text = message.get_body(preferencelist=("plain",)).get_content()
     registration = re.search(r"/registrations/([\w.-]+)", text).group(1)
-    link = local_run.signup_cli(environment, "organiser", "link", EVENT, "--base-url", base)
-    organiser = re.search(r"/organiser/([\w.-]+)", link).group(1)
+    link = local_run.signup_cli(environment, "console", "link", "admin@hudiksvall.example", "--base-url", base)
+    sign_in = re.search(r"/console/sign-in/([\w-]+)", link).group(1)
     return {
         "/registrations/{token}": registration,
         "/registrations/{token}/confirm": registration,
-        "/organiser/{token}": organiser,
+        "/console/sign-in/{token}": sign_in,
     }
 
 

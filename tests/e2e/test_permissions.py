@@ -158,7 +158,24 @@ def recorded(deployed_client, deployed_store, moto_endpoint, monkeypatch):
     digest = mail_to(moto_endpoint, *event.organisers)
 
     recorder.now_running("APIHandler")
-    assert client.http.get(link(digest, r"/organiser/[^/\s]+")).status_code == 200
+    # The organiser signs in to the console from the digest's link and reads the event and its log.
+    console_page = link(digest, r"/console/events/[^/\s?]+")
+    assert client.http.get(console_page).status_code == 303
+    organiser = event.organisers[0]
+    asked = client.http.post("/console/sign-in", headers=FORM, body=f"email={organiser}")
+    assert asked.status_code == 200
+    *_, sign_in_mail = [m for m in sent_mail(moto_endpoint) if m["To"].addresses[0].addr_spec == organiser]
+    sign_in_link = link(sign_in_mail, r"/console/sign-in/[\w-]+")
+    assert client.http.get(sign_in_link).status_code == 200
+    pressed = client.http.post(sign_in_link, headers=FORM, body="")
+    assert pressed.status_code == 303
+    session = {"Cookie": pressed.headers["Set-Cookie"].split(";")[0]}
+    event_page = client.http.get(console_page, headers=session)
+    assert event_page.status_code == 200
+    assert client.http.get(f"{console_page}/audit", headers=session).status_code == 200
+    csrf = re.search(r'name="csrf_token" value="(\w+)"', event_page.body.decode()).group(1)
+    signed_out = client.http.post("/console/sign-out", headers={**FORM, **session}, body=f"csrf_token={csrf}")
+    assert signed_out.status_code == 303
     manage = link(first_confirmation, MANAGE)
     assert client.http.post(manage, headers=FORM, body="").status_code == 200  # the waiting list moves up
 

@@ -105,20 +105,6 @@ def test_re_putting_an_event_keeps_its_counters_and_drops_removed_keys(store):
     assert stored.capacity is None and stored.venue == "Stora salen"
 
 
-def test_withdrawing_organiser_links_bumps_the_version_and_putting_the_event_keeps_it(store):
-    event = example_event()
-    store.put_event(event, NOW)
-    assert store.get_event(event.id).organiser_link_version == 0
-    assert store.withdraw_organiser_links(event.id) == 1
-    assert store.withdraw_organiser_links(event.id) == 2
-    store.put_event(replace(event, venue="Stora salen"), NOW)
-    assert store.get_event(event.id).organiser_link_version == 2
-    with pytest.raises(EventNotFound):
-        store.withdraw_organiser_links("no-such-event")
-    assert store.get_event("no-such-event") is None, "nothing written for an unknown event"
-
-
-@ALSO_ON_THE_FAKE
 def test_insert_counts_the_seat_in_the_same_write(store):
     event = example_event(capacity=5)
     store.put_event(event, NOW)
