@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -18,7 +19,7 @@ from tests.helpers import EVENT, FORM, open_event, sent_with_destinations
 ORGANISER = "social.hallbarhet@hudiksvall.example"  # the example event's organiser
 ADMIN = "admin@hudiksvall.example"  # the local stage's administrator
 OTHER_EVENT = "annan-traff"
-LINK = re.compile(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]{43}(?:\?lang=en)?)")
+LINK = re.compile(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]{43}(?:\?\S*)?)")
 
 
 def other_event():
@@ -208,7 +209,7 @@ def test_the_button_pressed_from_another_site_signs_nobody_in_and_keeps_the_link
 def test_without_a_session_every_console_page_redirects_to_sign_in(client, events, path):
     for cookie in (None, "__Host-signup-session=forged.value", "theme=dark"):
         response = get(client, path, cookie)
-        assert response.status_code == 303 and response.headers["Location"] == "/console"
+        assert response.status_code == 303 and response.headers["Location"] == "/console?" + urlencode({"next": path})
         # The stop still carries the app's security headers.
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Cache-Control"] == "no-store"
@@ -401,3 +402,31 @@ def test_two_requests_counted_at_once_are_counted_again_and_a_lasting_conflict_i
     busy = ask(client, ORGANISER)
     assert busy.status_code == 503 and "Ingenting har ändrats" in busy.body.decode()
     assert len(mails_to(moto_endpoint, ORGANISER)) == 1
+
+
+def test_after_signing_in_from_a_console_page_s_link_the_person_lands_on_that_page(client, events, moto_endpoint):
+    page = f"/console/events/{EVENT}"
+    to_sign_in = get(client, page + "?lang=en").headers["Location"]
+    assert to_sign_in == "/console?" + urlencode({"next": page, "lang": "en"})
+    form = get(client, to_sign_in).body.decode()
+    assert f'name="next" value="{page}"' in form
+    asked = client.http.post(
+        "/console/sign-in", headers=FORM, body=urlencode({"email": ORGANISER, "next": page, "lang": "en"})
+    )
+    assert asked.status_code == 200
+    link = emailed_link(moto_endpoint, ORGANISER)
+    assert link.endswith("?" + urlencode({"next": page, "lang": "en"}))
+    button = get(client, link).body.decode()
+    assert f'action="{html.escape(link)}"' in button
+    pressed = press(client, link)
+    assert pressed.status_code == 303 and pressed.headers["Location"] == page + "?lang=en"
+    assert get(client, page, cookie_of(pressed)).status_code == 200
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example/console/events/x", "/events/x"])
+def test_a_next_page_that_is_not_a_console_page_is_dropped(client, events, moto_endpoint, elsewhere):
+    client.http.post("/console/sign-in", headers=FORM, body=urlencode({"email": ORGANISER, "next": elsewhere}))
+    link = emailed_link(moto_endpoint, ORGANISER)
+    assert "next" not in link
+    pressed = press(client, f"{link}?{urlencode({'next': elsewhere})}")
+    assert pressed.status_code == 303 and pressed.headers["Location"] == "/console"

@@ -35,11 +35,13 @@ def test_the_digest_links_to_the_event_in_the_console_which_shows_it_after_signi
     assert "Du loggar in med den e-postadress som står som arrangör" in text
     link = re.search(r"https?://\S+(/console/events/\S+)", text).group(1)
     anonymous = client.http.get(link)
-    assert anonymous.status_code == 303 and anonymous.headers["Location"] == "/console"
+    assert anonymous.status_code == 303 and anonymous.headers["Location"] == "/console?" + urlencode({"next": link})
 
-    client.http.post("/console/sign-in", headers=FORM, body=urlencode({"email": ORGANISER}))
+    # Signing in from there comes back to the event.
+    client.http.post("/console/sign-in", headers=FORM, body=urlencode({"email": ORGANISER, "next": link}))
     mail = text_of(sent_mail(moto_endpoint)[-1]).replace("=\n", "")
     pressed = client.http.post(re.search(r"https?://\S+(/console/sign-in/\S+)", mail).group(1), headers=FORM)
+    assert pressed.headers["Location"] == link
     session = {"Cookie": pressed.headers["Set-Cookie"].split(";")[0]}
     page = client.http.get(link, headers=session)
     assert page.status_code == 200 and "Nätverk för social hållbarhet" in page.body.decode()

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -93,6 +95,25 @@ def link_state(stored: dict[str, object] | None, now: datetime) -> str:
     if not isinstance(expires_at, datetime) or now >= expires_at:
         return LinkState.EXPIRED
     return LinkState.VALID
+
+
+# Where a person goes after signing in: a console page they were sent to (the digest's link to an event).
+_NEXT_PAGE = re.compile(r"/console/[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*")
+
+
+def safe_next(value: object) -> str:
+    """A console path to return to after signing in, or "" (never another site: no scheme, no `//`,
+    only the characters a console path has, so it cannot become an open redirect or a header break)."""
+    if not isinstance(value, str) or len(value) > 200 or not _NEXT_PAGE.fullmatch(value) or "/." in value:
+        return ""
+    return value
+
+
+def link_query(next_page: str, language: str) -> str:
+    """The query a sign-in link (and its button's form) carries: where to go afterwards, the language."""
+    params = [("next", next_page)] if next_page else []
+    params += [("lang", "en")] if language == "en" else []
+    return "?" + urlencode(params) if params else ""
 
 
 # -- who may sign in --------------------------------------------------------------

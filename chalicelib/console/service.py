@@ -65,9 +65,12 @@ class Console:
     # -- signing in ---------------------------------------------------------------------
 
     @aws_trouble_is_unavailable
-    def request_link(self, address: str, *, language: str, base_url: str, client: str | None, now: datetime) -> bool:
-        """Count the request (raises SignInLimited) and email a link if the address may sign in."""
-        suffix = "?lang=en" if language == "en" else ""
+    def request_link(
+        self, address: str, *, language: str, base_url: str, client: str | None, now: datetime, next_page: str = ""
+    ) -> bool:
+        """Count the request (raises SignInLimited) and email a link if the address may sign in; the link
+        returns to `next_page` (a console page, see auth.safe_next) once the button is pressed."""
+        suffix = auth.link_query(next_page, language)
         minutes = int(auth.SIGN_IN_VALID.total_seconds() // 60)
 
         def build(to: str, link: str) -> Any:

@@ -129,8 +129,13 @@ def console_message(heading: str, text: str, status: int, *, sign_in_link: bool 
 
 
 def _to_console(query_string: str = "", **extra: str) -> Response:
+    return _redirect(f"/console{query_string}", **extra)
+
+
+def _redirect(path: str, **extra: str) -> Response:
+    """303 to one of our own paths (under the stage prefix, if any)."""
     headers: dict[str, str | list[str]] = {
-        "Location": f"{_root()}/console{query_string}",
+        "Location": f"{_root()}{path}",
         "Content-Type": HTML,
         **PRIVATE,
         **extra,
@@ -166,7 +171,10 @@ def signed_in() -> ConsoleUser:
     try:
         return parts.console.current_user(console.current_request.headers.get("cookie"), parts.clock())
     except SessionInvalid:
-        raise ConsoleStop(_to_console(_lang_query(_language()), **{"Set-Cookie": auth.clearing_cookie()})) from None
+        # Back here after signing in (the digest's link to an event), when this was a page to look at.
+        here = _here() if console.current_request.method == "GET" else ""
+        back = auth.link_query(auth.safe_next(here), _language())
+        raise ConsoleStop(_to_console(back, **{"Set-Cookie": auth.clearing_cookie()})) from None
 
 
 def form_fields() -> dict[str, Any]:
@@ -228,7 +236,8 @@ def console_home() -> Response:
         user = signed_in()
     except ConsoleStop:
         notice = i18n.labels(_language())["console.signed_out"] if query(request).get("signed_out") else ""
-        response = _page("console/sign_in.html", notice=notice, email="", error="")
+        next_page = auth.safe_next(query(request).get("next"))
+        response = _page("console/sign_in.html", notice=notice, email="", error="", next_page=next_page)
         if auth.cookie_value(request.headers.get("cookie")):
             response.headers["Set-Cookie"] = auth.clearing_cookie()
         return response
@@ -244,13 +253,16 @@ def ask_for_link() -> Response:
     labels = i18n.labels(language)
     if not _from_our_site():
         return _forbidden(language=language)
+    next_page = auth.safe_next(fields.get("next"))
     try:
         address = parse_email(fields)
     except ValidationFailed as error:
         code, params = error.fields["email"]
         message = i18n.field_message(code, language, **params)
         typed = fields.get("email") if isinstance(fields.get("email"), str) else ""
-        return _page("console/sign_in.html", 422, language=language, notice="", email=typed, error=message)
+        return _page(
+            "console/sign_in.html", 422, language=language, notice="", email=typed, error=message, next_page=next_page
+        )
     parts = wiring()
     request = console.current_request
     try:
@@ -260,6 +272,7 @@ def ask_for_link() -> Response:
             base_url=base_url(request, parts.settings),
             client=security.client_key(source_ip(request)),
             now=parts.clock(),
+            next_page=next_page,
         )
     except SignInLimited as limited:
         text = labels[f"console.limited_{limited.which}"] + " " + labels["console.limited_admin"]
@@ -275,7 +288,8 @@ def show_sign_in_button(token: str) -> Response:
     state = parts.console.check_link(token, parts.clock())
     if state != LinkState.VALID:
         return _link_problem(state)
-    return _page("console/sign_in_button.html", token=token)
+    next_page = auth.safe_next(query(console.current_request).get("next"))
+    return _page("console/sign_in_button.html", token=token, link_query=auth.link_query(next_page, _language()))
 
 
 @console.route("/console/sign-in/{token}", methods=["POST"], content_types=FORM_POSTS)
@@ -290,7 +304,11 @@ def press_sign_in_button(token: str) -> Response:
         session = parts.console.use_link(token, now)
     except LinkRefused as refused:
         return _link_problem(refused.state)
-    return _to_console(_lang_query(_language()), **{"Set-Cookie": parts.console.cookie(session, now)})
+    cookie = {"Set-Cookie": parts.console.cookie(session, now)}
+    next_page = auth.safe_next(query(console.current_request).get("next"))
+    if next_page:
+        return _redirect(next_page + _lang_query(_language()), **cookie)
+    return _to_console(_lang_query(_language()), **cookie)
 
 
 @console.route("/console/sign-out", methods=["POST"], content_types=FORM_POSTS)
@@ -308,8 +326,8 @@ def sign_out_everywhere() -> Response:
 
 
 def _sign_out(*, everywhere: bool) -> Response:
+    fields = form_fields()  # a body that is not a form is refused (415) whoever sends it
     user = signed_in()
-    fields = form_fields()
     check_csrf(user, fields)
     if user.session is not None:
         wiring().console.sign_out(user.session, everywhere=everywhere)

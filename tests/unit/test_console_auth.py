@@ -121,3 +121,25 @@ def test_the_csrf_token_is_bound_to_the_session_and_compared_whole():
     assert token != auth.csrf_token("another-secret", session)
     for bad in (None, "", token[:-1], token + "0", ["list"], "å" * 64):
         assert not auth.csrf_ok(SECRET, session, bad)
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("/console/events/natverk-social-hallbarhet", True),
+        ("/console/events/natverk-social-hallbarhet/people", True),
+        ("/console", False),
+        ("https://evil.example/console/events/x", False),
+        ("//evil.example/console/events/x", False),
+        ("/console//evil.example", False),
+        ("/console/events/x\r\nSet-Cookie: a=b", False),
+        ("/console/events/x?y=1", False),
+        ("/console/../events", False),
+        ("/console/events/å", False),
+        ("/console/" + "a" * 300, False),
+        (None, False),
+        (["/console/events/x"], False),
+    ],
+)
+def test_only_a_console_page_is_kept_as_where_to_go_after_signing_in(value, kept):
+    assert auth.safe_next(value) == (value if kept else "")
