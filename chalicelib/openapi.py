@@ -791,9 +791,11 @@ def document(event: Event | None = None) -> dict[str, Any]:
                     "responses": {"410": _html("Gone: sign in at /console instead")},
                 }
             },
-            **_console_paths(event_id, lang),
-            **_console_people_paths(event_id, lang),
-            **_console_event_paths(event_id, lang),
+            # The console's event paths take any event id, also in one event's document: which events
+            # exist is not for an anonymous caller to learn, so a signed-out request is 303 for every id.
+            **_console_paths(any_event_id, lang),
+            **_console_people_paths(any_event_id, lang),
+            **_console_event_paths(any_event_id, lang),
             "/privacy": {
                 "get": {
                     "summary": "The privacy notice",

@@ -3,8 +3,9 @@ documents and Schemathesis generating requests from them, with all its checks.
 
 The only things passed in are what must be real: the demo event's own document
 (`/events/{id}/openapi.json`, whose event id and interest areas are real), and one genuine
-signed link of each kind (a registration's, from its confirmation email, and a console sign-in
-link, from `./signup console link`) so the pages behind them are tested too, not only refusals.
+signed link to a registration (from its confirmation email), so the pages behind it are tested
+too, not only refusals. A console sign-in link is not passed in: the first post spends it, and
+every later case would then meet "already used" (410) by design.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def service(runner):
 
 
 def real_tokens(base: str, environment: dict[str, str]) -> dict[str, str]:
-    """A registration's signed link (from the email it got) and a console sign-in link, by route."""
+    """A registration's signed link (from the email it got), by route."""
     request = urllib.request.Request(
         f"{base}/events/{EVENT}/registrations",
         data=json.dumps(answers(email="schemathesis@example.se")).encode(),
@@ -53,17 +54,18 @@ def real_tokens(base: str, environment: dict[str, str]) -> dict[str, str]:
     (message,) = [m for m in sent_mail(moto) if "schemathesis@example.se" in str(m["To"])]
     text = message.get_body(preferencelist=("plain",)).get_content()
     registration = re.search(r"/registrations/([\w.-]+)", text).group(1)
-    link = local_run.signup_cli(environment, "console", "link", "admin@hudiksvall.example", "--base-url", base)
-    sign_in = re.search(r"/console/sign-in/([\w-]+)", link).group(1)
-    return {
-        "/registrations/{token}": registration,
-        "/registrations/{token}/confirm": registration,
-        "/console/sign-in/{token}": sign_in,
-    }
+    return {"/registrations/{token}": registration, "/registrations/{token}/confirm": registration}
+
+
+# The digests' old attendee links are gone for good: every token is answered 410 with a page
+# pointing to the console, which is the right answer to a well-formed request too.
+GONE = (
+    '[[operations]]\ninclude-path = "/organiser/{token}"\nchecks.positive_data_acceptance.expected-statuses = ["410"]\n'
+)
 
 
 def schemathesis_config(tokens: dict[str, str]) -> str:
-    return "".join(
+    return GONE + "".join(
         f'[[operations]]\ninclude-path = "{path}"\nparameters = {{ "path.token" = "{token}" }}\n\n'
         for path, token in tokens.items()
     )
