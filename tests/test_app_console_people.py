@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 import pytest
 
@@ -123,7 +124,8 @@ def test_a_registration_of_another_event_is_not_found_under_this_one(client, org
 def test_without_a_session_the_people_pages_redirect_to_sign_in(client, meeting):
     for path in (PEOPLE, f"/console/events/{EVENT}/export.csv", CHECK_IN):
         response = get(client, path)
-        assert response.status_code == 303 and response.headers["Location"].endswith("/console"), path
+        # To the sign-in page, which brings the person back here afterwards.
+        assert response.status_code == 303 and response.headers["Location"] == "/console?" + urlencode({"next": path})
 
 
 # -- cancelling on someone's behalf ---------------------------------------------------------
