@@ -342,7 +342,12 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
         "schema": {"type": "string"},
         "description": "A registration of this event (as the people list links it)",
     }
-    text = {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}, "description": "Search"}
+    text = {
+        "name": "q",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": "Search (its first 100 characters)",
+    }
     signed_in = {
         "303": {"description": "No live session: to the sign-in page at /console"},
         "404": _html("No such event or registration, or an event this person may not see (the same page)"),
@@ -415,7 +420,14 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
             "post": {
                 "summary": "Cancel on the person's behalf (the waiting list moves up, with its email)",
                 "parameters": [event_id, registration_id, lang],
-                "requestBody": form({"tell": {"type": "string", "enum": ["yes", "no"]}}),
+                "requestBody": form(
+                    {
+                        "tell": {
+                            "type": "string",
+                            "description": '"no": cancel without telling them; any other value (or none) tells them',
+                        }
+                    }
+                ),
                 "responses": {
                     "303": {"description": "Cancelled (or already): to the person's page, which says so"},
                     "409": _html("The meeting has started: nothing changed"),
@@ -455,14 +467,21 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
                 "parameters": [
                     event_id,
                     lang,
-                    {"name": "walk_in", "in": "query", "schema": {"type": "string", "enum": ["1"]}},
+                    {
+                        "name": "walk_in",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": '"1": a walk-in at the door (checked in at once); anything else: added by hand',
+                    },
                 ],
                 "responses": {"200": _html("The form: the event's questions, as on the public form"), **signed_in},
             },
             "post": {
                 "summary": "Add someone through the same registration as the form, also after the deadline",
                 "parameters": [event_id, lang],
-                "requestBody": form({"walk_in": {"type": "string", "enum": ["1"]}}),
+                "requestBody": form(
+                    {"walk_in": {"type": "string", "description": '"1": a walk-in, checked in at once'}}
+                ),
                 "responses": {
                     "303": {"description": "Added: to their page (a walk-in with a seat: to the door, checked in)"},
                     "409": _html("The address is already registered, or every seat and waiting place is taken"),
@@ -504,7 +523,15 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
             "post": {
                 "summary": "One tap: mark present (`present=1`) or undo (`present=0`); one conditional write",
                 "parameters": [event_id, registration_id, lang],
-                "requestBody": form({"present": {"type": "string", "enum": ["1", "0"]}, "q": {"type": "string"}}),
+                "requestBody": form(
+                    {
+                        "present": {
+                            "type": "string",
+                            "description": '"0" undoes the check-in; anything else checks in',
+                        },
+                        "q": {"type": "string"},
+                    }
+                ),
                 "responses": {
                     "303": {"description": "To the check-in page with the same search, naming the person"},
                     "409": _html("No seat (waiting list or cancelled): nobody was checked in"),

@@ -36,6 +36,9 @@ def read_form(content_type: str | None, raw_body: bytes, max_bytes: int = MAX_CO
 def _multipart(content_type: str, raw_body: bytes) -> dict[str, str]:
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", errors="replace")
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw_body)
+    boundary = message.get_boundary()
+    if boundary and raw_body.strip() == f"--{boundary}--".encode("latin-1", errors="replace"):
+        return {}  # a form with no fields at all (only the closing delimiter): nothing posted, not malformed
     if not message.is_multipart() or message.defects:
         raise MalformedRequest(detail="invalid multipart form")
     fields: dict[str, str] = {}

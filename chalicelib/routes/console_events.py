@@ -29,7 +29,8 @@ from .console import ConsoleStop, audit, check_csrf, console_page, guarded, sign
 from .http import HTML, base_url, query, raw_body
 
 console_events = Blueprint(__name__)
-FORM_POSTS = [posted.FORM, posted.MULTIPART]
+# Any type reaches the handler, which answers one it cannot read with the console's own 415 page.
+FORM_POSTS = ["*/*"]
 
 
 # -- wiring ----------------------------------------------------------------------------------------
@@ -77,7 +78,8 @@ def _see_other(path: str, language: str, **params: str) -> Response:
 
 
 def _posted() -> dict[str, Any]:
-    """The posted fields (up to the console's larger limit, uploads included); unreadable: 4xx, nothing changed."""
+    """The posted fields (up to the console's larger limit, uploads included); unreadable: 4xx, nothing changed.
+    Read before the session, so a body that cannot be read is refused alike, signed in or not."""
     request = console_events.current_request
     try:
         return posted.read_form(request.headers.get("content-type"), raw_body(request) or b"")
@@ -221,8 +223,8 @@ def new_event_form() -> Response:
 @console_events.route("/console/events", methods=["POST"], content_types=FORM_POSTS)
 @guarded
 def create_event() -> Response:
-    user = signed_in()
     fields = _posted()
+    user = signed_in()
     language = _language(fields)
     check_csrf(user, fields)
     _admin_only(user)
@@ -270,8 +272,8 @@ def _toml_text(fields: dict[str, Any]) -> str:
 @console_events.route("/console/events/import", methods=["POST"], content_types=FORM_POSTS)
 @guarded
 def import_new_event() -> Response:
-    user = signed_in()
     fields = _posted()
+    user = signed_in()
     language = _language(fields)
     check_csrf(user, fields)
     _admin_only(user)
@@ -308,8 +310,8 @@ def edit_event_form(event_id: str) -> Response:
 @console_events.route("/console/events/{event_id}/edit", methods=["POST"], content_types=FORM_POSTS)
 @guarded
 def edit_event(event_id: str) -> Response:
-    user = signed_in()
     fields = _posted()
+    user = signed_in()
     language = _language(fields)
     check_csrf(user, fields)
     event = visible_event(user, event_id)
@@ -367,8 +369,8 @@ def _quick_change(
     event_id: str, action: str | Callable[[dict[str, Any]], str], change: Any, *, admin: bool = False
 ) -> Response:
     """Read, check, apply one quick change; a refusal shows the page again (400) with nothing changed."""
-    user = signed_in()
     fields = _posted()
+    user = signed_in()
     language = _language(fields)
     check_csrf(user, fields)
     event = visible_event(user, event_id)

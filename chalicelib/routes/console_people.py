@@ -84,9 +84,9 @@ def person_page(event_id: str, registration_id: str) -> Response:
 def cancel_person(event_id: str, registration_id: str) -> Response:
     """Cancel on someone's behalf, telling them or not: the same cancellation as their own, so the
     first on the waiting list gets the seat and its email in the same transaction."""
+    fields = form_fields()
     user = signed_in()
     event = visible_event(user, event_id)
-    fields = form_fields()
     check_csrf(user, fields)
     registration = _registration(event, registration_id)
     tell = fields.get("tell") != "no"
@@ -119,9 +119,9 @@ def cancel_person(event_id: str, registration_id: str) -> Response:
 def promote_person(event_id: str, registration_id: str) -> Response:
     """Move this person up from the waiting list into a free seat, out of line if the organiser
     chooses: the capacity raise's promotion (one transaction with its email). No free seat: say so."""
+    fields = form_fields()
     user = signed_in()
     event = visible_event(user, event_id)
-    fields = form_fields()
     check_csrf(user, fields)
     registration = _registration(event, registration_id)
     language = _language(fields)
@@ -155,9 +155,9 @@ def promote_person(event_id: str, registration_id: str) -> Response:
 def resend_to_person(event_id: str, registration_id: str) -> Response:
     """Send the email of where the registration stands now once more, through the outbox's lease (one
     press, at most one email; the suppression list and the daily limit as for every email)."""
+    fields = form_fields()
     user = signed_in()
     event = visible_event(user, event_id)
-    fields = form_fields()
     check_csrf(user, fields)
     registration = _registration(event, registration_id)
     language = _language(fields)
@@ -189,9 +189,9 @@ def add_person_form(event_id: str) -> Response:
 def add_person(event_id: str) -> Response:
     """Add someone through the same register() as the form, also after the deadline; a walk-in with a
     seat is checked in at once. Then to their page (or, for a walk-in, back to the door)."""
+    fields = form_fields()
     user = signed_in()
     event = visible_event(user, event_id)
-    fields = form_fields()
     check_csrf(user, fields)
     language = _language(fields)
     walk_in = fields.get("walk_in") == "1"
@@ -278,9 +278,9 @@ def check_in_page(event_id: str) -> Response:
 def check_in_tap(event_id: str, registration_id: str) -> Response:
     """One tap: `present=1` marks the person present, `present=0` undoes it (one conditional write);
     then back to the same search, saying what happened."""
+    fields = form_fields()
     user = signed_in()
     event = visible_event(user, event_id)
-    fields = form_fields()
     check_csrf(user, fields)
     language = _language(fields)
     parts = wiring()
