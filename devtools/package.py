@@ -22,6 +22,8 @@ KEEP_LOCALES = ("root", "sv", "en")
 # Never imported at run time: dnspython serves email-validator's DNS checks, which we
 # switch off; Babel's message-catalogue tools; pip's install records.
 DROP_PREFIXES = ("dns/", "dnspython-", "babel/messages/", "tests/")
+# Imported only under TYPE_CHECKING or before Python 3.11 by what we ship (icalendar, jinja2, babel).
+DROP_MODULES = ("typing_extensions.py",)
 # tzdata's sources and tables for people (zoneinfo reads only the compiled zone files and
 # `tzdata/zones`): about 45 kB of the zip.
 DROP_TZDATA_TABLES = {
@@ -33,9 +35,11 @@ DROP_TZDATA_TABLES = {
 def keep(name: str) -> bool:
     if name.startswith("babel/locale-data/"):
         return Path(name).stem in KEEP_LOCALES
-    if name.startswith(DROP_PREFIXES) or "/tests/" in name or name in DROP_TZDATA_TABLES:
+    if name.startswith(DROP_PREFIXES + DROP_MODULES) or "/tests/" in name or name in DROP_TZDATA_TABLES:
         return False
-    return not (".dist-info/" in name and name.endswith(("/RECORD", "/LICENSE", "/LICENSE.txt")))
+    # Install records and the packages' long descriptions (METADATA: nothing in the zip reads a
+    # version through importlib.metadata); the licence texts stay with the code they cover.
+    return not (".dist-info/" in name and name.endswith(("/RECORD", "/METADATA")))
 
 
 def prune(zip_path: Path) -> None:
