@@ -15,7 +15,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench.digest import load_registrations
-from bench.harness import TABLE, CallCounter, LambdaContext, configure_environment, fresh_table, start_dynamodb_local
+from bench.harness import (
+    CallCounter,
+    LambdaContext,
+    configure_environment,
+    fresh_table,
+    raw_registration_query,
+    start_dynamodb_local,
+)
 
 REGISTRATIONS = 1000
 ROUNDS = 7
@@ -72,16 +79,7 @@ def main() -> int:
         request = page_event(f"/console/events/{EVENT_ID}/people", cookie)
 
         def raw_query() -> int:
-            paginator = client.get_paginator("query")
-            return sum(
-                len(page["Items"])
-                for page in paginator.paginate(
-                    TableName=TABLE,
-                    KeyConditionExpression="PK = :pk AND begins_with(SK, :reg)",
-                    ExpressionAttributeValues={":pk": {"S": f"EVENT#{EVENT_ID}"}, ":reg": {"S": "REG#"}},
-                    ConsistentRead=True,
-                )
-            )
+            return raw_registration_query(client, EVENT_ID)
 
         def people_page() -> str:
             response = app(request, LambdaContext())

@@ -14,7 +14,14 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bench.harness import TABLE, CallCounter, configure_environment, fresh_table, start_dynamodb_local
+from bench.harness import (
+    TABLE,
+    CallCounter,
+    configure_environment,
+    fresh_table,
+    raw_registration_query,
+    start_dynamodb_local,
+)
 
 REGISTRATIONS = 5000
 EVENTS = 200
@@ -79,16 +86,7 @@ def main() -> int:
         now = datetime(2027, 5, 10, 7, tzinfo=UTC)
 
         def raw_query() -> int:
-            paginator = client.get_paginator("query")
-            return sum(
-                len(page["Items"])
-                for page in paginator.paginate(
-                    TableName=TABLE,
-                    KeyConditionExpression="PK = :pk AND begins_with(SK, :reg)",
-                    ExpressionAttributeValues={":pk": {"S": f"EVENT#{event.id}"}, ":reg": {"S": "REG#"}},
-                    ConsistentRead=True,
-                )
-            )
+            return raw_registration_query(client, event.id)
 
         def digest() -> int:
             registrations = list(store.registrations(event.id))

@@ -129,3 +129,18 @@ class CallCounter:
         for name, count in self.calls.items():
             result[name.split(".")[0]] += count
         return result
+
+
+def raw_registration_query(client: Any, event_id: str) -> int:
+    """The floor the digest and the people page are measured against: one event's registrations read
+    by a bare paginated Query (consistent, as the store reads them). Returns how many it read."""
+    paginator = client.get_paginator("query")
+    return sum(
+        len(page["Items"])
+        for page in paginator.paginate(
+            TableName=TABLE,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :reg)",
+            ExpressionAttributeValues={":pk": {"S": f"EVENT#{event_id}"}, ":reg": {"S": "REG#"}},
+            ConsistentRead=True,
+        )
+    )
