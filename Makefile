@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
 
-.PHONY: package run test test-fast bench lint format clean dynamodb-local browser-tools mail-clients html-tools screenshots checkov
+.PHONY: package run test test-fast messages messages-compile bench lint format clean dynamodb-local browser-tools mail-clients html-tools screenshots checkov
 
 $(READY): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (tomllib, zoneinfo)")'
@@ -12,16 +12,29 @@ $(READY): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
+# The Swedish texts, compiled for gettext (never committed: built from the .po whenever it changed).
+PO := chalicelib/locale/sv/LC_MESSAGES/messages.po
+MO := $(PO:.po=.mo)
+$(MO): $(PO) | $(READY)
+	$(PY) -m devtools.catalogue compile
+
+messages-compile: $(MO)
+
+## Extract every text from the code and templates into the Swedish catalogue (new ones empty, changed
+## ones fuzzy, unused ones dropped), then compile it. Write the Swedish in $(PO); `make test` checks it.
+messages: $(READY)
+	$(PY) -m devtools.catalogue update
+
 ## Run the service locally on 127.0.0.1 (no AWS account needed).
-run: $(READY)
+run: $(READY) $(MO)
 	@$(PY) -m devtools.dynamodb_local fetch
 	$(PY) -m devtools.localrun
 
 ## Run the whole test suite (DynamoDB Local tier included when Java 17 is present; always in CI).
-test: $(READY) dynamodb-local browser-tools mail-clients html-tools checkov
+test: $(READY) $(MO) dynamodb-local browser-tools mail-clients html-tools checkov
 	$(PY) -m pytest
 
-test-fast: $(READY)
+test-fast: $(READY) $(MO)
 	$(PY) -m pytest tests/unit tests/test_app.py -q
 
 dynamodb-local: $(READY)
@@ -54,7 +67,7 @@ bench: $(READY) dynamodb-local
 
 ## A SAM/CloudFormation template and the zip for a stage (STAGE=dev by default), checked by cfn-lint and checkov.
 STAGE ?= dev
-package: $(READY) checkov
+package: $(READY) $(MO) checkov
 	$(PY) -m devtools.package --stage $(STAGE)
 	$(VENV)/bin/cfn-lint dist/$(STAGE)/sam.json
 	$(PY) -m devtools.checkov check dist/$(STAGE)/sam.json

@@ -1,104 +1,140 @@
-"""Everything a person reads, in Swedish first and English second."""
+"""Everything a person reads: the gettext catalogues and the dates, in Swedish first and English second.
+
+The texts are written in English in the code and the templates (the msgids); the Swedish lives in
+`locale/sv/LC_MESSAGES/messages.po`, compiled to `messages.mo` by `make` (never committed). `make messages`
+extracts the texts and updates the catalogue; tests/unit/test_catalogue.py fails on a text without Swedish
+and on a Swedish text the code no longer uses.
+"""
 
 from __future__ import annotations
 
+import functools
+import gettext
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date, format_time
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "sv": {
-        "event_not_found": "Vi hittar ingen träff med den adressen. Kontrollera länken du fick.",
-        "registration_closed": "Anmälan är stängd. Sista dag att anmäla sig var {last_day}.",
-        "waitlist_full": "Väntelistan är full. Alla platser och alla platser på väntelistan är tagna, så vi kan "
-        "inte ta emot fler anmälningar. Inget har sparats. Frågor? Kontakta arrangören.",
-        "invalid_input": "Några uppgifter behöver rättas innan anmälan kan skickas.",
-        "malformed_request": "Anmälan gick inte att läsa: {detail}.",
-        "unsupported_media_type": (
-            "Skicka anmälan som ett formulär (application/x-www-form-urlencoded) eller som JSON (application/json)."
-        ),
-        "payload_too_large": "Anmälan är för stor. Korta ner texterna och försök igen (högst 16 kB).",
-        "busy": "Just nu anmäler sig många samtidigt. Inget har sparats – vänta en liten stund och försök igen.",
-        "forbidden": "Den här begäran är inte tillåten.",
-        "too_many_requests": "Många anmälningar har kommit från din uppkoppling på kort tid. Vänta tio minuter "
-        "och försök igen – inget har sparats.",
-        "forbidden_origin": "Anmälan kan bara skickas från kommunens webbplats eller från vårt eget formulär. "
-        "Inget har sparats – använd länken på kommunens sida.",
-        "unavailable": "Anmälan kan inte tas emot just nu. Inget har sparats – försök igen om en stund.",
-        "event_started": "Träffen har redan börjat, så anmälan går inte längre att avboka. Kontakta arrangören.",
-        "registered_before": "Den e-postadressen är redan anmäld till träffen. Inget nytt har sparats.",
-        "not_checked_in": "Personen har ingen plats på träffen (står på väntelistan eller har avbokat) och kan "
-        "därför inte checkas in.",
-    },
-    "en": {
-        "event_not_found": "We cannot find a meeting at that address. Please check the link you were given.",
-        "registration_closed": "Registration is closed. The last day to sign up was {last_day}.",
-        "waitlist_full": "The waiting list is full. Every seat and every place on the waiting list is taken, so "
-        "we cannot accept more registrations. Nothing was saved. Questions? Contact the organiser.",
-        "invalid_input": "Some answers need correcting before the registration can be sent.",
-        "malformed_request": "The registration could not be read: {detail}.",
-        "unsupported_media_type": (
-            "Send the registration as a form (application/x-www-form-urlencoded) or as JSON (application/json)."
-        ),
-        "payload_too_large": "The registration is too large. Shorten the texts and try again (at most 16 kB).",
-        "busy": "Many people are signing up right now. Nothing was saved – please wait a moment and try again.",
-        "forbidden": "This request is not allowed.",
-        "too_many_requests": "Many registrations have come from your connection in a short time. Wait ten minutes "
-        "and try again – nothing was saved.",
-        "forbidden_origin": "Registrations can only be sent from the municipality's website or our own form. "
-        "Nothing was saved – use the link on the municipality's page.",
-        "unavailable": "Registrations cannot be received right now. Nothing was saved – please try again shortly.",
-        "event_started": "The meeting has already started, so the registration can no longer be cancelled. "
-        "Contact the organiser.",
-        "registered_before": "That email address is already registered for the meeting. Nothing new was saved.",
-        "not_checked_in": "This person has no seat at the meeting (on the waiting list or cancelled), so they "
-        "cannot be checked in.",
-    },
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"
+# English is the language of the msgids: it needs no catalogue.
+TRANSLATED = ("sv",)
+
+
+def catalogue_path(language: str, suffix: str = ".mo", locale_dir: Path = LOCALE_DIR) -> Path:
+    return locale_dir / language / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+
+
+def check_catalogues(locale_dir: Path = LOCALE_DIR) -> None:
+    """A clear refusal instead of English pages where Swedish ones belong: the compiled catalogue must be
+    there, and (in a checkout, where the .po is) no older than its source."""
+    for language in TRANSLATED:
+        compiled, source = catalogue_path(language, ".mo", locale_dir), catalogue_path(language, ".po", locale_dir)
+        if not compiled.exists():
+            raise RuntimeError(f"{compiled} is missing: run `make messages-compile` (make run/test/package do it)")
+        if source.exists() and source.stat().st_mtime > compiled.stat().st_mtime:
+            raise RuntimeError(f"{compiled} is older than {source.name}: run `make messages-compile`")
+
+
+check_catalogues()
+
+
+def N_(message: str) -> str:
+    """Marks a text for extraction where it is stored (a table of codes); it is translated where shown."""
+    return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """N_ for a text with a count: translated where shown by `plural(...)`."""
+    return singular, plural
+
+
+@functools.cache
+def translator(language: str) -> gettext.NullTranslations:
+    """`.gettext(text)` and `.ngettext(singular, plural, n)` in the language (Swedish unless English)."""
+    if language == "en":
+        return gettext.NullTranslations()
+    with catalogue_path("sv").open("rb") as compiled:
+        return gettext.GNUTranslations(compiled)
+
+
+def plural(language: str, forms: tuple[str, str], count: int, **params: Any) -> str:
+    """A text from an `Nn_` table, for `count`, with its placeholders filled (`count` among them)."""
+    return translator(language).ngettext(*forms, count).format(count=count, **params)
+
+
+# Codes that travel as data (errors.py's codes and forms.py's field problems) and what they say.
+ERROR_MESSAGES: dict[str, str] = {
+    "event_not_found": N_("We cannot find a meeting at that address. Please check the link you were given."),
+    "registration_not_found": N_("We cannot find that registration. It may have been cancelled."),
+    "registration_closed": N_("Registration is closed. The last day to sign up was {last_day}."),
+    "waitlist_full": N_(
+        "The waiting list is full. Every seat and every place on the waiting list is taken, so we cannot accept more "
+        "registrations. Nothing was saved. Questions? Contact the organiser."
+    ),
+    "invalid_input": N_("Some answers need correcting before the registration can be sent."),
+    "malformed_request": N_("The registration could not be read: {detail}."),
+    "unsupported_media_type": N_(
+        "Send the registration as a form (application/x-www-form-urlencoded) or as JSON (application/json)."
+    ),
+    "payload_too_large": N_("The registration is too large. Shorten the texts and try again (at most 16 kB)."),
+    "busy": N_("Many people are signing up right now. Nothing was saved – please wait a moment and try again."),
+    "forbidden": N_("This request is not allowed."),
+    "too_many_requests": N_(
+        "Many registrations have come from your connection in a short time. Wait ten minutes and try again – nothing "
+        "was saved."
+    ),
+    "forbidden_origin": N_(
+        "Registrations can only be sent from the municipality's website or our own form. Nothing was saved – use the "
+        "link on the municipality's page."
+    ),
+    "unavailable": N_("Registrations cannot be received right now. Nothing was saved – please try again shortly."),
+    "event_started": N_(
+        "The meeting has already started, so the registration can no longer be cancelled. Contact the organiser."
+    ),
+    "registered_before": N_("That email address is already registered for the meeting. Nothing new was saved."),
+    "not_checked_in": N_(
+        "This person has no seat at the meeting (on the waiting list or cancelled), so they cannot be checked in."
+    ),
 }
 
-FIELD_MESSAGES: dict[str, dict[str, str]] = {
-    "sv": {
-        "required": "Fyll i det här fältet.",
-        "consent_needed": "Kryssa i samtycket om vi ska spara uppgiften om specialkost, eller lämna fältet tomt.",
-        "not_text": "Skriv text här.",
-        "too_long": "Skriv högst {max} tecken.",
-        "control_characters": "Ta bort radbrytningar och andra osynliga tecken.",
-        "invisible_characters": "Ta bort osynliga tecken, till exempel tecken som vänder textens riktning eller "
-        "mellanslag utan bredd. Skriv gärna in texten i stället för att klistra in den.",
-        "encoded_word": "Skriv texten som den ska läsas, utan kodade tecken som =?utf-8?q?…?=.",
-        "web_address": "Ta bort webbadressen (till exempel www… eller https://…). Det här fältet får inte innehålla "
-        "länkar.",
-        "email_not_ascii": "Vi kan inte skicka e-post till en adress med å, ä, ö eller andra specialtecken före @. "
-        "Använd en adress med bara a–z, siffror och . _ - + före @.",
-        "invalid_email": "Skriv en giltig e-postadress, till exempel namn@exempel.se.",
-        "invalid_choice": "Välj ett av alternativen.",
-        "choose_one": "Välj ett av alternativen.",
-        "form_expired": "Formuläret har varit öppet länge. Dina svar finns kvar – kontrollera dem och skicka igen.",
-        "form_used": "Det här formuläret har redan skickats en gång. Dina svar finns kvar – kontrollera dem och "
-        "skicka igen.",
-        "honeypot_filled": "Fältet fångar automatiska inskick. Töm det och skicka igen.",
-    },
-    "en": {
-        "required": "Please fill in this field.",
-        "consent_needed": "Tick the consent if we are to store your dietary information, or leave the field empty.",
-        "not_text": "Please enter text here.",
-        "too_long": "Please use at most {max} characters.",
-        "control_characters": "Please remove line breaks and other invisible characters.",
-        "invisible_characters": "Please remove invisible characters, such as characters that reverse the text "
-        "direction or zero-width spaces. Typing the text instead of pasting it helps.",
-        "encoded_word": "Please type the text as it should read, without encoded characters such as =?utf-8?q?…?=.",
-        "web_address": "Please remove the web address (such as www… or https://…). This field cannot contain links.",
-        "email_not_ascii": "We cannot send email to an address with letters such as å, ä, ö or other special "
-        "characters before the @. Please use an address with only a–z, digits and . _ - + before the @.",
-        "invalid_email": "Please enter a valid email address, for example name@example.com.",
-        "invalid_choice": "Please choose one of the options.",
-        "choose_one": "Please choose one of the options.",
-        "form_expired": "The form has been open a long time. Your answers are kept – check them and send again.",
-        "form_used": "This form has already been sent once. Your answers are kept – check them and send again.",
-        "honeypot_filled": "This field catches automated posts. Clear it and send again.",
-    },
+FIELD_MESSAGES: dict[str, str] = {
+    "required": N_("Please fill in this field."),
+    "consent_needed": N_("Tick the consent if we are to store your dietary information, or leave the field empty."),
+    "not_text": N_("Please enter text here."),
+    "too_long": N_("Please use at most {max} characters."),
+    "control_characters": N_("Please remove line breaks and other invisible characters."),
+    "invisible_characters": N_(
+        "Please remove invisible characters, such as characters that reverse the text direction or zero-width "
+        "spaces. Typing the text instead of pasting it helps."
+    ),
+    "encoded_word": N_("Please type the text as it should read, without encoded characters such as =?utf-8?q?…?=."),
+    "web_address": N_("Please remove the web address (such as www… or https://…). This field cannot contain links."),
+    "email_not_ascii": N_(
+        "We cannot send email to an address with letters such as å, ä, ö or other special characters before the @. "
+        "Please use an address with only a–z, digits and . _ - + before the @."
+    ),
+    "invalid_email": N_("Please enter a valid email address, for example name@example.com."),
+    "invalid_choice": N_("Please choose one of the options."),
+    "choose_one": N_("Please choose one of the options."),
+    "form_expired": N_("The form has been open a long time. Your answers are kept – check them and send again."),
+    "form_used": N_("This form has already been sent once. Your answers are kept – check them and send again."),
+    "honeypot_filled": N_("This field catches automated posts. Clear it and send again."),
 }
+
+
+def message(code: str, language: str, **params: Any) -> str:
+    """An error code's message (`ERROR_MESSAGES`), in the language."""
+    text = translator(language).gettext(ERROR_MESSAGES[code])
+    return text.format(**params) if params else text
+
+
+def field_message(code: str, language: str, **params: Any) -> str:
+    """A field problem's message (`FIELD_MESSAGES`), in the language."""
+    text = translator(language).gettext(FIELD_MESSAGES[code])
+    return text.format(**params) if params else text
+
 
 LABELS: dict[str, dict[str, str]] = {
     "sv": {
@@ -138,10 +174,7 @@ LABELS: dict[str, dict[str, str]] = {
         "seats_left": "{seats} platser kvar.",
         "waitlist_note": "Alla platser är tagna. Anmäler du dig nu hamnar du på väntelistan.",
         "errors_heading": "Anmälan kunde inte skickas",
-        "closed_heading": "Anmälan är stängd",
         "waitlist_full_heading": "Väntelistan är full",
-        "closed_contact": "Frågor? Kontakta arrangören: {contact}",
-        "thanks_heading": "Tack för din anmälan!",
         "thanks_confirmed": "Du har en plats. En bekräftelse skickas till din e-post.",
         "thanks_waitlisted": "Alla platser är tagna, så du står på väntelistan. Vi hör av oss om en plats blir ledig.",
         "thanks_pending": "Vi håller en plats åt dig. Öppna mejlet vi har skickat och bekräfta med länken i det, "
@@ -539,10 +572,7 @@ LABELS: dict[str, dict[str, str]] = {
         "seats_left": "{seats} seats left.",
         "waitlist_note": "All seats are taken. If you sign up now you will be put on the waiting list.",
         "errors_heading": "The registration could not be sent",
-        "closed_heading": "Registration is closed",
         "waitlist_full_heading": "The waiting list is full",
-        "closed_contact": "Questions? Contact the organiser: {contact}",
-        "thanks_heading": "Thank you for signing up!",
         "thanks_confirmed": "You have a seat. A confirmation is on its way to your email.",
         "thanks_waitlisted": (
             "All seats are taken, so you are on the waiting list. We will be in touch if a seat opens up."
@@ -909,16 +939,6 @@ LABELS: dict[str, dict[str, str]] = {
         "audit.signed_in": "Signed in",
     },
 }
-
-
-def message(code: str, language: str, **params: Any) -> str:
-    template = MESSAGES.get(language, MESSAGES["sv"]).get(code) or MESSAGES["sv"].get(code, code)
-    return template.format(**params) if params else template
-
-
-def field_message(code: str, language: str, **params: Any) -> str:
-    template = FIELD_MESSAGES.get(language, FIELD_MESSAGES["sv"]).get(code, code)
-    return template.format(**params) if params else template
 
 
 def labels(language: str) -> dict[str, str]:

@@ -7,7 +7,8 @@ import html
 from datetime import datetime
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from . import fields as field_table
 from . import i18n
@@ -29,10 +30,25 @@ def templates() -> Environment:
         autoescape=select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # `{{ _("…") }}`, `{% trans %}…{% pluralize %}…{% endtrans %}` in the template's `lang` (babel.cfg reads
+    # the templates with the same settings). Newstyle: `_("Hi %(name)s", name=n)` fills in and escapes `name`.
+    environment.policies["ext.i18n.trimmed"] = True
+    environment.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)  # type: ignore[attr-defined]
     # Templates compare with the states by name (`status == Status.WAITLISTED`), not by a copy of their value.
     environment.globals.update(Status=Status, EmailKind=EmailKind)
     return environment
+
+
+@pass_context
+def _template_gettext(context: Context, message: str) -> str:
+    return i18n.translator(context["lang"]).gettext(message)
+
+
+@pass_context
+def _template_ngettext(context: Context, singular: str, plural: str, count: int) -> str:
+    return i18n.translator(context["lang"]).ngettext(singular, plural, count)
 
 
 class Pages:

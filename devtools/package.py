@@ -1,8 +1,9 @@
 """`make package`: a CloudFormation/SAM template and a small zip for one stage.
 
-Runs `chalice package --merge-template infra/resources.json`, then drops what a
-Lambda never reads from the zip (Babel's data for locales other than Swedish
-and English, test suites vendored by dependencies) so it stays small, and lets
+Compiles the Swedish catalogue (the .mo is never committed), runs `chalice package
+--merge-template infra/resources.json`, then drops what a Lambda never reads from the zip
+(Babel's data for locales other than Swedish and English, the catalogue's .po source,
+test suites vendored by dependencies) so it stays small, and lets
 the API's routes name the API function by its known name (see `unlink_the_api_from_its_function`).
 """
 
@@ -16,6 +17,8 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+from devtools import catalogue
 
 PROJECT = Path(__file__).resolve().parent.parent
 KEEP_LOCALES = ("root", "sv", "en")
@@ -35,6 +38,8 @@ DROP_TZDATA_TABLES = {
 def keep(name: str) -> bool:
     if name.startswith("babel/locale-data/"):
         return Path(name).stem in KEEP_LOCALES
+    if name.startswith("chalicelib/locale/"):
+        return name.endswith(".mo")
     if name.startswith(DROP_PREFIXES + DROP_MODULES) or "/tests/" in name or name in DROP_TZDATA_TABLES:
         return False
     # Install records and the packages' long descriptions (METADATA: nothing in the zip reads a
@@ -82,6 +87,8 @@ def package(stage: str, out: Path) -> Path:
         "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "packaging"),
         "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "packaging"),
     }
+    # A deploy always carries the Swedish as the .po says it now, whatever was compiled before.
+    catalogue.compile_catalogues()
     chalice = Path(sys.executable).parent / "chalice"
     subprocess.run(
         [str(chalice), "package", "--stage", stage, "--merge-template", "infra/resources.json", str(out)],

@@ -42,6 +42,9 @@ def test_the_zip_is_small_and_holds_the_templates(packaged):
     names = set(zipfile.ZipFile(zip_path).namelist())
     assert {"app.py", "chalicelib/templates/form.html", "chalicelib/templates/email/registration.txt"} <= names
     assert not any(name.startswith(("boto3/", "botocore/", "templates/", "tests/", "devtools/")) for name in names)
+    # The Swedish texts compiled, without their source.
+    assert "chalicelib/locale/sv/LC_MESSAGES/messages.mo" in names
+    assert not any(name.endswith((".po", ".pot")) for name in names)
 
 
 def test_no_function_has_a_local_endpoint_or_a_plain_secret(packaged):
@@ -286,6 +289,7 @@ now = datetime(2027, 5, 1, tzinfo=UTC)
 message = registration_email("confirmation", event, Registration(event.id, "r", answers, "confirmed", now, now),
                              sender="S <a@example.org>", links=Links(manage="u"), now=now, templates=pages.templates())
 assert "måndag 24 maj 2027" in message.get_body(("plain",)).get_content()
+assert i18n.translator("sv").gettext("Please fill in this field.") == "Fyll i det här fältet."
 assert "text/calendar" in {p.get_content_type() for p in message.walk()}
 assert "dns" not in sys.modules
 import babel, jinja2, icalendar, tzdata

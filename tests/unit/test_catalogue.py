@@ -1,0 +1,105 @@
+"""The gettext catalogue against the code: every text has its Swedish, and the catalogue holds nothing dead."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from chalicelib import i18n
+from devtools import catalogue
+
+
+@pytest.fixture(scope="module")
+def used():
+    return catalogue.extract()
+
+
+@pytest.fixture(scope="module")
+def swedish():
+    return catalogue.read("sv")
+
+
+def _key(message):
+    return (message.context, message.id)
+
+
+def test_the_code_uses_texts_and_finds_them_in_python_and_templates(used):
+    """Extraction itself works (a broken babel.cfg would otherwise make the checks below vacuous)."""
+    files = {path for message in used for path, _ in message.locations}
+    assert any(path.endswith(".py") for path in files), files
+    assert len(used) > 20
+
+
+def test_every_text_in_the_code_has_its_swedish(used, swedish):
+    missing = []
+    for message in used:
+        if not message.id:
+            continue
+        found = swedish.get(message.id, message.context)
+        strings = found.string if found is not None else None
+        translated = all(strings) if isinstance(strings, tuple | list) else bool(strings)
+        if found is None or not translated or found.fuzzy:
+            missing.append(message.id)
+    assert not missing, (
+        "run `make messages` and write the Swedish in chalicelib/locale/sv/LC_MESSAGES/messages.po:\n"
+        + ("\n".join(map(str, missing)))
+    )
+
+
+def test_the_catalogue_holds_no_text_the_code_no_longer_uses(used, swedish):
+    wanted = {_key(message) for message in used if message.id}
+    dead = [message.id for message in swedish if message.id and _key(message) not in wanted]
+    obsolete = list(swedish.obsolete)
+    assert not dead and not obsolete, "run `make messages` to drop them:\n" + "\n".join(map(str, dead + obsolete))
+
+
+def test_a_swedish_text_has_the_same_placeholders_as_its_english(swedish):
+    def placeholders(text):
+        return sorted(re.findall(r"\{\w*\}|%\(\w+\)[sd]", text))
+
+    wrong = []
+    for message in swedish:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        # A plural's singular may say "one" instead of the count; every form keeps the other placeholders.
+        expected = {p for p in placeholders(ids[-1]) if p not in ("{count}", "%(num)s", "%(count)s")}
+        for string in strings:
+            if not expected <= set(placeholders(string)) or set(placeholders(string)) - set(placeholders(ids[-1])):
+                wrong.append((message.id, string))
+    assert not wrong, wrong
+
+
+def test_the_compiled_catalogue_is_what_the_service_reads():
+    assert i18n.translator("sv").gettext("Please fill in this field.") == "Fyll i det här fältet."
+    assert i18n.translator("en").gettext("Please fill in this field.") == "Please fill in this field."
+
+
+def test_a_missing_compiled_catalogue_is_a_clear_error(tmp_path):
+    (tmp_path / "sv" / "LC_MESSAGES").mkdir(parents=True)
+    with pytest.raises(RuntimeError, match="make messages-compile"):
+        i18n.check_catalogues(tmp_path)
+    po = tmp_path / "sv" / "LC_MESSAGES" / "messages.po"
+    mo = po.with_suffix(".mo")
+    mo.write_bytes(b"")
+    po.write_text("")
+    import os
+
+    os.utime(mo, (1, 1))
+    with pytest.raises(RuntimeError, match="older than"):
+        i18n.check_catalogues(tmp_path)
+    os.utime(mo, None)
+    os.utime(po, (1, 1))
+    i18n.check_catalogues(tmp_path)
+
+
+def test_every_error_code_has_a_message_in_both_languages():
+    from chalicelib import errors
+
+    codes = {cls.code for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.SignupError)}
+    codes.discard(errors.SignupError.code)  # the base class is never raised itself
+    for code in codes:
+        swedish, english = i18n.message(code, "sv"), i18n.message(code, "en")
+        assert code not in (swedish, english) and swedish != english, code
