@@ -35,7 +35,9 @@ def templates() -> Environment:
     # `{{ _("…") }}`, `{% trans %}…{% pluralize %}…{% endtrans %}` in the template's `lang` (babel.cfg reads
     # the templates with the same settings). Newstyle: `_("Hi %(name)s", name=n)` fills in and escapes `name`.
     environment.policies["ext.i18n.trimmed"] = True
-    environment.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)  # type: ignore[attr-defined]
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        _template_gettext, _template_ngettext, newstyle=True, pgettext=_template_pgettext
+    )
     # Templates compare with the states by name (`status == Status.WAITLISTED`), not by a copy of their value.
     environment.globals.update(Status=Status, EmailKind=EmailKind)
     return environment
@@ -44,6 +46,11 @@ def templates() -> Environment:
 @pass_context
 def _template_gettext(context: Context, message: str) -> str:
     return i18n.translator(context["lang"]).gettext(message)
+
+
+@pass_context
+def _template_pgettext(context: Context, message_context: str, message: str) -> str:
+    return i18n.translator(context["lang"]).pgettext(message_context, message)
 
 
 @pass_context
