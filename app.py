@@ -3,6 +3,7 @@ response carries, the scheduled jobs and the SES notifications."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from chalice import Chalice, Rate, Response
@@ -74,4 +75,9 @@ def email_outbox(event: Any) -> dict[str, int]:
 def ses_notification(event: Any) -> None:
     """Permanent bounces and complaints: never email that address again."""
     parts = wiring()
-    suppression.record_notification(event.message, store=parts.store, now=parts.clock())
+    suppression.record_notification(
+        event.message,
+        store=parts.store,
+        now=parts.clock(),
+        keep_for=timedelta(days=parts.settings.retention_days()),
+    )

@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from enum import StrEnum
 from typing import Any, Protocol
 
-from . import outbox
+from . import email_history, outbox
 from .digest import Summary, summarize
 from .errors import EventStarted, RegistrationNotFound, ServiceBusy
 from .events import Event, reminder_instants
@@ -66,7 +66,7 @@ class SensitiveAnswerStore(Protocol):
     def mark_sensitive_forgotten(self, event_id: str, now: datetime) -> None: ...
 
 
-class JobStore(CancellationStore, SensitiveAnswerStore, Protocol):
+class JobStore(CancellationStore, SensitiveAnswerStore, email_history.EmailHistoryStore, Protocol):
     def upcoming_events(self, now: datetime) -> list[Event]: ...
 
     def sent_markers(self, event_id: str) -> dict[str, SendMarker]: ...
@@ -129,8 +129,9 @@ class _EventRun:
         marker = self.markers.get(name)
         return marker is not None and marker.done
 
-    def send_once(self, name: str, kind: str, build: Any) -> bool:
-        """Claim, send, record. True when this run sent it."""
+    def send_once(self, name: str, kind: str, build: Any, to: Registration | None = None) -> bool:
+        """Claim, send, record (and, for an email `to` a registered person, a line in their email
+        history). True when this run sent it."""
         if not self.store.claim_send(self.event.id, name, self.now, self.now + CLAIM_LEASE):
             self.counts[f"{kind}_claimed_elsewhere"] += 1
             return False
@@ -141,9 +142,13 @@ class _EventRun:
                 "scheduled email not sent", extra={"event_id": self.event.id, "kind": kind, "error": failure.code}
             )
             self.store.finish_send(self.event.id, name, SendState.FAILED, self.now)
+            if to is not None:
+                email_history.note(self.store, to, kind, email_history.Result.FAILED, now=self.now, error=failure.code)
             self.counts[f"{kind}_failed"] += 1
             return False
         self.store.finish_send(self.event.id, name, SendState.SENT, self.now, message_id)
+        if to is not None:
+            email_history.note(self.store, to, kind, email_history.Result.SENT, now=self.now, message_id=message_id)
         self.counts[f"{kind}_sent"] += 1
         return True
 
@@ -196,7 +201,9 @@ class _EventRun:
                     registration.answers.email_key
                 ):
                     continue
-                sent = self.send_once(name, "reminder", lambda r=registration: self.messages.reminder(self.event, r))
+                sent = self.send_once(
+                    name, "reminder", lambda r=registration: self.messages.reminder(self.event, r), to=registration
+                )
                 complete = complete and sent
             if complete:
                 # The whole batch went out: later runs skip it without reading every marker.

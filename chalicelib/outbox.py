@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
+from . import email_history
+from .email_history import EmailHistoryStore
 from .events import Event
 from .mail import Mailer, SendFailed, still_owed
 from .registrations import EMAIL_LEASE, EmailState, Registration
@@ -38,8 +40,9 @@ RETRY_DELAYS = (
 NOT_OWED = "not_owed"
 
 
-class DeliveryRecord(Protocol):
-    """Where `send_now` checks the suppression list and records what happened to one email."""
+class DeliveryRecord(EmailHistoryStore, Protocol):
+    """Where `send_now` checks the suppression list and records what happened to one email (on the
+    registration, and a line in the person's email history)."""
 
     def is_suppressed(self, email_key: str) -> bool: ...
 
@@ -83,6 +86,7 @@ def send_now(
     build: BuildMessage,
     now: datetime,
     suppression_checked: bool = False,
+    history_kind: str = "",
 ) -> Delivery:
     """Send an email whose lease this caller holds, and record what happened.
 
@@ -91,22 +95,27 @@ def send_now(
     confirmation for a released seat) is given up, not built. Never raises for SES trouble: the
     registration stands, the outbox retries. `suppression_checked`: the caller's own transaction
     has just checked the list (a sign-up does, as a condition), so reading it again costs a call
-    on the hot path and proves nothing new.
+    on the hot path and proves nothing new. `history_kind` names the email in the person's history
+    when its kind alone would not say it (a confirmation sent again from the console: "resend").
     """
+    kind = history_kind or registration.email.kind
     if not still_owed(registration):
         log.warning("email no longer owed", extra={"event_id": event.id, "kind": registration.email.kind})
         store.email_failed(registration, NOT_OWED, None)
         return Delivery(EmailState.GAVE_UP, NOT_OWED)
     if not suppression_checked and store.is_suppressed(registration.answers.email_key):
         store.email_suppressed(registration)
+        email_history.note(store, registration, kind, email_history.Result.SUPPRESSED, now=now)
         return Delivery(EmailState.SUPPRESSED)
     try:
         message_id = mailer.send(build(event, registration))
     except SendFailed as failure:
         log.warning("email not sent", extra={"event_id": event.id, "error": failure.code})
         store.email_failed(registration, failure.code, retry_at(registration.email.attempts, now))
+        email_history.note(store, registration, kind, email_history.Result.FAILED, now=now, error=failure.code)
         return Delivery(EmailState.FAILED, failure.code)
     store.email_sent(registration, message_id)
+    email_history.note(store, registration, kind, email_history.Result.SENT, now=now, message_id=message_id)
     return Delivery(EmailState.SENT)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from jinja2 import Environment
 
-from . import jobs, outbox, registrations, security, tokens
+from . import email_history, jobs, outbox, registrations, security, tokens
 from .config import Settings
 from .digest import Summary, attendee_csv
 from .errors import ServiceUnavailable, ValidationFailed
@@ -93,6 +93,7 @@ class Signup:
         base_url: str,
         now: datetime,
         suppression_checked: bool = False,
+        history_kind: str = "",
     ) -> Delivery:
         """Send the email this request holds the lease for; never fail the request over it."""
         try:
@@ -104,6 +105,7 @@ class Signup:
                 build=self.message_builder(base_url, now),
                 now=now,
                 suppression_checked=suppression_checked,
+                history_kind=history_kind,
             )
         except Exception as error:  # noqa: BLE001 - the registration is stored; the outbox retries after the lease
             log.error("email step failed; the outbox will retry", extra={"error": type(error).__name__})
@@ -154,6 +156,10 @@ class Signup:
         if outcome.existing is not None and not outcome.notice_leased:
             return outcome, Delivery(outcome.registration.email.state)
         recipient = outcome.existing or outcome.registration
+        if recipient.email.state in (EmailState.SUPPRESSED, EmailState.LIMITED):
+            # Decided in the registration's own transaction: not sent, and the history says why.
+            result = email_history.Result(recipient.email.state.value)
+            email_history.note(self.store, recipient, recipient.email.kind, result, now=now)
         if recipient.email.state != EmailState.SENDING:
             return outcome, Delivery(outcome.registration.email.state)
         # The registration's (or the notice's) own transaction has just checked the suppression list.

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from .email_history import SES_NOTICE, EmailHistoryStore, Result, SentEmail
 from .forms import email_key
 
 log = logging.getLogger(__name__)
 
 
-class SuppressionStore(Protocol):
+class SuppressionStore(EmailHistoryStore, Protocol):
     def suppress(self, email_key: str, reason: str, now: datetime) -> None: ...
 
 
@@ -41,10 +42,26 @@ def addresses_to_suppress(message: str) -> list[tuple[str, str]]:
     return []
 
 
-def record_notification(message: str, *, store: SuppressionStore, now: datetime) -> int:
+def message_id(message: str) -> str:
+    """The SES message id a notification is about ("" if it names none)."""
+    try:
+        data = json.loads(message)
+    except ValueError:
+        return ""
+    mail = data.get("mail") if isinstance(data, dict) else None
+    return str(mail.get("messageId", "")) if isinstance(mail, dict) else ""
+
+
+def record_notification(message: str, *, store: SuppressionStore, now: datetime, keep_for: timedelta) -> int:
+    """Suppress each address, and add the bounce or complaint to its email history (about the
+    address, not one event: kept `keep_for`, the retention of an event's data)."""
     suppressed = addresses_to_suppress(message)
+    about = message_id(message)
     for address, reason in suppressed:
-        store.suppress(email_key(address), reason, now)
+        key = email_key(address)
+        store.suppress(key, reason, now)
+        result = Result.BOUNCED if reason == "bounce" else Result.COMPLAINED
+        store.add_email_history(SentEmail(key, "", SES_NOTICE, result, now, about), now + keep_for)
     if suppressed:
         log.info("addresses suppressed", extra={"count": len(suppressed)})
     return len(suppressed)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -91,8 +92,48 @@ def test_one_person_s_page_shows_answers_status_and_latest_email(client, organis
     page = text(get(client, f"{PEOPLE}/{asa.registration_id}", organiser))
     assert "Åsa Öberg" in page and "asa@example.se" in page and "Har plats" in page
     assert "Bekräftelse: skickat" in page
-    assert "Signup sparar bara hur det senaste mejlet" in page
+    assert "Historiken sparas lika länge som anmälan" in page
     assert 'name="tell"' in page and 'name="csrf_token"' in page
+
+
+def history_of(page):
+    """The person page's email history as (email, how it went) rows, top to bottom."""
+    table = page.split('aria-labelledby="history"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td>[^<]+</td><td>([^<]+)</td><td>([^<]+)</td></tr>", table)
+    return [(kind, result.strip()) for kind, result in rows]
+
+
+def test_the_person_page_lists_every_email_to_them_newest_first(client, organiser, meeting, moto_endpoint):
+    """Zelda waits, gets the seat Örjan's cancellation frees, and her confirmation is sent again; a
+    later bounce of her address shows too. The register kept only the latest of these before."""
+    from chalicelib.suppression import record_notification
+
+    zelda, orjan = meeting["Zelda Ahl"], meeting["Örjan Sjöberg"]
+    person = f"{PEOPLE}/{zelda.registration_id}"
+    page = get(client, f"{PEOPLE}/{orjan.registration_id}", organiser)
+    post(client, f"{PEOPLE}/{orjan.registration_id}/cancel", organiser, {"csrf_token": csrf_of(page), "tell": "yes"})
+    post(client, f"{person}/resend", organiser, {"csrf_token": csrf_of(page)})
+    assert history_of(text(get(client, person, organiser))) == [
+        ("Bekräftelse skickad igen", "skickat"),
+        ("Plats från väntelistan", "skickat"),
+        ("Bekräftelse", "skickat"),
+    ]
+    assert history_of(text(get(client, f"{PEOPLE}/{orjan.registration_id}?lang=en", organiser))) == [
+        ("Cancellation receipt", "sent"),
+        ("Confirmation", "sent"),
+    ]
+    from chalicelib.bootstrap import wiring
+
+    bounce = {
+        "notificationType": "Bounce",
+        "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": "zelda@example.se"}]},
+    }
+    record_notification(json.dumps(bounce), store=wiring().store, now=datetime.now(UTC), keep_for=timedelta(days=1))
+    post(client, f"{person}/resend", organiser, {"csrf_token": csrf_of(page)})
+    assert history_of(text(get(client, person, organiser)))[:2] == [
+        ("Bekräftelse skickad igen", "inte skickat: adressen studsar eller har anmält skräppost"),
+        ("Besked från mottagarens e-postserver", "studsade: adressen finns inte"),
+    ]
 
 
 def test_another_event_s_organiser_gets_404_on_every_people_page(client, stranger, meeting, app_store):

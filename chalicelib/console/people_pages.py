@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from .. import i18n
+from ..email_history import SentEmail
 from ..events import Event
 from ..fields import SECTORS
 from ..registrations import SEATED, Registration, Status
@@ -81,8 +82,29 @@ def people_context(
     }
 
 
-def person_context(registration: Registration, event: Event, language: str, now: datetime) -> dict[str, Any]:
-    """One person's page: every answer, the status, the check-in and the email as far as we keep it."""
+def history_rows(history: Sequence[SentEmail], event: Event, language: str) -> list[dict[str, str]]:
+    """The person's email history as the page lists it (newest first, as read): when, which, how it went."""
+    labels = i18n.labels(language)
+    return [
+        {
+            "when": _when(line.at, event, language),
+            # A kind another part of Signup sends that has no words here yet still shows, as its code.
+            "kind": labels.get(f"people.email_kind.{line.kind}", line.kind),
+            "result": labels[f"people.email_result.{line.result}"],
+            "error": line.error,
+        }
+        for line in history
+    ]
+
+
+def person_context(
+    registration: Registration,
+    event: Event,
+    language: str,
+    now: datetime,
+    history: Sequence[SentEmail] = (),
+) -> dict[str, Any]:
+    """One person's page: every answer, the status, the check-in and every email sent to them."""
     labels = i18n.labels(language)
     answers = registration.answers
     areas = {area.id: area.label(language) for area in event.interests}
@@ -119,6 +141,7 @@ def person_context(registration: Registration, event: Event, language: str, now:
         "email_state": labels[f"people.email_state.{email.state}"],
         "email_attempts": email.attempts,
         "email_due": _when(email.due_at, event, language) if email.waiting else "",
+        "history": history_rows(history, event, language),
         "cancellable": registration.is_live and not event.has_started(now),
         "started": registration.is_live and event.has_started(now),
         "promotable": registration.status == Status.WAITLISTED and not event.has_started(now),

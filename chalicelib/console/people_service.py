@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..email_history import RESEND, Result, SentEmail, note
 from ..events import Event
 from ..registrations import (
     Cancellation,
@@ -44,6 +45,11 @@ class ConsolePeople:
         return self.store.find_registration(event.id, registration_id)
 
     @aws_trouble_is_unavailable
+    def email_history(self, registration: Registration) -> list[SentEmail]:
+        """Every email sent to this person about its event (and the bounces of the address), newest first."""
+        return self.store.email_history(registration.answers.email_key, registration.event_id)
+
+    @aws_trouble_is_unavailable
     def cancel(self, event: Event, registration_id: str, *, tell: bool, base_url: str, now: datetime) -> Cancellation:
         """The same cancellation as the person's own; the receipt only if `tell`."""
         return self.signup.cancel_for_person(event, registration_id, tell=tell, base_url=base_url, now=now)
@@ -60,10 +66,17 @@ class ConsolePeople:
     def resend(self, event: Event, registration_id: str, *, base_url: str, now: datetime) -> Resend:
         """The registration's current email again, leased first so a press sends it at most once."""
         result = resend_confirmation(event.id, registration_id, store=self.store, now=now)
+        if result.outcome in (ResendState.SUPPRESSED, ResendState.LIMITED):
+            note(self.store, result.registration, RESEND, Result(result.outcome.value), now=now)
         if result.outcome == ResendState.LEASED:
             # The lease's own transaction has just checked the suppression list.
             self.signup.send_leased_email(
-                result.registration, event, base_url=base_url, now=now, suppression_checked=True
+                result.registration,
+                event,
+                base_url=base_url,
+                now=now,
+                suppression_checked=True,
+                history_kind=RESEND,
             )
         return result
 

@@ -7,6 +7,7 @@ renders; every change and every download of personal data goes into the event's 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -65,16 +66,21 @@ def people_list(event_id: str) -> Response:
 @console_people.route("/console/events/{event_id}/people/{registration_id}", methods=["GET"])
 @guarded
 def person_page(event_id: str, registration_id: str) -> Response:
-    """One person: every answer, the status, the check-in and the latest email; after a change (a 303
+    """One person: every answer, the status, the check-in and every email sent to them; after a change (a 303
     from its POST) what that change did, named by `done`."""
     user = signed_in()
     event = visible_event(user, event_id)
     registration = _registration(event, registration_id)
     language = _language()
     asked = query(console_people.current_request)
-    context = people_pages.person_context(registration, event, language, wiring().clock())
+    context = _person_context(registration, event, language, wiring().clock())
     notice = _done_notice(event, registration, asked.get("done") or "", asked.get("promoted") or "", language)
     return console_page("console/person.html", user, notice=notice, **context)
+
+
+def _person_context(registration: Registration, event: Event, language: str, now: datetime) -> dict[str, Any]:
+    history = wiring().people.email_history(registration)
+    return people_pages.person_context(registration, event, language, now, history)
 
 
 @console_people.route(
@@ -103,7 +109,7 @@ def cancel_person(event_id: str, registration_id: str) -> Response:
             now=now,
         )
     except EventStarted:
-        context = people_pages.person_context(registration, event, language, now)
+        context = _person_context(registration, event, language, now)
         return console_page("console/person.html", user, 409, problem=labels["people.cancel_started"], **context)
     if result.already_cancelled:
         return _back_to_person(event, registration_id, "already_cancelled", language)
@@ -135,11 +141,11 @@ def promote_person(event_id: str, registration_id: str) -> Response:
             now=now,
         )
     except EventStarted:
-        context = people_pages.person_context(registration, event, language, now)
+        context = _person_context(registration, event, language, now)
         problem = i18n.labels(language)["people.promote_started"]
         return console_page("console/person.html", user, 409, problem=problem, **context)
     if result.outcome == PromotionState.NO_SEAT:
-        context = people_pages.person_context(result.registration, event, language, now)
+        context = _person_context(result.registration, event, language, now)
         problem = i18n.labels(language)["people.promote_no_seat"]
         return console_page("console/person.html", user, 409, problem=problem, **context)
     if result.outcome == PromotionState.PROMOTED:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .check_in import CheckIns
 from .console import ConsoleRecords
+from .email_history import EmailHistory
 from .event_changes import EventChanges
 from .events import EventRecords
 from .items import registration_from_item, registration_item
@@ -46,6 +47,7 @@ class DynamoStore(
     EventRecords,
     RegistrationRecords,
     ConsoleRecords,
+    EmailHistory,
     Limits,
 ):
     """Events, registrations and everything kept beside them, in one DynamoDB table."""

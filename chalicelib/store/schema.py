@@ -58,12 +58,22 @@ def suppression_key(email_key: str) -> dict[str, Any]:
 
 
 def address_partition(email_key: str) -> dict[str, str]:
-    """The partition of the records kept per address (today its daily email counts)."""
+    """The partition of the records kept per address: its daily email counts, its console sign-in
+    requests and its email history."""
     return {"S": f"ADDRESS#{email_key}"}
 
 
 def daily_emails_key(email_key: str, day: str) -> dict[str, Any]:
     return {"PK": address_partition(email_key), "SK": {"S": f"EMAILS#{day}"}}
+
+
+EMAIL_HISTORY_PREFIX = "MAIL#"
+
+
+def email_history_key(email_key: str, at: datetime, nonce: str) -> dict[str, Any]:
+    """One line of an address's email history, in time order beside its other records (so erasing the
+    person takes it, and one Query reads it newest first); `nonce` keeps two lines of one moment apart."""
+    return {"PK": address_partition(email_key), "SK": {"S": f"{EMAIL_HISTORY_PREFIX}{outbox_time(at)}#{nonce}"}}
 
 
 def sender_window_key(client: str, window: int) -> dict[str, Any]:

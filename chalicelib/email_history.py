@@ -1,0 +1,80 @@
+"""Every email sent to a person about an event, one line each: what it was, when, and how it went.
+
+The registration keeps only where its latest email stands; this keeps the whole story, for the
+organiser console's person page. Each line is kept exactly as long as the registration it is about
+(the event's data), lives under the person's address so erasing the person takes it too, and never
+holds the mail's body. Every send writes here with one call: `note(...)`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from .registrations import Registration
+
+log = logging.getLogger(__name__)
+
+
+class Result(StrEnum):
+    SENT = "sent"  # SES accepted it (its message id is kept)
+    FAILED = "failed"  # SES refused or failed; the outbox may try again (another line then)
+    SUPPRESSED = "suppressed"  # not sent: the address bounced or complained before
+    LIMITED = "limited"  # not sent: the address had its emails for today
+    BOUNCED = "bounced"  # SES told us later that the mailbox does not exist (no event: the address)
+    COMPLAINED = "complained"  # the recipient reported an email as spam (no event: the address)
+
+
+# The kind of a confirmation an organiser sent again from the console.
+RESEND = "resend"
+# The kind of a line written from an SES notification: which email it was about is not known.
+SES_NOTICE = "ses_notice"
+
+
+@dataclass(frozen=True)
+class SentEmail:
+    """One line of a person's email history. `event_id` is empty for what concerns the address
+    itself (a bounce or complaint SES reported), shown with every event of that person."""
+
+    email_key: str
+    event_id: str
+    kind: str  # an EmailKind, "resend", or a kind another sender names (e.g. an organiser message)
+    result: Result
+    at: datetime
+    message_id: str = ""
+    error: str = ""
+
+
+class EmailHistoryStore(Protocol):
+    def add_email_history(self, line: SentEmail, expires_at: datetime | None) -> None: ...
+
+    def email_history(self, email_key: str, event_id: str) -> list[SentEmail]:
+        """The lines about this event and about the address itself, newest first."""
+
+
+def note(
+    store: EmailHistoryStore,
+    registration: Registration,
+    kind: str,
+    result: Result,
+    *,
+    now: datetime,
+    message_id: str = "",
+    error: str = "",
+) -> None:
+    """Write one line for an email to `registration`'s person, kept as long as the registration.
+
+    Never raises: the email has gone (or not) whatever the history says, and a send or a job must
+    not fail, nor send twice, because its line could not be written. The failure is logged.
+    """
+    line = SentEmail(registration.answers.email_key, registration.event_id, str(kind), result, now, message_id, error)
+    try:
+        store.add_email_history(line, registration.expires_at)
+    except Exception as error:  # noqa: BLE001 - see above; the code tells operators what went wrong
+        log.error(
+            "email history not written",
+            extra={"event_id": registration.event_id, "kind": str(kind), "error": type(error).__name__},
+        )
