@@ -76,7 +76,7 @@ def _tally(values: list[str]) -> tuple[tuple[str, int], ...]:
 
 def summarize(event: Event, registrations: list[Registration], *, now: datetime, since: datetime | None) -> Summary:
     language = event.organiser_language
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     by_status: dict[str, list[Registration]] = {
         Status.CONFIRMED: [],
         Status.PENDING: [],
@@ -106,7 +106,7 @@ def summarize(event: Event, registrations: list[Registration], *, now: datetime,
         access_needs=tuple((r.answers.name, r.answers.access_needs) for r in confirmed if r.answers.access_needs),
         organisations=_tally([r.answers.organisation for r in live]),
         sectors=tuple(
-            (labels[f"sector.{sector}"], count)
+            (tr.gettext(i18n.SECTOR_NAMES[sector]), count)
             for sector, count in Counter(r.answers.sector for r in live).most_common()
         ),
         interests=tuple((area.label(language), interest_counts[area.id]) for area in event.interests),
@@ -124,29 +124,26 @@ def _cell(value: object) -> str:
 
 def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
     """The attendee list as Swedish Excel opens it: UTF-8 with BOM, semicolons, no formulas."""
-    labels = i18n.labels(event.organiser_language)
-    yes_no = {True: labels["yes"], False: labels["no"], None: ""}
+    tr = i18n.translator(event.organiser_language)
+    yes_no = {True: tr.gettext("Yes"), False: tr.gettext("No"), None: ""}
     area_names = {area.id: area.label(event.organiser_language) for area in event.interests}
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(
         [
-            labels[key]
-            for key in (
-                "csv.name",
-                "email",
-                "organisation",
-                "sector",
-                "status",
-                "csv.meal",
-                "diet",
-                "csv.access",
-                "csv.attended",
-                "csv.interests",
-                "csv.message",
-                "csv.registered",
-                "csv.checked_in",
-            )
+            tr.gettext("Name"),
+            tr.gettext("Email address"),
+            tr.pgettext(*i18n.FIELD_LABELS["organisation"]),
+            tr.gettext("Type of organisation"),
+            tr.gettext("Status"),
+            tr.gettext("Meal"),
+            tr.gettext("Dietary requirements or allergies"),
+            tr.gettext("Access needs"),
+            tr.gettext("Attended before"),
+            tr.gettext("Working groups"),
+            tr.gettext("Message"),
+            tr.gettext("Registered"),
+            tr.gettext("Checked in"),
         ]
     )
     live = [r for r in registrations if r.status != Status.CANCELLED]
@@ -159,8 +156,8 @@ def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
                     answers.name,
                     answers.email,
                     answers.organisation,
-                    labels[f"sector.{answers.sector}"],
-                    labels[f"status.{r.status}"],
+                    tr.gettext(i18n.SECTOR_NAMES[answers.sector]),
+                    tr.gettext(i18n.STATUS_NAMES[r.status]),
                     yes_no[answers.meal],
                     answers.diet,
                     answers.access_needs,

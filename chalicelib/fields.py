@@ -65,11 +65,6 @@ class Field:
     autocomplete: str = ""
 
     @property
-    def label_key(self) -> str:
-        """The key of the field's label in `i18n`'s catalogue."""
-        return self.name
-
-    @property
     def multiline(self) -> bool:
         return self.kind is Kind.FREE_TEXT
 

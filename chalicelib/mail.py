@@ -23,6 +23,7 @@ from . import i18n
 from .calendar_file import calendar_file, method
 from .events import Event
 from .headers import POLICY
+from .i18n import N_
 from .meeting_times import local_date_and_clock, meeting_times
 from .registrations import EmailKind, Registration, Status
 
@@ -40,25 +41,15 @@ def still_owed(registration: Registration) -> bool:
     return (registration.email.kind in RECEIPTS) == (registration.status == Status.CANCELLED)
 
 
-SUBJECTS = {
-    "sv": {
-        Status.CONFIRMED: "Anmälan bekräftad: {title}",
-        Status.WAITLISTED: "Du står på väntelistan: {title}",
-        Status.PENDING: "Bekräfta din plats: {title}",
-        EmailKind.PROMOTION: "Du har fått en plats: {title}",
-        EmailKind.CANCELLATION: "Avbokning bekräftad: {title}",
-        "promotion_pending": "En plats har blivit ledig – bekräfta den: {title}",
-        EmailKind.ALREADY_REGISTERED: "Du är redan anmäld: {title}",
-    },
-    "en": {
-        Status.CONFIRMED: "Registration confirmed: {title}",
-        Status.WAITLISTED: "You are on the waiting list: {title}",
-        Status.PENDING: "Confirm your seat: {title}",
-        EmailKind.PROMOTION: "You have a seat: {title}",
-        EmailKind.CANCELLATION: "Cancellation confirmed: {title}",
-        "promotion_pending": "A seat has opened up – confirm it: {title}",
-        EmailKind.ALREADY_REGISTERED: "You are already registered: {title}",
-    },
+# A registration email's subject by its status or kind ("promotion_pending": a freed seat held for a click).
+SUBJECTS: dict[str, str] = {
+    Status.CONFIRMED: N_("Registration confirmed: {title}"),
+    Status.WAITLISTED: N_("You are on the waiting list: {title}"),
+    Status.PENDING: N_("Confirm your seat: {title}"),
+    EmailKind.PROMOTION: N_("You have a seat: {title}"),
+    EmailKind.CANCELLATION: N_("Cancellation confirmed: {title}"),
+    "promotion_pending": N_("A seat has opened up – confirm it: {title}"),
+    EmailKind.ALREADY_REGISTERED: N_("You are already registered: {title}"),
 }
 
 
@@ -176,10 +167,11 @@ def registration_email(
     """The confirmation (or waiting-list notice, promotion, reminder, cancellation receipt) for one registration."""
     language = registration.answers.language
     context = email_context(kind, event, registration, links=links)
+    tr = i18n.translator(language)
     if kind == EmailKind.REMINDER:
-        subject = i18n.labels(language)["reminder.subject"].format(title=context["title"], date=context["date_text"])
+        subject = tr.gettext("Reminder: {title}, {date}").format(title=context["title"], date=context["date_text"])
     elif kind in RECEIPTS:
-        subject = SUBJECTS[language][EmailKind.CANCELLATION].format(title=context["title"])
+        subject = tr.gettext(SUBJECTS[EmailKind.CANCELLATION]).format(title=context["title"])
     else:
         subject_key: str = registration.status
         if kind == EmailKind.PROMOTION:
@@ -187,7 +179,7 @@ def registration_email(
             subject_key = "promotion_pending" if registration.status == Status.PENDING else EmailKind.PROMOTION
         elif kind == EmailKind.ALREADY_REGISTERED:
             subject_key = EmailKind.ALREADY_REGISTERED
-        subject = SUBJECTS[language][subject_key].format(title=context["title"])
+        subject = tr.gettext(SUBJECTS[subject_key]).format(title=context["title"])
     message = _new_message(
         subject, sender=sender, to=[_recipient(registration)], reply_to=event.organisers[:1], now=now
     )
@@ -247,12 +239,11 @@ def _with_language(message: EmailMessage, language: str) -> EmailMessage:
 
 def email_context(kind: EmailKind, event: Event, registration: Registration, *, links: Links) -> dict[str, Any]:
     language = registration.answers.language
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     times = meeting_times(event, language)
     answers = registration.answers
     return {
         "lang": language,
-        "t": labels,
         "kind": kind,
         "status": registration.status,
         "name": answers.name,
@@ -263,10 +254,10 @@ def email_context(kind: EmailKind, event: Event, registration: Registration, *, 
         "venue": event.venue,
         "address": event.address,
         "answers": answers,
-        "meal_answer": {True: labels["yes"], False: labels["no"], None: ""}[answers.meal],
+        "meal_answer": {True: tr.gettext("Yes"), False: tr.gettext("No"), None: ""}[answers.meal],
         # Only structured answers are echoed: free text (diet, access needs, message) would put
         # whatever anyone typed into mail the municipality sends to an unconfirmed address.
-        "attended_answer": {True: labels["yes"], False: labels["no"], None: ""}[answers.attended_before],
+        "attended_answer": {True: tr.gettext("Yes"), False: tr.gettext("No"), None: ""}[answers.attended_before],
         "interest_names": [area.label(language) for area in event.interests if area.id in answers.interests],
         "has_free_text": bool(answers.diet or answers.access_needs or answers.message),
         "manage_url": links.manage,
@@ -294,24 +285,39 @@ def digest_email(
 
     Replies go to the organisers, from the caterer too."""
     language = event.organiser_language
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     title = event.text("title", language)
     context = {
         "lang": language,
-        "t": labels,
         "s": summary,
         "event": event,
         "final": final,
         "caterer": caterer,
         "live_link": live_link,
-        "live_link_note": labels["digest.live_link_note"],
-        "heading": labels["digest.final_heading" if final else "digest.heading"].format(title=title),
+        "live_link_note": tr.gettext(
+            "You sign in with the email address listed as organiser of the meeting. The list shows names, diets and "
+            "access needs, so only someone who signs in sees it."
+        ),
+        "heading": (
+            tr.gettext("Registration has closed: final attendee list for {title}")
+            if final
+            else tr.gettext("Where {title} stands")
+        ).format(title=title),
         "date_text": meeting_times(event, language).date,
         "venue": event.venue,
     }
-    subject_key = "digest.final_subject" if final else "digest.subject"
+    confirmed = len(summary.confirmed)
+    subject = (
+        tr.gettext("Final attendee list: {title}")
+        if final
+        else tr.ngettext(
+            "Registrations for {title}: {confirmed} signed up",
+            "Registrations for {title}: {confirmed} signed up",
+            confirmed,
+        )
+    )
     message = _new_message(
-        labels[subject_key].format(title=title, confirmed=len(summary.confirmed)),
+        subject.format(title=title, confirmed=confirmed),
         sender=sender,
         to=[_address(address) for address in recipients],
         reply_to=event.organisers,
@@ -333,12 +339,12 @@ def sign_in_email(
 ) -> EmailMessage:
     """ "Logga in på Signup": the one-time link to the organiser console. To the address alone (it was
     validated), no display name, no text the requester typed in any header."""
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     ascii_email = validate_email(address, check_deliverability=False).ascii_email or ""
     local, _, domain = ascii_email.partition("@")
-    context = {"lang": language, "t": labels, "link": link, "minutes": valid_minutes}
+    context = {"lang": language, "link": link, "minutes": valid_minutes}
     to = [Address(username=local, domain=domain)]
-    message = _new_message(labels["console.mail_subject"], sender=sender, to=to, reply_to=None, now=now)
+    message = _new_message(tr.gettext("Sign in to Signup"), sender=sender, to=to, reply_to=None, now=now)
     message.set_content(templates.get_template("email/sign_in.txt").render(context), cte="quoted-printable")
     message.add_alternative(
         templates.get_template("email/sign_in.html").render(context), subtype="html", cte="quoted-printable"

@@ -21,16 +21,18 @@ class MeetingTimes:
 
 
 def meeting_times(event: Event, language: str) -> MeetingTimes:
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     meal_clock = i18n.clock(event.meal_at.astimezone(event.zone), language) if event.meal_at else ""
     last_day = i18n.day_and_month(event.last_day, language)
     return MeetingTimes(
         date=i18n.long_date(event.starts_at.astimezone(event.zone), language),
-        meeting=labels["meeting_at"].format(time=i18n.clock(event.starts_at.astimezone(event.zone), language)),
-        meal_from=labels["meal_from"].format(time=meal_clock) if meal_clock else "",
-        meal_chosen=labels["meal_chosen"].format(time=meal_clock) if meal_clock else "",
+        meeting=tr.gettext("The meeting starts at {time}").format(
+            time=i18n.clock(event.starts_at.astimezone(event.zone), language)
+        ),
+        meal_from=tr.gettext("Simple meal from {time}").format(time=meal_clock) if meal_clock else "",
+        meal_chosen=tr.gettext("Meal from {time}").format(time=meal_clock) if meal_clock else "",
         last_day=last_day,
-        deadline=labels["deadline"].format(last_day=last_day),
+        deadline=tr.gettext("Sign up no later than {last_day}").format(last_day=last_day),
     )
 
 

@@ -16,10 +16,38 @@ from .config import Settings
 from .errors import SignupError, ValidationFailed
 from .events import OPTIONAL_QUESTIONS, Event
 from .fields import SECTORS
+from .i18n import N_
 from .meeting_times import local_date_and_clock, meeting_times
 from .registrations import EmailKind, HoldState, Status
 from .security import origin_of
 from .web import error_message
+
+# Headings and texts of one's own registration's pages, by the name the routes give them.
+PAGE_TEXTS: dict[str, str] = {
+    "manage_heading": N_("Your registration"),
+    "confirm_heading": N_("Confirm your seat"),
+    "confirmed_heading": N_("Your seat is confirmed"),
+    "confirmed_text": N_("Welcome! A confirmation with a calendar file follows in our next email."),
+    "already_confirmed_text": N_("The seat was already confirmed. Nothing more needs to be done."),
+    "released_heading": N_("The time to confirm has run out"),
+    "released_text": N_(
+        "The seat went to the next person on the waiting list. You can sign up again while registration is open."
+    ),
+    "not_held_text": N_("There is no seat to confirm for this registration."),
+    "link_expired_heading": N_("The link has expired"),
+    "link_expired_text": N_("The meeting is over, so the link can no longer be used."),
+    "link_invalid_heading": N_("The link does not work"),
+    "link_invalid_text": N_(
+        "The link is incomplete or has been changed. Use the link in your confirmation email, or contact the organiser."
+    ),
+    "saved_heading": N_("Your answers are saved"),
+    "saved_text": N_("Thank you! The changes are saved."),
+    "cancelled_heading": N_("Your registration is cancelled"),
+    "cancelled_text": N_(
+        "Thank you for letting us know. If you can come after all, sign up again while registration is open."
+    ),
+    "already_cancelled_text": N_("The registration was already cancelled. Nothing more needs doing."),
+}
 
 
 @functools.cache
@@ -40,6 +68,7 @@ def templates() -> Environment:
     )
     # Templates compare with the states by name (`status == Status.WAITLISTED`), not by a copy of their value.
     environment.globals.update(Status=Status, EmailKind=EmailKind)
+    environment.globals.update(i18n.TEMPLATE_TABLES)
     return environment
 
 
@@ -66,10 +95,8 @@ class Pages:
         self.templates = environment or templates()
 
     def _context(self, event: Event | None, language: str) -> dict[str, Any]:
-        labels = i18n.labels(language)
         context: dict[str, Any] = {
             "lang": language,
-            "t": labels,
             "event": event,
             "controller": self.settings.controller(),
             "sensitive_days": self.settings.sensitive_days(),
@@ -106,7 +133,10 @@ class Pages:
         if not event.is_open(now):
             return self.templates.get_template("closed.html").render(context)
         if event.waitlist_is_full:
-            context.update(heading=context["t"]["waitlist_full_heading"], text=i18n.message("waitlist_full", language))
+            context.update(
+                heading=i18n.translator(language).gettext("The waiting list is full"),
+                text=i18n.message("waitlist_full", language),
+            )
             return self.templates.get_template("closed.html").render(context)
         context.update(
             values=_form_values(values),
@@ -123,8 +153,9 @@ class Pages:
         frame_id = f"signup-{event.id}"
         origin = origin_of(base_url)
         title = event.text("title", language)
+        submit = i18n.translator(language).gettext("Send registration")
         iframe = (
-            f'<iframe id="{frame_id}" src="{form_url}" title="{i18n.labels(language)["submit"]}: {html.escape(title)}" '
+            f'<iframe id="{frame_id}" src="{form_url}" title="{submit}: {html.escape(title)}" '
             'style="width:100%;min-height:70rem;border:0" loading="lazy"></iframe>\n'
             "<script>\n"
             'window.addEventListener("message", function (e) {\n'
@@ -180,17 +211,33 @@ class Pages:
 
     def thanks_page(self, event: Event, language: str, status: str, email_note: str = "") -> str:
         context = self._context(event, language)
-        labels = context["t"]
+        tr = i18n.translator(language)
         # `status` comes from the query string: anything else reads as confirmed.
         by_status: dict[str, str] = {
-            Status.WAITLISTED: labels["thanks_waitlisted"],
-            Status.PENDING: labels["thanks_pending"],
+            Status.WAITLISTED: tr.gettext(
+                "All seats are taken, so you are on the waiting list. We will be in touch if a seat opens up."
+            ),
+            Status.PENDING: tr.gettext(
+                "We are holding a seat for you. Open the email we sent and confirm with the link in it, otherwise "
+                "the seat goes to someone else."
+            ),
         }
-        context["status_text"] = by_status.get(status, labels["thanks_confirmed"])
+        context["status_text"] = by_status.get(
+            status, tr.gettext("You have a seat. A confirmation is on its way to your email.")
+        )
         context["email_note"] = {
-            "delayed": labels["thanks_email_delayed"],
-            "limited": labels["thanks_email_limited"],
-        }.get(email_note, labels["thanks_email_note"])
+            "delayed": tr.gettext(
+                "The confirmation email is delayed. Your registration is saved and the email will be sent as soon as "
+                "possible."
+            ),
+            "limited": tr.gettext(
+                "Your registration is saved. We have already sent several emails to that address today, so no "
+                "confirmation is sent now. Questions? Contact the organiser."
+            ),
+        }.get(
+            email_note,
+            tr.gettext("The confirmation may take a few minutes. Check your spam folder if it does not arrive."),
+        )
         return self.templates.get_template("thanks.html").render(context)
 
     def message_page(self, event: Event | None, language: str, heading: str, text: str) -> str:
@@ -200,17 +247,20 @@ class Pages:
 
     def event_not_found_page(self, language: str) -> str:
         return self.message_page(
-            None, language, i18n.labels(language)["not_found_heading"], i18n.message("event_not_found", language)
+            None,
+            language,
+            i18n.translator(language).gettext("Meeting not found"),
+            i18n.message("event_not_found", language),
         )
 
     def refusal_page(self, event: Event | None, language: str, error: SignupError) -> str:
         """A refused post, said in the error's own words under "something went wrong"."""
-        heading = i18n.labels(language)["errors_heading"]
+        heading = i18n.translator(language).gettext("The registration could not be sent")
         return self.message_page(event, language, heading, error_message(error, language))
 
     def nothing_changed_page(self, language: str, error: SignupError) -> str:
         """A post behind a person's own link that could not be carried out: the registration is as it was."""
-        heading = i18n.labels(language)["nothing_changed_heading"]
+        heading = i18n.translator(language).gettext("Nothing was changed")
         return self.message_page(None, language, heading, error_message(error, language))
 
     def manage_page(
@@ -228,13 +278,13 @@ class Pages:
         and cancelling until the meeting starts. Both forms post to `action` (the link itself)."""
         language = registration.answers.language
         context = self._context(event, language)
-        labels = context["t"]
+        tr = i18n.translator(language)
         live = registration.is_live
         context.update(
             registration=registration,
             action=action,
-            heading=labels[heading_key],
-            text=labels[text_key] if text_key else "",
+            heading=tr.gettext(PAGE_TEXTS[heading_key]),
+            text=tr.gettext(PAGE_TEXTS[text_key]) if text_key else "",
             editable=live and event.is_open(now),
             cancellable=live and not event.has_started(now),
             started=live and event.has_started(now),
@@ -249,7 +299,7 @@ class Pages:
         links), the others say what a press did."""
         language = registration.answers.language
         context = self._context(event, language)
-        labels = context["t"]
+        tr = i18n.translator(language)
         until = local_date_and_clock(event, registration.hold_until, language)
         heading, text = {
             HoldState.HELD: ("confirm_heading", ""),
@@ -260,17 +310,23 @@ class Pages:
         }[outcome]
         context.update(
             registration=registration,
-            heading=labels[heading],
-            text=labels[text] if text else "",
+            heading=tr.gettext(PAGE_TEXTS[heading]),
+            text=tr.gettext(PAGE_TEXTS[text]) if text else "",
             ask=outcome == HoldState.HELD,
-            hold_text=labels["confirm_text"].format(until=until) if until else "",
+            hold_text=tr.gettext(
+                "We are holding the seat for you until {until}. Press the button and it is yours."
+            ).format(until=until)
+            if until
+            else "",
         )
         return self.templates.get_template("confirm.html").render(context)
 
     def link_problem_page(self, language: str, expired: bool) -> str:
-        labels = i18n.labels(language)
+        tr = i18n.translator(language)
         prefix = "link_expired" if expired else "link_invalid"
-        return self.message_page(None, language, labels[f"{prefix}_heading"], labels[f"{prefix}_text"])
+        return self.message_page(
+            None, language, tr.gettext(PAGE_TEXTS[f"{prefix}_heading"]), tr.gettext(PAGE_TEXTS[f"{prefix}_text"])
+        )
 
     def privacy_page(self, language: str) -> str:
         context = self._context(None, language)

@@ -25,8 +25,8 @@ from babel.messages.pofile import read_po, write_po
 PROJECT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = PROJECT / "chalicelib" / "locale"
 LANGUAGES = ("sv",)
-# `Nn_(singular, plural)` marks a text with a count in a table (chalicelib/i18n.py).
-KEYWORDS = {**DEFAULT_KEYWORDS, "Nn_": (1, 2)}
+# `Nn_(singular, plural)` and `Nc_(context, text)` mark a text with a count or a context in a table (i18n.py).
+KEYWORDS = {**DEFAULT_KEYWORDS, "Nn_": (1, 2), "Nc_": ((1, "c"), 2)}
 
 
 def po_path(language: str) -> Path:

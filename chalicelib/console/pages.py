@@ -34,7 +34,6 @@ def render(
     other = "en" if language == "sv" else "sv"
     return templates.get_template(template).render(
         lang=language,
-        t=i18n.labels(language),
         root=root,
         q="?lang=en" if language == "en" else "",
         other_lang=other,
@@ -46,19 +45,19 @@ def render(
 
 
 def event_facts(event: Event, language: str) -> dict[str, Any]:
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     starts = event.starts_at.astimezone(event.zone)
     return {
         "title": event.text("title", language),
         "date_text": i18n.long_date(starts, language),
-        "meeting_text": labels["meeting_at"].format(time=i18n.clock(starts, language)),
+        "meeting_text": tr.gettext("The meeting starts at {time}").format(time=i18n.clock(starts, language)),
         "venue": event.venue,
         "deadline_text": i18n.day_and_month(event.last_day, language),
     }
 
 
 def event_list_rows(rows: Iterable[EventRow], language: str) -> list[dict[str, Any]]:
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     shown = []
     for row in rows:
         capacity = row.event.capacity
@@ -69,13 +68,13 @@ def event_list_rows(rows: Iterable[EventRow], language: str) -> list[dict[str, A
                 "title": row.event.text("title", language),
                 "date_text": i18n.long_date(row.event.starts_at.astimezone(row.event.zone), language),
                 "seats_text": (
-                    labels["console.seats_of"].format(taken=row.seats_taken, capacity=capacity)
+                    tr.gettext("{taken} of {capacity}").format(taken=row.seats_taken, capacity=capacity)
                     if capacity is not None
                     else str(row.seats_taken)
                 ),
                 "waiting": row.waiting,
                 "deadline_text": i18n.day_and_month(row.last_day, language),
-                "days_left_text": str(row.days_left) if row.days_left is not None else labels["console.closed"],
+                "days_left_text": str(row.days_left) if row.days_left is not None else tr.gettext("Closed"),
             }
         )
     return shown
@@ -95,13 +94,15 @@ def event_counts(event: Event, now: datetime) -> dict[str, Any]:
 
 def audit_rows(entries: Iterable[AuditEntry], event: Event, language: str) -> list[dict[str, str]]:
     """Each entry with its time in the event's zone and its action in words (unknown codes as they are)."""
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     return [
         {
             "at": entry.at.astimezone(event.zone).isoformat(timespec="seconds"),
             "when": i18n.date_and_clock(entry.at.astimezone(event.zone), language),
             "who": entry.actor,
-            "what": labels.get(f"audit.{entry.action}", entry.action),
+            "what": tr.pgettext(*i18n.AUDIT_ACTIONS[entry.action])
+            if entry.action in i18n.AUDIT_ACTIONS
+            else entry.action,
             "detail": entry.detail,
         }
         for entry in entries

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from gettext import NullTranslations
 from typing import Any
 
 from .. import i18n
@@ -18,8 +19,8 @@ from ..registrations import SEATED, Registration, Status
 from .people import EVERYONE, LIVE, PeopleFilter, count_people, door_list
 
 
-def _yes_no(value: bool | None, labels: dict[str, str]) -> str:
-    return {True: labels["yes"], False: labels["no"], None: ""}[value]
+def _yes_no(value: bool | None, tr: NullTranslations) -> str:
+    return {True: tr.gettext("Yes"), False: tr.gettext("No"), None: ""}[value]
 
 
 def _when(moment: datetime | None, event: Event, language: str) -> str:
@@ -30,7 +31,7 @@ def _clock(moment: datetime | None, event: Event, language: str) -> str:
     return i18n.clock(moment.astimezone(event.zone), language) if moment else ""
 
 
-def person_row(registration: Registration, event: Event, language: str, labels: dict[str, str]) -> dict[str, Any]:
+def person_row(registration: Registration, event: Event, language: str, tr: NullTranslations) -> dict[str, Any]:
     """One line of the people list or of the check-in page."""
     answers = registration.answers
     return {
@@ -39,8 +40,8 @@ def person_row(registration: Registration, event: Event, language: str, labels: 
         "organisation": answers.organisation,
         "email": answers.email,
         "status": registration.status,
-        "status_text": labels[f"people.status.{registration.status}"],
-        "meal": _yes_no(answers.meal, labels),
+        "status_text": tr.gettext(i18n.PERSON_STATUS[registration.status]),
+        "meal": _yes_no(answers.meal, tr),
         "seated": registration.status in SEATED,
         "checked_in": registration.checked_in_at is not None,
         "checked_in_at": _clock(registration.checked_in_at, event, language),
@@ -49,15 +50,15 @@ def person_row(registration: Registration, event: Event, language: str, labels: 
 
 def filter_choices(event: Event, language: str) -> dict[str, list[tuple[str, str]]]:
     """The options of each filter on the people page: (value, what it says)."""
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     statuses = [LIVE, Status.CONFIRMED, Status.PENDING, Status.WAITLISTED, Status.CANCELLED, EVERYONE]
     return {
-        "status": [(value, labels[f"people.filter_status.{value or 'live'}"]) for value in statuses],
-        "meal": [("", labels["people.any"]), ("yes", labels["people.meal_yes"]), ("no", labels["people.meal_no"])]
+        "status": [(value, tr.pgettext(*i18n.STATUS_FILTERS[value or "live"])) for value in statuses],
+        "meal": [("", tr.gettext("Any")), ("yes", tr.gettext("Eating")), ("no", tr.gettext("Not eating"))]
         if event.asks("meal")
         else [],
-        "sector": [("", labels["people.any"])] + [(sector, labels[f"sector.{sector}"]) for sector in SECTORS],
-        "interest": [("", labels["people.any"])] + [(area.id, area.label(language)) for area in event.interests]
+        "sector": [("", tr.gettext("Any"))] + [(sector, tr.gettext(i18n.SECTOR_NAMES[sector])) for sector in SECTORS],
+        "interest": [("", tr.gettext("Any"))] + [(area.id, area.label(language)) for area in event.interests]
         if event.asks("interests")
         else [],
     }
@@ -70,27 +71,29 @@ def people_context(
     wanted: PeopleFilter,
     language: str,
 ) -> dict[str, Any]:
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     return {
         "event": event,
         "title": event.text("title", language),
         "counts": count_people(registrations),
         "wanted": wanted,
         "choices": filter_choices(event, language),
-        "rows": [person_row(r, event, language, labels) for r in found],
-        "showing": labels["people.showing"].format(shown=len(found), total=len(registrations)),
+        "rows": [person_row(r, event, language, tr) for r in found],
+        "showing": tr.gettext("Showing {shown} of {total} registered.").format(
+            shown=len(found), total=len(registrations)
+        ),
     }
 
 
 def history_rows(history: Sequence[SentEmail], event: Event, language: str) -> list[dict[str, str]]:
     """The person's email history as the page lists it (newest first, as read): when, which, how it went."""
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     return [
         {
             "when": _when(line.at, event, language),
             # A kind another part of Signup sends that has no words here yet still shows, as its code.
-            "kind": labels.get(f"people.email_kind.{line.kind}", line.kind),
-            "result": labels[f"people.email_result.{line.result}"],
+            "kind": tr.gettext(i18n.EMAIL_KINDS[line.kind]) if line.kind in i18n.EMAIL_KINDS else line.kind,
+            "result": tr.gettext(i18n.EMAIL_RESULTS[line.result]),
             "error": line.error,
         }
         for line in history
@@ -105,40 +108,40 @@ def person_context(
     history: Sequence[SentEmail] = (),
 ) -> dict[str, Any]:
     """One person's page: every answer, the status, the check-in and every email sent to them."""
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     answers = registration.answers
     areas = {area.id: area.label(language) for area in event.interests}
     shown: list[tuple[str, str]] = [
-        (labels["csv.name"], answers.name),
-        (labels["email"], answers.email),
-        (labels["organisation"], answers.organisation),
-        (labels["sector"], labels[f"sector.{answers.sector}"]),
+        (tr.gettext("Name"), answers.name),
+        (tr.gettext("Email address"), answers.email),
+        (tr.pgettext("form field", "Organisation"), answers.organisation),
+        (tr.gettext("Type of organisation"), tr.gettext(i18n.SECTOR_NAMES[answers.sector])),
     ]
     if event.asks("meal"):
-        shown.append((labels["csv.meal"], _yes_no(answers.meal, labels)))
+        shown.append((tr.gettext("Meal"), _yes_no(answers.meal, tr)))
     if event.asks("diet"):
-        shown.append((labels["diet"], answers.diet))
+        shown.append((tr.gettext("Dietary requirements or allergies"), answers.diet))
     if event.asks("access_needs"):
-        shown.append((labels["csv.access"], answers.access_needs))
+        shown.append((tr.gettext("Access needs"), answers.access_needs))
     if event.asks("attended_before"):
-        shown.append((labels["csv.attended"], _yes_no(answers.attended_before, labels)))
+        shown.append((tr.gettext("Attended before"), _yes_no(answers.attended_before, tr)))
     if event.asks("interests"):
-        shown.append((labels["csv.interests"], ", ".join(areas.get(a, a) for a in answers.interests)))
+        shown.append((tr.gettext("Working groups"), ", ".join(areas.get(a, a) for a in answers.interests)))
     if event.asks("message"):
-        shown.append((labels["csv.message"], answers.message))
-    shown.append((labels["people.language"], labels[f"people.language.{answers.language}"]))
+        shown.append((tr.gettext("Message"), answers.message))
+    shown.append((tr.gettext("Language"), tr.gettext(i18n.LANGUAGE_NAMES[answers.language])))
     email = registration.email
     return {
         "event": event,
         "title": event.text("title", language),
-        "person": person_row(registration, event, language, labels),
+        "person": person_row(registration, event, language, tr),
         "answers": shown,
         "registered": _when(registration.created_at, event, language),
         "updated": _when(registration.updated_at, event, language),
         "checked_in_when": _when(registration.checked_in_at, event, language),
         "hold_until": _when(registration.hold_until, event, language) if registration.status == Status.PENDING else "",
-        "email_kind": labels[f"people.email_kind.{email.kind}"],
-        "email_state": labels[f"people.email_state.{email.state}"],
+        "email_kind": tr.gettext(i18n.EMAIL_KINDS[email.kind]),
+        "email_state": tr.gettext(i18n.EMAIL_STATES[email.state]),
         "email_attempts": email.attempts,
         "email_due": _when(email.due_at, event, language) if email.waiting else "",
         "history": history_rows(history, event, language),
@@ -151,19 +154,19 @@ def person_context(
 
 
 def door_list_context(event: Event, registrations: Sequence[Registration], language: str) -> dict[str, Any]:
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     rows = door_list(registrations)
     starts = event.starts_at.astimezone(event.zone)
     return {
         "event": event,
         "title": event.text("title", language),
         "date_text": i18n.long_date(starts, language),
-        "meeting_text": labels["meeting_at"].format(time=i18n.clock(starts, language)),
+        "meeting_text": tr.gettext("The meeting starts at {time}").format(time=i18n.clock(starts, language)),
         "rows": [
             {
                 "name": row.name,
                 "organisation": row.organisation,
-                "meal": _yes_no(row.meal, labels),
+                "meal": _yes_no(row.meal, tr),
                 "diet": row.diet,
                 "held": row.held,
                 "checked_in": row.checked_in,
@@ -186,22 +189,28 @@ def check_in_context(
 ) -> dict[str, Any]:
     """The door page: the counts, the search and (once something is typed) who matches. `marked` is
     the registration the last tap was about, so the page can say what it did."""
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     counts = count_people(registrations)
-    rows = [person_row(r, event, language, labels) for r in found]
+    rows = [person_row(r, event, language, tr) for r in found]
     said = ""
     for row in rows:
         if row["id"] == marked:
-            said = labels["people.checked_in_now" if row["checked_in"] else "people.check_in_undone"].format(
-                name=row["name"]
-            )
+            said = (
+                tr.gettext("{name} is checked in.")
+                if row["checked_in"]
+                else tr.gettext("The check-in of {name} is undone.")
+            ).format(name=row["name"])
     if not said and text:
-        said = labels["people.showing_found"].format(shown=len(rows)) if rows else labels["people.none"]
+        said = (
+            tr.gettext("{shown} found.").format(shown=len(rows)) if rows else tr.gettext("Nobody matches the search.")
+        )
     return {
         "event": event,
         "title": event.text("title", language),
         "counts": counts,
-        "arrived": labels["people.arrived"].format(arrived=counts.checked_in, seated=counts.seated),
+        "arrived": tr.gettext("{arrived} of {seated} with a seat have arrived.").format(
+            arrived=counts.checked_in, seated=counts.seated
+        ),
         "text": text,
         "rows": rows,
         "said": said,

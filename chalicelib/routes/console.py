@@ -34,6 +34,7 @@ from ..console.sign_in import LinkRefused, SignInLimited
 from ..errors import EventNotFound, SignupError, ValidationFailed
 from ..events import Event
 from ..forms import parse_email, pick_language
+from ..i18n import N_
 from .http import HTML, base_url, query, raw_body, source_ip
 
 console = Blueprint(__name__)
@@ -71,7 +72,7 @@ def guarded(view: Callable[..., Response]) -> Callable[..., Response]:
             return view(*args, **kwargs)
         except SignupError as error:
             language = _language()
-            heading = i18n.labels(language)["nothing_changed_heading"]
+            heading = i18n.translator(language).gettext("Nothing was changed")
             return _message(heading, web.error_message(error, language), error.http_status)
 
     return guarded_view
@@ -157,8 +158,11 @@ def _from_our_site() -> bool:
 
 
 def _forbidden(user: ConsoleUser | None = None, language: str | None = None) -> Response:
-    labels = i18n.labels(language or _language())
-    heading, text = labels["console.forbidden_heading"], labels["console.forbidden_text"]
+    tr = i18n.translator(language or _language())
+    heading, text = (
+        tr.gettext("Nothing was changed"),
+        tr.gettext("The form was too old or did not come from Signup. Go back, reload the page and try again."),
+    )
     return _message(heading, text, 403, user, **({"language": language} if language else {}))
 
 
@@ -184,7 +188,7 @@ def form_fields() -> dict[str, Any]:
         return web.parse_body(request.headers.get("content-type"), raw_body(request) or b"")
     except SignupError as error:
         language = _language()
-        heading = i18n.labels(language)["nothing_changed_heading"]
+        heading = i18n.translator(language).gettext("Nothing was changed")
         raise ConsoleStop(_message(heading, web.error_message(error, language), error.http_status)) from None
 
 
@@ -200,7 +204,7 @@ def visible_event(user: ConsoleUser, event_id: str) -> Event:
         return wiring().console.event_for(user, event_id)
     except EventNotFound:
         language = _language()
-        heading = i18n.labels(language)["not_found_heading"]
+        heading = i18n.translator(language).gettext("Meeting not found")
         raise ConsoleStop(_message(heading, i18n.message("event_not_found", language), 404, user)) from None
 
 
@@ -235,7 +239,7 @@ def console_home() -> Response:
     try:
         user = signed_in()
     except ConsoleStop:
-        notice = i18n.labels(_language())["console.signed_out"] if query(request).get("signed_out") else ""
+        notice = i18n.translator(_language()).gettext("You are signed out.") if query(request).get("signed_out") else ""
         next_page = auth.safe_next(query(request).get("next"))
         response = _page("console/sign_in.html", notice=notice, email="", error="", next_page=next_page)
         if auth.cookie_value(request.headers.get("cookie")):
@@ -250,7 +254,7 @@ def ask_for_link() -> Response:
     """Always the same "check your email" page, whether or not the address may sign in."""
     fields = form_fields()
     language = _language(fields)
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     if not _from_our_site():
         return _forbidden(language=language)
     next_page = auth.safe_next(fields.get("next"))
@@ -275,8 +279,15 @@ def ask_for_link() -> Response:
             next_page=next_page,
         )
     except SignInLimited as limited:
-        text = labels[f"console.limited_{limited.which}"] + " " + labels["console.limited_admin"]
-        return _message(labels["console.limited_heading"], text, 429, language=language, ask_again=True)
+        text = (
+            tr.gettext(LIMITED_TEXTS[limited.which])
+            + " "
+            + tr.gettext(
+                "In a hurry? An administrator can still make a sign-in link for you with the command ./signup "
+                "console link EMAIL."
+            )
+        )
+        return _message(tr.gettext("Please wait a while"), text, 429, language=language, ask_again=True)
     return _page("console/check_email.html", language=language, minutes=_link_minutes())
 
 
@@ -335,15 +346,44 @@ def _sign_out(*, everywhere: bool) -> Response:
     return _to_console(signed_out, **{"Set-Cookie": auth.clearing_cookie()})
 
 
+# Why no sign-in link was sent (SignInLimited.which).
+LIMITED_TEXTS: dict[str, str] = {
+    "address": N_(
+        "We have already sent several sign-in links to this address in the last hour. Use the link in the latest "
+        "email, or try again in an hour."
+    ),
+    "sender": N_(
+        "Many sign-in links have been asked for from your connection in the last hour. Please try again in a while."
+    ),
+}
+
+# A spent sign-in link: (heading, text) by what is wrong with it.
+LINK_PROBLEMS: dict[str, tuple[str, str]] = {
+    "used": (
+        N_("The link has already been used"),
+        N_("A sign-in link works only once. Ask for a new link."),
+    ),
+    "expired": (
+        N_("The link has expired"),
+        N_("A sign-in link works for {minutes} minutes. Ask for a new link."),
+    ),
+    "unknown": (
+        N_("The link does not work"),
+        N_("The link is incomplete or has been changed. Copy the whole link from the email, or ask for a new one."),
+    ),
+}
+
+
 def _link_minutes() -> int:
     return int(auth.SIGN_IN_VALID.total_seconds() // 60)
 
 
 def _link_problem(state: str) -> Response:
-    labels = i18n.labels(_language())
+    tr = i18n.translator(_language())
     kind = {LinkState.USED: "used", LinkState.EXPIRED: "expired"}.get(state, "unknown")
-    text = labels[f"console.link_{kind}_text"].format(minutes=_link_minutes())
-    return _message(labels[f"console.link_{kind}_heading"], text, 404 if kind == "unknown" else 410, ask_again=True)
+    heading, text = LINK_PROBLEMS[kind]
+    text = tr.gettext(text).format(minutes=_link_minutes())
+    return _message(tr.gettext(heading), text, 404 if kind == "unknown" else 410, ask_again=True)
 
 
 # -- events ---------------------------------------------------------------------------------
@@ -362,13 +402,13 @@ def _events_page(user: ConsoleUser) -> Response:
 
 # The event page links to each of these that is served (other console Blueprints add them).
 TOOLS = (
-    ("console.people", "/console/events/{event_id}/people"),
-    ("console.check_in", "/console/events/{event_id}/check-in"),
-    ("console.door_list", "/console/events/{event_id}/door-list"),
-    ("console.export_csv", "/console/events/{event_id}/export.csv"),
-    ("console.audit", "/console/events/{event_id}/audit"),
-    ("ev.edit_link", "/console/events/{event_id}/edit"),
-    ("ev.changes_link", "/console/events/{event_id}/changes"),
+    (N_("Attendees"), "/console/events/{event_id}/people"),
+    (N_("Check-in at the door"), "/console/events/{event_id}/check-in"),
+    (N_("Door list to print"), "/console/events/{event_id}/door-list"),
+    (N_("Download the attendee list (CSV for Excel)"), "/console/events/{event_id}/export.csv"),
+    (N_("Audit log"), "/console/events/{event_id}/audit"),
+    (N_("Edit the meeting"), "/console/events/{event_id}/edit"),
+    (N_("Registration, last day and seats"), "/console/events/{event_id}/changes"),
 )
 
 

@@ -24,6 +24,7 @@ from ..console.events import EventFormInvalid
 from ..errors import EventChanged, EventNotFound, SignupError
 from ..events import OPTIONAL_QUESTIONS, Event
 from ..forms import pick_language
+from ..i18n import N_
 from ..registrations import Registration
 from .console import ConsoleStop, audit, check_csrf, console_page, guarded, signed_in, visible_event
 from .http import HTML, base_url, query, raw_body
@@ -86,7 +87,9 @@ def _posted() -> dict[str, Any]:
     except SignupError as error:
         language = _language()
         raise ConsoleStop(
-            _plain_message(i18n.labels(language)["nothing_changed_heading"], web.error_message(error, language), error)
+            _plain_message(
+                i18n.translator(language).gettext("Nothing was changed"), web.error_message(error, language), error
+            )
         ) from None
 
 
@@ -104,8 +107,8 @@ def _admin_only(user: ConsoleUser) -> None:
 
 
 def _labels(language: str) -> dict[str, str]:
-    labels = i18n.labels(language)
-    return {key.removeprefix("ev.field."): text for key, text in labels.items() if key.startswith("ev.field.")}
+    tr = i18n.translator(language)
+    return {name: tr.gettext(text) for name, text in i18n.EVENT_FIELD_LABELS.items()}
 
 
 def _warnings(event: Event, language: str) -> list[str]:
@@ -135,7 +138,7 @@ def _form_page(
         values=values,
         errors=errors or {},
         field_labels=_labels(language),
-        summary_heading=i18n.labels(language)["ev.summary_heading"],
+        summary_heading=i18n.translator(language).gettext("The meeting could not be saved"),
         warnings=_warnings(shown, language) if shown else [],
         preview_html=wiring().pages.form_page(preview, language, _now()) if preview else "",
         action="/console/events" if event is None else f"/console/events/{event.id}/edit",
@@ -174,26 +177,36 @@ def _changes_page(
         values=shown,
         errors=errors or {},
         field_labels=_labels(language),
-        summary_heading=i18n.labels(language)["ev.change_summary_heading"],
+        summary_heading=i18n.translator(language).gettext("The change could not be made"),
         warnings=_warnings(event, language),
         deadline_text=i18n.day_and_month(event.last_day, language),
         may_name_organisers=user.is_admin,
         import_action=f"/console/events/{event.id}/import",
-        import_hint=i18n.labels(language)["ev.import_replace_hint"],
+        import_hint=i18n.translator(language).gettext(
+            "The file replaces the meeting's description (same id). Registrations stay."
+        ),
         notice=notice,
     )
+
+
+# What the page says after a change redirected to it (`done`).
+DONE_NOTICES = {"created": N_("The meeting is created."), "saved": N_("The changes are saved.")}
 
 
 def _notice(language: str) -> str:
     """What the last change did (after its redirect): saved, and how many moved up."""
     params = query(console_events.current_request)
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     parts = []
-    if params.get("done") in ("created", "saved"):
-        parts.append(labels[f"ev.{params['done']}"])
+    if params.get("done") in DONE_NOTICES:
+        parts.append(tr.gettext(DONE_NOTICES[params["done"]]))
     promoted = params.get("promoted", "")
     if promoted.isdigit() and int(promoted) > 0:
-        parts.append(labels["ev.promoted"].format(count=int(promoted)))
+        parts.append(
+            tr.gettext("Moved up from the waiting list: {count}. They have been emailed about their seat.").format(
+                count=int(promoted)
+            )
+        )
     return " ".join(parts)
 
 
@@ -258,9 +271,11 @@ def _import_page(user: ConsoleUser, language: str, status: int = 200, **context:
         values=context.pop("values", {}),
         errors=context.pop("errors", {}),
         field_labels=_labels(language),
-        summary_heading=i18n.labels(language)["ev.summary_heading"],
+        summary_heading=i18n.translator(language).gettext("The meeting could not be saved"),
         import_action="/console/events/import",
-        import_hint=i18n.labels(language)["ev.import_new_hint"],
+        import_hint=i18n.translator(language).gettext(
+            "The same format as ./signup event put. The file is judged by the same rules as the form."
+        ),
     )
 
 
@@ -319,7 +334,10 @@ def edit_event(event_id: str) -> Response:
     the_store = _store()
     now = _now()
     if _changed_since_the_form(event, fields):
-        notice = i18n.labels(language)["ev.changed_meanwhile"]
+        notice = i18n.translator(language).gettext(
+            "Someone else saved changes to the meeting while you were writing, so your changes are not saved. The "
+            "form shows what you wrote: compare it with the meeting's page and save again if it should apply."
+        )
         return _form_page(user, language, values=values, event=event, status=409, notice=notice)
     try:
         if fields.get("do") == "preview":
@@ -338,7 +356,10 @@ def edit_event(event_id: str) -> Response:
         return _form_page(user, language, values=values, event=event, status=400, errors=invalid.errors)
     except EventChanged:
         fresh = visible_event(user, event_id)
-        notice = i18n.labels(language)["ev.changed_meanwhile"]
+        notice = i18n.translator(language).gettext(
+            "Someone else saved changes to the meeting while you were writing, so your changes are not saved. The "
+            "form shows what you wrote: compare it with the meeting's page and save again if it should apply."
+        )
         return _form_page(user, language, values=values, event=fresh, status=409, notice=notice)
     except EventNotFound:
         visible_event(user, "")
@@ -375,9 +396,13 @@ def _quick_change(
     check_csrf(user, fields)
     event = visible_event(user, event_id)
     if admin and not user.is_admin:
-        labels = i18n.labels(language)
+        tr = i18n.translator(language)
         return _changes_page(
-            user, event, language, status=403, errors={"new_organisers": labels["ev.organisers_admin_only"]}
+            user,
+            event,
+            language,
+            status=403,
+            errors={"new_organisers": tr.gettext("Only an administrator can change the organisers.")},
         )
     the_store = _store()
     now = _now()

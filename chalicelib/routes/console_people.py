@@ -19,6 +19,7 @@ from ..console import people, people_pages
 from ..digest import attendee_csv
 from ..errors import EventStarted, NotCheckedIn, RegisteredBefore, ValidationFailed, WaitlistFull
 from ..events import Event
+from ..i18n import N_
 from ..registrations import SEATED, PromotionState, Registration, ResendState
 from .console import (
     FORM_POSTS,
@@ -97,7 +98,7 @@ def cancel_person(event_id: str, registration_id: str) -> Response:
     registration = _registration(event, registration_id)
     tell = fields.get("tell") != "no"
     language = _language(fields)
-    labels = i18n.labels(language)
+    tr = i18n.translator(language)
     parts = wiring()
     now = parts.clock()
     try:
@@ -110,7 +111,13 @@ def cancel_person(event_id: str, registration_id: str) -> Response:
         )
     except EventStarted:
         context = _person_context(registration, event, language, now)
-        return console_page("console/person.html", user, 409, problem=labels["people.cancel_started"], **context)
+        return console_page(
+            "console/person.html",
+            user,
+            409,
+            problem=tr.gettext("The meeting has started, so the registration can no longer be cancelled."),
+            **context,
+        )
     if result.already_cancelled:
         return _back_to_person(event, registration_id, "already_cancelled", language)
     audit(event, user, "cancelled_told" if tell else "cancelled_silent", registration.answers.name)
@@ -142,11 +149,16 @@ def promote_person(event_id: str, registration_id: str) -> Response:
         )
     except EventStarted:
         context = _person_context(registration, event, language, now)
-        problem = i18n.labels(language)["people.promote_started"]
+        problem = i18n.translator(language).gettext(
+            "The meeting has started, so nobody can be moved up from the waiting list."
+        )
         return console_page("console/person.html", user, 409, problem=problem, **context)
     if result.outcome == PromotionState.NO_SEAT:
         context = _person_context(result.registration, event, language, now)
-        problem = i18n.labels(language)["people.promote_no_seat"]
+        problem = i18n.translator(language).gettext(
+            "There is no free seat, so nobody was moved up. Raise the meeting's capacity first if more people should "
+            "get a seat."
+        )
         return console_page("console/person.html", user, 409, problem=problem, **context)
     if result.outcome == PromotionState.PROMOTED:
         audit(event, user, "promoted", registration.answers.name)
@@ -294,7 +306,7 @@ def check_in_tap(event_id: str, registration_id: str) -> Response:
     try:
         result = parts.people.check_in(registration, present=fields.get("present") != "0", now=parts.clock())
     except NotCheckedIn as refused:
-        heading = i18n.labels(language)["nothing_changed_heading"]
+        heading = i18n.translator(language).gettext("Nothing was changed")
         return _message(heading, web.error_message(refused, language), refused.http_status, user)
     if result.changed:
         audit(event, user, "checked_in" if result.present else "check_in_undone", result.registration.answers.name)
@@ -310,32 +322,38 @@ def _registration(event: Event, registration_id: str) -> Registration:
     registration = wiring().people.registration(event, registration_id)
     if registration is None:
         language = _language()
-        heading = i18n.labels(language)["not_found_heading"]
+        heading = i18n.translator(language).gettext("Meeting not found")
         raise ConsoleStop(_message(heading, i18n.message("event_not_found", language), 404))
     return registration
 
 
 # What the person's page says after a POST sent it back there (`done`); `{name}` is the person's,
-# or (after a cancellation that freed a seat) the promoted person's in "people.promoted".
-DONE_NOTICES = (
-    "already_cancelled",
-    "cancelled_told",
-    "cancelled_silent",
-    "promote_done",
-    "promote_not_waiting",
-    *(f"resend_{state}" for state in ResendState if state != ResendState.LEASED),
-    "resend_done",
-)
+# or (after a cancellation that freed a seat) the promoted person's in the sentence added after it.
+DONE_NOTICES: dict[str, str] = {
+    "already_cancelled": N_("The registration was already cancelled. Nothing has changed."),
+    "cancelled_told": N_("The registration is cancelled and the person gets a receipt."),
+    "cancelled_silent": N_("The registration is cancelled. No email goes to the person."),
+    "promote_done": N_("{name} has been moved up from the waiting list and gets an email about it."),
+    "promote_not_waiting": N_("The person is no longer on the waiting list. Nothing has changed."),
+    "resend_on_its_way": N_("An email to this person is already on its way. Nothing new was sent."),
+    "resend_not_live": N_("The registration is cancelled, so there is no confirmation to send."),
+    "resend_started": N_("The meeting has started, so no confirmation is sent."),
+    "resend_suppressed": N_("The address bounced or reported email as spam, so nothing is sent to it."),
+    "resend_limited": N_("The address has had as many emails as allowed today. Try again tomorrow."),
+    "resend_done": N_("The confirmation is being sent again."),
+}
 
 
 def _done_notice(event: Event, registration: Registration, done: str, promoted_id: str, language: str) -> str:
     if done not in DONE_NOTICES:
         return ""
-    labels = i18n.labels(language)
-    notice = labels[f"people.{done}"].format(name=registration.answers.name)
+    tr = i18n.translator(language)
+    notice = tr.gettext(DONE_NOTICES[done]).format(name=registration.answers.name)
     promoted = wiring().people.registration(event, promoted_id) if promoted_id else None
     if promoted is not None:
-        notice += " " + labels["people.promoted"].format(name=promoted.answers.name)
+        notice += " " + tr.gettext("{name} got the seat from the waiting list and gets an email about it.").format(
+            name=promoted.answers.name
+        )
     return notice
 
 

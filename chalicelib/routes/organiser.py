@@ -19,6 +19,12 @@ organiser = Blueprint(__name__)
 @organiser.route("/organiser/{token}", methods=["GET"])
 def organiser_attendee_page(token: str) -> Response:
     """410 Gone, in the link's language, with the way to the console."""
-    labels = i18n.labels(query_language(organiser.current_request))
-    heading, text = labels["console.organiser_moved_heading"], labels["console.organiser_moved_text"]
+    tr = i18n.translator(query_language(organiser.current_request))
+    heading, text = (
+        tr.gettext("The attendee list is now in Signup for organisers"),
+        tr.gettext(
+            "Links to the attendee list have been replaced by signing in. Sign in with your email address to see the "
+            "attendees of your meetings."
+        ),
+    )
     return console_message(heading, text, 410, sign_in_link=True)

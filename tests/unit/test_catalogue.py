@@ -103,3 +103,21 @@ def test_every_error_code_has_a_message_in_both_languages():
     for code in codes:
         swedish, english = i18n.message(code, "sv"), i18n.message(code, "en")
         assert code not in (swedish, english) and swedish != english, code
+
+
+def test_every_note_the_person_page_can_show_after_a_change_has_its_text():
+    from chalicelib.registrations import ResendState
+    from chalicelib.routes.console_people import DONE_NOTICES
+
+    resends = {f"resend_{state}" for state in ResendState if state != ResendState.LEASED}
+    assert resends <= set(DONE_NOTICES), resends - set(DONE_NOTICES)
+
+
+def test_counts_and_contexts_pick_the_right_swedish():
+    sv = i18n.translator("sv")
+    assert i18n.event_problem("below_seats_taken", "sv", taken=1).startswith("1 plats är redan tagen.")
+    assert i18n.event_problem("below_seats_taken", "sv", taken=3).startswith("3 platser är redan tagna.")
+    assert i18n.event_problem("below_seats_taken", "en", taken=1).startswith("1 seat is already taken.")
+    # One English word, two Swedish ones: a registration is "Avbokad", the filter lists "Avbokade".
+    assert sv.gettext(i18n.PERSON_STATUS["cancelled"]) == "Avbokad"
+    assert sv.pgettext(*i18n.STATUS_FILTERS["cancelled"]) == "Avbokade"
