@@ -9,12 +9,14 @@ and on a Swedish text the code no longer uses.
 from __future__ import annotations
 
 import functools
-import gettext
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date, format_time
+
+if TYPE_CHECKING:
+    from gettext import NullTranslations
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
@@ -56,8 +58,10 @@ def Nn_(singular: str, plural: str) -> tuple[str, str]:
 
 
 @functools.cache
-def translator(language: str) -> gettext.NullTranslations:
+def translator(language: str) -> NullTranslations:
     """`.gettext(text)` and `.ngettext(singular, plural, n)` in the language (Swedish unless English)."""
+    import gettext  # on first use, not at import: a cold start imports only what it needs
+
     if language == "en":
         return gettext.NullTranslations()
     with catalogue_path("sv").open("rb") as compiled:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from gettext import NullTranslations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import i18n
 from ..email_history import SentEmail
@@ -17,6 +16,9 @@ from ..events import Event
 from ..fields import SECTORS
 from ..registrations import SEATED, Registration, Status
 from .people import EVERYONE, LIVE, PeopleFilter, count_people, door_list
+
+if TYPE_CHECKING:
+    from gettext import NullTranslations
 
 
 def _yes_no(value: bool | None, tr: NullTranslations) -> str:
