@@ -64,11 +64,15 @@ def hourly(event: Any) -> dict[str, int]:
     return dict(parts.signup.run_hourly(base_url=parts.settings.base_url(), now=parts.clock()))
 
 
-@app.schedule(Rate(10, unit=Rate.MINUTES))
+@app.schedule(Rate(1, unit=Rate.MINUTES))
 def email_outbox(event: Any) -> dict[str, int]:
-    """Retry confirmation emails that are due (SES trouble, or a request that died)."""
+    """Console sign-in links asked for (every minute, so a link arrives within about one), and
+    confirmation emails due a retry (SES trouble, or a request that died)."""
     parts = wiring()
-    return dict(parts.signup.run_outbox(base_url=parts.settings.base_url(), now=parts.clock()))
+    now, base = parts.clock(), parts.settings.base_url()
+    counts = parts.console.deliver_links(base_url=base, now=now)
+    counts.update(parts.signup.run_outbox(base_url=base, now=now))
+    return dict(counts)
 
 
 @app.on_sns_message(topic=SES_NOTIFICATIONS_TOPIC)

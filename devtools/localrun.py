@@ -76,7 +76,8 @@ def demo_console_link(store: DynamoStore, environment: dict[str, str], base: str
 
 
 def start_outbox_job(environment: dict[str, str]) -> threading.Event:
-    """`chalice local` runs no schedules: retry due emails every minute, as the deployed job would."""
+    """`chalice local` runs no schedules: email the console sign-in links asked for every second (so
+    a link is in the Outbox by the time you look), and retry due emails every minute."""
     stop = threading.Event()
 
     def loop() -> None:
@@ -84,9 +85,15 @@ def start_outbox_job(environment: dict[str, str]) -> threading.Event:
 
         os.environ.update(environment)
         bootstrap.reset()
-        while not stop.wait(60):
+        base = environment["SIGNUP_BASE_URL"]
+        seconds = 0
+        while not stop.wait(1):
+            seconds += 1
             try:
-                bootstrap.wiring().signup.run_outbox(base_url=environment["SIGNUP_BASE_URL"], now=datetime.now(UTC))
+                parts = bootstrap.wiring()
+                parts.console.deliver_links(base_url=base, now=datetime.now(UTC))
+                if seconds % 60 == 0:
+                    parts.signup.run_outbox(base_url=base, now=datetime.now(UTC))
             except Exception as error:  # noqa: BLE001 - keep the local runner alive; say what failed
                 print(f"outbox job failed: {type(error).__name__}: {error}", file=sys.stderr)
 

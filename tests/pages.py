@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from chalicelib import config, pages, tokens
 from chalicelib.events import parse_event_toml
 from devtools.stages import stage_environment
-from tests.helpers import EVENT, answers, open_event, post_form, post_json, run_hourly_at, sent_mail
+from tests.helpers import EVENT, answers, open_event, post_form, post_json, run_hourly_at, run_schedule, sent_mail
 
 CLOSED_EVENT = """
 id = "stangd-traff"
@@ -237,6 +237,7 @@ def _console_pages(client: Any, collection: Collection, moto_endpoint: str) -> d
         wrong = client.http.post("/console/sign-in", headers=form, body=urlencode({"email": "fel", "lang": lang}))
         collection.add(f"console-sign-in-error-{lang}", wrong, 422)
     collection.add("console-signed-out-sv", client.http.get("/console?signed_out=1"))
+    run_schedule(client, "email_outbox")  # the job that emails the links asked for
     text = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content().replace("=\n", "")
     link = re.search(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
     collection.add("console-sign-in-button-sv", client.http.get(link))
@@ -334,6 +335,7 @@ def _console_event_pages(client: Any, collection: Collection, moto_endpoint: str
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     admin = "admin@hudiksvall.example"
     client.http.post("/console/sign-in", headers=form, body=urlencode({"email": admin}))
+    run_schedule(client, "email_outbox")
     text = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content().replace("=\n", "")
     link = re.search(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
     signed_in = client.http.post(link, headers=form, body="")

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from chalicelib.console import auth
 from chalicelib.errors import Contention
 from chalicelib.store import DynamoStore
-from tests.helpers import EVENT, FORM, open_event, sent_with_destinations
+from tests.helpers import EVENT, FORM, open_event, run_schedule, sent_with_destinations
 
 ORGANISER = "social.hallbarhet@hudiksvall.example"  # the example event's organiser
 ADMIN = "admin@hudiksvall.example"  # the local stage's administrator
@@ -33,8 +33,12 @@ def events(app_store):
 
 
 def ask(client, email, lang=None, headers=None):
+    """Ask for a link, then run the outbox job that emails it (EventBridge runs it every minute)."""
     fields = {"email": email, **({"lang": lang} if lang else {})}
-    return client.http.post("/console/sign-in", headers={**FORM, **(headers or {})}, body=urlencode(fields))
+    response = client.http.post("/console/sign-in", headers={**FORM, **(headers or {})}, body=urlencode(fields))
+    if response.status_code == 200:
+        run_schedule(client, "email_outbox")
+    return response
 
 
 def mails_to(moto_endpoint, address):
@@ -100,6 +104,64 @@ def test_asking_for_a_link_answers_alike_for_anyone_and_emails_only_organisers_a
     (mail,) = mails_to(moto_endpoint, ORGANISER)
     assert str(mail["Subject"]) == "Logga in på Signup" and len(mails_to(moto_endpoint, ADMIN)) == 1
     assert "15 minuter" in mail.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_asking_for_a_link_does_the_same_work_for_any_address_and_emails_nothing_itself(
+    client, events, moto_endpoint, monkeypatch
+):
+    """The answer's timing must not tell who organises something: the request's AWS calls are the same
+    for an organiser, an administrator and a stranger (one transaction: count and queue), and no SES
+    call is among them. The outbox job then emails only those who may sign in."""
+    from botocore.client import BaseClient
+
+    calls: list[tuple[str, str, object]] = []
+    real_call = BaseClient._make_api_call
+
+    def recording(self, operation, params):
+        shape = [sorted(item) for item in params.get("TransactItems", [])]
+        calls.append((self.meta.service_model.service_name, operation, shape))
+        return real_call(self, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+    made = {}
+    for address in (ORGANISER, "someone@example.se", ADMIN, "Someone.Else@Example.se"):
+        calls.clear()
+        fields = urlencode({"email": address})
+        assert client.http.post("/console/sign-in", headers=FORM, body=fields).status_code == 200
+        made[address] = list(calls)
+    assert made[ORGANISER] == made["someone@example.se"] == made[ADMIN] == made["Someone.Else@Example.se"]
+    # The address's count, the queued request, the sender's count: one transaction.
+    assert made[ORGANISER] == [("dynamodb", "TransactWriteItems", [["Update"], ["Put"], ["Update"]])]
+    assert sent_with_destinations(moto_endpoint) == [], "nothing is emailed while the person waits"
+    monkeypatch.setattr(BaseClient, "_make_api_call", real_call)
+    assert run_schedule(client, "email_outbox") == {"links_sent": 2, "links_not_sent": 2}
+    assert len(mails_to(moto_endpoint, ORGANISER)) == len(mails_to(moto_endpoint, ADMIN)) == 1
+    assert mails_to(moto_endpoint, "someone@example.se") == []
+    assert run_schedule(client, "email_outbox") == {}, "each request is emailed once"
+
+
+def test_a_link_ses_could_not_take_is_sent_on_a_later_run_and_a_stale_request_is_dropped(
+    client, events, moto_endpoint, monkeypatch, clock
+):
+    from chalicelib.mail import SendFailed, SesMailer
+
+    def throttled(mailer, message):
+        raise SendFailed("TooManyRequestsException")
+
+    start = datetime.now(UTC)
+    clock.set(start)
+    client.http.post("/console/sign-in", headers=FORM, body=urlencode({"email": ORGANISER}))
+    with monkeypatch.context() as ses_down:
+        ses_down.setattr(SesMailer, "send", throttled)
+        assert run_schedule(client, "email_outbox") == {"links_failed": 1}
+    assert run_schedule(client, "email_outbox") == {}, "tried again a minute later, not at once"
+    clock.set(start + timedelta(minutes=1))
+    assert run_schedule(client, "email_outbox") == {"links_sent": 1}
+    assert press(client, emailed_link(moto_endpoint, ORGANISER)).status_code == 303
+    client.http.post("/console/sign-in", headers=FORM, body=urlencode({"email": ADMIN}))
+    clock.set(start + timedelta(minutes=17))  # the job was down longer than a link lives
+    assert run_schedule(client, "email_outbox") == {"links_too_late": 1}
+    assert mails_to(moto_endpoint, ADMIN) == []
 
 
 def test_the_link_comes_in_the_language_asked_in(client, events, moto_endpoint):
@@ -371,6 +433,7 @@ def test_aws_trouble_in_the_console_is_a_503_that_says_nothing_changed(client, e
     monkeypatch.setattr(DynamoStore, "list_events", throttled)
     response = get(client, "/console", cookie)
     assert response.status_code == 503 and "Ingenting har ändrats" in response.body.decode()
+    monkeypatch.setattr(DynamoStore, "queue_sign_in_request", throttled)
     assert ask(client, ORGANISER).status_code == 503
 
 
@@ -383,7 +446,7 @@ def test_a_cookie_for_another_secret_is_no_session(client, events):
 def test_two_requests_counted_at_once_are_counted_again_and_a_lasting_conflict_is_a_503(
     client, events, moto_endpoint, monkeypatch
 ):
-    counted = DynamoStore.count_sign_in_request
+    counted = DynamoStore.queue_sign_in_request
     conflicts = iter([True])
 
     def conflict_once(self, *args, **kwargs):
@@ -392,13 +455,13 @@ def test_two_requests_counted_at_once_are_counted_again_and_a_lasting_conflict_i
         return counted(self, *args, **kwargs)
 
     monkeypatch.setattr("chalicelib.console.sign_in.time.sleep", lambda seconds: None)
-    monkeypatch.setattr(DynamoStore, "count_sign_in_request", conflict_once)
+    monkeypatch.setattr(DynamoStore, "queue_sign_in_request", conflict_once)
     assert ask(client, ORGANISER).status_code == 200 and len(mails_to(moto_endpoint, ORGANISER)) == 1
 
     def always_conflicting(self, *args, **kwargs):
         raise Contention("TransactionConflict")
 
-    monkeypatch.setattr(DynamoStore, "count_sign_in_request", always_conflicting)
+    monkeypatch.setattr(DynamoStore, "queue_sign_in_request", always_conflicting)
     busy = ask(client, ORGANISER)
     assert busy.status_code == 503 and "Ingenting har ändrats" in busy.body.decode()
     assert len(mails_to(moto_endpoint, ORGANISER)) == 1
@@ -414,6 +477,7 @@ def test_after_signing_in_from_a_console_page_s_link_the_person_lands_on_that_pa
         "/console/sign-in", headers=FORM, body=urlencode({"email": ORGANISER, "next": page, "lang": "en"})
     )
     assert asked.status_code == 200
+    run_schedule(client, "email_outbox")
     link = emailed_link(moto_endpoint, ORGANISER)
     assert link.endswith("?" + urlencode({"next": page, "lang": "en"}))
     button = get(client, link).body.decode()
@@ -426,6 +490,7 @@ def test_after_signing_in_from_a_console_page_s_link_the_person_lands_on_that_pa
 @pytest.mark.parametrize("elsewhere", ["https://evil.example/", "//evil.example/console/events/x", "/events/x"])
 def test_a_next_page_that_is_not_a_console_page_is_dropped(client, events, moto_endpoint, elsewhere):
     client.http.post("/console/sign-in", headers=FORM, body=urlencode({"email": ORGANISER, "next": elsewhere}))
+    run_schedule(client, "email_outbox")
     link = emailed_link(moto_endpoint, ORGANISER)
     assert "next" not in link
     pressed = press(client, f"{link}?{urlencode({'next': elsewhere})}")

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from tests.helpers import EVENT, FORM, answers, post_json, sent_mail
+from tests.helpers import EVENT, FORM, answers, post_json, run_schedule, sent_mail
 from tests.test_app_email import run_hourly_at, text_of
 
 ORGANISER = "social.hallbarhet@hudiksvall.example"
@@ -39,6 +39,7 @@ def test_the_digest_links_to_the_event_in_the_console_which_shows_it_after_signi
 
     # Signing in from there comes back to the event.
     client.http.post("/console/sign-in", headers=FORM, body=urlencode({"email": ORGANISER, "next": link}))
+    run_schedule(client, "email_outbox")
     mail = text_of(sent_mail(moto_endpoint)[-1]).replace("=\n", "")
     pressed = client.http.post(re.search(r"https?://\S+(/console/sign-in/\S+)", mail).group(1), headers=FORM)
     assert pressed.headers["Location"] == link

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
@@ -66,32 +67,44 @@ class Console:
 
     @aws_trouble_is_unavailable
     def request_link(
-        self, address: str, *, language: str, base_url: str, client: str | None, now: datetime, next_page: str = ""
-    ) -> bool:
-        """Count the request (raises SignInLimited) and email a link if the address may sign in; the link
-        returns to `next_page` (a console page, see auth.safe_next) once the button is pressed."""
-        suffix = auth.link_query(next_page, language)
+        self, address: str, *, language: str, client: str | None, now: datetime, next_page: str = ""
+    ) -> None:
+        """Count and queue the request (raises SignInLimited): the same work for every address. The
+        outbox job emails a link, returning to `next_page` (see auth.safe_next), if the address may
+        sign in."""
+        sign_in.request_link(
+            address,
+            store=self.store,
+            client=client,
+            per_sender=self.settings.console_sign_ins_per_sender(),
+            language=language,
+            next_page=next_page,
+            now=now,
+        )
+
+    def deliver_links(self, *, base_url: str, now: datetime) -> Counter[str]:
+        """The outbox job's part: email the links asked for (see sign_in.deliver_links)."""
         minutes = int(auth.SIGN_IN_VALID.total_seconds() // 60)
 
-        def build(to: str, link: str) -> Any:
+        def build(to: str, link: str, request: sign_in.LinkRequest) -> Any:
             return sign_in_email(
                 to,
                 link=link,
                 valid_minutes=minutes,
-                language=language,
+                language=request.language,
                 sender=self.settings.sender(),
                 templates=self.templates,
                 now=now,
             )
 
-        return sign_in.request_link(
-            address,
+        def link_url(token: str, request: sign_in.LinkRequest) -> str:
+            return f"{base_url}/console/sign-in/{token}{auth.link_query(request.next_page, request.language)}"
+
+        return sign_in.deliver_links(
             store=self.store,
             mailer=self.mailer,
             admin_setting=self.settings.admins(),
-            client=client,
-            per_sender=self.settings.console_sign_ins_per_sender(),
-            link_url=lambda token: f"{base_url}/console/sign-in/{token}{suffix}",
+            link_url=link_url,
             build=build,
             now=now,
         )

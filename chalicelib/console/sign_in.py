@@ -3,13 +3,19 @@
 The routes parse and call these; the rules themselves are the plain functions of `auth` and
 `access`. Nothing here says whether an address may sign in: asking for a link is answered alike
 for every address, and only an administrator or an organiser is sent one.
+
+Asking does the same work for every address, so not even the answer's timing tells who organises
+something: one transaction counts the request and queues it. The outbox job (every minute; every
+second under `make run`) decides whether the address may sign in, makes the link and emails it.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
@@ -26,10 +32,34 @@ from .auth import LinkState, Session, SessionInvalid
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class LinkRequest:
+    """A sign-in link asked for, waiting in the outbox: whose address, and how the link should open."""
+
+    email_key: str
+    language: str
+    next_page: str  # a console page to land on once signed in (auth.safe_next), or ""
+    asked_at: datetime
+    attempts: int = 0
+    request_id: str = ""  # the store's name for it
+
+
 class ConsoleStore(AuditStore, Protocol):
     def list_events(self) -> list[Event]: ...
 
-    def count_sign_in_request(self, email_key: str, client: str | None, now: datetime, per_sender: int) -> None: ...
+    def queue_sign_in_request(self, request: LinkRequest, client: str | None, per_sender: int) -> None:
+        """Count the request against the address and the sender and queue it, in one transaction
+        (raises SignInLimited, and writes nothing, when either has had its share this hour)."""
+
+    def due_sign_in_requests(self, now: datetime) -> Iterator[LinkRequest]: ...
+
+    def claim_sign_in_request(self, request: LinkRequest, now: datetime, lease: datetime) -> LinkRequest | None:
+        """Take it for this run (None: another run has it, or it is done); one more attempt counted."""
+
+    def retry_sign_in_request(self, request: LinkRequest, at: datetime) -> None: ...
+
+    def finish_sign_in_request(self, request: LinkRequest) -> None:
+        """Out of the outbox (sent, given up, or nobody to send to); the record expires within the hour."""
 
     def save_sign_in_link(self, link: auth.SignInLink, now: datetime) -> None: ...
 
@@ -60,40 +90,83 @@ class LinkRefused(Exception):
         self.state = state
 
 
-# Builds the email for (address, link url).
-BuildSignInEmail = Callable[[str, str], EmailMessage]
+# Builds the email for (address, link url, the request: its language).
+BuildSignInEmail = Callable[[str, str, LinkRequest], EmailMessage]
+
+# A run that took a request and died leaves it to the next run after this long.
+SIGN_IN_LEASE = timedelta(minutes=2)
+# SES trouble: try again a minute later, at most this many times in all.
+SIGN_IN_ATTEMPTS = 3
+SIGN_IN_RETRY = timedelta(minutes=1)
+# A link emailed later than this after asking is no use: the person has asked again or given up.
+SIGN_IN_STALE = auth.SIGN_IN_VALID
 
 
 def request_link(
     address: str,
     *,
     store: ConsoleStore,
-    mailer: Mailer,
-    admin_setting: str,
     client: str | None,
     per_sender: int,
-    link_url: Callable[[str], str],
+    language: str,
+    next_page: str,
+    now: datetime,
+) -> None:
+    """Count and queue the request (the store raises SignInLimited): one transaction, the same for
+    every address. Whether a link is sent is decided later, by `deliver_links`."""
+    request = LinkRequest(email_key(address), language, next_page, now)
+    # Two requests counted at the same moment conflict in their transaction: count again.
+    retry_conflicts(lambda: store.queue_sign_in_request(request, client, per_sender), sleep=time.sleep)
+
+
+def deliver_links(
+    *,
+    store: ConsoleStore,
+    mailer: Mailer,
+    admin_setting: str,
+    link_url: Callable[[str, LinkRequest], str],
     build: BuildSignInEmail,
     now: datetime,
-) -> bool:
-    """Count the request (the store raises SignInLimited), then send a link if the address may sign in.
-
-    Returns whether a link was sent, for tests and the CLI only: the page says the same either way.
-    """
-    person = email_key(address)
-    # Two requests counted at the same moment conflict in their transaction: count again.
-    retry_conflicts(lambda: store.count_sign_in_request(person, client, now, per_sender), sleep=time.sleep)
-    recipient = auth.address_on_record(person, admin_setting, store.list_events())
-    if recipient is None:
-        return False
-    link = make_link(recipient, store=store, now=now)
-    try:
-        mailer.send(build(recipient, link_url(link)))
-    except SendFailed as error:
-        # The page must not differ for this address; the person asks again. No address in the log.
-        log.error("sign-in email failed", extra={"error": str(error)})
-        return False
-    return True
+) -> Counter[str]:
+    """The outbox job's part for sign-in links: each due request is claimed (so two runs never both
+    send), and an administrator or organiser gets a fresh link; anyone else nothing. SES trouble is
+    tried again a minute later, a few times; a request older than a link's lifetime is dropped."""
+    counts: Counter[str] = Counter()
+    events: list[Event] | None = None
+    for request in store.due_sign_in_requests(now):
+        claimed = store.claim_sign_in_request(request, now, now + SIGN_IN_LEASE)
+        if claimed is None:
+            counts["links_claimed_elsewhere"] += 1
+            continue
+        if now - claimed.asked_at > SIGN_IN_STALE:
+            store.finish_sign_in_request(claimed)
+            counts["links_too_late"] += 1
+            continue
+        if events is None:
+            events = store.list_events()
+        recipient = auth.address_on_record(claimed.email_key, admin_setting, events)
+        if recipient is None:
+            store.finish_sign_in_request(claimed)
+            counts["links_not_sent"] += 1
+            continue
+        link = make_link(recipient, store=store, now=now)
+        try:
+            mailer.send(build(recipient, link_url(link, claimed), claimed))
+        except SendFailed as error:
+            # No address in the log.
+            log.error("sign-in email failed", extra={"error": str(error)})
+            if claimed.attempts >= SIGN_IN_ATTEMPTS:
+                store.finish_sign_in_request(claimed)
+                counts["links_gave_up"] += 1
+            else:
+                store.retry_sign_in_request(claimed, now + SIGN_IN_RETRY)
+                counts["links_failed"] += 1
+            continue
+        store.finish_sign_in_request(claimed)
+        counts["links_sent"] += 1
+    if counts:
+        log.info("sign-in links", extra={"counts": dict(counts)})
+    return counts
 
 
 def make_link(address: str, *, store: ConsoleStore, now: datetime) -> str:

@@ -35,7 +35,7 @@ from ..errors import EventNotFound, SignupError, ValidationFailed
 from ..events import Event
 from ..forms import parse_email, pick_language
 from ..i18n import N_
-from .http import HTML, base_url, query, raw_body, source_ip
+from .http import HTML, query, raw_body, source_ip
 
 console = Blueprint(__name__)
 # A form post arrives urlencoded; any other type reaches the view to be refused in words (415).
@@ -273,7 +273,6 @@ def ask_for_link() -> Response:
         parts.console.request_link(
             address,
             language=language,
-            base_url=base_url(request, parts.settings),
             client=security.client_key(source_ip(request)),
             now=parts.clock(),
             next_page=next_page,

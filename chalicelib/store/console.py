@@ -5,14 +5,15 @@
 - a person's session version (signing out everywhere adds one) and one item per device signed out
   (TTL: when that session would have ended anyway) share a partition: one Query reads both;
 - the audit log sits beside the event's registrations and is kept exactly as long (TTL);
-- sign-in requests are counted per address and per sender, like the registration limits.
+- sign-in requests are counted per address and per sender, like the registration limits, and queued
+  for the outbox job in the same transaction (a sparse index by due time, as the email outbox).
 """
 
 from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,12 +21,16 @@ from botocore.exceptions import ClientError
 
 from ..console.audit import AuditEntry
 from ..console.auth import SESSION_ABSOLUTE, SignInLink
-from ..console.sign_in import SignInLimited
+from ..console.sign_in import LinkRequest, SignInLimited
+from .items import plain_item
 from .limits import Limits
 from .schema import (
     AUDIT_PREFIX,
     ENDED_SESSION_PREFIX,
+    EVENTS_INDEX,
     SESSIONS,
+    SIGN_IN_OUTBOX,
+    SIGN_IN_REQUEST_PREFIX,
     audit_key,
     console_person_partition,
     ended_session_key,
@@ -33,10 +38,12 @@ from .schema import (
     event_partition,
     from_epoch_seconds,
     iso_time,
+    outbox_time,
     read_time,
     sender_sign_ins_key,
     sessions_key,
     sign_in_link_key,
+    sign_in_request_key,
     sign_in_requests_key,
 )
 from .table import TaggedWrite, condition_failed
@@ -47,6 +54,8 @@ SIGN_IN_WINDOW_SECONDS = 3600
 SIGN_INS_PER_ADDRESS = 5
 # A link's record outlives the link by this much, to say "used" or "expired" rather than "unknown".
 KEEP_LINK_RECORD = timedelta(days=1)
+# A queued request's record: gone (TTL) well after the outbox job has emailed it or given up.
+KEEP_SIGN_IN_REQUEST = timedelta(hours=1)
 # One transaction writes at most this many items.
 TRANSACTION_ITEMS = 100
 
@@ -54,19 +63,91 @@ TRANSACTION_ITEMS = 100
 class ConsoleRecords(Limits):
     # -- limits ---------------------------------------------------------------------
 
-    def count_sign_in_request(self, email_key: str, client: str | None, now: datetime, per_sender: int) -> None:
-        """Count one request for a link against the address and the sender, in one transaction;
-        raises SignInLimited (and counts nothing) when either has had its share this hour."""
+    def queue_sign_in_request(self, request: LinkRequest, client: str | None, per_sender: int) -> None:
+        """Count one request for a link against the address and the sender and queue it for the
+        outbox job, in one transaction; raises SignInLimited (and writes nothing) when either has had
+        its share this hour."""
+        now = request.asked_at
         window = epoch_seconds(now) // SIGN_IN_WINDOW_SECONDS
         keep = 2 * SIGN_IN_WINDOW_SECONDS
+        request_id = f"{outbox_time(now)}#{secrets.token_hex(4)}"
         items: list[TaggedWrite] = [
-            ("address", self._counter(sign_in_requests_key(email_key, window), SIGN_INS_PER_ADDRESS, now, keep))
+            (
+                "address",
+                self._counter(sign_in_requests_key(request.email_key, window), SIGN_INS_PER_ADDRESS, now, keep),
+            ),
+            (
+                "queued",
+                {
+                    "Put": {
+                        "TableName": self.table,
+                        "Item": {
+                            **sign_in_request_key(request.email_key, request_id),
+                            "type": {"S": "sign_in_request"},
+                            "GSI1PK": {"S": SIGN_IN_OUTBOX},
+                            "GSI1SK": {"S": outbox_time(now)},
+                            "email_key": {"S": request.email_key},
+                            "language": {"S": request.language},
+                            "next_page": {"S": request.next_page},
+                            "asked_at": {"S": iso_time(now)},
+                            "attempts": {"N": "0"},
+                            "expires_at": {"N": str(epoch_seconds(now + KEEP_SIGN_IN_REQUEST))},
+                        },
+                    }
+                },
+            ),
         ]
         if client:
             items.append(("sender", self._counter(sender_sign_ins_key(client, window), per_sender, now, keep)))
         failed = self._transact(items)
         if failed:
             raise SignInLimited("sender" if "sender" in failed else "address")
+
+    def due_sign_in_requests(self, now: datetime) -> Iterator[LinkRequest]:
+        for item in self._query(
+            IndexName=EVENTS_INDEX,
+            KeyConditionExpression="GSI1PK = :outbox AND GSI1SK <= :now",
+            ExpressionAttributeValues={":outbox": {"S": SIGN_IN_OUTBOX}, ":now": {"S": outbox_time(now)}},
+        ):
+            yield _link_request(item)
+
+    def claim_sign_in_request(self, request: LinkRequest, now: datetime, lease: datetime) -> LinkRequest | None:
+        try:
+            response = self.client.update_item(
+                TableName=self.table,
+                Key=sign_in_request_key(request.email_key, request.request_id),
+                UpdateExpression="SET GSI1SK = :lease ADD attempts :one",
+                ConditionExpression="GSI1PK = :outbox AND GSI1SK <= :now",
+                ExpressionAttributeValues={
+                    ":lease": {"S": outbox_time(lease)},
+                    ":one": {"N": "1"},
+                    ":outbox": {"S": SIGN_IN_OUTBOX},
+                    ":now": {"S": outbox_time(now)},
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if condition_failed(error):
+                return None
+            raise
+        return _link_request(plain_item(response["Attributes"]))
+
+    def retry_sign_in_request(self, request: LinkRequest, at: datetime) -> None:
+        self.client.update_item(
+            TableName=self.table,
+            Key=sign_in_request_key(request.email_key, request.request_id),
+            UpdateExpression="SET GSI1SK = :at",
+            ConditionExpression="attribute_exists(GSI1PK)",
+            ExpressionAttributeValues={":at": {"S": outbox_time(at)}},
+        )
+
+    def finish_sign_in_request(self, request: LinkRequest) -> None:
+        """Out of the outbox's index; the item itself expires by TTL (no function may delete)."""
+        self.client.update_item(
+            TableName=self.table,
+            Key=sign_in_request_key(request.email_key, request.request_id),
+            UpdateExpression="REMOVE GSI1PK, GSI1SK",
+        )
 
     # -- sign-in links ------------------------------------------------------------------
 
@@ -197,3 +278,16 @@ class ConsoleRecords(Limits):
             if len(entries) >= limit:
                 break
         return entries
+
+
+def _link_request(item: dict[str, Any]) -> LinkRequest:
+    asked_at = read_time(item["asked_at"])
+    assert asked_at is not None  # noqa: S101 - written with every request
+    return LinkRequest(
+        email_key=item["email_key"],
+        language=item["language"],
+        next_page=item.get("next_page", ""),
+        asked_at=asked_at,
+        attempts=int(item.get("attempts", 0)),
+        request_id=item["SK"].removeprefix(SIGN_IN_REQUEST_PREFIX),
+    )

@@ -26,6 +26,7 @@ EVENTS_INDEX = "events-by-start"  # GSI1: events by start, and the email outbox 
 REGISTRATION_ID_INDEX = "registrations-by-id"
 EVENTS = "EVENTS"  # GSI1PK of every event
 OUTBOX = "OUTBOX"  # GSI1PK of every registration whose email is waiting
+SIGN_IN_OUTBOX = "SIGNIN_OUTBOX"  # GSI1PK of every console sign-in link asked for and not yet emailed
 REGISTRATION_PREFIX = "REG#"
 MARKER_PREFIX = "SENT#"
 
@@ -88,6 +89,15 @@ def sign_in_requests_key(email_key: str, window: int) -> dict[str, Any]:
     """Console sign-in links asked for one address in one hour (beside its other counts, so
     erasing the person takes it too)."""
     return {"PK": address_partition(email_key), "SK": {"S": f"SIGNINS#{window}"}}
+
+
+SIGN_IN_REQUEST_PREFIX = "SIGNINREQ#"
+
+
+def sign_in_request_key(email_key: str, request_id: str) -> dict[str, Any]:
+    """A sign-in link asked for and waiting for the outbox job to email it, beside the address's other
+    records (so erasing the person takes it); `request_id` is when it was asked and a nonce."""
+    return {"PK": address_partition(email_key), "SK": {"S": f"{SIGN_IN_REQUEST_PREFIX}{request_id}"}}
 
 
 def sender_sign_ins_key(client: str, window: int) -> dict[str, Any]:

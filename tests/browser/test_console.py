@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 
 from tests.helpers import EVENT
 
 ORGANISER = "social.hallbarhet@hudiksvall.example"
 
 
-def emailed_link(service, address):
-    for raw in reversed(service.mail()):
-        if address in raw["destinations"]:
-            text = raw["raw_data"].replace("=\r\n", "").replace("=\n", "")
-            return re.search(r"(http://127\.0\.0\.1:\d+/console/sign-in/[A-Za-z0-9_\-]{43})", text).group(1)
-    raise AssertionError("no sign-in email to " + address)
+_HANDED_OUT: set[str] = set()
+
+
+def emailed_link(service, address, wait_seconds=30):
+    """The newest sign-in link emailed to `address` that no test has had yet. The outbox job emails it
+    a moment after the "check your email" page (every second under `make run`): wait for it to arrive."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        for raw in reversed(service.mail()):
+            if address in raw["destinations"]:
+                text = raw["raw_data"].replace("=\r\n", "").replace("=\n", "")
+                found = re.search(r"(http://127\.0\.0\.1:\d+/console/sign-in/[A-Za-z0-9_\-]{43})", text)
+                if found is None:
+                    continue  # another email to them (a digest): look further back
+                if found.group(1) in _HANDED_OUT:
+                    break  # their newest link is one a test already had: wait for the next
+                _HANDED_OUT.add(found.group(1))
+                return found.group(1)
+        if time.monotonic() > deadline:
+            raise AssertionError("no new sign-in email to " + address)
+        threading.Event().wait(0.2)  # poll the local SES again
 
 
 def focused(page):

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
+from tests.browser.test_console import emailed_link
+
 ADMIN = "admin@hudiksvall.example"
-
-
-def emailed_link(service, address):
-    for raw in reversed(service.mail()):
-        if address in raw["destinations"]:
-            text = raw["raw_data"].replace("=\r\n", "").replace("=\n", "")
-            return re.search(r"(http://127\.0\.0\.1:\d+/console/sign-in/[A-Za-z0-9_\-]{43})", text).group(1)
-    raise AssertionError("no sign-in email to " + address)
 
 
 def focused(page):

@@ -108,16 +108,50 @@ def test_more_than_a_hundred_audit_entries_are_written_in_chunks(store):
     assert all(len(store.audit_entries(event.id)) == 1 for event in (events[0], events[99], events[100], events[129]))
 
 
+def ask(store, address, client, now, per_sender):
+    store.queue_sign_in_request(sign_in.LinkRequest(address, "sv", "", now), client, per_sender)
+
+
 def test_sign_in_requests_are_limited_per_address_and_per_sender(store):
     for _ in range(SIGN_INS_PER_ADDRESS):
-        store.count_sign_in_request(ANNA, "sender-a", NOW, per_sender=100)
+        ask(store, ANNA, "sender-a", NOW, per_sender=100)
     with pytest.raises(SignInLimited) as limited:
-        store.count_sign_in_request(ANNA, "sender-a", NOW, per_sender=100)
+        ask(store, ANNA, "sender-a", NOW, per_sender=100)
     assert limited.value.which == "address"
-    store.count_sign_in_request(ANNA, "sender-a", NOW + timedelta(hours=1), per_sender=100)  # a new hour
+    ask(store, ANNA, "sender-a", NOW + timedelta(hours=1), per_sender=100)  # a new hour
     for number in range(3):
-        store.count_sign_in_request(f"p{number}@example.se", "sender-b", NOW, per_sender=3)
+        ask(store, f"p{number}@example.se", "sender-b", NOW, per_sender=3)
     with pytest.raises(SignInLimited) as limited:
-        store.count_sign_in_request("p9@example.se", "sender-b", NOW, per_sender=3)
+        ask(store, "p9@example.se", "sender-b", NOW, per_sender=3)
     assert limited.value.which == "sender"
-    store.count_sign_in_request("p9@example.se", "sender-c", NOW, per_sender=3)  # the address itself is fine
+    ask(store, "p9@example.se", "sender-c", NOW, per_sender=3)  # the address itself is fine
+    queued = list(store.due_sign_in_requests(NOW + timedelta(hours=1)))
+    assert len(queued) == SIGN_INS_PER_ADDRESS + 1 + 3 + 1, "a refused request queues nothing"
+
+
+def test_a_queued_request_is_claimed_by_one_run_retried_and_finished(store):
+    ask(store, ANNA, None, NOW, per_sender=10)
+    (request,) = store.due_sign_in_requests(NOW)
+    assert (request.email_key, request.language, request.attempts) == (ANNA, "sv", 0)
+    claimed = store.claim_sign_in_request(request, NOW, NOW + sign_in.SIGN_IN_LEASE)
+    assert claimed is not None and claimed.attempts == 1
+    assert store.claim_sign_in_request(request, NOW, NOW + sign_in.SIGN_IN_LEASE) is None, "taken"
+    assert list(store.due_sign_in_requests(NOW)) == [], "leased"
+    store.retry_sign_in_request(claimed, NOW + timedelta(minutes=1))
+    (again,) = store.due_sign_in_requests(NOW + timedelta(minutes=1))
+    store.finish_sign_in_request(
+        store.claim_sign_in_request(again, NOW + timedelta(minutes=1), NOW + timedelta(hours=1))
+    )
+    assert list(store.due_sign_in_requests(NOW + timedelta(days=1))) == []
+    assert store.claim_sign_in_request(again, NOW + timedelta(days=1), NOW + timedelta(days=1)) is None
+
+
+def test_twenty_runs_at_once_take_a_request_exactly_once(dynamodb_local_store):
+    store = dynamodb_local_store
+    ask(store, ANNA, None, NOW, per_sender=10)
+    (request,) = store.due_sign_in_requests(NOW)
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        taken = list(
+            pool.map(lambda _: store.claim_sign_in_request(request, NOW, NOW + timedelta(minutes=2)), range(20))
+        )
+    assert len([claim for claim in taken if claim is not None]) == 1
