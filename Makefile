@@ -64,6 +64,7 @@ bench: $(READY) dynamodb-local
 	$(PY) -m bench.registrations
 	$(PY) -m bench.digest
 	$(PY) -m bench.console_people
+	$(PY) -m bench.cold_start
 
 ## A SAM/CloudFormation template and the zip for a stage (STAGE=dev by default), checked by cfn-lint and checkov.
 STAGE ?= dev

@@ -1,7 +1,8 @@
 """The one wiring place: the store, mailer, clock, settings and page renderer, built once.
 
-Nothing is built at import (Chalice imports app.py to package it, with no stage settings and
-no AWS); each part is built on first use and kept for the warm container. Tests call `reset()`
+Nothing is built or even imported at import (Chalice imports app.py to package it, with no stage
+settings and no AWS; a cold start should pay only for what its route needs); each part is
+imported and built on first use and kept for the warm container. Tests call `reset()`
 between cases (they switch endpoints and stages) and set `wiring().clock` instead of patching.
 """
 
@@ -10,15 +11,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from . import aws, config
 from .config import Settings
-from .console.people_service import ConsolePeople
-from .console.service import Console
-from .mail import SesMailer
-from .pages import Pages, templates
-from .service import Signup
-from .store import DynamoStore
+
+if TYPE_CHECKING:
+    from .console.people_service import ConsolePeople
+    from .console.service import Console
+    from .mail import SesMailer
+    from .pages import Pages
+    from .service import Signup
+    from .store import DynamoStore
 
 
 def system_clock() -> datetime:
@@ -34,26 +38,40 @@ class Wiring:
 
     @functools.cached_property
     def store(self) -> DynamoStore:
+        from .store import DynamoStore
+
         return DynamoStore(aws.dynamodb(), config.table_name())
 
     @functools.cached_property
     def mailer(self) -> SesMailer:
+        from .mail import SesMailer
+
         return SesMailer(aws.sesv2(), config.ses_configuration_set())
 
     @functools.cached_property
     def pages(self) -> Pages:
+        from .pages import Pages, templates
+
         return Pages(self.settings, templates())
 
     @functools.cached_property
     def console(self) -> Console:
+        from .console.service import Console
+        from .pages import templates
+
         return Console(store=self.store, mailer=self.mailer, settings=self.settings, templates=templates())
 
     @functools.cached_property
     def people(self) -> ConsolePeople:
+        from .console.people_service import ConsolePeople
+
         return ConsolePeople(store=self.store, signup=self.signup)
 
     @functools.cached_property
     def signup(self) -> Signup:
+        from .pages import templates
+        from .service import Signup
+
         return Signup(store=self.store, mailer=self.mailer, settings=self.settings, templates=templates())
 
 
@@ -64,6 +82,8 @@ def wiring() -> Wiring:
 
 def reset() -> None:
     """Forget every built part and the cached AWS clients (tests switch endpoints between cases)."""
+    from .pages import templates
+
     wiring.cache_clear()
     templates.cache_clear()
     aws.clear()

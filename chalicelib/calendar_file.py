@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard
-from icalendar import Event as CalendarEvent
-
 from .events import Event
+
+if TYPE_CHECKING:
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
 PRODUCT_ID = "-//Signup//Hudiksvall//SV"
 # Every published copy of an entry (confirmation, promotion, reminder) is the same revision; the
@@ -34,7 +35,13 @@ def calendar_file(
 ) -> bytes:
     """The meeting as a calendar entry (METHOD:PUBLISH), or, once the person has cancelled, the
     same entry withdrawn (METHOD:CANCEL, STATUS:CANCELLED, a higher SEQUENCE): calendars match
-    it by UID and remove it."""
+    it by UID and remove it.
+
+    icalendar is imported here, not at the top (it is the heaviest import of the app): only a
+    route or job that sends a calendar file pays for it, not every cold start."""
+    from icalendar import Calendar
+    from icalendar import Event as CalendarEvent
+
     zone = event.zone
     start, end = event.starts_at.astimezone(zone), event.ends_at_or_default.astimezone(zone)
     entry = CalendarEvent()
@@ -73,6 +80,8 @@ def _timezone(name: str, first_year: int, last_year: int) -> Timezone:
     it, in the offset it leaves (RFC 5545 3.6.5): Stockholm's March change is 02:00, not the
     03:00 icalendar's `Timezone.from_tzid` writes, which moved it an hour for every reader.
     """
+    from icalendar import Timezone
+
     zone = ZoneInfo(name)
     start = datetime(first_year, 1, 1, tzinfo=zone)
     timezone = Timezone()
@@ -86,6 +95,8 @@ def _timezone(name: str, first_year: int, last_year: int) -> Timezone:
 
 
 def _observance(zone: ZoneInfo, instant: datetime, before: timedelta) -> TimezoneStandard | TimezoneDaylight:
+    from icalendar import TimezoneDaylight, TimezoneStandard
+
     local = instant.astimezone(zone)
     observance = TimezoneDaylight() if local.dst() else TimezoneStandard()
     observance.add("dtstart", (instant + before).replace(tzinfo=None))

@@ -13,8 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from babel.dates import format_date, format_time
-
 if TYPE_CHECKING:
     from gettext import NullTranslations
 
@@ -147,11 +145,15 @@ def field_message(code: str, language: str, **params: Any) -> str:
 
 def long_date(day: date | datetime, language: str) -> str:
     """'måndag 24 maj 2027' / 'Monday 24 May 2027'."""
+    from babel.dates import format_date  # here, not at the top: a cold start imports only what a route needs
+
     return format_date(day, "EEEE d MMMM y", locale=language)
 
 
 def day_and_month(day: date, language: str) -> str:
     """'15 maj' / '15 May': how the municipality writes a deadline."""
+    from babel.dates import format_date
+
     return format_date(day, "d MMMM", locale=language)
 
 
@@ -163,6 +165,8 @@ def date_and_clock(moment: datetime, language: str) -> str:
 
 def clock(moment: datetime, language: str) -> str:
     """'17.00' in Swedish, '17:00' in English."""
+    from babel.dates import format_time
+
     return format_time(moment, "HH.mm" if language == "sv" else "HH:mm", locale=language)
 
 

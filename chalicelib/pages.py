@@ -5,10 +5,7 @@ from __future__ import annotations
 import functools
 import html
 from datetime import datetime
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
-from jinja2.runtime import Context
+from typing import TYPE_CHECKING, Any
 
 from . import fields as field_table
 from . import i18n
@@ -21,6 +18,10 @@ from .meeting_times import local_date_and_clock, meeting_times
 from .registrations import EmailKind, HoldState, Status
 from .security import origin_of
 from .web import error_message
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from jinja2.runtime import Context
 
 # Headings and texts of one's own registration's pages, by the name the routes give them.
 PAGE_TEXTS: dict[str, str] = {
@@ -52,7 +53,12 @@ PAGE_TEXTS: dict[str, str] = {
 
 @functools.cache
 def templates() -> Environment:
-    """The one Jinja2 environment, for pages and emails alike (built once per container)."""
+    """The one Jinja2 environment, for pages and emails alike (built once per container).
+
+    Jinja2 is imported here, not at the top: a cold start's `import app` then does not pay for
+    it, only the first route that renders a page or an email does."""
+    from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+
     environment = Environment(
         loader=PackageLoader("chalicelib", "templates"),
         autoescape=select_autoescape(["html", "xml"]),
@@ -64,7 +70,10 @@ def templates() -> Environment:
     # the templates with the same settings). Newstyle: `_("Hi %(name)s", name=n)` fills in and escapes `name`.
     environment.policies["ext.i18n.trimmed"] = True
     environment.install_gettext_callables(  # type: ignore[attr-defined]
-        _template_gettext, _template_ngettext, newstyle=True, pgettext=_template_pgettext
+        pass_context(_template_gettext),
+        pass_context(_template_ngettext),
+        newstyle=True,
+        pgettext=pass_context(_template_pgettext),
     )
     # Templates compare with the states by name (`status == Status.WAITLISTED`), not by a copy of their value.
     environment.globals.update(Status=Status, EmailKind=EmailKind)
@@ -72,17 +81,14 @@ def templates() -> Environment:
     return environment
 
 
-@pass_context
 def _template_gettext(context: Context, message: str) -> str:
     return i18n.translator(context["lang"]).gettext(message)
 
 
-@pass_context
 def _template_pgettext(context: Context, message_context: str, message: str) -> str:
     return i18n.translator(context["lang"]).pgettext(message_context, message)
 
 
-@pass_context
 def _template_ngettext(context: Context, singular: str, plural: str, count: int) -> str:
     return i18n.translator(context["lang"]).ngettext(singular, plural, count)
 

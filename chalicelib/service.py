@@ -10,10 +10,9 @@ import logging
 from collections import Counter
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from jinja2 import Environment
 
 from . import email_history, jobs, outbox, registrations, security, tokens
 from .config import Settings
@@ -36,6 +35,9 @@ from .registrations import (
     register,
 )
 from .store import DynamoStore
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 log = logging.getLogger(__name__)
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
-
-from jinja2 import Environment
+from typing import TYPE_CHECKING, Any
 
 from .. import i18n
 from ..events import Event
 from .access import ConsoleUser, EventRow
 from .audit import AuditEntry
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 def render(

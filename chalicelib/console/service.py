@@ -11,10 +11,9 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
-from jinja2 import Environment
 
 from ..config import Settings
 from ..errors import ServiceUnavailable
@@ -26,6 +25,9 @@ from . import access, auth, sign_in
 from .access import ConsoleUser, EventRow
 from .audit import AuditEntry, record
 from .auth import Session
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 log = logging.getLogger(__name__)
 

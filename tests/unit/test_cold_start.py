@@ -1,0 +1,51 @@
+"""A cold start imports only what a route needs: `import app` leaves the heavy libraries that only
+some routes use (calendar files, templates, dates, the console) for the first route that needs
+them. Checked by which modules a fresh interpreter holds, never by time (`make bench` measures that)."""
+
+import json
+import subprocess
+import sys
+
+from tests.helpers import PROJECT
+
+HEAVY = ("icalendar", "jinja2", "babel", "chalicelib.console.service", "chalicelib.jobs", "chalicelib.openapi")
+
+PROBE = """
+import json, sys
+{setup}
+print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in {roots!r} or name in {heavy!r})))
+"""
+
+
+def loaded_after(setup):
+    roots = sorted({name.split(".")[0] for name in HEAVY})
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE.format(setup=setup, roots=roots, heavy=list(HEAVY))],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_importing_the_app_leaves_calendar_templates_dates_and_console_for_the_routes_that_need_them():
+    loaded = loaded_after("import app")
+    assert "chalicelib.routes.public" in loaded  # the probe did import the app and its routes
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_the_first_email_brings_in_what_it_needs_on_demand():
+    """The lazy imports are real imports that happen when needed (not code that was dropped)."""
+    loaded = loaded_after(
+        "import app\n"
+        "from chalicelib.pages import templates\n"
+        "from chalicelib.calendar_file import calendar_file\n"
+        "from chalicelib import i18n\n"
+        "from datetime import date\n"
+        "templates(); i18n.long_date(date(2027, 5, 24), 'sv')\n"
+        "from tests.helpers import example_event\n"
+        "from datetime import datetime, UTC\n"
+        "calendar_file(example_event(), 'r1', language='sv', now=datetime.now(UTC), description='x')\n"
+    )
+    assert {"icalendar", "jinja2", "babel"} <= loaded
