@@ -40,7 +40,9 @@ class Wiring:
     def store(self) -> DynamoStore:
         from .store import DynamoStore
 
-        return DynamoStore(aws.dynamodb(), config.table_name())
+        store = DynamoStore(aws.dynamodb(), config.table_name())
+        store.registrations_per_sender = config.registrations_per_sender()
+        return store
 
     @functools.cached_property
     def mailer(self) -> SesMailer:

@@ -190,6 +190,17 @@ def test_too_many_sign_ups_from_one_sender_get_429(client, app_store, monkeypatc
     assert len(stored(app_store)) == 2
 
 
+@pytest.mark.parametrize(("setting", "codes"), [("2", [201, 201, 429]), ("40", [201] * 32)])
+def test_the_stage_sets_the_sender_limit_without_patching(client, app_store, monkeypatch, clock, setting, codes):
+    """`chalice local` reports every caller as 127.0.0.1: a local load test raises the stage's limit."""
+    from tests.helpers import early_in_a_sender_window
+
+    clock.set(early_in_a_sender_window())
+    monkeypatch.setenv(config.REGISTRATIONS_PER_SENDER, setting)
+    sent = [post(client, answers(email=f"s{i}@example.se"), headers={}).status_code for i in range(len(codes))]
+    assert sent == codes
+
+
 def test_the_contract_is_published_as_openapi(client):
     document = json.loads(client.http.get("/openapi.json").body)
     assert document["openapi"].startswith("3.")

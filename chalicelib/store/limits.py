@@ -21,6 +21,10 @@ CLIENT_WINDOW_SECONDS = 600
 
 
 class Limits(TableAccess):
+    # The stage's own per-sender limit (config.registrations_per_sender), set by the wiring; None:
+    # REGISTRATIONS_PER_CLIENT_WINDOW.
+    registrations_per_sender: int | None = None
+
     def count_sender(self, client: str | None, now: datetime) -> None:
         """A post answered without storing anything still counts against its sender (raises
         TooManyRequests), so the limit answers it as it would anyone."""
@@ -55,7 +59,8 @@ class Limits(TableAccess):
         if not client:
             return []
         key = sender_window_key(client, epoch_seconds(now) // CLIENT_WINDOW_SECONDS)
-        return [("client_limit", self._counter(key, REGISTRATIONS_PER_CLIENT_WINDOW, now, CLIENT_WINDOW_SECONDS * 2))]
+        limit = self.registrations_per_sender or REGISTRATIONS_PER_CLIENT_WINDOW
+        return [("client_limit", self._counter(key, limit, now, CLIENT_WINDOW_SECONDS * 2))]
 
     def _form_token_marker(self, form_token: Any) -> list[TaggedWrite]:
         """A hosted form's token serves one registration: its marker is written with it, once;
