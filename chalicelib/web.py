@@ -12,6 +12,7 @@ from .errors import MalformedRequest, PayloadTooLarge, SignupError, UnsupportedM
 from .events import Event
 from .fields import FIELDS, Kind
 from .forms import MAX_BODY_BYTES
+from .i18n import N_
 from .meeting_times import meeting_times
 
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -34,21 +35,21 @@ def parse_body(content_type: str | None, raw_body: bytes) -> dict[str, Any]:
     try:
         text = raw_body.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise MalformedRequest(detail="not UTF-8") from error
+        raise MalformedRequest(detail=N_("not UTF-8")) from error
     if kind == JSON_TYPE:
         try:
             data = json.loads(text)
         except ValueError as error:
-            raise MalformedRequest(detail="invalid JSON") from error
+            raise MalformedRequest(detail=N_("invalid JSON")) from error
         except RecursionError as error:  # `[[[[…]]]]` thousands deep fits in 16 kB
-            raise MalformedRequest(detail="JSON nested too deeply") from error
+            raise MalformedRequest(detail=N_("JSON nested too deeply")) from error
         if not isinstance(data, dict):
-            raise MalformedRequest(detail="expected a JSON object")
+            raise MalformedRequest(detail=N_("expected a JSON object"))
         return data
     try:
         fields = parse_qs(text, keep_blank_values=True, strict_parsing=False, errors="strict")
     except (ValueError, UnicodeDecodeError) as error:
-        raise MalformedRequest(detail="invalid form encoding") from error
+        raise MalformedRequest(detail=N_("invalid form encoding")) from error
     return {key: values if key in _LIST_FIELDS else values[-1] for key, values in fields.items()}
 
 
@@ -67,6 +68,8 @@ def error_message(error: SignupError, language: str) -> str:
         params["last_day"] = meeting_times(event, language).last_day
     elif error.code == "registration_closed":
         params["last_day"] = "–"
+    if "detail" in params:  # what could not be read, marked N_() where it is raised
+        params["detail"] = i18n.translator(language).gettext(params["detail"])
     return i18n.message(error.code, language, **params)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 import app as signup_app
 from chalicelib.store import DynamoStore
-from tests.helpers import EVENT, answers, event_today, open_event, post_form, post_json, run_schedule
+from tests.helpers import EVENT, URL, answers, event_today, open_event, post_form, post_json, run_schedule
 
 
 def error_of(response):
@@ -113,6 +113,14 @@ def test_malformed_bodies_are_400(client, app_store, body):
     assert response.status_code == 400
     assert error_of(response)["code"] == "malformed_request"
     assert stored(app_store) == []
+
+
+def test_a_body_that_cannot_be_read_is_explained_in_one_language(client):
+    """The detail of what could not be read is translated with the sentence around it."""
+    swedish = error_of(post_json(client, "{not json"))["message"]
+    assert swedish == "Anmälan gick inte att läsa: ogiltig JSON."
+    response = post_json(client, "{not json", path=URL + "?lang=en")
+    assert error_of(response)["message"] == "The registration could not be read: invalid JSON."
 
 
 @pytest.mark.parametrize("depth", [5_000, 8_000])

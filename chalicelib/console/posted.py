@@ -11,6 +11,7 @@ import email.policy
 from urllib.parse import parse_qs
 
 from ..errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
+from ..i18n import N_
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -28,7 +29,7 @@ def read_form(content_type: str | None, raw_body: bytes, max_bytes: int = MAX_CO
         try:
             fields = parse_qs(raw_body.decode("utf-8"), keep_blank_values=True, errors="strict")
         except (ValueError, UnicodeDecodeError) as error:
-            raise MalformedRequest(detail="invalid form encoding") from error
+            raise MalformedRequest(detail=N_("invalid form encoding")) from error
         return {name: values[0] for name, values in fields.items()}
     return _multipart(content_type or "", raw_body)
 
@@ -40,7 +41,7 @@ def _multipart(content_type: str, raw_body: bytes) -> dict[str, str]:
     if boundary and raw_body.strip() == f"--{boundary}--".encode("latin-1", errors="replace"):
         return {}  # a form with no fields at all (only the closing delimiter): nothing posted, not malformed
     if not message.is_multipart() or message.defects:
-        raise MalformedRequest(detail="invalid multipart form")
+        raise MalformedRequest(detail=N_("invalid multipart form"))
     fields: dict[str, str] = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
@@ -51,5 +52,5 @@ def _multipart(content_type: str, raw_body: bytes) -> dict[str, str]:
         try:
             fields[name] = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise MalformedRequest(detail="not UTF-8") from error
+            raise MalformedRequest(detail=N_("not UTF-8")) from error
     return fields
