@@ -2,7 +2,8 @@
 
 Compiles the Swedish catalogue (the .mo is never committed), runs `chalice package
 --merge-template infra/resources.json`, then drops what a Lambda never reads from the zip
-(Babel's data for locales other than Swedish and English, the catalogue's .po source,
+(Babel's data for locales other than Swedish and English and its table of every language's likely
+script and region, the catalogue's .po source,
 test suites vendored by dependencies) so it stays small, and lets
 the API's routes name the API function by its known name (see `unlink_the_api_from_its_function`).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -47,6 +49,18 @@ def keep(name: str) -> bool:
     return not (".dist-info/" in name and name.endswith(("/RECORD", "/METADATA")))
 
 
+def trim_babel_global(data: bytes) -> bytes:
+    """Babel's global.dat without the other languages' `likely_subtags` (a third of the file, about 65 kB
+    of the zip). Babel reads that table only for a locale whose own data it cannot load, and the zip
+    has data for Swedish and English alone; their entries and "und" (any language) stay."""
+    tables = pickle.loads(data)  # noqa: S301 - Babel's own file, from the wheel we install
+    wanted = {*KEEP_LOCALES, "und"}
+    tables["likely_subtags"] = {
+        key: value for key, value in tables["likely_subtags"].items() if key.split("_")[0] in wanted
+    }
+    return pickle.dumps(tables, protocol=2)
+
+
 def prune(zip_path: Path) -> None:
     pruned = zip_path.with_suffix(".pruned")
     with (
@@ -55,7 +69,10 @@ def prune(zip_path: Path) -> None:
     ):
         for info in source.infolist():
             if keep(info.filename):
-                out.writestr(info, source.read(info.filename))
+                content = source.read(info.filename)
+                if info.filename == "babel/global.dat":
+                    content = trim_babel_global(content)
+                out.writestr(info, content)
     pruned.replace(zip_path)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from devtools import checkov
-from devtools.package import package
+from devtools.package import package, trim_babel_global
 from tests.helpers import PROJECT, require
 
 RUNTIME_PACKAGES = ("boto3", "botocore", "jmespath", "s3transfer", "urllib3")  # what Lambda's runtime has
@@ -267,6 +268,16 @@ def run_unpacked(zip_path, tmp_path, code, *args, **variables):
     )
 
 
+def test_babel_keeps_what_swedish_and_english_need_from_its_global_data():
+    import babel
+    from babel import core
+
+    trimmed = pickle.loads(trim_babel_global((Path(babel.__file__).parent / "global.dat").read_bytes()))  # noqa: S301 - our own trimmed copy of Babel's file
+    assert trimmed["likely_subtags"]["sv"] == core.get_global("likely_subtags")["sv"]
+    assert {"en", "und"} <= set(trimmed["likely_subtags"]) and "fi" not in trimmed["likely_subtags"]
+    assert trimmed["parent_exceptions"] == core.get_global("parent_exceptions")  # what formatting dates reads
+
+
 def test_the_zip_runs_with_only_what_lambda_provides(packaged, tmp_path):
     """Unpacked, with nothing but the Lambda runtime's boto3 beside it: the app imports, renders and mails."""
     _, zip_path = packaged
@@ -290,6 +301,10 @@ message = registration_email("confirmation", event, Registration(event.id, "r", 
                              sender="S <a@example.org>", links=Links(manage="u"), now=now, templates=pages.templates())
 assert "måndag 24 maj 2027" in message.get_body(("plain",)).get_content()
 assert i18n.translator("sv").gettext("Please fill in this field.") == "Fyll i det här fältet."
+from babel.core import Locale, get_global
+assert Locale.parse("sv").language == "sv" and Locale.parse("en").territory is None
+assert i18n.long_date(datetime(2027, 5, 24, 18), "en") == "Monday 24 May 2027"
+assert "fi" not in get_global("likely_subtags"), "trimmed"
 assert "text/calendar" in {p.get_content_type() for p in message.walk()}
 assert "dns" not in sys.modules
 import babel, jinja2, icalendar, tzdata
