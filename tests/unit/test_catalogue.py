@@ -27,7 +27,7 @@ def _key(message):
 def test_the_code_uses_texts_and_finds_them_in_python_and_templates(used):
     """Extraction itself works (a broken babel.cfg would otherwise make the checks below vacuous)."""
     files = {path for message in used for path, _ in message.locations}
-    assert any(path.endswith(".py") for path in files), files
+    assert all(any(path.endswith(kind) for path in files) for kind in (".py", ".html", ".txt")), files
     assert len(used) > 20
 
 
