@@ -70,6 +70,15 @@ class ValidationFailed(SignupError):
         self.fields = fields
 
 
+class ChoiceFull(ValidationFailed):
+    """Every place of a limited choice is taken (`place`: its `events.place_key`); nothing was written.
+    Said at its question's field (`q_<id>`) like any other problem with the answers."""
+
+    def __init__(self, place: str) -> None:
+        super().__init__({f"q_{place.split(':', 1)[0]}": ("choice_full", {})})
+        self.place = place
+
+
 class MalformedRequest(SignupError):
     code = "malformed_request"
     http_status = 400

@@ -22,6 +22,21 @@ LANGUAGES = ("sv", "en")
 DEFAULT_TIMEZONE = "Europe/Stockholm"
 OPTIONAL_QUESTIONS = ("meal", "diet", "access_needs", "attended_before", "interests", "message")
 EVENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# An organiser's own question: its id names its answers for good (exports, the API's `q_<id>`).
+QUESTION_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+QUESTION_TYPES = ("short_text", "long_text", "one_choice", "several_choices", "yes_no", "number")
+CHOICE_TYPES = ("one_choice", "several_choices")
+# What a text question allows at most (the same as the fixed form's one-line and free-text fields).
+SHORT_TEXT_MAX = 200
+LONG_TEXT_MAX = 2000
+MAX_QUESTIONS = 30
+MAX_CHOICES = 50
+# The fixed questions a custom question's `show_when` may depend on, with the values they take.
+SHOW_WHEN_STANDARD: dict[str, tuple[str | bool, ...]] = {
+    "meal": (True, False),
+    "attended_before": (True, False),
+    "language": LANGUAGES,
+}
 # How many may wait for a seat when `waitlist_limit` is not given: as many as the room holds.
 # A bound, so a script cannot grow the list (and the emails to it) without end.
 DEFAULT_WAITLIST_PER_SEAT = 1
@@ -38,6 +53,69 @@ class InterestArea:
 
     def label(self, language: str) -> str:
         return self.title.get(language) or self.title["sv"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer of a choice question; `limit` caps how many may choose it (a workshop's places).
+    Its id stays when the wording changes, so earlier answers keep their meaning."""
+
+    id: str
+    title: dict[str, str]
+    limit: int | None = None
+
+    def label(self, language: str) -> str:
+        return self.title.get(language) or self.title["sv"]
+
+
+@dataclass(frozen=True)
+class ShowWhen:
+    """Ask a question only when another answer (`question`: a custom question's id or `meal`,
+    `attended_before`, `language`) is one of `values`."""
+
+    question: str
+    values: tuple[str | bool, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    """An organiser's own question on one event's form."""
+
+    id: str
+    type: str  # one of QUESTION_TYPES
+    label: dict[str, str]
+    help: dict[str, str] = field(default_factory=dict)
+    required: bool = False
+    max_length: int | None = None
+    min: int | None = None
+    max: int | None = None
+    max_choices: int | None = None
+    choices: tuple[Choice, ...] = ()
+    show_when: ShowWhen | None = None
+    # May reveal health, belief or the like: asked with its own consent, blanked after the event
+    # (like diet) and never in the caterer's email.
+    sensitive: bool = False
+
+    @property
+    def field_name(self) -> str:
+        """The answer's name in a form post and in the JSON API."""
+        return f"q_{self.id}"
+
+    @property
+    def consent_name(self) -> str:
+        return f"q_{self.id}_consent"
+
+    def text(self, attribute: str, language: str) -> str:
+        values: dict[str, str] = getattr(self, attribute)
+        return values.get(language) or values.get("sv", "")
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((choice for choice in self.choices if choice.id == choice_id), None)
+
+
+def place_key(question_id: str, choice_id: str) -> str:
+    """A choice's place count's name: `workshop:robotik`."""
+    return f"{question_id}:{choice_id}"
 
 
 @dataclass(frozen=True)
@@ -62,6 +140,8 @@ class Event:
     confirm_within_hours: int = DEFAULT_CONFIRM_WITHIN_HOURS
     questions: frozenset[str] = frozenset(OPTIONAL_QUESTIONS)
     interests: tuple[InterestArea, ...] = ()
+    # The organisers' own questions (`[[questions]]`), in the form's order.
+    custom_questions: tuple[Question, ...] = ()
     status: str = "open"
     reminder_days: tuple[int, ...] = (2,)
     reminder_time: time = time(9, 0)
@@ -76,6 +156,9 @@ class Event:
     organiser_link_version: int = 0
     # Of the seats taken, how many are held awaiting a click (the hourly job looks only then).
     pending_count: int = 0
+    # How many live registrations (seated or waiting) hold each choice of a choice question, by
+    # `place_key`: counted with the seat in one transaction, so a choice's `limit` holds under a rush.
+    choice_counts: dict[str, int] = field(default_factory=dict)
     # When the stored description was last written (None until stored). The console's edit form
     # sends it back, so two organisers saving at once cannot silently undo each other's changes.
     updated_at: datetime | None = field(default=None, compare=False)
@@ -129,6 +212,27 @@ class Event:
     def waitlist_is_full(self) -> bool:
         """Every seat and every place on the waiting list is taken: no more sign-ups."""
         return self.is_full and self.waitlist_count >= self.waitlist_limit
+
+    @property
+    def place_limits(self) -> dict[str, int]:
+        """Each limited choice's places, by `place_key`."""
+        return {
+            place_key(question.id, choice.id): choice.limit
+            for question in self.custom_questions
+            for choice in question.choices
+            if choice.limit is not None
+        }
+
+    @property
+    def full_places(self) -> set[str]:
+        """The limited choices with no place left, by the counts as read."""
+        return {place for place, limit in self.place_limits.items() if self.choice_counts.get(place, 0) >= limit}
+
+    def choice_is_full(self, question: Question, choice: Choice) -> bool:
+        return choice.limit is not None and self.choice_counts.get(place_key(question.id, choice.id), 0) >= choice.limit
+
+    def custom_question(self, question_id: str) -> Question | None:
+        return next((question for question in self.custom_questions if question.id == question_id), None)
 
     def asks(self, question: str) -> bool:
         if question == "meal":
@@ -206,6 +310,7 @@ _KNOWN_KEYS = {
     "confirm_within_hours",
     "organisers",
     "questions",
+    "standard_questions",
     "interests",
     "status",
     "reminders",
@@ -261,7 +366,7 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
     if confirm_within_hours is not None and not confirm_address:
         reader.problem("confirm_within_hours", "hours_without_confirm", "only used with confirm_address = true")
     organisers = reader.emails("organisers")
-    questions = reader.questions("questions")
+    questions, custom_questions = reader.all_questions()
     interests = reader.interests("interests")
     status = reader.string("status") or "open"
     if status not in ("open", "closed"):
@@ -291,6 +396,7 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
         organisers=organisers,
         questions=questions,
         interests=interests,
+        custom_questions=custom_questions,
         status=status,
         reminder_days=reminders[0],
         reminder_time=reminders[1],
@@ -504,6 +610,38 @@ class _Reader:
                 enabled.discard(name)
         return frozenset(enabled)
 
+    def all_questions(self) -> tuple[frozenset[str], tuple[Question, ...]]:
+        """The fixed questions switched on and the organisers' own ones.
+
+        `[questions]` as a table switches fixed questions (as before custom questions existed);
+        `[[questions]]` lists custom ones, and then `[standard_questions]` does the switching."""
+        if isinstance(self.data.get("questions"), list):
+            return self.questions("standard_questions"), self.custom_questions("questions")
+        if "standard_questions" in self.data and "questions" in self.data:
+            self.problem(
+                "standard_questions",
+                "questions_twice",
+                "switch the fixed questions either here or in [questions], not both",
+            )
+        key = "standard_questions" if "standard_questions" in self.data else "questions"
+        return self.questions(key), ()
+
+    def custom_questions(self, key: str) -> tuple[Question, ...]:
+        value = self.data[key]
+        if len(value) > MAX_QUESTIONS:
+            self.problem(key, "too_many_questions", f"at most {MAX_QUESTIONS} questions", max=MAX_QUESTIONS)
+            return ()
+        questions: list[Question] = []
+        for index, item in enumerate(value):
+            where = f"{key}[{index}]"
+            if not isinstance(item, dict):
+                self.problem(where, "question_shape", "expected a [[questions]] table with id, type and label")
+                continue
+            question = _QuestionReader(self, where, item, questions).read()
+            if question is not None:
+                questions.append(question)
+        return tuple(questions)
+
     def interests(self, key: str) -> tuple[InterestArea, ...]:
         if self._missing(key, False):
             return ()
@@ -535,3 +673,219 @@ class _Reader:
                 self.problem(where, "interest_key", f"unknown key {', '.join(extra)}", line=line)
             areas.append(InterestArea(id=area_id, title=titles))
         return tuple(areas)
+
+
+_QUESTION_KEYS = {
+    "id",
+    "type",
+    "label",
+    "help",
+    "required",
+    "max_length",
+    "min",
+    "max",
+    "max_choices",
+    "choices",
+    "show_when",
+    "sensitive",
+}
+# Which of a question's limits fit which type.
+_TYPE_KEYS = {
+    "short_text": {"max_length"},
+    "long_text": {"max_length"},
+    "one_choice": {"choices"},
+    "several_choices": {"choices", "max_choices"},
+    "yes_no": set(),
+    "number": {"min", "max"},
+}
+_NUMBER_BOUND = 1_000_000_000
+
+
+class _QuestionReader:
+    """One `[[questions]]` table: every problem named by its dotted key (`questions[1].choices[0].sv`)."""
+
+    def __init__(self, reader: _Reader, where: str, item: dict[str, Any], earlier: list[Question]) -> None:
+        self.reader = reader
+        self.where = where
+        self.item = item
+        self.earlier = earlier
+
+    def problem(self, key: str, code: str, text: str, **params: Any) -> None:
+        self.reader.problem(f"{self.where}.{key}" if key else self.where, code, text, **params)
+
+    def read(self) -> Question | None:
+        item = self.item
+        for extra in sorted(set(item) - _QUESTION_KEYS):
+            self.problem(extra, "unknown_key", f"unknown key (known keys: {', '.join(sorted(_QUESTION_KEYS))})")
+        question_id = item.get("id")
+        problems_before = len(self.reader.problems)
+        if not isinstance(question_id, str) or not QUESTION_ID_PATTERN.match(question_id):
+            self.problem("id", "question_id", "use 1-40 lower-case letters a-z, digits and '_', starting with a letter")
+            question_id = None
+        elif question_id.endswith("_consent"):
+            self.problem("id", "question_id_consent", "must not end in _consent (that names its consent)")
+        elif any(question.id == question_id for question in self.earlier):
+            self.problem("id", "question_twice", f"{question_id!r} appears twice", id=question_id)
+        kind = item.get("type")
+        if kind not in QUESTION_TYPES:
+            self.problem("type", "question_type", f"expected one of {', '.join(QUESTION_TYPES)}, got {kind!r}")
+            return None
+        for extra in sorted(set(item) & {"max_length", "min", "max", "max_choices", "choices"} - _TYPE_KEYS[kind]):
+            self.problem(extra, "question_key_for_type", f"not used by a {kind} question", type=kind)
+        label = self._translated("label", required=True)
+        help_text = self._translated("help", required=False)
+        required = self._flag("required")
+        sensitive = self._flag("sensitive")
+        max_length = self._max_length(kind)
+        low = self._bound("min")
+        high = self._bound("max")
+        if low is not None and high is not None and low > high:
+            self.problem("max", "min_above_max", "must not be below min")
+        choices = self._choices(kind) if kind in CHOICE_TYPES else ()
+        max_choices = self._max_choices(choices)
+        show_when = self._show_when()
+        if question_id is None or label is None or len(self.reader.problems) > problems_before:
+            return None
+        return Question(
+            id=question_id,
+            type=kind,
+            label=label,
+            help=help_text or {},
+            required=required,
+            max_length=max_length,
+            min=low,
+            max=high,
+            max_choices=max_choices,
+            choices=choices,
+            show_when=show_when,
+            sensitive=sensitive,
+        )
+
+    def _translated(self, key: str, required: bool) -> dict[str, str] | None:
+        if key not in self.item:
+            if required:
+                self.problem(key, "missing", "missing (required)")
+            return None
+        value = self.item[key]
+        if isinstance(value, str):
+            value = {"sv": value}
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            self.problem(key, "translated_shape", 'expected text or a table like { sv = "…", en = "…" }')
+            return None
+        unknown = sorted(set(value) - set(LANGUAGES))
+        if unknown:
+            self.problem(
+                key, "unknown_language", f"unknown language {', '.join(unknown)} (use sv, en)", languages=unknown
+            )
+        if not value.get("sv", "").strip():
+            self.problem(key, "swedish_required", "the Swedish text (sv) is required")
+            return None
+        return {lang: text.strip() for lang, text in value.items() if lang in LANGUAGES and text.strip()}
+
+    def _flag(self, key: str) -> bool:
+        value = self.item.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(key, "boolean", f"expected true or false, got {value!r}")
+            return False
+        return value
+
+    def _whole(self, key: str, at_least: int, at_most: int) -> int | None:
+        value = self.item.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not at_least <= value <= at_most:
+            self.problem(
+                key,
+                "whole_number",
+                f"expected a whole number from {at_least} to {at_most}, got {value!r}",
+                at_least=at_least,
+                at_most=at_most,
+            )
+            return None
+        return value
+
+    def _max_length(self, kind: str) -> int | None:
+        if kind not in ("short_text", "long_text"):
+            return None
+        most = SHORT_TEXT_MAX if kind == "short_text" else LONG_TEXT_MAX
+        return self._whole("max_length", 1, most) or most
+
+    def _bound(self, key: str) -> int | None:
+        return self._whole(key, -_NUMBER_BOUND, _NUMBER_BOUND)
+
+    def _max_choices(self, choices: tuple[Choice, ...]) -> int | None:
+        if "max_choices" not in self.item:
+            return None
+        return self._whole("max_choices", 1, max(len(choices), 1))
+
+    def _choices(self, kind: str) -> tuple[Choice, ...]:
+        value = self.item.get("choices")
+        if not isinstance(value, list) or not value:
+            self.problem("choices", "choices_shape", 'expected a list like [{ id = "a", sv = "…", en = "…" }]')
+            return ()
+        if len(value) > MAX_CHOICES:
+            self.problem("choices", "too_many_question_choices", f"at most {MAX_CHOICES} choices", max=MAX_CHOICES)
+            return ()
+        choices: list[Choice] = []
+        for index, entry in enumerate(value):
+            where = f"choices[{index}]"
+            if not isinstance(entry, dict):
+                self.problem(where, "choices_shape", "expected a table with id, sv and optional en and limit")
+                continue
+            for extra in sorted(set(entry) - {"id", "limit", *LANGUAGES}):
+                self.problem(f"{where}.{extra}", "unknown_key", "unknown key (known keys: id, sv, en, limit)")
+            choice_id = entry.get("id")
+            if not isinstance(choice_id, str) or not EVENT_ID_PATTERN.match(choice_id):
+                self.problem(f"{where}.id", "choice_id", "use lower-case letters, digits and '-'")
+                continue
+            if any(choice.id == choice_id for choice in choices):
+                self.problem(f"{where}.id", "choice_twice", f"{choice_id!r} appears twice", id=choice_id)
+                continue
+            titles = {lang: entry[lang].strip() for lang in LANGUAGES if isinstance(entry.get(lang), str)}
+            if not titles.get("sv"):
+                self.problem(f"{where}.sv", "choice_name", "the Swedish name is required")
+                continue
+            limit = entry.get("limit")
+            if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+                self.problem(
+                    f"{where}.limit", "seats", f"expected a whole number of places of at least 1, got {limit!r}"
+                )
+                continue
+            choices.append(Choice(id=choice_id, title={k: v for k, v in titles.items() if v}, limit=limit))
+        return tuple(choices)
+
+    def _show_when(self) -> ShowWhen | None:
+        value = self.item.get("show_when")
+        if value is None:
+            return None
+        if not isinstance(value, dict) or set(value) != {"question", "equals"}:
+            self.problem(
+                "show_when", "show_when_shape", 'expected a table like { question = "workshop", equals = "robotik" }'
+            )
+            return None
+        other = value["question"]
+        wanted = value["equals"] if isinstance(value["equals"], list) else [value["equals"]]
+        allowed: tuple[str | bool, ...]
+        if other in SHOW_WHEN_STANDARD:
+            allowed = SHOW_WHEN_STANDARD[other]
+        else:
+            earlier = next((question for question in self.earlier if question.id == other), None)
+            if earlier is None or earlier.type not in (*CHOICE_TYPES, "yes_no"):
+                known = ", ".join(
+                    [*SHOW_WHEN_STANDARD, *(q.id for q in self.earlier if q.type in (*CHOICE_TYPES, "yes_no"))]
+                )
+                self.problem(
+                    "show_when.question",
+                    "show_when_question",
+                    f"expected a yes/no or choice question above this one ({known})",
+                    known=known,
+                )
+                return None
+            allowed = (True, False) if earlier.type == "yes_no" else tuple(choice.id for choice in earlier.choices)
+        if not wanted or any(isinstance(v, bool) != isinstance(allowed[0], bool) or v not in allowed for v in wanted):
+            shown = ", ".join(str(v).lower() if isinstance(v, bool) else repr(v) for v in allowed)
+            self.problem(
+                "show_when.equals", "show_when_value", f"expected one of {shown}, or a list of them", allowed=shown
+            )
+            return None
+        return ShowWhen(question=str(other), values=tuple(wanted))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .events import LANGUAGES
 
 if TYPE_CHECKING:
-    from .events import Event
+    from .events import Event, Question
 
 SECTORS = ("company", "association", "public", "other")
 SINGLE_LINE_MAX = 200
@@ -44,6 +44,8 @@ class Kind(StrEnum):
     CHOICE = "choice"  # one of `choices`
     YES_NO = "yes_no"
     AREAS = "areas"  # any of the event's interest areas
+    SEVERAL = "several"  # any of `choices` (an organiser's several-choices question)
+    NUMBER = "number"  # a whole number
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,15 @@ class Field:
     max_length: int | None = None
     choices: tuple[str, ...] = ()
     autocomplete: str = ""
+    # An organiser's own question (its labels, limits and condition), or the consent it needs.
+    custom: Question | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    max_choices: int | None = None
+
+    @property
+    def is_consent(self) -> bool:
+        return self.custom is not None and self.name == self.custom.consent_name
 
     @property
     def multiline(self) -> bool:
@@ -110,3 +121,35 @@ FIELDS: tuple[Field, ...] = (
     Field("message", Kind.FREE_TEXT, question="message", max_length=FREE_TEXT_MAX),
 )
 BY_NAME: dict[str, Field] = {field.name: field for field in FIELDS}
+
+_KINDS = {
+    "short_text": Kind.TEXT,
+    "long_text": Kind.FREE_TEXT,
+    "one_choice": Kind.CHOICE,
+    "several_choices": Kind.SEVERAL,
+    "yes_no": Kind.YES_NO,
+    "number": Kind.NUMBER,
+}
+
+
+def custom_fields(question: Question) -> tuple[Field, ...]:
+    """An organiser's question as the table's fields: its answer, and for a sensitive one its consent."""
+    answer = Field(
+        question.field_name,
+        _KINDS[question.type],
+        required=question.required,
+        max_length=question.max_length,
+        choices=tuple(choice.id for choice in question.choices),
+        custom=question,
+        minimum=question.min,
+        maximum=question.max,
+        max_choices=question.max_choices,
+    )
+    if not question.sensitive:
+        return (answer,)
+    return answer, Field(question.consent_name, Kind.YES_NO, custom=question)
+
+
+def for_event(event: Event) -> tuple[Field, ...]:
+    """Every field the event's form may have: the fixed ones, then the organisers' own."""
+    return FIELDS + tuple(field for question in event.custom_questions for field in custom_fields(question))

@@ -12,6 +12,7 @@ import sys
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 import idna
@@ -19,7 +20,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from . import fields
 from .errors import ValidationFailed
-from .events import LANGUAGES, Event
+from .events import CHOICE_TYPES, LANGUAGES, SHOW_WHEN_STANDARD, Event, Question, place_key
 from .fields import Field, Kind
 
 MAX_BODY_BYTES = 16 * 1024
@@ -65,6 +66,13 @@ class Answers:
     attended_before: bool | None = None
     interests: tuple[str, ...] = ()
     message: str = ""
+    # Answers to the organisers' own questions, by question id: text, True/False, a whole number,
+    # a choice's id or a tuple of them. Kept when a question is later removed or reworded.
+    custom: Mapping[str, Any] = dataclass_field(default_factory=dict)
+    # Which of `custom` were given with their sensitive question's consent (blanked after the event).
+    sensitive: frozenset[str] = frozenset()
+    # The choice places these answers hold (`place_key`), counted on the event with the seat.
+    places: tuple[str, ...] = ()
 
     @property
     def email_key(self) -> str:
@@ -73,6 +81,9 @@ class Answers:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["interests"] = list(self.interests)
+        data["custom"] = {key: list(value) if isinstance(value, tuple) else value for key, value in self.custom.items()}
+        data["sensitive"] = sorted(self.sensitive)
+        data["places"] = list(self.places)
         return data
 
 
@@ -128,6 +139,8 @@ def parse_answers(raw: Mapping[str, Any], event: Event) -> Answers:
             elif values.get("diet") and not values["diet_consent"]:
                 problems.setdefault("diet_consent", ("consent_needed", {}))
 
+    custom, sensitive, places = _custom_answers(read, event, values, problems)
+
     if problems:
         raise ValidationFailed(problems)
     return Answers(
@@ -142,7 +155,54 @@ def parse_answers(raw: Mapping[str, Any], event: Event) -> Answers:
         attended_before=values.get("attended_before"),
         interests=values.get("interests") or (),
         message=values.get("message") or "",
+        custom=custom,
+        sensitive=frozenset(sensitive),
+        places=tuple(places),
     )
+
+
+def _custom_answers(
+    read: _FieldReader, event: Event, values: dict[str, Any], problems: FieldProblems
+) -> tuple[dict[str, Any], set[str], list[str]]:
+    """The organisers' own questions, in order: one asked only when its `show_when` holds (else its
+    answer is dropped and it is not required); a sensitive answer only with its consent."""
+    custom: dict[str, Any] = {}
+    sensitive: set[str] = set()
+    places: list[str] = []
+    for question in event.custom_questions:
+        if not is_shown(question, values, custom):
+            continue
+        answer, *_ = fields.custom_fields(question)
+        value = read.field(answer, event)
+        if value is None or value == () or value == "":
+            continue
+        if question.sensitive:
+            if not read.yes_no(question.consent_name, required=False):
+                problems.setdefault(question.consent_name, ("question_consent_needed", {}))
+                continue
+            sensitive.add(question.id)
+        custom[question.id] = value
+        if question.type in CHOICE_TYPES:
+            places.extend(
+                place_key(question.id, choice) for choice in (value if isinstance(value, tuple) else (value,))
+            )
+    return custom, sensitive, places
+
+
+def is_shown(question: Question, fixed: Mapping[str, Any], custom: Mapping[str, Any]) -> bool:
+    """Whether the question is asked, given the answers before it (fixed ones and custom ones)."""
+    condition = question.show_when
+    if condition is None:
+        return True
+    if condition.question in SHOW_WHEN_STANDARD:
+        answer = fixed.get(condition.question)
+        if condition.question == "language":
+            answer = answer or "sv"
+    else:
+        answer = custom.get(condition.question)
+    if isinstance(answer, tuple):
+        return any(choice in condition.values for choice in answer)
+    return answer is not None and any(answer == wanted and type(answer) is type(wanted) for wanted in condition.values)
 
 
 def parse_email(raw: Mapping[str, Any]) -> str:
@@ -171,7 +231,40 @@ class _FieldReader:
             return self.choice(field.name, field.choices, required=field.required)
         if field.kind is Kind.YES_NO:
             return self.yes_no(field.name, required=field.required)
+        if field.kind is Kind.NUMBER:
+            return self.number(field.name, required=field.required, minimum=field.minimum, maximum=field.maximum)
+        if field.kind is Kind.SEVERAL:
+            chosen = self.many(field.name, list(field.choices))
+            if field.required and not chosen and field.name not in self.problems:
+                self._fail(field.name, "choose_at_least_one")
+            if field.max_choices is not None and len(chosen) > field.max_choices:
+                self._fail(field.name, "too_many_choices", max=field.max_choices)
+                return ()
+            return chosen
         return self.many(field.name, [area.id for area in event.interests])
+
+    def number(self, key: str, *, required: bool, minimum: int | None, maximum: int | None) -> int | None:
+        """A whole number, as JSON's number or a form's text (`12`, ` -3 `)."""
+        value = self._present(key, required)
+        if value is None:
+            return None
+        number: int | None = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]{1,10}", value.strip()):
+            number = int(value.strip())
+        if number is None or abs(number) > 10**10:
+            self._fail(key, "not_whole_number")
+            return None
+        if minimum is not None and number < minimum:
+            self._fail(key, "number_too_small", min=minimum)
+            return None
+        if maximum is not None and number > maximum:
+            self._fail(key, "number_too_large", max=maximum)
+            return None
+        return number
 
     def _fail(self, key: str, code: str, **params: Any) -> None:
         self.problems.setdefault(key, (code, params))

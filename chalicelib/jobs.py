@@ -252,7 +252,7 @@ class _EventRun:
 
 
 def forget_sensitive_answers(store: SensitiveAnswerStore, now: datetime, after: timedelta) -> int:
-    """Blank diet and access needs of events that ended more than `after` ago; once per event.
+    """Blank diet, access needs and sensitive custom answers of events that ended more than `after` ago; once per event.
 
     Looks back a bounded window (60 days past `after`), so old events are not re-read each hour.
     """
@@ -262,7 +262,7 @@ def forget_sensitive_answers(store: SensitiveAnswerStore, now: datetime, after: 
         if event.ends_at_or_default + after > now:
             continue
         for registration in store.registrations(event.id):
-            if registration.answers.diet or registration.answers.access_needs:
+            if registration.answers.diet or registration.answers.access_needs or registration.answers.sensitive:
                 store.blank_sensitive_answers(registration)
                 blanked += 1
         store.mark_sensitive_forgotten(event.id, now)

@@ -19,6 +19,7 @@ from .conflicts import retry_conflicts
 from .errors import (
     AddressSuppressed,
     AlreadyRegistered,
+    ChoiceFull,
     Contention,
     EmailLimitReached,
     EventFull,
@@ -149,11 +150,13 @@ class RegistrationStore(Protocol):
         client: str | None = None,
         form_token: Any = None,
         by_hand: bool = False,
+        place_limits: Mapping[str, int] | None = None,
     ) -> None:
-        """Store a new registration and count it, atomically.
+        """Store a new registration and count it, atomically, with the choice places its answers hold.
 
         Raises AlreadyRegistered (with the live one), EventFull (only for a
-        confirmed insert), RegistrationClosed (never `by_hand`), EventNotFound or Contention.
+        confirmed insert), ChoiceFull (a limited choice in `place_limits` has no place left),
+        RegistrationClosed (never `by_hand`), EventNotFound or Contention.
         """
 
     def note_duplicate(
@@ -231,7 +234,7 @@ def register(
                 hold_until=now + event.hold_period if status == Status.PENDING else None,
             )
             try:
-                store.insert_registration(registration, now, client, form_token, by_hand)
+                store.insert_registration(registration, now, client, form_token, by_hand, event.place_limits)
                 log.info("registration stored", extra={"event_id": event.id, "status": status, "by_hand": by_hand})
                 return Outcome(registration, created=True, event=event)
             except AlreadyRegistered as already:
@@ -288,6 +291,9 @@ def answer_a_bot(
         raise RegistrationClosed(event=event)
     if event.waitlist_is_full:
         raise WaitlistFull()
+    full = next((place for place in answers.places if place in event.full_places), None)
+    if full is not None:
+        raise ChoiceFull(full)
     store.count_sender(client, now)
     status = _status_now(event)
     decoy = Registration(
@@ -729,9 +735,15 @@ class AnswerStore(Protocol):
 
     def find_registration(self, event_id: str, registration_id: str) -> Registration | None: ...
 
-    def update_answers(self, registration: Registration, answers: Answers, now: datetime) -> Registration:
-        """Replace the answers while the event is open; raises RegistrationClosed,
-        RegistrationNotFound (cancelled meanwhile) or Contention."""
+    def update_answers(
+        self,
+        registration: Registration,
+        answers: Answers,
+        now: datetime,
+        place_limits: Mapping[str, int] | None = None,
+    ) -> Registration:
+        """Replace the answers while the event is open, moving changed choice places; raises
+        RegistrationClosed, RegistrationNotFound (cancelled meanwhile), ChoiceFull or Contention."""
         ...
 
 
@@ -755,9 +767,26 @@ def change_answers(
             raise RegistrationNotFound()
         if not event.is_open(now):
             raise RegistrationClosed(event=event)
-        answers = parse_answers({**raw_answers, "email": registration.answers.email}, event)
-        updated = store.update_answers(registration, answers, now)
+        answers = keep_removed_answers(
+            parse_answers({**raw_answers, "email": registration.answers.email}, event), registration.answers, event
+        )
+        updated = store.update_answers(registration, answers, now, event.place_limits)
         log.info("answers changed by their owner", extra={"event_id": event_id})
         return updated
 
     return retry_conflicts(one_try, sleep=sleep)
+
+
+def keep_removed_answers(answers: Answers, stored: Answers, event: Event) -> Answers:
+    """Answers to questions the event no longer asks stay as they were (and with them the places
+    they hold): the form cannot show them, so saving it must not erase them."""
+    kept = {key: value for key, value in stored.custom.items() if event.custom_question(key) is None}
+    if not kept:
+        return answers
+    kept_places = tuple(place for place in stored.places if place.split(":", 1)[0] in kept)
+    return replace(
+        answers,
+        custom={**kept, **answers.custom},
+        sensitive=answers.sensitive | (stored.sensitive & set(kept)),
+        places=answers.places + kept_places,
+    )

@@ -6,13 +6,14 @@ Where it stands in for DynamoStore it is held to the same contract tests
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from email.message import EmailMessage
 
 from chalicelib.errors import (
     AlreadyRegistered,
+    ChoiceFull,
     Contention,
     EventFull,
     EventNotFound,
@@ -49,6 +50,7 @@ class InMemoryStore:
                     confirmed_count=old.confirmed_count,
                     waitlist_count=old.waitlist_count,
                     pending_count=old.pending_count,
+                    choice_counts=old.choice_counts,
                     organiser_link_version=old.organiser_link_version,
                 )
             self.events[event.id] = event
@@ -60,6 +62,7 @@ class InMemoryStore:
         client: str | None = None,
         form_token: object = None,
         by_hand: bool = False,
+        place_limits: Mapping[str, int] | None = None,
     ) -> None:
         with self.lock:
             self.insert_calls += 1
@@ -90,17 +93,28 @@ class InMemoryStore:
                 if event.waitlist_is_full:
                     raise WaitlistFull()
                 event = replace(event, waitlist_count=event.waitlist_count + 1)
+            event = _move_places(event, registration.answers.places, (), place_limits or {})
             self.events[event.id] = event
             self.items[key] = registration
 
-    def update_answers(self, registration: Registration, answers: Answers, now: datetime) -> Registration:
+    def update_answers(
+        self,
+        registration: Registration,
+        answers: Answers,
+        now: datetime,
+        place_limits: Mapping[str, int] | None = None,
+    ) -> Registration:
         with self.lock:
-            if not self.events[registration.event_id].is_open(now):
+            event = self.events[registration.event_id]
+            if not event.is_open(now):
                 raise RegistrationClosed()
             key = (registration.event_id, registration.answers.email_key)
             stored = self.items.get(key)
             if stored is None or stored.registration_id != registration.registration_id or not stored.is_live:
                 raise RegistrationNotFound()
+            taken = tuple(place for place in answers.places if place not in stored.answers.places)
+            freed = tuple(place for place in stored.answers.places if place not in answers.places)
+            self.events[event.id] = _move_places(event, taken, freed, place_limits or {})
             updated = replace(registration, answers=replace(answers, email=registration.answers.email), updated_at=now)
             self.items[key] = updated
             return updated
@@ -156,3 +170,15 @@ class RecordingMailer:
 
     def recipients(self) -> list[str]:
         return [str(message["To"]) for message in self.sent]
+
+
+def _move_places(event: Event, taken: tuple[str, ...], freed: tuple[str, ...], limits: Mapping[str, int]) -> Event:
+    """Like the store's event update: each limited choice taken must have room, or nothing changes."""
+    counts = dict(event.choice_counts)
+    for place in taken:
+        if place in limits and counts.get(place, 0) >= limits[place]:
+            raise ChoiceFull(place)
+        counts[place] = counts.get(place, 0) + 1
+    for place in freed:
+        counts[place] = max(counts.get(place, 1) - 1, 0)
+    return replace(event, choice_counts=counts)

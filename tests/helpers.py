@@ -39,6 +39,55 @@ def example_event(**overrides: Any) -> Event:
     return event_from_mapping(data)
 
 
+# The organisers' own questions of the seed meeting's example: a yes/no, a workshop with a limited
+# choice, a follow-up shown only for one workshop, a number and a sensitive question.
+CUSTOM_QUESTIONS: list[dict[str, Any]] = [
+    {
+        "id": "presentera",
+        "type": "yes_no",
+        "label": {"sv": "Vill du presentera din verksamhet?", "en": "Would you like to present your organisation?"},
+        "help": {"sv": "Fem minuter var i början av träffen.", "en": "Five minutes each at the start."},
+    },
+    {
+        "id": "workshop",
+        "type": "one_choice",
+        "required": True,
+        "label": {"sv": "Vilken workshop väljer du?", "en": "Which workshop do you choose?"},
+        "choices": [
+            {"id": "robotik", "sv": "Robotik i vården", "en": "Robotics in care", "limit": 2},
+            {"id": "natur", "sv": "Naturvandring", "en": "Nature walk"},
+        ],
+    },
+    {
+        "id": "skor",
+        "type": "short_text",
+        "label": {"sv": "Vilken skostorlek har du?", "en": "What is your shoe size?"},
+        "max_length": 10,
+        "show_when": {"question": "workshop", "equals": "natur"},
+    },
+    {
+        "id": "kollegor",
+        "type": "number",
+        "label": {"sv": "Hur många kollegor tar du med?", "en": "How many colleagues are you bringing?"},
+        "min": 0,
+        "max": 5,
+    },
+    {
+        "id": "tro",
+        "type": "several_choices",
+        "label": {"sv": "Behöver du ett tyst rum för bön?", "en": "Do you need a quiet room for prayer?"},
+        "choices": [{"id": "morgon", "sv": "På morgonen"}, {"id": "kvall", "sv": "På kvällen"}],
+        "max_choices": 1,
+        "sensitive": True,
+    },
+]
+
+
+def question_event(**overrides: Any) -> Event:
+    """The example meeting with the organisers' own questions above."""
+    return example_event(questions=CUSTOM_QUESTIONS, **overrides)
+
+
 def answers(**overrides: Any) -> dict[str, Any]:
     """A valid registration as a JSON client would send it."""
     data: dict[str, Any] = {

@@ -26,6 +26,7 @@ from ..events import (
     Event,
     EventFileError,
     EventProblem,
+    Question,
     event_from_mapping,
     parse_event_toml,
 )
@@ -136,12 +137,51 @@ def event_mapping(event: Event) -> dict[str, Any]:
         "status": event.status,
     }
     data = {key: value for key, value in optional.items() if value not in (None, "", {})}
-    data["questions"] = {question: question in event.questions for question in OPTIONAL_QUESTIONS}
+    data.update(questions_mapping(event, {question: question in event.questions for question in OPTIONAL_QUESTIONS}))
     data["reminders"] = {"days_before": list(event.reminder_days), "at": f"{event.reminder_time:%H:%M}"}
     data["digest"] = {"hour": event.digest_hour, "send": event.digest, "language": event.organiser_language}
     if event.interests:
         data["interests"] = [{"id": area.id, **area.title} for area in event.interests]
     return data
+
+
+def questions_mapping(event: Event | None, switched: dict[str, bool]) -> dict[str, Any]:
+    """The fixed questions switched on and off, and the organisers' own questions: `[questions]` alone
+    while there are none of those, else `[standard_questions]` and `[[questions]]`."""
+    if event is None or not event.custom_questions:
+        return {"questions": switched}
+    return {
+        "standard_questions": switched,
+        "questions": [question_mapping(question) for question in event.custom_questions],
+    }
+
+
+def question_mapping(question: Question) -> dict[str, Any]:
+    """One `[[questions]]` table, as the validator reads it back."""
+    optional: dict[str, Any] = {
+        "id": question.id,
+        "type": question.type,
+        "label": dict(question.label),
+        "help": dict(question.help) or None,
+        "required": question.required or None,
+        "sensitive": question.sensitive or None,
+        "max_length": question.max_length,
+        "min": question.min,
+        "max": question.max,
+        "max_choices": question.max_choices,
+        "choices": [
+            {"id": choice.id, **choice.title, **({"limit": choice.limit} if choice.limit is not None else {})}
+            for choice in question.choices
+        ]
+        or None,
+    }
+    if question.show_when is not None:
+        values = question.show_when.values
+        optional["show_when"] = {
+            "question": question.show_when.question,
+            "equals": values[0] if len(values) == 1 else list(values),
+        }
+    return {key: value for key, value in optional.items() if value is not None}
 
 
 def deadline_value(event: Event) -> date | datetime:
@@ -169,7 +209,9 @@ def same_description(one: Event, other: Event) -> bool:
 
 
 def _uncounted(event: Event) -> Event:
-    return replace(event, confirmed_count=0, waitlist_count=0, pending_count=0, organiser_link_version=0)
+    return replace(
+        event, confirmed_count=0, waitlist_count=0, pending_count=0, organiser_link_version=0, choice_counts={}
+    )
 
 
 # -- the form ------------------------------------------------------------------------------------
@@ -271,7 +313,12 @@ def mapping_from_form(values: Mapping[str, Any], existing: Event | None = None) 
     put("confirm_within_hours", _whole(values.get("confirm_within_hours", "")))
     put("organisers", split_addresses(values.get("organisers", "")))
     put("caterer", values.get("caterer", ""))
-    data["questions"] = {question: bool(values.get(QUESTION_FIELD + question)) for question in OPTIONAL_QUESTIONS}
+    # The organisers' own questions are edited through the TOML import; the form keeps them as they are.
+    data.update(
+        questions_mapping(
+            existing, {question: bool(values.get(QUESTION_FIELD + question)) for question in OPTIONAL_QUESTIONS}
+        )
+    )
     put("interests", _interests(values.get("interests", ""), existing))
     data["reminders"] = {
         "days_before": _days(values.get("reminder_days", "")),
@@ -458,6 +505,7 @@ def _counted_as(stored: Event, changed: Event) -> Event:
         confirmed_count=stored.confirmed_count,
         waitlist_count=stored.waitlist_count,
         pending_count=stored.pending_count,
+        choice_counts=stored.choice_counts,
         organiser_link_version=stored.organiser_link_version,
     )
 

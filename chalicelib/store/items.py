@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from ..events import DEFAULT_CONFIRM_WITHIN_HOURS, Event, InterestArea
+from ..events import DEFAULT_CONFIRM_WITHIN_HOURS, Choice, Event, InterestArea, Question, ShowWhen
 from ..forms import Answers
 from ..jobs import SendMarker, SendState
 from ..registrations import EmailDelivery, EmailKind, EmailState, Registration, Status
@@ -29,6 +29,10 @@ from .schema import (
     read_time,
     registration_key,
 )
+
+# A choice's place count on the event item: `choice_count:workshop:robotik` (top-level, so adding one
+# never needs a map that might not exist yet).
+CHOICE_COUNT_PREFIX = "choice_count:"
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -88,6 +92,7 @@ def event_attributes(event: Event) -> dict[str, Any]:
         "organisers": list(event.organisers),
         "questions": sorted(event.questions),
         "interests": [{"id": area.id, "title": area.title} for area in event.interests],
+        "custom_questions": [question_attributes(question) for question in event.custom_questions] or None,
         "status": event.status,
         "reminder_days": list(event.reminder_days),
         "reminder_time": event.reminder_time.strftime("%H:%M"),
@@ -132,14 +137,85 @@ def event_from_item(item: dict[str, Any]) -> Event:
         waitlist_count=int(item.get("waitlist_count", 0)),
         organiser_link_version=int(item.get("organiser_link_version", 0)),
         pending_count=int(item.get("pending_count", 0)),
+        choice_counts={
+            name.removeprefix(CHOICE_COUNT_PREFIX): int(count)
+            for name, count in item.items()
+            if name.startswith(CHOICE_COUNT_PREFIX)
+        },
+        custom_questions=tuple(question_from_attributes(question) for question in item.get("custom_questions") or ()),
         updated_at=read_time(item.get("updated_at")),
     )
 
 
+def question_attributes(question: Question) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": question.id,
+        "type": question.type,
+        "label": question.label,
+        "help": question.help,
+        "required": question.required,
+        "sensitive": question.sensitive,
+        "max_length": question.max_length,
+        "min": question.min,
+        "max": question.max,
+        "max_choices": question.max_choices,
+        "choices": [{"id": choice.id, "title": choice.title, "limit": choice.limit} for choice in question.choices],
+    }
+    if question.show_when is not None:
+        data["show_when"] = {"question": question.show_when.question, "values": list(question.show_when.values)}
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def question_from_attributes(data: dict[str, Any]) -> Question:
+    condition = data.get("show_when")
+    return Question(
+        id=data["id"],
+        type=data["type"],
+        label=dict(data["label"]),
+        help=dict(data.get("help") or {}),
+        required=bool(data.get("required", False)),
+        sensitive=bool(data.get("sensitive", False)),
+        max_length=_optional_int(data.get("max_length")),
+        min=_optional_int(data.get("min")),
+        max=_optional_int(data.get("max")),
+        max_choices=_optional_int(data.get("max_choices")),
+        choices=tuple(
+            Choice(id=choice["id"], title=dict(choice["title"]), limit=_optional_int(choice.get("limit")))
+            for choice in data.get("choices") or ()
+        ),
+        show_when=ShowWhen(question=condition["question"], values=tuple(condition["values"])) if condition else None,
+    )
+
+
 def answer_attributes(answers: Answers) -> dict[str, Any]:
+    """The answers as attributes; the organisers' own questions in two maps, the sensitive answers
+    apart (`sensitive_answers`) so blanking them after the event needs no knowledge of the questions."""
     data = answers.as_dict()
     data.pop("email")
+    custom = data.pop("custom")
+    sensitive = set(data.pop("sensitive"))
+    data["answers"] = {key: value for key, value in custom.items() if key not in sensitive} or None
+    data["sensitive_answers"] = {key: value for key, value in custom.items() if key in sensitive} or None
+    data["choice_places"] = data.pop("places") or None
     return data
+
+
+def _answer_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, Decimal):
+        return int(value)
+    return value
+
+
+def custom_answers(item: dict[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:
+    plain = {key: _answer_value(value) for key, value in (item.get("answers") or {}).items()}
+    sensitive = {key: _answer_value(value) for key, value in (item.get("sensitive_answers") or {}).items()}
+    return {**plain, **sensitive}, frozenset(sensitive)
 
 
 def registration_item(registration: Registration) -> dict[str, Any]:
@@ -179,6 +255,7 @@ def email_attributes(email: EmailDelivery) -> dict[str, Any]:
 
 
 def registration_from_item(item: dict[str, Any]) -> Registration:
+    custom, sensitive = custom_answers(item)
     return Registration(
         event_id=item["event_id"],
         registration_id=item["registration_id"],
@@ -194,6 +271,9 @@ def registration_from_item(item: dict[str, Any]) -> Registration:
             attended_before=item.get("attended_before"),
             interests=tuple(item.get("interests") or ()),
             message=item.get("message", ""),
+            custom=custom,
+            sensitive=sensitive,
+            places=tuple(item.get("choice_places") or ()),
         ),
         status=Status(item["status"]),
         created_at=datetime.fromisoformat(item["created_at"]),

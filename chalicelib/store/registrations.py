@@ -3,15 +3,16 @@ registration's answers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from ..errors import RegistrationClosed, RegistrationNotFound
+from ..errors import ChoiceFull, RegistrationClosed, RegistrationNotFound
 from ..forms import Answers
 from ..registrations import Registration, Status
-from .items import answer_attributes, is_expired, registration_from_item, typed_value
+from .items import answer_attributes, event_from_item, is_expired, registration_from_item
+from .places import full_place, place_changes
 from .schema import (
     REGISTRATION_ID_INDEX,
     REGISTRATION_PREFIX,
@@ -21,7 +22,7 @@ from .schema import (
     iso_time,
     registration_key,
 )
-from .table import TableAccess, TaggedWrite
+from .table import TableAccess, TaggedWrite, set_or_remove
 
 
 class RegistrationRecords(TableAccess):
@@ -68,13 +69,19 @@ class RegistrationRecords(TableAccess):
         waiting = [r for r in self.registrations(event_id) if r.status == Status.WAITLISTED]
         return min(waiting, key=lambda r: (r.created_at, r.registration_id), default=None)
 
-    def update_answers(self, registration: Registration, answers: Answers, now: datetime) -> Registration:
+    def update_answers(
+        self,
+        registration: Registration,
+        answers: Answers,
+        now: datetime,
+        place_limits: Mapping[str, int] | None = None,
+    ) -> Registration:
         """Replace a live registration's answers (the email, its identity, stays), in one
-        transaction with a check that registration is still open."""
-        data = answer_attributes(answers)
-        names = {f"#f{index}": name for index, name in enumerate(data)}
-        values = {f":v{index}": typed_value(value) for index, value in enumerate(data.values())}
-        sets = ", ".join(f"#f{index} = :v{index}" for index in range(len(data)))
+        transaction with a check that registration is still open; a changed choice gives its place
+        back and takes the new one's, while it has room (ChoiceFull otherwise)."""
+        expression, names, values = set_or_remove(answer_attributes(answers), "f", also_set=("updated_at = :now",))
+        taken = [place for place in answers.places if place not in registration.answers.places]
+        freed = [place for place in registration.answers.places if place not in answers.places]
         items: list[TaggedWrite] = [
             (
                 "registration",
@@ -82,7 +89,7 @@ class RegistrationRecords(TableAccess):
                     "Update": {
                         "TableName": self.table,
                         "Key": registration_key(registration.event_id, registration.answers.email_key),
-                        "UpdateExpression": f"SET {sets}, updated_at = :now",
+                        "UpdateExpression": expression,
                         "ConditionExpression": "registration_id = :id AND #status <> :cancelled",
                         "ExpressionAttributeNames": {**names, "#status": "status"},
                         "ExpressionAttributeValues": {
@@ -94,22 +101,37 @@ class RegistrationRecords(TableAccess):
                     }
                 },
             ),
-            ("event", self._open_check(registration.event_id, now)),
+            ("event", self._open_check(registration.event_id, now, taken, freed, place_limits or {})),
         ]
         failed = self._transact(items)
         if "event" in failed:
+            item = self._get(event_key(registration.event_id))
+            event = event_from_item(item) if item else None
+            if event is not None and event.is_open(now):
+                full = full_place(tuple(taken), event.choice_counts, place_limits or {})
+                if full is not None:
+                    raise ChoiceFull(full)
             raise RegistrationClosed()
         if "registration" in failed:
             raise RegistrationNotFound()
         return replace(registration, answers=replace(answers, email=registration.answers.email), updated_at=now)
 
-    def _open_check(self, event_id: str, now: datetime) -> dict[str, Any]:
-        return {
-            "ConditionCheck": {
-                "TableName": self.table,
-                "Key": event_key(event_id),
-                "ConditionExpression": "#status = :open AND deadline_ts > :now",
-                "ExpressionAttributeNames": {"#status": "status"},
-                "ExpressionAttributeValues": {":open": {"S": "open"}, ":now": {"N": epoch_number(now)}},
-            }
+    def _open_check(
+        self, event_id: str, now: datetime, taken: list[str], freed: list[str], limits: Mapping[str, int]
+    ) -> dict[str, Any]:
+        """Registration is still open; with changed choices, their place counts move in the same write."""
+        condition: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": event_key(event_id),
+            "ConditionExpression": "#status = :open AND deadline_ts > :now",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":open": {"S": "open"}, ":now": {"N": epoch_number(now)}},
         }
+        if not taken and not freed:
+            return {"ConditionCheck": condition}
+        sets, places_condition, names, values = place_changes(taken, freed, limits)
+        condition["UpdateExpression"] = "SET " + sets.removeprefix(", ")
+        condition["ConditionExpression"] += places_condition
+        condition["ExpressionAttributeNames"].update(names)
+        condition["ExpressionAttributeValues"].update(values)
+        return {"Update": condition}

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..registrations import EmailDelivery, Registration, Status
 from .items import email_attributes
+from .places import place_changes
 from .schema import event_key, iso_time, registration_key
 from .table import TableAccess, set_or_remove
 
@@ -58,17 +59,18 @@ class Seats(TableAccess):
         if pending_change:
             sets.append("pending_count = if_not_exists(pending_count, :zero) + :pending")
             values[":pending"] = {"N": str(pending_change)}
-        items.append(
-            {
-                "Update": {
-                    "TableName": self.table,
-                    "Key": event_key(registration.event_id),
-                    "UpdateExpression": "SET " + ", ".join(sets),
-                    "ConditionExpression": condition,
-                    "ExpressionAttributeValues": values,
-                }
-            }
-        )
+        # The choices the cancelled registration held are free for someone else.
+        place_sets, _, place_names, _ = place_changes((), registration.answers.places, {})
+        update: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": event_key(registration.event_id),
+            "UpdateExpression": "SET " + ", ".join(sets) + place_sets,
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+        }
+        if place_names:
+            update["ExpressionAttributeNames"] = place_names
+        items.append({"Update": update})
         self._transact_or_contention(items)
 
     def confirm_seat(self, confirmed: Registration, now: datetime) -> None:

@@ -1,5 +1,5 @@
-"""Sensitive answers (diet, access needs): found by event, blanked once the event is over, and
-the event marked so a quiet hour costs one Query."""
+"""Sensitive answers (diet, access needs, sensitive questions of the organisers' own): found by event,
+blanked once the event is over, and the event marked so a quiet hour costs one Query."""
 
 from __future__ import annotations
 
@@ -30,11 +30,12 @@ class SensitiveAnswers(TableAccess):
         ]
 
     def blank_sensitive_answers(self, registration: Registration) -> None:
-        """Remove diet and access needs (they can reveal health or belief) once the event is over."""
+        """Remove diet, access needs and the answers to sensitive questions of the organisers' own (they
+        can reveal health or belief) once the event is over."""
         self.client.update_item(
             TableName=self.table,
             Key=registration_key(registration.event_id, registration.answers.email_key),
-            UpdateExpression="SET diet = :empty, access_needs = :empty",
+            UpdateExpression="SET diet = :empty, access_needs = :empty REMOVE sensitive_answers",
             ConditionExpression="registration_id = :id",
             ExpressionAttributeValues={":empty": {"S": ""}, ":id": {"S": registration.registration_id}},
         )

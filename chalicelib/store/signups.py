@@ -3,6 +3,7 @@ repeated sign-up's "already registered" email; a refusal says which condition fa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from botocore.exceptions import ClientError
 from ..errors import (
     AddressSuppressed,
     AlreadyRegistered,
+    ChoiceFull,
     Contention,
     EmailLimitReached,
     EventFull,
@@ -27,6 +29,7 @@ from ..registrations import SEATED, EmailDelivery, EmailState, Registration, Sta
 from .events import EventRecords
 from .items import email_attributes, event_from_item, plain_item, registration_from_item, registration_item
 from .limits import Limits
+from .places import full_place, place_changes
 from .registrations import RegistrationRecords
 from .schema import epoch_number, event_key, registration_key
 from .table import CONFLICT_ERRORS, CONFLICT_REASONS, TaggedWrite, error_code, is_busy, set_or_remove
@@ -40,13 +43,17 @@ class Signups(EventRecords, RegistrationRecords, Limits):
         client: str | None = None,
         form_token: Any = None,
         by_hand: bool = False,
+        place_limits: Mapping[str, int] | None = None,
     ) -> None:
         """One transaction: the registration and the event's counter, or neither.
 
         The same transaction checks the email suppression list, the address's
         daily email limit and the sender's rate limit: no extra calls. `by_hand` (an
         organiser adds someone): the seats still count, but not the deadline or an early close.
+        The choices the answers hold are counted on the event in the same update, each limited one
+        (`place_limits`) only while it has a place left.
         """
+        place_limits = place_limits or {}
         seated = registration.status in SEATED
         counters = "confirmed_count = confirmed_count + :one" if seated else "waitlist_count = waitlist_count + :one"
         if registration.status == Status.PENDING:
@@ -57,6 +64,11 @@ class Signups(EventRecords, RegistrationRecords, Limits):
             # Waitlist only while still full (a seat freed meanwhile should go to this person)
             # and while the waiting list has room.
             seats = "confirmed_count >= #capacity AND waitlist_count < #waitlist_limit"
+        place_sets, place_condition, place_names, place_values = place_changes(
+            registration.answers.places, (), place_limits
+        )
+        counters += place_sets
+        seats += place_condition
         items: list[TaggedWrite] = [
             (
                 "registration",
@@ -84,6 +96,7 @@ class Signups(EventRecords, RegistrationRecords, Limits):
                         else f"#status = :open AND deadline_ts > :now AND {seats}",
                         "ExpressionAttributeNames": {
                             **({} if by_hand else {"#status": "status"}),
+                            **place_names,
                             "#capacity": "capacity",
                             **(
                                 {"#waitlist_limit": "waitlist_limit"}
@@ -95,6 +108,7 @@ class Signups(EventRecords, RegistrationRecords, Limits):
                             ":one": {"N": "1"},
                             **({} if by_hand else {":open": {"S": "open"}, ":now": {"N": epoch_number(now)}}),
                             **({":zero": {"N": "0"}} if registration.status == Status.PENDING else {}),
+                            **place_values,
                         },
                         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                     }
@@ -108,10 +122,18 @@ class Signups(EventRecords, RegistrationRecords, Limits):
             transaction: list[Any] = [item for _, item in items]  # plain dicts; boto3's TypedDicts are for checking
             self.client.transact_write_items(TransactItems=transaction)
         except ClientError as error:
-            raise self._explain_refusal(error, [tag for tag, _ in items], registration, now, by_hand) from error
+            raise self._explain_refusal(
+                error, [tag for tag, _ in items], registration, now, by_hand, place_limits
+            ) from error
 
     def _explain_refusal(
-        self, error: ClientError, tags: list[str], registration: Registration, now: datetime, by_hand: bool = False
+        self,
+        error: ClientError,
+        tags: list[str],
+        registration: Registration,
+        now: datetime,
+        by_hand: bool = False,
+        place_limits: Mapping[str, int] | None = None,
     ) -> Exception:
         code = error_code(error)
         if code in CONFLICT_ERRORS:
@@ -130,7 +152,7 @@ class Signups(EventRecords, RegistrationRecords, Limits):
         if "registration" in failed:
             return self._explain_existing(reasons["registration"].get("Item"), registration)
         if "event" in failed:
-            return self._explain_event(reasons["event"].get("Item"), registration, now, by_hand)
+            return self._explain_event(reasons["event"].get("Item"), registration, now, by_hand, place_limits or {})
         if "client_limit" in failed:
             return TooManyRequests()
         if "suppressed" in failed:
@@ -151,7 +173,9 @@ class Signups(EventRecords, RegistrationRecords, Limits):
             return Contention("registration changed meanwhile")
         return AlreadyRegistered(existing)
 
-    def _explain_event(self, old: Any, registration: Registration, now: datetime, by_hand: bool) -> Exception:
+    def _explain_event(
+        self, old: Any, registration: Registration, now: datetime, by_hand: bool, place_limits: Mapping[str, int]
+    ) -> Exception:
         event = event_from_item(plain_item(old)) if old else self.get_event(registration.event_id)
         if event is None:
             return EventNotFound()
@@ -159,6 +183,11 @@ class Signups(EventRecords, RegistrationRecords, Limits):
             return RegistrationClosed()
         if registration.status in SEATED and event.is_full:
             return EventFull()
+        if registration.status == Status.WAITLISTED and event.waitlist_is_full:
+            return WaitlistFull()
+        full = full_place(registration.answers.places, event.choice_counts, place_limits)
+        if full is not None:
+            return ChoiceFull(full)
         if registration.status == Status.WAITLISTED and event.is_full:
             # Still full, so what failed is the waiting list's bound.
             return WaitlistFull()
