@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
 from . import forms
-from .events import EVENT_ID_PATTERN, LANGUAGES
-from .fields import BY_NAME, FIELDS, NO, YES, Field, Kind
+from .events import EVENT_ID_PATTERN, LANGUAGES, QUESTION_TYPES
+from .fields import BY_NAME, FIELDS, NO, YES, Field, Kind, custom_fields
 from .forms import MAX_BODY_BYTES
 from .registrations import EmailState, Status
 
 if TYPE_CHECKING:
-    from .events import Event
+    from .events import Event, Question
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -113,6 +113,22 @@ def field_schema(field: Field, event: Event | None = None, *, form: bool = False
         schema["description"] = "One of: " + ", ".join(field.choices) + " (case and surrounding spaces do not matter)"
     elif field.kind is Kind.YES_NO:
         schema = _yes_no(field, form)
+    elif field.kind is Kind.NUMBER:
+        schema = _number(field, form)
+    elif field.kind is Kind.SEVERAL:
+        ids = "|".join(field.choices)
+        one = {"type": "string", "pattern": f"^\\s*({ids})?\\s*$"}
+        listed: dict[str, Any] = {"type": "array", "items": one}
+        if field.required:
+            # At least one id that is not blank.
+            listed["contains"] = {"type": "string", "pattern": f"^\\s*({ids})\\s*$"}
+            one = {"type": "string", "pattern": f"^\\s*({ids})\\s*$"}
+        schema = {
+            "description": "Ids of the question's choices (GET /events/{event_id} lists them): one, or a list; "
+            "blanks are no choice, a repeated id counts once"
+            + (f"; at most {field.max_choices} different ones" if field.max_choices else ""),
+            "oneOf": [one, listed],
+        }
     else:
         # Area ids are lower-case letters, digits and '-' (EVENT_ID_PATTERN): nothing to escape.
         ids = EVENT_ID_PATTERN.pattern[1:-1] if event is None else "|".join(area.id for area in event.interests)
@@ -131,8 +147,40 @@ def field_schema(field: Field, event: Event | None = None, *, form: bool = False
     return schema
 
 
+def _number(field: Field, form: bool) -> dict[str, Any]:
+    """A whole number: JSON's integer within the question's bounds, or its digits as text (for a
+    range of up to a thousand numbers, spelled out in the pattern; a wider one's bounds are said in
+    words only)."""
+    low = field.minimum if field.minimum is not None else -(10**10)
+    high = field.maximum if field.maximum is not None else 10**10
+    core = "[+-]?[0-9]{1,10}"
+    if high - low <= 1000:
+        spelled = sorted({_spelled(number) for number in range(low, high + 1)})
+        core = f"(?=[+-]?[0-9]{{1,10}}\\s*$)({'|'.join(spelled)})"
+    # Blank is no answer, which only an optional question takes.
+    digits = {"type": "string", "pattern": f"^\\s*({core}){'' if field.required else '?'}\\s*$"}
+    words = "A whole number"
+    if field.minimum is not None or field.maximum is not None:
+        words += f" from {low} to {high}"
+    if form:
+        return {**digits, "description": words + " (digits, with surrounding spaces allowed)"}
+    return {
+        "description": words + ": a JSON integer or its digits as text",
+        "oneOf": [{"type": "integer", "minimum": low, "maximum": high}, digits],
+    }
+
+
+def _spelled(number: int) -> str:
+    """`number`'s digits as the validator reads them: leading zeros and a sign allowed."""
+    if number == 0:
+        return "[+-]?0+"
+    sign = "-" if number < 0 else "\\+?"
+    return f"{sign}0*{abs(number)}"
+
+
 def registration_schema(event: Event | None = None, *, form: bool = False) -> dict[str, Any]:
-    """The registration body (JSON, or a urlencoded form); for one event, only the questions it asks."""
+    """The registration body (JSON, or a urlencoded form); for one event, only the questions it asks,
+    its organisers' own questions included (`q_<id>`)."""
     asked = [field for field in FIELDS if event is None or field.asked_by(event)]
     required = [field.name for field in asked if field.required and (event is not None or field.question is None)]
     properties = {field.name: field_schema(field, event, form=form) for field in asked}
@@ -141,6 +189,7 @@ def registration_schema(event: Event | None = None, *, form: bool = False) -> di
             "type": "string",
             "description": "Answer with a redirect to this page if it is on an allowed origin",
         }
+    questions = event.custom_questions if event is not None else ()
     schema: dict[str, Any] = {
         "type": "object",
         "required": required,
@@ -153,6 +202,13 @@ def registration_schema(event: Event | None = None, *, form: bool = False) -> di
                 else ""
             )
             + "A diet is kept only with `diet_consent` yes, and only from someone who eats."
+            + (
+                " Questions of the organisers' own are `q_<id>` (GET /events/{event_id} lists them); one with "
+                "`show_when` is asked, and required, only when that answer has one of its values, else its "
+                "answer is ignored; a sensitive one's answer is kept only with `q_<id>_consent` yes."
+                if event is None or questions
+                else ""
+            )
         ),
     }
     if event is None or event.asks("diet"):
@@ -163,7 +219,90 @@ def registration_schema(event: Event | None = None, *, form: bool = False) -> di
             "properties": {"meal": eats, "diet": {"type": "string", "pattern": "\\S"}},
         }
         schema["then"] = {"required": ["diet_consent"], "properties": {"diet_consent": eats}}
+    rules = []
+    for question in questions:
+        answer, *consent = custom_fields(question)
+        rule = _question_rule(answer, consent[0] if consent else None, event, form)
+        if question.show_when is None:
+            properties[answer.name] = rule["properties"][answer.name]
+            required.extend(rule.get("required", []))
+            if consent:
+                properties[consent[0].name] = field_schema(consent[0], event, form=form)
+                rules.append(_consent_rule(answer, consent[0], form))
+        else:
+            # Asked only when another answer has one of the values: otherwise whatever is sent is ignored.
+            properties[answer.name] = {"description": answer.custom.text("label", "en") if answer.custom else ""}
+            if consent:
+                properties[consent[0].name] = {}
+            condition = _condition(question, event, form) if event is not None else {}
+            then = dict(rule)
+            if consent:
+                then["allOf"] = [_consent_rule(answer, consent[0], form)]
+            rules.append({"if": condition, "then": then})
+    if rules:
+        schema["allOf"] = rules
     return schema
+
+
+def _question_rule(answer: Field, consent: Field | None, event: Event | None, form: bool) -> dict[str, Any]:
+    rule: dict[str, Any] = {"properties": {answer.name: field_schema(answer, event, form=form)}}
+    if consent is not None:
+        rule["properties"][consent.name] = field_schema(consent, event, form=form)
+    if answer.required:
+        rule["required"] = [answer.name]
+    return rule
+
+
+def _condition(question: Question, event: Event, form: bool) -> dict[str, Any]:
+    """The answers for which a `show_when` question is asked."""
+    assert question.show_when is not None  # noqa: S101 - only conditional questions come here
+    other, values = question.show_when.question, question.show_when.values
+    if other in ("meal", "attended_before"):
+        name = other
+        words = [*(YES if values[0] else NO)]
+        value: dict[str, Any] = {"type": "string", "pattern": _words(words, blank=False)}
+        if not form:
+            value = {"oneOf": [{"const": values[0]}, value]}
+    elif other == "language":
+        name = other
+        value = {"type": "string", "pattern": _words([str(v) for v in values], blank=False)}
+    else:
+        depended = event.custom_question(other)
+        name = f"q_{other}"
+        if depended is not None and depended.type == "yes_no":
+            words = [*(YES if values[0] else NO)]
+            value = {"type": "string", "pattern": _words(words, blank=False)}
+            if not form:
+                value = {"oneOf": [{"const": values[0]}, value]}
+        else:
+            ids = "|".join(str(v) for v in values)
+            several = depended is not None and depended.type == "several_choices"
+            one = {
+                "type": "string",
+                "pattern": f"^\\s*({ids})\\s*$" if several else _words([str(v) for v in values], blank=False),
+            }
+            value = {"anyOf": [one, {"type": "array", "contains": one}]} if several else one
+    return {"required": [name], "properties": {name: value}}
+
+
+def _consent_rule(answer: Field, consent: Field, form: bool) -> dict[str, Any]:
+    """A sensitive question answered (not blank) needs its consent yes."""
+    yes = {"type": "string", "pattern": _words(YES, blank=False)}
+    given: dict[str, Any] = {
+        "anyOf": [
+            {"type": "string", "pattern": "\\S"},
+            {"type": "integer"},
+            {"type": "boolean"},
+            {"type": "array", "contains": {"type": "string", "pattern": "\\S"}},
+        ]
+    }
+    return {
+        "if": {"required": [answer.name], "properties": {answer.name: given}},
+        "then": {
+            "required": [consent.name],
+            "properties": {consent.name: yes if form else {"oneOf": [{"const": True}, yes]}},
+        },
+    }
 
 
 def _manage_schema(event: Event | None) -> dict[str, Any]:
@@ -386,6 +525,13 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
                     choice("meal", ["", "yes", "no"], "Eating or not"),
                     choice("sector", ["", "company", "association", "public", "other"], "Sector"),
                     {"name": "interest", "in": "query", "schema": {"type": "string"}, "description": "An area id"},
+                    {
+                        "name": "answer",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "An answer to a question of the organisers' own: `question:choice` "
+                        "(`question:yes`, `question:no` for a yes/no question)",
+                    },
                 ],
                 "responses": {"200": _html("The people list; an unknown filter value reads as any"), **signed_in},
             }
@@ -890,6 +1036,45 @@ def _components() -> dict[str, Any]:
                 "seats_left": {"type": ["integer", "null"]},
                 "waitlist": {"type": "boolean"},
                 "questions": {"type": "array", "items": {"type": "string"}},
+                "custom_questions": {
+                    "type": "array",
+                    "description": "The organisers' own questions: send the answer as `field`",
+                    "items": {
+                        "type": "object",
+                        "required": ["id", "field", "type", "label", "required", "sensitive"],
+                        "properties": {
+                            "id": {"type": "string"},
+                            "field": {"type": "string"},
+                            "consent_field": {"type": "string"},
+                            "type": {"type": "string", "enum": list(QUESTION_TYPES)},
+                            "label": text_by_language,
+                            "help": text_by_language,
+                            "required": {"type": "boolean"},
+                            "sensitive": {"type": "boolean"},
+                            "max_length": {"type": "integer"},
+                            "min": {"type": "integer"},
+                            "max": {"type": "integer"},
+                            "max_choices": {"type": "integer"},
+                            "choices": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["id", "title", "limited", "full"],
+                                    "properties": {
+                                        "id": {"type": "string"},
+                                        "title": text_by_language,
+                                        "limited": {"type": "boolean"},
+                                        "full": {"type": "boolean"},
+                                    },
+                                },
+                            },
+                            "show_when": {
+                                "type": "object",
+                                "properties": {"question": {"type": "string"}, "equals": {"type": "array"}},
+                            },
+                        },
+                    },
+                },
                 "interests": {
                     "type": "array",
                     "items": {

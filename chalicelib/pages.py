@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import html
 from datetime import datetime
+from gettext import NullTranslations
 from typing import TYPE_CHECKING, Any
 
 from . import fields as field_table
 from . import i18n
 from .config import Settings
 from .errors import SignupError, ValidationFailed
-from .events import OPTIONAL_QUESTIONS, Event
+from .events import OPTIONAL_QUESTIONS, SHOW_WHEN_STANDARD, Event, Question
 from .fields import SECTORS
 from .i18n import N_
 from .meeting_times import local_date_and_clock, meeting_times
@@ -342,12 +343,85 @@ class Pages:
 
 def _question_context(event: Event, language: str) -> dict[str, Any]:
     """What the form template needs to know about the event's questions (hosted form and pasted form)."""
+    custom = [custom_question_view(event, question, language) for question in event.custom_questions]
     return {
-        "fields": field_table.BY_NAME,
+        "fields": {field.name: field for field in field_table.for_event(event)},
         "sectors": SECTORS,
         "asks": {question: event.asks(question) for question in OPTIONAL_QUESTIONS},
         "interests": [(area.id, area.label(language)) for area in event.interests],
+        "custom_questions": custom,
+        # The error summary names an organiser's question by its own label.
+        "question_labels": {
+            **{view["name"]: view["label"] for view in custom},
+            **{view["consent_name"]: view["label"] for view in custom if view["sensitive"]},
+        },
     }
+
+
+# What a condition on the fixed `language` answer says in words.
+STANDARD_QUESTION_NAMES = {"language": N_("Language")}
+
+
+def custom_question_view(event: Event, question: Question, language: str) -> dict[str, Any]:
+    """One of the organisers' questions as the form shows it, in `language`: its texts, its choices
+    (a full one marked, and how many places are left of a limited one) and its condition in words."""
+    tr = i18n.translator(language)
+    choices = []
+    for choice in question.choices:
+        left = None
+        if choice.limit is not None:
+            left = max(choice.limit - event.choice_counts.get(f"{question.id}:{choice.id}", 0), 0)
+        choices.append({"id": choice.id, "label": choice.label(language), "left": left, "full": left == 0})
+    view: dict[str, Any] = {
+        "id": question.id,
+        "name": question.field_name,
+        "consent_name": question.consent_name,
+        "type": question.type,
+        "label": question.text("label", language),
+        "help": question.text("help", language),
+        "required": question.required,
+        "sensitive": question.sensitive,
+        "max_length": question.max_length,
+        "min": question.min,
+        "max": question.max,
+        "choices": choices,
+        "condition": "",
+        "show_when": "",
+        "show_values": "",
+    }
+    condition = question.show_when
+    if condition is not None:
+        words = [_answer_words(event, condition.question, value, tr, language) for value in condition.values]
+        if condition.question in SHOW_WHEN_STANDARD:
+            about = (
+                tr.gettext(STANDARD_QUESTION_NAMES[condition.question])
+                if condition.question == "language"
+                else tr.pgettext(*i18n.FIELD_LABELS[condition.question])
+            )
+            field_name = condition.question
+        else:
+            other = event.custom_question(condition.question)
+            about = other.text("label", language) if other else condition.question
+            field_name = f"q_{condition.question}"
+        quoted = [f"”{word}”" if language == "sv" else f"“{word}”" for word in words]
+        view["condition"] = tr.gettext("Only answer if you answered {answer} to the question “{question}”.").format(
+            answer=tr.gettext(" or ").join(quoted), question=about
+        )
+        view["show_when"] = field_name
+        view["show_values"] = " ".join(
+            ("yes" if value else "no") if isinstance(value, bool) else str(value) for value in condition.values
+        )
+    return view
+
+
+def _answer_words(event: Event, question_id: str, value: str | bool, tr: NullTranslations, language: str) -> str:
+    if isinstance(value, bool):
+        return tr.gettext("Yes") if value else tr.gettext("No")
+    if question_id == "language":
+        return tr.gettext(i18n.LANGUAGE_NAMES[str(value)])
+    other = event.custom_question(question_id)
+    choice = other.choice(value) if other else None
+    return choice.label(language) if choice else value
 
 
 def _field_errors(error: ValidationFailed | None, language: str) -> dict[str, str]:
@@ -381,4 +455,22 @@ def answer_values(answers: Any) -> dict[str, Any]:
         "attended_before": yes_no(answers.attended_before),
         "interests": list(answers.interests),
         "message": answers.message,
+        **custom_answer_values(answers),
     }
+
+
+def custom_answer_values(answers: Any) -> dict[str, Any]:
+    """Answers to the organisers' own questions as the form's fields."""
+    values: dict[str, Any] = {}
+    for question_id, value in answers.custom.items():
+        name = f"q_{question_id}"
+        if isinstance(value, bool):
+            values[name] = "yes" if value else "no"
+        elif isinstance(value, tuple | list):
+            values[name] = list(value)
+        else:
+            values[name] = str(value)
+        if question_id in answers.sensitive:
+            # Stored with its owner's consent; unticking it and saving withdraws the answer.
+            values[f"q_{question_id}_consent"] = "yes"
+    return values

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 
 from . import i18n
 from .errors import MalformedRequest, PayloadTooLarge, SignupError, UnsupportedMediaType, ValidationFailed
-from .events import Event
+from .events import Event, Question
 from .fields import FIELDS, Kind
 from .forms import MAX_BODY_BYTES
 from .i18n import N_
@@ -19,6 +19,7 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
 # Fields that may repeat in a form post (checkbox groups).
 _LIST_FIELDS = {field.name for field in FIELDS if field.kind is Kind.AREAS}
+CUSTOM_PREFIX = "q_"
 
 
 def media_type(content_type: str | None) -> str:
@@ -50,7 +51,16 @@ def parse_body(content_type: str | None, raw_body: bytes) -> dict[str, Any]:
         fields = parse_qs(text, keep_blank_values=True, strict_parsing=False, errors="strict")
     except (ValueError, UnicodeDecodeError) as error:
         raise MalformedRequest(detail=N_("invalid form encoding")) from error
-    return {key: values if key in _LIST_FIELDS else values[-1] for key, values in fields.items()}
+    return {key: _form_value(key, values) for key, values in fields.items()}
+
+
+def _form_value(key: str, values: list[str]) -> str | list[str]:
+    """A checkbox group's values as a list; any other field's last value. An organiser's question
+    (`q_…`) is a list only when sent more than once (its several-choices boxes), so a one-choice
+    question sent twice is refused as no single choice rather than read as either."""
+    if key in _LIST_FIELDS or (key.startswith(CUSTOM_PREFIX) and len(values) > 1):
+        return values
+    return values[-1]
 
 
 def error_body(error: SignupError, language: str) -> dict[str, Any]:
@@ -93,7 +103,40 @@ def public_event(event: Event, now: datetime) -> dict[str, Any]:
         "waitlist": event.is_full,
         "questions": sorted(q for q in event.questions if event.asks(q)),
         "interests": [{"id": area.id, "title": area.title} for area in event.interests],
+        "custom_questions": [public_question(event, question) for question in event.custom_questions],
     }
+
+
+def public_question(event: Event, question: Question) -> dict[str, Any]:
+    """An organiser's question as the JSON API describes it: the field to send, its texts and limits,
+    and for a limited choice whether it is full (never how many chose what)."""
+    data: dict[str, Any] = {
+        "id": question.id,
+        "field": question.field_name,
+        "type": question.type,
+        "label": question.label,
+        "help": question.help,
+        "required": question.required,
+        "sensitive": question.sensitive,
+    }
+    if question.sensitive:
+        data["consent_field"] = question.consent_name
+    for key in ("max_length", "min", "max", "max_choices"):
+        if getattr(question, key) is not None:
+            data[key] = getattr(question, key)
+    if question.choices:
+        data["choices"] = [
+            {
+                "id": choice.id,
+                "title": choice.title,
+                "limited": choice.limit is not None,
+                "full": event.choice_is_full(question, choice),
+            }
+            for choice in question.choices
+        ]
+    if question.show_when is not None:
+        data["show_when"] = {"question": question.show_when.question, "equals": list(question.show_when.values)}
+    return data
 
 
 def _local_iso(event: Event, moment: datetime | None) -> str | None:
