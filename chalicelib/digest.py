@@ -9,11 +9,14 @@ import csv
 import io
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from gettext import NullTranslations
+from typing import Any
 
 from . import i18n
-from .events import Event
+from .events import CHOICE_TYPES, Event, Question
 from .registrations import EmailKind, EmailState, Registration, Status
 
 EMAIL_PROBLEMS = (EmailState.FAILED, EmailState.GAVE_UP, EmailState.SUPPRESSED, EmailState.LIMITED)
@@ -41,6 +44,9 @@ class Summary:
     email_problems: tuple[Registration, ...]
     # Seats held for people who have not yet confirmed their address (confirm_address events).
     pending: tuple[Registration, ...] = ()
+    # Each choice question of the organisers' own: its label and how many live registrations chose
+    # each choice (never to the caterer).
+    choices: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -112,7 +118,33 @@ def summarize(event: Event, registrations: list[Registration], *, now: datetime,
         interests=tuple((area.label(language), interest_counts[area.id]) for area in event.interests),
         email_problems=tuple(r for r in live if r.email.state in EMAIL_PROBLEMS),
         pending=tuple(by_status[Status.PENDING]),
+        choices=choice_counts(event, live, language),
     )
+
+
+def choice_counts(
+    event: Event, live: list[Registration], language: str
+) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
+    """How many chose each choice of each choice question, in the event's order (a limited choice
+    shows its places too: "Robotik: 15 av 15")."""
+    counted = []
+    for question in event.custom_questions:
+        if question.type not in CHOICE_TYPES:
+            continue
+        tally: Counter[str] = Counter()
+        for registration in live:
+            answer = registration.answers.custom.get(question.id)
+            tally.update(answer if isinstance(answer, tuple) else (answer,) if answer else ())
+        rows = []
+        for choice in question.choices:
+            name = choice.label(language)
+            if choice.limit is not None:
+                name += " " + i18n.translator(language).ngettext(
+                    "(of {limit} place)", "(of {limit} places)", choice.limit
+                ).format(limit=choice.limit)
+            rows.append((name, tally[choice.id]))
+        counted.append((question.text("label", language), tuple(rows)))
+    return tuple(counted)
 
 
 def _cell(value: object) -> str:
@@ -127,6 +159,8 @@ def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
     tr = i18n.translator(event.organiser_language)
     yes_no = {True: tr.gettext("Yes"), False: tr.gettext("No"), None: ""}
     area_names = {area.id: area.label(event.organiser_language) for area in event.interests}
+    live = [r for r in registrations if r.status != Status.CANCELLED]
+    columns = question_columns(event, live, event.organiser_language)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(
@@ -145,8 +179,8 @@ def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
             tr.gettext("Registered"),
             tr.gettext("Checked in"),
         ]
+        + [header for header, _ in columns]
     )
-    live = [r for r in registrations if r.status != Status.CANCELLED]
     for r in sorted(live, key=lambda r: (r.status != Status.CONFIRMED, r.answers.name.casefold())):
         answers = r.answers
         writer.writerow(
@@ -167,10 +201,51 @@ def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
                     _local(event, r.created_at),
                     # Attendance from the console's check-in: when they were marked present at the door.
                     _local(event, r.checked_in_at),
+                    *(show(r.answers) for _, show in columns),
                 )
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def question_columns(
+    event: Event, registrations: list[Registration], language: str
+) -> list[tuple[str, Callable[[Any], str]]]:
+    """One column per question of the organisers' own: the event's questions in order, then any a
+    registration answered that the event no longer asks (by id, marked removed), so no answer given
+    is lost from the list. Choices by their current name, found by id."""
+    tr = i18n.translator(language)
+    columns: list[tuple[str, Callable[[Any], str]]] = []
+    for question in event.custom_questions:
+        columns.append((question.text("label", language), _answer_reader(question.id, question, tr, language)))
+    asked = {question.id for question in event.custom_questions}
+    removed = tr.gettext("removed question")
+    for question_id in sorted({key for r in registrations for key in r.answers.custom} - asked):
+        columns.append((f"{question_id} ({removed})", _answer_reader(question_id, None, tr, language)))
+    return columns
+
+
+def _answer_reader(
+    question_id: str, question: Question | None, tr: NullTranslations, language: str
+) -> Callable[[Any], str]:
+    def show(answers: Any) -> str:
+        return answer_text(answers.custom.get(question_id), question, tr, language)
+
+    return show
+
+
+def answer_text(value: Any, question: Question | None, tr: NullTranslations, language: str) -> str:
+    """One answer as a person reads it: yes/no in words, a choice by its name (its id once removed)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return tr.gettext("Yes") if value else tr.gettext("No")
+    if isinstance(value, tuple | list):
+        return ", ".join(answer_text(item, question, tr, language) for item in value)
+    if question is not None and question.choices:
+        choice = question.choice(str(value))
+        return choice.label(language) if choice else str(value)
+    return str(value)
 
 
 def _local(event: Event, moment: datetime | None) -> str:

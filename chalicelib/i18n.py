@@ -128,6 +128,13 @@ FIELD_MESSAGES: dict[str, str] = {
     "form_expired": N_("The form has been open a long time. Your answers are kept – check them and send again."),
     "form_used": N_("This form has already been sent once. Your answers are kept – check them and send again."),
     "honeypot_filled": N_("This field catches automated posts. Clear it and send again."),
+    "question_consent_needed": N_("Tick the consent if we are to store your answer, or leave the question unanswered."),
+    "choose_at_least_one": N_("Please choose at least one of the options."),
+    "too_many_choices": N_("Please choose at most {max} of the options."),
+    "not_whole_number": N_("Please enter a whole number, for example 3."),
+    "number_too_small": N_("Please enter a number of {min} or more."),
+    "number_too_large": N_("Please enter a number of {max} or less."),
+    "choice_full": N_("That option is full. Please choose another."),
 }
 
 
@@ -430,6 +437,29 @@ EVENT_PROBLEMS: dict[str, str | tuple[str, str]] = {
     "interest_key": N_("Line {line}: write only the Swedish and the English name, separated by |."),
     "import_other_id": N_("The file describes another meeting. Only {id} can be imported here."),
     "organisers_admin_only": N_("Only an administrator can change who the organisers are."),
+    "questions_twice": N_(
+        "Switch the fixed questions either under [questions] or under [standard_questions], not both."
+    ),
+    "too_many_questions": N_("At most {max} questions of your own."),
+    "question_shape": N_("Write each question as a [[questions]] table with id, type and label."),
+    "question_id": N_("Use 1–40 lower-case letters a–z, digits and underscores, starting with a letter."),
+    "question_id_consent": N_("A question's id must not end in _consent (that name is used for its consent)."),
+    "question_twice": N_("The id {id} is already used by an earlier question."),
+    "question_type": N_(
+        "Choose a question type: short_text, long_text, one_choice, several_choices, yes_no or number."
+    ),
+    "question_key_for_type": N_("Not used by a question of type {type}."),
+    "min_above_max": N_("The largest number cannot be less than the smallest."),
+    "choices_shape": N_('Write the options as a list, for example [{ id = "a", sv = "…", en = "…" }].'),
+    "too_many_question_choices": N_("At most {max} options."),
+    "choice_id": N_("The option's id: use lower-case letters a–z, digits and hyphens."),
+    "choice_twice": N_("The option {id} is already there."),
+    "choice_name": N_("The option's Swedish name is required."),
+    "show_when_shape": N_(
+        'Write the condition as a table, for example { question = "workshop", equals = "robotics" }.'
+    ),
+    "show_when_question": N_("The condition must be about a yes/no or choice question above this one ({known})."),
+    "show_when_value": N_("The condition must be one of the answers {allowed}, or a list of them."),
 }
 
 EVENT_WARNINGS: dict[str, str | tuple[str, str]] = {

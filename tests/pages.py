@@ -20,7 +20,17 @@ from urllib.parse import urlencode
 from chalicelib import config, pages, tokens
 from chalicelib.events import parse_event_toml
 from devtools.stages import stage_environment
-from tests.helpers import EVENT, answers, open_event, post_form, post_json, run_hourly_at, run_schedule, sent_mail
+from tests.helpers import (
+    CUSTOM_QUESTIONS,
+    EVENT,
+    answers,
+    open_event,
+    post_form,
+    post_json,
+    run_hourly_at,
+    run_schedule,
+    sent_mail,
+)
 
 CLOSED_EVENT = """
 id = "stangd-traff"
@@ -78,8 +88,11 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, clock: Any, m
     event = open_event(capacity=2, waitlist_limit=1, caterer="kok@hudiksvall.example")
     store.put_event(event, now)
     store.put_event(parse_event_toml(CLOSED_EVENT), now)
+    # Its digests are off: the hourly job's counts below are about the first meeting.
+    store.put_event(open_event(id=QUESTIONS_EVENT, questions=CUSTOM_QUESTIONS, digest={"send": "off"}), now)
 
     _form_pages(client, collection)
+    _question_pages(client, collection)
     _registrations_and_own_pages(client, collection, moto_endpoint)
     _held_seat_pages(client, collection, store, moto_endpoint, now)
     _link_and_error_pages(client, collection)
@@ -105,6 +118,23 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, clock: Any, m
 
 
 _ASCII = str.maketrans("åäöé", "aaoe")
+
+
+# A meeting with questions of the organisers' own (tests/helpers.py's CUSTOM_QUESTIONS).
+QUESTIONS_EVENT = "traff-med-egna-fragor"
+
+
+def _question_pages(client: Any, collection: Collection) -> None:
+    """The form with the organisers' own questions: as it opens, with a mistake at each, and with the
+    one workshop whose places are all taken shown as full."""
+    path = f"/events/{QUESTIONS_EVENT}/registrations"
+    for lang in ("sv", "en"):
+        collection.add(f"form-questions-{lang}", client.http.get(f"/events/{QUESTIONS_EVENT}/form?lang={lang}"))
+        mistakes = answers(language=lang, q_kollegor="många", q_tro="morgon", q_skor="x" * 20)
+        collection.add(f"form-questions-errors-{lang}", post_form(client, mistakes, path=path), 422)
+    for number in range(2):
+        post_json(client, answers(email=f"robot{number}@example.se", q_workshop="robotik"), path=path)
+    collection.add("form-questions-choice-full-sv", client.http.get(f"/events/{QUESTIONS_EVENT}/form"))
 
 
 def _form_pages(client: Any, collection: Collection) -> None:
@@ -385,6 +415,15 @@ def _console_event_pages(client: Any, collection: Collection, moto_endpoint: str
             400,
         )
         collection.add(f"console-import-{lang}", client.http.get(f"/console/events/import{q}", headers=session))
+        own = f"/console/events/{QUESTIONS_EVENT}"
+        collection.add(f"console-event-questions-{lang}", client.http.get(f"{own}{q}", headers=session))
+        collection.add(
+            f"console-people-questions-{lang}",
+            client.http.get(f"{own}/people{q}&answer=workshop:robotik", headers=session),
+        )
+        people = client.http.get(f"{own}/people{q}", headers=session).body.decode()
+        person = re.search(rf'href="({own}/people/[^"?]+)', people).group(1)
+        collection.add(f"console-person-questions-{lang}", client.http.get(f"{person}{q}", headers=session))
         broken = urlencode({"toml": "id = ", "csrf_token": token})
         collection.add(
             f"console-import-errors-{lang}",

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from urllib.parse import urlencode
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.fields import FIELDS
+from chalicelib.fields import for_event
 from chalicelib.security import FORM_TOKEN_FIELD, HONEYPOT_FIELD
-from tests.helpers import EVENT, URL, answers
+from tests.helpers import EVENT, URL, answers, example_event
 
-# Every field of the table, and the form's own hidden fields (redirect, honeypot, render token).
+# Every field of the demo meeting's table (its own questions included), and the form's own hidden
+# fields (redirect, honeypot, render token).
+FIELDS = for_event(example_event())
 FIELD_NAMES = [field.name for field in FIELDS] + ["redirect", HONEYPOT_FIELD, FORM_TOKEN_FIELD]
 # Values each field would accept, and one just over each limit.
-CHOICES = [choice for field in FIELDS for choice in field.choices] + ["yes", "no", "barn-och-unga", "a@b.se"]
+CHOICES = [choice for field in FIELDS for choice in field.choices] + ["yes", "no", "barn-och-unga", "a@b.se", "3"]
 OVER_LIMITS = ["å" * (field.max_length + 1) for field in FIELDS if field.max_length]
 scalars = st.one_of(
     st.none(),
@@ -94,6 +97,9 @@ def test_any_request_gets_a_4xx_or_a_success_and_the_store_stays_consistent(
     # The counters always equal the items: nothing half-written, whatever came in.
     assert event.confirmed_count == sum(r.status == "confirmed" for r in after)
     assert event.waitlist_count == sum(r.status == "waitlisted" for r in after)
+    # ... and so do the choices' place counts.
+    held = Counter(place for r in after for place in r.answers.places)
+    assert {place: count for place, count in event.choice_counts.items() if count} == dict(held)
     if response.status_code >= 400:
         assert after == before
     if response.status_code >= 400 and response.headers.get("Content-Type", "").startswith("application/json"):

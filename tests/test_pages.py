@@ -39,3 +39,11 @@ def test_the_digest_keeps_a_space_between_seats_and_days_left(rendered):
     for document in digests:
         text = " ".join(visible_text(document.html).split())
         assert "Lediga platser: 0. Dagar kvar till sista anmälningsdag:" in text, document.name
+
+
+def test_the_organisers_own_questions_are_among_the_checked_pages(rendered):
+    names = set(rendered.names())
+    assert {"form-questions-sv", "form-questions-errors-en", "form-questions-choice-full-sv"} <= names
+    assert {"console-event-questions-sv", "console-people-questions-en", "console-person-questions-sv"} <= names
+    full = next(d for d in rendered.documents if d.name == "form-questions-choice-full-sv")
+    assert 'value="robotik" disabled' in full.html

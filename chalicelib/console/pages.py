@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import i18n
 from ..events import Event
+from ..i18n import N_
 from .access import ConsoleUser, EventRow
 from .audit import AuditEntry
 
@@ -91,6 +92,50 @@ def event_counts(event: Event, now: datetime) -> dict[str, Any]:
         "open": event.is_open(now),
         "days_left": event.days_to_deadline(now) if now < event.deadline_at else None,
     }
+
+
+# The question types as the event page names them.
+QUESTION_TYPES = {
+    "short_text": N_("short text"),
+    "long_text": N_("long text"),
+    "one_choice": N_("one choice"),
+    "several_choices": N_("several choices"),
+    "yes_no": N_("yes/no"),
+    "number": N_("number"),
+}
+
+
+def question_rows(event: Event, language: str) -> list[dict[str, Any]]:
+    """The organisers' own questions as the event page lists them: the label, the type and rules in
+    words, and each choice with how many hold it (of its places, when limited)."""
+    tr = i18n.translator(language)
+    rows = []
+    for question in event.custom_questions:
+        rules = [tr.gettext(QUESTION_TYPES[question.type])]
+        if question.required:
+            rules.append(tr.gettext("required"))
+        if question.sensitive:
+            rules.append(tr.gettext("sensitive, with its own consent"))
+        choices = []
+        for choice in question.choices:
+            held = event.choice_counts.get(f"{question.id}:{choice.id}", 0)
+            choices.append(
+                f"{choice.label(language)}: "
+                + (
+                    tr.gettext("{taken} of {capacity}").format(taken=held, capacity=choice.limit)
+                    if choice.limit is not None
+                    else str(held)
+                )
+            )
+        rows.append(
+            {
+                "id": question.id,
+                "label": question.text("label", language),
+                "rules": ", ".join(rules),
+                "choices": choices,
+            }
+        )
+    return rows
 
 
 def audit_rows(entries: Iterable[AuditEntry], event: Event, language: str) -> list[dict[str, str]]:

@@ -77,6 +77,8 @@ class PeopleFilter:
     meal: str = ""
     sector: str = ""
     interest: str = ""
+    # `question:choice` of the organisers' own questions (`question:yes`/`no` for a yes/no one).
+    answer: str = ""
 
     @classmethod
     def from_query(cls, query: Mapping[str, Any] | None, event: Event) -> PeopleFilter:
@@ -95,6 +97,7 @@ class PeopleFilter:
             meal=pick("meal", MEAL_CHOICES),
             sector=pick("sector", SECTORS),
             interest=pick("interest", [area.id for area in event.interests]),
+            answer=pick("answer", answer_filters(event)),
         )
 
     @property
@@ -114,7 +117,31 @@ class PeopleFilter:
             return False
         if self.interest and self.interest not in answers.interests:
             return False
+        if self.answer and not has_answer(registration, self.answer):
+            return False
         return not self.text or matches_text(registration, self.text)
+
+
+def answer_filters(event: Event) -> list[str]:
+    """The answers the people list can be narrowed to: each choice of each choice question, and yes
+    and no of each yes/no question, as `question:value`."""
+    values: list[str] = []
+    for question in event.custom_questions:
+        if question.type == "yes_no":
+            values += [f"{question.id}:yes", f"{question.id}:no"]
+        else:
+            values += [f"{question.id}:{choice.id}" for choice in question.choices]
+    return values
+
+
+def has_answer(registration: Registration, wanted: str) -> bool:
+    question_id, _, value = wanted.partition(":")
+    answer = registration.answers.custom.get(question_id)
+    if isinstance(answer, bool):
+        return ("yes" if answer else "no") == value
+    if isinstance(answer, tuple | list):
+        return value in answer
+    return answer == value
 
 
 def matches_text(registration: Registration, text: str) -> bool:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import i18n
+from ..digest import question_columns
 from ..email_history import SentEmail
 from ..events import Event
 from ..fields import SECTORS
@@ -63,7 +64,25 @@ def filter_choices(event: Event, language: str) -> dict[str, list[tuple[str, str
         "interest": [("", tr.gettext("Any"))] + [(area.id, area.label(language)) for area in event.interests]
         if event.asks("interests")
         else [],
+        "answer": answer_choices(event, language, tr),
     }
+
+
+def answer_choices(event: Event, language: str, tr: NullTranslations) -> list[tuple[str, str]]:
+    """The answer filter's options: "Question: choice" for every value `people.answer_filters` allows."""
+    options: list[tuple[str, str]] = []
+    for question in event.custom_questions:
+        label = question.text("label", language)
+        if question.type == "yes_no":
+            options += [
+                (f"{question.id}:yes", f"{label}: {tr.gettext('Yes')}"),
+                (f"{question.id}:no", f"{label}: {tr.gettext('No')}"),
+            ]
+        else:
+            options += [
+                (f"{question.id}:{choice.id}", f"{label}: {choice.label(language)}") for choice in question.choices
+            ]
+    return [("", tr.gettext("Any")), *options] if options else []
 
 
 def people_context(
@@ -131,6 +150,10 @@ def person_context(
         shown.append((tr.gettext("Working groups"), ", ".join(areas.get(a, a) for a in answers.interests)))
     if event.asks("message"):
         shown.append((tr.gettext("Message"), answers.message))
+    # The organisers' own questions, then any answer to one the event no longer asks.
+    live = [registration] if registration.answers.custom else []
+    for header, show in question_columns(event, live, language):
+        shown.append((header, show(answers)))
     shown.append((tr.gettext("Language"), tr.gettext(i18n.LANGUAGE_NAMES[answers.language])))
     email = registration.email
     return {

@@ -425,6 +425,7 @@ def event_overview(event_id: str) -> Response:
         event=event,
         facts=pages.event_facts(event, _language()),
         counts=pages.event_counts(event, wiring().clock()),
+        questions=pages.question_rows(event, _language()),
         tools=tools,
     )
 
