@@ -20,18 +20,22 @@ class PersonRecords:
     """Everything stored under one address, as the store read it."""
 
     registration_items: tuple[dict[str, Any], ...]  # its registration in each event, every attribute
-    address_items: tuple[dict[str, Any], ...]  # the rest: its daily email counts, its suppression record
+    # The rest under the address: daily email counts, sign-in requests, email history, suppression record.
+    address_items: tuple[dict[str, Any], ...]
     registrations: tuple[Registration, ...]  # the registration items, read as the domain's
+    # Its console sessions (the version, devices signed out), if it ever signed in to the console.
+    console_items: tuple[dict[str, Any], ...] = ()
 
     @property
     def count(self) -> int:
-        return len(self.registration_items) + len(self.address_items)
+        return len(self.registration_items) + len(self.address_items) + len(self.console_items)
 
 
 class PersonStore(CancellationStore, Protocol):
     def person_records(self, email_key: str, *, with_suppression: bool = True) -> PersonRecords: ...
 
-    def delete_person_records(self, records: PersonRecords) -> None: ...
+    def delete_person_records(self, records: PersonRecords, now: datetime) -> None:
+        """Delete the registration and address items; end the console sessions (see forget_console_person)."""
 
 
 def _json_ready(value: Any) -> Any:
@@ -51,6 +55,7 @@ def export_person(email: str, *, store: PersonStore) -> dict[str, Any]:
         "email": email_key(email),
         "registrations": [_json_ready(item) for item in records.registration_items],
         "address_records": [_json_ready(item) for item in records.address_items],
+        "console_records": [_json_ready(item) for item in records.console_items],
     }
 
 
@@ -59,7 +64,9 @@ def erase_person(email: str, *, store: PersonStore, now: datetime) -> dict[str, 
     so counters stay right and the waiting list moves up; then every item is deleted.
 
     A suppression record stays: it holds only a hash of the mailbox, and without it an address
-    that bounced or complained would be emailed again the next time someone types it in."""
+    that bounced or complained would be emailed again the next time someone types it in. Console
+    sessions and sign-in links of the address stop working at once; the one record that makes them
+    stop goes by itself a day later, once no session made before could still be alive."""
     records = store.person_records(email_key(email), with_suppression=False)
     cancelled = 0
     for registration in records.registrations:
@@ -70,7 +77,7 @@ def erase_person(email: str, *, store: PersonStore, now: datetime) -> dict[str, 
             except EventStarted:
                 continue  # the meeting is under way or over: no seat to free, nobody to promote
             cancelled += 1
-    store.delete_person_records(records)
+    store.delete_person_records(records, now)
     # Only that an erasure happened, and how much: never whose.
     log.info("person erased", extra={"items": records.count, "seats_freed": cancelled})
     return {"items_deleted": records.count, "registrations_cancelled": cancelled}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from chalicelib.jobs import forget_sensitive_answers
 from chalicelib.registrations import EmailState, register
 from chalicelib.store import registration_item
@@ -89,3 +91,46 @@ def test_erasing_a_bounced_address_keeps_it_suppressed_by_a_hash_only(store):
     assert "gone" not in str(left["address_records"]), "what is kept does not name the address"
     again = register(EVENT, answers(email="gone@example.se"), store=store, now=now).registration
     assert again.email.state == EmailState.SUPPRESSED
+
+
+def test_erasing_a_person_ends_their_console_sessions_and_links_and_the_record_that_ends_them_expires(store):
+    """Erasure must end access too: a cookie or sign-in link made before it stops working at once."""
+    from chalicelib.console import auth, sign_in
+    from chalicelib.forms import email_key
+    from chalicelib.privacy import erase_person, export_person
+    from chalicelib.store.schema import epoch_seconds, sessions_key
+
+    now = at("2027-05-01T12:00:00+02:00")
+    person = email_key("Organiser@Example.se")
+    store.end_all_sessions(person)  # signed out everywhere once: version 1
+    cookie = auth.new_session(person, 1, now)
+    store.end_session(person, "another-device", now)
+    link = auth.new_sign_in_link(person, now, 1)
+    store.save_sign_in_link(link, now)
+    assert len(export_person("organiser@example.se", store=store)["console_records"]) == 2
+
+    erase_person("organiser@example.se", store=store, now=now)
+    version, ended = store.session_state(person)
+    assert not auth.still_current(cookie, version, ended), "the cookie from before no longer signs in"
+    assert ended == frozenset(), "the signed-out device's record is deleted"
+    with pytest.raises(sign_in.LinkRefused) as refused:
+        sign_in.use_link(link.token, store=store, admins=frozenset({person}), retention=timedelta(days=90), now=now)
+    assert refused.value.state == auth.LinkState.EXPIRED
+    kept = store.client.get_item(TableName=store.table, Key=sessions_key(person))["Item"]
+    assert int(kept["expires_at"]["N"]) == epoch_seconds(now + auth.SESSION_ABSOLUTE) + 1, "gone by itself a day later"
+    assert export_person("organiser@example.se", store=store)["address_records"] == []
+
+
+def test_erasing_someone_who_never_used_the_console_writes_nothing_for_it(store):
+    from chalicelib.privacy import erase_person, export_person
+
+    now = at("2027-05-01T12:00:00+02:00")
+    store.put_event(example_event(), now)
+    register(EVENT, answers(email="plain@example.se"), store=store, now=now)
+    erase_person("plain@example.se", store=store, now=now)
+    assert export_person("plain@example.se", store=store) == {
+        "email": "plain@example.se",
+        "registrations": [],
+        "address_records": [],
+        "console_records": [],
+    }
