@@ -133,21 +133,30 @@ class ConsoleRecords(Limits):
         return _link_request(plain_item(response["Attributes"]))
 
     def retry_sign_in_request(self, request: LinkRequest, at: datetime) -> None:
-        self.client.update_item(
-            TableName=self.table,
-            Key=sign_in_request_key(request.email_key, request.request_id),
-            UpdateExpression="SET GSI1SK = :at",
-            ConditionExpression="attribute_exists(GSI1PK)",
-            ExpressionAttributeValues={":at": {"S": outbox_time(at)}},
-        )
+        self._update_sign_in_request(request, "SET GSI1SK = :at", {":at": {"S": outbox_time(at)}})
 
     def finish_sign_in_request(self, request: LinkRequest) -> None:
         """Out of the outbox's index; the item itself expires by TTL (no function may delete)."""
-        self.client.update_item(
-            TableName=self.table,
-            Key=sign_in_request_key(request.email_key, request.request_id),
-            UpdateExpression="REMOVE GSI1PK, GSI1SK",
-        )
+        self._update_sign_in_request(request, "REMOVE GSI1PK, GSI1SK")
+
+    def _update_sign_in_request(
+        self, request: LinkRequest, expression: str, values: dict[str, Any] | None = None
+    ) -> None:
+        # Only while it is there: the person may have been erased meanwhile, and an update of a missing
+        # item would write a new one naming the address, with no TTL.
+        params: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": sign_in_request_key(request.email_key, request.request_id),
+            "UpdateExpression": expression,
+            "ConditionExpression": "attribute_exists(PK)",
+        }
+        if values:
+            params["ExpressionAttributeValues"] = values
+        try:
+            self.client.update_item(**params)
+        except ClientError as error:
+            if not condition_failed(error):
+                raise
 
     # -- sign-in links ------------------------------------------------------------------
 

@@ -146,6 +146,18 @@ def test_a_queued_request_is_claimed_by_one_run_retried_and_finished(store):
     assert store.claim_sign_in_request(again, NOW + timedelta(days=1), NOW + timedelta(days=1)) is None
 
 
+def test_a_request_erased_while_its_email_was_being_sent_is_not_written_back(store):
+    from chalicelib.privacy import erase_person
+
+    ask(store, ANNA, None, NOW, per_sender=10)
+    (request,) = store.due_sign_in_requests(NOW)
+    claimed = store.claim_sign_in_request(request, NOW, NOW + sign_in.SIGN_IN_LEASE)
+    erase_person(ANNA, store=store, now=NOW)
+    store.finish_sign_in_request(claimed)
+    store.retry_sign_in_request(claimed, NOW)
+    assert store.person_records(ANNA).address_items == (), "nothing naming the address comes back"
+
+
 def test_twenty_runs_at_once_take_a_request_exactly_once(dynamodb_local_store):
     store = dynamodb_local_store
     ask(store, ANNA, None, NOW, per_sender=10)
