@@ -12,6 +12,7 @@ from chalicelib import config, logs, security, suppression
 from chalicelib.bootstrap import wiring
 from chalicelib.routes.console import console
 from chalicelib.routes.console_events import console_events
+from chalicelib.routes.console_notices import console_notices
 from chalicelib.routes.console_people import console_people
 from chalicelib.routes.http import allowed_origins
 from chalicelib.routes.organiser import organiser
@@ -55,6 +56,7 @@ def security_headers(event: Any, get_response: Any) -> Response:
 app.register_blueprint(console)
 app.register_blueprint(console_people)
 app.register_blueprint(console_events)
+app.register_blueprint(console_notices)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS))

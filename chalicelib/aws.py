@@ -6,7 +6,7 @@ Importing this module touches no AWS: Chalice imports app.py when packaging.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -35,6 +35,13 @@ def sesv2() -> SESV2Client:
 
 
 @functools.cache
+def ses() -> Any:
+    """SES's first API: the account's send quota (GetSendQuota) is read there."""
+    config.check_local_stage_is_local()
+    return boto3.client("ses", config=_CLIENT_CONFIG)
+
+
+@functools.cache
 def ssm() -> SSMClient:
     config.check_local_stage_is_local()
     return boto3.client("ssm", config=_CLIENT_CONFIG)
@@ -44,5 +51,6 @@ def clear() -> None:
     """Forget cached clients and the cached secret (tests switch endpoints between cases)."""
     dynamodb.cache_clear()
     sesv2.cache_clear()
+    ses.cache_clear()
     ssm.cache_clear()
     config._secret_from_ssm.cache_clear()

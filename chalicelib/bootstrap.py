@@ -9,6 +9,7 @@ between cases (they switch endpoints and stages) and set `wiring().clock` instea
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -35,6 +36,8 @@ class Wiring:
     def __init__(self, settings: Settings = config, clock: Callable[[], datetime] = system_clock) -> None:
         self.settings = settings
         self.clock = clock
+        # How the outbox waits between paced sends (tests record the waits instead).
+        self.sleep: Callable[[float], None] = time.sleep
 
     @functools.cached_property
     def store(self) -> DynamoStore:
@@ -71,10 +74,18 @@ class Wiring:
 
     @functools.cached_property
     def signup(self) -> Signup:
+        from .mail import SesSendQuota
         from .pages import templates
         from .service import Signup
 
-        return Signup(store=self.store, mailer=self.mailer, settings=self.settings, templates=templates())
+        return Signup(
+            store=self.store,
+            mailer=self.mailer,
+            settings=self.settings,
+            templates=templates(),
+            send_rate=SesSendQuota(aws.ses),
+            sleep=lambda seconds: self.sleep(seconds),
+        )
 
 
 @functools.cache

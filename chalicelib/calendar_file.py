@@ -13,15 +13,21 @@ if TYPE_CHECKING:
     from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
 PRODUCT_ID = "-//Signup//Hudiksvall//SV"
-# Every published copy of an entry (confirmation, promotion, reminder) is the same revision; the
-# cancellation is the one later revision, so calendars take it over what they hold.
-PUBLISHED_SEQUENCE = 0
-CANCELLED_SEQUENCE = 1
 
 
 def calendar_uid(event: Event, registration_id: str) -> str:
     """Stable per event and registration, so an updated file replaces the entry."""
     return f"{event.id}.{registration_id}@signup"
+
+
+def calendar_sequence(event: Event, *, cancelled: bool) -> int:
+    """The entry's revision (SEQUENCE), so calendars take a later file over what they hold.
+
+    Every copy sent while the meeting stands as stored (confirmation, promotion, reminder, a change
+    notice) is revision `calendar_version`, which the store raises whenever the time or place changes
+    and when the meeting is cancelled. A person's own cancellation withdraws their copy one above the
+    revision they hold; the meeting's cancellation is already a revision of its own."""
+    return event.calendar_version + (1 if cancelled and not event.is_cancelled else 0)
 
 
 def calendar_file(
@@ -33,9 +39,9 @@ def calendar_file(
     description: str,
     cancelled: bool = False,
 ) -> bytes:
-    """The meeting as a calendar entry (METHOD:PUBLISH), or, once the person has cancelled, the
-    same entry withdrawn (METHOD:CANCEL, STATUS:CANCELLED, a higher SEQUENCE): calendars match
-    it by UID and remove it.
+    """The meeting as a calendar entry (METHOD:PUBLISH), or, once the person has cancelled or the
+    meeting is called off, the same entry withdrawn (METHOD:CANCEL, STATUS:CANCELLED, a higher
+    SEQUENCE): calendars match it by UID and remove it.
 
     icalendar is imported here, not at the top (it is the heaviest import of the app): only a
     route or job that sends a calendar file pays for it, not every cold start."""
@@ -54,7 +60,7 @@ def calendar_file(
     entry.add("summary", event.text("title", language))
     entry.add("location", ", ".join(part for part in (event.venue, event.address) if part))
     entry.add("description", description)
-    entry.add("sequence", CANCELLED_SEQUENCE if cancelled else PUBLISHED_SEQUENCE)
+    entry.add("sequence", calendar_sequence(event, cancelled=cancelled))
     entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if event.organisers:
         entry.add("organizer", f"mailto:{event.organisers[0]}")

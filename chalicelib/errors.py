@@ -31,6 +31,13 @@ class RegistrationClosed(SignupError):
     http_status = 409
 
 
+class EventCancelled(RegistrationClosed):
+    """The organisers called the meeting off: no sign-ups, changes or moves up any more. A kind of
+    closed, so every place that answers a closed form answers this too, with its own words."""
+
+    code = "event_cancelled"
+
+
 class WaitlistFull(SignupError):
     """Every seat and every place on the waiting list is taken; nothing was stored."""
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from email_validator import EmailNotValidError, validate_email
 
 LANGUAGES = ("sv", "en")
+CANCELLED = "cancelled"  # the event status once the organisers call the meeting off
 DEFAULT_TIMEZONE = "Europe/Stockholm"
 OPTIONAL_QUESTIONS = ("meal", "diet", "access_needs", "attended_before", "interests", "message")
 EVENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -142,7 +143,7 @@ class Event:
     interests: tuple[InterestArea, ...] = ()
     # The organisers' own questions (`[[questions]]`), in the form's order.
     custom_questions: tuple[Question, ...] = ()
-    status: str = "open"
+    status: str = "open"  # "open", "closed" (no more sign-ups) or "cancelled" (the meeting is off)
     reminder_days: tuple[int, ...] = (2,)
     reminder_time: time = time(9, 0)
     digest_hour: int = 7
@@ -162,6 +163,9 @@ class Event:
     # When the stored description was last written (None until stored). The console's edit form
     # sends it back, so two organisers saving at once cannot silently undo each other's changes.
     updated_at: datetime | None = field(default=None, compare=False)
+    # Raised by the store whenever the time or the place changes and when the meeting is cancelled:
+    # every calendar file's SEQUENCE is derived from it, so a later file always wins (calendar_file).
+    calendar_version: int = field(default=0, compare=False)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -174,6 +178,11 @@ class Event:
 
     def is_open(self, now: datetime) -> bool:
         return self.status == "open" and now < self.deadline_at
+
+    @property
+    def is_cancelled(self) -> bool:
+        """The organisers called the meeting off: nobody signs up, nothing more is scheduled."""
+        return self.status == CANCELLED
 
     def has_started(self, now: datetime) -> bool:
         """The meeting is under way (by its current time, which may have moved): from then on nobody
@@ -242,6 +251,19 @@ class Event:
         if question == "interests":
             return bool(self.interests) and "interests" in self.questions
         return question in self.questions
+
+
+# What a change notice reports: the meeting's time and place (what a calendar entry shows).
+NOTICED_DETAILS = ("starts_at", "ends_at", "venue", "address")
+
+
+def changed_details(before: Event, after: Event) -> list[tuple[str, Any, Any]]:
+    """The time and place details an edit changed, as (name, old, new): what "Ändrat: …" reports."""
+    return [
+        (name, getattr(before, name), getattr(after, name))
+        for name in NOTICED_DETAILS
+        if getattr(before, name) != getattr(after, name)
+    ]
 
 
 def reminder_instants(event: Event) -> dict[int, datetime]:
@@ -318,6 +340,9 @@ _KNOWN_KEYS = {
     "caterer",
 }
 DIGEST_MODES = ("changes", "daily", "off")
+# "cancelled" is read back (an exported file of a cancelled meeting loads again), but only
+# `./signup event cancel` or the console's button cancel a meeting: they tell everyone.
+STATUSES = ("open", "closed", CANCELLED)
 
 
 def event_from_mapping(data: dict[str, Any]) -> Event:
@@ -369,7 +394,7 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
     questions, custom_questions = reader.all_questions()
     interests = reader.interests("interests")
     status = reader.string("status") or "open"
-    if status not in ("open", "closed"):
+    if status not in STATUSES:
         reader.problem("status", "status_value", "must be 'open' or 'closed'")
     reminders = reader.reminders("reminders")
     digest = reader.digest("digest")

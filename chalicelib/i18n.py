@@ -76,6 +76,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "event_not_found": N_("We cannot find a meeting at that address. Please check the link you were given."),
     "registration_not_found": N_("We cannot find that registration. It may have been cancelled."),
     "registration_closed": N_("Registration is closed. The last day to sign up was {last_day}."),
+    "event_cancelled": N_("The meeting is cancelled, so it is not possible to sign up. Nothing was saved."),
     "waitlist_full": N_(
         "The waiting list is full. Every seat and every place on the waiting list is taken, so we cannot accept more "
         "registrations. Nothing was saved. Questions? Contact the organiser."
@@ -261,6 +262,9 @@ EMAIL_KINDS: dict[str, str] = {
     "reminder": N_("Reminder"),
     "resend": N_("Confirmation sent again"),
     "ses_notice": N_("Notice from the recipient's mail server"),
+    "notice_cancelled": N_("Meeting cancelled"),
+    "notice_changed": N_("Time or place changed"),
+    "notice_message": N_("Message from the organisers"),
 }
 
 EMAIL_STATES: dict[str, str] = {
@@ -303,6 +307,8 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "registration_closed": Nc_("audit", "Closed registration"),
     "registration_reopened": Nc_("audit", "Reopened registration"),
     "organisers_named": Nc_("audit", "Changed the organisers"),
+    "event_cancelled": Nc_("audit", "Cancelled the meeting"),
+    "message_sent": Nc_("audit", "Sent a message to those signed up"),
 }
 
 # The console's event form: optional questions, digest modes and languages, fields and hints.

@@ -285,6 +285,10 @@ def run_hourly(
     counts["sensitive_answers_blanked"] = forget_sensitive_answers(store, now, sensitive_retention)
     events = store.upcoming_events(now)
     for event in events:
+        if event.is_cancelled:
+            # Called off: no reminders, digests, hand-off or seats passed on (everyone has been told).
+            counts["cancelled_events_skipped"] += 1
+            continue
         run = _EventRun(event, store, mailer, messages, now)
         run.release_holds()
         run.handoff()

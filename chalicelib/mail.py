@@ -8,6 +8,7 @@ from __future__ import annotations
 import email.errors
 import email.policy
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -29,6 +30,8 @@ from .registrations import EmailKind, Registration, Status
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
+
+    from .notices import Notice
 
 # After cancelling: a short receipt, not the registration email (CANCELLATION withdraws the .ics).
 RECEIPTS = (EmailKind.CANCELLATION, EmailKind.CANCELLED_HOLD, EmailKind.LEFT_WAITLIST)
@@ -132,6 +135,17 @@ class SesMailer:
             raise SendFailed(type(error).__name__) from error
 
 
+class SesSendQuota:
+    """The account's sending rate as SES states it (GetSendQuota's MaxSendRate, emails a second).
+    Takes a client factory: the client is built only when the rate is asked (not on the sign-up path)."""
+
+    def __init__(self, client: Callable[[], Any]) -> None:
+        self.client = client
+
+    def __call__(self) -> float:
+        return float(self.client().get_send_quota()["MaxSendRate"])
+
+
 @dataclass(frozen=True)
 class Links:
     manage: str
@@ -197,23 +211,123 @@ def registration_email(
     # and its withdrawal (same UID, higher SEQUENCE) once the seat is cancelled.
     cancelled = kind == EmailKind.CANCELLATION
     if cancelled or (kind not in (*RECEIPTS, EmailKind.ALREADY_REGISTERED) and registration.status == Status.CONFIRMED):
-        description = templates.get_template("email/calendar.txt").render(context)
-        ics = calendar_file(
-            event,
-            registration.registration_id,
-            language=language,
-            now=now,
-            description=description,
-            cancelled=cancelled,
-        )
-        message.add_attachment(
-            ics.decode("utf-8"),
-            subtype="calendar",
-            filename="traff.ics" if language == "sv" else "meeting.ics",
-            params={"method": method(cancelled)},
-            cte="quoted-printable",
-        )
+        _attach_calendar(message, event, registration, context, cancelled=cancelled, now=now, templates=templates)
     return _with_language(message, language)
+
+
+def _attach_calendar(
+    message: EmailMessage,
+    event: Event,
+    registration: Registration,
+    context: dict[str, Any],
+    *,
+    cancelled: bool,
+    now: datetime,
+    templates: Any,
+) -> None:
+    language = registration.answers.language
+    description = templates.get_template("email/calendar.txt").render(context)
+    ics = calendar_file(
+        event, registration.registration_id, language=language, now=now, description=description, cancelled=cancelled
+    )
+    message.add_attachment(
+        ics.decode("utf-8"),
+        subtype="calendar",
+        filename="traff.ics" if language == "sv" else "meeting.ics",
+        params={"method": method(cancelled)},
+        cte="quoted-printable",
+    )
+
+
+def notice_email(
+    notice: Notice,
+    event: Event,
+    registration: Registration,
+    *,
+    sender: str,
+    links: Links,
+    now: datetime,
+    templates: Any,
+    with_calendar: bool,
+) -> EmailMessage:
+    """A notice to one person, in their language: the meeting is cancelled (with the calendar entry
+    withdrawn), what changed, old → new (with the updated entry), or the organisers' message. The
+    organisers' words go in the body only, escaped in the HTML part: no header carries them."""
+    # Imported when used: notices sends through this module, and a cold start needs neither.
+    from .notices import SUBJECTS
+    from .plain_text import linked_paragraphs
+
+    language = registration.answers.language
+    context = email_context(EmailKind.CONFIRMATION, event, registration, links=links)
+    context.update(
+        notice=notice,
+        changes=described_changes(notice, event, language),
+        text_html=linked_paragraphs(notice.text) if notice.text else "",
+        with_calendar=with_calendar,
+        waiting=registration.status == Status.WAITLISTED,
+        # Once the meeting is off, nobody needs a link to change their answers.
+        manage_url="" if event.is_cancelled else links.manage,
+    )
+    subject = i18n.translator(language).gettext(SUBJECTS[notice.kind]).format(title=context["title"])
+    message = _new_message(
+        subject, sender=sender, to=[_recipient(registration)], reply_to=event.organisers[:1], now=now
+    )
+    message.set_content(templates.get_template("email/notice.txt").render(context), cte="quoted-printable")
+    message.add_alternative(
+        templates.get_template("email/notice.html").render(context), subtype="html", cte="quoted-printable"
+    )
+    if with_calendar:
+        cancelled = notice.kind == "cancelled"
+        _attach_calendar(message, event, registration, context, cancelled=cancelled, now=now, templates=templates)
+    return _with_language(message, language)
+
+
+def notice_copy_email(
+    notice: Notice, event: Event, *, recipients: int, sender: str, now: datetime, templates: Any
+) -> EmailMessage:
+    """The organisers' copy of a message they sent: the same words, and to whom and how many."""
+    from .notices import SUBJECTS, audience_name  # see notice_email
+    from .plain_text import linked_paragraphs
+
+    language = event.organiser_language
+    tr = i18n.translator(language)
+    title = event.text("title", language)
+    context = {
+        "lang": language,
+        "title": title,
+        "notice": notice,
+        "text_html": linked_paragraphs(notice.text),
+        "audience": audience_name(notice.audience, language),
+        "count": recipients,
+    }
+    subject = tr.gettext("Copy: {subject}").format(subject=tr.gettext(SUBJECTS[notice.kind]).format(title=title))
+    message = _new_message(
+        subject, sender=sender, to=[_address(a) for a in event.organisers], reply_to=event.organisers, now=now
+    )
+    message.set_content(templates.get_template("email/notice_copy.txt").render(context), cte="quoted-printable")
+    message.add_alternative(
+        templates.get_template("email/notice_copy.html").render(context), subtype="html", cte="quoted-printable"
+    )
+    return _with_language(message, language)
+
+
+def described_changes(notice: Notice, event: Event, language: str) -> list[tuple[str, str, str]]:
+    """(what, before, after) for each change, in the reader's language and the meeting's time zone."""
+    from .notices import DETAIL_NAMES  # see notice_email
+
+    tr = i18n.translator(language)
+
+    def shown(name: str, value: str) -> str:
+        if not value:
+            return "–"
+        if name in ("starts_at", "ends_at"):
+            return local_date_and_clock(event, datetime.fromisoformat(value), language)
+        return value
+
+    return [
+        (tr.gettext(DETAIL_NAMES[change.name]), shown(change.name, change.old), shown(change.name, change.new))
+        for change in notice.changes
+    ]
 
 
 def _new_message(subject: str, *, sender: str, to: list[Address], reply_to: Any, now: datetime) -> EmailMessage:

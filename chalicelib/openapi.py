@@ -32,6 +32,7 @@ SIGN_UP_EMAIL_STATES = [state for state in EmailState if state not in (EmailStat
 _ERROR_CODES = [
     "invalid_input",
     "registration_closed",
+    "event_cancelled",
     "waitlist_full",
     "registration_not_found",
     "event_not_found",
@@ -751,6 +752,25 @@ def _console_event_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict
             "post": post("Change the number of seats; more seats move people up from the waiting list", one)
         },
         "/console/events/{event_id}/organisers": {"post": post("Name the organisers (administrators)", one)},
+        "/console/events/{event_id}/cancel": {
+            **page("What cancelling the meeting does, and the box and button that do it", one),
+            "post": post(
+                "Cancel the meeting (`confirm=yes`, an optional `note`): everyone signed up is told by the outbox",
+                one,
+                **{"400": _html("The box was not ticked, or the note is too long; nothing changed")},
+            ),
+        },
+        "/console/events/{event_id}/message": {
+            **page("Write a message to those signed up", one),
+            "post": post(
+                "A message (`audience`, `text`); `do=preview` shows it and how many it reaches, `do=send` sends it",
+                one,
+                **{
+                    "200": _html("The preview"),
+                    "400": _html("No audience, or the message is empty or too long; nothing sent"),
+                },
+            ),
+        },
         "/console/events/{event_id}/import": {"post": post("Replace the event's description from a TOML file", one)},
         "/console/events/{event_id}/event.toml": {
             "get": {

@@ -21,7 +21,7 @@ from typing import Protocol
 from . import email_history
 from .email_history import EmailHistoryStore
 from .events import Event
-from .mail import Mailer, SendFailed, still_owed
+from .mail import RECEIPTS, Mailer, SendFailed, still_owed
 from .registrations import EMAIL_LEASE, EmailState, Registration
 
 log = logging.getLogger(__name__)
@@ -144,6 +144,11 @@ def retry_due_emails(
         if event is None:
             store.email_failed(claimed, "event_missing", None)
             counts[EmailState.GAVE_UP] += 1
+            continue
+        if event.is_cancelled and claimed.email.kind not in RECEIPTS:
+            # The meeting was called off: a seat's (or a place in line's) email is no news any more.
+            store.email_failed(claimed, "event_cancelled", None)
+            counts["event_cancelled"] += 1
             continue
         if now >= event.starts_at:
             # By the event's current time: a seat (or a confirmation) for a meeting under way is no use.

@@ -137,6 +137,13 @@ class Pages:
         """The registration form; the closed page once the deadline has passed or every seat and
         the waiting list are taken."""
         context = self._context(event, language)
+        if event.is_cancelled:
+            tr = i18n.translator(language)
+            context.update(
+                heading=tr.gettext("The meeting is cancelled"),
+                text=tr.gettext("The organisers have cancelled the meeting. It is no longer possible to sign up."),
+            )
+            return self.templates.get_template("closed.html").render(context)
         if not event.is_open(now):
             return self.templates.get_template("closed.html").render(context)
         if event.waitlist_is_full:
@@ -286,8 +293,10 @@ class Pages:
         language = registration.answers.language
         context = self._context(event, language)
         tr = i18n.translator(language)
-        live = registration.is_live
+        # Once the meeting is called off there is nothing left to change or cancel: the page says so.
+        live = registration.is_live and not event.is_cancelled
         context.update(
+            meeting_cancelled=event.is_cancelled,
             registration=registration,
             action=action,
             heading=tr.gettext(PAGE_TEXTS[heading_key]),

@@ -22,6 +22,7 @@ from .errors import (
     ChoiceFull,
     Contention,
     EmailLimitReached,
+    EventCancelled,
     EventFull,
     EventNotFound,
     EventStarted,
@@ -205,8 +206,8 @@ def register(
     if event is None:
         raise EventNotFound()
     answers = parse_answers(raw_answers, event)
-    if not by_hand and not event.is_open(now):
-        raise RegistrationClosed(event=event)
+    if event.is_cancelled or (not by_hand and not event.is_open(now)):
+        raise closed_refusal(event)
 
     seat = _seat_status(event)
     # The request that stores the registration owns its email for a lease; if it
@@ -260,7 +261,7 @@ def register(
             except EmailLimitReached:
                 email = EmailDelivery(state=EmailState.LIMITED, attempts=0)
             except RegistrationClosed as closed:
-                raise RegistrationClosed(event=event) from closed
+                raise type(closed)(event=event) from closed
         raise Contention("the event kept changing")
 
     return retry_conflicts(one_try, sleep=sleep)
@@ -288,7 +289,7 @@ def answer_a_bot(
         raise EventNotFound()
     answers = parse_answers(raw_answers, event)
     if not event.is_open(now):
-        raise RegistrationClosed(event=event)
+        raise closed_refusal(event)
     if event.waitlist_is_full:
         raise WaitlistFull()
     full = next((place for place in answers.places if place in event.full_places), None)
@@ -458,6 +459,8 @@ def _free_seat(
             raise RegistrationNotFound()
         if event.has_started(now):
             raise EventStarted(event=event)
+        if event.is_cancelled:
+            raise EventCancelled(event=event)  # nobody is moved up into a meeting that is off
         first_in_line = store.first_waitlisted(event_id) if registration.status in SEATED else None
         promoted = _promoted(first_in_line, event, now) if first_in_line is not None else None
         receipt = _receipt(registration, now) if send_receipt else None
@@ -471,6 +474,11 @@ def _free_seat(
         return Cancellation(cancelled, promoted)
 
     return retry_conflicts(one_try, sleep=sleep)
+
+
+def closed_refusal(event: Event) -> RegistrationClosed:
+    """Why a form is closed: the meeting is cancelled, or registration has closed."""
+    return EventCancelled(event=event) if event.is_cancelled else RegistrationClosed(event=event)
 
 
 class PromotionStore(Protocol):
@@ -497,7 +505,7 @@ def fill_free_seats(
         event = store.get_event(event_id)
         if event is None:
             raise EventNotFound()
-        if event.has_started(now) or event.is_full:
+        if event.has_started(now) or event.is_full or event.is_cancelled:
             return None
         first_in_line = store.first_waitlisted(event_id)
         if first_in_line is None:
@@ -554,6 +562,8 @@ def promote(
             return Promotion(PromotionState.NOT_WAITING, registration)
         if event.has_started(now):
             raise EventStarted(event=event)
+        if event.is_cancelled:
+            raise EventCancelled(event=event)
         if event.is_full:
             return Promotion(PromotionState.NO_SEAT, registration)
         promoted = _promoted(registration, event, now)
@@ -766,7 +776,7 @@ def change_answers(
         if event is None or registration is None or not registration.is_live:
             raise RegistrationNotFound()
         if not event.is_open(now):
-            raise RegistrationClosed(event=event)
+            raise closed_refusal(event)
         answers = keep_removed_answers(
             parse_answers({**raw_answers, "email": registration.answers.email}, event), registration.answers, event
         )

@@ -7,19 +7,21 @@ real ones once) and the time as `now`; they know nothing of HTTP or of the envir
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import email_history, jobs, outbox, registrations, security, tokens
+from . import email_history, jobs, notices, outbox, registrations, security, tokens
 from .config import Settings
 from .digest import Summary, attendee_csv
 from .errors import ServiceUnavailable, ValidationFailed
 from .events import Event
-from .mail import Links, Mailer, digest_email, registration_email
+from .mail import Links, Mailer, digest_email, notice_copy_email, notice_email, registration_email
 from .outbox import Delivery
 from .registrations import (
     Cancellation,
@@ -41,15 +43,32 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Until the account's quota is read: SES's own rate for a new (sandbox) account, one email a second.
+DEFAULT_SEND_RATE = 1.0
+# The account's rate is read from SES again after this long (a raised quota is used within the hour).
+SEND_RATE_MAX_AGE = timedelta(hours=1)
+
 
 class Signup:
     """The use cases over one store, mailer, set of settings and template environment."""
 
-    def __init__(self, *, store: DynamoStore, mailer: Mailer, settings: Settings, templates: Environment) -> None:
+    def __init__(
+        self,
+        *,
+        store: DynamoStore,
+        mailer: Mailer,
+        settings: Settings,
+        templates: Environment,
+        send_rate: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.store = store
         self.mailer = mailer
         self.settings = settings
         self.templates = templates
+        # The account's SES send rate (GetSendQuota's MaxSendRate), asked when the stored one is old.
+        self.send_rate = send_rate or (lambda: DEFAULT_SEND_RATE)
+        self.sleep = sleep
 
     # -- links and messages ---------------------------------------------------
 
@@ -244,8 +263,102 @@ class Signup:
         )
 
     def run_outbox(self, *, base_url: str, now: datetime) -> Counter[str]:
-        return outbox.retry_due_emails(
+        """Emails owed to one person each (retries), then the notices to many, paced."""
+        counts = outbox.retry_due_emails(
             store=self.store, mailer=self.mailer, build=self.message_builder(base_url, now), now=now
+        )
+        # Only the notices are paced: the retries are few, and a person waits for each of them.
+        if self.store.active_notices():
+            pace = notices.SendPace(self.account_send_rate(now), windows=self.store, now=now, sleep=self.sleep)
+            delivered = notices.deliver_notices(
+                store=self.store, mailer=self.mailer, messages=NoticeMail(self, base_url, now), pace=pace, now=now
+            )
+            counts.update({f"notice_{key}": value for key, value in delivered.items()})
+        return counts
+
+    def account_send_rate(self, now: datetime) -> float:
+        """The account's SES rate (emails a second): as stored within the hour, else asked and stored."""
+        rate = self.store.send_quota(now, SEND_RATE_MAX_AGE)
+        if rate is None:
+            rate = self.send_rate()
+            self.store.keep_send_quota(rate, now)
+        return rate
+
+    # -- telling registrants ----------------------------------------------------------
+
+    def cancel_event(self, event: Event, *, note: str, author: str, now: datetime) -> notices.Notice:
+        """Call the meeting off; everyone still signed up is told by the outbox (EventCancelled when it was)."""
+        notice = notices.new_notice(
+            event,
+            notices.NoticeKind.CANCELLED,
+            now=now,
+            text=notices.message_text(note) if note.strip() else "",
+            author=author,
+            expires_at=self.notice_expiry(event),
+        )
+        self.store.cancel_event(event.id, notice, now)
+        log.info("event cancelled", extra={"event_id": event.id})
+        return notice
+
+    def send_message(
+        self, event: Event, text: str, audience: notices.Audience, *, author: str, now: datetime
+    ) -> notices.Notice:
+        """A message from the organisers to `audience`; MessageInvalid when empty or too long."""
+        notice = notices.new_notice(
+            event,
+            notices.NoticeKind.MESSAGE,
+            now=now,
+            audience=audience,
+            text=notices.message_text(text),
+            author=author,
+            expires_at=self.notice_expiry(event),
+        )
+        self.store.put_notice(notice)
+        log.info("message to registrants stored", extra={"event_id": event.id})
+        return notice
+
+    def notice_expiry(self, event: Event) -> datetime:
+        """A notice (the organisers' words) is kept as long as the event's registrations are."""
+        return event.ends_at_or_default + timedelta(days=self.settings.retention_days())
+
+    def recipients_of(self, event: Event, audience: notices.Audience) -> int:
+        """How many a message to `audience` would reach now (for the console's preview)."""
+        probe = notices.Notice(event.id, "", notices.NoticeKind.MESSAGE, audience, datetime.now(UTC))
+        return sum(notices.receives(probe, registration) for registration in self.store.registrations(event.id))
+
+
+class NoticeMail:
+    """The real emails of notices: signed links, the configured sender, our templates."""
+
+    def __init__(self, signup: Signup, base_url: str, now: datetime) -> None:
+        self.signup = signup
+        self.base_url = base_url
+        self.now = now
+
+    def notice(self, notice: notices.Notice, event: Event, registration: Registration) -> EmailMessage:
+        signup = self.signup
+        return notice_email(
+            notice,
+            event,
+            registration,
+            sender=signup.settings.sender(),
+            links=Links(
+                manage=signup.manage_url(self.base_url, event, registration.registration_id),
+                privacy=f"{self.base_url}/privacy?lang={registration.answers.language}",
+            ),
+            now=self.now,
+            templates=signup.templates,
+            with_calendar=notices.with_calendar(notice, registration),
+        )
+
+    def notice_copy(self, notice: notices.Notice, event: Event, recipients: int) -> EmailMessage:
+        return notice_copy_email(
+            notice,
+            event,
+            recipients=recipients,
+            sender=self.signup.settings.sender(),
+            now=self.now,
+            templates=self.signup.templates,
         )
 
 

@@ -7,20 +7,27 @@ It does the same work as the service, with the stage's settings from
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from chalicelib import bootstrap, config, logs, privacy, web
-from chalicelib.console import auth, sign_in
+from chalicelib import bootstrap, config, logs, notices, privacy, web
+from chalicelib.console import auth, event_admin, sign_in
+from chalicelib.console.access import ConsoleUser
+from chalicelib.console.audit import record
+from chalicelib.console.events import EventFormInvalid
 from chalicelib.digest import summarize
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import EventCancelled, ValidationFailed
 from chalicelib.events import Event, EventFileError, parse_event_toml
 from chalicelib.forms import email_key, parse_email
 from chalicelib.registrations import Status
 from chalicelib.store import DynamoStore
 from devtools.stages import use_stage
+
+# Who the audit log names for what was done with AWS credentials at the command line.
+COMMAND_LINE = "command-line"
 
 
 class CommandError(Exception):
@@ -57,9 +64,98 @@ def event_put(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
-    _store(args).put_event(event, datetime.now(UTC))
+    parts = _wiring(args)
+    now = datetime.now(UTC)
+    existing = parts.store.get_event(event.id)
+    if existing is None:
+        parts.store.put_event(event, now)
+        print(f"Saved event {event.id} ({event.text('title', 'sv')}) on stage {args.stage}.")
+        return 0
+    # The same save as the console's: seats kept, the waiting list moved up, a change of time or
+    # place made a later calendar revision and, with --notify, told to everyone signed up.
+    notify = event_admin.Notify(args.notify, "", parts.signup.notice_expiry(event))
+    send = functools.partial(parts.signup.send_leased_email, base_url=config.base_url(), now=now)
+    try:
+        saved = event_admin.save(
+            existing,
+            event_admin.rules.counted_as(existing, event),
+            "en",
+            store=parts.store,
+            now=now,
+            send=send,
+            error_field="file",
+            notify=notify,
+        )
+    except EventFormInvalid as invalid:
+        raise CommandError(f"{path}: not loaded, nothing was written: {' '.join(invalid.errors.values())}") from None
+    except EventCancelled:
+        raise CommandError(f"{event.id} is cancelled: a cancelled meeting is not changed.") from None
+    _cli_audit(parts, existing, "event_imported", ", ".join(saved.changed))
     print(f"Saved event {event.id} ({event.text('title', 'sv')}) on stage {args.stage}.")
+    changes = notices.meeting_changes(existing, event)
+    if changes and saved.notice:
+        print(f"Everyone signed up will be told what changed ({', '.join(c.name for c in changes)}) by the outbox.")
+    elif changes:
+        print(f"Changed {', '.join(c.name for c in changes)}; nobody was told (add --notify to tell them).")
     return 0
+
+
+def event_cancel(args: argparse.Namespace) -> int:
+    """Call a meeting off: the form closes and everyone signed up gets a cancellation."""
+    parts = _wiring(args)
+    event = _event(parts.store, args)
+    if not args.yes:
+        print(
+            f"This cancels {event.id} ({event.text('title', 'sv')}) on stage {args.stage}: nobody can sign up, and "
+            f"{event.confirmed_count + event.waitlist_count} people signed up get a cancellation email. "
+            "It cannot be undone. Run again with --yes to do it.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        parts.signup.cancel_event(event, note=args.note or "", author="", now=datetime.now(UTC))
+    except EventCancelled:
+        raise CommandError(f"{event.id} was already cancelled.") from None
+    except notices.MessageInvalid as invalid:
+        raise CommandError(f"--note: {notices.problem_text(invalid.code, 'en', **invalid.params)}") from None
+    _cli_audit(parts, event, "event_cancelled", "")
+    print(f"Cancelled {event.id}. The outbox sends the cancellations (./signup jobs run to send them now).")
+    return 0
+
+
+def message(args: argparse.Namespace) -> int:
+    """A message from the organisers to those signed up, sent by the outbox."""
+    parts = _wiring(args)
+    event = _event(parts.store, args)
+    try:
+        text = Path(args.file).read_text(encoding="utf-8") if args.file != "-" else sys.stdin.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"{args.file}: cannot read ({error})") from None
+    audience = notices.Audience(args.to)
+    try:
+        notice = parts.signup.send_message(event, text, audience, author="", now=datetime.now(UTC))
+    except notices.MessageInvalid as invalid:
+        raise CommandError(f"{args.file}: {notices.problem_text(invalid.code, 'en', **invalid.params)}") from None
+    count = parts.signup.recipients_of(event, audience)
+    _cli_audit(parts, event, "message_sent", audience)
+    print(
+        f"Message {notice.notice_id} to {audience} ({count}) stored; "
+        "the outbox sends it, with a copy to the organisers."
+    )
+    return 0
+
+
+def _cli_audit(parts: bootstrap.Wiring, event: Event, action: str, detail: str) -> None:
+    """The event's audit log says what was done from the command line, as the console's actions are."""
+    record(
+        parts.store,
+        ConsoleUser(COMMAND_LINE, True, None),
+        [event],
+        action,
+        detail,
+        retention=timedelta(days=config.retention_days()),
+        now=datetime.now(UTC),
+    )
 
 
 def event_list(args: argparse.Namespace) -> int:
@@ -252,7 +348,15 @@ def build_parser() -> argparse.ArgumentParser:
     event_commands = event.add_subparsers(dest="action", required=True, metavar="ACTION")
     put = event_commands.add_parser("put", parents=[stage], help="create or update an event from a TOML file")
     put.add_argument("file")
+    put.add_argument(
+        "--notify", action="store_true", help="tell everyone signed up when the time, end, venue or address changes"
+    )
     put.set_defaults(handler=event_put)
+    cancel = event_commands.add_parser("cancel", parents=[stage], help="cancel the meeting and tell everyone")
+    cancel.add_argument("event_id")
+    cancel.add_argument("--note", help="a few words from the organisers, in the cancellation")
+    cancel.add_argument("--yes", action="store_true", help="really cancel")
+    cancel.set_defaults(handler=event_cancel)
     event_commands.add_parser("list", parents=[stage], help="list events").set_defaults(handler=event_list)
     show = event_commands.add_parser("show", parents=[stage], help="show one event")
     show.add_argument("event_id")
@@ -293,6 +397,12 @@ def build_parser() -> argparse.ArgumentParser:
     sign_in_link.add_argument("email")
     sign_in_link.add_argument("--base-url", help="the service's public address (default: the stage's)")
     sign_in_link.set_defaults(handler=console_link)
+
+    to_them = commands.add_parser("message", parents=[stage], help="send a message to those signed up")
+    to_them.add_argument("event_id")
+    to_them.add_argument("--to", choices=[a.value for a in notices.Audience], default="everyone")
+    to_them.add_argument("--file", required=True, help="the message as plain text (web addresses become links)")
+    to_them.set_defaults(handler=message)
 
     person = commands.add_parser("person", help="a person's data: export or erase (GDPR)")
     person_commands = person.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -11,13 +11,14 @@ days), so a new page state or email kind is checked as soon as one of these step
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode
 
-from chalicelib import config, pages, tokens
+from chalicelib import bootstrap, config, pages, tokens
+from chalicelib.console import event_admin
 from chalicelib.events import parse_event_toml
 from devtools.stages import stage_environment
 from tests.helpers import (
@@ -100,6 +101,7 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, clock: Any, m
     session = _console_pages(client, collection, moto_endpoint)
     _console_people_pages(client, collection, store, session)
     _console_event_pages(client, collection, moto_endpoint)
+    _notice_pages(client, collection, store, moto_endpoint)
     for lang in ("sv", "en"):
         collection.add(f"privacy-{lang}", client.http.get(f"/privacy?lang={lang}"))
         iframe, form = pages.Pages(config).embed_snippets(event, lang, "http://127.0.0.1:8000")
@@ -430,6 +432,67 @@ def _console_event_pages(client: Any, collection: Collection, moto_endpoint: str
             client.http.post(f"/console/events/import{q}", headers=posting, body=broken),
             400,
         )
+
+
+def _notice_pages(client: Any, collection: Collection, store: Any, moto_endpoint: str) -> None:
+    """Telling registrants: the message page (blank, previewed, refused), the cancel page (and its
+    refusal), a change and a message and the cancellation sent by the outbox (their emails are
+    collected with the rest), then the event page listing them and the cancelled form and own page."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    admin = "admin@hudiksvall.example"
+    client.http.post("/console/sign-in", headers=form, body=urlencode({"email": admin}))
+    run_schedule(client, "email_outbox")  # the job that emails the link asked for
+    text = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content().replace("=\n", "")
+    link = re.search(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
+    signed_in = client.http.post(link, headers=form, body="")
+    session = {"Cookie": signed_in.headers["Set-Cookie"].split(";")[0]}
+    posting = {**form, **session}
+    page = client.http.get(f"/console/events/{EVENT}/message", headers=session).body.decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    words = "Välkomna! <b>Program</b>: https://hudiksvall.se/program\n\nMvh arrangörerna"
+    for lang in ("sv", "en"):
+        q = f"?lang={lang}"
+        collection.add(
+            f"console-message-{lang}", client.http.get(f"/console/events/{EVENT}/message{q}", headers=session)
+        )
+        preview = urlencode({"audience": "everyone", "text": words, "do": "preview", "csrf_token": token, "lang": lang})
+        collection.add(
+            f"console-message-preview-{lang}",
+            client.http.post(f"/console/events/{EVENT}/message{q}", headers=posting, body=preview),
+        )
+        empty = urlencode({"audience": "everyone", "text": "", "do": "send", "csrf_token": token, "lang": lang})
+        collection.add(
+            f"console-message-errors-{lang}",
+            client.http.post(f"/console/events/{EVENT}/message{q}", headers=posting, body=empty),
+            400,
+        )
+        collection.add(f"console-cancel-{lang}", client.http.get(f"/console/events/{EVENT}/cancel{q}", headers=session))
+        unticked = urlencode({"note": "", "csrf_token": token, "lang": lang})
+        collection.add(
+            f"console-cancel-errors-{lang}",
+            client.http.post(f"/console/events/{EVENT}/cancel{q}", headers=posting, body=unticked),
+            400,
+        )
+    bootstrap.wiring().sleep = lambda _: None  # moto's rate is one a second: the pace is tested elsewhere
+    existing = store.get_event(EVENT)
+    moved = replace(existing, venue="Folkets hus, Hudiksvall")
+    now = datetime.now(UTC)
+    event_admin.save(existing, moved, "sv", store=store, now=now, send=lambda *_: None, notify=event_admin.Notify(True))
+    sent = urlencode({"audience": "confirmed", "text": words, "do": "send", "csrf_token": token})
+    assert client.http.post(f"/console/events/{EVENT}/message", headers=posting, body=sent).status_code == 303
+    run_schedule(client, "email_outbox")
+    own = _latest_link(moto_endpoint, "bo@example.se")
+    ticked = urlencode({"note": "Lokalen är inte tillgänglig.", "confirm": "yes", "csrf_token": token})
+    assert client.http.post(f"/console/events/{EVENT}/cancel", headers=posting, body=ticked).status_code == 303
+    run_schedule(client, "email_outbox")
+    for lang in ("sv", "en"):
+        q = f"?lang={lang}"
+        collection.add(
+            f"console-event-cancelled-{lang}",
+            client.http.get(f"/console/events/{EVENT}{q}&done=cancelled", headers=session),
+        )
+        collection.add(f"form-cancelled-{lang}", client.http.get(f"/events/{EVENT}/form{q}"))
+    collection.add("manage-meeting-cancelled-en", client.http.get(own))
 
 
 _BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "tr", "td", "th", "dt", "dd", "br", "title", "legend"}

@@ -182,3 +182,60 @@ def test_console_link_refuses_an_address_that_may_not_sign_in(app_store, capsys)
     assert code == 1 and "is not an email address" in err
     code, out, _ = run(capsys, "console", "link", "social.hallbarhet@hudiksvall.example")  # an event's organiser
     assert code == 0 and "/console/sign-in/" in out
+
+
+# -- telling registrants ----------------------------------------------------------------------------
+
+
+def test_message_stores_a_notice_for_its_audience_and_jobs_run_sends_it_with_a_copy(
+    app_store, client, capsys, tmp_path, moto_endpoint
+):
+    post_json(client, answers(email="ett@example.se"))
+    post_json(client, answers(email="tva@example.se", meal="no", diet=None, diet_consent=None))
+    text = tmp_path / "msg.md"
+    text.write_text("Välkomna! Programmet: https://hudiksvall.se/program\n", encoding="utf-8")
+    code, out, _ = run(capsys, "message", EVENT, "--to", "eating", "--file", str(text))
+    assert code == 0 and "to eating (1) stored" in out
+    assert [entry.action for entry in app_store.audit_entries(EVENT)] == ["message_sent"]
+    before = len(sent_mail(moto_endpoint))
+    code, out, _ = run(capsys, "jobs", "run")
+    assert code == 0 and "notice_sent 2" in out
+    to = sorted(str(message["To"]) for message in sent_mail(moto_endpoint)[before:])
+    assert to == ["ett@example.se", "social.hallbarhet@hudiksvall.example"]
+
+
+def test_an_empty_message_is_refused_and_nothing_is_stored(app_store, capsys, tmp_path):
+    empty = tmp_path / "empty.md"
+    empty.write_text("\n  \n", encoding="utf-8")
+    code, _, err = run(capsys, "message", EVENT, "--file", str(empty))
+    assert code == 1 and "Write a message." in err and app_store.notices(EVENT) == []
+
+
+def test_event_cancel_asks_for_yes_then_cancels_once(app_store, client, capsys):
+    post_json(client, answers())
+    code, _, err = run(capsys, "event", "cancel", EVENT)
+    assert code == 1 and "--yes" in err and not app_store.get_event(EVENT).is_cancelled
+    code, out, _ = run(capsys, "event", "cancel", EVENT, "--yes", "--note", "Lokalen är inte tillgänglig.")
+    assert code == 0 and app_store.get_event(EVENT).is_cancelled
+    assert [notice.text for notice in app_store.notices(EVENT)] == ["Lokalen är inte tillgänglig."]
+    code, _, err = run(capsys, "event", "cancel", EVENT, "--yes")
+    assert code == 1 and "already cancelled" in err and len(app_store.notices(EVENT)) == 1
+    code, _, err = run(capsys, "event", "put", str(EXAMPLE))
+    assert code == 1 and "is cancelled" in err
+
+
+def test_event_put_tells_people_of_a_new_venue_only_with_notify(app_store, capsys, tmp_path):
+    assert run(capsys, "event", "put", str(EXAMPLE))[0] == 0
+    moved = tmp_path / "moved.toml"
+    moved.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace('"Rådhussalen, Kulturhuset"', '"Folkets hus"'), encoding="utf-8"
+    )
+    code, out, _ = run(capsys, "event", "put", str(moved))
+    assert code == 0 and "nobody was told (add --notify" in out and app_store.notices(EVENT) == []
+    version = app_store.get_event(EVENT).calendar_version
+    moved.write_text(moved.read_text(encoding="utf-8").replace('"Folkets hus"', '"Stadshuset"'), encoding="utf-8")
+    code, out, _ = run(capsys, "event", "put", str(moved), "--notify")
+    assert code == 0 and "will be told what changed (venue)" in out
+    (notice,) = app_store.notices(EVENT)
+    assert [(c.name, c.old, c.new) for c in notice.changes] == [("venue", "Folkets hus", "Stadshuset")]
+    assert app_store.get_event(EVENT).calendar_version == version + 1

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from ..errors import EventExists, SeatsTaken
+from .. import notices
+from ..errors import EventCancelled, EventExists, SeatsTaken
 from ..events import Event
 from ..i18n import event_problem
+from ..notices import Notice
 from ..registrations import EmailState, PromotionStore, Registration, fill_free_seats
 from . import events as rules
 from .events import ChangeRefused, EventFormInvalid
@@ -24,7 +26,24 @@ SendLeased = Callable[[Registration, Event], Any]
 class EventStore(PromotionStore, Protocol):
     def create_event(self, event: Event, now: datetime) -> None: ...
 
-    def save_event(self, event: Event, now: datetime, edited_from: datetime | None = None) -> None: ...
+    def save_event(
+        self,
+        event: Event,
+        now: datetime,
+        edited_from: datetime | None = None,
+        *,
+        bump_calendar: bool = False,
+        notice: Notice | None = None,
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class Notify:
+    """Whether to tell the registrants of a change of time or place, and who asks (for the notice)."""
+
+    tell: bool = False
+    author: str = ""
+    keep_until: datetime | None = None  # the notice is kept as long as the event's registrations
 
 
 @dataclass(frozen=True)
@@ -32,6 +51,7 @@ class Saved:
     event: Event
     changed: list[str]  # the TOML keys that changed (for the audit log)
     promoted: list[Registration] = field(default_factory=list)
+    notice: Notice | None = None  # the change notice the registrants will get, if they are told
 
 
 def create(values: dict[str, Any], language: str, *, store: EventStore, now: datetime) -> Event:
@@ -54,15 +74,37 @@ def save(
     send: SendLeased,
     error_field: str = "capacity",
     edited_from: datetime | None = None,
+    notify: Notify = Notify(),
 ) -> Saved:
     """Store an edited event, then fill the seats a larger capacity freed, first in line first.
-    With `edited_from` (when the form was filled in), raises EventChanged if someone saved since."""
+    With `edited_from` (when the form was filled in), raises EventChanged if someone saved since.
+    When the time or place changed, every calendar file from now on is a later revision, and with
+    `notify.tell` the registrants' change notice is stored in the same write. A cancelled meeting
+    is not edited (EventCancelled)."""
+    if existing.is_cancelled:
+        raise EventCancelled(event=existing)
+    if event.is_cancelled:
+        # Only cancelling tells everyone: a file or form that says "cancelled" does not call it off.
+        raise EventFormInvalid({error_field: notices.problem_text("cancel_elsewhere", language)})
+    changes = notices.meeting_changes(existing, event)
+    notice = (
+        notices.new_notice(
+            event,
+            notices.NoticeKind.CHANGED,
+            now=now,
+            changes=changes,
+            author=notify.author,
+            expires_at=notify.keep_until,
+        )
+        if notify.tell and changes
+        else None
+    )
     try:
-        store.save_event(event, now, edited_from)
+        store.save_event(event, now, edited_from, bump_calendar=bool(changes), notice=notice)
     except SeatsTaken as taken:
         raise EventFormInvalid({error_field: event_problem("below_seats_taken", language, taken=taken.taken)}) from None
     promoted = _fill(event, store=store, now=now, send=send)
-    return Saved(event, rules.changed_keys(existing, event), promoted)
+    return Saved(event, rules.changed_keys(existing, event), promoted, notice)
 
 
 def edit(
@@ -74,11 +116,14 @@ def edit(
     store: EventStore,
     now: datetime,
     send: SendLeased,
+    notify: Notify = Notify(),
 ) -> Saved:
     """The edit form: written only if nobody saved the event since `existing` was read."""
     event = rules.event_from_form(values, language, existing=existing, may_name_organisers=may_name_organisers)
     _keep_seats(existing, event, language, "capacity")
-    return save(existing, event, language, store=store, now=now, send=send, edited_from=existing.updated_at)
+    return save(
+        existing, event, language, store=store, now=now, send=send, edited_from=existing.updated_at, notify=notify
+    )
 
 
 def import_file(
@@ -90,6 +135,7 @@ def import_file(
     store: EventStore,
     now: datetime,
     send: SendLeased,
+    notify: Notify = Notify(),
 ) -> Saved:
     """A pasted or uploaded TOML file: a new event (`existing` None), or the event it replaces (same id)."""
     event = rules.read_import(text, language)
@@ -104,7 +150,7 @@ def import_file(
     if not may_name_organisers and event.organisers != existing.organisers:
         raise EventFormInvalid({"toml": f"organisers: {event_problem('organisers_admin_only', language)}"})
     _keep_seats(existing, event, language, "toml")
-    return save(existing, event, language, store=store, now=now, send=send, error_field="toml")
+    return save(existing, event, language, store=store, now=now, send=send, error_field="toml", notify=notify)
 
 
 def change_capacity(

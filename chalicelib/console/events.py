@@ -349,7 +349,7 @@ def event_from_form(
         event = event_from_mapping(data)
     except EventFileError as error:
         raise EventFormInvalid(form_errors(error.details, language)) from error
-    return _counted_as(existing, event) if existing is not None else event
+    return counted_as(existing, event) if existing is not None else event
 
 
 def form_errors(problems: list[EventProblem], language: str) -> dict[str, str]:
@@ -495,10 +495,10 @@ def with_changes(event: Event, **changes: Any) -> Event:
     except EventFileError as error:
         first = error.details[0]
         raise ChangeRefused(first.code, **first.params) from error
-    return _counted_as(event, changed)
+    return counted_as(event, changed)
 
 
-def _counted_as(stored: Event, changed: Event) -> Event:
+def counted_as(stored: Event, changed: Event) -> Event:
     """The changed description with the stored event's counters (the store never writes them from here)."""
     return replace(
         changed,

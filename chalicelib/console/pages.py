@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .. import i18n
 from ..events import Event
 from ..i18n import N_
+from ..notices import KIND_NAMES, Notice, audience_name
 from .access import ConsoleUser, EventRow
 from .audit import AuditEntry
 
@@ -152,4 +153,19 @@ def audit_rows(entries: Iterable[AuditEntry], event: Event, language: str) -> li
             "detail": entry.detail,
         }
         for entry in entries
+    ]
+
+
+def notice_rows(notices: Iterable[Notice], language: str) -> list[dict[str, str]]:
+    """What the event's registrants have been told, newest first: when, what, to whom, and whether
+    the outbox is still sending it."""
+    tr = i18n.translator(language)
+    return [
+        {
+            "when": i18n.date_and_clock(notice.created_at, language),
+            "what": tr.gettext(KIND_NAMES[notice.kind]),
+            "to": audience_name(notice.audience, language),
+            "state": tr.gettext("sent") if notice.finished else tr.gettext("being sent"),
+        }
+        for notice in sorted(notices, key=lambda n: n.created_at, reverse=True)
     ]

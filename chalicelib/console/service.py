@@ -20,6 +20,7 @@ from ..errors import ServiceUnavailable
 from ..events import Event
 from ..forms import email_key
 from ..mail import Mailer, sign_in_email
+from ..notices import Notice
 from ..store import DynamoStore
 from . import access, auth, sign_in
 from .access import ConsoleUser, EventRow
@@ -163,6 +164,10 @@ class Console:
     def event_for(self, user: ConsoleUser, event_id: str) -> Event:
         """Raises EventNotFound alike for a missing event and one this person may not see."""
         return access.event_for(user, self.store.get_event(event_id))
+
+    @aws_trouble_is_unavailable
+    def notices(self, event: Event) -> list[Notice]:
+        return self.store.notices(event.id)
 
     @aws_trouble_is_unavailable
     def audit_entries(self, event: Event) -> list[AuditEntry]:

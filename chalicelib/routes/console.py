@@ -409,6 +409,12 @@ TOOLS = (
     (N_("Edit the meeting"), "/console/events/{event_id}/edit"),
     (N_("Registration, last day and seats"), "/console/events/{event_id}/changes"),
 )
+# What a cancelled meeting's page no longer offers (its own page links to the message and cancel pages).
+CHANGES_TOOLS = ("/console/events/{event_id}/edit", "/console/events/{event_id}/changes")
+DONE = {
+    "cancelled": N_("The meeting is cancelled. Everyone signed up gets an email about it."),
+    "message_sent": N_("The message is being sent to those signed up, with a copy to the organisers."),
+}
 
 
 @console.route("/console/events/{event_id}", methods=["GET"])
@@ -418,15 +424,21 @@ def event_overview(event_id: str) -> Response:
     user = signed_in()
     event = visible_event(user, event_id)
     served = console.current_app.routes
-    tools = [(label, path.format(event_id=event.id)) for label, path in TOOLS if path in served]
+    # A cancelled meeting is not edited or cancelled again; its people may still get a message.
+    hidden = CHANGES_TOOLS if event.is_cancelled else ()
+    tools = [(label, path.format(event_id=event.id)) for label, path in TOOLS if path in served and path not in hidden]
+    language = _language()
+    done = query(console.current_request).get("done", "")
     return console_page(
         "console/event.html",
         user,
         event=event,
-        facts=pages.event_facts(event, _language()),
+        facts=pages.event_facts(event, language),
         counts=pages.event_counts(event, wiring().clock()),
         questions=pages.question_rows(event, _language()),
         tools=tools,
+        done_text=i18n.translator(language).gettext(DONE[done]) if done in DONE else "",
+        event_notices=pages.notice_rows(wiring().console.notices(event), language),
     )
 
 

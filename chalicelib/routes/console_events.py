@@ -185,6 +185,7 @@ def _changes_page(
         import_hint=i18n.translator(language).gettext(
             "The file replaces the meeting's description (same id). Registrations stay."
         ),
+        import_notify=True,
         notice=notice,
     )
 
@@ -200,6 +201,8 @@ def _notice(language: str) -> str:
     parts = []
     if params.get("done") in DONE_NOTICES:
         parts.append(tr.gettext(DONE_NOTICES[params["done"]]))
+    if params.get("told") == "1":
+        parts.append(tr.gettext("Those signed up get an email about the change."))
     promoted = params.get("promoted", "")
     if promoted.isdigit() and int(promoted) > 0:
         parts.append(
@@ -217,6 +220,9 @@ def _done(event: Event, saved: event_admin.Saved, user: ConsoleUser, action: str
         detail += f"; promoted {len(saved.promoted)}"
     audit(event, user, action, detail)
     params = {"done": "saved"}
+    if saved.notice is not None:
+        detail += "; registrants told"
+        params["told"] = "1"
     if saved.promoted:
         params["promoted"] = str(len(saved.promoted))
     return _see_other(page, language, **params)
@@ -331,6 +337,7 @@ def edit_event(event_id: str) -> Response:
     check_csrf(user, fields)
     event = visible_event(user, event_id)
     values = rules.posted_values(fields)
+    values["notify"] = fields.get("notify") == "on"
     the_store = _store()
     now = _now()
     if _changed_since_the_form(event, fields):
@@ -351,6 +358,7 @@ def edit_event(event_id: str) -> Response:
             store=the_store,
             now=now,
             send=_sender(the_store, now),
+            notify=_notify(fields, user, event),
         )
     except EventFormInvalid as invalid:
         return _form_page(user, language, values=values, event=event, status=400, errors=invalid.errors)
@@ -365,6 +373,11 @@ def edit_event(event_id: str) -> Response:
         visible_event(user, "")
         raise
     return _done(event, saved, user, "event_edited", f"/console/events/{event_id}/edit", language)
+
+
+def _notify(fields: dict[str, Any], user: ConsoleUser, event: Event) -> event_admin.Notify:
+    """Whether the organiser ticked "tell those signed up" (a change of time or place only)."""
+    return event_admin.Notify(fields.get("notify") == "on", user.email_key, wiring().signup.notice_expiry(event))
 
 
 def _changed_since_the_form(event: Event, fields: dict[str, Any]) -> bool:
@@ -493,14 +506,16 @@ def export_event(event_id: str) -> Response:
 @guarded
 def import_over_event(event_id: str) -> Response:
     def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
+        user = signed_in()
         return event_admin.import_file(
             _toml_text(fields),
             language,
             existing=event,
-            may_name_organisers=signed_in().is_admin,
+            may_name_organisers=user.is_admin,
             store=the_store,
             now=now,
             send=send,
+            notify=_notify(fields, user, event),
         )
 
     return _quick_change(event_id, "event_imported", change)

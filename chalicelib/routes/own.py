@@ -10,6 +10,7 @@ from chalice import Blueprint, Response
 from .. import web
 from ..bootstrap import wiring
 from ..errors import (
+    EventCancelled,
     EventNotFound,
     EventStarted,
     RegistrationClosed,
@@ -112,7 +113,8 @@ def _cancel(token: str) -> Response:
         )
     except _LINK_PROBLEMS as problem:
         return _link_problem(problem)
-    except EventStarted:
+    except (EventStarted, EventCancelled):
+        # The page says why (under way, or called off) and offers nothing to press.
         event, registration = parts.signup.open_manage_link(token, now)
         return html(parts.pages.manage_page(event, registration, now, token), 409)
     except _GONE:

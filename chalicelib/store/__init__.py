@@ -15,6 +15,7 @@ from .events import EventRecords
 from .items import registration_from_item, registration_item
 from .limits import Limits
 from .markers import SendMarkers
+from .notices import NoticeRecords
 from .outbox import Outbox
 from .people import People
 from .registrations import RegistrationRecords
@@ -40,6 +41,7 @@ class DynamoStore(
     Seats,
     Outbox,
     SendMarkers,
+    NoticeRecords,
     SensitiveAnswers,
     People,
     CheckIns,

@@ -20,8 +20,11 @@ class EventRecords(TableAccess):
         """Create or update an event's description; its counters are left as they are."""
         self.client.update_item(**self._event_update(event, now))
 
-    def _event_update(self, event: Event, now: datetime) -> dict[str, Any]:
-        """The UpdateItem that writes an event's description and starts its counters at zero."""
+    def _event_update(self, event: Event, now: datetime, bump_calendar: bool = False) -> dict[str, Any]:
+        """The UpdateItem that writes an event's description and starts its counters at zero;
+        `bump_calendar` when its time or place changed (every calendar file sent from now on is a
+        later revision: its SEQUENCE is derived from the stored version, never from the caller's copy)."""
+        version = "calendar_version = if_not_exists(calendar_version, :zero)" + (" + :one" if bump_calendar else "")
         expression, names, values = set_or_remove(
             dict(sorted(event_attributes(event).items())),
             "a",
@@ -31,14 +34,16 @@ class EventRecords(TableAccess):
                 "pending_count = if_not_exists(pending_count, :zero)",
                 "created_at = if_not_exists(created_at, :now)",
                 "updated_at = :now",
+                version,
             ),
         )
+        extra = {":one": {"N": "1"}} if bump_calendar else {}
         return {
             "TableName": self.table,
             "Key": event_key(event.id),
             "UpdateExpression": expression,
             "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": {**values, ":zero": {"N": "0"}, ":now": {"S": iso_time(now)}},
+            "ExpressionAttributeValues": {**values, ":zero": {"N": "0"}, ":now": {"S": iso_time(now)}, **extra},
         }
 
     def list_events(self) -> list[Event]:

@@ -144,6 +144,7 @@ def event_from_item(item: dict[str, Any]) -> Event:
         },
         custom_questions=tuple(question_from_attributes(question) for question in item.get("custom_questions") or ()),
         updated_at=read_time(item.get("updated_at")),
+        calendar_version=int(item.get("calendar_version", 0)),
     )
 
 

@@ -27,8 +27,10 @@ REGISTRATION_ID_INDEX = "registrations-by-id"
 EVENTS = "EVENTS"  # GSI1PK of every event
 OUTBOX = "OUTBOX"  # GSI1PK of every registration whose email is waiting
 SIGN_IN_OUTBOX = "SIGNIN_OUTBOX"  # GSI1PK of every console sign-in link asked for and not yet emailed
+NOTICES = "NOTICES"  # GSI1PK of every notice still being delivered
 REGISTRATION_PREFIX = "REG#"
 MARKER_PREFIX = "SENT#"
+NOTICE_PREFIX = "NOTICE#"
 
 
 # -- keys -------------------------------------------------------------------------
@@ -49,6 +51,21 @@ def registration_key(event_id: str, email_key: str) -> dict[str, Any]:
 
 def marker_key(event_id: str, name: str) -> dict[str, Any]:
     return {"PK": event_partition(event_id), "SK": {"S": f"{MARKER_PREFIX}{name}"}}
+
+
+def notice_key(event_id: str, notice_id: str) -> dict[str, Any]:
+    """A notice to the event's registrants (cancelled, changed, a message), beside them."""
+    return {"PK": event_partition(event_id), "SK": {"S": f"{NOTICE_PREFIX}{notice_id}"}}
+
+
+def send_window_key(window: int) -> dict[str, Any]:
+    """The sends every outbox run has taken in one minute of the account's SES rate."""
+    return {"PK": {"S": "SES#RATE"}, "SK": {"S": f"WINDOW#{window}"}}
+
+
+def send_quota_key() -> dict[str, Any]:
+    """The account's SES send rate as last read (read again once an hour)."""
+    return {"PK": {"S": "SES#RATE"}, "SK": {"S": "QUOTA"}}
 
 
 def suppression_key(email_key: str) -> dict[str, Any]:

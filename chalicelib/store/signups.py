@@ -16,6 +16,7 @@ from ..errors import (
     ChoiceFull,
     Contention,
     EmailLimitReached,
+    EventCancelled,
     EventFull,
     EventNotFound,
     FormTokenUsed,
@@ -25,6 +26,7 @@ from ..errors import (
     TooManyRequests,
     WaitlistFull,
 )
+from ..events import CANCELLED
 from ..registrations import SEATED, EmailDelivery, EmailState, Registration, Status
 from .events import EventRecords
 from .items import email_attributes, event_from_item, plain_item, registration_from_item, registration_item
@@ -91,11 +93,12 @@ class Signups(EventRecords, RegistrationRecords, Limits):
                         "TableName": self.table,
                         "Key": event_key(registration.event_id),
                         "UpdateExpression": f"SET {counters}",
-                        "ConditionExpression": seats
+                        # By hand, the deadline and an early close do not apply; a cancellation does.
+                        "ConditionExpression": f"#status <> :cancelled AND {seats}"
                         if by_hand
                         else f"#status = :open AND deadline_ts > :now AND {seats}",
                         "ExpressionAttributeNames": {
-                            **({} if by_hand else {"#status": "status"}),
+                            "#status": "status",
                             **place_names,
                             "#capacity": "capacity",
                             **(
@@ -106,7 +109,11 @@ class Signups(EventRecords, RegistrationRecords, Limits):
                         },
                         "ExpressionAttributeValues": {
                             ":one": {"N": "1"},
-                            **({} if by_hand else {":open": {"S": "open"}, ":now": {"N": epoch_number(now)}}),
+                            **(
+                                {":cancelled": {"S": CANCELLED}}
+                                if by_hand
+                                else {":open": {"S": "open"}, ":now": {"N": epoch_number(now)}}
+                            ),
                             **({":zero": {"N": "0"}} if registration.status == Status.PENDING else {}),
                             **place_values,
                         },
@@ -179,6 +186,8 @@ class Signups(EventRecords, RegistrationRecords, Limits):
         event = event_from_item(plain_item(old)) if old else self.get_event(registration.event_id)
         if event is None:
             return EventNotFound()
+        if event.is_cancelled:
+            return EventCancelled()
         if not by_hand and not event.is_open(now):
             return RegistrationClosed()
         if registration.status in SEATED and event.is_full:

@@ -1,0 +1,431 @@
+"""Telling registrants: the meeting is cancelled, its time or place changed, or a message from the
+organisers.
+
+Each is a notice stored on the event (in the same write that cancels or changes the meeting, so a
+change is never made without its notice, nor a notice kept for a change that failed). The outbox job
+delivers it: it reads the event's registrations, claims each person's send with a conditional write
+(so a job run twice, or twice at once, sends once), skips addresses that bounced or complained, and
+sends no faster than the account's SES rate allows, across runs (what one run may not send, the next
+run sends). Plain functions over a store Protocol: no AWS here.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import secrets
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
+
+from . import email_history, i18n
+from .email_history import EmailHistoryStore, Result
+from .events import Event, changed_details
+from .i18n import N_
+from .registrations import SEATED, EmailState, Registration, Status
+
+if TYPE_CHECKING:
+    from .mail import Mailer
+
+log = logging.getLogger(__name__)
+
+# How long a claimed send is held before another run may take it over (that run crashed).
+SEND_LEASE = timedelta(minutes=15)
+# The longest message an organiser may send: a letter, not a book.
+MAX_TEXT = 10_000
+# How many addresses one suppression lookup reads (DynamoDB's BatchGetItem takes 100 keys).
+SUPPRESSION_BATCH = 100
+# Each outbox run sends for at most this long at the account's rate (the job runs every 10 minutes).
+RUN_SECONDS = 60
+# A run reserves this many seconds' worth of sends at a time from the minute all runs share: one write
+# per ten seconds of sending, not one per email.
+RESERVE_SECONDS = 10
+
+
+class NoticeKind(StrEnum):
+    CANCELLED = "cancelled"
+    CHANGED = "changed"
+    MESSAGE = "message"
+
+
+class Audience(StrEnum):
+    """Who a message from the organisers is for."""
+
+    EVERYONE = "everyone"  # everyone still signed up: seated and waiting
+    CONFIRMED = "confirmed"  # those with a seat
+    WAITING = "waiting"  # the waiting list
+    EATING = "eating"  # those with a seat who said yes to the meal
+
+
+# What each kind, audience, detail and problem is called, in English; translated where shown.
+SUBJECTS = {
+    NoticeKind.CANCELLED: N_("Cancelled: {title}"),
+    NoticeKind.CHANGED: N_("Changed: {title}"),
+    NoticeKind.MESSAGE: N_("A message about {title}"),
+}
+KIND_NAMES = {
+    NoticeKind.CANCELLED: N_("Meeting cancelled"),
+    NoticeKind.CHANGED: N_("Time or place changed"),
+    NoticeKind.MESSAGE: N_("Message from the organisers"),
+}
+AUDIENCE_NAMES = {
+    Audience.EVERYONE: N_("everyone signed up"),
+    Audience.CONFIRMED: N_("everyone with a seat"),
+    Audience.WAITING: N_("the waiting list"),
+    Audience.EATING: N_("everyone with a seat who eats"),
+}
+DETAIL_NAMES = {
+    "starts_at": N_("Start time"),
+    "ends_at": N_("End time"),
+    "venue": N_("Venue"),
+    "address": N_("Street address"),
+}
+PROBLEMS = {
+    "message_empty": N_("Write a message."),
+    "message_too_long": N_("The message is too long (at most {limit} characters)."),
+    "cancel_elsewhere": N_(
+        "A meeting is cancelled with the “Cancel the meeting” button (or ./signup event cancel), so that everyone "
+        "signed up is told."
+    ),
+}
+
+
+# How each notice is named in a person's email history (the console's person page).
+HISTORY_KIND = {
+    NoticeKind.CANCELLED: "notice_cancelled",
+    NoticeKind.CHANGED: "notice_changed",
+    NoticeKind.MESSAGE: "notice_message",
+}
+
+
+def problem_text(code: str, language: str, **params: Any) -> str:
+    """A notice's problem (MessageInvalid's code, or cancel_elsewhere) in the reader's language."""
+    return i18n.translator(language).gettext(PROBLEMS[code]).format(**params)
+
+
+def audience_name(audience: Audience, language: str) -> str:
+    return i18n.translator(language).gettext(AUDIENCE_NAMES[audience])
+
+
+@dataclass(frozen=True)
+class Change:
+    """One detail of the meeting that changed: its name ("starts_at", "venue", …) and the values
+    before and after, as stored text (a moment in ISO 8601, "" for none)."""
+
+    name: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    event_id: str
+    notice_id: str
+    kind: NoticeKind
+    audience: Audience
+    created_at: datetime
+    author: str = ""  # the mailbox key of the organiser who sent it ("" from the command line)
+    changes: tuple[Change, ...] = ()
+    text: str = ""  # the organisers' own words (a message, or a note with a cancellation)
+    finished_at: datetime | None = None
+    expires_at: datetime | None = field(default=None, compare=False)
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+    def marker(self, registration_id: str) -> str:
+        """The send marker that makes this notice go to this person once."""
+        return f"{self.marker_prefix}{registration_id}"
+
+    @property
+    def marker_prefix(self) -> str:
+        return f"notice#{self.notice_id}#"
+
+    @property
+    def copy_marker(self) -> str:
+        """The marker of the organisers' copy of a message."""
+        return f"notice#{self.notice_id}"
+
+
+class MessageInvalid(ValueError):
+    """A message the organisers cannot send as written; `code` names the problem (i18n)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def new_notice(
+    event: Event,
+    kind: NoticeKind,
+    *,
+    now: datetime,
+    audience: Audience = Audience.EVERYONE,
+    changes: Iterable[Change] = (),
+    text: str = "",
+    author: str = "",
+    expires_at: datetime | None = None,
+) -> Notice:
+    """A notice to store; its id sorts by time, and a random part keeps two of one second apart."""
+    notice_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+    return Notice(
+        event.id,
+        notice_id,
+        kind,
+        audience,
+        now,
+        author=author,
+        changes=tuple(changes),
+        text=text,
+        expires_at=expires_at,
+    )
+
+
+def message_text(text: str) -> str:
+    """An organiser's message as it will be sent: line endings made plain, trailing space gone;
+    MessageInvalid when it is empty or too long."""
+    cleaned = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")).strip()
+    if not cleaned:
+        raise MessageInvalid("message_empty")
+    if len(cleaned) > MAX_TEXT:
+        raise MessageInvalid("message_too_long", limit=MAX_TEXT)
+    return cleaned
+
+
+def meeting_changes(before: Event, after: Event) -> tuple[Change, ...]:
+    """What an edit changed of the meeting's time and place, as a change notice reports it."""
+    return tuple(Change(name, _stored(old), _stored(new)) for name, old, new in changed_details(before, after))
+
+
+def _stored(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def receives(notice: Notice, registration: Registration) -> bool:
+    """Whether this person is one the notice is for. A cancellation and a change go to everyone still
+    signed up (a change's calendar file only to those with a confirmed seat); a message to its audience."""
+    if not registration.is_live or registration.email.state == EmailState.SUPPRESSED:
+        return False
+    if notice.kind != NoticeKind.MESSAGE:
+        return True
+    seated = registration.status in SEATED
+    return {
+        Audience.EVERYONE: True,
+        Audience.CONFIRMED: seated,
+        Audience.WAITING: registration.status == Status.WAITLISTED,
+        Audience.EATING: seated and registration.answers.meal is True,
+    }[notice.audience]
+
+
+def with_calendar(notice: Notice, registration: Registration) -> bool:
+    """A calendar file goes to those who were sent one: a confirmed seat (the waiting list hears the
+    news without one)."""
+    return notice.kind in (NoticeKind.CANCELLED, NoticeKind.CHANGED) and registration.status == Status.CONFIRMED
+
+
+# -- pacing ---------------------------------------------------------------------------------------
+
+
+class SendWindows(Protocol):
+    def reserve_sends(self, window: int, wanted: int, limit: int) -> int:
+        """Take up to `wanted` of the `limit` sends one window (a minute) allows, shared by every
+        run; returns how many were granted (0 when the window is spent)."""
+
+
+class SendPace:
+    """Keeps the sends of every outbox run under the account's rate: each run reserves its sends from
+    a per-minute window all runs share (rate × 60 a minute), ten seconds' worth at a time, and waits
+    between sends so none goes faster than the rate; when the window is spent the run stops and leaves
+    the rest for the next run. A reservation is made in the minute its sends go out (the run's start
+    plus the time it has waited), so a run still sending when the next one starts shares that minute
+    with it rather than each taking a whole minute's worth."""
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        windows: SendWindows,
+        now: datetime,
+        sleep: Callable[[float], None],
+        run_seconds: int = RUN_SECONDS,
+    ) -> None:
+        self.rate = max(rate, 0.0)
+        self.windows = windows
+        self.started = now.timestamp()
+        self.waited = 0.0
+        self.sleep = sleep
+        self.budget = int(self.rate * run_seconds)
+        self.reserved = 0
+        self.taken = 0
+
+    def take(self) -> bool:
+        """One more send now, or False when this run has sent its share."""
+        if self.taken >= self.budget:
+            return False
+        if self.taken:
+            self.sleep(1 / self.rate)
+            self.waited += 1 / self.rate
+        if self.reserved == 0:
+            chunk = min(max(int(self.rate * RESERVE_SECONDS), 1), self.budget - self.taken)
+            minute = int(self.started + self.waited) // 60
+            self.reserved = self.windows.reserve_sends(minute, chunk, int(self.rate * 60))
+            if self.reserved == 0:
+                self.budget = self.taken  # the minute's allowance is spent: this run is done
+                return False
+        self.reserved -= 1
+        self.taken += 1
+        return True
+
+
+# -- delivery -------------------------------------------------------------------------------------
+
+
+class NoticeStore(SendWindows, EmailHistoryStore, Protocol):
+    def get_event(self, event_id: str) -> Event | None: ...
+
+    def active_notices(self) -> list[Notice]: ...
+
+    def registrations(self, event_id: str) -> Iterator[Registration]: ...
+
+    def finished_sends(self, event_id: str, prefix: str) -> set[str]:
+        """The marker names under `prefix` whose send is over (sent or skipped)."""
+
+    def claim_send(self, event_id: str, name: str, now: datetime, lease: datetime) -> bool: ...
+
+    def finish_send(self, event_id: str, name: str, state: Any, now: datetime, message_id: str = "") -> None: ...
+
+    def suppressed_among(self, email_keys: list[str]) -> set[str]: ...
+
+    def finish_notice(self, notice: Notice, now: datetime) -> None: ...
+
+
+class NoticeMessages(Protocol):
+    def notice(self, notice: Notice, event: Event, registration: Registration) -> EmailMessage: ...
+
+    def notice_copy(self, notice: Notice, event: Event, recipients: int) -> EmailMessage: ...
+
+
+@dataclass
+class _Run:
+    store: NoticeStore
+    mailer: Mailer
+    messages: NoticeMessages
+    pace: SendPace
+    now: datetime
+    counts: Counter[str] = field(default_factory=Counter)
+    out_of_share: bool = False
+    notice: Notice | None = None  # the one being delivered
+
+    def send_once(
+        self, event_id: str, name: str, build: Callable[[], EmailMessage], to: Registration | None = None
+    ) -> bool:
+        """Claim, send, record (in the person's email history too); True when this run sent it."""
+        # Imported here: the console's pages import this module, and a cold start need not load the
+        # jobs and the mail adapter for them.
+        from .jobs import SendState
+        from .mail import SendFailed
+
+        if not self.pace.take():
+            self.out_of_share = True
+            return False
+        if not self.store.claim_send(event_id, name, self.now, self.now + SEND_LEASE):
+            self.counts["claimed_elsewhere"] += 1
+            return False
+        try:
+            message_id = self.mailer.send(build())
+        except SendFailed as failure:
+            log.warning("notice not sent", extra={"event_id": event_id, "error": failure.code})
+            self.store.finish_send(event_id, name, SendState.FAILED, self.now)
+            self.history(to, Result.FAILED, error=failure.code)
+            self.counts["failed"] += 1
+            return False
+        self.store.finish_send(event_id, name, SendState.SENT, self.now, message_id)
+        self.history(to, Result.SENT, message_id=message_id)
+        self.counts["sent"] += 1
+        return True
+
+    def history(self, to: Registration | None, result: Result, message_id: str = "", error: str = "") -> None:
+        if to is not None and self.notice is not None:
+            email_history.note(
+                self.store, to, HISTORY_KIND[self.notice.kind], result, now=self.now, message_id=message_id, error=error
+            )
+
+    def skip(self, event_id: str, name: str, to: Registration) -> None:
+        from .jobs import SendState
+
+        if self.store.claim_send(event_id, name, self.now, self.now + SEND_LEASE):
+            self.store.finish_send(event_id, name, SendState.SKIPPED, self.now)
+            self.history(to, Result.SUPPRESSED)
+            self.counts["suppressed"] += 1
+
+    def deliver(self, notice: Notice) -> None:
+        self.notice = notice
+        event = self.store.get_event(notice.event_id)
+        if event is None or self.now >= event.ends_at_or_default:
+            # The event is gone (deleted with its data), or the meeting is over: news of it is no use.
+            self.store.finish_notice(notice, self.now)
+            self.counts["notices_expired"] += 1
+            return
+        done = self.store.finished_sends(event.id, notice.marker_prefix)
+        recipients = [
+            registration
+            for registration in self.store.registrations(event.id)
+            if receives(notice, registration) and notice.marker(registration.registration_id) not in done
+        ]
+        complete = True
+        if notice.kind == NoticeKind.MESSAGE and notice.copy_marker not in self.store.finished_sends(
+            event.id, notice.copy_marker
+        ):
+            total = len(recipients) + len(done)
+            complete = self.send_once(
+                event.id, notice.copy_marker, lambda: self.messages.notice_copy(notice, event, total)
+            )
+        handled = 0
+        for start in range(0, len(recipients), SUPPRESSION_BATCH):
+            if self.out_of_share:
+                break
+            batch = recipients[start : start + SUPPRESSION_BATCH]
+            suppressed = self.store.suppressed_among([r.answers.email_key for r in batch])
+            for registration in batch:
+                name = notice.marker(registration.registration_id)
+                if registration.answers.email_key in suppressed:
+                    self.skip(event.id, name, registration)
+                    handled += 1
+                    continue
+                build = functools.partial(self.messages.notice, notice, event, registration)
+                sent = self.send_once(event.id, name, build, registration)
+                if self.out_of_share:
+                    break
+                handled += 1
+                complete = complete and sent
+        if self.out_of_share:
+            self.counts["left_for_next_run"] += len(recipients) - handled
+        elif complete:
+            self.store.finish_notice(notice, self.now)
+            self.counts["notices_finished"] += 1
+
+
+def deliver_notices(
+    *, store: NoticeStore, mailer: Mailer, messages: NoticeMessages, pace: SendPace, now: datetime
+) -> Counter[str]:
+    """The outbox's part for notices: every unfinished notice, oldest first, as far as this run's
+    share of the send rate goes."""
+    run = _Run(store, mailer, messages, pace, now)
+    for notice in sorted(store.active_notices(), key=lambda n: (n.created_at, n.notice_id)):
+        if run.out_of_share:
+            run.counts["notices_left_for_next_run"] += 1
+            continue
+        run.deliver(notice)
+    if run.counts:
+        log.info("notices run", extra={"counts": dict(run.counts)})
+    return run.counts

@@ -1,0 +1,140 @@
+"""The console's ways to tell registrants: cancel the meeting (a page that asks first, then the
+button), and a message from the organisers (written, previewed, then sent).
+
+Each view parses the request, calls the use case (chalicelib/service.py) and writes the audit log;
+the outbox sends. Every change is a POST with the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from .. import i18n, notices
+from ..bootstrap import wiring
+from ..console.access import ConsoleUser
+from ..errors import EventCancelled
+from ..events import Event
+from .console import audit, check_csrf, console_page, guarded, signed_in, visible_event
+from .console_events import FORM_POSTS, _language, _posted, _see_other
+
+console_notices = Blueprint(__name__)
+
+
+def _tr(language: str) -> Any:
+    return i18n.translator(language)
+
+
+def _audiences(language: str) -> list[tuple[str, str]]:
+    return [(audience.value, notices.audience_name(audience, language)) for audience in notices.Audience]
+
+
+# -- cancel the meeting -----------------------------------------------------------------------------
+
+
+def _cancel_page(user: ConsoleUser, event: Event, language: str, status: int = 200, **context: Any) -> Response:
+    return console_page(
+        "console/event_cancel.html",
+        user,
+        status,
+        language=language,
+        event=event,
+        people=event.confirmed_count + event.waitlist_count,
+        values=context.pop("values", {}),
+        errors=context.pop("errors", {}),
+        summary_heading=_tr(language).gettext("The change could not be made"),
+        **context,
+    )
+
+
+@console_notices.route("/console/events/{event_id}/cancel", methods=["GET"])
+@guarded
+def cancel_form(event_id: str) -> Response:
+    """What cancelling does, and the button that does it (a GET never cancels)."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    return _cancel_page(user, event, _language())
+
+
+@console_notices.route("/console/events/{event_id}/cancel", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def cancel_event(event_id: str) -> Response:
+    fields = _posted()
+    user = signed_in()
+    language = _language(fields)
+    check_csrf(user, fields)
+    event = visible_event(user, event_id)
+    note = str(fields.get("note", ""))
+    if fields.get("confirm") != "yes":
+        # The box saying "yes, cancel it" was not ticked: nothing is done.
+        errors = {"confirm": _tr(language).gettext("Tick the box to confirm that the meeting is to be cancelled.")}
+        return _cancel_page(user, event, language, 400, values={"note": note}, errors=errors)
+    parts = wiring()
+    try:
+        parts.signup.cancel_event(event, note=note, author=user.email_key, now=parts.clock())
+    except notices.MessageInvalid as invalid:
+        errors = {"note": notices.problem_text(invalid.code, language, **invalid.params)}
+        return _cancel_page(user, event, language, 400, values={"note": note}, errors=errors)
+    except EventCancelled:
+        return _see_other(f"/console/events/{event_id}", language)
+    audit(event, user, "event_cancelled", "")
+    return _see_other(f"/console/events/{event_id}", language, done="cancelled")
+
+
+# -- a message from the organisers --------------------------------------------------------------------
+
+
+def _message_page(user: ConsoleUser, event: Event, language: str, status: int = 200, **context: Any) -> Response:
+    return console_page(
+        "console/event_message.html",
+        user,
+        status,
+        language=language,
+        event=event,
+        audiences=_audiences(language),
+        values=context.pop("values", {"audience": notices.Audience.EVERYONE.value}),
+        errors=context.pop("errors", {}),
+        summary_heading=_tr(language).gettext("The message could not be sent"),
+        **context,
+    )
+
+
+@console_notices.route("/console/events/{event_id}/message", methods=["GET"])
+@guarded
+def message_form(event_id: str) -> Response:
+    user = signed_in()
+    event = visible_event(user, event_id)
+    return _message_page(user, event, _language())
+
+
+@console_notices.route("/console/events/{event_id}/message", methods=["POST"], content_types=FORM_POSTS)
+@guarded
+def send_message(event_id: str) -> Response:
+    """`do=preview` shows the message as it will read and how many get it; `do=send` sends it."""
+    fields = _posted()
+    user = signed_in()
+    language = _language(fields)
+    check_csrf(user, fields)
+    event = visible_event(user, event_id)
+    text = str(fields.get("text", ""))
+    values = {"text": text, "audience": str(fields.get("audience", ""))}
+    try:
+        audience = notices.Audience(values["audience"])
+    except ValueError:
+        errors = {"audience": _tr(language).gettext("Choose who gets the message.")}
+        return _message_page(user, event, language, 400, values=values, errors=errors)
+    parts = wiring()
+    try:
+        if fields.get("do") != "send":
+            from ..plain_text import linked_paragraphs  # only a preview needs it
+
+            preview = linked_paragraphs(notices.message_text(text))
+            count = parts.signup.recipients_of(event, audience)
+            return _message_page(user, event, language, values=values, preview=preview, count=count)
+        parts.signup.send_message(event, text, audience, author=user.email_key, now=parts.clock())
+    except notices.MessageInvalid as invalid:
+        errors = {"text": notices.problem_text(invalid.code, language, **invalid.params)}
+        return _message_page(user, event, language, 400, values=values, errors=errors)
+    audit(event, user, "message_sent", notices.audience_name(audience, language))
+    return _see_other(f"/console/events/{event_id}", language, done="message_sent")
