@@ -65,6 +65,7 @@ bench: $(READY) dynamodb-local
 	$(PY) -m bench.digest
 	$(PY) -m bench.console_people
 	$(PY) -m bench.cold_start
+	$(PY) -m bench.notices
 
 ## A SAM/CloudFormation template and the zip for a stage (STAGE=dev by default), checked by cfn-lint and checkov.
 STAGE ?= dev

@@ -59,3 +59,12 @@ def test_the_cold_start_benchmark_reports_both_ratios(dynamodb_local_endpoint):
     result = quick_run("bench.cold_start")
     assert "import app / bare import boto3" in result.stdout
     assert "first registration / warm registration" in result.stdout
+
+
+def test_the_message_benchmark_sends_once_per_person_with_no_scan(dynamodb_local_endpoint):
+    result = quick_run("bench.notices")
+    assert re.search(r"SES SendEmail calls \(people \+ the copy\)\s+101\s+target 101\s+ok", result.stdout), (
+        result.stdout
+    )
+    assert re.search(r"Scan calls\s+0\s", result.stdout)
+    assert "DynamoDB calls per recipient" in result.stdout
