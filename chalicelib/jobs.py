@@ -79,11 +79,20 @@ class JobStore(CancellationStore, SensitiveAnswerStore, email_history.EmailHisto
 
     # Releasing held seats goes through the cancellation transaction (CancellationStore); these
     # record the promotion email (outbox.send_now checks the suppression list first).
-    def email_sent(self, registration: Registration, message_id: str) -> None: ...
+    # `line`: the person's email history line, written in the same call (one round trip, not two).
+    def email_sent(
+        self, registration: Registration, message_id: str, line: email_history.SentEmail | None = None
+    ) -> None: ...
 
-    def email_failed(self, registration: Registration, error: str, retry_at: datetime | None) -> None: ...
+    def email_failed(
+        self,
+        registration: Registration,
+        error: str,
+        retry_at: datetime | None,
+        line: email_history.SentEmail | None = None,
+    ) -> None: ...
 
-    def email_suppressed(self, registration: Registration) -> None: ...
+    def email_suppressed(self, registration: Registration, line: email_history.SentEmail | None = None) -> None: ...
 
 
 class Messages(Protocol):

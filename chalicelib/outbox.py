@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from . import email_history
-from .email_history import EmailHistoryStore
+from .email_history import EmailHistoryStore, Result, SentEmail
 from .events import Event
 from .mail import RECEIPTS, Mailer, SendFailed, still_owed
 from .registrations import EMAIL_LEASE, EmailState, Registration
@@ -46,11 +46,14 @@ class DeliveryRecord(EmailHistoryStore, Protocol):
 
     def is_suppressed(self, email_key: str) -> bool: ...
 
-    def email_sent(self, registration: Registration, message_id: str) -> None: ...
+    # `line`: the person's email history line, written in the same call (one round trip, not two).
+    def email_sent(self, registration: Registration, message_id: str, line: SentEmail | None = None) -> None: ...
 
-    def email_failed(self, registration: Registration, error: str, retry_at: datetime | None) -> None: ...
+    def email_failed(
+        self, registration: Registration, error: str, retry_at: datetime | None, line: SentEmail | None = None
+    ) -> None: ...
 
-    def email_suppressed(self, registration: Registration) -> None: ...
+    def email_suppressed(self, registration: Registration, line: SentEmail | None = None) -> None: ...
 
 
 class OutboxStore(DeliveryRecord, Protocol):
@@ -104,18 +107,20 @@ def send_now(
         store.email_failed(registration, NOT_OWED, None)
         return Delivery(EmailState.GAVE_UP, NOT_OWED)
     if not suppression_checked and store.is_suppressed(registration.answers.email_key):
-        store.email_suppressed(registration)
-        email_history.note(store, registration, kind, email_history.Result.SUPPRESSED, now=now)
+        store.email_suppressed(registration, email_history.line_for(registration, kind, Result.SUPPRESSED, now=now))
         return Delivery(EmailState.SUPPRESSED)
     try:
         message_id = mailer.send(build(event, registration))
     except SendFailed as failure:
         log.warning("email not sent", extra={"event_id": event.id, "error": failure.code})
-        store.email_failed(registration, failure.code, retry_at(registration.email.attempts, now))
-        email_history.note(store, registration, kind, email_history.Result.FAILED, now=now, error=failure.code)
+        line = email_history.line_for(registration, kind, Result.FAILED, now=now, error=failure.code)
+        store.email_failed(registration, failure.code, retry_at(registration.email.attempts, now), line)
         return Delivery(EmailState.FAILED, failure.code)
-    store.email_sent(registration, message_id)
-    email_history.note(store, registration, kind, email_history.Result.SENT, now=now, message_id=message_id)
+    store.email_sent(
+        registration,
+        message_id,
+        email_history.line_for(registration, kind, Result.SENT, now=now, message_id=message_id),
+    )
     return Delivery(EmailState.SENT)
 
 

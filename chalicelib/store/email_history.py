@@ -12,21 +12,25 @@ from .schema import EMAIL_HISTORY_PREFIX, address_partition, email_history_key, 
 from .table import TableAccess
 
 
+def history_item(line: SentEmail, expires_at: datetime | None) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        **email_history_key(line.email_key, line.at, secrets.token_hex(4)),
+        "type": {"S": "email_history"},
+        "event_id": {"S": line.event_id},
+        "kind": {"S": line.kind},
+        "result": {"S": str(line.result)},
+        "at": {"S": iso_time(line.at)},
+        "message_id": {"S": line.message_id},
+        "error": {"S": line.error},
+    }
+    if expires_at is not None:
+        item["expires_at"] = {"N": str(epoch_seconds(expires_at))}
+    return item
+
+
 class EmailHistory(TableAccess):
     def add_email_history(self, line: SentEmail, expires_at: datetime | None) -> None:
-        item: dict[str, Any] = {
-            **email_history_key(line.email_key, line.at, secrets.token_hex(4)),
-            "type": {"S": "email_history"},
-            "event_id": {"S": line.event_id},
-            "kind": {"S": line.kind},
-            "result": {"S": str(line.result)},
-            "at": {"S": iso_time(line.at)},
-            "message_id": {"S": line.message_id},
-            "error": {"S": line.error},
-        }
-        if expires_at is not None:
-            item["expires_at"] = {"N": str(epoch_seconds(expires_at))}
-        self.client.put_item(TableName=self.table, Item=item)
+        self.client.put_item(TableName=self.table, Item=history_item(line, expires_at))
 
     def email_history(self, email_key: str, event_id: str, limit: int = 200) -> list[SentEmail]:
         lines = []
