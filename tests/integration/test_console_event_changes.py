@@ -226,15 +226,21 @@ def test_two_resend_presses_at_once_send_one_email_under_the_daily_limit(dynamod
     (person,) = store.registrations(EVENT)
     store.email_sent(person, "first")  # the sign-up's own confirmation went out
     mailer = RecordingMailer()
+    # Both presses are answered before the email goes out (as two requests arriving together are):
+    # without this, one thread could send before the other read, and a press after the email has
+    # gone rightly sends it again, which made the test fail now and then on a loaded machine.
+    both_answered = threading.Barrier(2)
 
-    def resend_and_send(_):
+    def resend_and_send(_, together=None):
         result = resend_confirmation(EVENT, person.registration_id, store=store, now=NOW)
+        if together is not None:
+            together.wait()
         if result.outcome == ResendState.LEASED:
             sender(store, mailer)(result.registration, store.get_event(EVENT))
         return result.outcome
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        outcomes = sorted(pool.map(press_twice_at_once(resend_and_send), range(2)))
+        outcomes = sorted(pool.map(press_twice_at_once(lambda i: resend_and_send(i, both_answered)), range(2)))
     assert outcomes == [ResendState.LEASED, ResendState.ON_ITS_WAY]
     assert [str(m["Subject"]) for m in mailer.sent] == [f"{EmailKind.CONFIRMATION} {EVENT}"]
     # Pressed again and again in a day: the address's daily limit stops it like any registration email.
