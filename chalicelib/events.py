@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -432,6 +433,23 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
     )
 
 
+def read_translated(value: Any, problem: Callable[..., None]) -> dict[str, str] | None:
+    """A text in Swedish and perhaps English: plain text (Swedish) or a table `{ sv = "…", en = "…" }`.
+    The texts by known language, blanks dropped; None when its shape is wrong. Problems go to
+    `problem(code, text, **params)`; the Swedish is required."""
+    if isinstance(value, str):
+        value = {"sv": value}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        problem("translated_shape", 'expected text or a table like { sv = "…", en = "…" }')
+        return None
+    unknown = sorted(set(value) - set(LANGUAGES))
+    if unknown:
+        problem("unknown_language", f"unknown language {', '.join(unknown)} (use sv, en)", languages=unknown)
+    if not value.get("sv", "").strip():
+        problem("swedish_required", "the Swedish text (sv) is required")
+    return {lang: text.strip() for lang, text in value.items() if lang in LANGUAGES and text.strip()}
+
+
 class _Reader:
     """Reads typed values out of the TOML mapping, collecting problems by key."""
 
@@ -461,20 +479,7 @@ class _Reader:
     def translated(self, key: str, required: bool) -> dict[str, str] | None:
         if self._missing(key, required):
             return None
-        value = self.data[key]
-        if isinstance(value, str):
-            value = {"sv": value}
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            self.problem(key, "translated_shape", 'expected text or a table like { sv = "…", en = "…" }')
-            return None
-        unknown = sorted(set(value) - set(LANGUAGES))
-        if unknown:
-            self.problem(
-                key, "unknown_language", f"unknown language {', '.join(unknown)} (use sv, en)", languages=unknown
-            )
-        if not value.get("sv", "").strip():
-            self.problem(key, "swedish_required", "the Swedish text (sv) is required")
-        return {lang: text.strip() for lang, text in value.items() if text.strip()}
+        return read_translated(self.data[key], lambda *problem, **params: self.problem(key, *problem, **params))
 
     def local_datetime(self, key: str, zone: ZoneInfo, required: bool = False) -> datetime | None:
         if self._missing(key, required):
@@ -791,21 +796,8 @@ class _QuestionReader:
             if required:
                 self.problem(key, "missing", "missing (required)")
             return None
-        value = self.item[key]
-        if isinstance(value, str):
-            value = {"sv": value}
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            self.problem(key, "translated_shape", 'expected text or a table like { sv = "…", en = "…" }')
-            return None
-        unknown = sorted(set(value) - set(LANGUAGES))
-        if unknown:
-            self.problem(
-                key, "unknown_language", f"unknown language {', '.join(unknown)} (use sv, en)", languages=unknown
-            )
-        if not value.get("sv", "").strip():
-            self.problem(key, "swedish_required", "the Swedish text (sv) is required")
-            return None
-        return {lang: text.strip() for lang, text in value.items() if lang in LANGUAGES and text.strip()}
+        texts = read_translated(self.item[key], lambda *problem, **params: self.problem(key, *problem, **params))
+        return texts if texts and "sv" in texts else None
 
     def _flag(self, key: str) -> bool:
         value = self.item.get(key, False)
