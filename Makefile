@@ -66,6 +66,7 @@ bench: $(READY) dynamodb-local
 	$(PY) -m bench.console_people
 	$(PY) -m bench.cold_start
 	$(PY) -m bench.notices
+	$(PY) -m bench.network
 
 ## A SAM/CloudFormation template and the zip for a stage (STAGE=dev by default), checked by cfn-lint and checkov.
 STAGE ?= dev

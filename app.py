@@ -12,9 +12,11 @@ from chalicelib import config, logs, security, suppression
 from chalicelib.bootstrap import wiring
 from chalicelib.routes.console import console
 from chalicelib.routes.console_events import console_events
+from chalicelib.routes.console_network import console_network
 from chalicelib.routes.console_notices import console_notices
 from chalicelib.routes.console_people import console_people
 from chalicelib.routes.http import allowed_origins
+from chalicelib.routes.network_links import network_links
 from chalicelib.routes.organiser import organiser
 from chalicelib.routes.own import own
 from chalicelib.routes.public import public
@@ -29,6 +31,7 @@ config.refuse_to_start_misconfigured()
 app.register_blueprint(public)
 app.register_blueprint(own)
 app.register_blueprint(organiser)
+app.register_blueprint(network_links)
 
 SES_NOTIFICATIONS_TOPIC = "signup-ses-notifications"
 
@@ -57,6 +60,7 @@ app.register_blueprint(console)
 app.register_blueprint(console_people)
 app.register_blueprint(console_events)
 app.register_blueprint(console_notices)
+app.register_blueprint(console_network)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS))

@@ -161,6 +161,9 @@ class Event:
     # How many live registrations (seated or waiting) hold each choice of a choice question, by
     # `place_key`: counted with the seat in one transaction, so a choice's `limit` holds under a rush.
     choice_counts: dict[str, int] = field(default_factory=dict)
+    # The network's series of meetings this one belongs to ("" for a meeting on its own): people and
+    # organisations are recognised across its meetings, and the form asks about staying informed.
+    series: str = ""
     # When the stored description was last written (None until stored). The console's edit form
     # sends it back, so two organisers saving at once cannot silently undo each other's changes.
     updated_at: datetime | None = field(default=None, compare=False)
@@ -251,6 +254,9 @@ class Event:
             return self.asks("meal") and "diet" in self.questions
         if question == "interests":
             return bool(self.interests) and "interests" in self.questions
+        if question == "network":
+            # Not an optional question an organiser switches: it comes with the series.
+            return bool(self.series)
         return question in self.questions
 
 
@@ -339,6 +345,7 @@ _KNOWN_KEYS = {
     "reminders",
     "digest",
     "caterer",
+    "series",
 }
 DIGEST_MODES = ("changes", "daily", "off")
 # "cancelled" is read back (an exported file of a cancelled meeting loads again), but only
@@ -400,6 +407,11 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
     reminders = reader.reminders("reminders")
     digest = reader.digest("digest")
     caterer = reader.emails("caterer", required=False)
+    series = reader.string("series") or ""
+    if series and not EVENT_ID_PATTERN.match(series):
+        reader.problem(
+            "series", "id_format", "use 1-64 lower-case letters a-z, digits and '-', starting with a letter or digit"
+        )
 
     if problems:
         raise EventFileError(problems)
@@ -430,6 +442,7 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
         digest=digest[1],
         organiser_language=digest[2],
         caterer=caterer[0] if caterer else "",
+        series=series,
     )
 
 

@@ -119,6 +119,8 @@ FIELDS: tuple[Field, ...] = (
     Field("attended_before", Kind.YES_NO, question="attended_before"),
     Field("interests", Kind.AREAS, question="interests"),
     Field("message", Kind.FREE_TEXT, question="message", max_length=FREE_TEXT_MAX),
+    # A separate, unticked choice on a meeting of a series: only then is the person kept as a member.
+    Field("network_consent", Kind.YES_NO, question="network"),
 )
 BY_NAME: dict[str, Field] = {field.name: field for field in FIELDS}
 

@@ -73,6 +73,8 @@ class Answers:
     sensitive: frozenset[str] = frozenset()
     # The choice places these answers hold (`place_key`), counted on the event with the seat.
     places: tuple[str, ...] = ()
+    # Keep me informed about the network's meetings (asked only on a meeting of a series).
+    network_consent: bool | None = None
 
     @property
     def email_key(self) -> str:
@@ -158,6 +160,7 @@ def parse_answers(raw: Mapping[str, Any], event: Event) -> Answers:
         custom=custom,
         sensitive=frozenset(sensitive),
         places=tuple(places),
+        network_consent=values.get("network_consent"),
     )
 
 

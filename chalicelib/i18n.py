@@ -294,6 +294,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "cancelled_silent": Nc_("audit", "Cancelled a registration (no email)"),
     "checked_in": Nc_("audit", "Checked in"),
     "check_in_undone": Nc_("audit", "Undid a check-in"),
+    "merged_organisations": Nc_("audit", "Merged two organisations of the network"),
     "added_by_hand": Nc_("audit", "Added a registration by hand"),
     "promoted": Nc_("audit", "Moved a registration up from the waiting list"),
     "resent_confirmation": Nc_("audit", "Sent the confirmation again"),
@@ -359,6 +360,7 @@ EVENT_FIELD_LABELS: dict[str, str] = {
     "digest_send": N_("Digest to the organisers"),
     "digest_language": N_("The digest's language"),
     "caterer": N_("The caterer's email address"),
+    "series": N_("Network (series of meetings)"),
     "toml": N_("TOML file"),
     "form": N_("The form"),
     "new_capacity": N_("New number of seats"),
@@ -384,6 +386,10 @@ EVENT_FIELD_HINTS: dict[str, str] = {
     "interests": N_("One area a line: Svenskt namn | English name."),
     "reminder_days": N_("For example 7, 2. Leave empty for no reminder."),
     "caterer": N_("Gets the number of meals and dietary needs. Leave empty if there is no caterer."),
+    "series": N_(
+        "The same name on every meeting of the series, for example natverk-social-hallbarhet: then people and "
+        "organisations are recognised from one meeting to the next. Leave empty for a single meeting."
+    ),
     "capacity_change": N_(
         "More seats: the first on the waiting list get them at once, in order, and an email saying so. Fewer than "
         "the seats already taken is not possible."

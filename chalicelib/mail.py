@@ -152,6 +152,8 @@ class Links:
     privacy: str = ""
     # Where a held seat is confirmed (only while the registration is pending).
     confirm: str = ""
+    # The one-click way out of the network's emails, for someone who asked to be kept informed.
+    leave_network: str = ""
 
 
 def _address(text: str) -> Address:
@@ -212,7 +214,16 @@ def registration_email(
     cancelled = kind == EmailKind.CANCELLATION
     if cancelled or (kind not in (*RECEIPTS, EmailKind.ALREADY_REGISTERED) and registration.status == Status.CONFIRMED):
         _attach_calendar(message, event, registration, context, cancelled=cancelled, now=now, templates=templates)
+    if links.leave_network:
+        one_click(message, links.leave_network)
     return _with_language(message, language)
+
+
+def one_click(message: EmailMessage, url: str) -> None:
+    """RFC 8058: the mail program offers "unsubscribe" and POSTs `List-Unsubscribe=One-Click` to the
+    https link, which takes effect at once (RFC 2369's header, RFC 8058's POST marker)."""
+    message["List-Unsubscribe"] = f"<{url}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
 
 def _attach_calendar(
@@ -377,6 +388,7 @@ def email_context(kind: EmailKind, event: Event, registration: Registration, *, 
         "manage_url": links.manage,
         "privacy_url": links.privacy,
         "confirm_url": links.confirm if registration.status == Status.PENDING else "",
+        "leave_network_url": links.leave_network,
         "hold_until_text": local_date_and_clock(event, registration.hold_until, language),
         "contact": event.organisers[0] if event.organisers else "",
     }
@@ -394,8 +406,10 @@ def digest_email(
     templates: Any,
     recipients: list[str],
     now: datetime,
+    network: dict[str, Any] | None = None,
 ) -> EmailMessage:
-    """The organisers' digest, or the final list when registration closes, with the CSV.
+    """The organisers' digest, or the final list when registration closes, with the CSV (and, for a
+    meeting of a network's series, the network's section: `network.digest_section`).
 
     Replies go to the organisers, from the caterer too."""
     language = event.organiser_language
@@ -419,6 +433,7 @@ def digest_email(
         ).format(title=title),
         "date_text": meeting_times(event, language).date,
         "venue": event.venue,
+        "network": network,
     }
     confirmed = len(summary.confirmed)
     subject = (

@@ -202,7 +202,9 @@ def registration_schema(event: Event | None = None, *, form: bool = False) -> di
                 if event is None
                 else ""
             )
-            + "A diet is kept only with `diet_consent` yes, and only from someone who eats."
+            + "A diet is kept only with `diet_consent` yes, and only from someone who eats. "
+            + "`network_consent` (asked only on a meeting of a network's series, unticked by default): yes keeps "
+            + "the person as a member of the network after the meeting, until they leave."
             + (
                 " Questions of the organisers' own are `q_<id>` (GET /events/{event_id} lists them); one with "
                 "`show_when` is asked, and required, only when that answer has one of its values, else its "
@@ -466,6 +468,53 @@ def _console_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, 
                 "responses": {
                     "200": _html("The audit log, newest first"),
                     "404": _html("No such event, or one this person may not see (the same page)"),
+                    **signed_in,
+                },
+            }
+        },
+        "/console/network/{series}": {
+            "get": {
+                "summary": "A network's series: new and returning, sectors and gaps, whom to remind, the members",
+                "parameters": [
+                    {"name": "series", "in": "path", "required": True, "schema": {"type": "string"}},
+                    lang,
+                ],
+                "responses": {
+                    "200": _html("The network's report: charts with the tables behind them"),
+                    "404": _html("No such series, or one whose meetings this person organises none of"),
+                    **signed_in,
+                },
+            }
+        },
+        "/console/network/{series}/merge": {
+            "post": {
+                "summary": "Count one organisation's name as another's from now on (in the series' audit logs)",
+                "parameters": [
+                    {"name": "series", "in": "path", "required": True, "schema": {"type": "string"}},
+                    lang,
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        FORM: {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "csrf_token": {"type": "string"},
+                                    "lang": {"type": "string"},
+                                    "keep": {"type": "string", "description": "The name to keep"},
+                                    "other": {"type": "string", "description": "The name that counts as it"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "303": {"description": "Merged: back to the network's page, which says so"},
+                    "403": _html("Without the session's CSRF token, or posted from another site"),
+                    "404": _html("No such series, or one whose meetings this person organises none of"),
+                    "422": _html("A name missing or too long, or the two are one organisation already"),
+                    **unreadable,
                     **signed_in,
                 },
             }
@@ -974,6 +1023,21 @@ def document(event: Event | None = None) -> dict[str, Any]:
                     },
                 },
             },
+            "/network/leave/{token}": {
+                "get": {
+                    "summary": "The way out of a network's emails, from their List-Unsubscribe link: a button",
+                    "description": "Changes nothing (mail scanners follow links).",
+                    "parameters": [token, lang],
+                    "responses": {"200": _html("The button"), "403": _html("A forged or altered link")},
+                },
+                "post": {
+                    "summary": "Leave the network at once (RFC 8058 one-click: List-Unsubscribe=One-Click)",
+                    "description": "Any body or none; no Origin needed, since mail programs post from their "
+                    "servers. The member record is deleted at once; a second post answers the same.",
+                    "parameters": [token, lang],
+                    "responses": {"200": _html("Left"), "403": _html("A forged or altered link")},
+                },
+            },
             "/organiser/{token}": {
                 "get": {
                     "summary": "Where the digests' old attendee links lead: a page pointing to the organiser console",
@@ -1094,6 +1158,10 @@ def _components() -> dict[str, Any]:
                             },
                         },
                     },
+                },
+                "series": {
+                    "type": ["string", "null"],
+                    "description": "The network's series this meeting belongs to; then `network_consent` is asked",
                 },
                 "interests": {
                     "type": "array",

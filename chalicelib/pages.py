@@ -259,6 +259,28 @@ class Pages:
         context.update(heading=heading, text=text)
         return self.templates.get_template("message.html").render(context)
 
+    def leave_network_page(self, language: str, *, left: bool) -> str:
+        """The way out of the network's emails: a button (a GET never acts: mail scanners follow
+        links), then what the press did. The same words whether or not the person was a member."""
+        tr = i18n.translator(language)
+        context = self._context(None, language)
+        if left:
+            heading = tr.gettext("You have left the network's emails")
+            text = tr.gettext(
+                "We no longer keep you as a member of the network: what we kept about you as a member is "
+                "deleted, and the network sends you no more invitations. A registration you have made stays "
+                "until its meeting is over."
+            )
+        else:
+            heading = tr.gettext("Stop the network's emails?")
+            text = tr.gettext(
+                "You asked to be kept informed about the network's meetings. Press the button and we stop at "
+                "once and delete what we keep about you as a member. A registration you have made stays until "
+                "its meeting is over."
+            )
+        context.update(heading=heading, text=text, ask=not left)
+        return self.templates.get_template("network_leave.html").render(context)
+
     def event_not_found_page(self, language: str) -> str:
         return self.message_page(
             None,
@@ -356,7 +378,7 @@ def _question_context(event: Event, language: str) -> dict[str, Any]:
     return {
         "fields": {field.name: field for field in field_table.for_event(event)},
         "sectors": SECTORS,
-        "asks": {question: event.asks(question) for question in OPTIONAL_QUESTIONS},
+        "asks": {question: event.asks(question) for question in (*OPTIONAL_QUESTIONS, "network")},
         "interests": [(area.id, area.label(language)) for area in event.interests],
         "custom_questions": custom,
         # The error summary names an organiser's question by its own label.

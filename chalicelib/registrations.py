@@ -152,8 +152,10 @@ class RegistrationStore(Protocol):
         form_token: Any = None,
         by_hand: bool = False,
         place_limits: Mapping[str, int] | None = None,
+        network: str = "",
     ) -> None:
-        """Store a new registration and count it, atomically, with the choice places its answers hold.
+        """Store a new registration and count it, atomically, with the choice places its answers hold
+        (and, with `network`, the person's member record of that series).
 
         Raises AlreadyRegistered (with the live one), EventFull (only for a
         confirmed insert), ChoiceFull (a limited choice in `place_limits` has no place left),
@@ -235,7 +237,15 @@ def register(
                 hold_until=now + event.hold_period if status == Status.PENDING else None,
             )
             try:
-                store.insert_registration(registration, now, client, form_token, by_hand, event.place_limits)
+                store.insert_registration(
+                    registration,
+                    now,
+                    client,
+                    form_token,
+                    by_hand,
+                    event.place_limits,
+                    network=event.series if answers.network_consent else "",
+                )
                 log.info("registration stored", extra={"event_id": event.id, "status": status, "by_hand": by_hand})
                 return Outcome(registration, created=True, event=event)
             except AlreadyRegistered as already:
@@ -780,6 +790,9 @@ def change_answers(
         answers = keep_removed_answers(
             parse_answers({**raw_answers, "email": registration.answers.email}, event), registration.answers, event
         )
+        # The network choice belongs to the sign-up (it wrote the member record); one leaves by the
+        # link in the network's emails, so the edit form does not ask it again.
+        answers = replace(answers, network_consent=registration.answers.network_consent)
         updated = store.update_answers(registration, answers, now, event.place_limits)
         log.info("answers changed by their owner", extra={"event_id": event_id})
         return updated

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import email_history, jobs, notices, outbox, registrations, security, tokens
+from . import email_history, jobs, network, notices, outbox, registrations, security, tokens
 from .config import Settings
 from .digest import Summary, attendee_csv
 from .errors import ServiceUnavailable, ValidationFailed
@@ -76,6 +76,26 @@ class Signup:
         token = tokens.make_token(self.settings.secret(), event.id, registration_id, event.ends_at_or_default)
         return f"{base_url}/registrations/{token}"
 
+    def leave_network_url(self, base_url: str, event: Event, registration: Registration) -> str:
+        """The one-click way out of the network's emails (RFC 8058) for a member, else ""."""
+        if not (event.series and registration.answers.network_consent):
+            return ""
+        ref = network.member_ref(registration.answers.email_key)
+        token = tokens.make_leave_token(self.settings.secret(), event.series, ref, registration.answers.language)
+        return f"{base_url}/network/leave/{token}"
+
+    def open_leave_link(self, token: str) -> tokens.LeaveToken:
+        """What a link to leave names (TokenInvalid for a forged one); a GET changes nothing."""
+        return tokens.read_leave_token(self.settings.secret(), token)
+
+    def leave_network(self, token: str) -> tokens.LeaveToken:
+        """The press (or a mail program's one-click POST): the member record is gone at once. A
+        second press finds nothing and answers the same."""
+        leave = tokens.read_leave_token(self.settings.secret(), token)
+        left = network.leave_network(leave.series, leave.ref, store=self.store)
+        log.info("network member left", extra={"count": int(left)})
+        return leave
+
     def console_event_url(self, base_url: str, event: Event) -> str:
         """The event's page in the organiser console (each digest links to it; signing in is needed),
         in the organisers' language."""
@@ -90,6 +110,7 @@ class Signup:
                 manage=manage,
                 privacy=f"{base_url}/privacy?lang={registration.answers.language}",
                 confirm=f"{manage}/confirm" if registration.status == Status.PENDING else "",
+                leave_network=self.leave_network_url(base_url, event, registration),
             )
             return registration_email(
                 kind or registration.email.kind,
@@ -390,4 +411,9 @@ class JobMessages:
             templates=self.signup.templates,
             recipients=[event.caterer] if caterer else list(event.organisers),
             now=self.now,
+            network=self._network_section(event) if event.series and not caterer and not final else None,
         )
+
+    def _network_section(self, event: Event) -> dict[str, Any]:
+        report = network.network_report(event.series, store=self.signup.store, now=self.now)
+        return network.digest_section(report, event.id, event.organiser_language)

@@ -43,6 +43,29 @@ def read_token(secret: str, token: str) -> ManageToken:
     return ManageToken(event_id, registration_id, expires)
 
 
+LEAVE_SALT = "signup.network-leave.v1"
+
+
+@dataclass(frozen=True)
+class LeaveToken:
+    """The one-click way out of a network's emails: the series, the member's ref (a hash of the
+    address, never the address) and the language to answer in. It does not expire: membership
+    lasts until the person leaves, so the way out must keep working as long."""
+
+    series: str
+    ref: str
+    language: str
+
+
+def make_leave_token(secret: str, series: str, ref: str, language: str) -> str:
+    return _sign(secret, LEAVE_SALT, series, ref, language)
+
+
+def read_leave_token(secret: str, token: str) -> LeaveToken:
+    series, ref, language = _read(secret, LEAVE_SALT, token, (str, str, str))
+    return LeaveToken(series, ref, language if language in ("sv", "en") else "sv")
+
+
 def check_lifetime(event_end: datetime, now: datetime) -> None:
     """A link to one's registration works until a week after the event as it stands now."""
     if now >= event_end + VALID_AFTER_EVENT:

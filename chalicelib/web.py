@@ -104,6 +104,8 @@ def public_event(event: Event, now: datetime) -> dict[str, Any]:
         "questions": sorted(q for q in event.questions if event.asks(q)),
         "interests": [{"id": area.id, "title": area.title} for area in event.interests],
         "custom_questions": [public_question(event, question) for question in event.custom_questions],
+        # A meeting of a network's series asks `network_consent` (keep me informed); null: a single meeting.
+        "series": event.series or None,
     }
 
 

@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from chalicelib import bootstrap, config, logs, notices, privacy, web
+from chalicelib import bootstrap, config, logs, network, notices, privacy, web
 from chalicelib.console import auth, event_admin, sign_in
 from chalicelib.console.access import ConsoleUser
 from chalicelib.console.audit import record
@@ -326,6 +326,32 @@ def person_erase(args: argparse.Namespace) -> int:
     return 0
 
 
+def network_report(args: argparse.Namespace) -> int:
+    """The series meeting by meeting: new and returning, sectors and their gaps, the nudge list."""
+    store = _store(args)
+    now = _parse_now(args.now)
+    report = network.network_report(args.series, store=store, now=now)
+    if not report.meetings:
+        raise CommandError(f"No meetings in the series {args.series!r} on stage {args.stage}.")
+    print(network.report_text(report, args.lang), end="")
+    return 0
+
+
+def network_merge(args: argparse.Namespace) -> int:
+    """From now on the second organisation counts as the first (shown by the first name)."""
+    store = _store(args)
+    if not store.series_events(args.series):
+        raise CommandError(f"No meetings in the series {args.series!r} on stage {args.stage}.")
+    try:
+        alias = network.merge_organisations(args.series, args.keep, args.other, store=store, now=datetime.now(UTC))
+    except network.AlreadyMerged:
+        raise CommandError(f"{args.keep!r} and {args.other!r} are already one organisation.") from None
+    except ValueError:
+        raise CommandError("Give both organisations' names.") from None
+    print(f"{args.other!r} now counts as {alias.name!r} in {args.series}.")
+    return 0
+
+
 def _parse_now(text: str | None) -> datetime:
     if not text:
         return datetime.now(UTC)
@@ -413,6 +439,21 @@ def build_parser() -> argparse.ArgumentParser:
     erase.add_argument("email")
     erase.add_argument("--yes", action="store_true", help="really erase")
     erase.set_defaults(handler=person_erase)
+
+    series = commands.add_parser("network", help="a network's series of meetings: report and organisations")
+    series_commands = series.add_subparsers(required=True)
+    report = series_commands.add_parser("report", parents=[stage], help="new and returning, sectors, nudge list")
+    report.add_argument("series")
+    report.add_argument("--lang", choices=["sv", "en"], default="sv")
+    report.add_argument("--now", help="as if at this time (ISO with offset)")
+    report.set_defaults(handler=network_report)
+    merge = series_commands.add_parser(
+        "merge", parents=[stage], help="count organisation OTHER as KEEP from now on (names as people wrote them)"
+    )
+    merge.add_argument("series")
+    merge.add_argument("keep", metavar="KEEP")
+    merge.add_argument("other", metavar="OTHER")
+    merge.set_defaults(handler=network_merge)
     return parser
 
 

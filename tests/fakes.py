@@ -25,6 +25,7 @@ from chalicelib.errors import (
 from chalicelib.events import Event
 from chalicelib.forms import Answers
 from chalicelib.mail import SendFailed
+from chalicelib.network import Member, OrganisationAlias, member_ref
 from chalicelib.registrations import SEATED, EmailDelivery, EmailState, Registration, Status
 
 
@@ -36,6 +37,8 @@ class InMemoryStore:
         self.conflicts_to_raise = 0
         self.insert_calls = 0
         self.duplicates: list[tuple[str | None, EmailDelivery | None]] = []
+        self.members: dict[tuple[str, str], Member] = {}
+        self.aliases: dict[tuple[str, str], OrganisationAlias] = {}
 
     def get_event(self, event_id: str) -> Event | None:
         return self.events.get(event_id)
@@ -63,6 +66,7 @@ class InMemoryStore:
         form_token: object = None,
         by_hand: bool = False,
         place_limits: Mapping[str, int] | None = None,
+        network: str = "",
     ) -> None:
         with self.lock:
             self.insert_calls += 1
@@ -96,6 +100,42 @@ class InMemoryStore:
             event = _move_places(event, registration.answers.places, (), place_limits or {})
             self.events[event.id] = event
             self.items[key] = registration
+            if network:
+                self._join(network, registration, now)
+
+    def _join(self, series: str, registration: Registration, now: datetime) -> None:
+        answers = registration.answers
+        ref = member_ref(answers.email_key)
+        old = self.members.get((series, ref))
+        self.members[(series, ref)] = Member(
+            series=series,
+            ref=ref,
+            email=answers.email,
+            name=answers.name,
+            organisation=answers.organisation,
+            sector=answers.sector,
+            language=answers.language,
+            events=(old.events if old else frozenset()) | {registration.event_id},
+            joined_at=old.joined_at if old else now,
+        )
+
+    def series_events(self, series: str) -> list[Event]:
+        return sorted((e for e in self.events.values() if e.series == series), key=lambda e: e.starts_at)
+
+    def network_records(self, series: str) -> tuple[list[Member], list[OrganisationAlias]]:
+        return (
+            [m for (s, _), m in sorted(self.members.items()) if s == series],
+            [a for (s, _), a in sorted(self.aliases.items()) if s == series],
+        )
+
+    def put_alias(self, series: str, alias: OrganisationAlias, now: datetime) -> None:
+        self.aliases[(series, alias.alias)] = alias
+
+    def get_member(self, series: str, ref: str) -> Member | None:
+        return self.members.get((series, ref))
+
+    def remove_member(self, series: str, ref: str) -> bool:
+        return self.members.pop((series, ref), None) is not None
 
     def update_answers(
         self,

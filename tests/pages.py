@@ -100,6 +100,19 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, clock: Any, m
     _organiser_pages_and_job_emails(client, collection, store, moto_endpoint, clock, event)
     session = _console_pages(client, collection, moto_endpoint)
     _console_people_pages(client, collection, store, session)
+    for lang in ("sv", "en"):  # the example event is a meeting of the network's series of the same name
+        network_page = client.http.get(f"/console/network/{EVENT}?lang={lang}", headers=session)
+        collection.add(f"console-network-{lang}", network_page)
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', network_page.body.decode()).group(1)
+    merge = {"Content-Type": "application/x-www-form-urlencoded", **session}
+    refused = client.http.post(
+        f"/console/network/{EVENT}/merge", headers=merge, body=urlencode({"csrf_token": csrf, "keep": "Röda Korset"})
+    )
+    collection.add("console-network-merge-error-sv", refused, 422)
+    fields = {"csrf_token": csrf, "keep": "Röda Korset", "other": "Rödakorset Hudiksvall", "lang": "en"}
+    merged = client.http.post(f"/console/network/{EVENT}/merge", headers=merge, body=urlencode(fields))
+    assert merged.status_code == 303, merged.body
+    collection.add("console-network-merged-en", client.http.get(merged.headers["Location"], headers=session))
     _console_event_pages(client, collection, moto_endpoint)
     _notice_pages(client, collection, store, moto_endpoint)
     for lang in ("sv", "en"):
@@ -165,10 +178,10 @@ def _registrations_and_own_pages(client: Any, collection: Collection, moto_endpo
     assert posted.status_code == 303, posted.body
     collection.add("thanks-confirmed-sv", client.http.get(f"/events/{EVENT}/{posted.headers['Location']}"))
     post_json(client, answers(email="ASA@example.se", meal="no"))  # a second sign-up: Åsa gets "already registered"
-    post_json(client, answers(email="bo@example.se", name="Bo Ek", language="en"))
+    post_json(client, answers(email="bo@example.se", name="Bo Ek", language="en", network_consent="yes"))
     for lang in ("sv", "en"):
         collection.add(f"form-full-{lang}", client.http.get(f"/events/{EVENT}/form?lang={lang}"))
-    post_json(client, answers(email="cecilia@example.se", name="Cecilia Åberg"))
+    post_json(client, answers(email="cecilia@example.se", name="Cecilia Åberg", network_consent="yes"))
     for lang in ("sv", "en"):
         collection.add(f"form-waitlist-full-{lang}", client.http.get(f"/events/{EVENT}/form?lang={lang}"))
         for status, note in (("confirmed", ""), ("waitlisted", ""), ("confirmed", "delayed"), ("confirmed", "limited")):
@@ -192,6 +205,17 @@ def _registrations_and_own_pages(client: Any, collection: Collection, moto_endpo
     collection.add("manage-cancelled-sv", client.http.post(links["asa@example.se"]))
     collection.add("manage-already-cancelled-sv", client.http.post(links["asa@example.se"]))
     collection.add("manage-after-cancelling-sv", client.http.get(links["asa@example.se"]))
+    # Bo and Cecilia asked to be kept informed: their emails carry the one-click way out. Bo leaves;
+    # Cecilia stays, to be named on the console's network page.
+    for address, lang in (("cecilia@example.se", "sv"), ("bo@example.se", "en")):
+        (leave,) = {
+            str(message["List-Unsubscribe"]).strip("<>").split("/", 3)[3]
+            for message in sent_mail(moto_endpoint)
+            if message["To"].addresses[0].addr_spec == address
+        }
+        collection.add(f"network-leave-{lang}", client.http.get(f"/{leave}"))
+        if lang == "en":
+            collection.add("network-left-en", client.http.post(f"/{leave}", body="List-Unsubscribe=One-Click"))
 
 
 HELD = "bekrafta-plats"

@@ -105,6 +105,11 @@ def test_digest_preview_renders_without_sending(app_store, client, capsys, tmp_p
     assert "Åsa Öberg, Röda Korset" in out
     assert "Åsa Öberg" in html.read_text(encoding="utf-8")
     assert len(sent_mail(moto_endpoint)) == 1, "only the confirmation: the preview sent nothing"
+    # The example meeting belongs to the network's series: the digest has its section, numbers only.
+    assert "== Nätverket natverk-social-hallbarhet ==" in out
+    assert "(den här träffen): anmälda 1, kom –; personer 1 nya, 0 återkommande" in out
+    assert "Saknas på den här träffen: inga företag än, ingen offentlig verksamhet än, inga andra än." in out
+    assert "Personer: 1 nya, 0 återkommande." in html.read_text(encoding="utf-8")
 
 
 def test_jobs_run_at_a_given_time_sends_what_is_due(app_store, client, capsys, moto_endpoint):
@@ -239,3 +244,32 @@ def test_event_put_tells_people_of_a_new_venue_only_with_notify(app_store, capsy
     (notice,) = app_store.notices(EVENT)
     assert [(c.name, c.old, c.new) for c in notice.changes] == [("venue", "Folkets hus", "Stadshuset")]
     assert app_store.get_event(EVENT).calendar_version == version + 1
+
+
+def test_network_report_and_merge_over_a_series(app_store, capsys):
+    from tests.unit.test_network import FIRST_DAY, meeting, sign_up
+
+    for number in (1, 2, 3):
+        app_store.put_event(meeting(number), FIRST_DAY)
+    sign_up(app_store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
+    sign_up(app_store, 1, "bo@example.se", "ICA Maxi AB", "company")
+    sign_up(app_store, 2, "anna@example.se", "Hudiksvall kommun", "public", consent=True)
+    sign_up(app_store, 2, "bo@example.se", "Maxi ICA Stormarknad", "company")
+    before = (meeting(3).starts_at - timedelta(days=1)).isoformat()
+    code, out, _ = run(capsys, "network", "report", "natverk-social-hallbarhet", "--now", before)
+    assert code == 0
+    assert "Organisationer: 1 nya, 1 återkommande." in out, "the second meeting: the municipality came back"
+    assert "inga föreningar än" in out and "inga andra än" in out
+    assert "  - Anna, Hudiksvall kommun (2 träffar)" in out
+    assert "Bo" not in out and "bo@" not in out, "no consent: counted, never named"
+    assert "  - Maxi ICA Stormarknad (Företag, 1 träff)" in out
+
+    code, out, _ = run(capsys, "network", "merge", "natverk-social-hallbarhet", "ICA Maxi", "Maxi ICA Stormarknad")
+    assert code == 0 and "now counts as 'ICA Maxi'" in out
+    code, out, _ = run(capsys, "network", "report", "natverk-social-hallbarhet", "--lang", "en", "--now", before)
+    assert "Organisations: 0 new, 2 returning." in out and "no associations yet" in out
+    assert "  - ICA Maxi (Company, 2 meetings)" in out
+    code, _, err = run(capsys, "network", "merge", "natverk-social-hallbarhet", "ica maxi ab", "ICA MAXI")
+    assert code == 1 and "already one organisation" in err
+    code, _, err = run(capsys, "network", "report", "no-such-series")
+    assert code == 1 and "No meetings in the series 'no-such-series'" in err

@@ -58,6 +58,7 @@ TEXT_FIELDS = (
     "digest_send",
     "digest_language",
     "caterer",
+    "series",
 )
 QUESTION_FIELD = "question_"  # one checkbox per optional question: question_meal, question_diet, ...
 # The longest text a form field takes: an event description, not a book.
@@ -94,6 +95,7 @@ _FORM_KEYS = {
     "interests",
     "status",
     "caterer",
+    "series",
 }
 GENERAL = "form"  # where a problem no field owns is shown (only the summary)
 
@@ -134,6 +136,7 @@ def event_mapping(event: Event) -> dict[str, Any]:
         "confirm_within_hours": event.confirm_within_hours if event.confirm_address else None,
         "organisers": list(event.organisers),
         "caterer": event.caterer,
+        "series": event.series,
         "status": event.status,
     }
     data = {key: value for key, value in optional.items() if value not in (None, "", {})}
@@ -253,6 +256,7 @@ def form_values(event: Event) -> dict[str, Any]:
         "digest_send": event.digest,
         "digest_language": event.organiser_language,
         "caterer": event.caterer,
+        "series": event.series,
     }
     for question in OPTIONAL_QUESTIONS:
         values[QUESTION_FIELD + question] = question in event.questions
@@ -313,6 +317,7 @@ def mapping_from_form(values: Mapping[str, Any], existing: Event | None = None) 
     put("confirm_within_hours", _whole(values.get("confirm_within_hours", "")))
     put("organisers", split_addresses(values.get("organisers", "")))
     put("caterer", values.get("caterer", ""))
+    put("series", values.get("series", "").strip())
     # The organisers' own questions are edited through the TOML import; the form keeps them as they are.
     data.update(
         questions_mapping(

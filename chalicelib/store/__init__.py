@@ -15,6 +15,7 @@ from .events import EventRecords
 from .items import registration_from_item, registration_item
 from .limits import Limits
 from .markers import SendMarkers
+from .network import NetworkRecords
 from .notices import NoticeRecords
 from .outbox import Outbox
 from .people import People
@@ -51,5 +52,6 @@ class DynamoStore(
     ConsoleRecords,
     EmailHistory,
     Limits,
+    NetworkRecords,
 ):
     """Events, registrations and everything kept beside them, in one DynamoDB table."""

@@ -100,6 +100,7 @@ def event_attributes(event: Event) -> dict[str, Any]:
         "digest": event.digest,
         "organiser_language": event.organiser_language,
         "caterer": event.caterer or None,
+        "series": event.series or None,
         "GSI1PK": EVENTS,
         "GSI1SK": iso_time(event.starts_at),
     }
@@ -133,6 +134,7 @@ def event_from_item(item: dict[str, Any]) -> Event:
         digest=item.get("digest", "changes"),
         organiser_language=item.get("organiser_language", "sv"),
         caterer=item.get("caterer", ""),
+        series=item.get("series", ""),
         confirmed_count=int(item.get("confirmed_count", 0)),
         waitlist_count=int(item.get("waitlist_count", 0)),
         organiser_link_version=int(item.get("organiser_link_version", 0)),
@@ -275,6 +277,7 @@ def registration_from_item(item: dict[str, Any]) -> Registration:
             custom=custom,
             sensitive=sensitive,
             places=tuple(item.get("choice_places") or ()),
+            network_consent=item.get("network_consent"),
         ),
         status=Status(item["status"]),
         created_at=datetime.fromisoformat(item["created_at"]),

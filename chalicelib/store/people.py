@@ -9,6 +9,7 @@ from ..console.auth import SESSION_ABSOLUTE
 from ..privacy import PersonRecords
 from .events import EventRecords
 from .items import registration_from_item
+from .network import NetworkRecords
 from .schema import (
     REGISTRATION_PREFIX,
     SESSIONS,
@@ -21,15 +22,17 @@ from .schema import (
 )
 
 
-class People(EventRecords):
+class People(EventRecords, NetworkRecords):
     def person_records(self, email_key: str, *, with_suppression: bool = True) -> PersonRecords:
-        """Its registration in each event, its address items and (unless asked not to, as erasure
-        does) its suppression record."""
+        """Its registration in each event, its address items, its membership of each network and
+        (unless asked not to, as erasure does) its suppression record."""
         items = []
-        for event in self.list_events():
+        events = self.list_events()
+        for event in events:
             item = self._get(registration_key(event.id, email_key))
             if item:
                 items.append(item)
+        items.extend(self.member_items({event.series for event in events if event.series}, email_key))
         items.extend(
             self._query(
                 KeyConditionExpression="PK = :pk",

@@ -31,13 +31,14 @@ from ..registrations import SEATED, EmailDelivery, EmailState, Registration, Sta
 from .events import EventRecords
 from .items import email_attributes, event_from_item, plain_item, registration_from_item, registration_item
 from .limits import Limits
+from .network import NetworkRecords
 from .places import full_place, place_changes
 from .registrations import RegistrationRecords
 from .schema import epoch_number, event_key, registration_key
 from .table import CONFLICT_ERRORS, CONFLICT_REASONS, TaggedWrite, error_code, is_busy, set_or_remove
 
 
-class Signups(EventRecords, RegistrationRecords, Limits):
+class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
     def insert_registration(
         self,
         registration: Registration,
@@ -46,6 +47,7 @@ class Signups(EventRecords, RegistrationRecords, Limits):
         form_token: Any = None,
         by_hand: bool = False,
         place_limits: Mapping[str, int] | None = None,
+        network: str = "",
     ) -> None:
         """One transaction: the registration and the event's counter, or neither.
 
@@ -54,6 +56,8 @@ class Signups(EventRecords, RegistrationRecords, Limits):
         organiser adds someone): the seats still count, but not the deadline or an early close.
         The choices the answers hold are counted on the event in the same update, each limited one
         (`place_limits`) only while it has a place left.
+        `network`: the series whose member record this sign-up writes (the person asked to be kept
+        informed), in the same transaction, so a member is never without their sign-up or back.
         """
         place_limits = place_limits or {}
         seated = registration.status in SEATED
@@ -124,6 +128,7 @@ class Signups(EventRecords, RegistrationRecords, Limits):
             *self._email_checks(registration, now),
             *self._sender_limit(client, now),
             *self._form_token_marker(form_token),
+            *(self._membership(registration, network, now) if network else []),
         ]
         try:
             transaction: list[Any] = [item for _, item in items]  # plain dicts; boto3's TypedDicts are for checking

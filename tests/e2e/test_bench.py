@@ -68,3 +68,13 @@ def test_the_message_benchmark_sends_once_per_person_with_no_scan(dynamodb_local
     )
     assert re.search(r"Scan calls\s+0\s", result.stdout)
     assert "DynamoDB calls per recipient" in result.stdout
+
+
+def test_the_network_benchmark_reads_each_meeting_with_one_paged_query_and_no_scan(dynamodb_local_endpoint):
+    result = quick_run("bench.network")
+    assert re.search(r"registration Query pages per meeting\s+\[1, 1, 1\]", result.stdout), result.stdout
+    pages = re.search(r"registration Query pages: report / raw\s+(\d+)/(\d+)\s", result.stdout)
+    assert pages and pages.group(1) == pages.group(2), result.stdout
+    assert re.search(r"other Query pages \(events index, series\)\s+1, 1", result.stdout), result.stdout
+    assert re.search(r"Scan calls\s+0\s", result.stdout)
+    assert re.search(r"people new/returning, members\s+67/133, 84", result.stdout), result.stdout

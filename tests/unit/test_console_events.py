@@ -217,3 +217,14 @@ def test_every_problem_and_warning_code_has_a_message():
     assert warned and warned <= set(i18n.EVENT_WARNINGS), warned - set(i18n.EVENT_WARNINGS)
     assert i18n.event_warning("hold_past_start", "sv", hours=1).startswith("En plats hålls i 1 timme ")
     assert i18n.event_warning("hold_past_start", "en", hours=168).startswith("A seat is held for 168 hours ")
+
+
+def test_the_series_is_edited_in_the_console_form_and_judged_by_the_one_validator():
+    values = console_events.form_values(example())
+    assert values["series"] == "natverk-social-hallbarhet"
+    moved = console_events.event_from_form(values | {"series": "  nasta-natverk "}, "sv")
+    assert moved.series == "nasta-natverk"
+    assert console_events.event_from_form(values | {"series": ""}, "sv").series == "", "empty: a single meeting"
+    with pytest.raises(EventFormInvalid) as error:
+        console_events.event_from_form(values | {"series": "Nätverket"}, "sv")
+    assert error.value.errors["series"].startswith("Använd 1–64 små bokstäver")

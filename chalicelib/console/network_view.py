@@ -1,0 +1,99 @@
+"""The network report as the console page shows it: rows for its tables and the geometry of its
+inline SVG chart (drawn from the same numbers as the table beside it, which is what a screen reader
+reads)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .. import i18n
+from ..fields import SECTORS
+from ..network import SECTOR_GAPS, NetworkReport
+
+CHART_HEIGHT = 160  # the tallest bar, in SVG units
+BAR_WIDTH = 28
+GROUP_GAP = 28
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: int
+    y: int
+    height: int
+    value: int
+    kind: str  # "new" or "returning"
+
+
+def network_view(report: NetworkReport, language: str) -> dict[str, Any]:
+    """What console/network.html needs, in the page's language."""
+    tr = i18n.translator(language)
+    sector_names = {sector: tr.gettext(i18n.SECTOR_NAMES[sector]) for sector in SECTORS}
+    meetings = []
+    for figures in report.meetings:
+        event = figures.event
+        meetings.append(
+            {
+                "id": event.id,
+                "title": event.text("title", language),
+                "date_text": i18n.long_date(event.starts_at.astimezone(event.zone), language),
+                "short_date": i18n.day_and_month(event.starts_at.astimezone(event.zone).date(), language),
+                "registered": figures.registered,
+                "came": figures.came,
+                "people_new": figures.people_new,
+                "people_returning": figures.people_returning,
+                "organisations_new": figures.organisations_new,
+                "organisations_returning": figures.organisations_returning,
+                "sectors": [
+                    {
+                        "count": figures.sector_organisations.get(sector, 0),
+                        "gap": "" if figures.sector_organisations.get(sector) else tr.gettext(SECTOR_GAPS[sector]),
+                    }
+                    for sector in SECTORS
+                ],
+                "interests": figures.interests,
+            }
+        )
+    areas = sorted({area for figures in report.meetings for area in figures.interests})
+    return {
+        "series": report.series,
+        "meetings": meetings,
+        "sector_names": [sector_names[sector] for sector in SECTORS],
+        "areas": [
+            {
+                "title": (report.interest_titles.get(area) or {}).get(language)
+                or (report.interest_titles.get(area) or {}).get("sv")
+                or area,
+                "counts": [figures.interests.get(area, 0) for figures in report.meetings],
+            }
+            for area in areas
+        ],
+        "next_title": report.next_meeting.text("title", language) if report.next_meeting else "",
+        "nudge": [
+            {"name": entry.name, "sector": sector_names[entry.sector], "meetings": entry.meetings}
+            for entry in report.nudge
+        ],
+        "members": report.members,
+        "people_counted": report.people_counted,
+        "organisations_counted": report.organisations_counted,
+        "chart": people_chart(report),
+        "merged": report.merged,
+    }
+
+
+def people_chart(report: NetworkReport) -> dict[str, Any]:
+    """Two bars per meeting (new, returning people), scaled to the largest; the labels sit under
+    each pair. Empty when there is nothing to draw."""
+    largest = max((max(m.people_new, m.people_returning) for m in report.meetings), default=0)
+    if largest == 0:
+        return {"bars": [], "groups": [], "width": 0, "height": 0}
+    bars: list[Bar] = []
+    groups = []
+    for index, figures in enumerate(report.meetings):
+        left = GROUP_GAP + index * (2 * BAR_WIDTH + GROUP_GAP)
+        for offset, (kind, value) in enumerate((("new", figures.people_new), ("returning", figures.people_returning))):
+            height = round(CHART_HEIGHT * value / largest)
+            bars.append(Bar(left + offset * BAR_WIDTH, 20 + CHART_HEIGHT - height, height, value, kind))
+        groups.append({"x": left + BAR_WIDTH, "index": index + 1})
+    width = GROUP_GAP + len(report.meetings) * (2 * BAR_WIDTH + GROUP_GAP)
+    return {"bars": bars, "groups": groups, "width": width, "height": CHART_HEIGHT + 60}

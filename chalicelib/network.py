@@ -1,0 +1,468 @@
+"""The network: a series of meetings, who comes back, which sectors are missing.
+
+Plain rules over plain data. People are recognised across a series' meetings by their canonical
+address (`forms.email_key`); organisations by a normalised name (`normalise_organisation`) that an
+organiser can merge with another (`merge_organisations`: "Hudiksvalls kommun" and "Kommunen i
+Hudiksvall" are one). Only people who ticked "keep me informed about the network's meetings" are
+kept beyond one meeting's retention, as members, and only members are named across meetings;
+everyone else is counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from . import i18n
+from .events import Event
+from .fields import SECTORS
+from .i18n import N_, Nn_
+from .registrations import Registration
+
+# Words that say what kind of body an organisation is rather than which one: "Röda Korset" and
+# "Föreningen Röda Korset", "ICA Maxi" and "ICA Maxi AB", "Hudiksvalls kommun" and "Hudiksvall
+# kommun" are each one organisation. Compared after case, accents and punctuation are gone.
+LEGAL_FORM_WORDS = frozenset(
+    {
+        "ab",
+        "aktiebolag",
+        "aktiebolaget",
+        "publ",
+        "hb",
+        "kb",
+        "handelsbolag",
+        "handelsbolaget",
+        "kommanditbolag",
+        "ek",
+        "ekonomisk",
+        "ekonomiska",
+        "ideell",
+        "ideella",
+        "for",  # "ek. för." (after accents are gone)
+        "forening",
+        "foreningen",
+        "kommun",
+        "kommunen",
+        "kommuns",
+        "stiftelse",
+        "stiftelsen",
+        "inc",
+        "ltd",
+        "llc",
+        "i",  # "Kommunen i Hudiksvall"
+    }
+)
+
+
+def normalise_organisation(name: str) -> str:
+    """The key an organisation is recognised by: case, accents, punctuation, extra spaces, "&" for
+    "och" and legal-form words ("AB", "kommun", "förening") do not matter, nor a genitive s they
+    leave behind ("Hudiksvalls kommun" is "hudiksvall"). A name made only of such words keeps them."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = text.replace("&", " och ")
+    words = re.findall(r"[^\W_]+", text)
+    kept = [word for word in words if word not in LEGAL_FORM_WORDS]
+    if not kept:
+        return " ".join(words)
+    if len(kept) < len(words) and len(kept[-1]) > 3 and kept[-1].endswith("s"):
+        kept[-1] = kept[-1][:-1]
+    return " ".join(kept)
+
+
+def member_ref(email_key: str) -> str:
+    """A member's key in the series and in the link to leave: a hash of the canonical address, so
+    neither the table's keys nor the link spell the address out."""
+    return hashlib.sha256(email_key.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Member:
+    """Someone who asked to be kept informed about the series' meetings (kept until they leave)."""
+
+    series: str
+    ref: str
+    email: str
+    name: str
+    organisation: str
+    sector: str
+    language: str
+    events: frozenset[str]
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class OrganisationAlias:
+    """`alias` (a normalised name) is the organisation `canonical` (normalised), shown as `name`."""
+
+    alias: str
+    canonical: str
+    name: str
+
+
+class Organisations:
+    """Organisation names resolved through the series' aliases to one key each, and a name to show."""
+
+    def __init__(self, aliases: Iterable[OrganisationAlias] = ()) -> None:
+        self._aliases = {alias.alias: alias for alias in aliases}
+        self._spellings: dict[str, Counter[str]] = {}
+
+    def key(self, name: str) -> str:
+        """The organisation's key; the spelling is remembered for `name`."""
+        key = self.resolve(name)
+        self._spellings.setdefault(key, Counter())[name.strip()] += 1
+        return key
+
+    def resolve(self, name: str) -> str:
+        """The organisation's key (the spelling is not counted)."""
+        key = normalise_organisation(name)
+        seen = {key}
+        while key in self._aliases:
+            key = self._aliases[key].canonical
+            if key in seen:  # a loop cannot be written by merge_organisations; never follow one forever
+                break
+            seen.add(key)
+        return key
+
+    def name(self, key: str) -> str:
+        """The name an organiser gave when merging, else the spelling people used most."""
+        for alias in self._aliases.values():
+            if alias.canonical == key:
+                return alias.name
+        spellings = self._spellings.get(key)
+        if not spellings:
+            return key
+        return sorted(spellings.items(), key=lambda pair: (-pair[1], pair[0]))[0][0]
+
+
+class AlreadyMerged(ValueError):
+    """The two names are one organisation already."""
+
+
+class NetworkStore(Protocol):
+    def series_events(self, series: str) -> list[Event]: ...
+
+    def registrations(self, event_id: str) -> Iterator[Registration]: ...
+
+    def network_records(self, series: str) -> tuple[list[Member], list[OrganisationAlias]]: ...
+
+    def put_alias(self, series: str, alias: OrganisationAlias, now: datetime) -> None: ...
+
+    def get_member(self, series: str, ref: str) -> Member | None: ...
+
+    def remove_member(self, series: str, ref: str) -> bool: ...
+
+
+def merge_organisations(series: str, keep: str, other: str, *, store: NetworkStore, now: datetime) -> OrganisationAlias:
+    """From now on `other` counts as `keep` (and is shown by the name `keep` as written). Merging
+    the organisation `other` already resolves to, not the name itself, keeps chains short and
+    makes a loop impossible."""
+    _, aliases = store.network_records(series)
+    organisations = Organisations(aliases)
+    keep_key, other_key = organisations.resolve(keep), organisations.resolve(other)
+    if not keep_key or not other_key:
+        raise ValueError("an organisation needs a name")
+    if keep_key == other_key:
+        raise AlreadyMerged(keep_key)
+    alias = OrganisationAlias(alias=other_key, canonical=keep_key, name=keep.strip())
+    store.put_alias(series, alias, now)
+    # Earlier merges into `other` now point one step further; write them straight to `keep`.
+    for earlier in aliases:
+        if earlier.canonical == other_key:
+            store.put_alias(series, OrganisationAlias(earlier.alias, keep_key, keep.strip()), now)
+    return alias
+
+
+def leave_network(series: str, ref: str, *, store: NetworkStore) -> bool:
+    """The one-click way out: the member record is deleted at once (True when there was one)."""
+    return store.remove_member(series, ref)
+
+
+# -- the report ------------------------------------------------------------------------------------
+
+
+LIVE = ("confirmed", "pending", "waitlisted")
+
+
+@dataclass(frozen=True)
+class MeetingFigures:
+    """One meeting of the series, as the network sees it."""
+
+    event: Event
+    registered: int
+    came: int | None  # None: the meeting has not started, or nobody was checked in at the door
+    people_new: int
+    people_returning: int
+    organisations_new: int
+    organisations_returning: int
+    sector_people: dict[str, int]
+    sector_organisations: dict[str, int]
+    interests: dict[str, int]  # area id -> people interested
+
+    @property
+    def missing_sectors(self) -> tuple[str, ...]:
+        """Sectors nobody came from (yet): "no companies yet"."""
+        return tuple(sector for sector in SECTORS if not self.sector_organisations.get(sector))
+
+
+@dataclass(frozen=True)
+class NudgeEntry:
+    """An organisation that came before and has not signed up for the next meeting."""
+
+    name: str
+    sector: str
+    meetings: int
+    last_event_id: str
+
+
+@dataclass(frozen=True)
+class NamedMember:
+    """A member, named because they asked to be kept informed."""
+
+    name: str
+    organisation: str
+    sector: str
+    meetings: int
+
+
+@dataclass(frozen=True)
+class NetworkReport:
+    series: str
+    meetings: tuple[MeetingFigures, ...]
+    next_meeting: Event | None
+    nudge: tuple[NudgeEntry, ...]
+    members: tuple[NamedMember, ...]
+    people_counted: int  # distinct people across the series' meetings (named or not)
+    organisations_counted: int
+    interest_titles: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Names an organiser merged: (the name as merged, the name it now counts as).
+    merged: tuple[tuple[str, str], ...] = ()
+
+
+def network_report(series: str, *, store: NetworkStore, now: datetime) -> NetworkReport:
+    """The series, meeting by meeting: each meeting's registrations read once (one paged Query),
+    the members and aliases once. People without the network's consent are counted, never named."""
+    events = sorted(store.series_events(series), key=lambda event: (event.starts_at, event.id))
+    members, aliases = store.network_records(series)
+    organisations = Organisations(aliases)
+    # A member's earlier meetings are known even after those registrations' retention has passed.
+    member_meetings = {member.ref: member.events for member in members}
+    seen_people: set[str] = set()
+    seen_organisations: dict[str, str] = {}  # key -> sector it was last seen with
+    organisation_meetings: dict[str, list[str]] = {}
+    meetings: list[MeetingFigures] = []
+    refs_at: dict[str, set[str]] = {}  # meeting -> its people's member refs
+    organisations_at: dict[str, set[str]] = {}
+    earlier_ids: set[str] = set()
+    for event in events:
+        live = [r for r in store.registrations(event.id) if r.status in LIVE]
+        people = {r.answers.email_key: r for r in live}
+        keys = {r.answers.email_key: organisations.key(r.answers.organisation) for r in live}
+        refs = {person: member_ref(person) for person in people}
+        returning_people = {
+            person
+            for person in people
+            if person in seen_people or member_meetings.get(refs[person], frozenset()) & earlier_ids
+        }
+        organisation_sectors: dict[str, str] = {}
+        for person, registration in people.items():
+            organisation_sectors.setdefault(keys[person], registration.answers.sector)
+        returning_organisations = {key for key in organisation_sectors if key in seen_organisations}
+        came = sum(1 for r in live if r.checked_in_at is not None)
+        meetings.append(
+            MeetingFigures(
+                event=event,
+                registered=len(live),
+                # Nobody checked in: the door list was not used (or the meeting is still ahead).
+                came=came or None,
+                people_new=len(people) - len(returning_people),
+                people_returning=len(returning_people),
+                organisations_new=len(organisation_sectors) - len(returning_organisations),
+                organisations_returning=len(returning_organisations),
+                sector_people=_count(r.answers.sector for r in live),
+                sector_organisations=_count(organisation_sectors.values()),
+                interests=_count(area for r in live for area in r.answers.interests),
+            )
+        )
+        refs_at[event.id] = set(refs.values())
+        organisations_at[event.id] = set(organisation_sectors)
+        seen_people |= set(people)
+        for key, sector in organisation_sectors.items():
+            seen_organisations[key] = sector
+            organisation_meetings.setdefault(key, []).append(event.id)
+        earlier_ids.add(event.id)
+
+    next_meeting = next((event for event in events if not event.has_started(now)), None)
+    nudge: list[NudgeEntry] = []
+    if next_meeting is not None:
+        coming = organisations_at.get(next_meeting.id, set())
+        for key, attended in organisation_meetings.items():
+            before = [event_id for event_id in attended if event_id != next_meeting.id]
+            if before and key not in coming:
+                nudge.append(NudgeEntry(organisations.name(key), seen_organisations[key], len(before), before[-1]))
+    nudge.sort(key=lambda entry: (-entry.meetings, entry.name.casefold()))
+
+    series_ids = {event.id for event in events}
+    named = sorted(
+        (
+            NamedMember(
+                name=member.name,
+                organisation=organisations.name(organisations.resolve(member.organisation)),
+                sector=member.sector,
+                meetings=len(
+                    (member.events & series_ids)
+                    | {event_id for event_id, refs in refs_at.items() if member.ref in refs}
+                ),
+            )
+            for member in members
+        ),
+        key=lambda member: (member.name.casefold(), member.organisation.casefold()),
+    )
+    titles = {area.id: area.title for event in events for area in event.interests}
+    return NetworkReport(
+        series=series,
+        meetings=tuple(meetings),
+        next_meeting=next_meeting,
+        nudge=tuple(nudge),
+        members=tuple(named),
+        people_counted=len(seen_people),
+        organisations_counted=len(seen_organisations),
+        interest_titles=titles,
+        merged=tuple(sorted((alias.alias, alias.name) for alias in aliases)),
+    )
+
+
+def _count(values: Iterable[str]) -> dict[str, int]:
+    return dict(Counter(values))
+
+
+# -- the report as text (the command line and the digest's plain part) ----------------------------
+
+# A sector nobody came from, said as a gap.
+SECTOR_GAPS = {
+    "company": N_("no companies yet"),
+    "association": N_("no associations yet"),
+    "public": N_("no public bodies yet"),
+    "other": N_("nobody else yet"),
+}
+MEETINGS = Nn_("{count} meeting", "{count} meetings")
+
+
+def report_text(report: NetworkReport, language: str) -> str:
+    """The report as plain lines, in Swedish or English: each meeting's figures with its sectors'
+    gaps said in words, the nudge list, and the members (the only people named)."""
+    tr = i18n.translator(language)
+    sector_name = {sector: tr.gettext(i18n.SECTOR_NAMES[sector]) for sector in SECTORS}  # as the form says them
+    lines = [tr.gettext("The network {series}").format(series=report.series), ""]
+    for figures in report.meetings:
+        event = figures.event
+        lines.append(
+            tr.gettext("Meeting {date}: {title}").format(
+                date=i18n.long_date(event.starts_at.astimezone(event.zone), language),
+                title=event.text("title", language),
+            )
+        )
+        came = str(figures.came) if figures.came is not None else tr.gettext("no check-in")
+        lines.append(
+            "  "
+            + tr.gettext("Registered: {registered}. Came: {came}.").format(registered=figures.registered, came=came)
+        )
+        lines.append(
+            "  "
+            + tr.gettext("People: {new} new, {returning} returning.").format(
+                new=figures.people_new, returning=figures.people_returning
+            )
+        )
+        lines.append(
+            "  "
+            + tr.gettext("Organisations: {new} new, {returning} returning.").format(
+                new=figures.organisations_new, returning=figures.organisations_returning
+            )
+        )
+        sectors = ", ".join(
+            f"{sector_name[sector]} {figures.sector_organisations[sector]}"
+            if figures.sector_organisations.get(sector)
+            else tr.gettext(SECTOR_GAPS[sector])
+            for sector in SECTORS
+        )
+        lines.append("  " + tr.gettext("Organisations by sector: {sectors}.").format(sectors=sectors))
+        areas = ", ".join(
+            f"{_area_title(report, area, language)} {count}"
+            for area, count in sorted(figures.interests.items(), key=lambda pair: (-pair[1], pair[0]))
+        )
+        lines.append(
+            "  "
+            + (
+                tr.gettext("Interest in the working groups (people): {areas}.").format(areas=areas)
+                if areas
+                else tr.gettext("Nobody has chosen a working group.")
+            )
+        )
+        lines.append("")
+    if report.next_meeting is None:
+        lines.append(tr.gettext("No coming meeting in the series."))
+    else:
+        title = report.next_meeting.text("title", language)
+        lines.append(tr.gettext("Came before but not signed up for the next meeting ({title}):").format(title=title))
+        if not report.nudge:
+            lines.append("  " + tr.gettext("Every organisation that came before has signed up for the next meeting."))
+        for entry in report.nudge:
+            count = i18n.plural(language, MEETINGS, entry.meetings)
+            lines.append(f"  - {entry.name} ({sector_name[entry.sector]}, {count})")
+    lines.append("")
+    lines.append(tr.gettext("Members who asked to be kept informed ({count}):").format(count=len(report.members)))
+    if not report.members:
+        lines.append("  " + tr.gettext("Nobody has asked to be kept informed yet."))
+    for member in report.members:
+        count = i18n.plural(language, MEETINGS, member.meetings)
+        lines.append(f"  - {member.name}, {member.organisation} ({count})")
+    lines.append("")
+    lines.append(
+        tr.gettext("In all {people} people and {organisations} organisations.").format(
+            people=report.people_counted, organisations=report.organisations_counted
+        )
+    )
+    lines.append(
+        tr.gettext("Whoever did not ask to be kept informed is counted, but never named from one meeting to the next.")
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _area_title(report: NetworkReport, area: str, language: str) -> str:
+    titles = report.interest_titles.get(area) or {}
+    return titles.get(language) or titles.get("sv") or area
+
+
+def digest_section(report: NetworkReport, event_id: str, language: str) -> dict[str, object]:
+    """The network in an organiser's digest: each meeting in a line (numbers only), the sectors this
+    meeting still lacks, and the organisations to remind. No person is named in an email."""
+    tr = i18n.translator(language)
+    rows = [
+        {
+            "label": i18n.day_and_month(figures.event.starts_at.astimezone(figures.event.zone).date(), language),
+            "this": figures.event.id == event_id,
+            "registered": figures.registered,
+            "came": figures.came if figures.came is not None else "–",
+            "people_new": figures.people_new,
+            "people_returning": figures.people_returning,
+            "organisations_new": figures.organisations_new,
+            "organisations_returning": figures.organisations_returning,
+        }
+        for figures in report.meetings
+    ]
+    this = next((figures for figures in report.meetings if figures.event.id == event_id), None)
+    gaps = [tr.gettext(SECTOR_GAPS[sector]) for sector in (this.missing_sectors if this else ())]
+    reminding = report.next_meeting is not None and report.next_meeting.id == event_id
+    return {
+        "series": report.series,
+        "rows": rows,
+        "gaps": gaps,
+        "nudge": [entry.name for entry in report.nudge] if reminding else [],
+        "members": len(report.members),
+    }

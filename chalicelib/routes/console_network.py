@@ -1,0 +1,70 @@
+"""The console's network page: a series' meetings side by side (who comes back, which sectors are
+missing, whom to remind), for administrators and whoever organises one of its meetings; anyone
+else gets the same not-found page as for a series that does not exist."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from chalice import Blueprint, Response
+
+from .. import i18n, network
+from ..bootstrap import wiring
+from ..console.access import may_see
+from ..console.network_view import network_view
+from ..fields import SINGLE_LINE_MAX
+from ..forms import pick_language
+from .console import audit, check_csrf, console_page, form_fields, guarded, signed_in, visible_event
+from .http import query
+
+console_network = Blueprint(__name__)
+
+
+@console_network.route("/console/network/{series}", methods=["GET"])
+@guarded
+def network_page(series: str) -> Response:
+    user = signed_in()
+    parts = wiring()
+    events = parts.store.series_events(series)
+    if not any(may_see(user, event) for event in events):
+        visible_event(user, "")  # nobody sees an event without an id: the console's own 404
+    report = network.network_report(series, store=parts.store, now=parts.clock())
+    request_query = query(console_network.current_request)
+    language = pick_language(request_query.get("lang"))
+    notice = i18n.translator(language).gettext("Merged.") if request_query.get("merged") else ""
+    return console_page("console/network.html", user, view=network_view(report, language), notice=notice)
+
+
+@console_network.route("/console/network/{series}/merge", methods=["POST"], content_types=["*/*"])
+@guarded
+def merge_organisations(series: str) -> Response:
+    """Count one organisation's name as another's from now on (both as people wrote them)."""
+    user = signed_in()
+    fields = form_fields()
+    check_csrf(user, fields)
+    parts = wiring()
+    events = [event for event in parts.store.series_events(series) if may_see(user, event)]
+    if not events:
+        visible_event(user, "")
+    language = pick_language(fields.get("lang"), query(console_network.current_request).get("lang"))
+    keep, other = str(fields.get("keep") or "").strip(), str(fields.get("other") or "").strip()
+    tr = i18n.translator(language)
+    problem = ""
+    if not keep or not other or len(keep) > SINGLE_LINE_MAX or len(other) > SINGLE_LINE_MAX:
+        problem = tr.gettext("Write both organisations' names (at most 200 characters each).")
+    else:
+        try:
+            network.merge_organisations(series, keep, other, store=parts.store, now=parts.clock())
+        except network.AlreadyMerged:
+            problem = tr.gettext("These two names are already one organisation.")
+        except ValueError:
+            problem = tr.gettext("Write both organisations' names (at most 200 characters each).")
+    if problem:
+        report = network.network_report(series, store=parts.store, now=parts.clock())
+        view = network_view(report, language)
+        return console_page("console/network.html", user, 422, view=view, merge_error=problem, keep=keep, other=other)
+    for event in events:
+        audit(event, user, "merged_organisations", f"{other} → {keep}")
+    root = urlsplit(parts.settings.base_url()).path.rstrip("/")
+    location = f"{root}/console/network/{series}?merged=1" + ("&lang=en" if language == "en" else "")
+    return Response(body="", status_code=303, headers={"Location": location, "Cache-Control": "no-store"})
