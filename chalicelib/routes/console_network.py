@@ -39,8 +39,9 @@ def network_page(series: str) -> Response:
 @guarded
 def merge_organisations(series: str) -> Response:
     """Count one organisation's name as another's from now on (both as people wrote them)."""
-    user = signed_in()
+    # The body first, as every console post: one that cannot be read is refused alike signed in or not.
     fields = form_fields()
+    user = signed_in()
     check_csrf(user, fields)
     parts = wiring()
     events = [event for event in parts.store.series_events(series) if may_see(user, event)]

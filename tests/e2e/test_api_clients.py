@@ -42,10 +42,11 @@ def service(runner):
 
 
 def real_tokens(base: str, environment: dict[str, str]) -> dict[str, str]:
-    """A registration's signed link (from the email it got), by route."""
+    """A registration's signed links (from the email it got), by route."""
     request = urllib.request.Request(
         f"{base}/events/{EVENT}/registrations",
-        data=json.dumps(answers(email="schemathesis@example.se")).encode(),
+        # A member of the network: the confirmation then carries the way out (List-Unsubscribe).
+        data=json.dumps(answers(email="schemathesis@example.se", network_consent="yes")).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
     )
@@ -54,7 +55,12 @@ def real_tokens(base: str, environment: dict[str, str]) -> dict[str, str]:
     (message,) = [m for m in sent_mail(moto) if "schemathesis@example.se" in str(m["To"])]
     text = message.get_body(preferencelist=("plain",)).get_content()
     registration = re.search(r"/registrations/([\w.-]+)", text).group(1)
-    return {"/registrations/{token}": registration, "/registrations/{token}/confirm": registration}
+    leave = re.search(r"/network/leave/([\w.-]+)", message["List-Unsubscribe"]).group(1)
+    return {
+        "/registrations/{token}": registration,
+        "/registrations/{token}/confirm": registration,
+        "/network/leave/{token}": leave,
+    }
 
 
 # The digests' old attendee links are gone for good: every token is answered 410 with a page
