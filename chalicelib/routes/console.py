@@ -2,14 +2,17 @@
 
 Other console routes (their own Blueprints) build on these helpers:
 
+- `@console_post(blueprint, path)` registers a form POST: the view is called with a `ConsolePost`
+  (fields, user, event, language) once the body was read, the session found, the CSRF token checked
+  and the event found visible, in that order; anything refused stops with its page, nothing changed;
 - `signed_in()` → the ConsoleUser, or (raised) a 303 to the sign-in page;
-- `form_fields()` → the posted urlencoded fields, or (raised) 400/413/415 with nothing changed;
-- `check_csrf(user, fields)` → nothing, or (raised) the 403 page: nothing has changed;
 - `visible_event(user, event_id)` → the Event, or (raised) the same 404 as a missing event;
 - `console_page(template, user, **context)` → the Response (no-store, the CSRF token, the header,
   the session's idle clock moved on);
+- `see_other(path, language, **params)` → the 303 after a change (a reload repeats nothing);
 - `audit(event, user, action, detail)` → one entry in the event's audit log;
-- `@guarded` under each route: AWS trouble becomes a 503 page saying nothing changed.
+- `@guarded` under each GET route (console_post puts it under each POST): AWS trouble becomes a
+  503 page saying nothing changed.
 
 A helper that stops a request raises ConsoleStop; the middleware registered with this Blueprint
 turns it into its response (app.py registers it after the security-header middleware, so those
@@ -20,8 +23,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from chalice import Blueprint, ChaliceUnhandledError, Response
 
@@ -181,11 +185,15 @@ def signed_in() -> ConsoleUser:
         raise ConsoleStop(_to_console(back, **{"Set-Cookie": auth.clearing_cookie()})) from None
 
 
-def form_fields() -> dict[str, Any]:
+# Reads a posted body (its Content-Type, its bytes) into fields, or raises a SignupError (400/413/415).
+BodyReader = Callable[[str | None, bytes], dict[str, Any]]
+
+
+def form_fields(read: BodyReader = web.parse_body) -> dict[str, Any]:
     """The posted form's fields; a body that cannot be read stops the request with nothing changed."""
     request = console.current_request
     try:
-        return web.parse_body(request.headers.get("content-type"), raw_body(request) or b"")
+        return read(request.headers.get("content-type"), raw_body(request) or b"")
     except SignupError as error:
         language = _language()
         heading = i18n.translator(language).gettext("Nothing was changed")
@@ -219,6 +227,57 @@ def console_page(template: str, user: ConsoleUser, status: int = 200, **context:
         if moved is not None:
             response.headers["Set-Cookie"] = parts.console.cookie(moved, now)
     return response
+
+
+def see_other(path: str, language: str, **params: str) -> Response:
+    """303 to one of our own pages after a change (a reload then repeats nothing), in the same language,
+    with `params` (what the change did) in its query."""
+    asked = {**params, **({"lang": "en"} if language == "en" else {})}
+    return _redirect(path + (f"?{urlencode(asked)}" if asked else ""))
+
+
+@dataclass(frozen=True)
+class ConsolePost:
+    """A console form post that got past the preamble: its fields, who sent it, in which language, and
+    (on a path with `{event_id}`) the event they may see."""
+
+    fields: dict[str, Any]
+    user: ConsoleUser
+    language: str
+    found_event: Event | None = None
+
+    @property
+    def event(self) -> Event:
+        if self.found_event is None:
+            raise LookupError("only a path with {event_id} has an event")
+        return self.found_event
+
+
+def console_post(
+    blueprint: Blueprint, path: str, *, read: BodyReader = web.parse_body
+) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """Register `view` as the console form POST at `path`. It is called as `view(post, **uri_params)`
+    after the one preamble every console change goes through, in this order: the body is read (one
+    that cannot be read is refused alike signed in or not: 400/413/415), the session (none: 303 to
+    sign in), the CSRF token and origin (403), the `{event_id}` this person may see (404, as for a
+    missing event). `read` parses the body (the console's larger forms and uploads:
+    `posted.read_form`). Refusals a view does not answer itself are `guarded`."""
+
+    def register(view: Callable[..., Response]) -> Callable[..., Response]:
+        @functools.wraps(view)
+        def posted_view(**uri_params: str) -> Response:
+            fields = form_fields(read)
+            user = signed_in()
+            check_csrf(user, fields)
+            event_id = uri_params.get("event_id")
+            event = visible_event(user, event_id) if event_id is not None else None
+            return view(ConsolePost(fields, user, _language(fields), event), **uri_params)
+
+        route = guarded(posted_view)
+        blueprint.route(path, methods=["POST"], content_types=FORM_POSTS)(route)
+        return route
+
+    return register
 
 
 def audit(event: Event | str, user: ConsoleUser, action: str, detail: str = "") -> None:
@@ -321,27 +380,22 @@ def press_sign_in_button(token: str) -> Response:
     return _to_console(_lang_query(_language()), **cookie)
 
 
-@console.route("/console/sign-out", methods=["POST"], content_types=FORM_POSTS)
-@guarded
-def sign_out() -> Response:
+@console_post(console, "/console/sign-out")
+def sign_out(post: ConsolePost) -> Response:
     """This device: its session is refused from now on, and the cookie is cleared."""
-    return _sign_out(everywhere=False)
+    return _sign_out(post, everywhere=False)
 
 
-@console.route("/console/sign-out-everywhere", methods=["POST"], content_types=FORM_POSTS)
-@guarded
-def sign_out_everywhere() -> Response:
+@console_post(console, "/console/sign-out-everywhere")
+def sign_out_everywhere(post: ConsolePost) -> Response:
     """Every device: the person's session version moves on, so every earlier cookie stops working."""
-    return _sign_out(everywhere=True)
+    return _sign_out(post, everywhere=True)
 
 
-def _sign_out(*, everywhere: bool) -> Response:
-    fields = form_fields()  # a body that is not a form is refused (415) whoever sends it
-    user = signed_in()
-    check_csrf(user, fields)
-    if user.session is not None:
-        wiring().console.sign_out(user.session, everywhere=everywhere)
-    signed_out = "?signed_out=1" + _lang_query(_language(fields), "&")
+def _sign_out(post: ConsolePost, *, everywhere: bool) -> Response:
+    if post.user.session is not None:
+        wiring().console.sign_out(post.user.session, everywhere=everywhere)
+    signed_out = "?signed_out=1" + _lang_query(post.language, "&")
     return _to_console(signed_out, **{"Set-Cookie": auth.clearing_cookie()})
 
 

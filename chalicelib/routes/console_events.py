@@ -11,27 +11,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
 
-from .. import i18n, web
+from .. import i18n
 from ..bootstrap import wiring
 from ..console import event_admin, posted
 from ..console import events as rules
 from ..console.access import ConsoleUser
 from ..console.events import EventFormInvalid
-from ..errors import EventChanged, EventNotFound, SignupError
+from ..errors import EventChanged, EventNotFound
 from ..events import OPTIONAL_QUESTIONS, Event
-from ..forms import pick_language
 from ..i18n import N_
 from ..registrations import Registration
-from .console import ConsoleStop, audit, check_csrf, console_page, guarded, signed_in, visible_event
-from .http import HTML, base_url, query, raw_body
+from .console import (
+    ConsolePost,
+    _language,
+    audit,
+    console_page,
+    console_post,
+    guarded,
+    see_other,
+    signed_in,
+    visible_event,
+)
+from .http import base_url, query
 
 console_events = Blueprint(__name__)
-# Any type reaches the handler, which answers one it cannot read with the console's own 415 page.
-FORM_POSTS = ["*/*"]
 
 
 # -- wiring ----------------------------------------------------------------------------------------
@@ -54,50 +60,6 @@ def _sender(the_store: Any, now: datetime) -> event_admin.SendLeased:
         return parts.signup.send_leased_email(registration, event, base_url=links_to, now=now)
 
     return send
-
-
-def _language(fields: dict[str, Any] | None = None) -> str:
-    return pick_language((fields or {}).get("lang"), query(console_events.current_request).get("lang"))
-
-
-def _query(language: str, **params: str) -> str:
-    pairs = ([("lang", "en")] if language == "en" else []) + list(params.items())
-    return ("?" + "&".join(f"{key}={value}" for key, value in pairs)) if pairs else ""
-
-
-def _root() -> str:
-    """The path the service lives under: "" behind a custom domain or locally, "/api" on API Gateway's own."""
-    return urlsplit(wiring().settings.base_url()).path.rstrip("/")
-
-
-def _see_other(path: str, language: str, **params: str) -> Response:
-    return Response(
-        body="",
-        status_code=303,
-        headers={"Location": f"{_root()}{path}{_query(language, **params)}", "Cache-Control": "no-store"},
-    )
-
-
-def _posted() -> dict[str, Any]:
-    """The posted fields (up to the console's larger limit, uploads included); unreadable: 4xx, nothing changed.
-    Read before the session, so a body that cannot be read is refused alike, signed in or not."""
-    request = console_events.current_request
-    try:
-        return posted.read_form(request.headers.get("content-type"), raw_body(request) or b"")
-    except SignupError as error:
-        language = _language()
-        raise ConsoleStop(
-            _plain_message(
-                i18n.translator(language).gettext("Nothing was changed"), web.error_message(error, language), error
-            )
-        ) from None
-
-
-def _plain_message(heading: str, text: str, error: SignupError) -> Response:
-    body = wiring().pages.message_page(None, _language(), heading, text)
-    return Response(
-        body=body, status_code=error.http_status, headers={"Content-Type": HTML, "Cache-Control": "no-store"}
-    )
 
 
 def _admin_only(user: ConsoleUser) -> None:
@@ -225,7 +187,7 @@ def _done(event: Event, saved: event_admin.Saved, user: ConsoleUser, action: str
         params["told"] = "1"
     if saved.promoted:
         params["promoted"] = str(len(saved.promoted))
-    return _see_other(page, language, **params)
+    return see_other(page, language, **params)
 
 
 # -- create -----------------------------------------------------------------------------------------
@@ -239,13 +201,9 @@ def new_event_form() -> Response:
     return _form_page(user, _language(), values=rules.blank_form(), event=None)
 
 
-@console_events.route("/console/events", methods=["POST"], content_types=FORM_POSTS)
-@guarded
-def create_event() -> Response:
-    fields = _posted()
-    user = signed_in()
-    language = _language(fields)
-    check_csrf(user, fields)
+@console_post(console_events, "/console/events", read=posted.read_form)
+def create_event(post: ConsolePost) -> Response:
+    fields, user, language = post.fields, post.user, post.language
     _admin_only(user)
     values = rules.posted_values(fields)
     try:
@@ -257,7 +215,7 @@ def create_event() -> Response:
     except EventFormInvalid as invalid:
         return _form_page(user, language, values=values, event=None, status=400, errors=invalid.errors)
     audit(event, user, "event_created", "")
-    return _see_other(f"/console/events/{event.id}/edit", language, done="created")
+    return see_other(f"/console/events/{event.id}/edit", language, done="created")
 
 
 @console_events.route("/console/events/import", methods=["GET"])
@@ -290,13 +248,9 @@ def _toml_text(fields: dict[str, Any]) -> str:
     return fields.get("toml_file") or fields.get("toml") or ""
 
 
-@console_events.route("/console/events/import", methods=["POST"], content_types=FORM_POSTS)
-@guarded
-def import_new_event() -> Response:
-    fields = _posted()
-    user = signed_in()
-    language = _language(fields)
-    check_csrf(user, fields)
+@console_post(console_events, "/console/events/import", read=posted.read_form)
+def import_new_event(post: ConsolePost) -> Response:
+    fields, user, language = post.fields, post.user, post.language
     _admin_only(user)
     text = _toml_text(fields)
     the_store = _store()
@@ -313,7 +267,7 @@ def import_new_event() -> Response:
     except EventFormInvalid as invalid:
         return _import_page(user, language, 400, values={"toml": text[: rules.MAX_TOML]}, errors=invalid.errors)
     audit(saved.event, user, "event_imported", "")
-    return _see_other(f"/console/events/{saved.event.id}/edit", language, done="created")
+    return see_other(f"/console/events/{saved.event.id}/edit", language, done="created")
 
 
 # -- edit -------------------------------------------------------------------------------------------
@@ -328,14 +282,9 @@ def edit_event_form(event_id: str) -> Response:
     return _form_page(user, language, values=rules.form_values(event), event=event, notice=_notice(language))
 
 
-@console_events.route("/console/events/{event_id}/edit", methods=["POST"], content_types=FORM_POSTS)
-@guarded
-def edit_event(event_id: str) -> Response:
-    fields = _posted()
-    user = signed_in()
-    language = _language(fields)
-    check_csrf(user, fields)
-    event = visible_event(user, event_id)
+@console_post(console_events, "/console/events/{event_id}/edit", read=posted.read_form)
+def edit_event(post: ConsolePost, event_id: str) -> Response:
+    fields, user, event, language = post.fields, post.user, post.event, post.language
     values = rules.posted_values(fields)
     values["notify"] = fields.get("notify") == "on"
     the_store = _store()
@@ -400,14 +349,10 @@ def changes_page(event_id: str) -> Response:
 
 
 def _quick_change(
-    event_id: str, action: str | Callable[[dict[str, Any]], str], change: Any, *, admin: bool = False
+    post: ConsolePost, action: str | Callable[[dict[str, Any]], str], change: Any, *, admin: bool = False
 ) -> Response:
-    """Read, check, apply one quick change; a refusal shows the page again (400) with nothing changed."""
-    fields = _posted()
-    user = signed_in()
-    language = _language(fields)
-    check_csrf(user, fields)
-    event = visible_event(user, event_id)
+    """Apply one quick change; a refusal shows the page again (400) with nothing changed."""
+    fields, user, event, language = post.fields, post.user, post.event, post.language
     if admin and not user.is_admin:
         tr = i18n.translator(language)
         return _changes_page(
@@ -429,7 +374,7 @@ def _quick_change(
         visible_event(user, "")
         raise
     named = action(fields) if callable(action) else action
-    return _done(event, saved, user, named, f"/console/events/{event_id}/changes", language)
+    return _done(event, saved, user, named, f"/console/events/{event.id}/changes", language)
 
 
 def _quick_field(name: str) -> str:
@@ -438,29 +383,26 @@ def _quick_field(name: str) -> str:
     )
 
 
-@console_events.route("/console/events/{event_id}/capacity", methods=["POST"], content_types=FORM_POSTS)
-@guarded
-def change_capacity(event_id: str) -> Response:
+@console_post(console_events, "/console/events/{event_id}/capacity", read=posted.read_form)
+def change_capacity(post: ConsolePost, event_id: str) -> Response:
     def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
         text = str(fields.get("new_capacity", ""))
         return event_admin.change_capacity(event, text, language, store=the_store, now=now, send=send)
 
-    return _quick_change(event_id, "capacity_changed", change)
+    return _quick_change(post, "capacity_changed", change)
 
 
-@console_events.route("/console/events/{event_id}/deadline", methods=["POST"], content_types=FORM_POSTS)
-@guarded
-def move_deadline(event_id: str) -> Response:
+@console_post(console_events, "/console/events/{event_id}/deadline", read=posted.read_form)
+def move_deadline(post: ConsolePost, event_id: str) -> Response:
     def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
         day, clock = str(fields.get("new_deadline_date", "")), str(fields.get("new_deadline_time", ""))
         return event_admin.move_deadline(event, day, clock, language, store=the_store, now=now, send=send)
 
-    return _quick_change(event_id, "deadline_moved", change)
+    return _quick_change(post, "deadline_moved", change)
 
 
-@console_events.route("/console/events/{event_id}/status", methods=["POST"], content_types=FORM_POSTS)
-@guarded
-def set_status(event_id: str) -> Response:
+@console_post(console_events, "/console/events/{event_id}/status", read=posted.read_form)
+def set_status(post: ConsolePost, event_id: str) -> Response:
     """Close registration early, or reopen it; the audit log says which."""
 
     def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
@@ -469,17 +411,16 @@ def set_status(event_id: str) -> Response:
     def action(fields: dict[str, Any]) -> str:
         return "registration_reopened" if fields.get("open") == "1" else "registration_closed"
 
-    return _quick_change(event_id, action, change)
+    return _quick_change(post, action, change)
 
 
-@console_events.route("/console/events/{event_id}/organisers", methods=["POST"], content_types=FORM_POSTS)
-@guarded
-def name_organisers(event_id: str) -> Response:
+@console_post(console_events, "/console/events/{event_id}/organisers", read=posted.read_form)
+def name_organisers(post: ConsolePost, event_id: str) -> Response:
     def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
         text = str(fields.get("new_organisers", ""))
         return event_admin.name_organisers(event, text, language, store=the_store, now=now, send=send)
 
-    return _quick_change(event_id, "organisers_named", change, admin=True)
+    return _quick_change(post, "organisers_named", change, admin=True)
 
 
 # -- export and import ------------------------------------------------------------------------------
@@ -502,20 +443,18 @@ def export_event(event_id: str) -> Response:
     )
 
 
-@console_events.route("/console/events/{event_id}/import", methods=["POST"], content_types=FORM_POSTS)
-@guarded
-def import_over_event(event_id: str) -> Response:
+@console_post(console_events, "/console/events/{event_id}/import", read=posted.read_form)
+def import_over_event(post: ConsolePost, event_id: str) -> Response:
     def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
-        user = signed_in()
         return event_admin.import_file(
             _toml_text(fields),
             language,
             existing=event,
-            may_name_organisers=user.is_admin,
+            may_name_organisers=post.user.is_admin,
             store=the_store,
             now=now,
             send=send,
-            notify=_notify(fields, user, event),
+            notify=_notify(fields, post.user, event),
         )
 
-    return _quick_change(event_id, "event_imported", change)
+    return _quick_change(post, "event_imported", change)

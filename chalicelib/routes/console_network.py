@@ -4,8 +4,6 @@ else gets the same not-found page as for a series that does not exist."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from chalice import Blueprint, Response
 
 from .. import i18n, network
@@ -14,7 +12,7 @@ from ..console.access import may_see
 from ..console.network_view import network_view
 from ..fields import SINGLE_LINE_MAX
 from ..forms import pick_language
-from .console import audit, check_csrf, console_page, form_fields, guarded, signed_in, visible_event
+from .console import ConsolePost, audit, console_page, console_post, guarded, see_other, signed_in, visible_event
 from .http import query
 
 console_network = Blueprint(__name__)
@@ -35,19 +33,14 @@ def network_page(series: str) -> Response:
     return console_page("console/network.html", user, view=network_view(report, language), notice=notice)
 
 
-@console_network.route("/console/network/{series}/merge", methods=["POST"], content_types=["*/*"])
-@guarded
-def merge_organisations(series: str) -> Response:
+@console_post(console_network, "/console/network/{series}/merge")
+def merge_organisations(post: ConsolePost, series: str) -> Response:
     """Count one organisation's name as another's from now on (both as people wrote them)."""
-    # The body first, as every console post: one that cannot be read is refused alike signed in or not.
-    fields = form_fields()
-    user = signed_in()
-    check_csrf(user, fields)
+    fields, user, language = post.fields, post.user, post.language
     parts = wiring()
     events = [event for event in parts.store.series_events(series) if may_see(user, event)]
     if not events:
         visible_event(user, "")
-    language = pick_language(fields.get("lang"), query(console_network.current_request).get("lang"))
     keep, other = str(fields.get("keep") or "").strip(), str(fields.get("other") or "").strip()
     tr = i18n.translator(language)
     problem = ""
@@ -66,6 +59,4 @@ def merge_organisations(series: str) -> Response:
         return console_page("console/network.html", user, 422, view=view, merge_error=problem, keep=keep, other=other)
     for event in events:
         audit(event, user, "merged_organisations", f"{other} → {keep}")
-    root = urlsplit(parts.settings.base_url()).path.rstrip("/")
-    location = f"{root}/console/network/{series}?merged=1" + ("&lang=en" if language == "en" else "")
-    return Response(body="", status_code=303, headers={"Location": location, "Cache-Control": "no-store"})
+    return see_other(f"/console/network/{series}", language, merged="1")

@@ -13,11 +13,21 @@ from chalice import Blueprint, Response
 
 from .. import i18n, notices
 from ..bootstrap import wiring
+from ..console import posted
 from ..console.access import ConsoleUser
 from ..errors import EventCancelled
 from ..events import Event
-from .console import audit, check_csrf, console_page, guarded, signed_in, visible_event
-from .console_events import FORM_POSTS, _language, _posted, _see_other
+from .console import (
+    ConsolePost,
+    _language,
+    audit,
+    console_page,
+    console_post,
+    guarded,
+    see_other,
+    signed_in,
+    visible_event,
+)
 
 console_notices = Blueprint(__name__)
 
@@ -57,14 +67,9 @@ def cancel_form(event_id: str) -> Response:
     return _cancel_page(user, event, _language())
 
 
-@console_notices.route("/console/events/{event_id}/cancel", methods=["POST"], content_types=FORM_POSTS)
-@guarded
-def cancel_event(event_id: str) -> Response:
-    fields = _posted()
-    user = signed_in()
-    language = _language(fields)
-    check_csrf(user, fields)
-    event = visible_event(user, event_id)
+@console_post(console_notices, "/console/events/{event_id}/cancel", read=posted.read_form)
+def cancel_event(post: ConsolePost, event_id: str) -> Response:
+    fields, user, event, language = post.fields, post.user, post.event, post.language
     note = str(fields.get("note", ""))
     if fields.get("confirm") != "yes":
         # The box saying "yes, cancel it" was not ticked: nothing is done.
@@ -77,9 +82,9 @@ def cancel_event(event_id: str) -> Response:
         errors = {"note": notices.problem_text(invalid.code, language, **invalid.params)}
         return _cancel_page(user, event, language, 400, values={"note": note}, errors=errors)
     except EventCancelled:
-        return _see_other(f"/console/events/{event_id}", language)
+        return see_other(f"/console/events/{event_id}", language)
     audit(event, user, "event_cancelled", "")
-    return _see_other(f"/console/events/{event_id}", language, done="cancelled")
+    return see_other(f"/console/events/{event_id}", language, done="cancelled")
 
 
 # -- a message from the organisers --------------------------------------------------------------------
@@ -108,15 +113,10 @@ def message_form(event_id: str) -> Response:
     return _message_page(user, event, _language())
 
 
-@console_notices.route("/console/events/{event_id}/message", methods=["POST"], content_types=FORM_POSTS)
-@guarded
-def send_message(event_id: str) -> Response:
+@console_post(console_notices, "/console/events/{event_id}/message", read=posted.read_form)
+def send_message(post: ConsolePost, event_id: str) -> Response:
     """`do=preview` shows the message as it will read and how many get it; `do=send` sends it."""
-    fields = _posted()
-    user = signed_in()
-    language = _language(fields)
-    check_csrf(user, fields)
-    event = visible_event(user, event_id)
+    fields, user, event, language = post.fields, post.user, post.event, post.language
     text = str(fields.get("text", ""))
     values = {"text": text, "audience": str(fields.get("audience", ""))}
     try:
@@ -137,4 +137,4 @@ def send_message(event_id: str) -> Response:
         errors = {"text": notices.problem_text(invalid.code, language, **invalid.params)}
         return _message_page(user, event, language, 400, values=values, errors=errors)
     audit(event, user, "message_sent", notices.audience_name(audience, language))
-    return _see_other(f"/console/events/{event_id}", language, done="message_sent")
+    return see_other(f"/console/events/{event_id}", language, done="message_sent")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from chalice import Blueprint, Response
 
@@ -22,21 +21,21 @@ from ..events import Event
 from ..i18n import N_
 from ..registrations import SEATED, PromotionState, Registration, ResendState
 from .console import (
-    FORM_POSTS,
     PRIVATE,
+    ConsolePost,
     ConsoleStop,
     _language,
     _message,
     _root,
     audit,
-    check_csrf,
     console_page,
-    form_fields,
+    console_post,
     guarded,
+    see_other,
     signed_in,
     visible_event,
 )
-from .http import HTML, base_url, query
+from .http import base_url, query
 
 console_people = Blueprint(__name__)
 
@@ -84,20 +83,13 @@ def _person_context(registration: Registration, event: Event, language: str, now
     return people_pages.person_context(registration, event, language, now, history)
 
 
-@console_people.route(
-    "/console/events/{event_id}/people/{registration_id}/cancel", methods=["POST"], content_types=FORM_POSTS
-)
-@guarded
-def cancel_person(event_id: str, registration_id: str) -> Response:
+@console_post(console_people, "/console/events/{event_id}/people/{registration_id}/cancel")
+def cancel_person(post: ConsolePost, event_id: str, registration_id: str) -> Response:
     """Cancel on someone's behalf, telling them or not: the same cancellation as their own, so the
     first on the waiting list gets the seat and its email in the same transaction."""
-    fields = form_fields()
-    user = signed_in()
-    event = visible_event(user, event_id)
-    check_csrf(user, fields)
+    fields, user, event, language = post.fields, post.user, post.event, post.language
     registration = _registration(event, registration_id)
     tell = fields.get("tell") != "no"
-    language = _language(fields)
     tr = i18n.translator(language)
     parts = wiring()
     now = parts.clock()
@@ -125,19 +117,12 @@ def cancel_person(event_id: str, registration_id: str) -> Response:
     return _back_to_person(event, registration_id, "cancelled_told" if tell else "cancelled_silent", language, promoted)
 
 
-@console_people.route(
-    "/console/events/{event_id}/people/{registration_id}/promote", methods=["POST"], content_types=FORM_POSTS
-)
-@guarded
-def promote_person(event_id: str, registration_id: str) -> Response:
+@console_post(console_people, "/console/events/{event_id}/people/{registration_id}/promote")
+def promote_person(post: ConsolePost, event_id: str, registration_id: str) -> Response:
     """Move this person up from the waiting list into a free seat, out of line if the organiser
     chooses: the capacity raise's promotion (one transaction with its email). No free seat: say so."""
-    fields = form_fields()
-    user = signed_in()
-    event = visible_event(user, event_id)
-    check_csrf(user, fields)
+    user, event, language = post.user, post.event, post.language
     registration = _registration(event, registration_id)
-    language = _language(fields)
     parts = wiring()
     now = parts.clock()
     try:
@@ -166,19 +151,12 @@ def promote_person(event_id: str, registration_id: str) -> Response:
     return _back_to_person(event, registration_id, "promote_not_waiting", language)
 
 
-@console_people.route(
-    "/console/events/{event_id}/people/{registration_id}/resend", methods=["POST"], content_types=FORM_POSTS
-)
-@guarded
-def resend_to_person(event_id: str, registration_id: str) -> Response:
+@console_post(console_people, "/console/events/{event_id}/people/{registration_id}/resend")
+def resend_to_person(post: ConsolePost, event_id: str, registration_id: str) -> Response:
     """Send the email of where the registration stands now once more, through the outbox's lease (one
     press, at most one email; the suppression list and the daily limit as for every email)."""
-    fields = form_fields()
-    user = signed_in()
-    event = visible_event(user, event_id)
-    check_csrf(user, fields)
+    user, event, language = post.user, post.event, post.language
     registration = _registration(event, registration_id)
-    language = _language(fields)
     parts = wiring()
     result = parts.people.resend(
         event,
@@ -202,16 +180,11 @@ def add_person_form(event_id: str) -> Response:
     return _add_person_page(user, event, _language(), walk_in)
 
 
-@console_people.route("/console/events/{event_id}/add-person", methods=["POST"], content_types=FORM_POSTS)
-@guarded
-def add_person(event_id: str) -> Response:
+@console_post(console_people, "/console/events/{event_id}/add-person")
+def add_person(post: ConsolePost, event_id: str) -> Response:
     """Add someone through the same register() as the form, also after the deadline; a walk-in with a
     seat is checked in at once. Then to their page (or, for a walk-in, back to the door)."""
-    fields = form_fields()
-    user = signed_in()
-    event = visible_event(user, event_id)
-    check_csrf(user, fields)
-    language = _language(fields)
+    fields, user, event, language = post.fields, post.user, post.event, post.language
     walk_in = fields.get("walk_in") == "1"
     parts = wiring()
     now = parts.clock()
@@ -238,9 +211,7 @@ def add_person(event_id: str) -> Response:
         audit(event, user, "checked_in", added.answers.name)
         return _back_to_check_in(event, added.answers.name, added.registration_id, language)
     # Added, or (no seat left) on the waiting list: their page says which.
-    lang = "?lang=en" if language == "en" else ""
-    location = f"{_root()}/console/events/{event.id}/people/{added.registration_id}{lang}"
-    return Response(body="", status_code=303, headers={"Location": location, "Content-Type": HTML, **PRIVATE})
+    return see_other(f"/console/events/{event.id}/people/{added.registration_id}", language)
 
 
 @console_people.route("/console/events/{event_id}/export.csv", methods=["GET"])
@@ -289,18 +260,11 @@ def check_in_page(event_id: str) -> Response:
     return console_page("console/check_in.html", user, **context)
 
 
-@console_people.route(
-    "/console/events/{event_id}/check-in/{registration_id}", methods=["POST"], content_types=FORM_POSTS
-)
-@guarded
-def check_in_tap(event_id: str, registration_id: str) -> Response:
+@console_post(console_people, "/console/events/{event_id}/check-in/{registration_id}")
+def check_in_tap(post: ConsolePost, event_id: str, registration_id: str) -> Response:
     """One tap: `present=1` marks the person present, `present=0` undoes it (one conditional write);
     then back to the same search, saying what happened."""
-    fields = form_fields()
-    user = signed_in()
-    event = visible_event(user, event_id)
-    check_csrf(user, fields)
-    language = _language(fields)
+    fields, user, event, language = post.fields, post.user, post.event, post.language
     parts = wiring()
     registration = _registration(event, registration_id)
     try:
@@ -358,12 +322,9 @@ def _done_notice(event: Event, registration: Registration, done: str, promoted_i
 
 
 def _back_to_person(event: Event, registration_id: str, done: str, language: str, promoted: str = "") -> Response:
-    """303 to the person's page (a reload repeats nothing), saying what the POST did."""
-    asked: dict[str, Any] = {"done": done, **({"promoted": promoted} if promoted else {})}
-    if language == "en":
-        asked["lang"] = "en"
-    location = f"{_root()}/console/events/{event.id}/people/{registration_id}?{urlencode(asked)}"
-    return Response(body="", status_code=303, headers={"Location": location, "Content-Type": HTML, **PRIVATE})
+    """303 to the person's page, saying what the POST did."""
+    moved_up = {"promoted": promoted} if promoted else {}
+    return see_other(f"/console/events/{event.id}/people/{registration_id}", language, done=done, **moved_up)
 
 
 def _add_person_page(
@@ -397,7 +358,5 @@ def _add_person_page(
 
 
 def _back_to_check_in(event: Event, text: str, registration_id: str, language: str) -> Response:
-    """303 to the same search (a reload then repeats nothing), naming the person the tap was about."""
-    asked: dict[str, Any] = {"q": text, "marked": registration_id, **({"lang": "en"} if language == "en" else {})}
-    location = f"{_root()}/console/events/{event.id}/check-in?{urlencode(asked)}"
-    return Response(body="", status_code=303, headers={"Location": location, "Content-Type": HTML, **PRIVATE})
+    """303 to the same search, naming the person the tap was about."""
+    return see_other(f"/console/events/{event.id}/check-in", language, q=text, marked=registration_id)
