@@ -12,9 +12,9 @@
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -271,22 +271,14 @@ class ConsoleRecords(Limits):
 
     def audit_entries(self, event_id: str, limit: int = 500) -> list[AuditEntry]:
         """The event's audit log, newest first (at most `limit` entries)."""
-        entries = []
-        now = time.time()
-        for item in self._query(
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :audit)",
-            ExpressionAttributeValues={":pk": event_partition(event_id), ":audit": {"S": AUDIT_PREFIX}},
-            ScanIndexForward=False,
-            ConsistentRead=True,
-        ):
-            if int(item.get("expires_at", now + 1)) <= now:
-                continue  # past its time: DynamoDB's TTL deletes it within days
-            at = read_time(item["at"])
-            assert at is not None  # noqa: S101 - written with every entry
-            entries.append(AuditEntry(event_id, at, item["actor"], item["action"], item["detail"]))
-            if len(entries) >= limit:
-                break
-        return entries
+        items = self._live_items(event_partition(event_id), AUDIT_PREFIX, newest_first=True)
+        return [_audit_entry(event_id, item) for item in islice(items, limit)]
+
+
+def _audit_entry(event_id: str, item: dict[str, Any]) -> AuditEntry:
+    at = read_time(item["at"])
+    assert at is not None  # noqa: S101 - written with every entry
+    return AuditEntry(event_id, at, item["actor"], item["action"], item["detail"])
 
 
 def _link_request(item: dict[str, Any]) -> LinkRequest:

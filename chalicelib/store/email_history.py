@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import secrets
-import time
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from ..email_history import Result, SentEmail
@@ -33,31 +33,14 @@ class EmailHistory(TableAccess):
         self.client.put_item(TableName=self.table, Item=history_item(line, expires_at))
 
     def email_history(self, email_key: str, event_id: str, limit: int = 200) -> list[SentEmail]:
-        lines = []
-        now = time.time()
-        for item in self._query(
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :mail)",
-            ExpressionAttributeValues={":pk": address_partition(email_key), ":mail": {"S": EMAIL_HISTORY_PREFIX}},
-            ScanIndexForward=False,
-            ConsistentRead=True,
-        ):
-            if int(item.get("expires_at", now + 1)) <= now:
-                continue  # past its time: DynamoDB's TTL deletes it within days
-            if item["event_id"] not in ("", event_id):
-                continue  # another event's email to the same person
-            at = read_time(item["at"])
-            assert at is not None  # noqa: S101 - written with every line
-            lines.append(
-                SentEmail(
-                    email_key,
-                    item["event_id"],
-                    item["kind"],
-                    Result(item["result"]),
-                    at,
-                    item.get("message_id", ""),
-                    item.get("error", ""),
-                )
-            )
-            if len(lines) >= limit:
-                break
-        return lines
+        items = self._live_items(address_partition(email_key), EMAIL_HISTORY_PREFIX, newest_first=True)
+        # Lines with another event's id are its emails to the same person ("" is about no event).
+        this_event = (item for item in items if item["event_id"] in ("", event_id))
+        return [_sent_email(email_key, item) for item in islice(this_event, limit)]
+
+
+def _sent_email(email_key: str, item: dict[str, Any]) -> SentEmail:
+    at = read_time(item["at"])
+    assert at is not None  # noqa: S101 - written with every line
+    message_id, error = item.get("message_id", ""), item.get("error", "")
+    return SentEmail(email_key, item["event_id"], item["kind"], Result(item["result"]), at, message_id, error)

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..events import Event
 from .items import event_attributes, event_from_item
-from .schema import EVENTS, EVENTS_INDEX, event_key, iso_time
+from .schema import event_key, iso_time
 from .table import TableAccess, set_or_remove
 
 
@@ -48,25 +48,8 @@ class EventRecords(TableAccess):
 
     def list_events(self) -> list[Event]:
         """Every event, by start time."""
-        return [
-            event_from_item(item)
-            for item in self._query(
-                IndexName=EVENTS_INDEX,
-                KeyConditionExpression="GSI1PK = :events",
-                ExpressionAttributeValues={":events": {"S": EVENTS}},
-            )
-        ]
+        return self._events_by_start()
 
     def upcoming_events(self, now: datetime) -> list[Event]:
         """Events that have not started yet: past events are never read."""
-        return [
-            event_from_item(item)
-            for item in self._query(
-                IndexName=EVENTS_INDEX,
-                KeyConditionExpression="GSI1PK = :events AND GSI1SK >= :now",
-                ExpressionAttributeValues={
-                    ":events": {"S": EVENTS},
-                    ":now": {"S": iso_time(now.replace(microsecond=0))},
-                },
-            )
-        ]
+        return self._events_by_start("GSI1SK >= :now", {":now": {"S": iso_time(now.replace(microsecond=0))}})

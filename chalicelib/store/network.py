@@ -15,8 +15,7 @@ from typing import Any
 from ..events import Event
 from ..network import Member, OrganisationAlias, member_ref
 from ..registrations import Registration
-from .items import event_from_item
-from .schema import EVENTS, EVENTS_INDEX, iso_time
+from .schema import iso_time
 from .table import TableAccess, TaggedWrite
 
 MEMBER_PREFIX = "MEMBER#"
@@ -37,17 +36,8 @@ def alias_key(series: str, alias: str) -> dict[str, Any]:
 
 class NetworkRecords(TableAccess):
     def series_events(self, series: str) -> list[Event]:
-        """The series' meetings by start: one paged Query of the events index (the events are few;
-        the filter keeps the other series' out)."""
-        return [
-            event_from_item(item)
-            for item in self._query(
-                IndexName=EVENTS_INDEX,
-                KeyConditionExpression="GSI1PK = :events",
-                FilterExpression="series = :series",
-                ExpressionAttributeValues={":events": {"S": EVENTS}, ":series": {"S": series}},
-            )
-        ]
+        """The series' meetings by start (the other series' are filtered out of the one Query)."""
+        return self._events_by_start(only="series = :series", values={":series": {"S": series}})
 
     def _membership(self, registration: Registration, series: str, now: datetime) -> list[TaggedWrite]:
         """The member record a sign-up with the network's consent writes in its own transaction: the

@@ -35,13 +35,8 @@ class RegistrationRecords(TableAccess):
     def registrations(self, event_id: str) -> Iterator[Registration]:
         """All registrations of an event, following every page; expired ones are skipped
         (DynamoDB's TTL deletes them only within days)."""
-        for item in self._query(
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :reg)",
-            ExpressionAttributeValues={":pk": event_partition(event_id), ":reg": {"S": REGISTRATION_PREFIX}},
-            ConsistentRead=True,
-        ):
-            if not is_expired(item):
-                yield registration_from_item(item)
+        for item in self._live_items(event_partition(event_id), REGISTRATION_PREFIX):
+            yield registration_from_item(item)
 
     def find_registration(self, event_id: str, registration_id: str) -> Registration | None:
         """A registration by its id (from a signed link): index for the key, then a consistent read."""

@@ -7,27 +7,21 @@ from datetime import datetime
 
 from ..events import Event
 from ..registrations import Registration
-from .items import event_from_item
-from .schema import EVENTS, EVENTS_INDEX, event_key, iso_time, registration_key
+from .schema import event_key, iso_time, registration_key
 from .table import TableAccess
 
 
 class SensitiveAnswers(TableAccess):
     def events_with_sensitive_answers(self, start: datetime, end: datetime) -> list[Event]:
         """Events that started in [start, end] whose diets and access needs are not yet forgotten."""
-        return [
-            event_from_item(item)
-            for item in self._query(
-                IndexName=EVENTS_INDEX,
-                KeyConditionExpression="GSI1PK = :events AND GSI1SK BETWEEN :start AND :end",
-                FilterExpression="attribute_not_exists(sensitive_forgotten_at)",
-                ExpressionAttributeValues={
-                    ":events": {"S": EVENTS},
-                    ":start": {"S": iso_time(start.replace(microsecond=0))},
-                    ":end": {"S": iso_time(end.replace(microsecond=0))},
-                },
-            )
-        ]
+        return self._events_by_start(
+            "GSI1SK BETWEEN :start AND :end",
+            {
+                ":start": {"S": iso_time(start.replace(microsecond=0))},
+                ":end": {"S": iso_time(end.replace(microsecond=0))},
+            },
+            only="attribute_not_exists(sensitive_forgotten_at)",
+        )
 
     def blank_sensitive_answers(self, registration: Registration) -> None:
         """Remove diet, access needs and the answers to sensitive questions of the organisers' own (they

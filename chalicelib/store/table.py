@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any, cast
 from botocore.exceptions import ClientError
 
 from ..errors import Contention, ServiceBusy
-from .items import plain_item, typed_value
+from ..events import Event
+from .items import event_from_item, is_expired, plain_item, typed_value
+from .schema import EVENTS, EVENTS_INDEX
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -53,6 +55,38 @@ class TableAccess:
         for page in paginator.paginate(TableName=self.table, **params):
             for item in page.get("Items", []):
                 yield plain_item(item)
+
+    def _live_items(
+        self, partition: dict[str, str], sort_prefix: str, *, newest_first: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """One partition's items whose sort key begins with `sort_prefix`, read consistently, in sort key
+        order (`newest_first` reverses it, for keys that begin with the time). One past its time to
+        live is skipped: DynamoDB deletes it only within days."""
+        for item in self._query(
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues={":pk": partition, ":prefix": {"S": sort_prefix}},
+            ScanIndexForward=not newest_first,
+            ConsistentRead=True,
+        ):
+            if not is_expired(item):
+                yield item
+
+    def _events_by_start(
+        self, start_condition: str = "", values: dict[str, Any] | None = None, *, only: str = ""
+    ) -> list[Event]:
+        """Events by start time from the events index: one paged Query, as the events are few.
+        `start_condition` narrows the start (GSI1SK), `only` filters the events read, `values` fills both."""
+        condition = "GSI1PK = :events" + (f" AND {start_condition}" if start_condition else "")
+        params: dict[str, Any] = {"FilterExpression": only} if only else {}
+        return [
+            event_from_item(item)
+            for item in self._query(
+                IndexName=EVENTS_INDEX,
+                KeyConditionExpression=condition,
+                ExpressionAttributeValues={":events": {"S": EVENTS}, **(values or {})},
+                **params,
+            )
+        ]
 
     def _transact(self, items: list[TaggedWrite]) -> set[str]:
         """Run one transaction; the tags of the items whose condition failed (empty: it was written).
