@@ -162,10 +162,10 @@ def _address(text: str) -> Address:
     return Address(display_name=name, username=local, domain=domain)
 
 
-def _recipient(registration: Registration) -> Address:
+def _recipient(email: str) -> Address:
     """The validated address alone. No display name: nothing a person typed goes into a header."""
     # SES speaks ASCII addresses: an internationalised domain goes out as punycode.
-    ascii_email = validate_email(registration.answers.email, check_deliverability=False).ascii_email or ""
+    ascii_email = validate_email(email, check_deliverability=False).ascii_email or ""
     local, _, domain = ascii_email.partition("@")
     return Address(username=local, domain=domain)
 
@@ -197,18 +197,14 @@ def registration_email(
             subject_key = EmailKind.ALREADY_REGISTERED
         subject = tr.gettext(SUBJECTS[subject_key]).format(title=context["title"])
     message = _new_message(
-        subject, sender=sender, to=[_recipient(registration)], reply_to=event.organisers[:1], now=now
+        subject, sender=sender, to=[_recipient(registration.answers.email)], reply_to=event.organisers[:1], now=now
     )
     if kind == EmailKind.ALREADY_REGISTERED:
         # Someone signed this address up again: say so, show nothing they typed, point to the link.
         body = "email/already_registered"
     else:
         body = "email/cancellation" if kind in RECEIPTS else "email/registration"
-    # Quoted-printable keeps the wire format 7-bit ASCII, which every relay accepts.
-    message.set_content(templates.get_template(f"{body}.txt").render(context), cte="quoted-printable")
-    message.add_alternative(
-        templates.get_template(f"{body}.html").render(context), subtype="html", cte="quoted-printable"
-    )
+    _write_bodies(message, templates, body, context)
     # A calendar entry for a certain seat (not the waiting list, not a seat held for a click),
     # and its withdrawal (same UID, higher SEQUENCE) once the seat is cancelled.
     cancelled = kind == EmailKind.CANCELLATION
@@ -217,6 +213,15 @@ def registration_email(
     if links.leave_network:
         one_click(message, links.leave_network)
     return _with_language(message, language)
+
+
+def _write_bodies(message: EmailMessage, templates: Any, name: str, context: dict[str, Any]) -> None:
+    """The plain text from the template `name`.txt and its HTML alternative from `name`.html.
+    Quoted-printable keeps the wire format 7-bit ASCII, which every relay accepts."""
+    message.set_content(templates.get_template(f"{name}.txt").render(context), cte="quoted-printable")
+    message.add_alternative(
+        templates.get_template(f"{name}.html").render(context), subtype="html", cte="quoted-printable"
+    )
 
 
 def one_click(message: EmailMessage, url: str) -> None:
@@ -281,12 +286,9 @@ def notice_email(
     )
     subject = i18n.translator(language).gettext(SUBJECTS[notice.kind]).format(title=context["title"])
     message = _new_message(
-        subject, sender=sender, to=[_recipient(registration)], reply_to=event.organisers[:1], now=now
+        subject, sender=sender, to=[_recipient(registration.answers.email)], reply_to=event.organisers[:1], now=now
     )
-    message.set_content(templates.get_template("email/notice.txt").render(context), cte="quoted-printable")
-    message.add_alternative(
-        templates.get_template("email/notice.html").render(context), subtype="html", cte="quoted-printable"
-    )
+    _write_bodies(message, templates, "email/notice", context)
     if with_calendar:
         cancelled = notice.kind == "cancelled"
         _attach_calendar(message, event, registration, context, cancelled=cancelled, now=now, templates=templates)
@@ -315,10 +317,7 @@ def notice_copy_email(
     message = _new_message(
         subject, sender=sender, to=[_address(a) for a in event.organisers], reply_to=event.organisers, now=now
     )
-    message.set_content(templates.get_template("email/notice_copy.txt").render(context), cte="quoted-printable")
-    message.add_alternative(
-        templates.get_template("email/notice_copy.html").render(context), subtype="html", cte="quoted-printable"
-    )
+    _write_bodies(message, templates, "email/notice_copy", context)
     return _with_language(message, language)
 
 
@@ -452,10 +451,7 @@ def digest_email(
         reply_to=event.organisers,
         now=now,
     )
-    message.set_content(templates.get_template("email/digest.txt").render(context), cte="quoted-printable")
-    message.add_alternative(
-        templates.get_template("email/digest.html").render(context), subtype="html", cte="quoted-printable"
-    )
+    _write_bodies(message, templates, "email/digest", context)
     if csv_bytes:
         message.add_attachment(
             csv_bytes, maintype="text", subtype="csv", filename=f"{event.id}.csv", params={"charset": "utf-8"}
@@ -469,13 +465,8 @@ def sign_in_email(
     """ "Logga in på Signup": the one-time link to the organiser console. To the address alone (it was
     validated), no display name, no text the requester typed in any header."""
     tr = i18n.translator(language)
-    ascii_email = validate_email(address, check_deliverability=False).ascii_email or ""
-    local, _, domain = ascii_email.partition("@")
     context = {"lang": language, "link": link, "minutes": valid_minutes}
-    to = [Address(username=local, domain=domain)]
+    to = [_recipient(address)]
     message = _new_message(tr.gettext("Sign in to Signup"), sender=sender, to=to, reply_to=None, now=now)
-    message.set_content(templates.get_template("email/sign_in.txt").render(context), cte="quoted-printable")
-    message.add_alternative(
-        templates.get_template("email/sign_in.html").render(context), subtype="html", cte="quoted-printable"
-    )
+    _write_bodies(message, templates, "email/sign_in", context)
     return _with_language(message, language)
