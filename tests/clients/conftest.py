@@ -4,6 +4,7 @@ process reads them all, and the session's summary says which versions read how m
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 from collections import Counter
@@ -72,3 +73,64 @@ def read_with_mail_parser(raw: bytes) -> Any:
 def read_with_vobject(ics: str) -> Any:
     PARSED["vobject"] += 1
     return vobject.readOne(ics)
+
+
+@pytest.fixture
+def mailboxes(tmp_path: Path, node_parsers: Callable[[Iterable[Path]], dict[Path, dict[str, Any]]]) -> Any:
+    """Sorts the raw emails SES was given by recipient: `people` maps a name to (address, language);
+    returns each name's emails in the order sent, as node mailparser and Python mail-parser read them."""
+
+    def sort(raws: list[bytes], people: dict[str, tuple[str, str]]) -> dict[str, list[Received]]:
+        paths = []
+        for index, raw in enumerate(raws):
+            paths.append(tmp_path / f"{index:02d}.eml")
+            paths[-1].write_bytes(raw)
+        parsed = node_parsers(paths)
+        box: dict[str, list[Received]] = {who: [] for who in people}
+        for path, raw in zip(paths, raws, strict=True):
+            node = parsed[path]["email"]
+            python = read_with_mail_parser(raw)
+            (who,) = [who for who, (address, _) in people.items() if node["to"] == [{"name": "", "address": address}]]
+            assert [address for _, address in python.to] == [people[who][0]]
+            box[who].append(Received(node, python))
+        return box
+
+    return sort
+
+
+class Received:
+    """One email as node mailparser and Python mail-parser read it, with its calendar file."""
+
+    def __init__(self, node: dict[str, Any], python: Any) -> None:
+        self.node = node
+        self.python = python
+        self.subject = node["subject"]
+        assert python.subject == self.subject
+        calendars = [part for part in node["attachments"] if part["contentType"] == "text/calendar"]
+        python_calendars = [part for part in python.attachments if part["mail_content_type"] == "text/calendar"]
+        assert len(calendars) == len(python_calendars) <= 1
+        self.calendar = calendars[0] if calendars else None
+        self.ics = _payload(python_calendars[0]) if python_calendars else None
+
+    def entry(self) -> dict[str, Any]:
+        """The one VEVENT, as ical.js, node-ical and vobject read it; they must agree."""
+        assert self.calendar is not None and self.ics is not None
+        calendar = self.calendar["calendar"]
+        (icaljs,) = calendar["icaljs"]["events"]
+        (nodeical,) = calendar["nodeIcal"]["events"]
+        vcalendar = read_with_vobject(self.ics)
+        vevent = vcalendar.vevent
+        method = self.calendar["method"]
+        assert calendar["icaljs"]["method"] == nodeical["method"] == vcalendar.method.value == method
+        uid, sequence, status = icaljs["uid"], icaljs["sequence"], icaljs["status"]
+        assert (nodeical["uid"], nodeical["sequence"], nodeical["status"]) == (uid, sequence, status)
+        assert (vevent.uid.value, int(vevent.sequence.value), vevent.status.value) == (uid, sequence, status)
+        assert nodeical["start"] == icaljs["start"]
+        return {"method": method, "uid": uid, "sequence": sequence, "status": status, "start": icaljs["start"]}
+
+
+def _payload(part: dict[str, Any]) -> str:
+    payload = part["payload"]
+    if part.get("binary") or part.get("content_transfer_encoding") == "base64":
+        return base64.b64decode(payload).decode("utf-8")
+    return str(payload)

@@ -4,13 +4,12 @@ emails SES was given, split out by node mailparser and Python mail-parser."""
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import UTC, datetime
 
 import pytest
 
-from tests.clients.conftest import read_with_mail_parser, read_with_vobject
+from tests.clients.conftest import read_with_mail_parser
 from tests.helpers import FORM, answers, open_event, post_json, sent_mail, sent_raw
 from tests.test_app_email import manage_path
 
@@ -22,7 +21,7 @@ PEOPLE = {
 
 
 @pytest.fixture
-def mailbox(client, app_store, moto_endpoint, tmp_path, node_parsers):
+def mailbox(client, app_store, moto_endpoint, mailboxes):
     """One seat, two waiting; the first and then the second cancel (each freeing the seat), and the
     third leaves the waiting list. Returns each person's emails in order, as the parsers read them."""
     app_store.put_event(open_event(capacity=1, waitlist_limit=5), datetime.now(UTC))
@@ -34,57 +33,7 @@ def mailbox(client, app_store, moto_endpoint, tmp_path, node_parsers):
     for who in ("first", "second", "third"):
         assert client.http.post(links[PEOPLE[who][0]], headers=FORM, body="").status_code == 200
 
-    raws = sent_raw(moto_endpoint)
-    paths = []
-    for index, raw in enumerate(raws):
-        paths.append(tmp_path / f"{index:02d}.eml")
-        paths[-1].write_bytes(raw)
-    parsed = node_parsers(paths)
-    box: dict[str, list] = {who: [] for who in PEOPLE}
-    for path, raw in zip(paths, raws, strict=True):
-        node = parsed[path]["email"]
-        python = read_with_mail_parser(raw)
-        (who,) = [who for who, (address, _) in PEOPLE.items() if node["to"] == [{"name": "", "address": address}]]
-        assert [address for _, address in python.to] == [PEOPLE[who][0]]
-        box[who].append(Received(node, python))
-    return box
-
-
-class Received:
-    """One email as node mailparser and Python mail-parser read it, with its calendar file."""
-
-    def __init__(self, node, python):
-        self.node = node
-        self.python = python
-        self.subject = node["subject"]
-        assert python.subject == self.subject
-        calendars = [part for part in node["attachments"] if part["contentType"] == "text/calendar"]
-        python_calendars = [part for part in python.attachments if part["mail_content_type"] == "text/calendar"]
-        assert len(calendars) == len(python_calendars) <= 1
-        self.calendar = calendars[0] if calendars else None
-        self.ics = _payload(python_calendars[0]) if python_calendars else None
-
-    def entry(self):
-        """The one VEVENT, as ical.js, node-ical and vobject read it; they must agree."""
-        calendar = self.calendar["calendar"]
-        (icaljs,) = calendar["icaljs"]["events"]
-        (nodeical,) = calendar["nodeIcal"]["events"]
-        vcalendar = read_with_vobject(self.ics)
-        vevent = vcalendar.vevent
-        method = self.calendar["method"]
-        assert calendar["icaljs"]["method"] == nodeical["method"] == vcalendar.method.value == method
-        uid, sequence, status = icaljs["uid"], icaljs["sequence"], icaljs["status"]
-        assert (nodeical["uid"], nodeical["sequence"], nodeical["status"]) == (uid, sequence, status)
-        assert (vevent.uid.value, int(vevent.sequence.value), vevent.status.value) == (uid, sequence, status)
-        assert nodeical["start"] == icaljs["start"]
-        return {"method": method, "uid": uid, "sequence": sequence, "status": status, "start": icaljs["start"]}
-
-
-def _payload(part) -> str:
-    payload = part["payload"]
-    if part.get("binary") or part.get("content_transfer_encoding") == "base64":
-        return base64.b64decode(payload).decode("utf-8")
-    return payload
+    return mailboxes(sent_raw(moto_endpoint), PEOPLE)
 
 
 def test_cancelling_a_seat_sends_a_receipt_that_removes_the_calendar_entry(mailbox):

@@ -13,8 +13,6 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.console import event_admin
-from tests.clients.conftest import read_with_mail_parser
-from tests.clients.test_cancellation import Received
 from tests.helpers import EVENT, answers, open_event, post_json, run_schedule, sent_raw
 
 PEOPLE = {
@@ -25,7 +23,7 @@ PEOPLE = {
 
 
 @pytest.fixture
-def mailbox(client, app_store, moto_endpoint, tmp_path, node_parsers):
+def mailbox(client, app_store, moto_endpoint, mailboxes):
     """Two seats and one waiting; the organisers move the meeting an hour later to another venue and
     tell everyone, then cancel it. Each person's emails in order, as the parsers read them."""
     app_store.put_event(open_event(capacity=2, waitlist_limit=5), datetime.now(UTC))
@@ -43,18 +41,7 @@ def mailbox(client, app_store, moto_endpoint, tmp_path, node_parsers):
     parts.signup.cancel_event(app_store.get_event(EVENT), note="", author="", now=now)
     run_schedule(client, "email_outbox")
 
-    raws = sent_raw(moto_endpoint)
-    paths = []
-    for index, raw in enumerate(raws):
-        paths.append(tmp_path / f"{index:02d}.eml")
-        paths[-1].write_bytes(raw)
-    parsed = node_parsers(paths)
-    box: dict[str, list] = {who: [] for who in PEOPLE}
-    for path, raw in zip(paths, raws, strict=True):
-        node = parsed[path]["email"]
-        (who,) = [who for who, (address, _) in PEOPLE.items() if node["to"] == [{"name": "", "address": address}]]
-        box[who].append(Received(node, read_with_mail_parser(raw)))
-    return box
+    return mailboxes(sent_raw(moto_endpoint), PEOPLE)
 
 
 def test_the_change_updates_the_entry_in_place_and_the_cancellation_withdraws_it(mailbox):
