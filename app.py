@@ -15,6 +15,7 @@ from chalicelib.routes.console_events import console_events
 from chalicelib.routes.console_network import console_network
 from chalicelib.routes.console_notices import console_notices
 from chalicelib.routes.console_people import console_people
+from chalicelib.routes.console_questions import console_questions
 from chalicelib.routes.http import allowed_origins
 from chalicelib.routes.network_links import network_links
 from chalicelib.routes.organiser import organiser
@@ -61,6 +62,7 @@ app.register_blueprint(console_people)
 app.register_blueprint(console_events)
 app.register_blueprint(console_notices)
 app.register_blueprint(console_network)
+app.register_blueprint(console_questions)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS))

@@ -310,6 +310,10 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "organisers_named": Nc_("audit", "Changed the organisers"),
     "event_cancelled": Nc_("audit", "Cancelled the meeting"),
     "message_sent": Nc_("audit", "Sent a message to those signed up"),
+    "question_added": Nc_("audit", "Added a question to the form"),
+    "question_edited": Nc_("audit", "Changed a question on the form"),
+    "question_moved": Nc_("audit", "Moved a question on the form"),
+    "question_removed": Nc_("audit", "Removed a question from the form"),
 }
 
 # The console's event form: optional questions, digest modes and languages, fields and hints.

@@ -450,12 +450,37 @@ def _console_event_pages(client: Any, collection: Collection, moto_endpoint: str
         people = client.http.get(f"{own}/people{q}", headers=session).body.decode()
         person = re.search(rf'href="({own}/people/[^"?]+)', people).group(1)
         collection.add(f"console-person-questions-{lang}", client.http.get(f"{person}{q}", headers=session))
+        _question_editor_pages(client, collection, session, lang)
         broken = urlencode({"toml": "id = ", "csrf_token": token})
         collection.add(
             f"console-import-errors-{lang}",
             client.http.post(f"/console/events/import{q}", headers=posting, body=broken),
             400,
         )
+
+
+def _question_editor_pages(client: Any, collection: Collection, session: dict[str, str], lang: str) -> None:
+    """The question editor on the meeting with questions: the list, the type to add, a new question's
+    form, a question's own form, one with mistakes at its fields, and the warning before a choice gets
+    fewer places than are taken (its two places are taken by now). Nothing is saved."""
+    posting = {"Content-Type": "application/x-www-form-urlencoded", **session}
+    base, q = f"/console/events/{QUESTIONS_EVENT}/questions", f"?lang={lang}"
+    collection.add(f"console-questions-{lang}", client.http.get(f"{base}{q}", headers=session))
+    collection.add(f"console-question-type-{lang}", client.http.get(f"{base}/new{q}", headers=session))
+    collection.add(f"console-question-new-{lang}", client.http.get(f"{base}/new{q}&type=one_choice", headers=session))
+    edit = client.http.get(f"{base}/workshop{q}", headers=session)
+    collection.add(f"console-question-edit-{lang}", edit)
+    form = re.search(r'<form id="form".*?</form>', edit.body.decode(), re.S).group(0)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    fields.update(label_sv="Vilken workshop väljer du?", choice_0_sv="Robotik i vården", choice_1_sv="Naturvandring")
+    mistakes = urlencode({**fields, "label_sv": "", "choice_0_limit": "noll", "choice_2_en": "Only English"})
+    collection.add(
+        f"console-question-errors-{lang}", client.http.post(f"{base}/workshop{q}", headers=posting, body=mistakes), 400
+    )
+    lowered = urlencode({**fields, "choice_0_limit": "1"})
+    warned = client.http.post(f"{base}/workshop{q}", headers=posting, body=lowered)
+    assert "confirm_lower" in warned.body.decode(), "the workshop's two places are taken"
+    collection.add(f"console-question-fewer-places-{lang}", warned)
 
 
 def _notice_pages(client: Any, collection: Collection, store: Any, moto_endpoint: str) -> None:

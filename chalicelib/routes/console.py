@@ -462,9 +462,14 @@ TOOLS = (
     (N_("Audit log"), "/console/events/{event_id}/audit"),
     (N_("Edit the meeting"), "/console/events/{event_id}/edit"),
     (N_("Registration, last day and seats"), "/console/events/{event_id}/changes"),
+    (N_("Own questions on the form"), "/console/events/{event_id}/questions"),
 )
 # What a cancelled meeting's page no longer offers (its own page links to the message and cancel pages).
-CHANGES_TOOLS = ("/console/events/{event_id}/edit", "/console/events/{event_id}/changes")
+CHANGES_TOOLS = (
+    "/console/events/{event_id}/edit",
+    "/console/events/{event_id}/changes",
+    "/console/events/{event_id}/questions",
+)
 DONE = {
     "cancelled": N_("The meeting is cancelled. Everyone signed up gets an email about it."),
     "message_sent": N_("The message is being sent to those signed up, with a copy to the organisers."),

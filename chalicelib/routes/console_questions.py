@@ -1,0 +1,321 @@
+"""The console's question editor: an event's own questions listed, added, edited, moved and removed.
+
+Each view parses the request, calls chalicelib/console/questions.py (the one event validator judges
+every change) and saves through chalicelib/console/event_admin.py only if nobody saved the event since
+the page was opened; every change is audited. Lowering a choice's place limit below the places
+already taken is shown first and saved only once confirmed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from .. import i18n
+from ..bootstrap import wiring
+from ..console import event_admin, posted
+from ..console import questions as editor
+from ..console.access import ConsoleUser
+from ..console.events import EventFormInvalid
+from ..errors import EventChanged
+from ..events import CHOICE_TYPES, QUESTION_TYPES, Event, Question
+from ..i18n import N_
+from .console import (
+    ConsolePost,
+    _language,
+    audit,
+    console_page,
+    console_post,
+    guarded,
+    see_other,
+    signed_in,
+    visible_event,
+)
+from .console_events import _sender
+from .http import query
+
+console_questions = Blueprint(__name__)
+
+# What the list says after a change redirected to it (`done`).
+DONE = {
+    "added": N_("The question is added."),
+    "saved": N_("The question is saved."),
+    "moved": N_("The question is moved."),
+    "removed": N_("The question is removed. Answers already given stay in the attendee list (CSV)."),
+}
+# The question types as the editor offers them, with what each asks.
+TYPE_NAMES = {
+    "short_text": N_("Short text (one line)"),
+    "long_text": N_("Long text (several lines)"),
+    "one_choice": N_("One choice"),
+    "several_choices": N_("Several choices"),
+    "yes_no": N_("Yes or no"),
+    "number": N_("A whole number"),
+}
+STALE = N_(
+    "Someone else changed the meeting while you were writing, so nothing was saved. The form shows what you "
+    "wrote: check the questions and save again."
+)
+
+
+def _list_path(event: Event) -> str:
+    return f"/console/events/{event.id}/questions"
+
+
+def _question(user: ConsoleUser, event: Event, question_id: str) -> Question:
+    """The event's question, or the console's not-found page (as for an event one may not see)."""
+    question = event.custom_question(question_id)
+    if question is None:
+        visible_event(user, "")
+    assert question is not None
+    return question
+
+
+def _answered(event: Event) -> set[str]:
+    """The question ids answers were given to (a removed question's included): a new id avoids them."""
+    return {key for registration in wiring().people.registrations(event) for key in registration.answers.custom}
+
+
+def _stale(event: Event, fields: dict[str, Any]) -> bool:
+    """Whether the event was saved after this page was opened (the store checks the same in its write)."""
+    shown = fields.get("edited_from")
+    return not isinstance(shown, str) or event.updated_at is None or shown != event.updated_at.isoformat()
+
+
+def _save(post: ConsolePost, changed: Event) -> event_admin.Saved:
+    now = wiring().clock()
+    the_store = wiring().store
+    send = _sender(the_store, now)
+    return event_admin.save(
+        post.event, changed, post.language, store=the_store, now=now, send=send, edited_from=post.event.updated_at
+    )
+
+
+# -- the list -----------------------------------------------------------------------------------------
+
+
+def _list_page(
+    user: ConsoleUser, event: Event, language: str, *, status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
+    tr = i18n.translator(language)
+    done = query(console_questions.current_request).get("done", "")
+    return console_page(
+        "console/questions.html",
+        user,
+        status,
+        language=language,
+        event=event,
+        rows=_rows(event, language),
+        errors=errors or {},
+        field_labels={editor.GENERAL: tr.gettext("The questions")},
+        summary_heading=tr.gettext("The change could not be made"),
+        notice=tr.gettext(DONE[done]) if done in DONE else "",
+        type_names=TYPE_NAMES,
+    )
+
+
+def _rows(event: Event, language: str) -> list[dict[str, Any]]:
+    tr = i18n.translator(language)
+    rows = []
+    for number, question in enumerate(event.custom_questions):
+        rules = [tr.gettext(TYPE_NAMES[question.type])]
+        if question.required:
+            rules.append(tr.gettext("required"))
+        if question.sensitive:
+            rules.append(tr.gettext("sensitive, with its own consent"))
+        if question.show_when is not None:
+            rules.append(tr.gettext("asked only sometimes"))
+        rows.append(
+            {
+                "id": question.id,
+                "label": question.text("label", language),
+                "rules": ", ".join(rules),
+                "first": number == 0,
+                "last": number == len(event.custom_questions) - 1,
+            }
+        )
+    return rows
+
+
+@console_questions.route("/console/events/{event_id}/questions", methods=["GET"])
+@guarded
+def questions_page(event_id: str) -> Response:
+    user = signed_in()
+    event = visible_event(user, event_id)
+    return _list_page(user, event, _language())
+
+
+@console_post(console_questions, "/console/events/{event_id}/questions/{question_id}/move", read=posted.read_form)
+def move_question(post: ConsolePost, event_id: str, question_id: str) -> Response:
+    """One place up or down; a condition on a question above is checked by the validator."""
+    question = _question(post.user, post.event, question_id)
+    step = -1 if post.fields.get("direction") == "up" else 1
+    try:
+        if _stale(post.event, post.fields):
+            raise EventChanged()
+        changed = editor.moved(post.event, question, step, post.language)
+        _save(post, changed)
+    except EventFormInvalid as invalid:
+        return _list_page(post.user, post.event, post.language, status=400, errors=invalid.errors)
+    except EventChanged:
+        fresh = visible_event(post.user, event_id)
+        text = i18n.translator(post.language).gettext(STALE)
+        return _list_page(post.user, fresh, post.language, status=409, errors={editor.GENERAL: text})
+    audit(post.event, post.user, "question_moved", f"{question.id} {'up' if step < 0 else 'down'}")
+    return see_other(_list_path(post.event), post.language, done="moved")
+
+
+@console_post(console_questions, "/console/events/{event_id}/questions/{question_id}/remove", read=posted.read_form)
+def remove_question(post: ConsolePost, event_id: str, question_id: str) -> Response:
+    """Off the form; the answers already given stay on the registrations and in the CSV."""
+    question = _question(post.user, post.event, question_id)
+    try:
+        if _stale(post.event, post.fields):
+            raise EventChanged()
+        changed = editor.without_question(post.event, question, post.language)
+        _save(post, changed)
+    except EventFormInvalid as invalid:
+        return _list_page(post.user, post.event, post.language, status=400, errors=invalid.errors)
+    except EventChanged:
+        fresh = visible_event(post.user, event_id)
+        text = i18n.translator(post.language).gettext(STALE)
+        return _list_page(post.user, fresh, post.language, status=409, errors={editor.GENERAL: text})
+    audit(post.event, post.user, "question_removed", question.id)
+    return see_other(_list_path(post.event), post.language, done="removed")
+
+
+# -- add and edit -------------------------------------------------------------------------------------
+
+
+def _form_page(
+    user: ConsoleUser,
+    event: Event,
+    language: str,
+    values: dict[str, Any],
+    *,
+    question: Question | None = None,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    lowered: list[editor.Lowered] | None = None,
+    notice: str = "",
+) -> Response:
+    tr = i18n.translator(language)
+    kind = values["type"]
+    before = event.custom_questions.index(question) if question is not None else len(event.custom_questions)
+    return console_page(
+        "console/question_form.html",
+        user,
+        status,
+        language=language,
+        event=event,
+        question=question,
+        values=values,
+        kind=kind,
+        type_name=tr.gettext(TYPE_NAMES[kind]) if kind in TYPE_NAMES else kind,
+        has_choices=kind in CHOICE_TYPES,
+        limits=editor.LIMITS_BY_TYPE.get(kind, ()),
+        conditions=editor.condition_options(event, before, values.get("show_when", ""), language),
+        errors=errors or {},
+        field_labels=editor.field_labels(values, language),
+        summary_heading=tr.gettext("The question could not be saved"),
+        lowered=[_lowered_text(event, item, language) for item in lowered or []],
+        action=_list_path(event) + (f"/{question.id}" if question else ""),
+        taken=_taken(event, question),
+        notice=notice,
+    )
+
+
+def _taken(event: Event, question: Question | None) -> dict[str, int]:
+    """Places already held per choice of the question (shown beside each choice's limit)."""
+    if question is None:
+        return {}
+    return {choice.id: event.choice_counts.get(f"{question.id}:{choice.id}", 0) for choice in question.choices}
+
+
+def _lowered_text(event: Event, item: editor.Lowered, language: str) -> str:
+    question = event.custom_question(item.question)
+    choice = question.choice(item.choice) if question else None
+    name = choice.label(language) if choice else item.choice
+    return (
+        i18n.translator(language)
+        .gettext(
+            "“{choice}”: {limit} places, but {taken} already hold it. Nobody loses their place; nobody new can "
+            "choose it until fewer than {limit} hold it."
+        )
+        .format(choice=name, limit=item.limit, taken=item.taken)
+    )
+
+
+@console_questions.route("/console/events/{event_id}/questions/new", methods=["GET"])
+@guarded
+def new_question_form(event_id: str) -> Response:
+    """First the type (a plain GET form), then the form for a question of that type."""
+    user = signed_in()
+    event = visible_event(user, event_id)
+    language = _language()
+    kind = query(console_questions.current_request).get("type", "")
+    if kind not in QUESTION_TYPES:
+        return console_page("console/question_type.html", user, language=language, event=event, type_names=TYPE_NAMES)
+    return _form_page(user, event, language, editor.blank_values(kind))
+
+
+@console_questions.route("/console/events/{event_id}/questions/{question_id}", methods=["GET"])
+@guarded
+def edit_question_form(event_id: str, question_id: str) -> Response:
+    user = signed_in()
+    event = visible_event(user, event_id)
+    question = _question(user, event, question_id)
+    return _form_page(user, event, _language(), editor.question_values(question), question=question)
+
+
+@console_post(console_questions, "/console/events/{event_id}/questions", read=posted.read_form)
+def add_question(post: ConsolePost, event_id: str) -> Response:
+    return _save_question(post, None)
+
+
+@console_post(console_questions, "/console/events/{event_id}/questions/{question_id}", read=posted.read_form)
+def edit_question(post: ConsolePost, event_id: str, question_id: str) -> Response:
+    return _save_question(post, _question(post.user, post.event, question_id))
+
+
+def _save_question(post: ConsolePost, question: Question | None) -> Response:
+    """Judge the question (the one validator), warn before a place limit goes below the places taken,
+    then save only if nobody saved the event since the form was opened."""
+    event = post.event
+    values = editor.posted_values(post.fields)
+    if question is not None:
+        values["type"] = question.type  # a question's answers keep their type: it never changes
+    if values["type"] not in QUESTION_TYPES:
+        visible_event(post.user, "")
+    if post.fields.get("do") == "more_rows":
+        return _form_page(post.user, event, post.language, editor.with_blank_rows(values, more=True), question=question)
+    tr = i18n.translator(post.language)
+    if _stale(event, post.fields):
+        return _form_page(
+            post.user, event, post.language, values, question=question, status=409, notice=tr.gettext(STALE)
+        )
+    try:
+        edited = editor.with_question(
+            event, values, post.language, editing=question, answered=_answered(event) if question is None else ()
+        )
+        lowered = editor.lowered_limits(event, edited.event, edited.question_id)
+        if lowered and not values["confirm_lower"]:
+            return _form_page(post.user, event, post.language, values, question=question, lowered=lowered)
+        _save(post, edited.event)
+    except EventFormInvalid as invalid:
+        return _form_page(post.user, event, post.language, values, question=question, status=400, errors=invalid.errors)
+    except EventChanged:
+        fresh = visible_event(post.user, event.id)
+        return _form_page(
+            post.user,
+            fresh,
+            post.language,
+            values,
+            question=fresh.custom_question(question.id) if question else None,
+            status=409,
+            notice=tr.gettext(STALE),
+        )
+    detail = edited.question_id + ("; places below those taken, confirmed" if lowered else "")
+    audit(event, post.user, "question_added" if question is None else "question_edited", detail)
+    return see_other(_list_path(event), post.language, done="added" if question is None else "saved")
