@@ -821,6 +821,7 @@ def _console_event_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict
             ),
         },
         "/console/events/{event_id}/import": {"post": post("Replace the event's description from a TOML file", one)},
+        **_console_question_paths(one, page, post),
         "/console/events/{event_id}/event.toml": {
             "get": {
                 "summary": "The event as a TOML file (`./signup event put` reads it back as the same event)",
@@ -833,6 +834,54 @@ def _console_event_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict
                     **signed_in,
                 },
             }
+        },
+    }
+
+
+def _console_question_paths(one: list[dict[str, Any]], page: Any, post: Any) -> dict[str, Any]:
+    """The console's question editor (chalicelib/routes/console_questions.py): each change judged by the
+    event's validator, saved only if the event is as it was when the page was opened (`edited_from`)."""
+    question = [
+        *one,
+        {
+            "name": "question_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": "One of the event's own questions (404 for any other)",
+        },
+    ]
+    stale = _html("Someone saved the event since the page was opened (`edited_from`); nothing changed")
+    kind = {
+        "name": "type",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "The new question's type; without a known one, the page asks for it",
+    }
+    return {
+        "/console/events/{event_id}/questions": {
+            **page("The event's own questions, in the form's order", one),
+            "post": post(
+                "Add a question (`type`, `label_sv`, … `choice_<n>_sv`); `do=more_rows` shows more rows for choices",
+                one,
+                **{"200": _html("More rows, or the warning before fewer places than are taken"), "409": stale},
+            ),
+        },
+        "/console/events/{event_id}/questions/new": page("Choose a new question's type, then its form", [*one, kind]),
+        "/console/events/{event_id}/questions/{question_id}": {
+            **page("A question's form, filled in", question),
+            "post": post(
+                "Save the question; lowering a choice's places below those taken needs `confirm_lower=on`",
+                question,
+                **{"200": _html("More rows, or the warning before fewer places than are taken"), "409": stale},
+            ),
+        },
+        "/console/events/{event_id}/questions/{question_id}/move": {
+            "post": post("Move the question one place `direction=up` or down", question, **{"409": stale})
+        },
+        "/console/events/{event_id}/questions/{question_id}/remove": {
+            "post": post("Remove the question (its answers stay in the CSV)", question, **{"409": stale})
         },
     }
 
