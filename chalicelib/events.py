@@ -322,7 +322,8 @@ def parse_event_toml(text: str) -> Event:
     return event_from_mapping(data)
 
 
-_KNOWN_KEYS = {
+# Every key an event file may hold.
+KNOWN_KEYS = {
     "id",
     "title",
     "description",
@@ -358,8 +359,8 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
     console's form (mapped onto the same keys) all come through here."""
     problems: list[EventProblem] = []
     reader = _Reader(data, problems)
-    for key in sorted(set(data) - _KNOWN_KEYS):
-        reader.problem(key, "unknown_key", f"unknown key (known keys: {', '.join(sorted(_KNOWN_KEYS))})")
+    for key in sorted(set(data) - KNOWN_KEYS):
+        reader.problem(key, "unknown_key", f"unknown key (known keys: {', '.join(sorted(KNOWN_KEYS))})")
 
     event_id = reader.string("id", required=True)
     if event_id and not EVENT_ID_PATTERN.match(event_id):

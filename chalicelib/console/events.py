@@ -21,6 +21,7 @@ import tomli_w
 from ..events import (
     DEFAULT_TIMEZONE,
     DIGEST_MODES,
+    KNOWN_KEYS,
     LANGUAGES,
     OPTIONAL_QUESTIONS,
     Event,
@@ -78,25 +79,8 @@ _FIELD_FOR_KEY = {
     "digest.send": "digest_send",
     "digest.language": "digest_language",
 }
-_FORM_KEYS = {
-    "id",
-    "timezone",
-    "starts_at",
-    "ends_at",
-    "meal_at",
-    "venue",
-    "address",
-    "capacity",
-    "waitlist_limit",
-    "confirm_address",
-    "confirm_within_hours",
-    "organisers",
-    "questions",
-    "interests",
-    "status",
-    "caterer",
-    "series",
-}
+# A key not renamed above names its own form field, but for the old spelling of the questions (no field).
+_FORM_KEYS = KNOWN_KEYS - {"standard_questions"}
 GENERAL = "form"  # where a problem no field owns is shown (only the summary)
 
 

@@ -16,19 +16,19 @@ network_links = Blueprint(__name__)
 
 @network_links.route("/network/leave/{token}", methods=["GET"])
 def show_leave_network(token: str) -> Response:
-    parts = wiring()
-    try:
-        leave = parts.signup.open_leave_link(token)
-    except TokenInvalid as problem:
-        return private(link_problem(parts.pages, query_language(network_links.current_request), problem))
-    return private(html(parts.pages.leave_network_page(leave.language, left=False)))
+    return _leave_page(token, leave_now=False)
 
 
 @network_links.route("/network/leave/{token}", methods=["POST"], content_types=["*/*"])
 def leave_network(token: str) -> Response:
+    return _leave_page(token, leave_now=True)
+
+
+def _leave_page(token: str, *, leave_now: bool) -> Response:
+    """The button to leave (GET), or the page saying one has left (POST); a bad link's page for either."""
     parts = wiring()
     try:
-        leave = parts.signup.leave_network(token)
+        leave = parts.signup.leave_network(token) if leave_now else parts.signup.open_leave_link(token)
     except TokenInvalid as problem:
         return private(link_problem(parts.pages, query_language(network_links.current_request), problem))
-    return private(html(parts.pages.leave_network_page(leave.language, left=True)))
+    return private(html(parts.pages.leave_network_page(leave.language, left=leave_now)))
