@@ -5,14 +5,16 @@ Other console routes (their own Blueprints) build on these helpers:
 - `@console_post(blueprint, path)` registers a form POST: the view is called with a `ConsolePost`
   (fields, user, event, language) once the body was read, the session found, the CSRF token checked
   and the event found visible, in that order; anything refused stops with its page, nothing changed;
+- `@console_get(blueprint, path)` registers a signed-in page: the view gets a `ConsoleView` (user,
+  event, language) once the session is found and the event found visible;
 - `signed_in()` → the ConsoleUser, or (raised) a 303 to the sign-in page;
 - `visible_event(user, event_id)` → the Event, or (raised) the same 404 as a missing event;
 - `console_page(template, user, **context)` → the Response (no-store, the CSRF token, the header,
   the session's idle clock moved on);
 - `see_other(path, language, **params)` → the 303 after a change (a reload repeats nothing);
 - `audit(event, user, action, detail)` → one entry in the event's audit log;
-- `@guarded` under each GET route (console_post puts it under each POST): AWS trouble becomes a
-  503 page saying nothing changed.
+- `@guarded` (console_get and console_post put it under theirs): AWS trouble becomes a 503 page
+  saying nothing changed.
 
 A helper that stops a request raises ConsoleStop; the middleware registered with this Blueprint
 turns it into its response (app.py registers it after the security-header middleware, so those
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -237,11 +239,10 @@ def see_other(path: str, language: str, **params: str) -> Response:
 
 
 @dataclass(frozen=True)
-class ConsolePost:
-    """A console form post that got past the preamble: its fields, who sent it, in which language, and
-    (on a path with `{event_id}`) the event they may see."""
+class ConsoleView:
+    """A signed-in console request that got past the preamble: who sent it, in which language, and (on
+    a path with `{event_id}`) the event they may see."""
 
-    fields: dict[str, Any]
     user: ConsoleUser
     language: str
     found_event: Event | None = None
@@ -253,9 +254,38 @@ class ConsolePost:
         return self.found_event
 
 
+@dataclass(frozen=True)
+class ConsolePost(ConsoleView):
+    """A console form post that got past the preamble, with its fields."""
+
+    fields: dict[str, Any] = field(default_factory=dict, kw_only=True)
+
+
+# A console view, called with the request past its preamble and the path's parameters.
+ConsoleRoute = Callable[..., Response]
+
+
+def console_get(blueprint: Blueprint, path: str) -> Callable[[ConsoleRoute], ConsoleRoute]:
+    """Register `view` as a signed-in console page at `path`, called as `view(request, **uri_params)`
+    with a ConsoleView once the session is found (none: 303 to sign in, back here afterwards) and the
+    `{event_id}` is one this person may see (404, as for a missing event). Refusals are `guarded`."""
+
+    def register(view: ConsoleRoute) -> ConsoleRoute:
+        @functools.wraps(view)
+        def page_view(**uri_params: str) -> Response:
+            user = signed_in()
+            return view(ConsoleView(user, _language(), _seen_event(user, uri_params)), **uri_params)
+
+        route = guarded(page_view)
+        blueprint.route(path, methods=["GET"])(route)
+        return route
+
+    return register
+
+
 def console_post(
     blueprint: Blueprint, path: str, *, read: BodyReader = web.parse_body
-) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+) -> Callable[[ConsoleRoute], ConsoleRoute]:
     """Register `view` as the console form POST at `path`. It is called as `view(post, **uri_params)`
     after the one preamble every console change goes through, in this order: the body is read (one
     that cannot be read is refused alike signed in or not: 400/413/415), the session (none: 303 to
@@ -263,21 +293,25 @@ def console_post(
     missing event). `read` parses the body (the console's larger forms and uploads:
     `posted.read_form`). Refusals a view does not answer itself are `guarded`."""
 
-    def register(view: Callable[..., Response]) -> Callable[..., Response]:
+    def register(view: ConsoleRoute) -> ConsoleRoute:
         @functools.wraps(view)
         def posted_view(**uri_params: str) -> Response:
             fields = form_fields(read)
             user = signed_in()
             check_csrf(user, fields)
-            event_id = uri_params.get("event_id")
-            event = visible_event(user, event_id) if event_id is not None else None
-            return view(ConsolePost(fields, user, _language(fields), event), **uri_params)
+            event = _seen_event(user, uri_params)
+            return view(ConsolePost(user, _language(fields), event, fields=fields), **uri_params)
 
         route = guarded(posted_view)
         blueprint.route(path, methods=["POST"], content_types=FORM_POSTS)(route)
         return route
 
     return register
+
+
+def _seen_event(user: ConsoleUser, uri_params: dict[str, str]) -> Event | None:
+    event_id = uri_params.get("event_id")
+    return visible_event(user, event_id) if event_id is not None else None
 
 
 def audit(event: Event | str, user: ConsoleUser, action: str, detail: str = "") -> None:
@@ -476,17 +510,14 @@ DONE = {
 }
 
 
-@console.route("/console/events/{event_id}", methods=["GET"])
-@guarded
-def event_overview(event_id: str) -> Response:
+@console_get(console, "/console/events/{event_id}")
+def event_overview(request: ConsoleView, event_id: str) -> Response:
     """One event: its counts, and the way to its people, downloads, check-in and audit log."""
-    user = signed_in()
-    event = visible_event(user, event_id)
+    user, event, language = request.user, request.event, request.language
     served = console.current_app.routes
     # A cancelled meeting is not edited or cancelled again; its people may still get a message.
     hidden = CHANGES_TOOLS if event.is_cancelled else ()
     tools = [(label, path.format(event_id=event.id)) for label, path in TOOLS if path in served and path not in hidden]
-    language = _language()
     done = query(console.current_request).get("done", "")
     return console_page(
         "console/event.html",
@@ -494,21 +525,18 @@ def event_overview(event_id: str) -> Response:
         event=event,
         facts=pages.event_facts(event, language),
         counts=pages.event_counts(event, wiring().clock()),
-        questions=pages.question_rows(event, _language()),
+        questions=pages.question_rows(event, language),
         tools=tools,
         done_text=i18n.translator(language).gettext(DONE[done]) if done in DONE else "",
         event_notices=pages.notice_rows(wiring().console.notices(event), language),
     )
 
 
-@console.route("/console/events/{event_id}/audit", methods=["GET"])
-@guarded
-def event_audit_log(event_id: str) -> Response:
+@console_get(console, "/console/events/{event_id}/audit")
+def event_audit_log(request: ConsoleView, event_id: str) -> Response:
     """Who did what with this event in the console, newest first."""
-    user = signed_in()
-    event = visible_event(user, event_id)
+    user, event, language = request.user, request.event, request.language
     parts = wiring()
-    language = _language()
     return console_page(
         "console/audit.html",
         user,

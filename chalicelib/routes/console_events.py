@@ -26,13 +26,12 @@ from ..i18n import N_
 from ..registrations import Registration
 from .console import (
     ConsolePost,
-    _language,
+    ConsoleView,
     audit,
+    console_get,
     console_page,
     console_post,
-    guarded,
     see_other,
-    signed_in,
     visible_event,
 )
 from .http import base_url, query
@@ -193,12 +192,11 @@ def _done(event: Event, saved: event_admin.Saved, user: ConsoleUser, action: str
 # -- create -----------------------------------------------------------------------------------------
 
 
-@console_events.route("/console/events/new", methods=["GET"])
-@guarded
-def new_event_form() -> Response:
-    user = signed_in()
+@console_get(console_events, "/console/events/new")
+def new_event_form(request: ConsoleView) -> Response:
+    user, language = request.user, request.language
     _admin_only(user)
-    return _form_page(user, _language(), values=rules.blank_form(), event=None)
+    return _form_page(user, language, values=rules.blank_form(), event=None)
 
 
 @console_post(console_events, "/console/events", read=posted.read_form)
@@ -218,12 +216,11 @@ def create_event(post: ConsolePost) -> Response:
     return see_other(f"/console/events/{event.id}/edit", language, done="created")
 
 
-@console_events.route("/console/events/import", methods=["GET"])
-@guarded
-def import_form() -> Response:
-    user = signed_in()
+@console_get(console_events, "/console/events/import")
+def import_form(request: ConsoleView) -> Response:
+    user, language = request.user, request.language
     _admin_only(user)
-    return _import_page(user, _language())
+    return _import_page(user, language)
 
 
 def _import_page(user: ConsoleUser, language: str, status: int = 200, **context: Any) -> Response:
@@ -273,12 +270,9 @@ def import_new_event(post: ConsolePost) -> Response:
 # -- edit -------------------------------------------------------------------------------------------
 
 
-@console_events.route("/console/events/{event_id}/edit", methods=["GET"])
-@guarded
-def edit_event_form(event_id: str) -> Response:
-    user = signed_in()
-    event = visible_event(user, event_id)
-    language = _language()
+@console_get(console_events, "/console/events/{event_id}/edit")
+def edit_event_form(request: ConsoleView, event_id: str) -> Response:
+    user, event, language = request.user, request.event, request.language
     return _form_page(user, language, values=rules.form_values(event), event=event, notice=_notice(language))
 
 
@@ -339,12 +333,9 @@ def _changed_since_the_form(event: Event, fields: dict[str, Any]) -> bool:
 # -- quick changes ----------------------------------------------------------------------------------
 
 
-@console_events.route("/console/events/{event_id}/changes", methods=["GET"])
-@guarded
-def changes_page(event_id: str) -> Response:
-    user = signed_in()
-    event = visible_event(user, event_id)
-    language = _language()
+@console_get(console_events, "/console/events/{event_id}/changes")
+def changes_page(request: ConsoleView, event_id: str) -> Response:
+    user, event, language = request.user, request.event, request.language
     return _changes_page(user, event, language, notice=_notice(language))
 
 
@@ -426,11 +417,9 @@ def name_organisers(post: ConsolePost, event_id: str) -> Response:
 # -- export and import ------------------------------------------------------------------------------
 
 
-@console_events.route("/console/events/{event_id}/event.toml", methods=["GET"])
-@guarded
-def export_event(event_id: str) -> Response:
-    user = signed_in()
-    event = visible_event(user, event_id)
+@console_get(console_events, "/console/events/{event_id}/event.toml")
+def export_event(request: ConsoleView, event_id: str) -> Response:
+    user, event = request.user, request.event
     audit(event, user, "event_exported", "")
     return Response(
         body=rules.event_toml(event),

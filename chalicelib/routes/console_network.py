@@ -8,28 +8,24 @@ from chalice import Blueprint, Response
 
 from .. import i18n, network
 from ..bootstrap import wiring
-from ..console.access import may_see
+from ..console.access import ConsoleUser, may_see
 from ..console.network_view import network_view
+from ..events import Event
 from ..fields import SINGLE_LINE_MAX
-from ..forms import pick_language
-from .console import ConsolePost, audit, console_page, console_post, guarded, see_other, signed_in, visible_event
+from .console import ConsolePost, ConsoleView, audit, console_get, console_page, console_post, see_other, visible_event
 from .http import query
 
 console_network = Blueprint(__name__)
 
 
-@console_network.route("/console/network/{series}", methods=["GET"])
-@guarded
-def network_page(series: str) -> Response:
-    user = signed_in()
+@console_get(console_network, "/console/network/{series}")
+def network_page(request: ConsoleView, series: str) -> Response:
+    user, language = request.user, request.language
+    _visible_series(user, series)
     parts = wiring()
-    events = parts.store.series_events(series)
-    if not any(may_see(user, event) for event in events):
-        visible_event(user, "")  # nobody sees an event without an id: the console's own 404
     report = network.network_report(series, store=parts.store, now=parts.clock())
-    request_query = query(console_network.current_request)
-    language = pick_language(request_query.get("lang"))
-    notice = i18n.translator(language).gettext("Merged.") if request_query.get("merged") else ""
+    merged = query(console_network.current_request).get("merged")
+    notice = i18n.translator(language).gettext("Merged.") if merged else ""
     return console_page("console/network.html", user, view=network_view(report, language), notice=notice)
 
 
@@ -37,10 +33,8 @@ def network_page(series: str) -> Response:
 def merge_organisations(post: ConsolePost, series: str) -> Response:
     """Count one organisation's name as another's from now on (both as people wrote them)."""
     fields, user, language = post.fields, post.user, post.language
+    events = _visible_series(user, series)
     parts = wiring()
-    events = [event for event in parts.store.series_events(series) if may_see(user, event)]
-    if not events:
-        visible_event(user, "")
     keep, other = str(fields.get("keep") or "").strip(), str(fields.get("other") or "").strip()
     tr = i18n.translator(language)
     problem = ""
@@ -60,3 +54,12 @@ def merge_organisations(post: ConsolePost, series: str) -> Response:
     for event in events:
         audit(event, user, "merged_organisations", f"{other} → {keep}")
     return see_other(f"/console/network/{series}", language, merged="1")
+
+
+def _visible_series(user: ConsoleUser, series: str) -> list[Event]:
+    """The series' meetings this person may see; none: the console's own 404, as for a series that does
+    not exist (nobody sees an event without an id)."""
+    events = [event for event in wiring().store.series_events(series) if may_see(user, event)]
+    if not events:
+        visible_event(user, "")
+    return events

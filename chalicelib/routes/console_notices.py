@@ -19,14 +19,12 @@ from ..errors import EventCancelled
 from ..events import Event
 from .console import (
     ConsolePost,
-    _language,
+    ConsoleView,
     audit,
+    console_get,
     console_page,
     console_post,
-    guarded,
     see_other,
-    signed_in,
-    visible_event,
 )
 
 console_notices = Blueprint(__name__)
@@ -58,13 +56,11 @@ def _cancel_page(user: ConsoleUser, event: Event, language: str, status: int = 2
     )
 
 
-@console_notices.route("/console/events/{event_id}/cancel", methods=["GET"])
-@guarded
-def cancel_form(event_id: str) -> Response:
+@console_get(console_notices, "/console/events/{event_id}/cancel")
+def cancel_form(request: ConsoleView, event_id: str) -> Response:
     """What cancelling does, and the button that does it (a GET never cancels)."""
-    user = signed_in()
-    event = visible_event(user, event_id)
-    return _cancel_page(user, event, _language())
+    user, event, language = request.user, request.event, request.language
+    return _cancel_page(user, event, language)
 
 
 @console_post(console_notices, "/console/events/{event_id}/cancel", read=posted.read_form)
@@ -105,12 +101,10 @@ def _message_page(user: ConsoleUser, event: Event, language: str, status: int = 
     )
 
 
-@console_notices.route("/console/events/{event_id}/message", methods=["GET"])
-@guarded
-def message_form(event_id: str) -> Response:
-    user = signed_in()
-    event = visible_event(user, event_id)
-    return _message_page(user, event, _language())
+@console_get(console_notices, "/console/events/{event_id}/message")
+def message_form(request: ConsoleView, event_id: str) -> Response:
+    user, event, language = request.user, request.event, request.language
+    return _message_page(user, event, language)
 
 
 @console_post(console_notices, "/console/events/{event_id}/message", read=posted.read_form)

@@ -24,16 +24,15 @@ from .console import (
     PRIVATE,
     ConsolePost,
     ConsoleStop,
+    ConsoleView,
     _language,
     _message,
     _root,
     audit,
+    console_get,
     console_page,
     console_post,
-    guarded,
     see_other,
-    signed_in,
-    visible_event,
 )
 from .http import base_url, query
 
@@ -50,28 +49,23 @@ def people_script() -> Response:
     )
 
 
-@console_people.route("/console/events/{event_id}/people", methods=["GET"])
-@guarded
-def people_list(event_id: str) -> Response:
+@console_get(console_people, "/console/events/{event_id}/people")
+def people_list(request: ConsoleView, event_id: str) -> Response:
     """Everyone registered, found as the organiser types or filters (a plain GET form without script)."""
-    user = signed_in()
-    event = visible_event(user, event_id)
+    user, event, language = request.user, request.event, request.language
     registrations = wiring().people.registrations(event)
     wanted = people.PeopleFilter.from_query(query(console_people.current_request), event)
     found = people.find_people(registrations, wanted)
-    context = people_pages.people_context(event, registrations, found, wanted, _language())
+    context = people_pages.people_context(event, registrations, found, wanted, language)
     return console_page("console/people.html", user, **context)
 
 
-@console_people.route("/console/events/{event_id}/people/{registration_id}", methods=["GET"])
-@guarded
-def person_page(event_id: str, registration_id: str) -> Response:
+@console_get(console_people, "/console/events/{event_id}/people/{registration_id}")
+def person_page(request: ConsoleView, event_id: str, registration_id: str) -> Response:
     """One person: every answer, the status, the check-in and every email sent to them; after a change (a 303
     from its POST) what that change did, named by `done`."""
-    user = signed_in()
-    event = visible_event(user, event_id)
+    user, event, language = request.user, request.event, request.language
     registration = _registration(event, registration_id)
-    language = _language()
     asked = query(console_people.current_request)
     context = _person_context(registration, event, language, wiring().clock())
     notice = _done_notice(event, registration, asked.get("done") or "", asked.get("promoted") or "", language)
@@ -170,14 +164,12 @@ def resend_to_person(post: ConsolePost, event_id: str, registration_id: str) -> 
     return _back_to_person(event, registration_id, f"resend_{result.outcome}", language)
 
 
-@console_people.route("/console/events/{event_id}/add-person", methods=["GET"])
-@guarded
-def add_person_form(event_id: str) -> Response:
+@console_get(console_people, "/console/events/{event_id}/add-person")
+def add_person_form(request: ConsoleView, event_id: str) -> Response:
     """The form to add someone by hand (a phone sign-up; `walk_in=1`: someone at the door)."""
-    user = signed_in()
-    event = visible_event(user, event_id)
+    user, event, language = request.user, request.event, request.language
     walk_in = query(console_people.current_request).get("walk_in") == "1"
-    return _add_person_page(user, event, _language(), walk_in)
+    return _add_person_page(user, event, language, walk_in)
 
 
 @console_post(console_people, "/console/events/{event_id}/add-person")
@@ -214,12 +206,10 @@ def add_person(post: ConsolePost, event_id: str) -> Response:
     return see_other(f"/console/events/{event.id}/people/{added.registration_id}", language)
 
 
-@console_people.route("/console/events/{event_id}/export.csv", methods=["GET"])
-@guarded
-def export_csv(event_id: str) -> Response:
+@console_get(console_people, "/console/events/{event_id}/export.csv")
+def export_csv(request: ConsoleView, event_id: str) -> Response:
     """The digest's attendee CSV (Swedish Excel), with attendance; the download is logged."""
-    user = signed_in()
-    event = visible_event(user, event_id)
+    user, event = request.user, request.event
     body = attendee_csv(event, wiring().people.registrations(event))
     audit(event, user, "downloaded_csv")
     return Response(
@@ -234,29 +224,25 @@ def export_csv(event_id: str) -> Response:
     )
 
 
-@console_people.route("/console/events/{event_id}/door-list", methods=["GET"])
-@guarded
-def door_list_page(event_id: str) -> Response:
+@console_get(console_people, "/console/events/{event_id}/door-list")
+def door_list_page(request: ConsoleView, event_id: str) -> Response:
     """A printable list of everyone with a seat, in Swedish order, with a box to tick; it is logged."""
-    user = signed_in()
-    event = visible_event(user, event_id)
+    user, event, language = request.user, request.event, request.language
     registrations = wiring().people.registrations(event)
     audit(event, user, "opened_door_list")
-    context = people_pages.door_list_context(event, registrations, _language())
+    context = people_pages.door_list_context(event, registrations, language)
     return console_page("console/door_list.html", user, **context)
 
 
-@console_people.route("/console/events/{event_id}/check-in", methods=["GET"])
-@guarded
-def check_in_page(event_id: str) -> Response:
+@console_get(console_people, "/console/events/{event_id}/check-in")
+def check_in_page(request: ConsoleView, event_id: str) -> Response:
     """The door page: empty until two letters are typed, then who matches with one button each."""
-    user = signed_in()
-    event = visible_event(user, event_id)
+    user, event, language = request.user, request.event, request.language
     asked = query(console_people.current_request)
     text = people.PeopleFilter.from_query(asked, event).text
     registrations = wiring().people.registrations(event)
     found = people.check_in_candidates(registrations, text)
-    context = people_pages.check_in_context(event, registrations, found, text, asked.get("marked") or "", _language())
+    context = people_pages.check_in_context(event, registrations, found, text, asked.get("marked") or "", language)
     return console_page("console/check_in.html", user, **context)
 
 
