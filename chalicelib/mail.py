@@ -23,7 +23,7 @@ from email_validator import validate_email
 from . import i18n
 from .calendar_file import calendar_file, method
 from .events import Event
-from .headers import POLICY
+from .headers import POLICY, READ_POLICY
 from .i18n import N_
 from .meeting_times import local_date_and_clock, meeting_times
 from .registrations import EmailKind, Registration, Status
@@ -102,7 +102,7 @@ def wire_bytes(message: EmailMessage) -> bytes:
         data = message.as_bytes(policy=_WIRE_POLICY)
     except email.errors.MessageError as error:  # HeaderWriteError, where Python has it
         raise SendFailed("UnsafeHeaders") from error
-    written = BytesParser(policy=email.policy.default).parsebytes(data, headersonly=True)
+    written = BytesParser(policy=READ_POLICY).parsebytes(data, headersonly=True)
     same_headers = Counter(name.lower() for name in written.keys()) == Counter(name.lower() for name in message.keys())
     try:
         same_recipients = recipients(written) == recipients(message)
