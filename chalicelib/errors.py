@@ -155,6 +155,15 @@ class Contention(Exception):
     read again and retry (chalicelib/conflicts.py). Never throttling: botocore retries that."""
 
 
+class EventEdited(Exception):
+    """The event's description was saved after the rules read it (a sign-up decided on a recent
+    copy): nothing was written; `event` is the stored one (None when it is gone), decide again."""
+
+    def __init__(self, event: Any) -> None:
+        super().__init__("event edited since it was read")
+        self.event = event
+
+
 class EventExists(Exception):
     """An event with that id is already stored: creating it would overwrite another meeting."""
 

@@ -23,6 +23,7 @@ from .errors import (
     Contention,
     EmailLimitReached,
     EventCancelled,
+    EventEdited,
     EventFull,
     EventNotFound,
     EventStarted,
@@ -31,6 +32,8 @@ from .errors import (
     RegisteredBefore,
     RegistrationClosed,
     RegistrationNotFound,
+    ServiceBusy,
+    SignupError,
     ValidationFailed,
     WaitlistFull,
 )
@@ -144,6 +147,10 @@ class RegistrationStore(Protocol):
 
     def get_event(self, event_id: str) -> Event | None: ...
 
+    def recent_event(self, event_id: str, now: datetime) -> Event | None:
+        """The event, possibly as read a few seconds ago (insert_registration's `read` makes that safe)."""
+        ...
+
     def insert_registration(
         self,
         registration: Registration,
@@ -153,13 +160,15 @@ class RegistrationStore(Protocol):
         by_hand: bool = False,
         place_limits: Mapping[str, int] | None = None,
         network: str = "",
+        read: Event | None = None,
     ) -> None:
         """Store a new registration and count it, atomically, with the choice places its answers hold
         (and, with `network`, the person's member record of that series).
 
         Raises AlreadyRegistered (with the live one), EventFull (only for a
         confirmed insert), ChoiceFull (a limited choice in `place_limits` has no place left),
-        RegistrationClosed (never `by_hand`), EventNotFound or Contention.
+        RegistrationClosed (never `by_hand`), EventNotFound or Contention; EventEdited (with the
+        stored event) when `read`, the event the rules went by, has been edited since.
         """
 
     def note_duplicate(
@@ -204,13 +213,78 @@ def register(
     second registration of the same address is refused plainly (RegisteredBefore, with the
     live one): the organiser may know who is signed up, and the owner gets no email.
     """
-    event = store.get_event(event_id)
+    # The event as read a few seconds ago will do (a warm container reads it twice a minute, not
+    # once a sign-up): the transaction refuses a decision on a description edited since (EventEdited),
+    # and a refusal decided here is only given on the stored event.
+    event = store.recent_event(event_id, now)
+    for _ in range(3):
+        answers, event = _admitted(event_id, raw_answers, event, store=store, now=now, by_hand=by_hand)
+        try:
+            return _insert(
+                event,
+                answers,
+                store=store,
+                now=now,
+                sleep=sleep,
+                new_id=new_id,
+                client=client,
+                retention=retention,
+                form_token=form_token,
+                by_hand=by_hand,
+            )
+        except EventEdited as edited:
+            event = edited.event
+    raise ServiceBusy()  # edited three times during one sign-up: "busy, try again" is the truth
+
+
+def _admitted(
+    event_id: str,
+    raw_answers: Mapping[str, Any],
+    event: Event | None,
+    *,
+    store: RegistrationStore,
+    now: datetime,
+    by_hand: bool,
+) -> tuple[Answers, Event]:
+    """The answers as `event` judges them, and the event. A refusal (invalid answers, closed, no such
+    event) is never decided on a copy that an organiser's edit may have overtaken: the stored event
+    is read first, and judges instead when it has changed."""
+    if event is not None:
+        try:
+            return _judged(raw_answers, event, now, by_hand), event
+        except SignupError:
+            stored = store.get_event(event_id)
+            if stored is not None and stored.updated_at == event.updated_at:
+                raise
+            event = stored
+    else:
+        event = store.get_event(event_id)
     if event is None:
         raise EventNotFound()
+    return _judged(raw_answers, event, now, by_hand), event
+
+
+def _judged(raw_answers: Mapping[str, Any], event: Event, now: datetime, by_hand: bool) -> Answers:
     answers = parse_answers(raw_answers, event)
     if event.is_cancelled or (not by_hand and not event.is_open(now)):
         raise closed_refusal(event)
+    return answers
 
+
+def _insert(
+    event: Event,
+    answers: Answers,
+    *,
+    store: RegistrationStore,
+    now: datetime,
+    sleep: Callable[[float], None],
+    new_id: Callable[[], str],
+    client: str | None,
+    retention: timedelta,
+    form_token: Any,
+    by_hand: bool,
+) -> Outcome:
+    """Store the registration `answers` make, on `event` as read (see `register`)."""
     seat = _seat_status(event)
     # The request that stores the registration owns its email for a lease; if it
     # dies before sending, the outbox job picks the email up when the lease ends.
@@ -245,6 +319,7 @@ def register(
                     by_hand,
                     event.place_limits,
                     network=event.series if answers.network_consent else "",
+                    read=event,
                 )
                 log.info("registration stored", extra={"event_id": event.id, "status": status, "by_hand": by_hand})
                 return Outcome(registration, created=True, event=event)

@@ -15,6 +15,7 @@ from chalicelib.errors import (
     AlreadyRegistered,
     ChoiceFull,
     Contention,
+    EventEdited,
     EventFull,
     EventNotFound,
     NoticeNotNeeded,
@@ -43,8 +44,13 @@ class InMemoryStore:
     def get_event(self, event_id: str) -> Event | None:
         return self.events.get(event_id)
 
+    def recent_event(self, event_id: str, now: datetime) -> Event | None:
+        """No copies here: the event as stored (the store's own are tested against DynamoDB Local)."""
+        return self.events.get(event_id)
+
     def put_event(self, event: Event, now: datetime) -> None:
-        """Like the store: the description is replaced, the counters stay."""
+        """Like the store: the description is replaced (and dated), the counters stay."""
+        event = replace(event, updated_at=now)
         with self.lock:
             old = self.events.get(event.id)
             if old is not None:
@@ -67,17 +73,20 @@ class InMemoryStore:
         by_hand: bool = False,
         place_limits: Mapping[str, int] | None = None,
         network: str = "",
+        read: Event | None = None,
     ) -> None:
         with self.lock:
             self.insert_calls += 1
             if self.conflicts_to_raise:
                 self.conflicts_to_raise -= 1
                 raise Contention("TransactionConflict")
+            event = self.events.get(registration.event_id)
+            if read is not None and (event is None or event.updated_at != read.updated_at):
+                raise EventEdited(event)
             key = (registration.event_id, registration.answers.email_key)
             existing = self.items.get(key)
             if existing is not None and existing.is_live:
                 raise AlreadyRegistered(existing)
-            event = self.events.get(registration.event_id)
             if event is None:
                 raise EventNotFound()
             if not by_hand and not event.is_open(now):

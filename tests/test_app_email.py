@@ -241,3 +241,16 @@ def test_past_the_form_an_encoded_word_still_reaches_one_recipient_with_the_inte
     assert sorted(message.keys()) == sorted(intended.keys())
     assert [address.addr_spec for address in message["To"].addresses] == ["victim@example.se"]
     assert "attacker" not in str(message["To"]) + str(message["From"])
+
+
+def test_an_event_edited_elsewhere_is_in_the_next_confirmation(client, app_store, moto_endpoint):
+    """The app keeps the event it read for a few seconds; an edit saved by another container (here
+    the test's own store) still reaches the very next confirmation and its calendar file."""
+    post_json(client, answers(email="forst@example.se"))
+    app_store.put_event(open_event(venue="Stora salen, Kulturhuset"), datetime.now(UTC))
+    post_json(client, answers(email="sedan@example.se"))
+    first, then = sent_mail(moto_endpoint)
+    assert "Stora salen, Kulturhuset" not in text_of(first)
+    assert "Stora salen, Kulturhuset" in text_of(then)
+    (calendar,) = [part for part in then.walk() if part.get_content_type() == "text/calendar"]
+    assert "Stora salen" in calendar.get_content()

@@ -97,6 +97,7 @@ class EventChanges(Seats, NoticeRecords, EventRecords):
                 },
             }
         }
+        self.forget_event(event_id)
         if self._transact([("event", update), *self._notice_put(notice)]):
             stored = self.get_event(event_id)
             raise EventNotFound() if stored is None else EventCancelled(event=stored)

@@ -17,6 +17,7 @@ from ..errors import (
     Contention,
     EmailLimitReached,
     EventCancelled,
+    EventEdited,
     EventFull,
     EventNotFound,
     FormTokenUsed,
@@ -26,7 +27,7 @@ from ..errors import (
     TooManyRequests,
     WaitlistFull,
 )
-from ..events import CANCELLED
+from ..events import CANCELLED, Event
 from ..registrations import SEATED, EmailDelivery, EmailState, Registration, Status
 from .events import EventRecords
 from .items import email_attributes, event_from_item, plain_item, registration_from_item, registration_item
@@ -34,7 +35,7 @@ from .limits import Limits
 from .network import NetworkRecords
 from .places import full_place, place_changes
 from .registrations import RegistrationRecords
-from .schema import epoch_number, event_key, registration_key
+from .schema import epoch_number, event_key, iso_time, registration_key
 from .table import CONFLICT_ERRORS, CONFLICT_REASONS, TaggedWrite, error_code, is_busy, set_or_remove
 
 
@@ -48,6 +49,7 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
         by_hand: bool = False,
         place_limits: Mapping[str, int] | None = None,
         network: str = "",
+        read: Event | None = None,
     ) -> None:
         """One transaction: the registration and the event's counter, or neither.
 
@@ -58,6 +60,8 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
         (`place_limits`) only while it has a place left.
         `network`: the series whose member record this sign-up writes (the person asked to be kept
         informed), in the same transaction, so a member is never without their sign-up or back.
+        `read`: the event as the rules read it (maybe a recent copy, `recent_event`); EventEdited,
+        with nothing written, when its description has been saved since.
         """
         place_limits = place_limits or {}
         seated = registration.status in SEATED
@@ -75,6 +79,11 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
         )
         counters += place_sets
         seats += place_condition
+        version_names, version_values = {}, {}
+        if read is not None:
+            seats += " AND " + ("#described = :described" if read.updated_at else "attribute_not_exists(#described)")
+            version_names = {"#described": "updated_at"}
+            version_values = {":described": {"S": iso_time(read.updated_at)}} if read.updated_at else {}
         items: list[TaggedWrite] = [
             (
                 "registration",
@@ -104,6 +113,7 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
                         "ExpressionAttributeNames": {
                             "#status": "status",
                             **place_names,
+                            **version_names,
                             "#capacity": "capacity",
                             **(
                                 {"#waitlist_limit": "waitlist_limit"}
@@ -120,6 +130,7 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
                             ),
                             **({":zero": {"N": "0"}} if registration.status == Status.PENDING else {}),
                             **place_values,
+                            **version_values,
                         },
                         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                     }
@@ -135,7 +146,7 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
             self.client.transact_write_items(TransactItems=transaction)
         except ClientError as error:
             raise self._explain_refusal(
-                error, [tag for tag, _ in items], registration, now, by_hand, place_limits
+                error, [tag for tag, _ in items], registration, now, by_hand, place_limits, read
             ) from error
 
     def _explain_refusal(
@@ -146,6 +157,7 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
         now: datetime,
         by_hand: bool = False,
         place_limits: Mapping[str, int] | None = None,
+        read: Event | None = None,
     ) -> Exception:
         code = error_code(error)
         if code in CONFLICT_ERRORS:
@@ -156,15 +168,33 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
             return error
         # Reasons come in the order of TransactItems, which `tags` names.
         reasons = dict(zip(tags, error.response.get("CancellationReasons") or [], strict=False))
-        failed = {tag for tag, reason in reasons.items() if reason.get("Code") == "ConditionalCheckFailed"}
         if len(reasons) != len(tags):
             return Contention("unexplained cancellation")
+        return self._explain_conditions(reasons, registration, now, by_hand, place_limits or {}, read) or error
+
+    def _explain_conditions(
+        self,
+        reasons: dict[str, Any],
+        registration: Registration,
+        now: datetime,
+        by_hand: bool,
+        place_limits: Mapping[str, int],
+        read: Event | None,
+    ) -> Exception | None:
+        """Which refusal the failed conditions (by tag) mean; None when none explains it."""
+        failed = {tag for tag, reason in reasons.items() if reason.get("Code") == "ConditionalCheckFailed"}
         if "form_token" in failed:
             return FormTokenUsed()
+        stored = (
+            self._stored_event(reasons["event"].get("Item"), registration.event_id, now) if "event" in failed else None
+        )
+        if "event" in failed and read is not None and (stored is None or stored.updated_at != read.updated_at):
+            # Decided on a description that has changed since: decide again on this one.
+            return EventEdited(stored)
         if "registration" in failed:
             return self._explain_existing(reasons["registration"].get("Item"), registration)
         if "event" in failed:
-            return self._explain_event(reasons["event"].get("Item"), registration, now, by_hand, place_limits or {})
+            return self._explain_event(stored, registration, now, by_hand, place_limits)
         if "client_limit" in failed:
             return TooManyRequests()
         if "suppressed" in failed:
@@ -173,7 +203,7 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
             return EmailLimitReached()
         if any(reason.get("Code") in CONFLICT_REASONS for reason in reasons.values()):
             return Contention(",".join(str(reason.get("Code")) for reason in reasons.values()))
-        return error
+        return None
 
     def _explain_existing(self, old: Any, registration: Registration) -> Exception:
         existing = (
@@ -185,10 +215,22 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
             return Contention("registration changed meanwhile")
         return AlreadyRegistered(existing)
 
+    def _stored_event(self, old: Any, event_id: str, now: datetime) -> Event | None:
+        """The event as the refused write found it (read again if DynamoDB did not return it); kept
+        for the next sign-up's `recent_event`, its counters being the newest this process has seen."""
+        event = event_from_item(plain_item(old)) if old else self.get_event(event_id)
+        if event is not None:
+            self.remember_event(event, now)
+        return event
+
     def _explain_event(
-        self, old: Any, registration: Registration, now: datetime, by_hand: bool, place_limits: Mapping[str, int]
+        self,
+        event: Event | None,
+        registration: Registration,
+        now: datetime,
+        by_hand: bool,
+        place_limits: Mapping[str, int],
     ) -> Exception:
-        event = event_from_item(plain_item(old)) if old else self.get_event(registration.event_id)
         if event is None:
             return EventNotFound()
         if event.is_cancelled:
