@@ -5,8 +5,9 @@ Assumptions (each stated in the README beside the table):
 - Lambda gives a function CPU in proportion to its memory: one whole vCPU at 1,769 MB, so at M MB
   a CPU-bound stretch takes 1,769 / M times as long (never less than on a whole core);
 - a core of this machine does about what a core of Lambda's x86 does (so the measured CPU carries over);
-- each registration also waits on AWS: three DynamoDB calls (about 5 ms each in-region) and one SES
-  send (about 25 ms), 40 ms in all, whatever the memory;
+- each registration also waits on AWS: two DynamoDB transactions (about 5 ms each in-region; the
+  event is read about twice a minute, not once a registration) and one SES send (about 25 ms),
+  35 ms in all, whatever the memory;
 - x86 prices in eu-north-1 as published (check before budgeting): $0.0000166667 per GB-second,
   billed by the millisecond, and $0.20 per million requests.
 The pick: the smallest size whose warm registration takes at most 1.5× what it would on a whole
@@ -22,7 +23,7 @@ from pathlib import Path
 
 SIZES_MB = (256, 512, 1024)
 ONE_VCPU_MB = 1769
-AWS_WAIT_MS = 40.0
+AWS_WAIT_MS = 35.0
 PRICE_PER_GB_SECOND = 0.0000166667
 PRICE_PER_REQUEST = 0.20 / 1_000_000
 SLOWEST_OVER_WHOLE_CORE = 1.5

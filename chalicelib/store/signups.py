@@ -185,16 +185,22 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
         failed = {tag for tag, reason in reasons.items() if reason.get("Code") == "ConditionalCheckFailed"}
         if "form_token" in failed:
             return FormTokenUsed()
-        stored = (
-            self._stored_event(reasons["event"].get("Item"), registration.event_id, now) if "event" in failed else None
-        )
-        if "event" in failed and read is not None and (stored is None or stored.updated_at != read.updated_at):
-            # Decided on a description that has changed since: decide again on this one.
-            return EventEdited(stored)
+        event_refusal = None
+        if "event" in failed:
+            stored = self._stored_event(reasons["event"].get("Item"), registration.event_id, now)
+            if read is not None and (stored is None or stored.updated_at != read.updated_at):
+                # Decided on a description that has changed since: decide again on this one.
+                return EventEdited(stored)
+            event_refusal = self._explain_event(stored, registration, now, by_hand, place_limits)
+            # The rules may have gone by a recent copy, whose counters are only a first guess: what
+            # the stored event refuses before anything else (closed, full, no room to wait) comes
+            # first, as it would have from a fresh read, also for an address already registered.
+            if isinstance(event_refusal, RegistrationClosed | EventNotFound | EventFull | WaitlistFull):
+                return event_refusal
         if "registration" in failed:
             return self._explain_existing(reasons["registration"].get("Item"), registration)
-        if "event" in failed:
-            return self._explain_event(stored, registration, now, by_hand, place_limits)
+        if event_refusal is not None:
+            return event_refusal
         if "client_limit" in failed:
             return TooManyRequests()
         if "suppressed" in failed:
