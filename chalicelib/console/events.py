@@ -32,6 +32,7 @@ from ..events import (
     parse_event_toml,
 )
 from ..i18n import event_problem
+from .posted import ticked, value_text
 
 # The form's fields, in the order the page shows them.
 TEXT_FIELDS = (
@@ -266,10 +267,10 @@ def blank_form() -> dict[str, Any]:
 
 def posted_values(fields: Mapping[str, Any]) -> dict[str, Any]:
     """What the form posted, as the form shows it again: texts (cut to size) and ticked boxes."""
-    values: dict[str, Any] = {name: _text(fields.get(name))[:MAX_FIELD] for name in TEXT_FIELDS}
-    values["confirm_address"] = _ticked(fields.get("confirm_address"))
+    values: dict[str, Any] = {name: value_text(fields.get(name))[:MAX_FIELD] for name in TEXT_FIELDS}
+    values["confirm_address"] = ticked(fields.get("confirm_address"))
     for question in OPTIONAL_QUESTIONS:
-        values[QUESTION_FIELD + question] = _ticked(fields.get(QUESTION_FIELD + question))
+        values[QUESTION_FIELD + question] = ticked(fields.get(QUESTION_FIELD + question))
     return values
 
 
@@ -379,16 +380,6 @@ def read_import(text: str, language: str) -> Event:
         return parse_event_toml(text)
     except EventFileError as error:
         raise EventFormInvalid({"toml": "\n".join(import_problems(error.details, language))}) from error
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _ticked(value: Any) -> bool:
-    return _text(value) in ("on", "yes", "true", "1")
 
 
 def _translated(values: Mapping[str, Any], name: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
+from typing import Any
 from urllib.parse import parse_qs
 
 from ..errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
@@ -54,3 +55,15 @@ def _multipart(content_type: str, raw_body: bytes) -> dict[str, str]:
         except UnicodeDecodeError as error:
             raise MalformedRequest(detail=N_("not UTF-8")) from error
     return fields
+
+
+def value_text(value: Any) -> str:
+    """A posted value as trimmed text (a repeated field's first value; anything else: empty)."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def ticked(value: Any) -> bool:
+    """Whether a posted checkbox (or its spelling in a file) is on."""
+    return value_text(value) in ("on", "yes", "true", "1")

@@ -34,6 +34,7 @@ from ..events import (
 )
 from ..i18n import N_, event_problem
 from .events import GENERAL, EventFormInvalid, counted_as, event_mapping, question_mapping, slug
+from .posted import ticked, value_text
 
 # Empty rows under a choice question's choices, for new ones ("More rows" adds as many again).
 BLANK_CHOICE_ROWS = 3
@@ -142,21 +143,21 @@ def with_blank_rows(values: dict[str, Any], more: bool = False) -> dict[str, Any
 def posted_values(fields: Mapping[str, Any]) -> dict[str, Any]:
     """What the editor posted, as it shows again: texts cut to size, ticked boxes, the choice rows."""
     values: dict[str, Any] = {
-        name: _text(fields.get(name))[:MAX_TEXT]
+        name: value_text(fields.get(name))[:MAX_TEXT]
         for name in ("type", "label_sv", "label_en", "help_sv", "help_en", "show_when", *LIMIT_FIELDS)
     }
     for name in ("required", "sensitive", "confirm_lower"):
-        values[name] = _ticked(fields.get(name))
+        values[name] = ticked(fields.get(name))
     rows = []
-    count = _text(fields.get("choice_rows"))
+    count = value_text(fields.get("choice_rows"))
     for index in range(min(int(count) if count.isdigit() else 0, MAX_CHOICE_ROWS)):
         rows.append(
             {
-                "id": _text(fields.get(f"choice_{index}_id"))[:64],
-                "sv": _text(fields.get(f"choice_{index}_sv"))[:MAX_TEXT],
-                "en": _text(fields.get(f"choice_{index}_en"))[:MAX_TEXT],
-                "limit": _text(fields.get(f"choice_{index}_limit"))[:12],
-                "remove": _ticked(fields.get(f"choice_{index}_remove")),
+                "id": value_text(fields.get(f"choice_{index}_id"))[:64],
+                "sv": value_text(fields.get(f"choice_{index}_sv"))[:MAX_TEXT],
+                "en": value_text(fields.get(f"choice_{index}_en"))[:MAX_TEXT],
+                "limit": value_text(fields.get(f"choice_{index}_limit"))[:12],
+                "remove": ticked(fields.get(f"choice_{index}_remove")),
             }
         )
     values["choices"] = rows
@@ -165,16 +166,6 @@ def posted_values(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 def _filled(row: Mapping[str, Any]) -> bool:
     return bool(row["sv"] or row["en"] or row["limit"])
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _ticked(value: Any) -> bool:
-    return _text(value) in ("on", "yes", "true", "1")
 
 
 def field_labels(values: Mapping[str, Any], language: str) -> dict[str, str]:

@@ -8,6 +8,8 @@ already taken is shown first and saved only once confirmed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from chalice import Blueprint, Response
@@ -23,13 +25,12 @@ from ..events import CHOICE_TYPES, QUESTION_TYPES, Event, Question
 from ..i18n import N_
 from .console import (
     ConsolePost,
-    _language,
+    ConsoleView,
     audit,
+    console_get,
     console_page,
     console_post,
-    guarded,
     see_other,
-    signed_in,
     visible_event,
 )
 from .console_events import _sender
@@ -138,12 +139,10 @@ def _rows(event: Event, language: str) -> list[dict[str, Any]]:
     return rows
 
 
-@console_questions.route("/console/events/{event_id}/questions", methods=["GET"])
-@guarded
-def questions_page(event_id: str) -> Response:
-    user = signed_in()
-    event = visible_event(user, event_id)
-    return _list_page(user, event, _language())
+@console_get(console_questions, "/console/events/{event_id}/questions")
+def questions_page(request: ConsoleView, event_id: str) -> Response:
+    user, event, language = request.user, request.event, request.language
+    return _list_page(user, event, language)
 
 
 @console_post(console_questions, "/console/events/{event_id}/questions/{question_id}/move", read=posted.read_form)
@@ -151,38 +150,33 @@ def move_question(post: ConsolePost, event_id: str, question_id: str) -> Respons
     """One place up or down; a condition on a question above is checked by the validator."""
     question = _question(post.user, post.event, question_id)
     step = -1 if post.fields.get("direction") == "up" else 1
-    try:
-        if _stale(post.event, post.fields):
-            raise EventChanged()
-        changed = editor.moved(post.event, question, step, post.language)
-        _save(post, changed)
-    except EventFormInvalid as invalid:
-        return _list_page(post.user, post.event, post.language, status=400, errors=invalid.errors)
-    except EventChanged:
-        fresh = visible_event(post.user, event_id)
-        text = i18n.translator(post.language).gettext(STALE)
-        return _list_page(post.user, fresh, post.language, status=409, errors={editor.GENERAL: text})
-    audit(post.event, post.user, "question_moved", f"{question.id} {'up' if step < 0 else 'down'}")
-    return see_other(_list_path(post.event), post.language, done="moved")
+    moved = partial(editor.moved, post.event, question, step, post.language)
+    return _change_list(post, moved, "question_moved", f"{question.id} {'up' if step < 0 else 'down'}", done="moved")
 
 
 @console_post(console_questions, "/console/events/{event_id}/questions/{question_id}/remove", read=posted.read_form)
 def remove_question(post: ConsolePost, event_id: str, question_id: str) -> Response:
     """Off the form; the answers already given stay on the registrations and in the CSV."""
     question = _question(post.user, post.event, question_id)
+    removed = partial(editor.without_question, post.event, question, post.language)
+    return _change_list(post, removed, "question_removed", question.id, done="removed")
+
+
+def _change_list(post: ConsolePost, changed: Callable[[], Event], action: str, detail: str, *, done: str) -> Response:
+    """Save the list as `changed` makes it (unless someone saved the event since the page was shown),
+    write the audit entry, then back to the list saying what was `done`; a refusal shows the list again."""
     try:
         if _stale(post.event, post.fields):
             raise EventChanged()
-        changed = editor.without_question(post.event, question, post.language)
-        _save(post, changed)
+        _save(post, changed())
     except EventFormInvalid as invalid:
         return _list_page(post.user, post.event, post.language, status=400, errors=invalid.errors)
     except EventChanged:
-        fresh = visible_event(post.user, event_id)
+        fresh = visible_event(post.user, post.event.id)
         text = i18n.translator(post.language).gettext(STALE)
         return _list_page(post.user, fresh, post.language, status=409, errors={editor.GENERAL: text})
-    audit(post.event, post.user, "question_removed", question.id)
-    return see_other(_list_path(post.event), post.language, done="removed")
+    audit(post.event, post.user, action, detail)
+    return see_other(_list_path(post.event), post.language, done=done)
 
 
 # -- add and edit -------------------------------------------------------------------------------------
@@ -247,26 +241,21 @@ def _lowered_text(event: Event, item: editor.Lowered, language: str) -> str:
     )
 
 
-@console_questions.route("/console/events/{event_id}/questions/new", methods=["GET"])
-@guarded
-def new_question_form(event_id: str) -> Response:
+@console_get(console_questions, "/console/events/{event_id}/questions/new")
+def new_question_form(request: ConsoleView, event_id: str) -> Response:
     """First the type (a plain GET form), then the form for a question of that type."""
-    user = signed_in()
-    event = visible_event(user, event_id)
-    language = _language()
+    user, event, language = request.user, request.event, request.language
     kind = query(console_questions.current_request).get("type", "")
     if kind not in QUESTION_TYPES:
         return console_page("console/question_type.html", user, language=language, event=event, type_names=TYPE_NAMES)
     return _form_page(user, event, language, editor.blank_values(kind))
 
 
-@console_questions.route("/console/events/{event_id}/questions/{question_id}", methods=["GET"])
-@guarded
-def edit_question_form(event_id: str, question_id: str) -> Response:
-    user = signed_in()
-    event = visible_event(user, event_id)
+@console_get(console_questions, "/console/events/{event_id}/questions/{question_id}")
+def edit_question_form(request: ConsoleView, event_id: str, question_id: str) -> Response:
+    user, event, language = request.user, request.event, request.language
     question = _question(user, event, question_id)
-    return _form_page(user, event, _language(), editor.question_values(question), question=question)
+    return _form_page(user, event, language, editor.question_values(question), question=question)
 
 
 @console_post(console_questions, "/console/events/{event_id}/questions", read=posted.read_form)
