@@ -165,6 +165,25 @@ class ExactAddresses(_AddressBase):
         return policy.linesep.join(lines) + policy.linesep
 
 
+# RFC 5322 §2.1.1: no line longer than 998 characters (78 is only a recommendation).
+MAX_HARD_LINE = 998
+
+
+class VerbatimLinks(_SubjectBase):
+    """List-Unsubscribe and List-Unsubscribe-Post (RFC 2369, RFC 8058): written as they are, on one
+    line. The standard library turns a value longer than 78 characters with no space to fold at (a
+    signed link in angle brackets) into RFC 2047 encoded words, and mail programs read these headers
+    as URLs, not text: node mailparser found no link in `=?utf-8?q?=3Chttp...?=`, so no one-click
+    way out would have been offered."""
+
+    def fold(self, *, policy: Any) -> str:
+        text = str(self)
+        line = f"{self.name}: {text}"
+        if _needs_encoding(text) or len(line) > MAX_HARD_LINE:
+            return str(super().fold(policy=policy))  # never ours: ASCII links far shorter than that
+        return line + policy.linesep
+
+
 class _Registry(HeaderRegistry):
     """The standard registry, but each header's class is made once: the stdlib builds a new class
     (`type(...)`) for every header it creates or parses, about a fifth of an email's build time."""
@@ -189,6 +208,8 @@ _registry = _Registry()
 _registry.map_to_type("subject", ExactSubject)
 for _name in ("from", "to", "cc", "bcc", "reply-to"):
     _registry.map_to_type(_name, ExactAddresses)
+for _name in ("list-unsubscribe", "list-unsubscribe-post"):
+    _registry.map_to_type(_name, VerbatimLinks)
 
 # Build messages with this policy (EmailMessage(policy=POLICY)); send with email.policy.SMTP.
 POLICY = email.policy.default.clone(header_factory=_registry)
