@@ -48,6 +48,19 @@ class SentEmail:
     error: str = ""
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """Whose history a line goes into, about which event, and until when it is kept."""
+
+    email_key: str
+    event_id: str
+    expires_at: datetime | None
+
+    @classmethod
+    def of(cls, registration: Registration) -> Recipient:
+        return cls(registration.answers.email_key, registration.event_id, registration.expires_at)
+
+
 class EmailHistoryStore(Protocol):
     def add_email_history(self, line: SentEmail, expires_at: datetime | None) -> None: ...
 
@@ -78,11 +91,26 @@ def note(
     Never raises: the email has gone (or not) whatever the history says, and a send or a job must
     not fail, nor send twice, because its line could not be written. The failure is logged.
     """
-    line = line_for(registration, kind, result, now=now, message_id=message_id, error=error)
+    note_to(store, Recipient.of(registration), kind, result, now=now, message_id=message_id, error=error)
+
+
+def note_to(
+    store: EmailHistoryStore,
+    recipient: Recipient,
+    kind: str,
+    result: Result,
+    *,
+    now: datetime,
+    message_id: str = "",
+    error: str = "",
+) -> None:
+    """The same line for any recipient, registered or not (an invitation goes to a network's member
+    who has no registration for the event yet). Never raises."""
+    line = SentEmail(recipient.email_key, recipient.event_id, str(kind), result, now, message_id, error)
     try:
-        store.add_email_history(line, registration.expires_at)
-    except Exception as error:  # noqa: BLE001 - see above; the code tells operators what went wrong
+        store.add_email_history(line, recipient.expires_at)
+    except Exception as error:  # noqa: BLE001 - see `note`; the code tells operators what went wrong
         log.error(
             "email history not written",
-            extra={"event_id": registration.event_id, "kind": str(kind), "error": type(error).__name__},
+            extra={"event_id": line.event_id, "kind": line.kind, "error": type(error).__name__},
         )

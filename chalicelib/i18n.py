@@ -265,6 +265,7 @@ EMAIL_KINDS: dict[str, str] = {
     "notice_cancelled": N_("Meeting cancelled"),
     "notice_changed": N_("Time or place changed"),
     "notice_message": N_("Message from the organisers"),
+    "invitation": N_("Invitation from the network"),
 }
 
 EMAIL_STATES: dict[str, str] = {
@@ -314,6 +315,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "question_edited": Nc_("audit", "Changed a question on the form"),
     "question_moved": Nc_("audit", "Moved a question on the form"),
     "question_removed": Nc_("audit", "Removed a question from the form"),
+    "invitations_sent": Nc_("audit", "Invited the network's members"),
 }
 
 # The console's event form: optional questions, digest modes and languages, fields and hints.

@@ -31,6 +31,7 @@ from .registrations import EmailKind, Registration, Status
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
 
+    from .network import Member
     from .notices import Notice
 
 # After cancelling: a short receipt, not the registration email (CANCELLATION withdraws the .ics).
@@ -164,6 +165,10 @@ def _address(text: str) -> Address:
 
 def _recipient(email: str) -> Address:
     """The validated address alone. No display name: nothing a person typed goes into a header."""
+    return _recipient_address(registration.answers.email)
+
+
+def _recipient_address(email: str) -> Address:
     # SES speaks ASCII addresses: an internationalised domain goes out as punycode.
     ascii_email = validate_email(email, check_deliverability=False).ascii_email or ""
     local, _, domain = ascii_email.partition("@")
@@ -293,6 +298,61 @@ def notice_email(
         cancelled = notice.kind == "cancelled"
         _attach_calendar(message, event, registration, context, cancelled=cancelled, now=now, templates=templates)
     return _with_language(message, language)
+
+
+def invitation_email(
+    event: Event,
+    member: Member,
+    *,
+    sender: str,
+    links: InvitationLinks,
+    now: datetime,
+    templates: Any,
+) -> EmailMessage:
+    """An invitation to a network's member, in their language: the meeting, the link to the form
+    already filled in (its URL holds a signed token, nothing personal) and, as every network email,
+    the one-click way out (RFC 8058). The member's name goes in the body only, never a header."""
+    from .notices import SUBJECTS, NoticeKind  # see notice_email
+
+    context = invitation_context(event, member, links)
+    language = context["lang"]
+    subject = i18n.translator(language).gettext(SUBJECTS[NoticeKind.INVITATION]).format(title=context["title"])
+    message = _new_message(
+        subject, sender=sender, to=[_recipient_address(member.email)], reply_to=event.organisers[:1], now=now
+    )
+    message.set_content(templates.get_template("email/invitation.txt").render(context), cte="quoted-printable")
+    message.add_alternative(
+        templates.get_template("email/invitation.html").render(context), subtype="html", cte="quoted-printable"
+    )
+    one_click(message, links.leave_network)
+    return _with_language(message, language)
+
+
+@dataclass(frozen=True)
+class InvitationLinks:
+    form: str  # the form, to be filled in from the member's record (a signed token)
+    leave_network: str
+    privacy: str
+
+
+def invitation_context(event: Event, member: Member, links: InvitationLinks) -> dict[str, Any]:
+    """What the invitation's templates say (the console's preview renders its text part from it)."""
+    language = member.language if member.language in ("sv", "en") else "sv"
+    times = meeting_times(event, language)
+    return {
+        "lang": language,
+        "name": member.name,
+        "title": event.text("title", language),
+        "date_text": times.date,
+        "meeting_text": times.meeting,
+        "deadline_text": times.deadline,
+        "venue": event.venue,
+        "address": event.address,
+        "contact": event.organisers[0] if event.organisers else "",
+        "form_url": links.form,
+        "leave_network_url": links.leave_network,
+        "privacy_url": links.privacy,
+    }
 
 
 def notice_copy_email(

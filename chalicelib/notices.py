@@ -25,11 +25,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from . import email_history, i18n
 from .email_history import EmailHistoryStore, Result
 from .events import Event, changed_details
+from .forms import email_key
 from .i18n import N_
 from .registrations import SEATED, EmailState, Registration, Status
 
 if TYPE_CHECKING:
     from .mail import Mailer
+    from .network import Member, OrganisationAlias
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,7 @@ class NoticeKind(StrEnum):
     CANCELLED = "cancelled"
     CHANGED = "changed"
     MESSAGE = "message"
+    INVITATION = "invitation"  # to the series' members not signed up yet (see invitations.py)
 
 
 class Audience(StrEnum):
@@ -66,11 +69,13 @@ SUBJECTS = {
     NoticeKind.CANCELLED: N_("Cancelled: {title}"),
     NoticeKind.CHANGED: N_("Changed: {title}"),
     NoticeKind.MESSAGE: N_("A message about {title}"),
+    NoticeKind.INVITATION: N_("Invitation: {title}"),
 }
 KIND_NAMES = {
     NoticeKind.CANCELLED: N_("Meeting cancelled"),
     NoticeKind.CHANGED: N_("Time or place changed"),
     NoticeKind.MESSAGE: N_("Message from the organisers"),
+    NoticeKind.INVITATION: N_("Invitation"),
 }
 AUDIENCE_NAMES = {
     Audience.EVERYONE: N_("everyone signed up"),
@@ -99,6 +104,7 @@ HISTORY_KIND = {
     NoticeKind.CANCELLED: "notice_cancelled",
     NoticeKind.CHANGED: "notice_changed",
     NoticeKind.MESSAGE: "notice_message",
+    NoticeKind.INVITATION: "invitation",
 }
 
 
@@ -214,6 +220,8 @@ def _stored(value: Any) -> str:
 def receives(notice: Notice, registration: Registration) -> bool:
     """Whether this person is one the notice is for. A cancellation and a change go to everyone still
     signed up (a change's calendar file only to those with a confirmed seat); a message to its audience."""
+    if notice.kind == NoticeKind.INVITATION:
+        return False  # for the series' members who are not signed up (invitations.who_is_invited)
     if not registration.is_live or registration.email.state == EmailState.SUPPRESSED:
         return False
     if notice.kind != NoticeKind.MESSAGE:
@@ -308,11 +316,18 @@ class NoticeStore(SendWindows, EmailHistoryStore, Protocol):
 
     def finish_notice(self, notice: Notice, now: datetime) -> None: ...
 
+    def network_records(self, series: str) -> tuple[list[Member], list[OrganisationAlias]]: ...
+
+    def claim_invitation(self, event_id: str, series: str, ref: str, now: datetime, lease: datetime) -> bool:
+        """Claim one member's invitation, only while they are still a member (not left, not erased)."""
+
 
 class NoticeMessages(Protocol):
     def notice(self, notice: Notice, event: Event, registration: Registration) -> EmailMessage: ...
 
     def notice_copy(self, notice: Notice, event: Event, recipients: int) -> EmailMessage: ...
+
+    def invitation(self, notice: Notice, event: Event, member: Member) -> EmailMessage: ...
 
 
 @dataclass
@@ -327,9 +342,15 @@ class _Run:
     notice: Notice | None = None  # the one being delivered
 
     def send_once(
-        self, event_id: str, name: str, build: Callable[[], EmailMessage], to: Registration | None = None
+        self,
+        event_id: str,
+        name: str,
+        build: Callable[[], EmailMessage],
+        to: email_history.Recipient | None = None,
+        claim: Callable[[], bool] | None = None,
     ) -> bool:
-        """Claim, send, record (in the person's email history too); True when this run sent it."""
+        """Claim (with `claim`, else the send marker `name`), send, record (in the person's email
+        history too); True when this run sent it."""
         # Imported here: the console's pages import this module, and a cold start need not load the
         # jobs and the mail adapter for them.
         from .jobs import SendState
@@ -338,7 +359,8 @@ class _Run:
         if not self.pace.take():
             self.out_of_share = True
             return False
-        if not self.store.claim_send(event_id, name, self.now, self.now + SEND_LEASE):
+        claimed = claim() if claim else self.store.claim_send(event_id, name, self.now, self.now + SEND_LEASE)
+        if not claimed:
             self.counts["claimed_elsewhere"] += 1
             return False
         try:
@@ -354,9 +376,11 @@ class _Run:
         self.counts["sent"] += 1
         return True
 
-    def history(self, to: Registration | None, result: Result, message_id: str = "", error: str = "") -> None:
+    def history(
+        self, to: email_history.Recipient | None, result: Result, message_id: str = "", error: str = ""
+    ) -> None:
         if to is not None and self.notice is not None:
-            email_history.note(
+            email_history.note_to(
                 self.store, to, HISTORY_KIND[self.notice.kind], result, now=self.now, message_id=message_id, error=error
             )
 
@@ -365,7 +389,7 @@ class _Run:
 
         if self.store.claim_send(event_id, name, self.now, self.now + SEND_LEASE):
             self.store.finish_send(event_id, name, SendState.SKIPPED, self.now)
-            self.history(to, Result.SUPPRESSED)
+            self.history(email_history.Recipient.of(to), Result.SUPPRESSED)
             self.counts["suppressed"] += 1
 
     def deliver(self, notice: Notice) -> None:
@@ -375,6 +399,9 @@ class _Run:
             # The event is gone (deleted with its data), or the meeting is over: news of it is no use.
             self.store.finish_notice(notice, self.now)
             self.counts["notices_expired"] += 1
+            return
+        if notice.kind == NoticeKind.INVITATION:
+            self.invite(notice, event)
             return
         done = self.store.finished_sends(event.id, notice.marker_prefix)
         recipients = [
@@ -403,13 +430,69 @@ class _Run:
                     handled += 1
                     continue
                 build = functools.partial(self.messages.notice, notice, event, registration)
-                sent = self.send_once(event.id, name, build, registration)
+                sent = self.send_once(event.id, name, build, email_history.Recipient.of(registration))
                 if self.out_of_share:
                     break
                 handled += 1
                 complete = complete and sent
         if self.out_of_share:
             self.counts["left_for_next_run"] += len(recipients) - handled
+        elif complete:
+            self.store.finish_notice(notice, self.now)
+            self.counts["notices_finished"] += 1
+
+    def invite(self, notice: Notice, event: Event) -> None:
+        """An invitation: each member of the series who is not signed up, not yet invited to this
+        meeting and not suppressed, as far as this run's share goes. Read afresh on every run, so a
+        member who signed up, left or was erased meanwhile is not written to."""
+        from .invitations import MARKER_PREFIX, InvitationRefused, check_can_invite, marker, who_is_invited
+
+        try:
+            check_can_invite(event, self.now)
+        except InvitationRefused as refused:
+            # Cancelled, closed or full since it was asked for: an invitation to it would only disappoint.
+            self.store.finish_notice(notice, self.now)
+            self.counts[f"invitations_refused_{refused.code}"] += 1
+            return
+        members, _ = self.store.network_records(event.series)
+        invited = {name.removeprefix(MARKER_PREFIX) for name in self.store.finished_sends(event.id, MARKER_PREFIX)}
+        invitees = who_is_invited(
+            members, self.store.registrations(event.id), event_id=event.id, invited=invited, suppressed=set()
+        )
+        # Kept as long as the event's data (the notice's own expiry); the line shows on the person's
+        # page once they sign up.
+        expires_at = notice.expires_at
+        handled = 0
+        complete = True
+        pending = invitees.invite
+        for start in range(0, len(pending), SUPPRESSION_BATCH):
+            if self.out_of_share:
+                break
+            batch = pending[start : start + SUPPRESSION_BATCH]
+            suppressed = self.store.suppressed_among([email_key(member.email) for member in batch])
+            for member in batch:
+                key = email_key(member.email)
+                if key in suppressed:
+                    # Not written to, and no marker: the address may be cleared, and then a later
+                    # invitation reaches it.
+                    self.counts["suppressed"] += 1
+                    handled += 1
+                    continue
+                sent = self.send_once(
+                    event.id,
+                    marker(member.ref),
+                    functools.partial(self.messages.invitation, notice, event, member),
+                    email_history.Recipient(key, event.id, expires_at),
+                    claim=functools.partial(
+                        self.store.claim_invitation, event.id, event.series, member.ref, self.now, self.now + SEND_LEASE
+                    ),
+                )
+                if self.out_of_share:
+                    break
+                handled += 1
+                complete = complete and sent
+        if self.out_of_share:
+            self.counts["left_for_next_run"] += len(pending) - handled
         elif complete:
             self.store.finish_notice(notice, self.now)
             self.counts["notices_finished"] += 1

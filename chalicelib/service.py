@@ -16,12 +16,22 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import email_history, jobs, network, notices, outbox, registrations, security, tokens
+from . import email_history, forms, i18n, invitations, jobs, network, notices, outbox, registrations, security, tokens
 from .config import Settings
 from .digest import Summary, attendee_csv
 from .errors import ServiceUnavailable, ValidationFailed
 from .events import Event
-from .mail import Links, Mailer, digest_email, notice_copy_email, notice_email, registration_email
+from .mail import (
+    InvitationLinks,
+    Links,
+    Mailer,
+    digest_email,
+    invitation_context,
+    invitation_email,
+    notice_copy_email,
+    notice_email,
+    registration_email,
+)
 from .outbox import Delivery
 from .registrations import (
     Cancellation,
@@ -83,6 +93,37 @@ class Signup:
         ref = network.member_ref(registration.answers.email_key)
         token = tokens.make_leave_token(self.settings.secret(), event.series, ref, registration.answers.language)
         return f"{base_url}/network/leave/{token}"
+
+    def member_leave_url(self, base_url: str, member: network.Member) -> str:
+        """A member's one-click way out of the network's emails (RFC 8058)."""
+        token = tokens.make_leave_token(self.settings.secret(), member.series, member.ref, member.language)
+        return f"{base_url}/network/leave/{token}"
+
+    def invitation_url(self, base_url: str, event: Event, member: network.Member) -> str:
+        """The form, to be filled in from the member's record: the URL holds a signed token (the
+        meeting and a hash of the address), nothing personal."""
+        token = tokens.make_invite_token(self.settings.secret(), event.id, member.ref)
+        return (
+            f"{base_url}/events/{event.id}/form?"
+            + ("lang=en&" if member.language == "en" else "")
+            + (f"invitation={token}")
+        )
+
+    def invitation_values(self, event: Event, token: str, now: datetime) -> dict[str, str]:
+        """The form's fields an invitation's link fills in: the member's name, organisation and
+        sector. Nothing (an empty form, never an error page) for a link that is forged, for another
+        meeting, past the sign-up deadline, or of someone who has left the network since."""
+        try:
+            invite = tokens.read_invite_token(self.settings.secret(), token)
+            if invite.event_id != event.id or not event.series:
+                return {}
+            tokens.check_invitation_lifetime(event.deadline_at, now)
+        except (tokens.TokenInvalid, tokens.TokenExpired):
+            return {}
+        member = self.store.get_member(event.series, invite.ref)
+        if member is None:
+            return {}
+        return {"name": member.name, "organisation": member.organisation, "sector": member.sector}
 
     def open_leave_link(self, token: str) -> tokens.LeaveToken:
         """What a link to leave names (TokenInvalid for a forged one); a GET changes nothing."""
@@ -338,6 +379,61 @@ class Signup:
         log.info("message to registrants stored", extra={"event_id": event.id})
         return notice
 
+    def invitees(self, event: Event, now: datetime) -> invitations.Invitees:
+        """Whom an invitation to `event` would reach now, and how many members are left out and why
+        (InvitationRefused when inviting is not possible now). Reads the members and the meeting's
+        registrations once each, its invitation markers once, suppression a hundred at a time."""
+        invitations.check_can_invite(event, now)
+        members, _ = self.store.network_records(event.series)
+        done = self.store.finished_sends(event.id, invitations.MARKER_PREFIX)
+        invited = {name.removeprefix(invitations.MARKER_PREFIX) for name in done}
+        registered = list(self.store.registrations(event.id))
+        first = invitations.who_is_invited(members, registered, event_id=event.id, invited=invited, suppressed=set())
+        keys = [forms.email_key(member.email) for member in first.invite]
+        suppressed: set[str] = set()
+        for start in range(0, len(keys), notices.SUPPRESSION_BATCH):
+            suppressed |= self.store.suppressed_among(keys[start : start + notices.SUPPRESSION_BATCH])
+        return invitations.who_is_invited(
+            members, registered, event_id=event.id, invited=invited, suppressed=suppressed
+        )
+
+    def invite(self, event: Event, *, author: str, now: datetime) -> tuple[notices.Notice, invitations.Invitees]:
+        """Invite the series' members who have not signed up: an invitation notice the outbox
+        delivers, once per member and meeting however often this is asked. InvitationRefused when
+        the meeting is closed, cancelled, full or in no series, or when nobody is left to invite."""
+        invitees = self.invitees(event, now)
+        if not invitees.invite:
+            raise invitations.InvitationRefused("nobody")
+        notice = notices.new_notice(
+            event, notices.NoticeKind.INVITATION, now=now, author=author, expires_at=self.notice_expiry(event)
+        )
+        self.store.put_notice(notice)
+        log.info("invitations stored", extra={"event_id": event.id, "count": len(invitees.invite)})
+        return notice, invitees
+
+    def invitation_preview(self, event: Event, language: str, now: datetime) -> str:
+        """The invitation's text as a member would read it in `language` (a stand-in name, example
+        links), for the console's preview."""
+        tr = i18n.translator(language)
+        sample = network.Member(
+            series=event.series,
+            ref="0" * 32,
+            email="",
+            name=tr.gettext("(the member's name)"),
+            organisation="",
+            sector="other",
+            language=language,
+            events=frozenset(),
+            joined_at=now,
+        )
+        base_url = self.settings.base_url()
+        links = InvitationLinks(
+            form=f"{base_url}/events/{event.id}/form?…",
+            leave_network=f"{base_url}/network/leave/…",
+            privacy=f"{base_url}/privacy?lang={language}",
+        )
+        return str(self.templates.get_template("email/invitation.txt").render(invitation_context(event, sample, links)))
+
     def notice_expiry(self, event: Event) -> datetime:
         """A notice (the organisers' words) is kept as long as the event's registrations are."""
         return event.ends_at_or_default + timedelta(days=self.settings.retention_days())
@@ -370,6 +466,21 @@ class NoticeMail:
             now=self.now,
             templates=signup.templates,
             with_calendar=notices.with_calendar(notice, registration),
+        )
+
+    def invitation(self, notice: notices.Notice, event: Event, member: network.Member) -> EmailMessage:
+        signup = self.signup
+        return invitation_email(
+            event,
+            member,
+            sender=signup.settings.sender(),
+            links=InvitationLinks(
+                form=signup.invitation_url(self.base_url, event, member),
+                leave_network=signup.member_leave_url(self.base_url, member),
+                privacy=f"{self.base_url}/privacy?lang={member.language}",
+            ),
+            now=self.now,
+            templates=signup.templates,
         )
 
     def notice_copy(self, notice: notices.Notice, event: Event, recipients: int) -> EmailMessage:

@@ -66,6 +66,35 @@ def read_leave_token(secret: str, token: str) -> LeaveToken:
     return LeaveToken(series, ref, language if language in ("sv", "en") else "sv")
 
 
+INVITE_SALT = "signup.network-invitation.v1"
+
+
+@dataclass(frozen=True)
+class InviteToken:
+    """The link in an invitation: the meeting and the member's ref (a hash of the address). The
+    form looks the member up by it to fill in their name, organisation and sector; the link itself
+    carries nothing personal. It works until the meeting's sign-up deadline as it stands then
+    (`check_invitation_lifetime`), so a deadline moved later keeps the links alive."""
+
+    event_id: str
+    ref: str
+
+
+def make_invite_token(secret: str, event_id: str, ref: str) -> str:
+    return _sign(secret, INVITE_SALT, event_id, ref)
+
+
+def read_invite_token(secret: str, token: str) -> InviteToken:
+    event_id, ref = _read(secret, INVITE_SALT, token, (str, str))
+    return InviteToken(event_id, ref)
+
+
+def check_invitation_lifetime(deadline_at: datetime, now: datetime) -> None:
+    """An invitation's link fills in the form until the meeting's sign-up deadline."""
+    if now >= deadline_at:
+        raise TokenExpired()
+
+
 def check_lifetime(event_end: datetime, now: datetime) -> None:
     """A link to one's registration works until a week after the event as it stands now."""
     if now >= event_end + VALID_AFTER_EVENT:

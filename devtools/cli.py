@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from chalicelib import bootstrap, config, logs, network, notices, privacy, web
+from chalicelib import bootstrap, config, invitations, logs, network, notices, privacy, web
 from chalicelib.console import auth, event_admin, sign_in
 from chalicelib.console.access import ConsoleUser
 from chalicelib.console.audit import record
@@ -352,6 +352,28 @@ def network_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def network_invite(args: argparse.Namespace) -> int:
+    """Invite the series' members who have not signed up for EVENT (the outbox sends, once each)."""
+    parts = _wiring(args)
+    event = _event(parts.store, args)
+    now = datetime.now(UTC)
+    try:
+        invitees = parts.signup.invitees(event, now)
+        counts = (
+            f"{len(invitees.invite)} to invite; left out: {invitees.registered} signed up already, "
+            f"{invitees.already_invited} invited already, {invitees.suppressed} cannot be emailed"
+        )
+        if args.dry_run:
+            print(f"Dry run, nothing stored: {counts}.")
+            return 0
+        _, invitees = parts.signup.invite(event, author="", now=now)
+    except invitations.InvitationRefused as refused:
+        raise CommandError(f"{event.id}: {refused.text('en')}") from None
+    _cli_audit(parts, event, "invitations_sent", str(len(invitees.invite)))
+    print(f"Invitations stored: {counts}. The outbox sends them (./signup jobs run to send them now).")
+    return 0
+
+
 def _parse_now(text: str | None) -> datetime:
     if not text:
         return datetime.now(UTC)
@@ -440,7 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     erase.add_argument("--yes", action="store_true", help="really erase")
     erase.set_defaults(handler=person_erase)
 
-    series = commands.add_parser("network", help="a network's series of meetings: report and organisations")
+    series = commands.add_parser("network", help="a network's series of meetings: report, organisations, invitations")
     series_commands = series.add_subparsers(required=True)
     report = series_commands.add_parser("report", parents=[stage], help="new and returning, sectors, nudge list")
     report.add_argument("series")
@@ -454,6 +476,12 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("keep", metavar="KEEP")
     merge.add_argument("other", metavar="OTHER")
     merge.set_defaults(handler=network_merge)
+    invite = series_commands.add_parser(
+        "invite", parents=[stage], help="invite the series' members who have not signed up for EVENT (once each)"
+    )
+    invite.add_argument("event_id", metavar="EVENT")
+    invite.add_argument("--dry-run", action="store_true", help="only count who would be invited; store nothing")
+    invite.set_defaults(handler=network_invite)
     return parser
 
 

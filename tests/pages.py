@@ -113,6 +113,7 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, clock: Any, m
     merged = client.http.post(f"/console/network/{EVENT}/merge", headers=merge, body=urlencode(fields))
     assert merged.status_code == 303, merged.body
     collection.add("console-network-merged-en", client.http.get(merged.headers["Location"], headers=session))
+    _invitation_pages(client, collection, moto_endpoint, session)
     _console_event_pages(client, collection, moto_endpoint)
     _notice_pages(client, collection, store, moto_endpoint)
     for lang in ("sv", "en"):
@@ -481,6 +482,30 @@ def _question_editor_pages(client: Any, collection: Collection, session: dict[st
     warned = client.http.post(f"{base}/workshop{q}", headers=posting, body=lowered)
     assert "confirm_lower" in warned.body.decode(), "the workshop's two places are taken"
     collection.add(f"console-question-fewer-places-{lang}", warned)
+
+
+def _invitation_pages(client: Any, collection: Collection, moto_endpoint: str, session: dict[str, str]) -> None:
+    """Invitations: the meeting with questions is open in the same series, and Cecilia (a member)
+    has not signed up for it: its invite page (preview and button), the first meeting's (full: the
+    reason, no button), the invitation sent by the outbox (collected with the emails) and the form
+    its link opens, filled in."""
+    for lang in ("sv", "en"):
+        q = f"?lang={lang}"
+        invite = client.http.get(f"/console/events/{QUESTIONS_EVENT}/invite{q}", headers=session)
+        collection.add(f"console-invite-{lang}", invite)
+    collection.add("console-invite-refused-sv", client.http.get(f"/console/events/{EVENT}/invite", headers=session))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', invite.body.decode()).group(1)
+    posting = {"Content-Type": "application/x-www-form-urlencoded", **session}
+    sent = client.http.post(
+        f"/console/events/{QUESTIONS_EVENT}/invite", headers=posting, body=urlencode({"csrf_token": token})
+    )
+    assert sent.status_code == 303, sent.body
+    bootstrap.wiring().sleep = lambda _: None  # moto's rate is one a second: the pace is tested elsewhere
+    run_schedule(client, "email_outbox")
+    (invitation,) = [m for m in sent_mail(moto_endpoint) if str(m["Subject"]).startswith("Inbjudan")]
+    text = invitation.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"https?://[^/\s]+(/events/\S+invitation=\S+)", text).group(1)
+    collection.add("form-invited-sv", client.http.get(link))
 
 
 def _notice_pages(client: Any, collection: Collection, store: Any, moto_endpoint: str) -> None:

@@ -273,3 +273,27 @@ def test_network_report_and_merge_over_a_series(app_store, capsys):
     assert code == 1 and "already one organisation" in err
     code, _, err = run(capsys, "network", "report", "no-such-series")
     assert code == 1 and "No meetings in the series 'no-such-series'" in err
+
+
+def test_network_invite_counts_on_a_dry_run_then_stores_one_invitation_and_refuses_a_closed_meeting(app_store, capsys):
+    from chalicelib.registrations import register
+    from tests.unit.test_network import FIRST_DAY, meeting, sign_up
+
+    app_store.put_event(meeting(1), FIRST_DAY)
+    sign_up(app_store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
+    sign_up(app_store, 1, "cilla@example.se", "ICA Maxi AB", "company", consent=True)
+    sign_up(app_store, 1, "bo@example.se", "Röda Korset", "association")
+    register(EVENT, answers(email="cilla@example.se", name="Cilla"), store=app_store, now=datetime.now(UTC))
+    code, out, _ = run(capsys, "network", "invite", EVENT, "--dry-run")
+    assert code == 0 and "Dry run, nothing stored: 1 to invite; left out: 1 signed up already" in out
+    assert "anna" not in out.lower() and "@" not in out, "counts, not addresses"
+    assert app_store.notices(EVENT) == []
+    code, out, _ = run(capsys, "network", "invite", EVENT)
+    assert code == 0 and "Invitations stored: 1 to invite" in out
+    assert [notice.kind for notice in app_store.notices(EVENT)] == ["invitation"]
+    assert [entry.action for entry in app_store.audit_entries(EVENT)] == ["invitations_sent"]
+    past = open_event(deadline=(datetime.now(UTC) - timedelta(days=1)).date())
+    app_store.put_event(past, datetime.now(UTC))
+    code, _, err = run(capsys, "network", "invite", EVENT, "--dry-run")
+    assert code == 1 and "Registration for this meeting has closed: invitations can no longer be sent." in err
+    assert len(app_store.notices(EVENT)) == 1

@@ -69,6 +69,7 @@ def network_view(report: NetworkReport, language: str) -> dict[str, Any]:
             for area in areas
         ],
         "next_title": report.next_meeting.text("title", language) if report.next_meeting else "",
+        "next_id": report.next_meeting.id if report.next_meeting else "",
         "nudge": [
             {"name": entry.name, "sector": sector_names[entry.sector], "meetings": entry.meetings}
             for entry in report.nudge

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .. import i18n
 from ..events import Event
 from ..i18n import N_
-from ..notices import KIND_NAMES, Notice, audience_name
+from ..notices import KIND_NAMES, Notice, NoticeKind, audience_name
 from .access import ConsoleUser, EventRow
 from .audit import AuditEntry
 
@@ -164,7 +164,9 @@ def notice_rows(notices: Iterable[Notice], language: str) -> list[dict[str, str]
         {
             "when": i18n.date_and_clock(notice.created_at, language),
             "what": tr.gettext(KIND_NAMES[notice.kind]),
-            "to": audience_name(notice.audience, language),
+            "to": tr.gettext("the network's members not signed up")
+            if notice.kind == NoticeKind.INVITATION
+            else audience_name(notice.audience, language),
             "state": tr.gettext("sent") if notice.finished else tr.gettext("being sent"),
         }
         for notice in sorted(notices, key=lambda n: n.created_at, reverse=True)

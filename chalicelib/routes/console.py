@@ -507,6 +507,7 @@ CHANGES_TOOLS = (
 DONE = {
     "cancelled": N_("The meeting is cancelled. Everyone signed up gets an email about it."),
     "message_sent": N_("The message is being sent to those signed up, with a copy to the organisers."),
+    "invitations_sent": N_("The invitations are being sent to the network's members who have not signed up."),
 }
 
 

@@ -13,7 +13,18 @@ from ..errors import EventNotFound, ForbiddenOrigin, RegistrationClosed, SignupE
 from ..events import Event
 from ..forms import pick_language
 from ..registrations import EmailState, Status
-from .http import HTML, allowed_origins, base_url, html, json_error, query, query_language, raw_body, source_ip
+from .http import (
+    HTML,
+    allowed_origins,
+    base_url,
+    html,
+    json_error,
+    private,
+    query,
+    query_language,
+    raw_body,
+    source_ip,
+)
 
 public = Blueprint(__name__)
 
@@ -34,7 +45,13 @@ def get_form(event_id: str) -> Response:
     event = parts.store.get_event(event_id)
     if event is None:
         return html(parts.pages.event_not_found_page(language), 404)
-    return html(parts.pages.form_page(event, language, parts.clock(), form_token=_form_token(event_id)))
+    # An invitation's link fills in the member's name, organisation and sector; a link that does not
+    # (forged, expired, someone who left) gives the empty form, and the page says nothing about why.
+    invitation = query(public.current_request).get("invitation")
+    now = parts.clock()
+    values = parts.signup.invitation_values(event, invitation, now) if invitation else None
+    page = html(parts.pages.form_page(event, language, now, values=values, form_token=_form_token(event_id)))
+    return private(page) if invitation else page
 
 
 @public.route("/events/{event_id}/thanks", methods=["GET"])

@@ -8,8 +8,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from ..errors import Contention
+from ..invitations import marker
 from ..jobs import SendMarker, SendState
 from .items import marker_from_item
+from .network import member_key
 from .schema import MARKER_PREFIX, event_partition, iso_time, marker_key
 from .table import TableAccess, condition_failed
 
@@ -33,26 +36,51 @@ class SendMarkers(TableAccess):
         without the send being recorded (that run crashed or SES failed).
         """
         try:
-            self.client.put_item(
-                TableName=self.table,
-                Item={
-                    **marker_key(event_id, name),
-                    "state": {"S": SendState.CLAIMED},
-                    "claimed_at": {"S": iso_time(now)},
-                    "lease_until": {"S": iso_time(lease)},
-                },
-                ConditionExpression="attribute_not_exists(PK) OR (#state <> :sent AND lease_until <= :now)",
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={
-                    ":sent": {"S": SendState.SENT},
-                    ":now": {"S": iso_time(now)},
-                },
-            )
+            self.client.put_item(**self._claim(event_id, name, now, lease))
         except ClientError as error:
             if condition_failed(error):
                 return False
             raise
         return True
+
+    def claim_invitation(self, event_id: str, series: str, ref: str, now: datetime, lease: datetime) -> bool:
+        """Claim one member's invitation to a meeting, as `claim_send` does, in one transaction with
+        a check that they are still a member: someone who left or was erased since the run read the
+        members is not written to. A run racing another for the same claim may lose it to a
+        transaction conflict: it leaves that member to the winner (or to the next run)."""
+        try:
+            failed = self._transact(
+                [
+                    ("claim", {"Put": self._claim(event_id, marker(ref), now, lease)}),
+                    (
+                        "member",
+                        {
+                            "ConditionCheck": {
+                                "TableName": self.table,
+                                "Key": member_key(series, ref),
+                                "ConditionExpression": "attribute_exists(PK)",
+                            }
+                        },
+                    ),
+                ]
+            )
+        except Contention:
+            return False
+        return not failed
+
+    def _claim(self, event_id: str, name: str, now: datetime, lease: datetime) -> dict[str, Any]:
+        return {
+            "TableName": self.table,
+            "Item": {
+                **marker_key(event_id, name),
+                "state": {"S": SendState.CLAIMED},
+                "claimed_at": {"S": iso_time(now)},
+                "lease_until": {"S": iso_time(lease)},
+            },
+            "ConditionExpression": "attribute_not_exists(PK) OR (#state <> :sent AND lease_until <= :now)",
+            "ExpressionAttributeNames": {"#state": "state"},
+            "ExpressionAttributeValues": {":sent": {"S": SendState.SENT}, ":now": {"S": iso_time(now)}},
+        }
 
     def finish_send(self, event_id: str, name: str, state: SendState, now: datetime, message_id: str = "") -> None:
         """Record the outcome: sent or skipped (final), or failed (free to claim again now)."""
