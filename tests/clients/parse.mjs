@@ -108,6 +108,10 @@ async function email(raw) {
     replyTo: address(mail.replyTo),
     date: mail.date ? mail.date.toISOString() : null,
     contentLanguage: mail.headers.get('content-language') ?? null,
+    // RFC 2369/8058 headers as mailparser reads them (url, or the POST body as a bare word), and as
+    // the raw lines it split them from.
+    list: mail.headers.get('list') ?? null,
+    listLines: mail.headerLines.filter((header) => header.key.startsWith('list-')).map((header) => header.line),
     messageId: mail.messageId ?? null,
     text: mail.text ?? '',
     html: typeof mail.html === 'string' ? mail.html : '',
