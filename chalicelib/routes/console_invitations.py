@@ -12,8 +12,17 @@ from .. import invitations
 from ..bootstrap import wiring
 from ..console.access import ConsoleUser
 from ..events import Event
-from .console import FORM_POSTS, audit, check_csrf, console_page, form_fields, guarded, signed_in, visible_event
-from .console_events import _language, _see_other
+from .console import (
+    ConsolePost,
+    _language,
+    audit,
+    console_page,
+    console_post,
+    guarded,
+    see_other,
+    signed_in,
+    visible_event,
+)
 
 console_invitations = Blueprint(__name__)
 
@@ -50,20 +59,15 @@ def invitation_form(event_id: str) -> Response:
     return _invite_page(user, event, _language())
 
 
-@console_invitations.route("/console/events/{event_id}/invite", methods=["POST"], content_types=FORM_POSTS)
-@guarded
-def send_invitations(event_id: str) -> Response:
+@console_post(console_invitations, "/console/events/{event_id}/invite")
+def send_invitations(post: ConsolePost, event_id: str) -> Response:
     """Store the invitation for the outbox; refused with the reason when the meeting is closed,
     cancelled, full or in no series, or nobody is left to invite."""
-    fields = form_fields()
-    user = signed_in()
-    language = _language(fields)
-    check_csrf(user, fields)
-    event = visible_event(user, event_id)
+    user, event, language = post.user, post.event, post.language
     parts = wiring()
     try:
         _, invitees = parts.signup.invite(event, author=user.email_key, now=parts.clock())
     except invitations.InvitationRefused as refusal:
         return _invite_page(user, event, language, 409, refused=refusal.text(language))
     audit(event, user, "invitations_sent", str(len(invitees.invite)))
-    return _see_other(f"/console/events/{event_id}", language, done="invitations_sent")
+    return see_other(f"/console/events/{event.id}", language, done="invitations_sent")
