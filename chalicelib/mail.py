@@ -165,10 +165,6 @@ def _address(text: str) -> Address:
 
 def _recipient(email: str) -> Address:
     """The validated address alone. No display name: nothing a person typed goes into a header."""
-    return _recipient_address(registration.answers.email)
-
-
-def _recipient_address(email: str) -> Address:
     # SES speaks ASCII addresses: an internationalised domain goes out as punycode.
     ascii_email = validate_email(email, check_deliverability=False).ascii_email or ""
     local, _, domain = ascii_email.partition("@")
@@ -318,12 +314,9 @@ def invitation_email(
     language = context["lang"]
     subject = i18n.translator(language).gettext(SUBJECTS[NoticeKind.INVITATION]).format(title=context["title"])
     message = _new_message(
-        subject, sender=sender, to=[_recipient_address(member.email)], reply_to=event.organisers[:1], now=now
+        subject, sender=sender, to=[_recipient(member.email)], reply_to=event.organisers[:1], now=now
     )
-    message.set_content(templates.get_template("email/invitation.txt").render(context), cte="quoted-printable")
-    message.add_alternative(
-        templates.get_template("email/invitation.html").render(context), subtype="html", cte="quoted-printable"
-    )
+    _write_bodies(message, templates, "email/invitation", context)
     one_click(message, links.leave_network)
     return _with_language(message, language)
 

@@ -12,7 +12,6 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.registrations import register
-from tests.clients.conftest import read_with_mail_parser
 from tests.helpers import EVENT, answers, run_schedule, sent_raw
 from tests.unit.test_network import FIRST_DAY, meeting
 
@@ -21,9 +20,10 @@ ONE_CLICK = "List-Unsubscribe=One-Click"
 
 
 @pytest.fixture
-def invitations(client, app_store, moto_endpoint, tmp_path, node_parsers):
+def invitations(client, app_store, moto_endpoint, mailboxes):
     """Anna (Swedish) and Eva (English) joined the network at an earlier meeting; the organisers invite
-    them to the open one. Each invitation as node mailparser and Python mail-parser read it."""
+    them to the open one. Each invitation as node mailparser and Python mail-parser read it, with the
+    raw bytes SES was given."""
     earlier = meeting(1)
     app_store.put_event(earlier, FIRST_DAY)
     for address, language in MEMBERS.items():
@@ -43,18 +43,11 @@ def invitations(client, app_store, moto_endpoint, tmp_path, node_parsers):
     parts.signup.invite(app_store.get_event(EVENT), author="", now=datetime.now(UTC))
     run_schedule(client, "email_outbox")
     raws = sent_raw(moto_endpoint)[before:]
-    paths = []
-    for index, raw in enumerate(raws):
-        paths.append(tmp_path / f"{index:02d}.eml")
-        paths[-1].write_bytes(raw)
-    parsed = node_parsers(paths)
+    box = mailboxes(raws, {address: (address, language) for address, language in MEMBERS.items()})
     received = {}
-    for path, raw in zip(paths, raws, strict=True):
-        node = parsed[path]["email"]
-        python = read_with_mail_parser(raw)
-        (address,) = [one["address"] for one in node["to"]]
-        received[address] = (node, python, raw)
-    assert sorted(received) == sorted(MEMBERS)
+    for address, (one,) in box.items():
+        (raw,) = [raw for raw in raws if f"\r\nTo: {address}\r\n".encode() in raw]
+        received[address] = (one.node, one.python, raw)
     return received
 
 
