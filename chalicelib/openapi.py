@@ -820,6 +820,17 @@ def _console_event_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict
                 },
             ),
         },
+        "/console/events/{event_id}/invite": {
+            **page(
+                "Invite the network's members who have not signed up: how many it reaches (counts only) and the email",
+                one,
+            ),
+            "post": post(
+                "Store the invitation for the outbox (each member once per meeting)",
+                one,
+                **{"409": _html("Closed, cancelled, full, in no series, or nobody left to invite; nothing stored")},
+            ),
+        },
         "/console/events/{event_id}/import": {"post": post("Replace the event's description from a TOML file", one)},
         **_console_question_paths(one, page, post),
         "/console/events/{event_id}/event.toml": {
@@ -953,7 +964,18 @@ def document(event: Event | None = None) -> dict[str, Any]:
             "/events/{event_id}/form": {
                 "get": {
                     "summary": "The hosted, embeddable registration form (after the deadline: the closed page)",
-                    "parameters": [event_id, lang],
+                    "parameters": [
+                        event_id,
+                        lang,
+                        {
+                            "name": "invitation",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string"},
+                            "description": "An invitation's signed token: the form comes filled in with the member's "
+                            "name, organisation and sector (a token that does not work: the empty form)",
+                        },
+                    ],
                     "responses": {"200": _html("The form, or the closed page"), "404": _html("No such event")},
                 }
             },

@@ -12,17 +12,7 @@ from .. import invitations
 from ..bootstrap import wiring
 from ..console.access import ConsoleUser
 from ..events import Event
-from .console import (
-    ConsolePost,
-    _language,
-    audit,
-    console_page,
-    console_post,
-    guarded,
-    see_other,
-    signed_in,
-    visible_event,
-)
+from .console import ConsolePost, ConsoleView, audit, console_get, console_page, console_post, see_other
 
 console_invitations = Blueprint(__name__)
 
@@ -51,12 +41,9 @@ def _invite_page(user: ConsoleUser, event: Event, language: str, status: int = 2
     )
 
 
-@console_invitations.route("/console/events/{event_id}/invite", methods=["GET"])
-@guarded
-def invitation_form(event_id: str) -> Response:
-    user = signed_in()
-    event = visible_event(user, event_id)
-    return _invite_page(user, event, _language())
+@console_get(console_invitations, "/console/events/{event_id}/invite")
+def invitation_form(request: ConsoleView, event_id: str) -> Response:
+    return _invite_page(request.user, request.event, request.language)
 
 
 @console_post(console_invitations, "/console/events/{event_id}/invite")
