@@ -331,6 +331,31 @@ def _error(description: str, *, html: bool = False) -> dict[str, Any]:
     return {"description": description, "content": content}
 
 
+def _console_signed_in(not_seen: str = "") -> dict[str, Any]:
+    """What every signed-in console page may answer before its view (routes/console.py console_get):
+    no live session, AWS busy, and (`not_seen`) the 404 for an event this person may not see."""
+    return {
+        "303": {"description": "No live session: to the sign-in page at /console"},
+        **({"404": _html(not_seen)} if not_seen else {}),
+        "503": _html("AWS is busy; nothing changed, try again shortly"),
+    }
+
+
+def _console_unreadable(limit: str = "16 kB") -> dict[str, Any]:
+    """A console post's body refused before anything else (routes/console.py console_post)."""
+    return {
+        "400": _html("A body that could not be read; nothing changed"),
+        "413": _html(f"A body over {limit}; nothing changed"),
+        "415": _html("Not a form post; nothing changed"),
+    }
+
+
+def _console_form(properties: dict[str, Any], media: tuple[str, ...] = (FORM,)) -> dict[str, Any]:
+    """A console form post's body: the session's `csrf_token`, the page's `lang` and the form's own fields."""
+    fields = {"csrf_token": {"type": "string"}, "lang": {"type": "string"}, **properties}
+    return {"required": True, "content": {kind: {"schema": {"type": "object", "properties": fields}} for kind in media}}
+
+
 def _console_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, Any]:
     """The organiser console: HTML pages behind the session cookie `__Host-signup-session`.
 
@@ -344,26 +369,11 @@ def _console_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, 
         "schema": {"type": "string"},
         "description": "The one-time token from the emailed sign-in link (43 URL-safe characters)",
     }
-    unreadable = {
-        "400": _html("A body that could not be read; nothing changed"),
-        "413": _html("A body over 16 kB; nothing changed"),
-        "415": _html("Not a form post; nothing changed"),
-    }
-    signed_in = {
-        "303": {"description": "No live session: to the sign-in page at /console"},
-        "503": _html("AWS is busy; nothing changed, try again shortly"),
-    }
-    csrf_form = {
-        "required": True,
-        "content": {
-            FORM: {
-                "schema": {
-                    "type": "object",
-                    "properties": {"csrf_token": {"type": "string"}, "lang": {"type": "string"}},
-                }
-            }
-        },
-    }
+    series = {"name": "series", "in": "path", "required": True, "schema": {"type": "string"}}
+    unreadable = _console_unreadable()
+    signed_in = _console_signed_in()
+    not_seen = _console_signed_in("No such event, or one this person may not see (the same page)")
+    csrf_form = _console_form({})
     sign_in_form = {
         "required": True,
         "content": {
@@ -456,8 +466,7 @@ def _console_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, 
                 "parameters": [event_id, lang],
                 "responses": {
                     "200": _html("The event's page"),
-                    "404": _html("No such event, or one this person may not see (the same page)"),
-                    **signed_in,
+                    **not_seen,
                 },
             }
         },
@@ -467,18 +476,14 @@ def _console_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, 
                 "parameters": [event_id, lang],
                 "responses": {
                     "200": _html("The audit log, newest first"),
-                    "404": _html("No such event, or one this person may not see (the same page)"),
-                    **signed_in,
+                    **not_seen,
                 },
             }
         },
         "/console/network/{series}": {
             "get": {
                 "summary": "A network's series: new and returning, sectors and gaps, whom to remind, the members",
-                "parameters": [
-                    {"name": "series", "in": "path", "required": True, "schema": {"type": "string"}},
-                    lang,
-                ],
+                "parameters": [series, lang],
                 "responses": {
                     "200": _html("The network's report: charts with the tables behind them"),
                     "404": _html("No such series, or one whose meetings this person organises none of"),
@@ -489,26 +494,13 @@ def _console_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, 
         "/console/network/{series}/merge": {
             "post": {
                 "summary": "Count one organisation's name as another's from now on (in the series' audit logs)",
-                "parameters": [
-                    {"name": "series", "in": "path", "required": True, "schema": {"type": "string"}},
-                    lang,
-                ],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        FORM: {
-                            "schema": {
-                                "type": "object",
-                                "properties": {
-                                    "csrf_token": {"type": "string"},
-                                    "lang": {"type": "string"},
-                                    "keep": {"type": "string", "description": "The name to keep"},
-                                    "other": {"type": "string", "description": "The name that counts as it"},
-                                },
-                            }
-                        }
-                    },
-                },
+                "parameters": [series, lang],
+                "requestBody": _console_form(
+                    {
+                        "keep": {"type": "string", "description": "The name to keep"},
+                        "other": {"type": "string", "description": "The name that counts as it"},
+                    }
+                ),
                 "responses": {
                     "303": {"description": "Merged: back to the network's page, which says so"},
                     "403": _html("Without the session's CSRF token, or posted from another site"),
@@ -537,22 +529,13 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
         "schema": {"type": "string"},
         "description": "Search (its first 100 characters)",
     }
-    signed_in = {
-        "303": {"description": "No live session: to the sign-in page at /console"},
-        "404": _html("No such event or registration, or an event this person may not see (the same page)"),
-        "503": _html("AWS is busy; nothing changed, try again shortly"),
-    }
+    signed_in = _console_signed_in("No such event or registration, or an event this person may not see (the same page)")
     posted = {
         "403": _html("The CSRF token is missing or wrong, or the post came from another site: nothing changed"),
-        "400": _html("A body that could not be read; nothing changed"),
-        "413": _html("A body over 16 kB; nothing changed"),
-        "415": _html("Not a form post; nothing changed"),
+        **_console_unreadable(),
         **signed_in,
     }
-
-    def form(properties: dict[str, Any]) -> dict[str, Any]:
-        schema = {"type": "object", "properties": {"csrf_token": {"type": "string"}, **properties}}
-        return {"required": True, "content": {FORM: {"schema": schema}}}
+    form = _console_form
 
     def choice(name: str, values: list[str], description: str) -> dict[str, Any]:
         return {"name": name, "in": "query", "schema": {"type": "string"}, "description": description + f": {values}"}
@@ -742,25 +725,16 @@ def _console_event_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict
     """The console's event pages (chalicelib/routes/console_events.py): create and edit with the TOML
     file's validator, preview, quick changes, TOML export and import. Posts are urlencoded forms (the
     import may be multipart/form-data) carrying the session's `csrf_token`, up to 256 kB."""
-    form = {
-        "required": True,
-        "content": {
-            media: {"schema": {"type": "object", "properties": {"csrf_token": {"type": "string"}}}}
-            for media in (FORM, "multipart/form-data")
-        },
-    }
-    signed_in = {
-        "303": {"description": "No live session: to the sign-in page at /console"},
-        "404": _html("No such event, or one this person may not see (the same page); creating: not an administrator"),
-        "503": _html("AWS is busy; nothing changed, try again shortly"),
-    }
+    form = _console_form({}, (FORM, "multipart/form-data"))
+    signed_in = _console_signed_in(
+        "No such event, or one this person may not see (the same page); creating: not an administrator"
+    )
     changed = {
         **signed_in,
+        **_console_unreadable("256 kB"),
         "303": {"description": "Saved (or no live session: to /console): to the page again, saying what was done"},
         "400": _html("The validator's messages at their fields, or a body that could not be read; nothing saved"),
         "403": _html("The CSRF token is missing or wrong, or an organiser named organisers: nothing changed"),
-        "413": _html("A body over 256 kB; nothing changed"),
-        "415": _html("Not a form post; nothing changed"),
     }
 
     def page(summary: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
