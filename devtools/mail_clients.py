@@ -6,13 +6,12 @@ real client would misread fails here first. Versions are locked in tests/clients
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 from devtools import npm
+from devtools.fetching import fetch_command
 
 PROJECT = Path(__file__).resolve().parent.parent
 MANIFEST = PROJECT / "tests" / "clients"
@@ -36,19 +35,8 @@ def fetch() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if argv[1:] != ["fetch"]:
-        print("usage: python -m devtools.mail_clients fetch", file=sys.stderr)
-        return 2
-    strict = os.environ.get("CI") == "true"
-    if not node():
-        print("Node.js is not installed (apt-get install -y npm): the mail client tests are skipped.", file=sys.stderr)
-        return 1 if strict else 0
-    try:
-        fetch()
-    except (RuntimeError, subprocess.CalledProcessError, OSError) as error:
-        print(f"Could not fetch the mail client parsers: {error}", file=sys.stderr)
-        return 1 if strict else 0
-    return 0
+    missing = "" if node() else "Node.js is not installed (apt-get install -y npm): the mail client tests are skipped."
+    return fetch_command(argv, "devtools.mail_clients", "the mail client parsers", fetch, missing=missing)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ then call `check` once.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devtools import dynamodb_local, npm
+from devtools.fetching import fetch_command
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOME = PROJECT / ".local" / "vnu"
@@ -78,21 +78,8 @@ def check(folder: Path) -> list[Message]:
 
 
 def main(argv: list[str]) -> int:
-    if argv[1:] != ["fetch"]:
-        print("usage: python -m devtools.vnu fetch", file=sys.stderr)
-        return 2
-    strict = os.environ.get("CI") == "true"
-    problem = ""
-    if not dynamodb_local.java_ok():
-        problem = "Java 17+ not found: the HTML validity check (vnu) is skipped."
-    else:
-        try:
-            fetch()
-        except (RuntimeError, subprocess.CalledProcessError, OSError) as error:
-            problem = f"Could not fetch vnu-jar: {error}"
-    if problem:
-        print(problem, file=sys.stderr)
-    return 1 if strict and problem else 0
+    missing = "" if dynamodb_local.java_ok() else "Java 17+ not found: the HTML validity check (vnu) is skipped."
+    return fetch_command(argv, "devtools.vnu", "vnu-jar", fetch, missing=missing)
 
 
 if __name__ == "__main__":
