@@ -18,10 +18,8 @@ from bench.digest import load_registrations
 from bench.harness import (
     CallCounter,
     LambdaContext,
-    configure_environment,
-    fresh_table,
+    local_table,
     raw_registration_query,
-    start_dynamodb_local,
 )
 
 REGISTRATIONS = 1000
@@ -58,10 +56,7 @@ def page_event(path: str, cookie: str) -> dict[str, Any]:
 
 def main() -> int:
     logging.getLogger("chalicelib").setLevel(logging.WARNING)  # the app's own logs are not the report
-    process, endpoint = start_dynamodb_local()
-    try:
-        configure_environment(endpoint, endpoint)
-        client = fresh_table(endpoint)
+    with local_table() as client:
         import app as signup_app  # noqa: F401 - configures the app's logging, which we then quieten
 
         logging.getLogger().setLevel(logging.WARNING)
@@ -113,9 +108,6 @@ def main() -> int:
         page_calls = {name: count / ROUNDS for name, count in counter.calls.items()}
         registration_pages = len(event_queries) / ROUNDS
         raw_pages = raw_counter.calls["dynamodb.Query"] / ROUNDS
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
     ratio = statistics.median(ours) / statistics.median(floor)
     queries = registration_pages

@@ -17,10 +17,8 @@ from typing import Any
 from bench.harness import (
     TABLE,
     CallCounter,
-    configure_environment,
-    fresh_table,
+    local_table,
     raw_registration_query,
-    start_dynamodb_local,
 )
 
 REGISTRATIONS = 5000
@@ -65,10 +63,7 @@ def load_registrations(client: Any, event_id: str, count: int = REGISTRATIONS) -
 
 def main() -> int:
     logging.getLogger("chalicelib").setLevel(logging.WARNING)  # the app's own logs are not the report
-    process, endpoint = start_dynamodb_local()
-    try:
-        configure_environment(endpoint, endpoint)
-        client = fresh_table(endpoint)
+    with local_table() as client:
         from chalicelib import aws
         from chalicelib.digest import attendee_csv, summarize
         from chalicelib.mail import digest_email
@@ -149,9 +144,6 @@ def main() -> int:
         # The next hour: what a steady-state run costs (the first run also forgot old events' diets, once).
         counts = run_hourly(store=store, mailer=RecordingMailer(), messages=messages, now=now + timedelta(hours=1))
         job_calls = dict(counter.calls)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
     ratio = statistics.median(ours) / statistics.median(floor)
     scans = sum(count for name, count in digest_calls.items() if name.endswith("Scan"))

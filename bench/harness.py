@@ -9,6 +9,8 @@ import sys
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,6 +89,19 @@ def fresh_table(endpoint: str) -> Any:
         pass
     create_table(client, TABLE)
     return client
+
+
+@contextmanager
+def local_table(ses_endpoint: str = "") -> Iterator[Any]:
+    """DynamoDB Local with a fresh table and the app's settings pointed at it (SES at `ses_endpoint`, or
+    at DynamoDB Local, which sends nothing), stopped afterwards. Gives the table's DynamoDB client."""
+    process, endpoint = start_dynamodb_local()
+    try:
+        configure_environment(endpoint, ses_endpoint or endpoint)
+        yield fresh_table(endpoint)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def registration_event(event_id: str, body: dict[str, Any]) -> dict[str, Any]:

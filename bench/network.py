@@ -20,10 +20,8 @@ from typing import Any
 from bench.harness import (
     TABLE,
     CallCounter,
-    configure_environment,
-    fresh_table,
+    local_table,
     raw_registration_query,
-    start_dynamodb_local,
 )
 
 PEOPLE = 1000
@@ -99,10 +97,7 @@ def load_series(client: Any, store: Any) -> int:
 
 def main() -> int:
     logging.getLogger("chalicelib").setLevel(logging.WARNING)
-    process, endpoint = start_dynamodb_local()
-    try:
-        configure_environment(endpoint, endpoint)
-        client = fresh_table(endpoint)
+    with local_table() as client:
         from chalicelib import aws, network
         from chalicelib.store import DynamoStore
 
@@ -145,9 +140,6 @@ def main() -> int:
             result = report()
             ours.append(time.perf_counter() - started)
         calls = {name: count / ROUNDS for name, count in counter.calls.items()}
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
     ratio = statistics.median(ours) / statistics.median(floor)
     scans = sum(count for name, count in calls.items() if name.endswith("Scan"))
