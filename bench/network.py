@@ -1,5 +1,5 @@
 """`make bench` (network): the network report over a series of 3 meetings × 1,000 people, against
-DynamoDB Local.
+DynamoDB Local; then invitations to 1,000 members (see `invitations`).
 
 Each meeting's registrations must be read with one paged Query (as many pages as a bare paginated
 Query of the same items, never a Scan); beside them the report reads the series' meetings from the
@@ -140,6 +140,7 @@ def main() -> int:
             result = report()
             ours.append(time.perf_counter() - started)
         calls = {name: count / ROUNDS for name, count in counter.calls.items()}
+        invited, invitation_lines = invitations(client.meta.endpoint_url)
 
     ratio = statistics.median(ours) / statistics.median(floor)
     scans = sum(count for name, count in calls.items() if name.endswith("Scan"))
@@ -167,7 +168,106 @@ def main() -> int:
         f"  {'last meeting: people new/returning, members':<48} {last.people_new}/{last.people_returning}, "
         f"{len(result.members)}"
     )
-    return 0
+    print("\n".join(invitation_lines))
+    return invited
+
+
+INVITATION_NOW = datetime(2027, 5, 1, 10, tzinfo=UTC)
+MAX_RUNS = 100
+
+
+def invitations(dynamodb_endpoint: str) -> tuple[int, list[str]]:
+    """`PEOPLE` members of a series, none signed up for its open meeting, invited by outbox runs ten
+    minutes apart at the account's SES rate (moto's: one a second, so a run sends its 60 and leaves
+    the rest): one SendEmail per member, no Scan, and the DynamoDB calls per member. The pace's waits
+    are recorded, not slept."""
+    import boto3
+
+    from bench.harness import fresh_table, start_moto
+    from chalicelib import config
+    from chalicelib.mail import SesMailer, SesSendQuota
+    from chalicelib.pages import templates
+    from chalicelib.service import Signup
+    from chalicelib.store import DynamoStore
+    from tests.helpers import example_event
+
+    moto, ses_endpoint = start_moto()
+    try:
+        client = fresh_table(dynamodb_endpoint)
+        store = DynamoStore(client, TABLE)
+        event = example_event(id=f"{SERIES}-next", series=SERIES, capacity=None, waitlist_limit=None)
+        store.put_event(event, INVITATION_NOW)
+        _members(client, store, event.id)
+        sesv2 = boto3.client("sesv2", endpoint_url=ses_endpoint)
+        ses = boto3.client("ses", endpoint_url=ses_endpoint)
+        counter = CallCounter()
+        for one in (client, sesv2, ses):
+            counter.attach(one)
+        waits: list[float] = []
+        signup = Signup(
+            store=store,
+            mailer=SesMailer(sesv2),
+            settings=config,
+            templates=templates(),
+            send_rate=SesSendQuota(lambda: ses),
+            sleep=waits.append,
+        )
+        _, invitees = signup.invite(store.get_event(event.id), author="", now=INVITATION_NOW)
+        counter.calls.clear()
+        now, runs = INVITATION_NOW, 0
+        while store.active_notices() and runs < MAX_RUNS:
+            now += timedelta(minutes=10)
+            signup.run_outbox(base_url="http://127.0.0.1:8000", now=now)
+            runs += 1
+        # Once all are sent, every member counts as invited: a second press would reach nobody.
+        counts_after = signup.invitees(store.get_event(event.id), now)
+        calls = dict(counter.calls)
+    finally:
+        moto.terminate()
+        moto.wait(timeout=10)
+    sends = calls.get("sesv2.SendEmail", 0)
+    dynamodb_calls = {name.split(".", 1)[1]: count for name, count in calls.items() if name.startswith("dynamodb.")}
+    scans = dynamodb_calls.get("Scan", 0)
+    ok = sends == PEOPLE == len(invitees.invite) and scans == 0 and counts_after.already_invited == PEOPLE
+    lines = [
+        f"\nSignup invitations benchmark ({PEOPLE} members, none signed up; DynamoDB Local, moto's SES at 1/s)",
+        f"  {'outbox runs (10 min apart) until delivered':<48} {runs:>8}",
+        f"  {'SES SendEmail calls (invitations)':<48} {sends:>8}   target {PEOPLE:<22}"
+        f"{'ok' if sends == PEOPLE else 'MISSED'}",
+        f"  {'Scan calls':<48} {scans:>8}   target 0                      {'ok' if scans == 0 else 'MISSED'}",
+        f"  {'DynamoDB calls per member':<48} {sum(dynamodb_calls.values()) / PEOPLE:>8.2f}",
+        f"  {'DynamoDB calls by kind':<48} {dynamodb_calls}",
+        f"  {'invited already, after the runs':<48} {counts_after.already_invited:>8}",
+        f"  {'paced waits (recorded, s)':<48} {sum(waits):>8.0f}",
+    ]
+    return (0 if ok else 1), lines
+
+
+def _members(client: Any, store: Any, event_id: str) -> None:
+    """`PEOPLE` member records of the series, written as a sign-up with the network's consent writes them."""
+    from chalicelib.forms import parse_answers
+    from chalicelib.registrations import EmailDelivery, Registration
+    from tests.helpers import answers
+
+    event = store.get_event(event_id)
+    for person in range(PEOPLE):
+        raw = answers(
+            email=f"m{person}@example.se",
+            name=f"Medlem {person} Åkesson",
+            language="en" if person % 5 == 0 else "sv",
+            network_consent="yes",
+        )
+        registration = Registration(
+            f"{SERIES}-earlier",
+            f"m{person}",
+            parse_answers(raw, event),
+            "confirmed",
+            INVITATION_NOW,
+            INVITATION_NOW,
+            EmailDelivery(state="sent"),
+        )
+        ((_, write),) = store._membership(registration, SERIES, INVITATION_NOW)
+        client.update_item(**write["Update"])
 
 
 if __name__ == "__main__":

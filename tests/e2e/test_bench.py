@@ -81,3 +81,7 @@ def test_the_network_benchmark_reads_each_meeting_with_one_paged_query_and_no_sc
     assert re.search(r"other Query pages \(events index, series\)\s+1, 1", result.stdout), result.stdout
     assert re.search(r"Scan calls\s+0\s", result.stdout)
     assert re.search(r"people new/returning, members\s+67/133, 84", result.stdout), result.stdout
+    # Invitations to every member (200 in a quick run): each once, across paced outbox runs, no Scan.
+    assert re.search(r"SES SendEmail calls \(invitations\)\s+200\s+target 200\s+ok", result.stdout), result.stdout
+    assert re.search(r"invited already, after the runs\s+200", result.stdout), result.stdout
+    assert len(re.findall(r"Scan calls\s+0\s+target 0", result.stdout)) == 2, result.stdout
