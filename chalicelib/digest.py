@@ -175,6 +175,7 @@ def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
             tr.gettext("Access needs"),
             tr.gettext("Attended before"),
             tr.gettext("Working groups"),
+            tr.pgettext(*i18n.FIELD_LABELS["share_with_group"]),
             tr.gettext("Message"),
             tr.gettext("Registered"),
             tr.gettext("Checked in"),
@@ -197,6 +198,7 @@ def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
                     answers.access_needs,
                     yes_no[answers.attended_before],
                     ", ".join(area_names.get(a, a) for a in answers.interests),
+                    yes_no[answers.share_with_group],
                     answers.message,
                     _local(event, r.created_at),
                     # Attendance from the console's check-in: when they were marked present at the door.

@@ -118,6 +118,9 @@ FIELDS: tuple[Field, ...] = (
     Field("access_needs", Kind.FREE_TEXT, question="access_needs", max_length=FREE_TEXT_MAX),
     Field("attended_before", Kind.YES_NO, question="attended_before"),
     Field("interests", Kind.AREAS, question="interests"),
+    # A separate, unticked choice beside the working-group areas: only with it are the person's name,
+    # organisation and address listed in the email that tells their working group who is in it.
+    Field("share_with_group", Kind.YES_NO, question="interests"),
     Field("message", Kind.FREE_TEXT, question="message", max_length=FREE_TEXT_MAX),
     # A separate, unticked choice on a meeting of a series: only then is the person kept as a member.
     Field("network_consent", Kind.YES_NO, question="network"),

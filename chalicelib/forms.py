@@ -75,6 +75,8 @@ class Answers:
     places: tuple[str, ...] = ()
     # Keep me informed about the network's meetings (asked only on a meeting of a series).
     network_consent: bool | None = None
+    # Share my contact details with my working group (asked beside the working-group areas).
+    share_with_group: bool | None = None
 
     @property
     def email_key(self) -> str:
@@ -161,6 +163,7 @@ def parse_answers(raw: Mapping[str, Any], event: Event) -> Answers:
         sensitive=frozenset(sensitive),
         places=tuple(places),
         network_consent=values.get("network_consent"),
+        share_with_group=values.get("share_with_group"),
     )
 
 

@@ -196,6 +196,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     ),
     "attended_before": Nc_("form field", "Did you attend the first meeting?"),
     "interests": Nc_("form field", "Which working groups are you interested in?"),
+    "share_with_group": Nc_("form field", "Share my contact details with my working group"),
     "message": Nc_("form field", "Anything else you want to tell the organisers?"),
     "website": Nc_("form field", "Leave this field empty"),
 }

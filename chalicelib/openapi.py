@@ -204,7 +204,9 @@ def registration_schema(event: Event | None = None, *, form: bool = False) -> di
             )
             + "A diet is kept only with `diet_consent` yes, and only from someone who eats. "
             + "`network_consent` (asked only on a meeting of a network's series, unticked by default): yes keeps "
-            + "the person as a member of the network after the meeting, until they leave."
+            + "the person as a member of the network after the meeting, until they leave. "
+            + "`share_with_group` (asked beside the working-group areas, unticked by default): yes lists the "
+            + "person's name, organisation and address in the email that tells their working group who is in it."
             + (
                 " Questions of the organisers' own are `q_<id>` (GET /events/{event_id} lists them); one with "
                 "`show_when` is asked, and required, only when that answer has one of its values, else its "

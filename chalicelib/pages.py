@@ -485,6 +485,7 @@ def answer_values(answers: Any) -> dict[str, Any]:
         "access_needs": answers.access_needs,
         "attended_before": yes_no(answers.attended_before),
         "interests": list(answers.interests),
+        "share_with_group": "yes" if answers.share_with_group else "",
         "message": answers.message,
         **custom_answer_values(answers),
     }

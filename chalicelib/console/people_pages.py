@@ -148,6 +148,7 @@ def person_context(
         shown.append((tr.gettext("Attended before"), _yes_no(answers.attended_before, tr)))
     if event.asks("interests"):
         shown.append((tr.gettext("Working groups"), ", ".join(areas.get(a, a) for a in answers.interests)))
+        shown.append((tr.pgettext(*i18n.FIELD_LABELS["share_with_group"]), _yes_no(answers.share_with_group, tr)))
     if event.asks("message"):
         shown.append((tr.gettext("Message"), answers.message))
     # The organisers' own questions, then any answer to one the event no longer asks.

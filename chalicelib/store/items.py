@@ -278,6 +278,7 @@ def registration_from_item(item: dict[str, Any]) -> Registration:
             sensitive=sensitive,
             places=tuple(item.get("choice_places") or ()),
             network_consent=item.get("network_consent"),
+            share_with_group=item.get("share_with_group"),
         ),
         status=Status(item["status"]),
         created_at=datetime.fromisoformat(item["created_at"]),
