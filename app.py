@@ -12,6 +12,7 @@ from chalicelib import config, logs, security, suppression
 from chalicelib.bootstrap import wiring
 from chalicelib.routes.console import console
 from chalicelib.routes.console_events import console_events
+from chalicelib.routes.console_groups import console_groups
 from chalicelib.routes.console_invitations import console_invitations
 from chalicelib.routes.console_network import console_network
 from chalicelib.routes.console_notices import console_notices
@@ -65,6 +66,8 @@ app.register_blueprint(console_notices)
 app.register_blueprint(console_network)
 app.register_blueprint(console_questions)
 app.register_blueprint(console_invitations)
+
+app.register_blueprint(console_groups)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS))

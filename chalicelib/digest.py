@@ -147,7 +147,8 @@ def choice_counts(
     return tuple(counted)
 
 
-def _cell(value: object) -> str:
+def safe_cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading formula sign gets a quote first."""
     text = "" if value is None else str(value)
     # NFKC folds the full-width and small forms (＝＋－＠, ﹦﹢﹣﹫) that spreadsheets with an
     # East Asian input method also read as a formula's start.
@@ -186,7 +187,7 @@ def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
         answers = r.answers
         writer.writerow(
             [
-                _cell(value)
+                safe_cell(value)
                 for value in (
                     answers.name,
                     answers.email,

@@ -267,6 +267,7 @@ EMAIL_KINDS: dict[str, str] = {
     "notice_changed": N_("Time or place changed"),
     "notice_message": N_("Message from the organisers"),
     "invitation": N_("Invitation from the network"),
+    "working_group": N_("Your working group"),
 }
 
 EMAIL_STATES: dict[str, str] = {
@@ -317,6 +318,10 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "question_moved": Nc_("audit", "Moved a question on the form"),
     "question_removed": Nc_("audit", "Removed a question from the form"),
     "invitations_sent": Nc_("audit", "Invited the network's members"),
+    "groups_proposed": Nc_("audit", "Proposed working groups"),
+    "groups_saved": Nc_("audit", "Moved people between working groups"),
+    "groups_downloaded": Nc_("audit", "Downloaded the working groups (CSV)"),
+    "groups_sent": Nc_("audit", "Sent each working group its members"),
 }
 
 # The console's event form: optional questions, digest modes and languages, fields and hints.

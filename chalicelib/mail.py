@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from .network import Member
     from .notices import Notice
+    from .working_groups import Group
 
 # After cancelling: a short receipt, not the registration email (CANCELLATION withdraws the .ics).
 RECEIPTS = (EmailKind.CANCELLATION, EmailKind.CANCELLED_HOLD, EmailKind.LEFT_WAITLIST)
@@ -346,6 +347,46 @@ def invitation_context(event: Event, member: Member, links: InvitationLinks) -> 
         "leave_network_url": links.leave_network,
         "privacy_url": links.privacy,
     }
+
+
+def working_group_email(
+    notice: Notice,
+    event: Event,
+    registration: Registration,
+    group: Group,
+    members: list[Registration],
+    *,
+    sender: str,
+    links: Links,
+    now: datetime,
+    templates: Any,
+) -> EmailMessage:
+    """One person's email about their working group, in their language: the group's number and area,
+    and the name, organisation and address of each member who agreed on the form to share them (the
+    others are counted, never named). The reader is told whether their own details were shared."""
+    from .notices import SUBJECTS  # see notice_email
+
+    language = registration.answers.language
+    context = email_context(EmailKind.CONFIRMATION, event, registration, links=links)
+    area = next((a for a in event.interests if a.id == group.area), None)
+    shared = [m for m in members if m.answers.share_with_group and m.registration_id != registration.registration_id]
+    context.update(
+        notice=notice,
+        group_number=group.number,
+        group_area=area.label(language) if area else "",
+        shared=[(m.answers.name, m.answers.organisation, m.answers.email) for m in shared],
+        not_shared=sum(
+            1 for m in members if not m.answers.share_with_group and m.registration_id != registration.registration_id
+        ),
+        own_shared=bool(registration.answers.share_with_group),
+        group_size=len(members),
+    )
+    subject = i18n.translator(language).gettext(SUBJECTS[notice.kind]).format(title=context["title"])
+    message = _new_message(
+        subject, sender=sender, to=[_recipient(registration.answers.email)], reply_to=event.organisers[:1], now=now
+    )
+    _write_bodies(message, templates, "email/working_group", context)
+    return _with_language(message, language)
 
 
 def notice_copy_email(

@@ -28,6 +28,7 @@ from .events import Event, changed_details
 from .forms import email_key
 from .i18n import N_
 from .registrations import SEATED, EmailState, Registration, Status
+from .working_groups import Group
 
 if TYPE_CHECKING:
     from .mail import Mailer
@@ -53,6 +54,7 @@ class NoticeKind(StrEnum):
     CHANGED = "changed"
     MESSAGE = "message"
     INVITATION = "invitation"  # to the series' members not signed up yet (see invitations.py)
+    WORKING_GROUPS = "working_groups"  # each person told their working group and who is in it
 
 
 class Audience(StrEnum):
@@ -70,12 +72,14 @@ SUBJECTS = {
     NoticeKind.CHANGED: N_("Changed: {title}"),
     NoticeKind.MESSAGE: N_("A message about {title}"),
     NoticeKind.INVITATION: N_("Invitation: {title}"),
+    NoticeKind.WORKING_GROUPS: N_("Your working group: {title}"),
 }
 KIND_NAMES = {
     NoticeKind.CANCELLED: N_("Meeting cancelled"),
     NoticeKind.CHANGED: N_("Time or place changed"),
     NoticeKind.MESSAGE: N_("Message from the organisers"),
     NoticeKind.INVITATION: N_("Invitation"),
+    NoticeKind.WORKING_GROUPS: N_("Working groups"),
 }
 AUDIENCE_NAMES = {
     Audience.EVERYONE: N_("everyone signed up"),
@@ -105,6 +109,7 @@ HISTORY_KIND = {
     NoticeKind.CHANGED: "notice_changed",
     NoticeKind.MESSAGE: "notice_message",
     NoticeKind.INVITATION: "invitation",
+    NoticeKind.WORKING_GROUPS: "working_group",
 }
 
 
@@ -139,6 +144,9 @@ class Notice:
     text: str = ""  # the organisers' own words (a message, or a note with a cancellation)
     finished_at: datetime | None = None
     expires_at: datetime | None = field(default=None, compare=False)
+    # The working groups as they were when the organisers sent them (later moves do not change a
+    # delivery half done): registration ids only.
+    groups: tuple[Group, ...] = ()
 
     @property
     def finished(self) -> bool:
@@ -177,6 +185,7 @@ def new_notice(
     text: str = "",
     author: str = "",
     expires_at: datetime | None = None,
+    groups: tuple[Group, ...] = (),
 ) -> Notice:
     """A notice to store; its id sorts by time, and a random part keeps two of one second apart."""
     notice_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
@@ -190,6 +199,7 @@ def new_notice(
         changes=tuple(changes),
         text=text,
         expires_at=expires_at,
+        groups=groups,
     )
 
 
@@ -224,6 +234,9 @@ def receives(notice: Notice, registration: Registration) -> bool:
         return False  # for the series' members who are not signed up (invitations.who_is_invited)
     if not registration.is_live or registration.email.state == EmailState.SUPPRESSED:
         return False
+    if notice.kind == NoticeKind.WORKING_GROUPS:
+        # Those in a group who still have their seat (someone who cancelled since is in no group).
+        return registration.status == Status.CONFIRMED and group_of(notice, registration.registration_id) is not None
     if notice.kind != NoticeKind.MESSAGE:
         return True
     seated = registration.status in SEATED
@@ -233,6 +246,10 @@ def receives(notice: Notice, registration: Registration) -> bool:
         Audience.WAITING: registration.status == Status.WAITLISTED,
         Audience.EATING: seated and registration.answers.meal is True,
     }[notice.audience]
+
+
+def group_of(notice: Notice, ref: str) -> Group | None:
+    return next((group for group in notice.groups if ref in group.members), None)
 
 
 def with_calendar(notice: Notice, registration: Registration) -> bool:
@@ -329,6 +346,11 @@ class NoticeMessages(Protocol):
 
     def invitation(self, notice: Notice, event: Event, member: Member) -> EmailMessage: ...
 
+    def working_group(
+        self, notice: Notice, event: Event, registration: Registration, group: Group, members: list[Registration]
+    ) -> EmailMessage:
+        """One person's email about their group: `members` are the group's people still seated."""
+
 
 @dataclass
 class _Run:
@@ -392,6 +414,15 @@ class _Run:
             self.history(email_history.Recipient.of(to), Result.SUPPRESSED)
             self.counts["suppressed"] += 1
 
+    def _builder(
+        self, notice: Notice, event: Event, registration: Registration, seated: dict[str, Registration]
+    ) -> Callable[[], EmailMessage]:
+        group = group_of(notice, registration.registration_id) if notice.kind == NoticeKind.WORKING_GROUPS else None
+        if group is None:
+            return functools.partial(self.messages.notice, notice, event, registration)
+        members = _group_members(group, seated)
+        return functools.partial(self.messages.working_group, notice, event, registration, group, members)
+
     def deliver(self, notice: Notice) -> None:
         self.notice = notice
         event = self.store.get_event(notice.event_id)
@@ -404,11 +435,13 @@ class _Run:
             self.invite(notice, event)
             return
         done = self.store.finished_sends(event.id, notice.marker_prefix)
+        everyone = list(self.store.registrations(event.id))
         recipients = [
             registration
-            for registration in self.store.registrations(event.id)
+            for registration in everyone
             if receives(notice, registration) and notice.marker(registration.registration_id) not in done
         ]
+        seated = {r.registration_id: r for r in everyone if receives(notice, r)} if notice.groups else {}
         complete = True
         if notice.kind == NoticeKind.MESSAGE and notice.copy_marker not in self.store.finished_sends(
             event.id, notice.copy_marker
@@ -429,7 +462,7 @@ class _Run:
                     self.skip(event.id, name, registration)
                     handled += 1
                     continue
-                build = functools.partial(self.messages.notice, notice, event, registration)
+                build = self._builder(notice, event, registration, seated)
                 sent = self.send_once(event.id, name, build, email_history.Recipient.of(registration))
                 if self.out_of_share:
                     break
@@ -496,6 +529,10 @@ class _Run:
         elif complete:
             self.store.finish_notice(notice, self.now)
             self.counts["notices_finished"] += 1
+
+
+def _group_members(group: Group, seated: dict[str, Registration]) -> list[Registration]:
+    return [seated[ref] for ref in group.members if ref in seated]
 
 
 def deliver_notices(

@@ -671,6 +671,64 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
                 },
             },
         },
+        "/console/events/{event_id}/groups": {
+            "get": {
+                "summary": "The event's working groups with each person's reason, or why there are none yet",
+                "parameters": [event_id, lang],
+                "responses": {
+                    "200": _html("The groups, each person with a select to move them; or that it is too early"),
+                    "404": _html("No such event, or one this person may not see (the same page)"),
+                    **signed_in,
+                },
+            },
+            "post": {
+                "summary": "Propose the groups (after the last day to sign up), save moves, or email each group once",
+                "parameters": [event_id, lang],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        FORM: {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "csrf_token": {"type": "string"},
+                                    "lang": {"type": "string"},
+                                    "do": {"type": "string", "enum": ["propose", "save", "send"]},
+                                    "version": {
+                                        "type": "string",
+                                        "description": "The version of the groups the page showed (empty: none)",
+                                    },
+                                    "confirm": {"type": "string", "description": "`yes` to send"},
+                                },
+                                "additionalProperties": {
+                                    "type": "string",
+                                    "description": "`group-{registration id}`: the group to place them in",
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "303": {"description": "Done: back to the groups page, which says what happened"},
+                    "400": _html("A person or group that is not there, or the box to send not ticked: nothing saved"),
+                    "409": _html(
+                        "Too early, no groups yet, or changed (or sent) since the page was read: nothing saved"
+                    ),
+                    **posted,
+                },
+            },
+        },
+        "/console/events/{event_id}/groups.csv": {
+            "get": {
+                "summary": "The working groups as CSV for Swedish Excel (UTF-8 with BOM, `;`), with each reason",
+                "parameters": [event_id, lang],
+                "responses": {
+                    "200": {"description": "The CSV (logged)", "content": {"text/csv": {"schema": {"type": "string"}}}},
+                    "404": _html("No groups yet, no such event, or one this person may not see"),
+                    **signed_in,
+                },
+            }
+        },
         "/console/events/{event_id}/export.csv": {
             "get": {
                 "summary": "The list of people as CSV for Swedish Excel (UTF-8 with BOM, `;`), with attendance",

@@ -31,6 +31,7 @@ from .mail import (
     notice_copy_email,
     notice_email,
     registration_email,
+    working_group_email,
 )
 from .outbox import Delivery
 from .registrations import (
@@ -50,6 +51,8 @@ from .store import DynamoStore
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+
+    from .working_groups import Group
 
 log = logging.getLogger(__name__)
 
@@ -478,6 +481,30 @@ class NoticeMail:
                 form=signup.invitation_url(self.base_url, event, member),
                 leave_network=signup.member_leave_url(self.base_url, member),
                 privacy=f"{self.base_url}/privacy?lang={member.language}",
+            ),
+            now=self.now,
+            templates=signup.templates,
+        )
+
+    def working_group(
+        self,
+        notice: notices.Notice,
+        event: Event,
+        registration: Registration,
+        group: Group,
+        members: list[Registration],
+    ) -> EmailMessage:
+        signup = self.signup
+        return working_group_email(
+            notice,
+            event,
+            registration,
+            group,
+            members,
+            sender=signup.settings.sender(),
+            links=Links(
+                manage=signup.manage_url(self.base_url, event, registration.registration_id),
+                privacy=f"{self.base_url}/privacy?lang={registration.answers.language}",
             ),
             now=self.now,
             templates=signup.templates,

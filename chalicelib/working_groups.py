@@ -25,9 +25,12 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from . import i18n
 from .i18n import N_, Nn_
+from .network import Organisations
+from .registrations import Registration, Status
 
 # Two from one organisation in a group weigh as much as this many pairs from one sector.
 ORGANISATION_WEIGHT = 4
@@ -310,3 +313,47 @@ def reason_text(reason: Reason, area_names: Mapping[str, str], language: str) ->
     if reason.same_organisation:
         parts.append(i18n.plural(language, SAME_ORGANISATION, reason.same_organisation))
     return "; ".join(parts)
+
+
+# -- the groups as kept for an event ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkingGroups:
+    """An event's groups as proposed and then changed by its organisers. `version` goes up with every
+    save (a save names the version it started from, so two organisers cannot overwrite each other);
+    `moved` are the people an organiser placed; `sent_at` is when the groups were told (once)."""
+
+    event_id: str
+    groups: tuple[Group, ...]
+    version: int
+    proposed_at: datetime
+    updated_at: datetime
+    moved: frozenset[str] = frozenset()
+    sent_at: datetime | None = None
+    expires_at: datetime | None = None
+
+    def group_of(self, ref: str) -> Group | None:
+        return next((group for group in self.groups if ref in group.members), None)
+
+
+class GroupsChanged(Exception):
+    """Someone saved the groups after this page was read (or they were sent already): nothing saved."""
+
+
+class TooEarly(Exception):
+    """Groups are proposed once registration has closed (after the last day to sign up)."""
+
+
+class NoGroups(Exception):
+    """There are no groups to move, export or send yet."""
+
+
+def people_for_groups(registrations: Iterable[Registration], organisations: Organisations) -> list[Person]:
+    """The confirmed people, as the rules see them (the organisation by the network's key, so
+    "Hudiksvalls kommun" and "Kommunen i Hudiksvall" are one organisation)."""
+    return [
+        Person(r.registration_id, organisations.resolve(r.answers.organisation), r.answers.sector, r.answers.interests)
+        for r in registrations
+        if r.status == Status.CONFIRMED
+    ]

@@ -13,7 +13,18 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from chalicelib import bootstrap, config, invitations, logs, network, notices, privacy, web
+from chalicelib import (
+    bootstrap,
+    config,
+    invitations,
+    logs,
+    network,
+    notices,
+    privacy,
+    web,
+    working_group_steps,
+    working_groups,
+)
 from chalicelib.console import auth, event_admin, sign_in
 from chalicelib.console.access import ConsoleUser
 from chalicelib.console.audit import record
@@ -374,6 +385,55 @@ def network_invite(args: argparse.Namespace) -> int:
     return 0
 
 
+def network_groups(args: argparse.Namespace) -> int:
+    """A meeting's working groups: shown (default), proposed after the last day to sign up, exported as
+    CSV for Excel, or emailed to each group once (the outbox sends, paced)."""
+    parts = _wiring(args)
+    event = _event(parts.store, args)
+    now = _parse_now(args.now)
+    store = parts.store
+    current = store.working_groups(event.id)
+    try:
+        if args.propose:
+            current = working_group_steps.propose_groups(
+                event,
+                store=store,
+                now=now,
+                expected_version=current.version if current else None,
+                retention=timedelta(days=config.retention_days()),
+            )
+            _cli_audit(parts, event, "groups_proposed", f"{len(current.groups)}")
+        if args.send:
+            if current is None:
+                raise working_groups.NoGroups()
+            working_group_steps.send_groups(event, store=store, now=now, expected_version=current.version)
+            _cli_audit(parts, event, "groups_sent", "")
+            print(f"The {len(current.groups)} groups of {event.id} are stored to be emailed; the outbox sends them.")
+            return 0
+    except working_groups.TooEarly:
+        raise CommandError(
+            f"Registration to {event.id} is open until {event.last_day}: propose groups after that."
+        ) from None
+    except working_groups.NoGroups:
+        raise CommandError(f"{event.id} has no groups yet: propose them first (--propose).") from None
+    except working_groups.GroupsChanged:
+        raise CommandError(
+            f"The groups of {event.id} were emailed already (or changed meanwhile): nothing done."
+        ) from None
+    if current is None:
+        raise CommandError(f"{event.id} has no groups yet: propose them after the last day to sign up (--propose).")
+    orgs = working_group_steps.organisations(event, store)
+    language = event.organiser_language if args.export else args.lang
+    rows = working_group_steps.group_rows(event, current, list(store.registrations(event.id)), orgs, language)
+    if args.export:
+        _cli_audit(parts, event, "groups_downloaded", "")
+        sys.stdout.buffer.write(working_group_steps.groups_csv(event, rows))
+        sys.stdout.flush()
+        return 0
+    print(working_group_steps.groups_text(rows, language))
+    return 0
+
+
 def _parse_now(text: str | None) -> datetime:
     if not text:
         return datetime.now(UTC)
@@ -482,6 +542,17 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("event_id", metavar="EVENT")
     invite.add_argument("--dry-run", action="store_true", help="only count who would be invited; store nothing")
     invite.set_defaults(handler=network_invite)
+    groups = series_commands.add_parser(
+        "groups", parents=[stage], help="a meeting's working groups: show, propose, export as CSV or email them"
+    )
+    groups.add_argument("event_id", metavar="EVENT")
+    what = groups.add_mutually_exclusive_group()
+    what.add_argument("--propose", action="store_true", help="propose groups (after the last day to sign up)")
+    what.add_argument("--export", action="store_true", help="the groups as CSV for Excel, on standard output")
+    what.add_argument("--send", action="store_true", help="email each group its members, once (the outbox sends)")
+    groups.add_argument("--lang", choices=["sv", "en"], default="sv")
+    groups.add_argument("--now", help="as if at this time (ISO with offset)")
+    groups.set_defaults(handler=network_groups)
     return parser
 
 

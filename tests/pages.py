@@ -115,6 +115,7 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, clock: Any, m
     collection.add("console-network-merged-en", client.http.get(merged.headers["Location"], headers=session))
     _invitation_pages(client, collection, moto_endpoint, session)
     _console_event_pages(client, collection, moto_endpoint)
+    _working_group_pages(client, collection, store, moto_endpoint, clock)
     _notice_pages(client, collection, store, moto_endpoint)
     for lang in ("sv", "en"):
         collection.add(f"privacy-{lang}", client.http.get(f"/privacy?lang={lang}"))
@@ -508,18 +509,53 @@ def _invitation_pages(client: Any, collection: Collection, moto_endpoint: str, s
     collection.add("form-invited-sv", client.http.get(link))
 
 
+def _signed_in(client: Any, moto_endpoint: str, address: str) -> dict[str, str]:
+    """A console session for `address` (at the app's clock), as the Cookie header."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    client.http.post("/console/sign-in", headers=form, body=urlencode({"email": address}))
+    run_schedule(client, "email_outbox")  # the job that emails the link asked for
+    text = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content().replace("=\n", "")
+    link = re.search(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
+    signed_in = client.http.post(link, headers=form, body="")
+    return {"Cookie": signed_in.headers["Set-Cookie"].split(";")[0]}
+
+
+def _working_group_pages(client: Any, collection: Collection, store: Any, moto_endpoint: str, clock: Any) -> None:
+    """Working groups: the page while registration is open, then (the clock past the last day) proposed,
+    a stale save refused, emailed by the outbox (the emails are collected with the rest) and as sent."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    session = _signed_in(client, moto_endpoint, "admin@hudiksvall.example")
+    collection.add("console-groups-too-early-sv", client.http.get(f"/console/events/{EVENT}/groups", headers=session))
+    event = store.get_event(EVENT)
+    clock.set(event.deadline_at + timedelta(hours=1))
+    session = _signed_in(client, moto_endpoint, "admin@hudiksvall.example")
+    posting = {**form, **session}
+    path = f"/console/events/{EVENT}/groups"
+    page = client.http.get(path, headers=session).body.decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    collection.add("console-groups-none-en", client.http.get(f"{path}?lang=en", headers=session))
+    proposed = client.http.post(
+        path, headers=posting, body=urlencode({"do": "propose", "version": "", "csrf_token": token})
+    )
+    assert proposed.status_code == 303, proposed.body
+    for lang in ("sv", "en"):
+        collection.add(f"console-groups-{lang}", client.http.get(f"{path}?lang={lang}&done=proposed", headers=session))
+    stale = urlencode({"do": "save", "version": "0", "csrf_token": token, "lang": "en"})
+    collection.add("console-groups-changed-en", client.http.post(path, headers=posting, body=stale), 409)
+    bootstrap.wiring().sleep = lambda _: None  # moto's rate is one a second: the pace is tested elsewhere
+    send = urlencode({"do": "send", "version": "1", "confirm": "yes", "csrf_token": token})
+    assert client.http.post(path, headers=posting, body=send).status_code == 303
+    run_schedule(client, "email_outbox")
+    collection.add("console-groups-sent-sv", client.http.get(f"{path}?done=sent", headers=session))
+    clock.set(None)
+
+
 def _notice_pages(client: Any, collection: Collection, store: Any, moto_endpoint: str) -> None:
     """Telling registrants: the message page (blank, previewed, refused), the cancel page (and its
     refusal), a change and a message and the cancellation sent by the outbox (their emails are
     collected with the rest), then the event page listing them and the cancelled form and own page."""
     form = {"Content-Type": "application/x-www-form-urlencoded"}
-    admin = "admin@hudiksvall.example"
-    client.http.post("/console/sign-in", headers=form, body=urlencode({"email": admin}))
-    run_schedule(client, "email_outbox")  # the job that emails the link asked for
-    text = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content().replace("=\n", "")
-    link = re.search(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
-    signed_in = client.http.post(link, headers=form, body="")
-    session = {"Cookie": signed_in.headers["Set-Cookie"].split(";")[0]}
+    session = _signed_in(client, moto_endpoint, "admin@hudiksvall.example")
     posting = {**form, **session}
     page = client.http.get(f"/console/events/{EVENT}/message", headers=session).body.decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

@@ -328,3 +328,31 @@ def test_the_network_report_shows_registered_and_came_from_the_consoles_check_in
     assert [(row["registered"], row["came"]) for row in rows if row["registered"]] == [(2, 1), (2, "–")], (
         "the digest's section"
     )
+
+
+def test_network_groups_proposes_after_the_deadline_exports_and_sends_once(app_store, client, capsys):
+    for n in range(6):
+        given = answers(
+            email=f"g{n}@example.se", name=f"Grupp Person {n}", organisation=f"Org {n}", share_with_group="yes"
+        )
+        assert post_json(client, given).status_code == 201
+    event = app_store.get_event(EVENT)
+    before, after = (
+        (event.deadline_at - timedelta(hours=1)).isoformat(),
+        (event.deadline_at + timedelta(hours=1)).isoformat(),
+    )
+    code, _, err = run(capsys, "network", "groups", EVENT, "--propose", "--now", before)
+    assert code == 1 and "propose groups after that" in err and app_store.working_groups(EVENT) is None
+    code, _, err = run(capsys, "network", "groups", EVENT, "--send", "--now", after)
+    assert code == 1 and "no groups yet" in err
+    code, out, _ = run(capsys, "network", "groups", EVENT, "--propose", "--now", after)
+    assert code == 0 and out.startswith("Grupp 1: Barn och unga\n") and "Grupp Person 0, Org 0 (Förening" in out
+    assert "Intresse: Barn och unga; en av 6 från föreningslivet i gruppen" in out
+    code, out, _ = run(capsys, "network", "groups", EVENT, "--export")
+    assert code == 0 and out.startswith("\ufeffGrupp;Arbetsgruppens område;Namn;") and out.count("\r\n") == 7
+    code, out, _ = run(capsys, "network", "groups", EVENT, "--send", "--now", after)
+    assert code == 0 and "the outbox sends them" in out and len(app_store.notices(EVENT)) == 1
+    code, _, err = run(capsys, "network", "groups", EVENT, "--send", "--now", after)
+    assert code == 1 and "emailed already" in err and len(app_store.notices(EVENT)) == 1
+    audit = [entry.action for entry in app_store.audit_entries(EVENT)]
+    assert {"groups_proposed", "groups_downloaded", "groups_sent"} <= set(audit)

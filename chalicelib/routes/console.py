@@ -493,6 +493,7 @@ TOOLS = (
     (N_("Check-in at the door"), "/console/events/{event_id}/check-in"),
     (N_("Door list to print"), "/console/events/{event_id}/door-list"),
     (N_("Download the attendee list (CSV for Excel)"), "/console/events/{event_id}/export.csv"),
+    (N_("Working groups"), "/console/events/{event_id}/groups"),
     (N_("Audit log"), "/console/events/{event_id}/audit"),
     (N_("Edit the meeting"), "/console/events/{event_id}/edit"),
     (N_("Registration, last day and seats"), "/console/events/{event_id}/changes"),

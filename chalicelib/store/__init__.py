@@ -25,6 +25,7 @@ from .seats import Seats
 from .sensitive import SensitiveAnswers
 from .signups import Signups
 from .suppression import SuppressionList
+from .working_groups import WorkingGroupRecords
 
 __all__ = [
     "DynamoStore",
@@ -37,6 +38,7 @@ __all__ = [
 
 
 class DynamoStore(
+    WorkingGroupRecords,
     EventChanges,
     Signups,
     Seats,

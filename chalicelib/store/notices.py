@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 
 from ..jobs import SendState
 from ..notices import Audience, Change, Notice, NoticeKind
+from ..working_groups import Group
 from .items import typed_value
 from .schema import (
     EVENTS_INDEX,
@@ -50,6 +51,7 @@ def notice_item(notice: Notice) -> dict[str, Any]:
         "changes": [{"name": c.name, "old": c.old, "new": c.new} for c in notice.changes] or None,
         "text": notice.text or None,
         "expires_at": epoch_seconds(notice.expires_at) if notice.expires_at else None,
+        "groups": [{"number": g.number, "area": g.area, "members": list(g.members)} for g in notice.groups] or None,
     }
     if notice.finished_at is None:
         attributes.update(GSI1PK=NOTICES, GSI1SK=iso_time(notice.created_at))
@@ -72,6 +74,9 @@ def notice_from_item(item: dict[str, Any]) -> Notice:
         text=item.get("text", ""),
         finished_at=read_time(item.get("finished_at")),
         expires_at=from_epoch_seconds(item.get("expires_at")),
+        groups=tuple(
+            Group(int(g["number"]), g.get("area", ""), tuple(g.get("members") or ())) for g in item.get("groups") or ()
+        ),
     )
 
 
