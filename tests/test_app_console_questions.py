@@ -28,6 +28,13 @@ def with_questions(app_store):
 
 
 @pytest.fixture
+def without_questions(app_store):
+    """The demo meeting with no questions of its own (its file has two)."""
+    app_store.put_event(open_event(questions=[]), datetime.now(UTC))
+    return app_store
+
+
+@pytest.fixture
 def organiser(client, app_store, moto_endpoint):
     return sign_in(client, moto_endpoint, ORGANISER)
 
@@ -86,7 +93,10 @@ def test_the_event_page_links_to_the_editor_which_lists_the_questions_in_order(c
     assert 'aria-describedby="question-presentera">Flytta ned</button>' in body
 
 
-def test_a_one_choice_question_with_a_limited_choice_is_added_and_the_form_asks_it(client, app_store, organiser):
+def test_a_one_choice_question_with_a_limited_choice_is_added_and_the_form_asks_it(
+    client, without_questions, organiser
+):
+    app_store = without_questions
     chooser = get(client, f"{QUESTIONS}/new", organiser).body.decode()
     assert 'name="type" value="one_choice"' in chooser
     response = add(
@@ -116,7 +126,8 @@ def test_a_one_choice_question_with_a_limited_choice_is_added_and_the_form_asks_
     assert "Frågan är tillagd." in listed
 
 
-def test_every_type_can_be_added_with_its_limits(client, app_store, organiser):
+def test_every_type_can_be_added_with_its_limits(client, without_questions, organiser):
+    app_store = without_questions
     assert add(client, organiser, "short_text", label_sv="Skostorlek", max_length="10").status_code == 303
     assert add(client, organiser, "long_text", label_sv="Berätta mer", help_sv="Några rader").status_code == 303
     assert add(client, organiser, "number", label_sv="Antal kollegor", min="0", max="5").status_code == 303
@@ -161,7 +172,10 @@ def form_of_remove(page):
 # -- the one validator's messages --------------------------------------------------------------
 
 
-def test_mistakes_are_said_at_each_field_in_the_console_s_language_and_nothing_is_saved(client, app_store, organiser):
+def test_mistakes_are_said_at_each_field_in_the_console_s_language_and_nothing_is_saved(
+    client, without_questions, organiser
+):
+    app_store = without_questions
     response = add(
         client,
         organiser,

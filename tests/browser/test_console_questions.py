@@ -25,7 +25,7 @@ def page(playwright_browser):
 @pytest.fixture(scope="module")
 def editor_event(service, tmp_path_factory):
     path = tmp_path_factory.mktemp("editor") / "event.toml"
-    path.write_text(event_toml(open_event(id=EDITOR_EVENT, series=None)), encoding="utf-8")
+    path.write_text(event_toml(open_event(id=EDITOR_EVENT, series=None, questions=[])), encoding="utf-8")
     service.cli("event", "put", str(path))
     return f"{service.base}/console/events/{EDITOR_EVENT}/questions"
 

@@ -2,7 +2,8 @@
 documents and Schemathesis generating requests from them, with all its checks.
 
 The only things passed in are what must be real: the demo event's own document
-(`/events/{id}/openapi.json`, whose event id and interest areas are real), and one genuine
+(`/events/{id}/openapi.json`, whose event id, interest areas and questions of its own are real, so
+the fuzzer generates `q_presentera` and `q_workshop` answers too), and one genuine
 signed link to a registration (from its confirmation email), so the pages behind it are tested
 too, not only refusals. A console sign-in link is not passed in: the first post spends it, and
 every later case would then meet "already used" (410) by design.
@@ -90,6 +91,10 @@ def test_openapi_spec_validator_finds_the_served_documents_valid(service, path, 
 
 def test_schemathesis_finds_no_failure_with_all_checks(runner, tmp_path):
     service, environment = runner
+    document = json.loads(urllib.request.urlopen(f"{service}/events/{EVENT}/openapi.json").read())
+    body = document["paths"]["/events/{event_id}/registrations"]["post"]["requestBody"]["content"]
+    asked = body["application/json"]["schema"]["properties"]
+    assert {"q_presentera", "q_workshop"} <= set(asked), "the demo event's own questions are in its document"
     config = tmp_path / "schemathesis.toml"
     config.write_text(schemathesis_config(real_tokens(service, environment)), encoding="utf-8")
     result = subprocess.run(

@@ -264,7 +264,7 @@ def test_the_export_shows_attendance():
 def test_the_person_page_shows_only_the_questions_the_event_asks_and_the_latest_email():
     from chalicelib.console.people_pages import filter_choices, person_context
 
-    plain = example_event(capacity=60, meal_at=None, questions={"interests": False, "message": False})
+    plain = example_event(capacity=60, meal_at=None, standard_questions={"interests": False, "message": False})
     registration = replace(people()[1], event_id=plain.id)
     shown = dict(person_context(registration, plain, "sv", NOW)["answers"])
     assert shown["Namn"] == "Åsa Öberg" and shown["E-postadress"] == "p2@example.se"

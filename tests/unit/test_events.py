@@ -92,7 +92,7 @@ def test_deadline_after_the_meeting_is_refused():
 
 
 def test_questions_can_be_switched_off():
-    event = example_event(questions={"diet": False, "message": False})
+    event = example_event(standard_questions={"diet": False, "message": False})
     assert event.asks("meal") and not event.asks("diet") and not event.asks("message")
 
 

@@ -61,7 +61,7 @@ def test_fixed_questions_are_switched_in_standard_questions_beside_custom_ones()
 
 
 def test_the_old_questions_table_still_switches_fixed_questions():
-    assert not example_event(questions={"message": False}).asks("message")
+    assert not example_event(questions={"message": False}, standard_questions=None).asks("message")
     assert event_problems({"message": False}, standard_questions={"diet": False}) == {
         "standard_questions": "questions_twice"
     }
