@@ -455,6 +455,13 @@ class NoticeMail:
         self.base_url = base_url
         self.now = now
 
+    def _links(self, event: Event, registration: Registration) -> Links:
+        """The person's own links in a notice or a group's email: their registration and the privacy notice."""
+        return Links(
+            manage=self.signup.manage_url(self.base_url, event, registration.registration_id),
+            privacy=f"{self.base_url}/privacy?lang={registration.answers.language}",
+        )
+
     def notice(self, notice: notices.Notice, event: Event, registration: Registration) -> EmailMessage:
         signup = self.signup
         return notice_email(
@@ -462,10 +469,7 @@ class NoticeMail:
             event,
             registration,
             sender=signup.settings.sender(),
-            links=Links(
-                manage=signup.manage_url(self.base_url, event, registration.registration_id),
-                privacy=f"{self.base_url}/privacy?lang={registration.answers.language}",
-            ),
+            links=self._links(event, registration),
             now=self.now,
             templates=signup.templates,
             with_calendar=notices.with_calendar(notice, registration),
@@ -502,10 +506,7 @@ class NoticeMail:
             group,
             members,
             sender=signup.settings.sender(),
-            links=Links(
-                manage=signup.manage_url(self.base_url, event, registration.registration_id),
-                privacy=f"{self.base_url}/privacy?lang={registration.answers.language}",
-            ),
+            links=self._links(event, registration),
             now=self.now,
             templates=signup.templates,
         )
