@@ -19,18 +19,7 @@ from ..console.access import ConsoleUser
 from ..events import Event
 from ..meeting_times import local_date_and_clock
 from ..working_groups import GroupsChanged, NoGroups, TooEarly, WorkingGroups
-from .console import (
-    PRIVATE,
-    ConsolePost,
-    _language,
-    audit,
-    console_page,
-    console_post,
-    guarded,
-    see_other,
-    signed_in,
-    visible_event,
-)
+from .console import PRIVATE, ConsolePost, ConsoleView, audit, console_get, console_page, console_post, see_other
 from .http import query
 
 console_groups = Blueprint(__name__)
@@ -93,15 +82,11 @@ def _problem(code: str, event: Event, language: str) -> str:
     return text.format(last_day=i18n.long_date(event.last_day, language))
 
 
-@console_groups.route("/console/events/{event_id}/groups", methods=["GET"])
-@guarded
-def groups_page(event_id: str) -> Response:
+@console_get(console_groups, "/console/events/{event_id}/groups")
+def groups_page(request: ConsoleView, event_id: str) -> Response:
     """The event's groups, or why there are none yet."""
-    user = signed_in()
-    event = visible_event(user, event_id)
-    language = _language()
     done = query(console_groups.current_request).get("done", "")
-    return _page(user, event, language, done=done)
+    return _page(request.user, request.event, request.language, done=done)
 
 
 def _version(fields: dict[str, Any]) -> int | None:
@@ -182,16 +167,14 @@ def _placement(fields: dict[str, Any]) -> dict[str, int]:
     return placement
 
 
-@console_groups.route("/console/events/{event_id}/groups.csv", methods=["GET"])
-@guarded
-def groups_csv(event_id: str) -> Response:
+@console_get(console_groups, "/console/events/{event_id}/groups.csv")
+def groups_csv(request: ConsoleView, event_id: str) -> Response:
     """The groups as CSV for Swedish Excel, like the attendee list; the download is logged."""
-    user = signed_in()
-    event = visible_event(user, event_id)
+    user, event, language = request.user, request.event, request.language
     parts = wiring()
     record = parts.store.working_groups(event.id)
     if record is None:
-        return _page(user, event, _language(), 404, problem=_problem("no_groups", event, _language()))
+        return _page(user, event, language, 404, problem=_problem("no_groups", event, language))
     registrations = list(parts.store.registrations(event.id))
     orgs = working_group_steps.organisations(event, parts.store)
     rows = working_group_steps.group_rows(event, record, registrations, orgs, event.organiser_language)
