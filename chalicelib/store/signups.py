@@ -195,7 +195,11 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
             # The rules may have gone by a recent copy, whose counters are only a first guess: what
             # the stored event refuses before anything else (closed, full, no room to wait) comes
             # first, as it would have from a fresh read, also for an address already registered.
-            if isinstance(event_refusal, RegistrationClosed | EventNotFound | EventFull | WaitlistFull):
+            # An organiser adding by hand may know who is signed up: for them "registered before" wins.
+            refused_first = not (by_hand and "registration" in failed)
+            if refused_first and isinstance(
+                event_refusal, RegistrationClosed | EventNotFound | EventFull | WaitlistFull
+            ):
                 return event_refusal
         if "registration" in failed:
             return self._explain_existing(reasons["registration"].get("Item"), registration)
