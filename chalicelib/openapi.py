@@ -693,7 +693,11 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
                                 "properties": {
                                     "csrf_token": {"type": "string"},
                                     "lang": {"type": "string"},
-                                    "do": {"type": "string", "enum": ["propose", "save", "send"]},
+                                    "do": {
+                                        "type": "string",
+                                        "description": "`propose`, `save` or `send`; anything else: 400 once signed in "
+                                        "(the session is checked first: without one, 303)",
+                                    },
                                     "version": {
                                         "type": "string",
                                         "description": "The version of the groups the page showed (empty: none)",

@@ -10,6 +10,7 @@ from chalice import Blueprint, Response
 
 from .. import invitations
 from ..bootstrap import wiring
+from ..console import posted
 from ..console.access import ConsoleUser
 from ..events import Event
 from .console import ConsolePost, ConsoleView, audit, console_get, console_page, console_post, see_other
@@ -46,7 +47,7 @@ def invitation_form(request: ConsoleView, event_id: str) -> Response:
     return _invite_page(request.user, request.event, request.language)
 
 
-@console_post(console_invitations, "/console/events/{event_id}/invite")
+@console_post(console_invitations, "/console/events/{event_id}/invite", read=posted.read_form)
 def send_invitations(post: ConsolePost, event_id: str) -> Response:
     """Store the invitation for the outbox; refused with the reason when the meeting is closed,
     cancelled, full or in no series, or nobody is left to invite."""
