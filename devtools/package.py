@@ -61,6 +61,34 @@ def trim_babel_global(data: bytes) -> bytes:
     return pickle.dumps(tables, protocol=2)
 
 
+# What Signup asks of Babel is dates and clock times (chalicelib/i18n.py: format_date, format_time
+# with explicit patterns). The names of languages, territories, scripts, currencies and units, and the
+# number and currency formats, are more than half of each kept locale's file (about 70 kB of the zip).
+UNUSED_LOCALE_TABLES = frozenset(
+    {
+        "languages",
+        "territories",
+        "scripts",
+        "variants",
+        "currency_names",
+        "currency_names_plural",
+        "currency_symbols",
+        "currency_formats",
+        "compact_currency_formats",
+        "compact_decimal_formats",
+        "unit_patterns",
+        "unit_display_names",
+        "compound_unit_patterns",
+    }
+)
+
+
+def trim_babel_locale(data: bytes) -> bytes:
+    """A kept locale's data (sv, en, root) without the tables of names and units nothing here reads."""
+    tables = pickle.loads(data)  # noqa: S301 - Babel's own file, from the wheel we install
+    return pickle.dumps({key: value for key, value in tables.items() if key not in UNUSED_LOCALE_TABLES}, protocol=2)
+
+
 def prune(zip_path: Path) -> None:
     pruned = zip_path.with_suffix(".pruned")
     with (
@@ -72,6 +100,8 @@ def prune(zip_path: Path) -> None:
                 content = source.read(info.filename)
                 if info.filename == "babel/global.dat":
                     content = trim_babel_global(content)
+                elif info.filename.startswith("babel/locale-data/"):
+                    content = trim_babel_locale(content)
                 out.writestr(info, content)
     pruned.replace(zip_path)
 

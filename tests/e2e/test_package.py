@@ -304,6 +304,9 @@ assert i18n.translator("sv").gettext("Please fill in this field.") == "Fyll i de
 from babel.core import Locale, get_global
 assert Locale.parse("sv").language == "sv" and Locale.parse("en").territory is None
 assert i18n.long_date(datetime(2027, 5, 24, 18), "en") == "Monday 24 May 2027"
+assert i18n.date_and_clock(datetime(2027, 5, 24, 17), "sv") == "måndag 24 maj 2027 kl. 17.00"
+assert i18n.day_and_month(datetime(2027, 5, 15), "en") == "15 May"
+assert "languages" not in Locale.parse("sv")._data and Locale.parse("sv").months, "trimmed"
 assert "fi" not in get_global("likely_subtags"), "trimmed"
 assert "text/calendar" in {p.get_content_type() for p in message.walk()}
 assert "dns" not in sys.modules
