@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +145,50 @@ class CallCounter:
         for name, count in self.calls.items():
             result[name.split(".")[0]] += count
         return result
+
+
+@dataclass
+class PacedOutbox:
+    """A Signup on the local table and moto's SES, every AWS call counted, the send pace's waits
+    recorded rather than slept: how the message and invitation benchmarks drive the outbox."""
+
+    signup: Any
+    counter: CallCounter
+    waits: list[float]
+
+    def run_until_sent(self, store: Any, start: datetime, max_runs: int) -> tuple[datetime, int]:
+        """Outbox runs ten minutes apart until no notice is left (or `max_runs`): the last run's time
+        and how many ran."""
+        now, runs = start, 0
+        while store.active_notices() and runs < max_runs:
+            now += timedelta(minutes=10)
+            self.signup.run_outbox(base_url="http://127.0.0.1:8000", now=now)
+            runs += 1
+        return now, runs
+
+
+def paced_outbox(client: Any, store: Any, ses_endpoint: str) -> PacedOutbox:
+    # Imported here: the other benchmarks import this module and need none of the service.
+    from chalicelib import config
+    from chalicelib.mail import SesMailer, SesSendQuota
+    from chalicelib.pages import templates
+    from chalicelib.service import Signup
+
+    sesv2 = boto3.client("sesv2", endpoint_url=ses_endpoint)
+    ses = boto3.client("ses", endpoint_url=ses_endpoint)
+    counter = CallCounter()
+    for one in (client, sesv2, ses):
+        counter.attach(one)
+    waits: list[float] = []
+    signup = Signup(
+        store=store,
+        mailer=SesMailer(sesv2),
+        settings=config,
+        templates=templates(),
+        send_rate=SesSendQuota(lambda: ses),
+        sleep=waits.append,
+    )
+    return PacedOutbox(signup, counter, waits)
 
 
 def raw_registration_query(client: Any, event_id: str) -> int:

@@ -181,13 +181,7 @@ def invitations(dynamodb_endpoint: str) -> tuple[int, list[str]]:
     minutes apart at the account's SES rate (moto's: one a second, so a run sends its 60 and leaves
     the rest): one SendEmail per member, no Scan, and the DynamoDB calls per member. The pace's waits
     are recorded, not slept."""
-    import boto3
-
-    from bench.harness import fresh_table, start_moto
-    from chalicelib import config
-    from chalicelib.mail import SesMailer, SesSendQuota
-    from chalicelib.pages import templates
-    from chalicelib.service import Signup
+    from bench.harness import fresh_table, paced_outbox, start_moto
     from chalicelib.store import DynamoStore
     from tests.helpers import example_event
 
@@ -198,27 +192,11 @@ def invitations(dynamodb_endpoint: str) -> tuple[int, list[str]]:
         event = example_event(id=f"{SERIES}-next", series=SERIES, capacity=None, waitlist_limit=None)
         store.put_event(event, INVITATION_NOW)
         _members(client, store, event.id)
-        sesv2 = boto3.client("sesv2", endpoint_url=ses_endpoint)
-        ses = boto3.client("ses", endpoint_url=ses_endpoint)
-        counter = CallCounter()
-        for one in (client, sesv2, ses):
-            counter.attach(one)
-        waits: list[float] = []
-        signup = Signup(
-            store=store,
-            mailer=SesMailer(sesv2),
-            settings=config,
-            templates=templates(),
-            send_rate=SesSendQuota(lambda: ses),
-            sleep=waits.append,
-        )
+        outbox = paced_outbox(client, store, ses_endpoint)
+        signup, counter, waits = outbox.signup, outbox.counter, outbox.waits
         _, invitees = signup.invite(store.get_event(event.id), author="", now=INVITATION_NOW)
         counter.calls.clear()
-        now, runs = INVITATION_NOW, 0
-        while store.active_notices() and runs < MAX_RUNS:
-            now += timedelta(minutes=10)
-            signup.run_outbox(base_url="http://127.0.0.1:8000", now=now)
-            runs += 1
+        now, runs = outbox.run_until_sent(store, INVITATION_NOW, MAX_RUNS)
         # Once all are sent, every member counts as invited: a second press would reach nobody.
         counts_after = signup.invitees(store.get_event(event.id), now)
         calls = dict(counter.calls)

@@ -9,19 +9,12 @@ from __future__ import annotations
 import json
 import sys
 import urllib.request
-from datetime import timedelta
 
-import boto3
-
-from bench.harness import CallCounter, configure_environment, fresh_table, start_dynamodb_local, start_moto
-from chalicelib import config
+from bench.harness import configure_environment, fresh_table, paced_outbox, start_dynamodb_local, start_moto
 from chalicelib.events import Event
 from chalicelib.forms import parse_answers
-from chalicelib.mail import SesMailer, SesSendQuota
 from chalicelib.notices import Audience
-from chalicelib.pages import templates
 from chalicelib.registrations import EmailDelivery, EmailState, Registration, Status
-from chalicelib.service import Signup
 from chalicelib.store import DynamoStore, registration_item
 from tests.helpers import answers, at, example_event
 
@@ -42,22 +35,10 @@ def main() -> int:
         event = example_event(capacity=None, waitlist_limit=None)
         store.put_event(event, NOW)
         _signed_up(client, event, recipients)
-        sesv2 = boto3.client("sesv2", endpoint_url=ses_endpoint)
-        ses = boto3.client("ses", endpoint_url=ses_endpoint)
         already = _sent(ses_endpoint)
-        counter = CallCounter()
-        for one in (client, sesv2, ses):
-            counter.attach(one)
-        waits: list[float] = []
-        signup = Signup(
-            store=store,
-            mailer=SesMailer(sesv2),
-            settings=config,
-            templates=templates(),
-            send_rate=SesSendQuota(lambda: ses),
-            sleep=waits.append,
-        )
-        signup.send_message(
+        outbox = paced_outbox(client, store, ses_endpoint)
+        counter, waits = outbox.counter, outbox.waits
+        outbox.signup.send_message(
             store.get_event(event.id),
             "Välkomna! Programmet: https://hudiksvall.se",
             Audience.EVERYONE,
@@ -65,11 +46,7 @@ def main() -> int:
             now=NOW,
         )
         counter.calls.clear()
-        now, runs = NOW, 0
-        while store.active_notices() and runs < MAX_RUNS:
-            now += timedelta(minutes=10)
-            signup.run_outbox(base_url="http://127.0.0.1:8000", now=now)
-            runs += 1
+        _, runs = outbox.run_until_sent(store, NOW, MAX_RUNS)
         calls = dict(counter.calls)
         delivered = _sent(ses_endpoint) - already
     finally:
