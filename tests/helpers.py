@@ -7,11 +7,14 @@ import email
 import email.policy
 import json
 import os
+import threading
 import tomllib
 import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlencode
 
 import pytest
@@ -21,6 +24,22 @@ from chalicelib.events import Event, event_from_mapping
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE = PROJECT / "examples" / "natverk-social-hallbarhet.toml"
 IN_CI = os.environ.get("CI") == "true"
+
+
+T = TypeVar("T")
+
+
+def all_at_once(action: Callable[[], T], times: int) -> list[T]:
+    """`action` in `times` threads let go together by one barrier (job runs or presses racing), each
+    one's result."""
+    start = threading.Barrier(times)
+
+    def one(_: int) -> T:
+        start.wait()
+        return action()
+
+    with ThreadPoolExecutor(max_workers=times) as pool:
+        return list(pool.map(one, range(times)))
 
 
 def require(reason: str) -> NoReturn:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -13,7 +12,7 @@ from chalicelib.console.access import ConsoleUser
 from chalicelib.console.audit import AuditEntry, record
 from chalicelib.console.sign_in import SignInLimited
 from chalicelib.store.console import SIGN_INS_PER_ADDRESS
-from tests.helpers import at, example_event
+from tests.helpers import all_at_once, at, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
 ANNA = "anna@hudiksvall.se"
@@ -52,17 +51,14 @@ def test_twenty_presses_of_one_link_at_once_sign_in_exactly_one(dynamodb_local_s
     store.put_event(example_event(organisers=[ANNA]), NOW)
     link = auth.new_sign_in_link(ANNA, NOW)
     store.save_sign_in_link(link, NOW)
-    start = threading.Barrier(20)
 
-    def press(_):
-        start.wait()
+    def press():
         try:
             return sign_in.use_link(link.token, store=store, admins=frozenset(), retention=timedelta(days=90), now=NOW)
         except sign_in.LinkRefused as refused:
             return refused.state
 
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        outcomes = list(pool.map(press, range(20)))
+    outcomes = all_at_once(press, 20)
     sessions = [outcome for outcome in outcomes if isinstance(outcome, auth.Session)]
     assert len(sessions) == 1 and outcomes.count(auth.LinkState.USED) == 19
     assert [entry.action for entry in store.audit_entries(example_event().id)] == ["signed_in"]

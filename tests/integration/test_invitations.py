@@ -6,8 +6,6 @@ closed or was cancelled since."""
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 from email.message import EmailMessage
@@ -18,6 +16,7 @@ from chalicelib.invitations import marker
 from chalicelib.network import member_ref
 from chalicelib.notices import NoticeKind, SendPace, deliver_notices, new_notice
 from tests.fakes import RecordingMailer
+from tests.helpers import all_at_once
 from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up
 
 NEXT = "natverk-2"
@@ -154,14 +153,7 @@ def test_concurrent_outbox_runs_invite_each_member_once(dynamodb_local_store):
     invite(store)
     invite(store, NOW + timedelta(seconds=1))  # and a doubled press
     mailer = RecordingMailer()
-    start = threading.Barrier(4)
-
-    def one_run(_):
-        start.wait()
-        return run(store, mailer)
-
-    with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(one_run, range(4)))
+    results = all_at_once(lambda: run(store, mailer), 4)
     expected = sorted(
         ["anna@example.se", "dan@example.se", "eva@example.se"] + [f"member{n}@example.se" for n in range(26)]
     )

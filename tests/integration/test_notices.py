@@ -4,8 +4,6 @@ when runs repeat or race, paced by the account's rate, skipping bounced and eras
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 from email.message import EmailMessage
@@ -20,7 +18,7 @@ from chalicelib.forms import email_key
 from chalicelib.notices import Audience, NoticeKind, SendPace, deliver_notices, meeting_changes, new_notice
 from chalicelib.registrations import Status, cancel, register
 from tests.fakes import RecordingMailer
-from tests.helpers import answers, at, example_event
+from tests.helpers import all_at_once, answers, at, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
 EVENT = "natverk-social-hallbarhet"
@@ -201,14 +199,7 @@ def test_concurrent_outbox_runs_send_each_notice_once_per_person(dynamodb_local_
     signed_up(store, 30)
     cancelled_notice(store, store.get_event(EVENT))
     mailer = RecordingMailer()
-    start = threading.Barrier(4)
-
-    def one_run(_):
-        start.wait()
-        return run(store, mailer)
-
-    with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(one_run, range(4)))
+    results = all_at_once(lambda: run(store, mailer), 4)
     assert sorted(mailer.recipients()) == sorted(f"person{n}@example.se" for n in range(30))
     assert sum(r["sent"] for r in results) == 30
     run(store, mailer, NOW + timedelta(minutes=10))

@@ -4,8 +4,6 @@ by the outbox, also when runs repeat or race, paced, with a line in each person'
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -17,7 +15,7 @@ from chalicelib.notices import SendPace, deliver_notices
 from chalicelib.registrations import register
 from chalicelib.working_groups import GroupsChanged, NoGroups, TooEarly
 from tests.fakes import RecordingMailer
-from tests.helpers import answers, at, example_event
+from tests.helpers import all_at_once, answers, at, example_event
 
 EVENT = "natverk-social-hallbarhet"
 SIGN_UP = at("2027-05-01T12:00:00+02:00")
@@ -151,14 +149,7 @@ def test_concurrent_outbox_runs_tell_each_person_once(dynamodb_local_store):
     record = propose(store, event)
     working_group_steps.send_groups(event, store=store, now=AFTER, expected_version=record.version)
     mailer = RecordingMailer()
-    start = threading.Barrier(4)
-
-    def one_run(_):
-        start.wait()
-        return run(store, mailer)
-
-    with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(one_run, range(4)))
+    results = all_at_once(lambda: run(store, mailer), 4)
     assert sorted(mailer.recipients()) == sorted(f"person{n}@example.se" for n in range(24))
     assert sum(r["sent"] for r in results) == 24
     run(store, mailer, AFTER + timedelta(minutes=1))
