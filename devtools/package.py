@@ -4,19 +4,23 @@ Compiles the Swedish catalogue (the .mo is never committed), runs `chalice packa
 --merge-template infra/resources.json`, then drops what a Lambda never reads from the zip
 (Babel's data for locales other than Swedish and English and its table of every language's likely
 script and region, the catalogue's .po source,
-test suites vendored by dependencies) so it stays small, and lets
+test suites vendored by dependencies) so it stays small, ships every module compiled for the
+runtime's Python (see `compile_bytecode`), and lets
 the API's routes name the API function by its known name (see `unlink_the_api_from_its_function`).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import pickle
+import py_compile
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -44,6 +48,8 @@ def keep(name: str) -> bool:
         return name.endswith(".mo")
     if name.startswith(DROP_PREFIXES + DROP_MODULES) or "/tests/" in name or name in DROP_TZDATA_TABLES:
         return False
+    if "__pycache__/" in name or name.endswith(".pyc"):
+        return False  # whatever a checkout had cached (stale, timestamped): `compile_bytecode` writes the zip's own
     # Install records and the packages' long descriptions (METADATA: nothing in the zip reads a
     # version through importlib.metadata); the licence texts stay with the code they cover.
     return not (".dist-info/" in name and name.endswith(("/RECORD", "/METADATA")))
@@ -89,12 +95,58 @@ def trim_babel_locale(data: bytes) -> bytes:
     return pickle.dumps({key: value for key, value in tables.items() if key not in UNUSED_LOCALE_TABLES}, protocol=2)
 
 
+def runtime_python(template: dict) -> str:
+    """The one Python runtime the template's functions declare, e.g. "python3.11"."""
+    runtimes = {
+        resource["Properties"]["Runtime"]
+        for resource in template["Resources"].values()
+        if resource["Type"] in ("AWS::Serverless::Function", "AWS::Lambda::Function")
+    }
+    if len(runtimes) != 1:
+        raise RuntimeError(f"the template's functions should share one runtime, found {sorted(runtimes)}")
+    return runtimes.pop()
+
+
+def check_bytecode_fits(runtime: str, version_info: tuple[int, ...] = tuple(sys.version_info)) -> None:
+    """Bytecode only loads in the Python version that wrote it (another one ignores it and compiles the
+    sources again, at every cold start): refuse to build a zip whose .pyc its runtime would not use."""
+    building = f"python{version_info[0]}.{version_info[1]}"
+    if runtime != building:
+        raise RuntimeError(
+            f"the template's functions run {runtime} but this is {building}: "
+            f"package with {runtime} (the bytecode in the zip is for the Python that writes it)"
+        )
+
+
+def compile_bytecode(root: Path) -> None:
+    """Compile every module under `root` into `__pycache__`, as the runtime imports them.
+
+    Lambda cannot write next to the code, so without this every cold start compiles each module it
+    imports (ours and the vendored libraries'). `unchecked-hash`: the runtime loads the .pyc without
+    reading its source's timestamp (a zip's timestamps mean nothing) or hashing the source; the .pyc
+    is the same bytes for the same source (a reproducible zip). Level 0: Lambda runs Python without -O.
+    """
+    compiled = compileall.compile_dir(
+        root,
+        quiet=1,
+        force=True,
+        optimize=0,
+        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        stripdir=str(root),  # no build directory in the code objects (the import sets the real path)
+    )
+    if not compiled:
+        raise RuntimeError(f"some module under {root} does not compile (see above)")
+
+
 def prune(zip_path: Path) -> None:
+    """Drop and trim what a Lambda never reads (see `keep`), then add the kept modules' bytecode."""
     pruned = zip_path.with_suffix(".pruned")
     with (
         zipfile.ZipFile(zip_path) as source,
         zipfile.ZipFile(pruned, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out,
+        tempfile.TemporaryDirectory() as build,
     ):
+        root = Path(build)
         for info in source.infolist():
             if keep(info.filename):
                 content = source.read(info.filename)
@@ -103,6 +155,15 @@ def prune(zip_path: Path) -> None:
                 elif info.filename.startswith("babel/locale-data/"):
                     content = trim_babel_locale(content)
                 out.writestr(info, content)
+                if info.filename.endswith(".py"):
+                    (root / info.filename).parent.mkdir(parents=True, exist_ok=True)
+                    (root / info.filename).write_bytes(content)
+        compile_bytecode(root)
+        for compiled in sorted(root.rglob("*.pyc")):
+            info = zipfile.ZipInfo(compiled.relative_to(root).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o100644 << 16  # a regular file, readable by the runtime's user
+            info.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(info, compiled.read_bytes())
     pruned.replace(zip_path)
 
 
@@ -144,6 +205,7 @@ def package(stage: str, out: Path) -> Path:
         check=True,
     )
     unlink_the_api_from_its_function(out / "sam.json")
+    check_bytecode_fits(runtime_python(json.loads((out / "sam.json").read_text(encoding="utf-8"))))
     zip_path = out / "deployment.zip"
     prune(zip_path)
     return zip_path
