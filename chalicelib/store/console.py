@@ -27,7 +27,6 @@ from .limits import Limits
 from .schema import (
     AUDIT_PREFIX,
     ENDED_SESSION_PREFIX,
-    EVENTS_INDEX,
     SESSIONS,
     SIGN_IN_OUTBOX,
     SIGN_IN_REQUEST_PREFIX,
@@ -104,11 +103,7 @@ class ConsoleRecords(Limits):
             raise SignInLimited("sender" if "sender" in failed else "address")
 
     def due_sign_in_requests(self, now: datetime) -> Iterator[LinkRequest]:
-        for item in self._query(
-            IndexName=EVENTS_INDEX,
-            KeyConditionExpression="GSI1PK = :outbox AND GSI1SK <= :now",
-            ExpressionAttributeValues={":outbox": {"S": SIGN_IN_OUTBOX}, ":now": {"S": outbox_time(now)}},
-        ):
+        for item in self._due(SIGN_IN_OUTBOX, now):
             yield _link_request(item)
 
     def claim_sign_in_request(self, request: LinkRequest, now: datetime, lease: datetime) -> LinkRequest | None:

@@ -14,18 +14,14 @@ from ..email_history import SentEmail
 from ..registrations import EmailDelivery, EmailState, Registration
 from .email_history import history_item
 from .items import email_attributes, registration_from_item
-from .schema import EVENTS_INDEX, OUTBOX, outbox_time, registration_key
+from .schema import OUTBOX, outbox_time, registration_key
 from .table import TableAccess, condition_failed, error_code, set_or_remove
 
 
 class Outbox(TableAccess):
     def due_emails(self, now: datetime) -> Iterator[Registration]:
         """Registrations whose email is waiting and due (lease over or backoff passed)."""
-        for item in self._query(
-            IndexName=EVENTS_INDEX,
-            KeyConditionExpression="GSI1PK = :outbox AND GSI1SK <= :now",
-            ExpressionAttributeValues={":outbox": {"S": OUTBOX}, ":now": {"S": outbox_time(now)}},
-        ):
+        for item in self._due(OUTBOX, now):
             yield registration_from_item(item)
 
     def claim_email(self, registration: Registration, now: datetime, lease: datetime) -> Registration | None:

@@ -4,6 +4,7 @@ transactions whose refusals are named, and what DynamoDB's errors mean to the ru
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
@@ -11,7 +12,7 @@ from botocore.exceptions import ClientError
 from ..errors import Contention, ServiceBusy
 from ..events import Event
 from .items import event_from_item, is_expired, plain_item, typed_value
-from .schema import EVENTS, EVENTS_INDEX
+from .schema import EVENTS, EVENTS_INDEX, outbox_time
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -55,6 +56,15 @@ class TableAccess:
         for page in paginator.paginate(TableName=self.table, **params):
             for item in page.get("Items", []):
                 yield plain_item(item)
+
+    def _due(self, queue: str, now: datetime) -> Iterator[dict[str, Any]]:
+        """The items of an outbox queue (a sparse partition of the events index, sorted by the time
+        each is due) whose time has come."""
+        return self._query(
+            IndexName=EVENTS_INDEX,
+            KeyConditionExpression="GSI1PK = :outbox AND GSI1SK <= :now",
+            ExpressionAttributeValues={":outbox": {"S": queue}, ":now": {"S": outbox_time(now)}},
+        )
 
     def _live_items(
         self, partition: dict[str, str], sort_prefix: str, *, newest_first: bool = False
