@@ -15,12 +15,12 @@ import functools
 import logging
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from . import email_history, i18n
 from .email_history import EmailHistoryStore, Result
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from .network import Member, OrganisationAlias
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # How long a claimed send is held before another run may take it over (that run crashed).
 SEND_LEASE = timedelta(minutes=15)
@@ -402,7 +404,7 @@ class _Run:
         self, to: email_history.Recipient | None, result: Result, message_id: str = "", error: str = ""
     ) -> None:
         if to is not None and self.notice is not None:
-            email_history.note_to(
+            email_history.note(
                 self.store, to, HISTORY_KIND[self.notice.kind], result, now=self.now, message_id=message_id, error=error
             )
 
@@ -450,29 +452,18 @@ class _Run:
             complete = self.send_once(
                 event.id, notice.copy_marker, lambda: self.messages.notice_copy(notice, event, total)
             )
-        handled = 0
-        for start in range(0, len(recipients), SUPPRESSION_BATCH):
-            if self.out_of_share:
-                break
-            batch = recipients[start : start + SUPPRESSION_BATCH]
-            suppressed = self.store.suppressed_among([r.answers.email_key for r in batch])
-            for registration in batch:
-                name = notice.marker(registration.registration_id)
-                if registration.answers.email_key in suppressed:
-                    self.skip(event.id, name, registration)
-                    handled += 1
-                    continue
-                build = self._builder(notice, event, registration, seated)
-                sent = self.send_once(event.id, name, build, email_history.Recipient.of(registration))
-                if self.out_of_share:
-                    break
-                handled += 1
-                complete = complete and sent
-        if self.out_of_share:
-            self.counts["left_for_next_run"] += len(recipients) - handled
-        elif complete:
-            self.store.finish_notice(notice, self.now)
-            self.counts["notices_finished"] += 1
+
+        def send(registration: Registration) -> bool:
+            name = notice.marker(registration.registration_id)
+            build = self._builder(notice, event, registration, seated)
+            return self.send_once(event.id, name, build, email_history.Recipient.of(registration))
+
+        def skip(registration: Registration) -> None:
+            self.skip(event.id, notice.marker(registration.registration_id), registration)
+
+        self.send_all(
+            notice, recipients, lambda registration: registration.answers.email_key, send, skip, complete=complete
+        )
 
     def invite(self, notice: Notice, event: Event) -> None:
         """An invitation: each member of the series who is not signed up, not yet invited to this
@@ -495,31 +486,50 @@ class _Run:
         # Kept as long as the event's data (the notice's own expiry); the line shows on the person's
         # page once they sign up.
         expires_at = notice.expires_at
+
+        def send(member: Member) -> bool:
+            return self.send_once(
+                event.id,
+                marker(member.ref),
+                functools.partial(self.messages.invitation, notice, event, member),
+                email_history.Recipient(email_key(member.email), event.id, expires_at),
+                claim=functools.partial(
+                    self.store.claim_invitation, event.id, event.series, member.ref, self.now, self.now + SEND_LEASE
+                ),
+            )
+
+        def skip(member: Member) -> None:
+            # Not written to, and no marker: the address may be cleared, and then a later
+            # invitation reaches it.
+            self.counts["suppressed"] += 1
+
+        self.send_all(notice, invitees.invite, lambda member: email_key(member.email), send, skip)
+
+    def send_all(
+        self,
+        notice: Notice,
+        pending: Sequence[T],
+        address_of: Callable[[T], str],
+        send: Callable[[T], bool],
+        skip: Callable[[T], None],
+        *,
+        complete: bool = True,
+    ) -> None:
+        """Each of `pending` in turn, as far as this run's share goes: `skip` whose address (email key)
+        is suppressed, looked up a batch at a time, and `send` to the others. The notice is finished
+        once all were sent (and `complete`, what came before); else what is left waits for the next run."""
         handled = 0
-        complete = True
-        pending = invitees.invite
         for start in range(0, len(pending), SUPPRESSION_BATCH):
             if self.out_of_share:
                 break
             batch = pending[start : start + SUPPRESSION_BATCH]
-            suppressed = self.store.suppressed_among([email_key(member.email) for member in batch])
-            for member in batch:
-                key = email_key(member.email)
-                if key in suppressed:
-                    # Not written to, and no marker: the address may be cleared, and then a later
-                    # invitation reaches it.
-                    self.counts["suppressed"] += 1
+            suppressed = self.store.suppressed_among([address_of(one) for one in batch])
+            for one in batch:
+                if address_of(one) in suppressed:
+                    skip(one)
                     handled += 1
                     continue
-                sent = self.send_once(
-                    event.id,
-                    marker(member.ref),
-                    functools.partial(self.messages.invitation, notice, event, member),
-                    email_history.Recipient(key, event.id, expires_at),
-                    claim=functools.partial(
-                        self.store.claim_invitation, event.id, event.series, member.ref, self.now, self.now + SEND_LEASE
-                    ),
-                )
+                sent = send(one)
                 if self.out_of_share:
                     break
                 handled += 1
