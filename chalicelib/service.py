@@ -447,13 +447,17 @@ class Signup:
         return sum(notices.receives(probe, registration) for registration in self.store.registrations(event.id))
 
 
-class NoticeMail:
-    """The real emails of notices: signed links, the configured sender, our templates."""
+class _Emails:
+    """The real emails a job sends: signed links to `base_url`, the configured sender, our templates."""
 
     def __init__(self, signup: Signup, base_url: str, now: datetime) -> None:
         self.signup = signup
         self.base_url = base_url
         self.now = now
+
+
+class NoticeMail(_Emails):
+    """The emails of notices, invitations and working groups."""
 
     def _links(self, event: Event, registration: Registration) -> Links:
         """The person's own links in a notice or a group's email: their registration and the privacy notice."""
@@ -522,13 +526,8 @@ class NoticeMail:
         )
 
 
-class JobMessages:
-    """The real emails of the hourly job: signed links, the configured sender, our templates."""
-
-    def __init__(self, signup: Signup, base_url: str, now: datetime) -> None:
-        self.signup = signup
-        self.base_url = base_url
-        self.now = now
+class JobMessages(_Emails):
+    """The emails of the hourly job: registrations' emails, reminders and digests."""
 
     def registration(self, event: Event, registration: Registration) -> EmailMessage:
         return self.signup.message_builder(self.base_url, self.now)(event, registration)
