@@ -78,7 +78,7 @@ def line_for(
 
 def note(
     store: EmailHistoryStore,
-    registration: Registration,
+    to: Registration | Recipient,
     kind: str,
     result: Result,
     *,
@@ -86,30 +86,18 @@ def note(
     message_id: str = "",
     error: str = "",
 ) -> None:
-    """Write one line for an email to `registration`'s person, kept as long as the registration.
+    """Write one line for an email to `to`: a registration's person (kept as long as the registration),
+    or any recipient, registered or not (an invitation goes to a network's member who has no
+    registration for the event yet).
 
     Never raises: the email has gone (or not) whatever the history says, and a send or a job must
     not fail, nor send twice, because its line could not be written. The failure is logged.
     """
-    note_to(store, Recipient.of(registration), kind, result, now=now, message_id=message_id, error=error)
-
-
-def note_to(
-    store: EmailHistoryStore,
-    recipient: Recipient,
-    kind: str,
-    result: Result,
-    *,
-    now: datetime,
-    message_id: str = "",
-    error: str = "",
-) -> None:
-    """The same line for any recipient, registered or not (an invitation goes to a network's member
-    who has no registration for the event yet). Never raises."""
+    recipient = Recipient.of(to) if isinstance(to, Registration) else to
     line = SentEmail(recipient.email_key, recipient.event_id, str(kind), result, now, message_id, error)
     try:
         store.add_email_history(line, recipient.expires_at)
-    except Exception as error:  # noqa: BLE001 - see `note`; the code tells operators what went wrong
+    except Exception as error:  # noqa: BLE001 - see above; the code tells operators what went wrong
         log.error(
             "email history not written",
             extra={"event_id": line.event_id, "kind": line.kind, "error": type(error).__name__},
