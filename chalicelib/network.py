@@ -410,18 +410,13 @@ def report_text(report: NetworkReport, language: str) -> str:
     else:
         title = report.next_meeting.text("title", language)
         lines.append(tr.gettext("Came before but not signed up for the next meeting ({title}):").format(title=title))
-        if not report.nudge:
-            lines.append("  " + tr.gettext("Every organisation that came before has signed up for the next meeting."))
-        for entry in report.nudge:
-            count = i18n.plural(language, MEETINGS, entry.meetings)
-            lines.append(f"  - {entry.name} ({sector_name[entry.sector]}, {count})")
+        nudged = [(entry.name, f"{sector_name[entry.sector]}, ", entry.meetings) for entry in report.nudge]
+        nobody = tr.gettext("Every organisation that came before has signed up for the next meeting.")
+        lines += _listed(nudged, nobody, language)
     lines.append("")
     lines.append(tr.gettext("Members who asked to be kept informed ({count}):").format(count=len(report.members)))
-    if not report.members:
-        lines.append("  " + tr.gettext("Nobody has asked to be kept informed yet."))
-    for member in report.members:
-        count = i18n.plural(language, MEETINGS, member.meetings)
-        lines.append(f"  - {member.name}, {member.organisation} ({count})")
+    members = [(f"{member.name}, {member.organisation}", "", member.meetings) for member in report.members]
+    lines += _listed(members, tr.gettext("Nobody has asked to be kept informed yet."), language)
     lines.append("")
     lines.append(
         tr.gettext("In all {people} people and {organisations} organisations.").format(
@@ -432,6 +427,13 @@ def report_text(report: NetworkReport, language: str) -> str:
         tr.gettext("Whoever did not ask to be kept informed is counted, but never named from one meeting to the next.")
     )
     return "\n".join(lines) + "\n"
+
+
+def _listed(rows: list[tuple[str, str, int]], nobody: str, language: str) -> list[str]:
+    """One line a row, "  - who (what, N meetings)"; `nobody` said instead of an empty list."""
+    if not rows:
+        return ["  " + nobody]
+    return [f"  - {who} ({what}{i18n.plural(language, MEETINGS, meetings)})" for who, what, meetings in rows]
 
 
 def _area_title(report: NetworkReport, area: str, language: str) -> str:
