@@ -112,25 +112,22 @@ def main() -> int:
         digest_calls = {name: count / ROUNDS for name, count in counter.calls.items()}
 
         # The hourly job: as many past events as upcoming ones.
+        kinds = [
+            ("kommande", datetime(2027, 6, 1, 18), date(2027, 5, 25)),
+            ("tidigare", datetime(2027, 3, 1, 18), date(2027, 2, 25)),
+        ]
         for index in range(EVENTS):
-            upcoming = example_event(
-                id=f"kommande-{index}",
-                starts_at=datetime(2027, 6, 1, 18) + timedelta(hours=index),
-                meal_at=None,
-                ends_at=None,
-                deadline=date(2027, 5, 25),
-                digest={"send": "off"},
-            )
-            past = example_event(
-                id=f"tidigare-{index}",
-                starts_at=datetime(2027, 3, 1, 18) + timedelta(hours=index),
-                meal_at=None,
-                ends_at=None,
-                deadline=date(2027, 2, 25),
-                digest={"send": "off"},
-            )
-            store.put_event(upcoming, now)
-            store.put_event(past, now)
+            for name, first_start, deadline in kinds:
+                starts_at = first_start + timedelta(hours=index)
+                other = example_event(
+                    id=f"{name}-{index}",
+                    starts_at=starts_at,
+                    meal_at=None,
+                    ends_at=None,
+                    deadline=deadline,
+                    digest={"send": "off"},
+                )
+                store.put_event(other, now)
         from chalicelib import config
         from chalicelib.jobs import run_hourly
         from chalicelib.service import Signup
