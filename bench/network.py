@@ -33,19 +33,9 @@ if "--quick" in sys.argv:
 
 
 def meeting(number: int) -> Any:
-    from tests.helpers import example_event
+    from tests.helpers import series_meeting
 
-    starts = datetime(2027, 2, 1, 18) + timedelta(days=40 * number)
-    return example_event(
-        id=f"{SERIES}-{number}",
-        series=SERIES,
-        starts_at=starts,
-        meal_at=starts - timedelta(hours=1),
-        ends_at=starts + timedelta(hours=2),
-        deadline=(starts - timedelta(days=7)).date(),
-        capacity=None,
-        waitlist_limit=None,
-    )
+    return series_meeting(f"{SERIES}-{number}", SERIES, datetime(2027, 2, 1, 18) + timedelta(days=40 * number))
 
 
 def load_series(client: Any, store: Any) -> int:

@@ -58,6 +58,22 @@ def example_event(**overrides: Any) -> Event:
     return event_from_mapping(data)
 
 
+def series_meeting(event_id: str, series: str, starts_at: datetime, **overrides: Any) -> Event:
+    """A meeting of a network's series at `starts_at` (local time): its meal an hour before, two hours
+    long, the last day to sign up a week before, seats and waiting list without a limit."""
+    return example_event(
+        id=event_id,
+        series=series,
+        starts_at=starts_at,
+        meal_at=starts_at - timedelta(hours=1),
+        ends_at=starts_at + timedelta(hours=2),
+        deadline=(starts_at - timedelta(days=7)).date(),
+        capacity=None,
+        waitlist_limit=None,
+        **overrides,
+    )
+
+
 # The organisers' own questions of the seed meeting's example: a yes/no, a workshop with a limited
 # choice, a follow-up shown only for one workshop, a number and a sensitive question.
 CUSTOM_QUESTIONS: list[dict[str, Any]] = [

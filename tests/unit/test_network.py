@@ -22,7 +22,7 @@ from chalicelib.network import (
 )
 from chalicelib.registrations import Status, register
 from tests.fakes import InMemoryStore
-from tests.helpers import answers, at, example_event
+from tests.helpers import answers, at, example_event, series_meeting
 
 SERIES = "natverk-social-hallbarhet"
 FIRST_DAY = at("2027-01-10T12:00:00+01:00")
@@ -91,17 +91,7 @@ def meeting(number: int, **overrides):
     """The series' meetings a month apart, each with its deadline a week before."""
     starts = FIRST_DAY + timedelta(days=30 * number)
     local = starts.astimezone(example_event().zone).replace(tzinfo=None)
-    return example_event(
-        id=f"natverk-{number}",
-        series=SERIES,
-        starts_at=local,
-        meal_at=local - timedelta(hours=1),
-        ends_at=local + timedelta(hours=2),
-        deadline=(local - timedelta(days=7)).date(),
-        capacity=None,
-        waitlist_limit=None,
-        **overrides,
-    )
+    return series_meeting(f"natverk-{number}", SERIES, local, **overrides)
 
 
 def sign_up(store, number, email, organisation, sector, consent=False, **more):
