@@ -358,24 +358,56 @@ def _console_form(properties: dict[str, Any], media: tuple[str, ...] = (FORM,)) 
     return {"required": True, "content": {kind: {"schema": {"type": "object", "properties": fields}} for kind in media}}
 
 
+def _in_path(name: str, description: str = "") -> dict[str, Any]:
+    """A parameter in the path: always there, a string."""
+    parameter: dict[str, Any] = {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+    if description:
+        parameter["description"] = description
+    return parameter
+
+
+def _in_query(name: str, description: str) -> dict[str, Any]:
+    """A parameter in the query string: a string, never required."""
+    return {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": description}
+
+
+def _text(description: str) -> dict[str, Any]:
+    """A form field's schema: text, said what it does."""
+    return {"type": "string", "description": description}
+
+
+def _operation(
+    summary: str,
+    parameters: list[dict[str, Any]] | None,
+    responses: dict[str, Any],
+    *,
+    body: dict[str, Any] | None = None,
+    description: str = "",
+) -> dict[str, Any]:
+    """One method of a path: what it does, what it takes, and its answers by status."""
+    operation: dict[str, Any] = {"summary": summary}
+    if description:
+        operation["description"] = description
+    if parameters is not None:
+        operation["parameters"] = parameters
+    if body is not None:
+        operation["requestBody"] = body
+    operation["responses"] = responses
+    return operation
+
+
 def _console_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, Any]:
     """The organiser console: HTML pages behind the session cookie `__Host-signup-session`.
 
     Without a live session every signed-in page answers 303 to `/console` (the sign-in page).
     Posts are urlencoded forms; those made while signed in carry the session's `csrf_token`.
     """
-    sign_in_link = {
-        "name": "token",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string"},
-        "description": "The one-time token from the emailed sign-in link (43 URL-safe characters)",
-    }
-    series = {"name": "series", "in": "path", "required": True, "schema": {"type": "string"}}
+    sign_in_link = _in_path("token", "The one-time token from the emailed sign-in link (43 URL-safe characters)")
+    series = _in_path("series")
     unreadable = _console_unreadable()
     signed_in = _console_signed_in()
     not_seen = _console_signed_in("No such event, or one this person may not see (the same page)")
-    csrf_form = _console_form({})
+    busy = {"503": _html("AWS is busy; try again shortly")}
     sign_in_form = {
         "required": True,
         "content": {
@@ -391,300 +423,218 @@ def _console_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, 
             }
         },
     }
+    link_refused = {"404": _html("A link we never made"), "410": _html("A link already used, or older than 15 minutes")}
     signed_out = {
         "303": {"description": "Signed out: to /console"},
         "403": _html("The CSRF token is missing or wrong, or the post came from another site: nothing changed"),
         **signed_in,
         **unreadable,
     }
+    not_organised = _html("No such series, or one whose meetings this person organises none of")
+
+    def sign_out(summary: str) -> dict[str, Any]:
+        return {"post": _operation(summary, [lang], signed_out, body=_console_form({}))}
+
+    def event_page(summary: str, what: str) -> dict[str, Any]:
+        return {"get": _operation(summary, [event_id, lang], {"200": _html(what), **not_seen})}
+
     return {
         "/console": {
-            "get": {
-                "summary": "The organiser console: the sign-in page, or one's events once signed in",
-                "parameters": [lang],
-                "responses": {
-                    "200": _html("The sign-in form, or the events one may see (upcoming first)"),
-                    "503": _html("AWS is busy; try again shortly"),
-                },
-            }
+            "get": _operation(
+                "The organiser console: the sign-in page, or one's events once signed in",
+                [lang],
+                {"200": _html("The sign-in form, or the events one may see (upcoming first)"), **busy},
+            )
         },
         "/console/sign-in": {
-            "post": {
-                "summary": "Ask for a sign-in link: the same answer whether or not the address may sign in",
-                "parameters": [lang],
-                "requestBody": sign_in_form,
-                "responses": {
+            "post": _operation(
+                "Ask for a sign-in link: the same answer whether or not the address may sign in",
+                [lang],
+                {
                     "200": _html("Check your email (an administrator or organiser has been sent a link)"),
                     "403": _html("Posted from another site"),
                     "422": _html("Not an email address: the form again with its message"),
                     "429": _html("Too many links asked for this hour, for this address or from this sender"),
-                    "503": _html("AWS is busy; try again shortly"),
+                    **busy,
                     **unreadable,
                 },
-            }
+                body=sign_in_form,
+            )
         },
         "/console/sign-in/{token}": {
-            "get": {
-                "summary": "The emailed link: a page with a button (a GET never signs in; mail scanners follow links)",
-                "parameters": [sign_in_link, lang],
-                "responses": {
-                    "200": _html("The sign-in button"),
-                    "404": _html("A link we never made"),
-                    "410": _html("A link already used, or older than 15 minutes"),
-                    "503": _html("AWS is busy; try again shortly"),
-                },
-            },
-            "post": {
-                "summary": "The button: spends the link (once) and sets the session cookie",
-                "parameters": [sign_in_link, lang],
-                "responses": {
+            "get": _operation(
+                "The emailed link: a page with a button (a GET never signs in; mail scanners follow links)",
+                [sign_in_link, lang],
+                {"200": _html("The sign-in button"), **link_refused, **busy},
+            ),
+            "post": _operation(
+                "The button: spends the link (once) and sets the session cookie",
+                [sign_in_link, lang],
+                {
                     "303": {"description": "Signed in (Set-Cookie `__Host-signup-session`): to /console"},
                     "403": _html("Posted from another site: the link is kept"),
-                    "404": _html("A link we never made"),
-                    "410": _html("A link already used, or older than 15 minutes"),
-                    "503": _html("AWS is busy; try again shortly"),
+                    **link_refused,
+                    **busy,
                 },
-            },
+            ),
         },
-        "/console/sign-out": {
-            "post": {
-                "summary": "Sign out on this device",
-                "parameters": [lang],
-                "requestBody": csrf_form,
-                "responses": signed_out,
-            }
-        },
-        "/console/sign-out-everywhere": {
-            "post": {
-                "summary": "Sign out on every device (every earlier session stops working)",
-                "parameters": [lang],
-                "requestBody": csrf_form,
-                "responses": signed_out,
-            }
-        },
-        "/console/events/{event_id}": {
-            "get": {
-                "summary": "One event in the console: its counts and tools",
-                "parameters": [event_id, lang],
-                "responses": {
-                    "200": _html("The event's page"),
-                    **not_seen,
-                },
-            }
-        },
-        "/console/events/{event_id}/audit": {
-            "get": {
-                "summary": "The event's audit log: who did what in the console, and when",
-                "parameters": [event_id, lang],
-                "responses": {
-                    "200": _html("The audit log, newest first"),
-                    **not_seen,
-                },
-            }
-        },
+        "/console/sign-out": sign_out("Sign out on this device"),
+        "/console/sign-out-everywhere": sign_out("Sign out on every device (every earlier session stops working)"),
+        "/console/events/{event_id}": event_page("One event in the console: its counts and tools", "The event's page"),
+        "/console/events/{event_id}/audit": event_page(
+            "The event's audit log: who did what in the console, and when", "The audit log, newest first"
+        ),
         "/console/network/{series}": {
-            "get": {
-                "summary": "A network's series: new and returning, sectors and gaps, whom to remind, the members",
-                "parameters": [series, lang],
-                "responses": {
+            "get": _operation(
+                "A network's series: new and returning, sectors and gaps, whom to remind, the members",
+                [series, lang],
+                {
                     "200": _html("The network's report: charts with the tables behind them"),
-                    "404": _html("No such series, or one whose meetings this person organises none of"),
+                    "404": not_organised,
                     **signed_in,
                 },
-            }
+            )
         },
         "/console/network/{series}/merge": {
-            "post": {
-                "summary": "Count one organisation's name as another's from now on (in the series' audit logs)",
-                "parameters": [series, lang],
-                "requestBody": _console_form(
-                    {
-                        "keep": {"type": "string", "description": "The name to keep"},
-                        "other": {"type": "string", "description": "The name that counts as it"},
-                    }
-                ),
-                "responses": {
+            "post": _operation(
+                "Count one organisation's name as another's from now on (in the series' audit logs)",
+                [series, lang],
+                {
                     "303": {"description": "Merged: back to the network's page, which says so"},
                     "403": _html("Without the session's CSRF token, or posted from another site"),
-                    "404": _html("No such series, or one whose meetings this person organises none of"),
+                    "404": not_organised,
                     "422": _html("A name missing or too long, or the two are one organisation already"),
                     **unreadable,
                     **signed_in,
                 },
-            }
+                body=_console_form({"keep": _text("The name to keep"), "other": _text("The name that counts as it")}),
+            )
         },
     }
 
 
 def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, Any]:
     """The console's people of one event (behind the session cookie, like every console page)."""
-    registration_id = {
-        "name": "registration_id",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string"},
-        "description": "A registration of this event (as the people list links it)",
-    }
-    text = {
-        "name": "q",
-        "in": "query",
-        "schema": {"type": "string"},
-        "description": "Search (its first 100 characters)",
-    }
+    registration_id = _in_path("registration_id", "A registration of this event (as the people list links it)")
+    text = _in_query("q", "Search (its first 100 characters)")
     signed_in = _console_signed_in("No such event or registration, or an event this person may not see (the same page)")
     posted = {
         "403": _html("The CSRF token is missing or wrong, or the post came from another site: nothing changed"),
         **_console_unreadable(),
         **signed_in,
     }
-    form = _console_form
+    one = [event_id, lang]
+    person = [event_id, registration_id, lang]
+    csv = {"200": {"description": "The CSV (logged)", "content": {"text/csv": {"schema": {"type": "string"}}}}}
 
     def choice(name: str, values: list[str], description: str) -> dict[str, Any]:
-        return {"name": name, "in": "query", "schema": {"type": "string"}, "description": description + f": {values}"}
+        return _in_query(name, description + f": {values}")
+
+    def page(summary: str, parameters: list[dict[str, Any]], what: str) -> dict[str, Any]:
+        return {"get": _operation(summary, parameters, {"200": _html(what), **signed_in})}
+
+    def post(
+        summary: str, done: str, refused: dict[str, Any] | None = None, fields: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """A post about one person: to a page (303) that says what was `done`, or `refused`."""
+        responses = {"303": {"description": done}, **(refused or {}), **posted}
+        return {"post": _operation(summary, person, responses, body=_console_form(fields or {}))}
 
     return {
         "/console/people.js": {
-            "get": {
-                "summary": "The console's search-as-you-type script (the pages work without it)",
-                "responses": {"200": {"description": "JavaScript", "content": {"text/javascript": {}}}},
-            }
+            "get": _operation(
+                "The console's search-as-you-type script (the pages work without it)",
+                None,
+                {"200": {"description": "JavaScript", "content": {"text/javascript": {}}}},
+            )
         },
-        "/console/events/{event_id}/people": {
-            "get": {
-                "summary": "Everyone registered: counts, search and filters (a plain GET form)",
-                "parameters": [
-                    event_id,
-                    lang,
-                    text,
-                    choice("status", ["", "confirmed", "pending", "waitlisted", "cancelled", "all"], "Status"),
-                    choice("meal", ["", "yes", "no"], "Eating or not"),
-                    choice("sector", ["", "company", "association", "public", "other"], "Sector"),
-                    {"name": "interest", "in": "query", "schema": {"type": "string"}, "description": "An area id"},
-                    {
-                        "name": "answer",
-                        "in": "query",
-                        "schema": {"type": "string"},
-                        "description": "An answer to a question of the organisers' own: `question:choice` "
-                        "(`question:yes`, `question:no` for a yes/no question)",
-                    },
-                ],
-                "responses": {"200": _html("The people list; an unknown filter value reads as any"), **signed_in},
-            }
-        },
-        "/console/events/{event_id}/people/{registration_id}": {
-            "get": {
-                "summary": "One person: answers, status, check-in and the latest email",
-                "parameters": [
-                    event_id,
-                    registration_id,
-                    lang,
-                    {
-                        "name": "done",
-                        "in": "query",
-                        "description": "What the POST that led here did, said as a notice; unknown values say nothing",
-                        "schema": {"type": "string"},
-                    },
-                    {
-                        "name": "promoted",
-                        "in": "query",
-                        "description": "After a cancellation: the registration that got the freed seat",
-                        "schema": {"type": "string"},
-                    },
-                ],
-                "responses": {
-                    "200": _html("The person's page, with the forms to cancel, move up and resend"),
-                    **signed_in,
-                },
-            }
-        },
-        "/console/events/{event_id}/people/{registration_id}/cancel": {
-            "post": {
-                "summary": "Cancel on the person's behalf (the waiting list moves up, with its email)",
-                "parameters": [event_id, registration_id, lang],
-                "requestBody": form(
-                    {
-                        "tell": {
-                            "type": "string",
-                            "description": '"no": cancel without telling them; any other value (or none) tells them',
-                        }
-                    }
+        "/console/events/{event_id}/people": page(
+            "Everyone registered: counts, search and filters (a plain GET form)",
+            [
+                *one,
+                text,
+                choice("status", ["", "confirmed", "pending", "waitlisted", "cancelled", "all"], "Status"),
+                choice("meal", ["", "yes", "no"], "Eating or not"),
+                choice("sector", ["", "company", "association", "public", "other"], "Sector"),
+                _in_query("interest", "An area id"),
+                _in_query(
+                    "answer",
+                    "An answer to a question of the organisers' own: `question:choice` "
+                    "(`question:yes`, `question:no` for a yes/no question)",
                 ),
-                "responses": {
-                    "303": {"description": "Cancelled (or already): to the person's page, which says so"},
-                    "409": _html("The meeting has started: nothing changed"),
-                    **posted,
-                },
-            }
-        },
-        "/console/events/{event_id}/people/{registration_id}/promote": {
-            "post": {
-                "summary": "Move the person up from the waiting list into a free seat, out of line if need be",
-                "parameters": [event_id, registration_id, lang],
-                "requestBody": form({}),
-                "responses": {
-                    "303": {"description": "Moved up, with the promotion email (or already moved): to their page"},
-                    "409": _html("No free seat (raise the capacity first), or the meeting has started"),
-                    **posted,
-                },
-            }
-        },
-        "/console/events/{event_id}/people/{registration_id}/resend": {
-            "post": {
-                "summary": "Send the email of where the registration stands now again, once per press",
-                "parameters": [event_id, registration_id, lang],
-                "requestBody": form({}),
-                "responses": {
-                    "303": {
-                        "description": "To their page, saying whether it was sent (or was already on its way, "
-                        "or the address bounced or had its emails for today)"
-                    },
-                    **posted,
-                },
-            }
-        },
+            ],
+            "The people list; an unknown filter value reads as any",
+        ),
+        "/console/events/{event_id}/people/{registration_id}": page(
+            "One person: answers, status, check-in and the latest email",
+            [
+                *person,
+                _in_query("done", "What the POST that led here did, said as a notice; unknown values say nothing"),
+                _in_query("promoted", "After a cancellation: the registration that got the freed seat"),
+            ],
+            "The person's page, with the forms to cancel, move up and resend",
+        ),
+        "/console/events/{event_id}/people/{registration_id}/cancel": post(
+            "Cancel on the person's behalf (the waiting list moves up, with its email)",
+            "Cancelled (or already): to the person's page, which says so",
+            {"409": _html("The meeting has started: nothing changed")},
+            {"tell": _text('"no": cancel without telling them; any other value (or none) tells them')},
+        ),
+        "/console/events/{event_id}/people/{registration_id}/promote": post(
+            "Move the person up from the waiting list into a free seat, out of line if need be",
+            "Moved up, with the promotion email (or already moved): to their page",
+            {"409": _html("No free seat (raise the capacity first), or the meeting has started")},
+        ),
+        "/console/events/{event_id}/people/{registration_id}/resend": post(
+            "Send the email of where the registration stands now again, once per press",
+            "To their page, saying whether it was sent (or was already on its way, "
+            "or the address bounced or had its emails for today)",
+        ),
         "/console/events/{event_id}/add-person": {
-            "get": {
-                "summary": "The form to add someone by hand (`walk_in=1`: at the door, checked in at once)",
-                "parameters": [
-                    event_id,
-                    lang,
-                    {
-                        "name": "walk_in",
-                        "in": "query",
-                        "schema": {"type": "string"},
-                        "description": '"1": a walk-in at the door (checked in at once); anything else: added by hand',
-                    },
+            "get": _operation(
+                "The form to add someone by hand (`walk_in=1`: at the door, checked in at once)",
+                [
+                    *one,
+                    _in_query(
+                        "walk_in", '"1": a walk-in at the door (checked in at once); anything else: added by hand'
+                    ),
                 ],
-                "responses": {"200": _html("The form: the event's questions, as on the public form"), **signed_in},
-            },
-            "post": {
-                "summary": "Add someone through the same registration as the form, also after the deadline",
-                "parameters": [event_id, lang],
-                "requestBody": form(
-                    {"walk_in": {"type": "string", "description": '"1": a walk-in, checked in at once'}}
-                ),
-                "responses": {
+                {"200": _html("The form: the event's questions, as on the public form"), **signed_in},
+            ),
+            "post": _operation(
+                "Add someone through the same registration as the form, also after the deadline",
+                one,
+                {
                     "303": {"description": "Added: to their page (a walk-in with a seat: to the door, checked in)"},
                     "409": _html("The address is already registered, or every seat and waiting place is taken"),
                     "422": _html("Answers to correct: the form again with its messages"),
                     **posted,
                 },
-            },
+                body=_console_form({"walk_in": _text('"1": a walk-in, checked in at once')}),
+            ),
         },
         "/console/events/{event_id}/groups": {
-            "get": {
-                "summary": "The event's working groups with each person's reason, or why there are none yet",
-                "parameters": [event_id, lang],
-                "responses": {
+            "get": _operation(
+                "The event's working groups with each person's reason, or why there are none yet",
+                one,
+                {
                     "200": _html("The groups, each person with a select to move them; or that it is too early"),
                     "404": _html("No such event, or one this person may not see (the same page)"),
                     **signed_in,
                 },
-            },
-            "post": {
-                "summary": "Propose the groups (after the last day to sign up), save moves, or email each group once",
-                "parameters": [event_id, lang],
-                "requestBody": {
+            ),
+            "post": _operation(
+                "Propose the groups (after the last day to sign up), save moves, or email each group once",
+                one,
+                {
+                    "303": {"description": "Done: back to the groups page, which says what happened"},
+                    "400": _html("A person or group that is not there, or the box to send not ticked: nothing saved"),
+                    "409": _html(
+                        "Too early, no groups yet, or changed (or sent) since the page was read: nothing saved"
+                    ),
+                    **posted,
+                },
+                body={
                     "required": True,
                     "content": {
                         FORM: {
@@ -693,95 +643,50 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
                                 "properties": {
                                     "csrf_token": {"type": "string"},
                                     "lang": {"type": "string"},
-                                    "do": {
-                                        "type": "string",
-                                        "description": "`propose`, `save` or `send`; anything else: 400 once signed in "
-                                        "(the session is checked first: without one, 303)",
-                                    },
-                                    "version": {
-                                        "type": "string",
-                                        "description": "The version of the groups the page showed (empty: none)",
-                                    },
-                                    "confirm": {"type": "string", "description": "`yes` to send"},
+                                    "do": _text(
+                                        "`propose`, `save` or `send`; anything else: 400 once signed in "
+                                        "(the session is checked first: without one, 303)"
+                                    ),
+                                    "version": _text("The version of the groups the page showed (empty: none)"),
+                                    "confirm": _text("`yes` to send"),
                                 },
-                                "additionalProperties": {
-                                    "type": "string",
-                                    "description": "`group-{registration id}`: the group to place them in",
-                                },
+                                "additionalProperties": _text("`group-{registration id}`: the group to place them in"),
                             }
                         }
                     },
                 },
-                "responses": {
-                    "303": {"description": "Done: back to the groups page, which says what happened"},
-                    "400": _html("A person or group that is not there, or the box to send not ticked: nothing saved"),
-                    "409": _html(
-                        "Too early, no groups yet, or changed (or sent) since the page was read: nothing saved"
-                    ),
-                    **posted,
-                },
-            },
+            ),
         },
         "/console/events/{event_id}/groups.csv": {
-            "get": {
-                "summary": "The working groups as CSV for Swedish Excel (UTF-8 with BOM, `;`), with each reason",
-                "parameters": [event_id, lang],
-                "responses": {
-                    "200": {"description": "The CSV (logged)", "content": {"text/csv": {"schema": {"type": "string"}}}},
-                    "404": _html("No groups yet, no such event, or one this person may not see"),
-                    **signed_in,
-                },
-            }
+            "get": _operation(
+                "The working groups as CSV for Swedish Excel (UTF-8 with BOM, `;`), with each reason",
+                one,
+                {**csv, "404": _html("No groups yet, no such event, or one this person may not see"), **signed_in},
+            )
         },
         "/console/events/{event_id}/export.csv": {
-            "get": {
-                "summary": "The list of people as CSV for Swedish Excel (UTF-8 with BOM, `;`), with attendance",
-                "parameters": [event_id, lang],
-                "responses": {
-                    "200": {"description": "The CSV (logged)", "content": {"text/csv": {"schema": {"type": "string"}}}},
-                    **signed_in,
-                },
-            }
+            "get": _operation(
+                "The list of people as CSV for Swedish Excel (UTF-8 with BOM, `;`), with attendance",
+                one,
+                {**csv, **signed_in},
+            )
         },
-        "/console/events/{event_id}/door-list": {
-            "get": {
-                "summary": "A printable door list: name, organisation, meal, diet and a box (Swedish order)",
-                "parameters": [event_id, lang],
-                "responses": {"200": _html("The door list (logged)"), **signed_in},
-            }
-        },
-        "/console/events/{event_id}/check-in": {
-            "get": {
-                "summary": "The door page: empty until two letters are typed, then who matches",
-                "parameters": [
-                    event_id,
-                    lang,
-                    text,
-                    {"name": "marked", "in": "query", "schema": {"type": "string"}, "description": "The last tap's"},
-                ],
-                "responses": {"200": _html("The check-in page"), **signed_in},
-            }
-        },
-        "/console/events/{event_id}/check-in/{registration_id}": {
-            "post": {
-                "summary": "One tap: mark present (`present=1`) or undo (`present=0`); one conditional write",
-                "parameters": [event_id, registration_id, lang],
-                "requestBody": form(
-                    {
-                        "present": {
-                            "type": "string",
-                            "description": '"0" undoes the check-in; anything else checks in',
-                        },
-                        "q": {"type": "string"},
-                    }
-                ),
-                "responses": {
-                    "303": {"description": "To the check-in page with the same search, naming the person"},
-                    "409": _html("No seat (waiting list or cancelled): nobody was checked in"),
-                    **posted,
-                },
-            }
-        },
+        "/console/events/{event_id}/door-list": page(
+            "A printable door list: name, organisation, meal, diet and a box (Swedish order)",
+            one,
+            "The door list (logged)",
+        ),
+        "/console/events/{event_id}/check-in": page(
+            "The door page: empty until two letters are typed, then who matches",
+            [*one, text, _in_query("marked", "The last tap's")],
+            "The check-in page",
+        ),
+        "/console/events/{event_id}/check-in/{registration_id}": post(
+            "One tap: mark present (`present=1`) or undo (`present=0`); one conditional write",
+            "To the check-in page with the same search, naming the person",
+            {"409": _html("No seat (waiting list or cancelled): nobody was checked in")},
+            {"present": _text('"0" undoes the check-in; anything else checks in'), "q": {"type": "string"}},
+        ),
     }
 
 
@@ -802,13 +707,10 @@ def _console_event_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict
     }
 
     def page(summary: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
-        return {
-            "get": {"summary": summary, "parameters": parameters, "responses": {"200": _html(summary), **signed_in}}
-        }
+        return {"get": _operation(summary, parameters, {"200": _html(summary), **signed_in})}
 
     def post(summary: str, parameters: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-        responses = {**changed, **extra}
-        return {"summary": summary, "parameters": parameters, "requestBody": form, "responses": responses}
+        return _operation(summary, parameters, {**changed, **extra}, body=form)
 
     one = [event_id, lang]
     return {
@@ -872,17 +774,17 @@ def _console_event_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict
         "/console/events/{event_id}/import": {"post": post("Replace the event's description from a TOML file", one)},
         **_console_question_paths(one, page, post),
         "/console/events/{event_id}/event.toml": {
-            "get": {
-                "summary": "The event as a TOML file (`./signup event put` reads it back as the same event)",
-                "parameters": one,
-                "responses": {
+            "get": _operation(
+                "The event as a TOML file (`./signup event put` reads it back as the same event)",
+                one,
+                {
                     "200": {
                         "description": "The file, as an attachment",
                         "content": {"application/toml": {"schema": {"type": "string"}}},
                     },
                     **signed_in,
                 },
-            }
+            )
         },
     }
 
@@ -890,24 +792,9 @@ def _console_event_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict
 def _console_question_paths(one: list[dict[str, Any]], page: Any, post: Any) -> dict[str, Any]:
     """The console's question editor (chalicelib/routes/console_questions.py): each change judged by the
     event's validator, saved only if the event is as it was when the page was opened (`edited_from`)."""
-    question = [
-        *one,
-        {
-            "name": "question_id",
-            "in": "path",
-            "required": True,
-            "schema": {"type": "string"},
-            "description": "One of the event's own questions (404 for any other)",
-        },
-    ]
+    question = [*one, _in_path("question_id", "One of the event's own questions (404 for any other)")]
     stale = _html("Someone saved the event since the page was opened (`edited_from`); nothing changed")
-    kind = {
-        "name": "type",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "string"},
-        "description": "The new question's type; without a known one, the page asks for it",
-    }
+    kind = _in_query("type", "The new question's type; without a known one, the page asks for it")
     return {
         "/console/events/{event_id}/questions": {
             **page("The event's own questions, in the form's order", one),
@@ -937,37 +824,21 @@ def _console_question_paths(one: list[dict[str, Any]], page: Any, post: Any) -> 
 
 def document(event: Event | None = None) -> dict[str, Any]:
     """The whole contract; with an event, its registration body says exactly what that event asks."""
-    event_id = {
-        "name": "event_id",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string"},
-        "description": "An event's id",
-    }
+    event_id = _in_path("event_id", "An event's id")
     any_event_id = dict(event_id)
     if event is not None:
         event_id["schema"] = {"type": "string", "enum": [event.id]}
-    token = {
-        "name": "token",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string"},
-        "description": "The signed link from an email (forged: 403, expired: 410)",
-    }
-    lang = {
-        "name": "lang",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "string"},
-        "description": (
-            f"The page's language: {' or '.join(LANGUAGES)} (its first two letters, any case, so `en-GB` is "
-            "English). Any other value falls back to Swedish: a link with an unknown language still opens."
-        ),
-    }
-    link_pages = {
-        "403": _html("A forged or altered link"),
-        "410": _html("An expired link"),
-    }
+    token = _in_path("token", "The signed link from an email (forged: 403, expired: 410)")
+    lang = _in_query(
+        "lang",
+        f"The page's language: {' or '.join(LANGUAGES)} (its first two letters, any case, so `en-GB` is "
+        "English). Any other value falls back to Swedish: a link with an unknown language still opens.",
+    )
+    forged = {"403": _html("A forged or altered link")}
+    link_pages = {**forged, "410": _html("An expired link")}
+    busy = {"503": _html("AWS is busy; nothing changed, try again shortly")}
+    no_event = {"404": _html("No such event")}
+    openapi = {"description": "OpenAPI 3.1", "content": {JSON: {"schema": {}}}}
     registration = {
         "required": True,
         "content": {
@@ -975,6 +846,10 @@ def document(event: Event | None = None) -> dict[str, Any]:
             FORM: {"schema": registration_schema(event, form=True)},
         },
     }
+
+    def json_body(description: str, schema: str) -> dict[str, Any]:
+        return {"description": description, "content": {JSON: {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -987,79 +862,45 @@ def document(event: Event | None = None) -> dict[str, Any]:
         },
         "paths": {
             "/events/{event_id}": {
-                "get": {
-                    "summary": "Public facts about an event",
-                    "parameters": [event_id, lang],
-                    "responses": {
-                        "200": {
-                            "description": "The event",
-                            "content": {JSON: {"schema": {"$ref": "#/components/schemas/Event"}}},
-                        },
-                        "404": _error("No such event"),
-                    },
-                }
+                "get": _operation(
+                    "Public facts about an event",
+                    [event_id, lang],
+                    {"200": json_body("The event", "Event"), "404": _error("No such event")},
+                )
             },
             "/events/{event_id}/form": {
-                "get": {
-                    "summary": "The hosted, embeddable registration form (after the deadline: the closed page)",
-                    "parameters": [
+                "get": _operation(
+                    "The hosted, embeddable registration form (after the deadline: the closed page)",
+                    [
                         event_id,
                         lang,
-                        {
-                            "name": "invitation",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string"},
-                            "description": "An invitation's signed token: the form comes filled in with the member's "
+                        _in_query(
+                            "invitation",
+                            "An invitation's signed token: the form comes filled in with the member's "
                             "name, organisation and sector (a token that does not work: the empty form)",
-                        },
+                        ),
                     ],
-                    "responses": {"200": _html("The form, or the closed page"), "404": _html("No such event")},
-                }
+                    {"200": _html("The form, or the closed page"), **no_event},
+                )
             },
             "/events/{event_id}/thanks": {
-                "get": {
-                    "summary": "The thank-you page a form post is redirected to",
-                    "parameters": [
+                "get": _operation(
+                    "The thank-you page a form post is redirected to",
+                    [
                         event_id,
                         lang,
-                        {
-                            "name": "status",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string"},
-                            "description": "`waitlisted` or `pending` (a held seat) say so; else thanks for a seat",
-                        },
-                        {
-                            "name": "email",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string"},
-                            "description": "`delayed` or `limited` explain a late email; anything else is ignored",
-                        },
+                        _in_query("status", "`waitlisted` or `pending` (a held seat) say so; else thanks for a seat"),
+                        _in_query("email", "`delayed` or `limited` explain a late email; anything else is ignored"),
                     ],
-                    "responses": {"200": _html("The thank-you page"), "404": _html("No such event")},
-                }
+                    {"200": _html("The thank-you page"), **no_event},
+                )
             },
             "/events/{event_id}/registrations": {
-                "post": {
-                    "summary": "Register for an event, as JSON or as a plain HTML form post",
-                    "description": (
-                        "JSON clients get JSON; a form post gets `303 See Other` to the thank-you page, or the "
-                        "form again with its errors (HTML, 422). The same mailbox again changes nothing and is "
-                        "answered exactly like a first sign-up (201, a fresh id); the owner is emailed their "
-                        "link. The hosted form also sends a signed `form_token` (good from 3 s to 24 h after "
-                        "the form was shown, for one registration; otherwise 422 on `form_token`) and a hidden "
-                        "trap field; bots are answered exactly as a person would be and nothing is stored. "
-                        f"Bodies over {MAX_BODY_BYTES // 1024} kB are refused."
-                    ),
-                    "parameters": [event_id, lang],
-                    "requestBody": registration,
-                    "responses": {
-                        "201": {
-                            "description": "Registered",
-                            "content": {JSON: {"schema": {"$ref": "#/components/schemas/Registered"}}},
-                        },
+                "post": _operation(
+                    "Register for an event, as JSON or as a plain HTML form post",
+                    [event_id, lang],
+                    {
+                        "201": json_body("Registered", "Registered"),
                         "303": {
                             "description": "Form posts: on to the thank-you page",
                             "headers": {"Location": {"schema": {"type": "string"}, "required": True}},
@@ -1076,86 +917,89 @@ def document(event: Event | None = None) -> dict[str, Any]:
                         "429": _error("Too many registrations from one sender", html=True),
                         "503": _error("Try again shortly; nothing was stored", html=True),
                     },
-                },
-                "options": {
-                    "summary": "CORS preflight: allowed origins get the CORS headers",
-                    "description": "Answered from the headers alone, for any event id (no lookup per preflight).",
-                    "parameters": [any_event_id],
-                    "responses": {"204": {"description": "No content"}},
-                },
+                    body=registration,
+                    description=(
+                        "JSON clients get JSON; a form post gets `303 See Other` to the thank-you page, or the "
+                        "form again with its errors (HTML, 422). The same mailbox again changes nothing and is "
+                        "answered exactly like a first sign-up (201, a fresh id); the owner is emailed their "
+                        "link. The hosted form also sends a signed `form_token` (good from 3 s to 24 h after "
+                        "the form was shown, for one registration; otherwise 422 on `form_token`) and a hidden "
+                        "trap field; bots are answered exactly as a person would be and nothing is stored. "
+                        f"Bodies over {MAX_BODY_BYTES // 1024} kB are refused."
+                    ),
+                ),
+                "options": _operation(
+                    "CORS preflight: allowed origins get the CORS headers",
+                    [any_event_id],
+                    {"204": {"description": "No content"}},
+                    description="Answered from the headers alone, for any event id (no lookup per preflight).",
+                ),
             },
             "/registrations/{token}": {
-                "get": {
-                    "summary": "One's own registration, from the link in the email (never changes anything)",
-                    "parameters": [token],
-                    "responses": {
+                "get": _operation(
+                    "One's own registration, from the link in the email (never changes anything)",
+                    [token],
+                    {
                         "200": _html("The registration, a form to change the answers while open, a cancel button"),
                         **link_pages,
                     },
-                },
-                "post": {
-                    "summary": "Change one's answers (`action=update`) or cancel one's registration",
-                    "description": (
-                        "`action=update` with the form's fields saves them (the same validation as signing up; "
-                        "422 with the messages; 409 once registration has closed). Anything else cancels, "
-                        "until the meeting starts (409 after). Cancelling twice is harmless. A body that cannot "
-                        "be read (400, 413, 415) or AWS trouble (503) changes nothing and cancels nothing."
-                    ),
-                    "parameters": [token],
-                    "requestBody": {"required": False, "content": {FORM: {"schema": _manage_schema(event)}}},
-                    "responses": {
+                ),
+                "post": _operation(
+                    "Change one's answers (`action=update`) or cancel one's registration",
+                    [token],
+                    {
                         "200": _html("Saved, or cancelled"),
                         "400": _html("The body could not be read; nothing changed"),
                         "409": _html("Closed for changes, or the meeting has started"),
                         "413": _html("The body is over 16 kB; nothing changed"),
                         "415": _html("Not a form post; nothing changed"),
                         "422": _html("The edit form again with its messages"),
-                        "503": _html("AWS is busy; nothing changed, try again shortly"),
+                        **busy,
                         **link_pages,
                     },
-                },
+                    body={"required": False, "content": {FORM: {"schema": _manage_schema(event)}}},
+                    description=(
+                        "`action=update` with the form's fields saves them (the same validation as signing up; "
+                        "422 with the messages; 409 once registration has closed). Anything else cancels, "
+                        "until the meeting starts (409 after). Cancelling twice is harmless. A body that cannot "
+                        "be read (400, 413, 415) or AWS trouble (503) changes nothing and cancels nothing."
+                    ),
+                ),
             },
             "/registrations/{token}/confirm": {
-                "get": {
-                    "summary": "A held seat's link from the email: a button to confirm it (never confirms by itself)",
-                    "parameters": [token],
-                    "responses": {"200": _html("The seat and its button, or its state"), **link_pages},
-                },
-                "post": {
-                    "summary": "Confirm a held seat; then the confirmation email with the calendar file follows",
-                    "description": "The body is ignored. Confirming twice is harmless.",
-                    "parameters": [token],
-                    "responses": {
-                        "200": _html("Confirmed, or why not (released, cancelled)"),
-                        "503": _html("AWS is busy; nothing changed, try again shortly"),
-                        **link_pages,
-                    },
-                },
+                "get": _operation(
+                    "A held seat's link from the email: a button to confirm it (never confirms by itself)",
+                    [token],
+                    {"200": _html("The seat and its button, or its state"), **link_pages},
+                ),
+                "post": _operation(
+                    "Confirm a held seat; then the confirmation email with the calendar file follows",
+                    [token],
+                    {"200": _html("Confirmed, or why not (released, cancelled)"), **busy, **link_pages},
+                    description="The body is ignored. Confirming twice is harmless.",
+                ),
             },
             "/network/leave/{token}": {
-                "get": {
-                    "summary": "The way out of a network's emails, from their List-Unsubscribe link: a button",
-                    "description": "Changes nothing (mail scanners follow links).",
-                    "parameters": [token, lang],
-                    "responses": {"200": _html("The button"), "403": _html("A forged or altered link")},
-                },
-                "post": {
-                    "summary": "Leave the network at once (RFC 8058 one-click: List-Unsubscribe=One-Click)",
-                    "description": "Any body or none; no Origin needed, since mail programs post from their "
+                "get": _operation(
+                    "The way out of a network's emails, from their List-Unsubscribe link: a button",
+                    [token, lang],
+                    {"200": _html("The button"), **forged},
+                    description="Changes nothing (mail scanners follow links).",
+                ),
+                "post": _operation(
+                    "Leave the network at once (RFC 8058 one-click: List-Unsubscribe=One-Click)",
+                    [token, lang],
+                    {"200": _html("Left"), **forged},
+                    description="Any body or none; no Origin needed, since mail programs post from their "
                     "servers. The member record is deleted at once; a second post answers the same.",
-                    "parameters": [token, lang],
-                    "responses": {"200": _html("Left"), "403": _html("A forged or altered link")},
-                },
+                ),
             },
             "/organiser/{token}": {
-                "get": {
-                    "summary": "Where the digests' old attendee links lead: a page pointing to the organiser console",
-                    "parameters": [
-                        {**token, "description": "Any token: the bearer links are gone, none shows data"},
-                        lang,
-                    ],
-                    "responses": {"410": _html("Gone: sign in at /console instead")},
-                }
+                "get": _operation(
+                    "Where the digests' old attendee links lead: a page pointing to the organiser console",
+                    [{**token, "description": "Any token: the bearer links are gone, none shows data"}, lang],
+                    {"410": _html("Gone: sign in at /console instead")},
+                )
             },
             # The console's event paths take any event id, also in one event's document: which events
             # exist is not for an anonymous caller to learn, so a signed-out request is 303 for every id.
@@ -1163,33 +1007,26 @@ def document(event: Event | None = None) -> dict[str, Any]:
             **_console_people_paths(any_event_id, lang),
             **_console_event_paths(any_event_id, lang),
             "/privacy": {
-                "get": {
-                    "summary": "The privacy notice",
-                    "parameters": [lang],
-                    "responses": {"200": _html("Who holds the data, why, with whom, how long, one's rights")},
-                }
+                "get": _operation(
+                    "The privacy notice",
+                    [lang],
+                    {"200": _html("Who holds the data, why, with whom, how long, one's rights")},
+                )
             },
-            "/openapi.json": {
-                "get": {
-                    "summary": "This document",
-                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {JSON: {"schema": {}}}}},
-                }
-            },
+            "/openapi.json": {"get": _operation("This document", None, {"200": openapi})},
             "/events/{event_id}/openapi.json": {
-                "get": {
-                    "summary": "This document for one event: its questions and interest areas",
-                    "parameters": [event_id],
-                    "responses": {
-                        "200": {"description": "OpenAPI 3.1", "content": {JSON: {"schema": {}}}},
-                        "404": _error("No such event"),
-                    },
-                }
+                "get": _operation(
+                    "This document for one event: its questions and interest areas",
+                    [event_id],
+                    {"200": openapi, "404": _error("No such event")},
+                )
             },
             "/embed.js": {
-                "get": {
-                    "summary": "The hosted form's script that tells an embedding page its height",
-                    "responses": {"200": {"description": "JavaScript", "content": {"text/javascript": {"schema": {}}}}},
-                }
+                "get": _operation(
+                    "The hosted form's script that tells an embedding page its height",
+                    None,
+                    {"200": {"description": "JavaScript", "content": {"text/javascript": {"schema": {}}}}},
+                )
             },
         },
         "components": {"schemas": _components()},
