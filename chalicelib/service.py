@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -447,6 +447,12 @@ class Signup:
         return sum(notices.receives(probe, registration) for registration in self.store.registrations(event.id))
 
 
+class _Built(TypedDict):
+    sender: str
+    now: datetime
+    templates: Any
+
+
 class _Emails:
     """The real emails a job sends: signed links to `base_url`, the configured sender, our templates."""
 
@@ -454,6 +460,10 @@ class _Emails:
         self.signup = signup
         self.base_url = base_url
         self.now = now
+
+    def _built(self) -> _Built:
+        """What every one of these emails is built with: the configured sender, the clock, our templates."""
+        return _Built(sender=self.signup.settings.sender(), now=self.now, templates=self.signup.templates)
 
 
 class NoticeMail(_Emails):
@@ -467,32 +477,17 @@ class NoticeMail(_Emails):
         )
 
     def notice(self, notice: notices.Notice, event: Event, registration: Registration) -> EmailMessage:
-        signup = self.signup
-        return notice_email(
-            notice,
-            event,
-            registration,
-            sender=signup.settings.sender(),
-            links=self._links(event, registration),
-            now=self.now,
-            templates=signup.templates,
-            with_calendar=notices.with_calendar(notice, registration),
-        )
+        links = self._links(event, registration)
+        calendar = notices.with_calendar(notice, registration)
+        return notice_email(notice, event, registration, links=links, with_calendar=calendar, **self._built())
 
     def invitation(self, notice: notices.Notice, event: Event, member: network.Member) -> EmailMessage:
-        signup = self.signup
-        return invitation_email(
-            event,
-            member,
-            sender=signup.settings.sender(),
-            links=InvitationLinks(
-                form=signup.invitation_url(self.base_url, event, member),
-                leave_network=signup.member_leave_url(self.base_url, member),
-                privacy=f"{self.base_url}/privacy?lang={member.language}",
-            ),
-            now=self.now,
-            templates=signup.templates,
+        links = InvitationLinks(
+            form=self.signup.invitation_url(self.base_url, event, member),
+            leave_network=self.signup.member_leave_url(self.base_url, member),
+            privacy=f"{self.base_url}/privacy?lang={member.language}",
         )
+        return invitation_email(event, member, links=links, **self._built())
 
     def working_group(
         self,
@@ -502,28 +497,11 @@ class NoticeMail(_Emails):
         group: Group,
         members: list[Registration],
     ) -> EmailMessage:
-        signup = self.signup
-        return working_group_email(
-            notice,
-            event,
-            registration,
-            group,
-            members,
-            sender=signup.settings.sender(),
-            links=self._links(event, registration),
-            now=self.now,
-            templates=signup.templates,
-        )
+        links = self._links(event, registration)
+        return working_group_email(notice, event, registration, group, members, links=links, **self._built())
 
     def notice_copy(self, notice: notices.Notice, event: Event, recipients: int) -> EmailMessage:
-        return notice_copy_email(
-            notice,
-            event,
-            recipients=recipients,
-            sender=self.signup.settings.sender(),
-            now=self.now,
-            templates=self.signup.templates,
-        )
+        return notice_copy_email(notice, event, recipients=recipients, **self._built())
 
 
 class JobMessages(_Emails):
@@ -545,11 +523,9 @@ class JobMessages(_Emails):
             caterer=caterer,
             csv_bytes=b"" if caterer else attendee_csv(event, registrations),
             live_link="" if caterer else self.signup.console_event_url(self.base_url, event),
-            sender=self.signup.settings.sender(),
-            templates=self.signup.templates,
             recipients=[event.caterer] if caterer else list(event.organisers),
-            now=self.now,
             network=self._network_section(event) if event.series and not caterer and not final else None,
+            **self._built(),
         )
 
     def _network_section(self, event: Event) -> dict[str, Any]:
