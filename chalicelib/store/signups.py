@@ -38,6 +38,29 @@ from .registrations import RegistrationRecords
 from .schema import epoch_number, event_key, iso_time, registration_key
 from .table import CONFLICT_ERRORS, CONFLICT_REASONS, TaggedWrite, error_code, is_busy, set_or_remove
 
+# What a failed check beside a sign-up's write means, by its tag, in the order a refusal is told:
+# the sender's rate first, then the address's suppression and its daily email limit.
+_CHECK_REFUSALS: dict[str, type[Exception]] = {
+    "client_limit": TooManyRequests,
+    "suppressed": AddressSuppressed,
+    "email_limit": EmailLimitReached,
+}
+# A repeated sign-up's write: a form already used first; an email still on its way (no second one
+# needed) after the sender's rate and before the address's checks.
+_DUPLICATE_REFUSALS: dict[str, type[Exception]] = {
+    "form_token": FormTokenUsed,
+    "client_limit": TooManyRequests,
+    "registration": NoticeNotNeeded,
+    "suppressed": AddressSuppressed,
+    "email_limit": EmailLimitReached,
+}
+
+
+def _first_refusal(failed: set[str], refusals: dict[str, type[Exception]]) -> Exception | None:
+    """The refusal of the first tag in `refusals` that failed; None when none did."""
+    tag = next((tag for tag in refusals if tag in failed), None)
+    return refusals[tag]() if tag is not None else None
+
 
 class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
     def insert_registration(
@@ -205,12 +228,9 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
             return self._explain_existing(reasons["registration"].get("Item"), registration)
         if event_refusal is not None:
             return event_refusal
-        if "client_limit" in failed:
-            return TooManyRequests()
-        if "suppressed" in failed:
-            return AddressSuppressed()
-        if "email_limit" in failed:
-            return EmailLimitReached()
+        refused = _first_refusal(failed, _CHECK_REFUSALS)
+        if refused is not None:
+            return refused
         if any(reason.get("Code") in CONFLICT_REASONS for reason in reasons.values()):
             return Contention(",".join(str(reason.get("Code")) for reason in reasons.values()))
         return None
@@ -299,14 +319,6 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
             ]
         if not items:
             return
-        failed = self._transact(items)
-        if "form_token" in failed:
-            raise FormTokenUsed()
-        if "client_limit" in failed:
-            raise TooManyRequests()
-        if "registration" in failed:
-            raise NoticeNotNeeded()
-        if "suppressed" in failed:
-            raise AddressSuppressed()
-        if "email_limit" in failed:
-            raise EmailLimitReached()
+        refused = _first_refusal(self._transact(items), _DUPLICATE_REFUSALS)
+        if refused is not None:
+            raise refused
