@@ -19,6 +19,7 @@ from chalicelib.network import (
     merge_organisations,
     network_report,
     normalise_organisation,
+    report_text,
 )
 from chalicelib.registrations import Status, register
 from tests.fakes import InMemoryStore
@@ -246,3 +247,15 @@ def test_the_digest_section_gives_numbers_gaps_and_whom_to_remind_but_names_no_p
     earlier = digest_section(report(series_store), "natverk-2", "en")
     assert earlier["nudge"] == [], "the reminders belong to the next meeting's digest"
     assert earlier["gaps"] == ["nobody else yet"]
+
+
+def test_the_report_text_says_so_when_nobody_is_left_to_nudge_and_nobody_asked_to_be_kept_informed():
+    store = InMemoryStore(meeting(1), meeting(2))
+    sign_up(store, 1, "bo@example.se", "Röda Korset", "association")
+    sign_up(store, 2, "bo@example.se", "Röda Korset", "association")
+    result = network_report(SERIES, store=store, now=meeting(2).starts_at - timedelta(days=3))
+    assert not result.nudge and not result.members
+    lines = report_text(result, "en").splitlines()
+    assert "  Every organisation that came before has signed up for the next meeting." in lines
+    assert "  Nobody has asked to be kept informed yet." in lines
+    assert not [line for line in lines if line.startswith("  - ")], "nobody is named"
