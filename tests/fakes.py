@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from email.message import EmailMessage
 
+from chalicelib.console.events import counted_as
 from chalicelib.errors import (
     AlreadyRegistered,
     ChoiceFull,
@@ -54,14 +55,7 @@ class InMemoryStore:
         with self.lock:
             old = self.events.get(event.id)
             if old is not None:
-                event = replace(
-                    event,
-                    confirmed_count=old.confirmed_count,
-                    waitlist_count=old.waitlist_count,
-                    pending_count=old.pending_count,
-                    choice_counts=old.choice_counts,
-                    organiser_link_version=old.organiser_link_version,
-                )
+                event = counted_as(old, event)
             self.events[event.id] = event
 
     def insert_registration(
