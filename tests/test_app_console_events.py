@@ -294,6 +294,7 @@ def test_close_early_reopen_and_move_the_deadline(client, organiser, events):
         {"csrf_token": csrf, "new_deadline_date": str(day + timedelta(days=400))},
     )
     assert late.status_code == 400 and "kan inte vara efter att träffen börjar" in late.body.decode()
+    assert "<h2>Ändringen kunde inte göras</h2>" in late.body.decode()
     assert {"deadline_moved", "registration_reopened", "registration_closed"} <= set(audit_actions(events, EVENT))
 
 
@@ -340,6 +341,7 @@ def test_an_uploaded_file_creates_an_event_and_a_bad_one_is_named_by_key(client,
     )
     assert bad.status_code == 400
     assert "capacity: Skriv ett heltal, minst 1." in bad.body.decode()
+    assert "<h2>Träffen kunde inte sparas</h2>" in bad.body.decode()
 
 
 def test_an_organiser_imports_over_their_own_event_only(client, organiser, events):

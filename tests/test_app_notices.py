@@ -60,6 +60,7 @@ def test_the_cancel_page_asks_first_and_a_post_without_the_box_changes_nothing(c
     assert page.status_code == 200 and "Det går inte att ångra" in page.body.decode()
     response = post(client, f"/console/events/{EVENT}/cancel", organiser, cancel_form_fields(client, organiser))
     assert response.status_code == 400
+    assert "<h2>Ändringen kunde inte göras</h2>" in response.body.decode()
     assert "Kryssa i rutan för att bekräfta" in response.body.decode()
     assert not app_store.get_event(EVENT).is_cancelled
 
@@ -170,6 +171,7 @@ def test_an_empty_message_or_no_audience_is_a_400_in_the_pages_language(client, 
         message_fields(client, organiser, audience="everyone", text=" ", do="send"),
     )
     assert empty.status_code == 400 and "Skriv ett meddelande." in empty.body.decode()
+    assert "<h2>Meddelandet kunde inte skickas</h2>" in empty.body.decode()
     english = post(
         client,
         f"/console/events/{EVENT}/message?lang=en",
@@ -177,6 +179,7 @@ def test_an_empty_message_or_no_audience_is_a_400_in_the_pages_language(client, 
         message_fields(client, organiser, audience="nobody", text="Hi", do="send", lang="en"),
     )
     assert english.status_code == 400 and "Choose who gets the message." in english.body.decode()
+    assert "<h2>The message could not be sent</h2>" in english.body.decode()
     assert app_store.notices(EVENT) == []
 
 

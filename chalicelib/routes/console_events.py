@@ -24,16 +24,7 @@ from ..errors import EventChanged, EventNotFound
 from ..events import OPTIONAL_QUESTIONS, Event
 from ..i18n import N_
 from ..registrations import Registration
-from .console import (
-    ConsolePost,
-    ConsoleView,
-    audit,
-    console_get,
-    console_page,
-    console_post,
-    see_other,
-    visible_event,
-)
+from .console import ConsolePost, ConsoleView, audit, console_get, console_page, console_post, see_other, visible_event
 from .http import base_url, query
 
 console_events = Blueprint(__name__)
@@ -99,7 +90,6 @@ def _form_page(
         values=values,
         errors=errors or {},
         field_labels=_labels(language),
-        summary_heading=i18n.translator(language).gettext("The meeting could not be saved"),
         warnings=_warnings(shown, language) if shown else [],
         preview_html=wiring().pages.form_page(preview, language, _now()) if preview else "",
         action="/console/events" if event is None else f"/console/events/{event.id}/edit",
@@ -138,7 +128,6 @@ def _changes_page(
         values=shown,
         errors=errors or {},
         field_labels=_labels(language),
-        summary_heading=i18n.translator(language).gettext("The change could not be made"),
         warnings=_warnings(event, language),
         deadline_text=i18n.day_and_month(event.last_day, language),
         may_name_organisers=user.is_admin,
@@ -232,7 +221,6 @@ def _import_page(user: ConsoleUser, language: str, status: int = 200, **context:
         values=context.pop("values", {}),
         errors=context.pop("errors", {}),
         field_labels=_labels(language),
-        summary_heading=i18n.translator(language).gettext("The meeting could not be saved"),
         import_action="/console/events/import",
         import_hint=i18n.translator(language).gettext(
             "The same format as ./signup event put. The file is judged by the same rules as the form."

@@ -14,18 +14,8 @@ from chalice import Blueprint, Response
 from .. import i18n, notices
 from ..bootstrap import wiring
 from ..console import posted
-from ..console.access import ConsoleUser
 from ..errors import EventCancelled
-from ..events import Event
-from .console import (
-    ConsolePost,
-    ConsoleView,
-    audit,
-    console_get,
-    console_page,
-    console_post,
-    see_other,
-)
+from .console import ConsolePost, ConsoleView, audit, console_get, console_page, console_post, see_other
 
 console_notices = Blueprint(__name__)
 
@@ -41,17 +31,17 @@ def _audiences(language: str) -> list[tuple[str, str]]:
 # -- cancel the meeting -----------------------------------------------------------------------------
 
 
-def _cancel_page(user: ConsoleUser, event: Event, language: str, status: int = 200, **context: Any) -> Response:
+def _cancel_page(request: ConsoleView, status: int = 200, **context: Any) -> Response:
+    event = request.event
     return console_page(
         "console/event_cancel.html",
-        user,
+        request.user,
         status,
-        language=language,
+        language=request.language,
         event=event,
         people=event.confirmed_count + event.waitlist_count,
         values=context.pop("values", {}),
         errors=context.pop("errors", {}),
-        summary_heading=_tr(language).gettext("The change could not be made"),
         **context,
     )
 
@@ -59,8 +49,7 @@ def _cancel_page(user: ConsoleUser, event: Event, language: str, status: int = 2
 @console_get(console_notices, "/console/events/{event_id}/cancel")
 def cancel_form(request: ConsoleView, event_id: str) -> Response:
     """What cancelling does, and the button that does it (a GET never cancels)."""
-    user, event, language = request.user, request.event, request.language
-    return _cancel_page(user, event, language)
+    return _cancel_page(request)
 
 
 @console_post(console_notices, "/console/events/{event_id}/cancel", read=posted.read_form)
@@ -70,13 +59,13 @@ def cancel_event(post: ConsolePost, event_id: str) -> Response:
     if fields.get("confirm") != "yes":
         # The box saying "yes, cancel it" was not ticked: nothing is done.
         errors = {"confirm": _tr(language).gettext("Tick the box to confirm that the meeting is to be cancelled.")}
-        return _cancel_page(user, event, language, 400, values={"note": note}, errors=errors)
+        return _cancel_page(post, 400, values={"note": note}, errors=errors)
     parts = wiring()
     try:
         parts.signup.cancel_event(event, note=note, author=user.email_key, now=parts.clock())
     except notices.MessageInvalid as invalid:
         errors = {"note": notices.problem_text(invalid.code, language, **invalid.params)}
-        return _cancel_page(user, event, language, 400, values={"note": note}, errors=errors)
+        return _cancel_page(post, 400, values={"note": note}, errors=errors)
     except EventCancelled:
         return see_other(f"/console/events/{event_id}", language)
     audit(event, user, "event_cancelled", "")
@@ -86,25 +75,23 @@ def cancel_event(post: ConsolePost, event_id: str) -> Response:
 # -- a message from the organisers --------------------------------------------------------------------
 
 
-def _message_page(user: ConsoleUser, event: Event, language: str, status: int = 200, **context: Any) -> Response:
+def _message_page(request: ConsoleView, status: int = 200, **context: Any) -> Response:
     return console_page(
         "console/event_message.html",
-        user,
+        request.user,
         status,
-        language=language,
-        event=event,
-        audiences=_audiences(language),
+        language=request.language,
+        event=request.event,
+        audiences=_audiences(request.language),
         values=context.pop("values", {"audience": notices.Audience.EVERYONE.value}),
         errors=context.pop("errors", {}),
-        summary_heading=_tr(language).gettext("The message could not be sent"),
         **context,
     )
 
 
 @console_get(console_notices, "/console/events/{event_id}/message")
 def message_form(request: ConsoleView, event_id: str) -> Response:
-    user, event, language = request.user, request.event, request.language
-    return _message_page(user, event, language)
+    return _message_page(request)
 
 
 @console_post(console_notices, "/console/events/{event_id}/message", read=posted.read_form)
@@ -117,7 +104,7 @@ def send_message(post: ConsolePost, event_id: str) -> Response:
         audience = notices.Audience(values["audience"])
     except ValueError:
         errors = {"audience": _tr(language).gettext("Choose who gets the message.")}
-        return _message_page(user, event, language, 400, values=values, errors=errors)
+        return _message_page(post, 400, values=values, errors=errors)
     parts = wiring()
     try:
         if fields.get("do") != "send":
@@ -125,10 +112,10 @@ def send_message(post: ConsolePost, event_id: str) -> Response:
 
             preview = linked_paragraphs(notices.message_text(text))
             count = parts.signup.recipients_of(event, audience)
-            return _message_page(user, event, language, values=values, preview=preview, count=count)
+            return _message_page(post, values=values, preview=preview, count=count)
         parts.signup.send_message(event, text, audience, author=user.email_key, now=parts.clock())
     except notices.MessageInvalid as invalid:
         errors = {"text": notices.problem_text(invalid.code, language, **invalid.params)}
-        return _message_page(user, event, language, 400, values=values, errors=errors)
+        return _message_page(post, 400, values=values, errors=errors)
     audit(event, user, "message_sent", notices.audience_name(audience, language))
     return see_other(f"/console/events/{event_id}", language, done="message_sent")

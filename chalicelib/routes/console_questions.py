@@ -110,7 +110,6 @@ def _list_page(
         rows=_rows(event, language),
         errors=errors or {},
         field_labels={editor.GENERAL: tr.gettext("The questions")},
-        summary_heading=tr.gettext("The change could not be made"),
         notice=tr.gettext(DONE[done]) if done in DONE else "",
         type_names=TYPE_NAMES,
     )
@@ -212,7 +211,6 @@ def _form_page(
         conditions=editor.condition_options(event, before, values.get("show_when", ""), language),
         errors=errors or {},
         field_labels=editor.field_labels(values, language),
-        summary_heading=tr.gettext("The question could not be saved"),
         lowered=[_lowered_text(event, item, language) for item in lowered or []],
         action=_list_path(event) + (f"/{question.id}" if question else ""),
         taken=_taken(event, question),

@@ -13,18 +13,7 @@ from ..errors import EventNotFound, ForbiddenOrigin, RegistrationClosed, SignupE
 from ..events import Event
 from ..forms import pick_language
 from ..registrations import EmailState, Status
-from .http import (
-    HTML,
-    allowed_origins,
-    base_url,
-    html,
-    json_error,
-    private,
-    query,
-    query_language,
-    raw_body,
-    source_ip,
-)
+from .http import HTML, allowed_origins, base_url, html, json_error, private, query, query_language, raw_body, source_ip
 
 public = Blueprint(__name__)
 
