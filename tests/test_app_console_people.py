@@ -296,6 +296,25 @@ def test_with_no_free_seat_moving_up_is_refused_plainly_and_suggests_raising_the
     assert len(mails_to(moto_endpoint, "zelda@example.se")) == 1
 
 
+def test_once_the_meeting_has_started_cancelling_or_moving_up_is_refused_on_the_person_s_page(
+    client, organiser, meeting, app_store
+):
+    orjan, zelda = meeting["Örjan Sjöberg"], meeting["Zelda Ahl"]
+    page = get(client, f"{PEOPLE}/{orjan.registration_id}", organiser)
+    # The same meeting, begun yesterday (its description replaced; the counters stay).
+    app_store.put_event(open_event(datetime.now(UTC) - timedelta(days=61), capacity=3), datetime.now(UTC))
+    cancel = post(client, f"{PEOPLE}/{orjan.registration_id}/cancel", organiser, {"csrf_token": csrf_of(page)})
+    assert cancel.status_code == 409 and "<h1>Örjan Sjöberg</h1>" in text(cancel)
+    assert "Träffen har börjat, så anmälan kan inte längre avbokas." in text(cancel)
+    promote = post(
+        client, f"{PEOPLE}/{zelda.registration_id}/promote?lang=en", organiser, {"csrf_token": csrf_of(page)}
+    )
+    assert promote.status_code == 409 and "<h1>Zelda Ahl</h1>" in text(promote)
+    assert "The meeting has started, so nobody can be moved up from the waiting list." in text(promote)
+    assert status_of(app_store, "Örjan Sjöberg").status == "confirmed"
+    assert status_of(app_store, "Zelda Ahl").status == "waitlisted"
+
+
 def test_moving_up_or_resending_without_csrf_or_for_another_s_event_changes_nothing(
     client, organiser, stranger, a_free_seat, app_store, moto_endpoint
 ):

@@ -77,6 +77,18 @@ def _person_context(registration: Registration, event: Event, language: str, now
     return people_pages.person_context(registration, event, language, now, history)
 
 
+def _refused(post: ConsolePost, registration: Registration, now: datetime, problem: str) -> Response:
+    """The person's page again (409), saying why nothing was done (`problem`, a message id)."""
+    context = _person_context(registration, post.event, post.language, now)
+    problem_text = i18n.translator(post.language).gettext(problem)
+    return console_page("console/person.html", post.user, 409, problem=problem_text, **context)
+
+
+def _links_to() -> str:
+    """Where the emails a change sends link to: this request's own site."""
+    return base_url(console_people.current_request, wiring().settings)
+
+
 @console_post(console_people, "/console/events/{event_id}/people/{registration_id}/cancel")
 def cancel_person(post: ConsolePost, event_id: str, registration_id: str) -> Response:
     """Cancel on someone's behalf, telling them or not: the same cancellation as their own, so the
@@ -84,25 +96,12 @@ def cancel_person(post: ConsolePost, event_id: str, registration_id: str) -> Res
     fields, user, event, language = post.fields, post.user, post.event, post.language
     registration = _registration(event, registration_id)
     tell = fields.get("tell") != "no"
-    tr = i18n.translator(language)
-    parts = wiring()
-    now = parts.clock()
+    now = wiring().clock()
     try:
-        result = parts.people.cancel(
-            event,
-            registration.registration_id,
-            tell=tell,
-            base_url=base_url(console_people.current_request, parts.settings),
-            now=now,
-        )
+        result = wiring().people.cancel(event, registration.registration_id, tell=tell, base_url=_links_to(), now=now)
     except EventStarted:
-        context = _person_context(registration, event, language, now)
-        return console_page(
-            "console/person.html",
-            user,
-            409,
-            problem=tr.gettext("The meeting has started, so the registration can no longer be cancelled."),
-            **context,
+        return _refused(
+            post, registration, now, N_("The meeting has started, so the registration can no longer be cancelled.")
         )
     if result.already_cancelled:
         return _back_to_person(event, registration_id, "already_cancelled", language)
@@ -117,28 +116,23 @@ def promote_person(post: ConsolePost, event_id: str, registration_id: str) -> Re
     chooses: the capacity raise's promotion (one transaction with its email). No free seat: say so."""
     user, event, language = post.user, post.event, post.language
     registration = _registration(event, registration_id)
-    parts = wiring()
-    now = parts.clock()
+    now = wiring().clock()
     try:
-        result = parts.people.promote(
-            event,
-            registration.registration_id,
-            base_url=base_url(console_people.current_request, parts.settings),
-            now=now,
-        )
+        result = wiring().people.promote(event, registration.registration_id, base_url=_links_to(), now=now)
     except EventStarted:
-        context = _person_context(registration, event, language, now)
-        problem = i18n.translator(language).gettext(
-            "The meeting has started, so nobody can be moved up from the waiting list."
+        return _refused(
+            post, registration, now, N_("The meeting has started, so nobody can be moved up from the waiting list.")
         )
-        return console_page("console/person.html", user, 409, problem=problem, **context)
     if result.outcome == PromotionState.NO_SEAT:
-        context = _person_context(result.registration, event, language, now)
-        problem = i18n.translator(language).gettext(
-            "There is no free seat, so nobody was moved up. Raise the meeting's capacity first if more people should "
-            "get a seat."
+        return _refused(
+            post,
+            result.registration,
+            now,
+            N_(
+                "There is no free seat, so nobody was moved up. Raise the meeting's capacity first if more people "
+                "should get a seat."
+            ),
         )
-        return console_page("console/person.html", user, 409, problem=problem, **context)
     if result.outcome == PromotionState.PROMOTED:
         audit(event, user, "promoted", registration.answers.name)
         return _back_to_person(event, registration_id, "promote_done", language)
@@ -151,13 +145,7 @@ def resend_to_person(post: ConsolePost, event_id: str, registration_id: str) -> 
     press, at most one email; the suppression list and the daily limit as for every email)."""
     user, event, language = post.user, post.event, post.language
     registration = _registration(event, registration_id)
-    parts = wiring()
-    result = parts.people.resend(
-        event,
-        registration.registration_id,
-        base_url=base_url(console_people.current_request, parts.settings),
-        now=parts.clock(),
-    )
+    result = wiring().people.resend(event, registration.registration_id, base_url=_links_to(), now=wiring().clock())
     if result.outcome == ResendState.LEASED:
         audit(event, user, "resent_confirmation", registration.answers.name)
         return _back_to_person(event, registration_id, "resend_done", language)
@@ -181,9 +169,7 @@ def add_person(post: ConsolePost, event_id: str) -> Response:
     parts = wiring()
     now = parts.clock()
     try:
-        outcome = parts.people.add_by_hand(
-            event, fields, base_url=base_url(console_people.current_request, parts.settings), now=now
-        )
+        outcome = parts.people.add_by_hand(event, fields, base_url=_links_to(), now=now)
     except ValidationFailed as invalid:
         return _add_person_page(user, event, language, walk_in, values=fields, error=invalid, status=422)
     except RegisteredBefore as before:
