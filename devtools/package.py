@@ -31,8 +31,6 @@ KEEP_LOCALES = ("root", "sv", "en")
 # Never imported at run time: dnspython serves email-validator's DNS checks, which we
 # switch off; Babel's message-catalogue tools; pip's install records.
 DROP_PREFIXES = ("dns/", "dnspython-", "babel/messages/", "tests/")
-# Imported only under TYPE_CHECKING or before Python 3.11 by what we ship (icalendar, jinja2, babel).
-DROP_MODULES = ("typing_extensions.py",)
 # tzdata's sources and tables for people (zoneinfo reads only the compiled zone files and
 # `tzdata/zones`): about 45 kB of the zip.
 DROP_TZDATA_TABLES = {
@@ -46,7 +44,7 @@ def keep(name: str) -> bool:
         return Path(name).stem in KEEP_LOCALES
     if name.startswith("chalicelib/locale/"):
         return name.endswith(".mo")
-    if name.startswith(DROP_PREFIXES + DROP_MODULES) or "/tests/" in name or name in DROP_TZDATA_TABLES:
+    if name.startswith(DROP_PREFIXES) or "/tests/" in name or name in DROP_TZDATA_TABLES:
         return False
     if "__pycache__/" in name or name.endswith(".pyc"):
         return False  # whatever a checkout had cached (stale, timestamped): `compile_bytecode` writes the zip's own

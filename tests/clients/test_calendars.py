@@ -1,5 +1,5 @@
-"""The .ics files as calendar programs read them: ical.js, node-ical and vobject, not the library
-that wrote them (icalendar)."""
+"""The .ics files as calendar programs read them: ical.js, node-ical, vobject and icalendar, none of
+which wrote them (Signup writes its .ics by hand, chalicelib/calendar_file.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib.calendar_file import calendar_file
-from tests.clients.conftest import read_with_vobject
+from tests.clients.conftest import read_with_icalendar, read_with_vobject, utc_text
 from tests.helpers import example_event
 
 NOW = datetime(2027, 5, 1, 10, tzinfo=UTC)
@@ -66,8 +66,7 @@ def meetings(tmp_path_factory, node_parsers):
 
 def test_the_meeting_starts_and_ends_at_the_same_instant_in_every_reader(meetings):
     for event, ics, node in meetings:
-        start = event.starts_at.astimezone(UTC).isoformat().replace("+00:00", ".000Z")
-        end = event.ends_at.astimezone(UTC).isoformat().replace("+00:00", ".000Z")
+        start, end = utc_text(event.starts_at), utc_text(event.ends_at)
         (entry,) = node["icaljs"]["events"]
         assert (entry["tzid"], entry["start"], entry["end"]) == (event.timezone, start, end)
         (entry,) = node["nodeIcal"]["events"]
@@ -75,6 +74,9 @@ def test_the_meeting_starts_and_ends_at_the_same_instant_in_every_reader(meeting
         vevent = read_with_vobject(ics).vevent
         assert vevent.dtstart.value.astimezone(UTC) == event.starts_at.astimezone(UTC)
         assert vevent.dtend.value.astimezone(UTC) == event.ends_at.astimezone(UTC)
+        (entry,) = read_with_icalendar(ics).walk("VEVENT")
+        assert (utc_text(entry.decoded("DTSTART")), utc_text(entry.decoded("DTEND"))) == (start, end)
+        assert entry["DTSTART"].params["TZID"] == entry["DTEND"].params["TZID"] == event.timezone
 
 
 def test_vtimezone_changes_agree_with_zoneinfo_in_ical_js(meetings):
@@ -104,6 +106,20 @@ def test_vtimezone_changes_agree_with_zoneinfo_in_vobject(meetings):
             and observance.tzoffsetfrom.value != observance.tzoffsetto.value
         )
         assert written == zoneinfo_changes(event.zone, *years), event.timezone
+
+
+def test_vtimezone_changes_agree_with_zoneinfo_in_icalendar(meetings):
+    """icalendar's own reading of the VTIMEZONE blocks (not the zone it would look up by TZID)."""
+    for event, ics, _ in meetings:
+        years = (event.starts_at.astimezone(event.zone).year, event.ends_at.astimezone(event.zone).year)
+        (vtimezone,) = read_with_icalendar(ics).walk("VTIMEZONE")
+        instants, offsets = vtimezone.get_transitions()
+        # The first block is the offset in force as the years begin; each later one is a change.
+        found = [
+            (at.replace(tzinfo=UTC), int(before[0].total_seconds()), int(after[0].total_seconds()))
+            for at, before, after in zip(instants[1:], offsets, offsets[1:], strict=False)
+        ]
+        assert found == zoneinfo_changes(event.zone, *years), event.timezone
 
 
 def test_vobject_gives_zoneinfo_offsets_through_the_meetings_years(meetings):
