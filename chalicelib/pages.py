@@ -6,6 +6,7 @@ import functools
 import html
 from datetime import datetime
 from gettext import NullTranslations
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import fields as field_table
@@ -52,16 +53,24 @@ PAGE_TEXTS: dict[str, str] = {
 }
 
 
+TEMPLATE_SOURCES = Path(__file__).parent / "templates"
+# In the zip only (`make package` writes it, devtools/package.py): every template compiled to a Python
+# module, so a cold start neither parses nor compiles the templates it renders. A checkout has none.
+COMPILED_TEMPLATES = Path(__file__).parent / "templates_compiled"
+
+
 @functools.cache
 def templates() -> Environment:
     """The one Jinja2 environment, for pages and emails alike (built once per container).
 
     Jinja2 is imported here, not at the top: a cold start's `import app` then does not pay for
     it, only the first route that renders a page or an email does."""
-    from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+    from jinja2 import Environment, ModuleLoader, PackageLoader, pass_context, select_autoescape
 
     environment = Environment(
-        loader=PackageLoader("chalicelib", "templates"),
+        loader=ModuleLoader(COMPILED_TEMPLATES)
+        if COMPILED_TEMPLATES.is_dir()
+        else PackageLoader("chalicelib", "templates"),
         autoescape=select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -218,10 +227,7 @@ class Pages:
 
     def script(self, name: str) -> str:
         """A script from the templates folder as it is, not rendered (served by its own route)."""
-        loader = self.templates.loader
-        assert loader is not None  # noqa: S101 - built with a PackageLoader above
-        source, _, _ = loader.get_source(self.templates, name)
-        return source
+        return (TEMPLATE_SOURCES / name).read_text(encoding="utf-8")
 
     def thanks_page(self, event: Event, language: str, status: str, email_note: str = "") -> str:
         context = self._context(event, language)

@@ -4,8 +4,9 @@ Compiles the Swedish catalogue (the .mo is never committed), runs `chalice packa
 --merge-template infra/resources.json`, then drops what a Lambda never reads from the zip
 (Babel's data for locales other than Swedish and English and its table of every language's likely
 script and region, the catalogue's .po source,
-test suites vendored by dependencies) so it stays small, ships every module compiled for the
-runtime's Python (see `compile_bytecode`), and lets
+test suites vendored by dependencies) so it stays small, ships the templates compiled to Python
+(see `compile_templates`) and every module compiled for the runtime's Python (see `compile_bytecode`),
+and lets
 the API's routes name the API function by its known name (see `unlink_the_api_from_its_function`).
 """
 
@@ -136,8 +137,33 @@ def compile_bytecode(root: Path) -> None:
         raise RuntimeError(f"some module under {root} does not compile (see above)")
 
 
+def compile_templates(root: Path) -> None:
+    """The Jinja2 templates compiled to Python at `chalicelib/templates_compiled` under `root`, where the
+    app's environment loads them from (`chalicelib.pages.COMPILED_TEMPLATES`): a cold start would
+    otherwise parse and compile each template it renders. Compiled by that same environment (its
+    extensions, autoescaping and whitespace settings) from the checkout's templates, then to bytecode
+    alone (a generated module's source helps nobody read a traceback: Jinja2 points at the template)."""
+    from chalicelib import pages
+
+    if pages.COMPILED_TEMPLATES.is_dir():
+        raise RuntimeError(f"{pages.COMPILED_TEMPLATES} is in the checkout: remove it (only the zip has one)")
+    target = root / "chalicelib" / pages.COMPILED_TEMPLATES.name
+    pages.templates().compile_templates(str(target), zip=None, ignore_errors=False, log_function=None)
+    for module in sorted(target.glob("*.py")):
+        py_compile.compile(
+            str(module),
+            cfile=str(module.with_suffix(".pyc")),
+            dfile=module.relative_to(root).as_posix(),
+            doraise=True,
+            optimize=0,
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        )
+        module.unlink()
+
+
 def prune(zip_path: Path) -> None:
-    """Drop and trim what a Lambda never reads (see `keep`), then add the kept modules' bytecode."""
+    """Drop and trim what a Lambda never reads (see `keep`), then add the compiled templates and every
+    module's bytecode."""
     pruned = zip_path.with_suffix(".pruned")
     with (
         zipfile.ZipFile(zip_path) as source,
@@ -156,6 +182,7 @@ def prune(zip_path: Path) -> None:
                 if info.filename.endswith(".py"):
                     (root / info.filename).parent.mkdir(parents=True, exist_ok=True)
                     (root / info.filename).write_bytes(content)
+        compile_templates(root)
         compile_bytecode(root)
         for compiled in sorted(root.rglob("*.pyc")):
             info = zipfile.ZipInfo(compiled.relative_to(root).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))

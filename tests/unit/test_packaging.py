@@ -4,7 +4,14 @@ import importlib.util
 
 import pytest
 
-from devtools.package import check_bytecode_fits, compile_bytecode, runtime_python
+from chalicelib import config, pages
+from chalicelib.forms import parse_answers
+from chalicelib.mail import Links, registration_email
+from chalicelib.registrations import Registration, Status
+from devtools.package import check_bytecode_fits, compile_bytecode, compile_templates, runtime_python
+from tests.helpers import answers, at, example_event
+
+NOW = at("2027-05-01T09:00:00+02:00")
 
 
 def template(*runtimes):
@@ -44,3 +51,50 @@ def test_a_module_that_does_not_compile_stops_the_package(tmp_path):
     (tmp_path / "broken.py").write_text("def (:\n")
     with pytest.raises(RuntimeError, match="does not compile"):
         compile_bytecode(tmp_path)
+
+
+def samples(environment):
+    """Pages and emails of both languages, rendered by `environment` from fixed inputs."""
+    event = example_event()
+    registration = Registration(event.id, "abc123", parse_answers(answers(), event), Status.CONFIRMED, NOW, NOW)
+    rendered = []
+    for language in ("sv", "en"):
+        page_maker = pages.Pages(config, environment)
+        rendered += [
+            page_maker.form_page(event, language, NOW),
+            page_maker.thanks_page(event, language, "confirmed"),
+            page_maker.privacy_page(language),
+        ]
+    for kind in ("confirmation", "cancellation"):
+        message = registration_email(
+            kind,
+            event,
+            registration,
+            sender="S <a@example.org>",
+            links=Links(manage="u"),
+            now=NOW,
+            templates=environment,
+        )
+        rendered += [part.get_content() for part in message.walk() if not part.is_multipart()]
+    return rendered
+
+
+def test_the_compiled_templates_render_exactly_what_the_sources_do(tmp_path, monkeypatch):
+    """What the zip renders with (`make package` compiles the templates with the app's own environment)
+    is what the checkout and its tests render from the sources."""
+    from jinja2 import ModuleLoader, PackageLoader
+
+    compile_templates(tmp_path)
+    compiled = tmp_path / "chalicelib" / "templates_compiled"
+    assert len(list(compiled.glob("tmpl_*.pyc"))) == len(pages.templates().list_templates())
+    assert not list(compiled.glob("*.py")), "bytecode alone"
+    from_sources = samples(pages.templates())
+    assert isinstance(pages.templates().loader, PackageLoader)
+    monkeypatch.setattr(pages, "COMPILED_TEMPLATES", compiled)
+    pages.templates.cache_clear()
+    try:
+        assert isinstance(pages.templates().loader, ModuleLoader)
+        assert samples(pages.templates()) == from_sources
+        assert "Åsa Öberg" in "".join(from_sources)  # the samples did render the person
+    finally:
+        pages.templates.cache_clear()
