@@ -121,6 +121,7 @@ def test_the_console_shows_the_network_with_tables_behind_the_chart_and_names_on
     app_store.put_event(open_event(id="annat", series="annat-natverk", organisers=["bo@example.se"]), FIRST_DAY)
     sign_up(app_store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
     sign_up(app_store, 1, "bertil@example.se", "Röda Korset", "association")
+    sign_up(app_store, 1, "cecilia@example.se", "Ahls bygg", "company")  # came, not signed up for the next
     post_json(client, answers(email="anna@example.se", name="Anna", organisation="Hudiksvall kommun", sector="public"))
     post_json(client, answers(email="bertil@example.se", name="Bertil", organisation="Röda korset"))
 
@@ -132,7 +133,8 @@ def test_the_console_shows_the_network_with_tables_behind_the_chart_and_names_on
     assert '<svg viewBox="0 0' in body and 'aria-hidden="true"' in body, "the chart, beside its table"
     assert "<caption" in body and '<th scope="col" class="number">Återkommande personer</th>' in body
     assert "inga företag än" in body and "inga andra än" in body
-    assert '<th scope="row">Anna</th>' in body, "Anna asked to be kept informed"
+    assert '<th scope="row">Anna</th><td>Hudiksvall kommun</td><td class="number">2</td>' in body, "Anna asked"
+    assert '<th scope="row">Ahls bygg</th><td>Företag</td><td class="number">1</td>' in body, "to remind"
     assert "Bertil" not in body and "bertil@" not in body, "counted, never named"
     english = get(client, f"/console/network/{SERIES}?lang=en", cookie).body.decode()
     assert "no companies yet" in english and "Returning organisations" in english

@@ -70,11 +70,15 @@ def network_view(report: NetworkReport, language: str) -> dict[str, Any]:
         ],
         "next_title": report.next_meeting.text("title", language) if report.next_meeting else "",
         "next_id": report.next_meeting.id if report.next_meeting else "",
+        # Both lists are rows of (name, what else is known of them, meetings come to): one table each.
         "nudge": [
-            {"name": entry.name, "sector": sector_names[entry.sector], "meetings": entry.meetings}
+            {"name": entry.name, "detail": sector_names[entry.sector], "meetings": entry.meetings}
             for entry in report.nudge
         ],
-        "members": report.members,
+        "members": [
+            {"name": member.name, "detail": member.organisation, "meetings": member.meetings}
+            for member in report.members
+        ],
         "people_counted": report.people_counted,
         "organisations_counted": report.organisations_counted,
         "chart": people_chart(report),
