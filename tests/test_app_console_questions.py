@@ -288,6 +288,17 @@ def test_lowering_a_choice_s_places_below_those_taken_is_shown_first_and_saved_o
     assert post(client, f"{QUESTIONS}/workshop", organiser, raised).status_code == 303
 
 
+def test_each_question_page_leads_back_and_names_the_meeting_in_its_heading(client, with_questions, organiser):
+    title = with_questions.get_event(EVENT).text("title", "sv")
+    for path, heading, back, way_back in (
+        (QUESTIONS, "Egna frågor", f"/console/events/{EVENT}", "Tillbaka till träffen"),
+        (f"{QUESTIONS}/new", "Lägg till en fråga", QUESTIONS, "Tillbaka till frågorna"),
+        (f"{QUESTIONS}/presentera", "Ändra frågan", QUESTIONS, "Tillbaka till frågorna"),
+    ):
+        body = get(client, path, organiser).body.decode()
+        assert f'<p><a href="{back}">{way_back}</a></p>\n<h1>{heading}: {title}</h1>' in body, path
+
+
 # -- two organisers at once -------------------------------------------------------------------------
 
 
