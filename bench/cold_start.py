@@ -1,7 +1,8 @@
 """`make bench`, cold start: what a new Lambda container pays before and during its first registration.
 
 Each round runs in fresh Python processes (interleaved, so the machine's noise falls on both sides):
-- `import app` / a bare `import boto3` (every route but the static ones needs boto3 anyway);
+- `import app` / a bare `import boto3` (every route but the static ones needs boto3 anyway), in CPU
+  time (see IMPORT_PROBE);
 - the first registration of a fresh process that has imported the app / a warm registration in that
   same process (the median of the ones after it), against DynamoDB Local and moto's SES server;
 - creating the AWS clients a registration uses, alone, in a fresh process that has imported boto3:
@@ -34,7 +35,9 @@ ROUNDS, WARM = 15, 15
 if "--quick" in sys.argv:  # the test suite's smoke run: same code, small numbers
     ROUNDS, WARM = 2, 3
 
-IMPORT_PROBE = "import time; started = time.perf_counter(); import {module}; print(time.perf_counter() - started)"
+# Importing is CPU work (the files are in the OS cache after the first round): its CPU time, not the
+# wall clock, which on a shared machine also counts the time spent waiting for a core.
+IMPORT_PROBE = "import time; started = time.process_time(); import {module}; print(time.process_time() - started)"
 
 # The requests come ready-made on stdin: the probe imports nothing but the app before its clock starts
 # (the test helpers that write a valid registration import pytest, and bench.harness the store).
