@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from . import email_history
 from .email_history import EmailHistoryStore, Result, SentEmail
@@ -65,6 +65,13 @@ class OutboxStore(DeliveryRecord, Protocol):
 
 
 BuildMessage = Callable[[Event, Registration], EmailMessage]
+
+
+class SendOptions(TypedDict, total=False):
+    """send_now's own choices, for a caller that passes them through as it got them (see send_now)."""
+
+    suppression_checked: bool
+    history_kind: str
 
 
 @dataclass(frozen=True)

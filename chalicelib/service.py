@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -33,7 +33,7 @@ from .mail import (
     registration_email,
     working_group_email,
 )
-from .outbox import Delivery
+from .outbox import Delivery, SendOptions
 from .registrations import (
     Cancellation,
     Confirmation,
@@ -172,14 +172,7 @@ class Signup:
         return JobMessages(self, base_url, now)
 
     def send_leased_email(
-        self,
-        registration: Registration,
-        event: Event,
-        *,
-        base_url: str,
-        now: datetime,
-        suppression_checked: bool = False,
-        history_kind: str = "",
+        self, registration: Registration, event: Event, *, base_url: str, now: datetime, **options: Unpack[SendOptions]
     ) -> Delivery:
         """Send the email this request holds the lease for; never fail the request over it."""
         try:
@@ -190,8 +183,7 @@ class Signup:
                 mailer=self.mailer,
                 build=self.message_builder(base_url, now),
                 now=now,
-                suppression_checked=suppression_checked,
-                history_kind=history_kind,
+                **options,
             )
         except Exception as error:  # noqa: BLE001 - the registration is stored; the outbox retries after the lease
             log.error("email step failed; the outbox will retry", extra={"error": type(error).__name__})
