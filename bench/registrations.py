@@ -103,7 +103,7 @@ class RawFloor:
         from chalicelib.bootstrap import wiring
         from chalicelib.forms import parse_answers
         from chalicelib.mail import SesMailer
-        from chalicelib.registrations import EMAIL_LEASE, EmailDelivery, EmailState, Registration
+        from chalicelib.registrations import EMAIL_LEASE, EmailDelivery, EmailState, Registration, SignUp
         from chalicelib.store import DynamoStore
 
         self.dynamodb = boto3.client("dynamodb")
@@ -126,7 +126,7 @@ class RawFloor:
                 email=EmailDelivery(state=EmailState.SENDING, attempts=1, due_at=now + EMAIL_LEASE),
                 expires_at=event.ends_at_or_default + timedelta(days=signup.settings.retention_days()),
             )
-            store.insert_registration(registration, now, None, None, False, event.place_limits, read=event)
+            store.insert_registration(SignUp(registration, now, place_limits=event.place_limits, read=event))
             mailer.send(build(event, registration))
             line = email_history.line_for(registration, "confirmation", email_history.Result.SENT, now=now)
             store.email_sent(registration, "floor", line)

@@ -14,10 +14,13 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
+
+if TYPE_CHECKING:
+    from .notices import Notice
 
 LANGUAGES = ("sv", "en")
 CANCELLED = "cancelled"  # the event status once the organisers call the meeting off
@@ -286,6 +289,19 @@ def deadline_instant(last_day: date, zone: ZoneInfo) -> datetime:
     """The first instant after the local day `last_day` ends, in UTC."""
     # Local midnight exists on every Swedish DST switch day (they happen at 02:00/03:00).
     return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class EventEdit:
+    """An edited event to store (the console's EventStore.save_event): `edited_from`, when the form
+    was filled in (EventChanged if someone saved since); `bump_calendar` when its time or place
+    changed; the change `notice` for the registrants, stored in the same write."""
+
+    event: Event
+    now: datetime
+    edited_from: datetime | None = None
+    bump_calendar: bool = False
+    notice: Notice | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
@@ -142,6 +142,33 @@ class Outcome:
     notice_leased: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class SignUp:
+    """What storing one sign-up needs, as the rules decided it (RegistrationStore.insert_registration)."""
+
+    registration: Registration
+    now: datetime
+    client: str | None = None  # the sender, counted against its rate
+    form_token: Any = None  # the form's one-use token, spent in the same write
+    by_hand: bool = False  # an organiser adds someone: the deadline and an early close do not apply
+    place_limits: Mapping[str, int] = field(default_factory=dict)  # the limited choices' places
+    network: str = ""  # the series whose member record this sign-up writes (the person consented)
+    read: Event | None = None  # the event the rules went by: EventEdited when it changed since
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedSignUp:
+    """A sign-up of an address already registered (RegistrationStore.note_duplicate): it counts against
+    `client` and spends `form_token` like any sign-up and, with `notice`, takes the `existing`
+    registration's email lease (an organiser's "send again" is one too, with no sender to count)."""
+
+    existing: Registration
+    now: datetime
+    notice: EmailDelivery | None
+    client: str | None = None
+    form_token: Any = None
+
+
 class RegistrationStore(Protocol):
     """What the registration rule needs from storage (DynamoDB or a fake)."""
 
@@ -151,17 +178,7 @@ class RegistrationStore(Protocol):
         """The event, possibly as read a few seconds ago (insert_registration's `read` makes that safe)."""
         ...
 
-    def insert_registration(
-        self,
-        registration: Registration,
-        now: datetime,
-        client: str | None = None,
-        form_token: Any = None,
-        by_hand: bool = False,
-        place_limits: Mapping[str, int] | None = None,
-        network: str = "",
-        read: Event | None = None,
-    ) -> None:
+    def insert_registration(self, signup: SignUp) -> None:
         """Store a new registration and count it, atomically, with the choice places its answers hold
         (and, with `network`, the person's member record of that series).
 
@@ -171,14 +188,7 @@ class RegistrationStore(Protocol):
         stored event) when `read`, the event the rules went by, has been edited since.
         """
 
-    def note_duplicate(
-        self,
-        existing: Registration,
-        now: datetime,
-        client: str | None,
-        notice: EmailDelivery | None,
-        form_token: Any = None,
-    ) -> None:
+    def note_duplicate(self, repeated: RepeatedSignUp) -> None:
         """Count a repeated sign-up against the sender, and (with `notice`) hold an email lease on the
         existing registration for the "already registered" email, in one transaction.
 
@@ -310,32 +320,24 @@ def _insert(
                 expires_at=event.ends_at_or_default + retention,
                 hold_until=now + event.hold_period if status == Status.PENDING else None,
             )
+            signup = SignUp(
+                registration,
+                now,
+                client,
+                form_token,
+                by_hand,
+                event.place_limits,
+                network=event.series if answers.network_consent else "",
+                read=event,
+            )
             try:
-                store.insert_registration(
-                    registration,
-                    now,
-                    client,
-                    form_token,
-                    by_hand,
-                    event.place_limits,
-                    network=event.series if answers.network_consent else "",
-                    read=event,
-                )
+                store.insert_registration(signup)
                 log.info("registration stored", extra={"event_id": event.id, "status": status, "by_hand": by_hand})
                 return Outcome(registration, created=True, event=event)
             except AlreadyRegistered as already:
                 if by_hand:
                     raise RegisteredBefore(registration=already.args[0]) from already
-                return _answer_duplicate(
-                    already.args[0],
-                    registration,
-                    event,
-                    store=store,
-                    now=now,
-                    client=client,
-                    sleep=sleep,
-                    form_token=form_token,
-                )
+                return _answer_duplicate(already.args[0], signup, event, store=store, sleep=sleep)
             except FormTokenUsed as used:
                 # Sent twice (a double click, the back button): said plainly, with a fresh form.
                 raise ValidationFailed({"form_token": ("form_used", {})}) from used
@@ -400,17 +402,11 @@ def _status_now(event: Event) -> Status:
 
 
 def _answer_duplicate(
-    existing: Registration,
-    would_be: Registration,
-    event: Event,
-    *,
-    store: RegistrationStore,
-    now: datetime,
-    client: str | None,
-    sleep: Callable[[float], None],
-    form_token: Any = None,
+    existing: Registration, signup: SignUp, event: Event, *, store: RegistrationStore, sleep: Callable[[float], None]
 ) -> Outcome:
-    """Tell the owner, not the sender: the answer looks like a new sign-up's."""
+    """Tell the owner, not the sender: the answer looks like a new sign-up's (`signup`, the one refused
+    as a repeat, would have stored)."""
+    would_be, now = signup.registration, signup.now
     if would_be.status == Status.WAITLISTED and event.waitlist_is_full:
         raise WaitlistFull()  # what a new sign-up hears now, and like it, nothing is written
     # A confirmation still on its way carries the same link: no second email then.
@@ -426,7 +422,7 @@ def _answer_duplicate(
         # A refused email leaves the answer as it is, with no email: at most two passes.
         for _ in range(2):
             try:
-                store.note_duplicate(existing, now, client, notice, form_token)
+                store.note_duplicate(RepeatedSignUp(existing, now, notice, signup.client, signup.form_token))
             except FormTokenUsed as used:
                 raise ValidationFailed({"form_token": ("form_used", {})}) from used
             except AddressSuppressed:
@@ -457,6 +453,18 @@ class Cancellation:
     already_cancelled: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class SeatRelease:
+    """What a cancellation writes in one transaction (CancellationStore.cancel): `registration` as read,
+    cancelled with its `receipt` email, and `promoted` (as `_promoted` built it from the first on the
+    waiting list) in the seat it frees."""
+
+    registration: Registration
+    promoted: Registration | None
+    now: datetime
+    receipt: EmailDelivery | None = None
+
+
 class CancellationStore(Protocol):
     def get_event(self, event_id: str) -> Event | None: ...
 
@@ -464,15 +472,8 @@ class CancellationStore(Protocol):
 
     def first_waitlisted(self, event_id: str) -> Registration | None: ...
 
-    def cancel(
-        self,
-        registration: Registration,
-        promoted: Registration | None,
-        now: datetime,
-        receipt: EmailDelivery | None = None,
-    ) -> None:
-        """Cancel `registration` with its `receipt` and write `promoted` (as `_promoted` built it
-        from the first on the waiting list) in one transaction; Contention when either changed."""
+    def cancel(self, release: SeatRelease) -> None:
+        """Write the whole `release` in one transaction; Contention when either registration changed."""
 
 
 def cancel(
@@ -550,7 +551,7 @@ def _free_seat(
         promoted = _promoted(first_in_line, event, now) if first_in_line is not None else None
         receipt = _receipt(registration, now) if send_receipt else None
         email = receipt or _closed(registration.email)
-        store.cancel(registration, promoted, now, email)
+        store.cancel(SeatRelease(registration, promoted, now, email))
         log.info(
             "hold released" if only_expired_hold else "registration cancelled",
             extra={"event_id": event_id, "promoted": promoted is not None},
@@ -664,9 +665,7 @@ class ResendStore(Protocol):
 
     def find_registration(self, event_id: str, registration_id: str) -> Registration | None: ...
 
-    def note_duplicate(
-        self, existing: Registration, now: datetime, client: str | None, notice: EmailDelivery | None
-    ) -> None: ...
+    def note_duplicate(self, repeated: RepeatedSignUp) -> None: ...
 
 
 class ResendState(StrEnum):
@@ -701,7 +700,7 @@ def resend_confirmation(event_id: str, registration_id: str, *, store: ResendSto
         return Resend(ResendState.STARTED, registration)
     email = EmailDelivery(state=EmailState.SENDING, kind=EmailKind.CONFIRMATION, attempts=1, due_at=now + EMAIL_LEASE)
     try:
-        store.note_duplicate(registration, now, None, email)
+        store.note_duplicate(RepeatedSignUp(registration, now, email))
     except NoticeNotNeeded:
         return Resend(ResendState.ON_ITS_WAY, registration)
     except AddressSuppressed:
@@ -825,18 +824,23 @@ def confirm_seat(
     return retry_conflicts(one_try, sleep=sleep)
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerChange:
+    """The owner's new `answers` for `registration` as read (AnswerStore.update_answers); the places
+    its limited choices hold are counted against `place_limits`."""
+
+    registration: Registration
+    answers: Answers
+    now: datetime
+    place_limits: Mapping[str, int] = field(default_factory=dict)
+
+
 class AnswerStore(Protocol):
     def get_event(self, event_id: str) -> Event | None: ...
 
     def find_registration(self, event_id: str, registration_id: str) -> Registration | None: ...
 
-    def update_answers(
-        self,
-        registration: Registration,
-        answers: Answers,
-        now: datetime,
-        place_limits: Mapping[str, int] | None = None,
-    ) -> Registration:
+    def update_answers(self, change: AnswerChange) -> Registration:
         """Replace the answers while the event is open, moving changed choice places; raises
         RegistrationClosed, RegistrationNotFound (cancelled meanwhile), ChoiceFull or Contention."""
         ...
@@ -868,7 +872,7 @@ def change_answers(
         # The network choice belongs to the sign-up (it wrote the member record); one leaves by the
         # link in the network's emails, so the edit form does not ask it again.
         answers = replace(answers, network_consent=registration.answers.network_consent)
-        updated = store.update_answers(registration, answers, now, event.place_limits)
+        updated = store.update_answers(AnswerChange(registration, answers, now, event.place_limits))
         log.info("answers changed by their owner", extra={"event_id": event_id})
         return updated
 

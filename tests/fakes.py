@@ -25,10 +25,18 @@ from chalicelib.errors import (
     WaitlistFull,
 )
 from chalicelib.events import Event
-from chalicelib.forms import Answers
 from chalicelib.mail import SendFailed
 from chalicelib.network import Member, OrganisationAlias, member_ref
-from chalicelib.registrations import SEATED, EmailDelivery, EmailState, Registration, Status
+from chalicelib.registrations import (
+    SEATED,
+    AnswerChange,
+    EmailDelivery,
+    EmailState,
+    Registration,
+    RepeatedSignUp,
+    SignUp,
+    Status,
+)
 
 
 class InMemoryStore:
@@ -58,17 +66,8 @@ class InMemoryStore:
                 event = counted_as(old, event)
             self.events[event.id] = event
 
-    def insert_registration(
-        self,
-        registration: Registration,
-        now: datetime,
-        client: str | None = None,
-        form_token: object = None,
-        by_hand: bool = False,
-        place_limits: Mapping[str, int] | None = None,
-        network: str = "",
-        read: Event | None = None,
-    ) -> None:
+    def insert_registration(self, signup: SignUp) -> None:
+        registration, now, read = signup.registration, signup.now, signup.read
         with self.lock:
             self.insert_calls += 1
             if self.conflicts_to_raise:
@@ -83,7 +82,7 @@ class InMemoryStore:
                 raise AlreadyRegistered(existing)
             if event is None:
                 raise EventNotFound()
-            if not by_hand and not event.is_open(now):
+            if not signup.by_hand and not event.is_open(now):
                 raise RegistrationClosed()
             if registration.status in SEATED:
                 if event.is_full:
@@ -100,11 +99,11 @@ class InMemoryStore:
                 if event.waitlist_is_full:
                     raise WaitlistFull()
                 event = replace(event, waitlist_count=event.waitlist_count + 1)
-            event = _move_places(event, registration.answers.places, (), place_limits or {})
+            event = _move_places(event, registration.answers.places, (), signup.place_limits)
             self.events[event.id] = event
             self.items[key] = registration
-            if network:
-                self._join(network, registration, now)
+            if signup.network:
+                self._join(signup.network, registration, now)
 
     def _join(self, series: str, registration: Registration, now: datetime) -> None:
         answers = registration.answers
@@ -140,13 +139,8 @@ class InMemoryStore:
     def remove_member(self, series: str, ref: str) -> bool:
         return self.members.pop((series, ref), None) is not None
 
-    def update_answers(
-        self,
-        registration: Registration,
-        answers: Answers,
-        now: datetime,
-        place_limits: Mapping[str, int] | None = None,
-    ) -> Registration:
+    def update_answers(self, change: AnswerChange) -> Registration:
+        registration, answers, now = change.registration, change.answers, change.now
         with self.lock:
             event = self.events[registration.event_id]
             if not event.is_open(now):
@@ -157,19 +151,13 @@ class InMemoryStore:
                 raise RegistrationNotFound()
             taken = tuple(place for place in answers.places if place not in stored.answers.places)
             freed = tuple(place for place in stored.answers.places if place not in answers.places)
-            self.events[event.id] = _move_places(event, taken, freed, place_limits or {})
+            self.events[event.id] = _move_places(event, taken, freed, change.place_limits)
             updated = replace(registration, answers=replace(answers, email=registration.answers.email), updated_at=now)
             self.items[key] = updated
             return updated
 
-    def note_duplicate(
-        self,
-        existing: Registration,
-        now: datetime,
-        client: str | None,
-        notice: EmailDelivery | None,
-        form_token: object = None,
-    ) -> None:
+    def note_duplicate(self, repeated: RepeatedSignUp) -> None:
+        existing, notice = repeated.existing, repeated.notice
         with self.lock:
             if notice is not None:
                 key = (existing.event_id, existing.answers.email_key)
@@ -183,7 +171,7 @@ class InMemoryStore:
                 ):
                     raise NoticeNotNeeded()
                 self.items[key] = replace(stored, email=notice)
-            self.duplicates.append((client, notice))
+            self.duplicates.append((repeated.client, notice))
 
     def find_registration(self, event_id: str, registration_id: str) -> Registration | None:
         return next(

@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib import security
 from chalicelib.errors import FormTokenUsed
+from chalicelib.registrations import SignUp
 from tests.helpers import EVENT, FORM, JSON, URL, answers, open_event
 
 
@@ -114,9 +115,9 @@ def test_the_token_marker_is_written_in_the_registration_transaction(store):
     event = example_event()
     store.put_event(event, NOW)
     use = security.FormTokenUse("nonce-1", NOW + timedelta(hours=24))
-    store.insert_registration(new_registration(event, email="a@example.se"), NOW, None, use)
+    store.insert_registration(SignUp(new_registration(event, email="a@example.se"), NOW, form_token=use))
     with pytest.raises(FormTokenUsed):
-        store.insert_registration(new_registration(event, email="b@example.se"), NOW, None, use)
+        store.insert_registration(SignUp(new_registration(event, email="b@example.se"), NOW, form_token=use))
     assert [r.answers.email for r in store.registrations(event.id)] == ["a@example.se"]
     assert store.get_event(event.id).confirmed_count == 1
     marker = store.client.get_item(TableName=store.table, Key={"PK": {"S": "FORMTOKEN#nonce-1"}, "SK": {"S": "USED"}})

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.events import place_key
+from chalicelib.events import EventEdit, place_key
 from tests.helpers import CUSTOM_QUESTIONS, EVENT, answers, open_event, post_form
 from tests.test_app_console import ORGANISER, csrf_of, get, post, sign_in
 from tests.test_app_console_events import audit_actions, path_of
@@ -330,7 +330,7 @@ def test_the_store_refuses_a_save_when_the_event_changed_between_the_check_and_t
 
     def someone_saves_meanwhile(event, posted):
         answer = real(event, posted)
-        with_questions.save_event(event, datetime.now(UTC))
+        with_questions.save_event(EventEdit(event, datetime.now(UTC)))
         return answer
 
     monkeypatch.setattr(console_questions, "_stale", someone_saves_meanwhile)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib import bootstrap
+from chalicelib.events import EventEdit
 from chalicelib.network import member_ref
 from tests.helpers import EVENT, answers, post_json, run_schedule
 from tests.test_app_console import ORGANISER, csrf_of, get, post, sign_in
@@ -170,14 +171,14 @@ def test_inviting_once_registration_has_closed_or_to_a_cancelled_meeting_is_refu
 ):
     csrf = csrf_of(get(client, INVITE, organiser))
     # Closed early by the organisers (the deadline itself: the unit tests and the command line's).
-    members.save_event(replace(members.get_event(EVENT), status="closed"), datetime.now(UTC))
+    members.save_event(EventEdit(replace(members.get_event(EVENT), status="closed"), datetime.now(UTC)))
     page = get(client, INVITE, organiser).body.decode()
     assert "Anmälan till träffen har stängt: inbjudningar kan inte längre skickas." in page
     assert "Skicka inbjudan" not in page, "no button"
     refused = post(client, INVITE, organiser, {"csrf_token": csrf, "lang": "en"})
     assert refused.status_code == 409
     assert "Registration for this meeting has closed: invitations can no longer be sent." in refused.body.decode()
-    members.save_event(replace(members.get_event(EVENT), status="open"), datetime.now(UTC))
+    members.save_event(EventEdit(replace(members.get_event(EVENT), status="open"), datetime.now(UTC)))
     cancel_csrf = csrf_of(get(client, f"/console/events/{EVENT}/cancel", organiser))
     post(client, f"/console/events/{EVENT}/cancel", organiser, {"csrf_token": cancel_csrf, "confirm": "yes"})
     refused = post(client, INVITE, organiser, {"csrf_token": csrf})

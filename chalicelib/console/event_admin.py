@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from .. import notices
 from ..errors import EventCancelled, EventExists, SeatsTaken
-from ..events import Event
+from ..events import Event, EventEdit
 from ..i18n import event_problem
 from ..notices import Notice
 from ..registrations import EmailState, PromotionStore, Registration, fill_free_seats
@@ -26,15 +26,7 @@ SendLeased = Callable[[Registration, Event], Any]
 class EventStore(PromotionStore, Protocol):
     def create_event(self, event: Event, now: datetime) -> None: ...
 
-    def save_event(
-        self,
-        event: Event,
-        now: datetime,
-        edited_from: datetime | None = None,
-        *,
-        bump_calendar: bool = False,
-        notice: Notice | None = None,
-    ) -> None: ...
+    def save_event(self, edit: EventEdit) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -100,7 +92,7 @@ def save(
         else None
     )
     try:
-        store.save_event(event, now, edited_from, bump_calendar=bool(changes), notice=notice)
+        store.save_event(EventEdit(event, now, edited_from, bump_calendar=bool(changes), notice=notice))
     except SeatsTaken as taken:
         raise EventFormInvalid({error_field: event_problem("below_seats_taken", language, taken=taken.taken)}) from None
     promoted = _fill(event, store=store, now=now, send=send)

@@ -9,7 +9,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..errors import EventCancelled, EventChanged, EventExists, EventNotFound, SeatsTaken
-from ..events import CANCELLED, Event
+from ..events import CANCELLED, Event, EventEdit
 from ..notices import Notice
 from ..registrations import Registration, Status
 from .events import EventRecords
@@ -30,22 +30,15 @@ class EventChanges(Seats, NoticeRecords, EventRecords):
                 raise EventExists() from error
             raise
 
-    def save_event(
-        self,
-        event: Event,
-        now: datetime,
-        edited_from: datetime | None = None,
-        *,
-        bump_calendar: bool = False,
-        notice: Notice | None = None,
-    ) -> None:
+    def save_event(self, edit: EventEdit) -> None:
         """Store an edited event: EventNotFound when it is gone, EventCancelled when the meeting was
         cancelled meanwhile, SeatsTaken when it would have fewer seats than are taken by now (checked
         in the write itself, not from an earlier read), and EventChanged when `edited_from` is given
         and someone else has saved it since. `bump_calendar` when its time or place changed; a
         `notice` (of that change) is stored in the same transaction, so the registrants are told
         exactly when the change is made."""
-        update = self._event_update(event, now, bump_calendar)
+        event, now, edited_from, notice = edit.event, edit.now, edit.edited_from, edit.notice
+        update = self._event_update(event, now, edit.bump_calendar)
         condition = "attribute_exists(PK) AND #status_now <> :cancelled"
         update["ExpressionAttributeNames"]["#status_now"] = "status"
         update["ExpressionAttributeValues"][":cancelled"] = {"S": CANCELLED}

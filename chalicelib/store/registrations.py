@@ -9,8 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import ChoiceFull, RegistrationClosed, RegistrationNotFound
-from ..forms import Answers
-from ..registrations import Registration, Status
+from ..registrations import AnswerChange, Registration, Status
 from .items import answer_attributes, event_from_item, is_expired, registration_from_item
 from .places import full_place, place_changes
 from .schema import (
@@ -64,16 +63,11 @@ class RegistrationRecords(TableAccess):
         waiting = [r for r in self.registrations(event_id) if r.status == Status.WAITLISTED]
         return min(waiting, key=lambda r: (r.created_at, r.registration_id), default=None)
 
-    def update_answers(
-        self,
-        registration: Registration,
-        answers: Answers,
-        now: datetime,
-        place_limits: Mapping[str, int] | None = None,
-    ) -> Registration:
+    def update_answers(self, change: AnswerChange) -> Registration:
         """Replace a live registration's answers (the email, its identity, stays), in one
         transaction with a check that registration is still open; a changed choice gives its place
         back and takes the new one's, while it has room (ChoiceFull otherwise)."""
+        registration, answers, now, place_limits = change.registration, change.answers, change.now, change.place_limits
         expression, names, values = set_or_remove(answer_attributes(answers), "f", also_set=("updated_at = :now",))
         taken = [place for place in answers.places if place not in registration.answers.places]
         freed = [place for place in registration.answers.places if place not in answers.places]
@@ -96,14 +90,14 @@ class RegistrationRecords(TableAccess):
                     }
                 },
             ),
-            ("event", self._open_check(registration.event_id, now, taken, freed, place_limits or {})),
+            ("event", self._open_check(registration.event_id, now, taken, freed, place_limits)),
         ]
         failed = self._transact(items)
         if "event" in failed:
             item = self._get(event_key(registration.event_id))
             event = event_from_item(item) if item else None
             if event is not None and event.is_open(now):
-                full = full_place(tuple(taken), event.choice_counts, place_limits or {})
+                full = full_place(tuple(taken), event.choice_counts, place_limits)
                 if full is not None:
                     raise ChoiceFull(full)
             raise RegistrationClosed()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..registrations import EmailDelivery, Registration, Status
+from ..registrations import EmailDelivery, Registration, SeatRelease, Status
 from .items import email_attributes
 from .places import place_changes
 from .schema import event_key, iso_time, registration_key
@@ -14,13 +14,7 @@ from .table import TableAccess, set_or_remove
 
 
 class Seats(TableAccess):
-    def cancel(
-        self,
-        registration: Registration,
-        promoted: Registration | None,
-        now: datetime,
-        receipt: EmailDelivery | None = None,
-    ) -> None:
+    def cancel(self, release: SeatRelease) -> None:
         """Cancel one registration (or release its held seat); a freed seat goes to the first on the
         waiting list in the same transaction, written as `promoted` (its status, hold and email as
         the domain built them); the cancelled item holds its `receipt` email (in the outbox index,
@@ -29,9 +23,10 @@ class Seats(TableAccess):
         Raises Contention when anything changed since it was read (someone else
         cancelled, confirmed, promoted or joined the waiting list): read again and retry.
         """
+        registration, promoted, now = release.registration, release.promoted, release.now
         was = registration.status
         items: list[dict[str, Any]] = [
-            self._status_change(registration, was, Status.CANCELLED, now, email=receipt),
+            self._status_change(registration, was, Status.CANCELLED, now, email=release.receipt),
         ]
         # How the held (unconfirmed) seats change: one fewer if this was one, one more if the
         # seat passes to someone who must confirm in turn.

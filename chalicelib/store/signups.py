@@ -28,7 +28,7 @@ from ..errors import (
     WaitlistFull,
 )
 from ..events import CANCELLED, Event
-from ..registrations import SEATED, EmailDelivery, EmailState, Registration, Status
+from ..registrations import SEATED, EmailState, Registration, RepeatedSignUp, SignUp, Status
 from .events import EventRecords
 from .items import email_attributes, event_from_item, plain_item, registration_from_item, registration_item
 from .limits import Limits
@@ -63,17 +63,7 @@ def _first_refusal(failed: set[str], refusals: dict[str, type[Exception]]) -> Ex
 
 
 class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
-    def insert_registration(
-        self,
-        registration: Registration,
-        now: datetime,
-        client: str | None = None,
-        form_token: Any = None,
-        by_hand: bool = False,
-        place_limits: Mapping[str, int] | None = None,
-        network: str = "",
-        read: Event | None = None,
-    ) -> None:
+    def insert_registration(self, signup: SignUp) -> None:
         """One transaction: the registration and the event's counter, or neither.
 
         The same transaction checks the email suppression list, the address's
@@ -86,7 +76,7 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
         `read`: the event as the rules read it (maybe a recent copy, `recent_event`); EventEdited,
         with nothing written, when its description has been saved since.
         """
-        place_limits = place_limits or {}
+        registration, now, by_hand, read = signup.registration, signup.now, signup.by_hand, signup.read
         seated = registration.status in SEATED
         counters = "confirmed_count = confirmed_count + :one" if seated else "waitlist_count = waitlist_count + :one"
         if registration.status == Status.PENDING:
@@ -98,7 +88,7 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
             # and while the waiting list has room.
             seats = "confirmed_count >= #capacity AND waitlist_count < #waitlist_limit"
         place_sets, place_condition, place_names, place_values = place_changes(
-            registration.answers.places, (), place_limits
+            registration.answers.places, (), signup.place_limits
         )
         counters += place_sets
         seats += place_condition
@@ -160,28 +150,17 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
                 },
             ),
             *self._email_checks(registration, now),
-            *self._sender_limit(client, now),
-            *self._form_token_marker(form_token),
-            *(self._membership(registration, network, now) if network else []),
+            *self._sender_limit(signup.client, now),
+            *self._form_token_marker(signup.form_token),
+            *(self._membership(registration, signup.network, now) if signup.network else []),
         ]
         try:
             transaction: list[Any] = [item for _, item in items]  # plain dicts; boto3's TypedDicts are for checking
             self.client.transact_write_items(TransactItems=transaction)
         except ClientError as error:
-            raise self._explain_refusal(
-                error, [tag for tag, _ in items], registration, now, by_hand, place_limits, read
-            ) from error
+            raise self._explain_refusal(error, [tag for tag, _ in items], signup) from error
 
-    def _explain_refusal(
-        self,
-        error: ClientError,
-        tags: list[str],
-        registration: Registration,
-        now: datetime,
-        by_hand: bool = False,
-        place_limits: Mapping[str, int] | None = None,
-        read: Event | None = None,
-    ) -> Exception:
+    def _explain_refusal(self, error: ClientError, tags: list[str], signup: SignUp) -> Exception:
         code = error_code(error)
         if code in CONFLICT_ERRORS:
             return Contention(code)
@@ -193,18 +172,11 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
         reasons = dict(zip(tags, error.response.get("CancellationReasons") or [], strict=False))
         if len(reasons) != len(tags):
             return Contention("unexplained cancellation")
-        return self._explain_conditions(reasons, registration, now, by_hand, place_limits or {}, read) or error
+        return self._explain_conditions(reasons, signup) or error
 
-    def _explain_conditions(
-        self,
-        reasons: dict[str, Any],
-        registration: Registration,
-        now: datetime,
-        by_hand: bool,
-        place_limits: Mapping[str, int],
-        read: Event | None,
-    ) -> Exception | None:
+    def _explain_conditions(self, reasons: dict[str, Any], signup: SignUp) -> Exception | None:
         """Which refusal the failed conditions (by tag) mean; None when none explains it."""
+        registration, now, by_hand, read = signup.registration, signup.now, signup.by_hand, signup.read
         failed = {tag for tag, reason in reasons.items() if reason.get("Code") == "ConditionalCheckFailed"}
         if "form_token" in failed:
             return FormTokenUsed()
@@ -214,7 +186,7 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
             if read is not None and (stored is None or stored.updated_at != read.updated_at):
                 # Decided on a description that has changed since: decide again on this one.
                 return EventEdited(stored)
-            event_refusal = self._explain_event(stored, registration, now, by_hand, place_limits)
+            event_refusal = self._explain_event(stored, registration, now, by_hand, signup.place_limits)
             # The rules may have gone by a recent copy, whose counters are only a first guess: what
             # the stored event refuses before anything else (closed, full, no room to wait) comes
             # first, as it would have from a fresh read, also for an address already registered.
@@ -279,18 +251,12 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
             return WaitlistFull()
         return Contention("event changed meanwhile")
 
-    def note_duplicate(
-        self,
-        existing: Registration,
-        now: datetime,
-        client: str | None,
-        notice: EmailDelivery | None,
-        form_token: Any = None,
-    ) -> None:
+    def note_duplicate(self, repeated: RepeatedSignUp) -> None:
         """A repeated sign-up writes no answer: it counts against the sender and, with `notice`,
         takes the existing registration's email lease for the "already registered" email, under
         the same suppression and daily email limit as every registration email."""
-        items = self._sender_limit(client, now) + self._form_token_marker(form_token)
+        existing, now, notice = repeated.existing, repeated.now, repeated.notice
+        items = self._sender_limit(repeated.client, now) + self._form_token_marker(repeated.form_token)
         if notice is not None:
             expression, names, values = set_or_remove(email_attributes(notice), "e")
             items[:0] = [

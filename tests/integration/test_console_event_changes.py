@@ -14,6 +14,7 @@ import pytest
 from chalicelib.console import event_admin
 from chalicelib.console.events import EventFormInvalid
 from chalicelib.errors import EventChanged, EventStarted, SeatsTaken
+from chalicelib.events import EventEdit
 from chalicelib.outbox import retry_due_emails, send_now
 from chalicelib.registrations import (
     EmailKind,
@@ -121,7 +122,7 @@ def test_the_store_checks_the_seats_taken_in_the_write_itself(store):
     fill(store, capacity=5, people=4)
     stale = replace(example_event(capacity=3), confirmed_count=0)  # as if read before the sign-ups
     with pytest.raises(SeatsTaken) as error:
-        store.save_event(stale, NOW)
+        store.save_event(EventEdit(stale, NOW))
     assert error.value.taken == 4 and store.get_event(EVENT).capacity == 5
 
 
@@ -129,9 +130,11 @@ def test_an_edit_begun_before_someone_else_saved_is_refused_in_the_write_itself(
     fill(store, capacity=5, people=0)
     opened = store.get_event(EVENT)
     assert opened.updated_at == NOW
-    store.save_event(replace(opened, venue="Stora salen"), NOW + timedelta(minutes=1), opened.updated_at)
+    store.save_event(EventEdit(replace(opened, venue="Stora salen"), NOW + timedelta(minutes=1), opened.updated_at))
     with pytest.raises(EventChanged):
-        store.save_event(replace(opened, address="Storgatan 1"), NOW + timedelta(minutes=2), opened.updated_at)
+        store.save_event(
+            EventEdit(replace(opened, address="Storgatan 1"), NOW + timedelta(minutes=2), opened.updated_at)
+        )
     stored = store.get_event(EVENT)
     assert (stored.venue, stored.address) == ("Stora salen", opened.address), "the first save stands"
     assert stored.updated_at == NOW + timedelta(minutes=1)

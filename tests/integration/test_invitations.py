@@ -11,6 +11,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from chalicelib import privacy
+from chalicelib.events import EventEdit
 from chalicelib.forms import email_key
 from chalicelib.invitations import marker
 from chalicelib.network import member_ref
@@ -141,7 +142,7 @@ def test_an_invitation_to_a_meeting_cancelled_or_closed_since_it_was_asked_for_s
     mailer = RecordingMailer()
     counts = run(store, mailer, event.deadline_at)
     assert mailer.sent == [] and counts["invitations_refused_closed"] == 1 and store.active_notices() == []
-    store.save_event(replace(store.get_event(NEXT), status="cancelled"), NOW)
+    store.save_event(EventEdit(replace(store.get_event(NEXT), status="cancelled"), NOW))
     invite(store)
     counts = run(store, mailer)
     assert mailer.sent == [] and counts["invitations_refused_cancelled"] == 1

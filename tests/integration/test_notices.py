@@ -14,6 +14,7 @@ from chalicelib import privacy
 from chalicelib.console import event_admin
 from chalicelib.console.events import EventFormInvalid
 from chalicelib.errors import EventCancelled
+from chalicelib.events import EventEdit
 from chalicelib.forms import email_key
 from chalicelib.notices import Audience, NoticeKind, SendPace, deliver_notices, meeting_changes, new_notice
 from chalicelib.registrations import Status, cancel, register
@@ -190,7 +191,7 @@ def test_a_cancelled_meeting_is_not_edited(store):
     cancelled_notice(store, event)
     stored = store.get_event(EVENT)
     with pytest.raises(EventCancelled):
-        store.save_event(replace(stored, status="open"), NOW)
+        store.save_event(EventEdit(replace(stored, status="open"), NOW))
     assert store.get_event(EVENT).is_cancelled
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.errors import EventEdited, RegistrationClosed, ValidationFailed
-from chalicelib.registrations import Status, register
+from chalicelib.registrations import SignUp, Status, register
 from chalicelib.store import DynamoStore
 from chalicelib.store.events import RECENT_EVENT_AGE
 from tests.conftest import ALSO_ON_THE_FAKE
@@ -39,11 +39,11 @@ def test_a_registration_decided_on_an_event_edited_since_is_refused_and_writes_n
     read = store.get_event(event.id)
     store.put_event(replace(event, venue="Stora salen"), NOW + timedelta(seconds=1))
     with pytest.raises(EventEdited) as edited:
-        store.insert_registration(new_registration(event, email="a@example.se"), NOW, read=read)
+        store.insert_registration(SignUp(new_registration(event, email="a@example.se"), NOW, read=read))
     assert edited.value.event.venue == "Stora salen"
     assert store.get_event(event.id).confirmed_count == 0
     assert list(store.registrations(event.id)) == []
-    store.insert_registration(new_registration(event, email="a@example.se"), NOW, read=edited.value.event)
+    store.insert_registration(SignUp(new_registration(event, email="a@example.se"), NOW, read=edited.value.event))
     assert store.get_event(event.id).confirmed_count == 1
 
 

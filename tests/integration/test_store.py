@@ -15,7 +15,18 @@ from chalicelib.errors import (
     WaitlistFull,
 )
 from chalicelib.forms import parse_answers
-from chalicelib.registrations import EmailDelivery, EmailKind, EmailState, Registration, Status, register
+from chalicelib.registrations import (
+    AnswerChange,
+    EmailDelivery,
+    EmailKind,
+    EmailState,
+    Registration,
+    RepeatedSignUp,
+    SeatRelease,
+    SignUp,
+    Status,
+    register,
+)
 from chalicelib.store import registration_key
 from tests.conftest import ALSO_ON_THE_FAKE
 from tests.helpers import answers, at, example_event
@@ -46,8 +57,8 @@ def test_a_registration_round_trips_with_its_states_as_the_enums(store):
     event = example_event(capacity=1)
     store.put_event(event, NOW)
     written = new_registration(event, email="a@example.se")
-    store.insert_registration(written, NOW)
-    store.insert_registration(new_registration(event, status=Status.WAITLISTED, email="b@example.se"), NOW)
+    store.insert_registration(SignUp(written, NOW))
+    store.insert_registration(SignUp(new_registration(event, status=Status.WAITLISTED, email="b@example.se"), NOW))
     item = store.client.get_item(TableName=store.table, Key=registration_key(event.id, "a@example.se"))["Item"]
     assert (item["status"], item["email_state"], item["email_kind"]) == (
         {"S": "confirmed"},
@@ -65,8 +76,8 @@ def test_the_store_writes_the_promotion_and_the_confirmation_as_the_domain_built
     store.put_event(event, NOW)
     seated = new_registration(event, email="a@example.se")
     waiting = new_registration(event, status=Status.WAITLISTED, email="b@example.se")
-    store.insert_registration(seated, NOW)
-    store.insert_registration(waiting, NOW)
+    store.insert_registration(SignUp(seated, NOW))
+    store.insert_registration(SignUp(waiting, NOW))
     later = NOW + timedelta(hours=1)
     # Odd on purpose (attempts, due time): the store must write what it is given, not its own idea.
     promoted = replace(
@@ -76,7 +87,7 @@ def test_the_store_writes_the_promotion_and_the_confirmation_as_the_domain_built
         updated_at=later,
         email=EmailDelivery(EmailState.SENDING, EmailKind.PROMOTION, attempts=3, due_at=later + timedelta(minutes=7)),
     )
-    store.cancel(seated, promoted, later, None)
+    store.cancel(SeatRelease(seated, promoted, later, None))
     stored = store.get_registration(event.id, "b@example.se")
     assert (stored.status, stored.hold_until, stored.email) == (promoted.status, promoted.hold_until, promoted.email)
     confirmed = replace(
@@ -98,7 +109,7 @@ def test_the_store_writes_the_promotion_and_the_confirmation_as_the_domain_built
 def test_re_putting_an_event_keeps_its_counters_and_drops_removed_keys(store):
     event = example_event(capacity=10)
     store.put_event(event, NOW)
-    store.insert_registration(new_registration(event, email="a@example.se"), NOW)
+    store.insert_registration(SignUp(new_registration(event, email="a@example.se"), NOW))
     store.put_event(replace(example_event(capacity=None), venue="Stora salen"), NOW)
     stored = store.get_event(event.id)
     assert stored.confirmed_count == 1
@@ -108,7 +119,7 @@ def test_re_putting_an_event_keeps_its_counters_and_drops_removed_keys(store):
 def test_insert_counts_the_seat_in_the_same_write(store):
     event = example_event(capacity=5)
     store.put_event(event, NOW)
-    store.insert_registration(new_registration(event, email="a@example.se"), NOW)
+    store.insert_registration(SignUp(new_registration(event, email="a@example.se"), NOW))
     assert store.get_event(event.id).confirmed_count == 1
     (stored,) = store.registrations(event.id)
     assert stored.answers.name == "Åsa Öberg" and stored.status == Status.CONFIRMED
@@ -119,9 +130,11 @@ def test_a_live_duplicate_is_refused_with_the_existing_registration(store):
     event = example_event()
     store.put_event(event, NOW)
     first = new_registration(event, email="a@example.se")
-    store.insert_registration(first, NOW)
+    store.insert_registration(SignUp(first, NOW))
     with pytest.raises(AlreadyRegistered) as error:
-        store.insert_registration(replace(new_registration(event, email="A@example.se"), registration_id="x"), NOW)
+        store.insert_registration(
+            SignUp(replace(new_registration(event, email="A@example.se"), registration_id="x"), NOW)
+        )
     assert error.value.args[0].registration_id == first.registration_id
     assert store.get_event(event.id).confirmed_count == 1
 
@@ -130,7 +143,7 @@ def test_a_cancelled_registration_may_be_replaced(store):
     event = example_event()
     store.put_event(event, NOW)
     cancelled = new_registration(event, email="a@example.se")
-    store.insert_registration(cancelled, NOW)
+    store.insert_registration(SignUp(cancelled, NOW))
     store.client.update_item(
         TableName=store.table,
         Key=registration_key(event.id, "a@example.se"),
@@ -138,7 +151,7 @@ def test_a_cancelled_registration_may_be_replaced(store):
         ExpressionAttributeNames={"#s": "status"},
         ExpressionAttributeValues={":c": {"S": Status.CANCELLED}},
     )
-    store.insert_registration(replace(cancelled, registration_id="again"), NOW)
+    store.insert_registration(SignUp(replace(cancelled, registration_id="again"), NOW))
     (stored,) = store.registrations(event.id)
     assert stored.registration_id == "again" and stored.status == Status.CONFIRMED
 
@@ -147,10 +160,10 @@ def test_a_cancelled_registration_may_be_replaced(store):
 def test_a_full_event_refuses_a_confirmed_seat_and_takes_a_waitlisted_one(store):
     event = example_event(capacity=1)
     store.put_event(event, NOW)
-    store.insert_registration(new_registration(event, email="a@example.se"), NOW)
+    store.insert_registration(SignUp(new_registration(event, email="a@example.se"), NOW))
     with pytest.raises(EventFull):
-        store.insert_registration(new_registration(event, email="b@example.se"), NOW)
-    store.insert_registration(new_registration(event, status=Status.WAITLISTED, email="b@example.se"), NOW)
+        store.insert_registration(SignUp(new_registration(event, email="b@example.se"), NOW))
+    store.insert_registration(SignUp(new_registration(event, status=Status.WAITLISTED, email="b@example.se"), NOW))
     stored = store.get_event(event.id)
     assert (stored.confirmed_count, stored.waitlist_count) == (1, 1)
 
@@ -159,10 +172,10 @@ def test_a_full_event_refuses_a_confirmed_seat_and_takes_a_waitlisted_one(store)
 def test_a_full_waiting_list_refuses_in_the_transaction_and_writes_nothing(store):
     event = example_event(capacity=1, waitlist_limit=1)
     store.put_event(event, NOW)
-    store.insert_registration(new_registration(event, email="a@example.se"), NOW)
-    store.insert_registration(new_registration(event, status=Status.WAITLISTED, email="b@example.se"), NOW)
+    store.insert_registration(SignUp(new_registration(event, email="a@example.se"), NOW))
+    store.insert_registration(SignUp(new_registration(event, status=Status.WAITLISTED, email="b@example.se"), NOW))
     with pytest.raises(WaitlistFull):
-        store.insert_registration(new_registration(event, status=Status.WAITLISTED, email="c@example.se"), NOW)
+        store.insert_registration(SignUp(new_registration(event, status=Status.WAITLISTED, email="c@example.se"), NOW))
     stored = store.get_event(event.id)
     assert (stored.confirmed_count, stored.waitlist_count, stored.waitlist_limit) == (1, 1, 1)
     assert "c@example.se" not in {r.answers.email for r in store.registrations(event.id)}
@@ -173,10 +186,10 @@ def test_after_the_deadline_the_transaction_itself_refuses(store):
     event = example_event()
     store.put_event(event, NOW)
     with pytest.raises(RegistrationClosed):
-        store.insert_registration(new_registration(event, email="a@example.se"), event.deadline_at)
+        store.insert_registration(SignUp(new_registration(event, email="a@example.se"), event.deadline_at))
     assert list(store.registrations(event.id)) == []
     store.insert_registration(
-        new_registration(event, email="a@example.se"), event.deadline_at - timedelta(milliseconds=1)
+        SignUp(new_registration(event, email="a@example.se"), event.deadline_at - timedelta(milliseconds=1))
     )
 
 
@@ -184,7 +197,7 @@ def test_after_the_deadline_the_transaction_itself_refuses(store):
 def test_an_unknown_event_writes_nothing(store):
     event = example_event()
     with pytest.raises(EventNotFound):
-        store.insert_registration(new_registration(event, email="a@example.se"), NOW)
+        store.insert_registration(SignUp(new_registration(event, email="a@example.se"), NOW))
     assert list(store.registrations(event.id)) == []
 
 
@@ -193,9 +206,9 @@ def test_updating_answers_keeps_identity_and_status(store):
     event = example_event()
     store.put_event(event, NOW)
     original = new_registration(event, email="a@example.se")
-    store.insert_registration(original, NOW)
+    store.insert_registration(SignUp(original, NOW))
     changed = parse_answers(answers(email="a@example.se", meal="no", organisation="Kommunen"), event)
-    store.update_answers(original, changed, NOW + timedelta(hours=1))
+    store.update_answers(AnswerChange(original, changed, NOW + timedelta(hours=1)))
     (stored,) = store.registrations(event.id)
     assert stored.answers.organisation == "Kommunen" and stored.answers.meal is False
     assert stored.registration_id == original.registration_id and stored.created_at == NOW
@@ -206,10 +219,10 @@ def test_answers_change_only_while_registration_is_open(store):
     event = example_event()
     store.put_event(event, NOW)
     original = new_registration(event, email="a@example.se")
-    store.insert_registration(original, NOW)
+    store.insert_registration(SignUp(original, NOW))
     changed = parse_answers(answers(email="a@example.se", organisation="Kommunen"), event)
     with pytest.raises(RegistrationClosed):
-        store.update_answers(original, changed, event.deadline_at)
+        store.update_answers(AnswerChange(original, changed, event.deadline_at))
     (stored,) = store.registrations(event.id)
     assert stored.answers == original.answers
 
@@ -219,11 +232,11 @@ def test_answers_of_a_registration_replaced_meanwhile_are_left_alone(store):
     event = example_event()
     store.put_event(event, NOW)
     current = new_registration(event, email="a@example.se")
-    store.insert_registration(current, NOW)
+    store.insert_registration(SignUp(current, NOW))
     read_earlier = replace(current, registration_id="replaced-since")
     changed = parse_answers(answers(email="a@example.se", organisation="Kommunen"), event)
     with pytest.raises(RegistrationNotFound):
-        store.update_answers(read_earlier, changed, NOW)
+        store.update_answers(AnswerChange(read_earlier, changed, NOW))
     assert store.find_registration(event.id, current.registration_id).answers == current.answers
 
 
@@ -233,7 +246,7 @@ def test_a_registration_is_found_by_its_id_only_in_its_own_event(store):
     store.put_event(event, NOW)
     store.put_event(other, NOW)
     written = new_registration(event, email="a@example.se")
-    store.insert_registration(written, NOW)
+    store.insert_registration(SignUp(written, NOW))
     assert store.find_registration(event.id, written.registration_id) == written
     assert store.find_registration(other.id, written.registration_id) is None
     assert store.find_registration(event.id, "no-such-id") is None
@@ -265,14 +278,14 @@ def test_a_repeated_sign_up_counts_against_the_sender_and_takes_the_email_lease(
     event = example_event()
     store.put_event(event, NOW)
     original = replace(new_registration(event, email="a@example.se"), email=EmailDelivery(state="sent"))
-    store.insert_registration(original, NOW, client="sender")
+    store.insert_registration(SignUp(original, NOW, client="sender"))
     notice = EmailDelivery(EmailState.SENDING, EmailKind.ALREADY_REGISTERED, 1, NOW + timedelta(minutes=5))
-    store.note_duplicate(original, NOW, "sender", notice)
+    store.note_duplicate(RepeatedSignUp(original, NOW, notice, client="sender"))
     stored = store.get_registration(event.id, "a@example.se")
     assert stored.email == notice and stored.answers == original.answers
     assert [r.registration_id for r in store.due_emails(NOW + timedelta(minutes=6))] == [original.registration_id]
     with pytest.raises(TooManyRequests):
-        store.note_duplicate(original, NOW, "sender", None)
+        store.note_duplicate(RepeatedSignUp(original, NOW, None, client="sender"))
 
 
 @ALSO_ON_THE_FAKE
@@ -283,10 +296,10 @@ def test_a_repeated_sign_up_never_takes_over_an_email_still_on_its_way(store):
     event = example_event()
     store.put_event(event, NOW)
     original = new_registration(event, email="a@example.se")  # its confirmation is "sending"
-    store.insert_registration(original, NOW)
+    store.insert_registration(SignUp(original, NOW))
     with pytest.raises(NoticeNotNeeded):
         store.note_duplicate(
-            original, NOW, None, EmailDelivery(EmailState.SENDING, EmailKind.ALREADY_REGISTERED, 1, NOW)
+            RepeatedSignUp(original, NOW, EmailDelivery(EmailState.SENDING, EmailKind.ALREADY_REGISTERED, 1, NOW))
         )
     assert store.find_registration(event.id, original.registration_id).email == original.email
 

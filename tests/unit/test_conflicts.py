@@ -9,7 +9,7 @@ from chalicelib import conflicts
 from chalicelib.conflicts import retry_conflicts
 from chalicelib.errors import Contention, ServiceBusy
 from chalicelib.forms import parse_answers
-from chalicelib.registrations import Registration, Status
+from chalicelib.registrations import Registration, SeatRelease, SignUp, Status
 from chalicelib.store import DynamoStore
 from tests.helpers import answers, at, example_event
 
@@ -101,8 +101,8 @@ CONFLICTS = [
 def test_throttling_is_busy_at_once_not_a_conflict_to_retry(code, reason):
     # botocore has already retried it; the store must not hand it to the conflict retries.
     for write in (
-        lambda store: store.insert_registration(a_registration(), NOW),
-        lambda store: store.cancel(a_registration(), None, NOW),
+        lambda store: store.insert_registration(SignUp(a_registration(), NOW)),
+        lambda store: store.cancel(SeatRelease(a_registration(), None, NOW)),
         lambda store: store.confirm_seat(a_registration(Status.CONFIRMED), NOW),
         lambda store: store.count_sender("sender", NOW),
     ):
@@ -113,8 +113,8 @@ def test_throttling_is_busy_at_once_not_a_conflict_to_retry(code, reason):
 @pytest.mark.parametrize(("code", "reason"), CONFLICTS)
 def test_a_transaction_conflict_is_contention_to_retry(code, reason):
     for write in (
-        lambda store: store.insert_registration(a_registration(), NOW),
-        lambda store: store.cancel(a_registration(), None, NOW),
+        lambda store: store.insert_registration(SignUp(a_registration(), NOW)),
+        lambda store: store.cancel(SeatRelease(a_registration(), None, NOW)),
         lambda store: store.confirm_seat(a_registration(Status.CONFIRMED), NOW),
         lambda store: store.count_sender("sender", NOW),
     ):
