@@ -91,9 +91,7 @@ def event_put(args: argparse.Namespace) -> int:
             existing,
             event_admin.rules.counted_as(existing, event),
             "en",
-            store=parts.store,
-            now=now,
-            send=send,
+            event_admin.Writer(parts.store, now, send),
             error_field="file",
             notify=notify,
         )

@@ -587,7 +587,9 @@ def _notice_pages(client: Any, collection: Collection, store: Any, moto_endpoint
     existing = store.get_event(EVENT)
     moved = replace(existing, venue="Folkets hus, Hudiksvall")
     now = datetime.now(UTC)
-    event_admin.save(existing, moved, "sv", store=store, now=now, send=lambda *_: None, notify=event_admin.Notify(True))
+    event_admin.save(
+        existing, moved, "sv", event_admin.Writer(store, now, lambda *_: None), notify=event_admin.Notify(True)
+    )
     sent = urlencode({"audience": "confirmed", "text": words, "do": "send", "csrf_token": token})
     assert client.http.post(f"/console/events/{EVENT}/message", headers=posting, body=sent).status_code == 303
     run_schedule(client, "email_outbox")

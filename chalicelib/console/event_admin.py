@@ -30,6 +30,16 @@ class EventStore(PromotionStore, Protocol):
 
 
 @dataclass(frozen=True)
+class Writer:
+    """What a change is written through: the store, the request's clock reading, and the sender of
+    the emails it owes (the promotions of those a larger capacity moves up)."""
+
+    store: EventStore
+    now: datetime
+    send: SendLeased
+
+
+@dataclass(frozen=True)
 class Notify:
     """Whether to tell the registrants of a change of time or place, and who asks (for the notice)."""
 
@@ -60,10 +70,8 @@ def save(
     existing: Event,
     event: Event,
     language: str,
+    writer: Writer,
     *,
-    store: EventStore,
-    now: datetime,
-    send: SendLeased,
     error_field: str = "capacity",
     edited_from: datetime | None = None,
     notify: Notify = Notify(),
@@ -83,7 +91,7 @@ def save(
         notices.new_notice(
             event,
             notices.NoticeKind.CHANGED,
-            now=now,
+            now=writer.now,
             changes=changes,
             author=notify.author,
             expires_at=notify.keep_until,
@@ -92,10 +100,10 @@ def save(
         else None
     )
     try:
-        store.save_event(EventEdit(event, now, edited_from, bump_calendar=bool(changes), notice=notice))
+        writer.store.save_event(EventEdit(event, writer.now, edited_from, bump_calendar=bool(changes), notice=notice))
     except SeatsTaken as taken:
         raise EventFormInvalid({error_field: event_problem("below_seats_taken", language, taken=taken.taken)}) from None
-    promoted = _fill(event, store=store, now=now, send=send)
+    promoted = _fill(event, writer)
     return Saved(event, rules.changed_keys(existing, event), promoted, notice)
 
 
@@ -103,37 +111,31 @@ def edit(
     existing: Event,
     values: dict[str, Any],
     language: str,
+    writer: Writer,
     *,
     may_name_organisers: bool,
-    store: EventStore,
-    now: datetime,
-    send: SendLeased,
     notify: Notify = Notify(),
 ) -> Saved:
     """The edit form: written only if nobody saved the event since `existing` was read."""
     event = rules.event_from_form(values, language, existing=existing, may_name_organisers=may_name_organisers)
     _keep_seats(existing, event, language, "capacity")
-    return save(
-        existing, event, language, store=store, now=now, send=send, edited_from=existing.updated_at, notify=notify
-    )
+    return save(existing, event, language, writer, edited_from=existing.updated_at, notify=notify)
 
 
 def import_file(
     text: str,
     language: str,
+    writer: Writer,
     *,
     existing: Event | None,
     may_name_organisers: bool,
-    store: EventStore,
-    now: datetime,
-    send: SendLeased,
     notify: Notify = Notify(),
 ) -> Saved:
     """A pasted or uploaded TOML file: a new event (`existing` None), or the event it replaces (same id)."""
     event = rules.read_import(text, language)
     if existing is None:
         try:
-            store.create_event(event, now)
+            writer.store.create_event(event, writer.now)
         except EventExists:
             raise EventFormInvalid({"toml": event_problem("id_taken", language)}) from None
         return Saved(event, ["created"])
@@ -142,35 +144,29 @@ def import_file(
     if not may_name_organisers and event.organisers != existing.organisers:
         raise EventFormInvalid({"toml": f"organisers: {event_problem('organisers_admin_only', language)}"})
     _keep_seats(existing, event, language, "toml")
-    return save(existing, event, language, store=store, now=now, send=send, error_field="toml", notify=notify)
+    return save(existing, event, language, writer, error_field="toml", notify=notify)
 
 
-def change_capacity(
-    event: Event, text: str, language: str, *, store: EventStore, now: datetime, send: SendLeased
-) -> Saved:
+def change_capacity(event: Event, text: str, language: str, writer: Writer) -> Saved:
     changed = _quick(lambda: rules.new_capacity(event, text), "capacity", language)
-    return save(event, changed, language, store=store, now=now, send=send)
+    return save(event, changed, language, writer)
 
 
-def move_deadline(
-    event: Event, day: str, clock: str, language: str, *, store: EventStore, now: datetime, send: SendLeased
-) -> Saved:
+def move_deadline(event: Event, day: str, clock: str, language: str, writer: Writer) -> Saved:
     changed = _quick(lambda: rules.new_deadline(event, day, clock), "deadline_date", language)
-    return save(event, changed, language, store=store, now=now, send=send, error_field="deadline_date")
+    return save(event, changed, language, writer, error_field="deadline_date")
 
 
-def set_open(event: Event, open_: bool, *, store: EventStore, now: datetime, send: SendLeased) -> Saved:
+def set_open(event: Event, open_: bool, writer: Writer) -> Saved:
     """Close registration early, or reopen it (the deadline still applies)."""
     changed = rules.reopened(event) if open_ else rules.closed(event)
-    return save(event, changed, "sv", store=store, now=now, send=send)
+    return save(event, changed, "sv", writer)
 
 
-def name_organisers(
-    event: Event, text: str, language: str, *, store: EventStore, now: datetime, send: SendLeased
-) -> Saved:
+def name_organisers(event: Event, text: str, language: str, writer: Writer) -> Saved:
     """Who organises the event (administrators only, checked by the route)."""
     changed = _quick(lambda: rules.with_changes(event, organisers=rules.split_addresses(text)), "organisers", language)
-    return save(event, changed, language, store=store, now=now, send=send)
+    return save(event, changed, language, writer)
 
 
 def _quick(change: Callable[[], Event], field_name: str, language: str) -> Event:
@@ -187,9 +183,9 @@ def _keep_seats(existing: Event, event: Event, language: str, field_name: str) -
         raise EventFormInvalid({field_name: event_problem("below_seats_taken", language, taken=taken)})
 
 
-def _fill(event: Event, *, store: EventStore, now: datetime, send: SendLeased) -> list[Registration]:
-    promoted = fill_free_seats(event.id, store=store, now=now)
+def _fill(event: Event, writer: Writer) -> list[Registration]:
+    promoted = fill_free_seats(event.id, store=writer.store, now=writer.now)
     for registration in promoted:
         if registration.email.state == EmailState.SENDING:
-            send(registration, event)
+            writer.send(registration, event)
     return promoted

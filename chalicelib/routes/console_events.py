@@ -41,15 +41,17 @@ def _store() -> Any:
     return wiring().store
 
 
-def _sender(the_store: Any, now: datetime) -> event_admin.SendLeased:
-    """Sends the promotion email each person moved up is owed (the outbox retries what fails)."""
+def _writer() -> event_admin.Writer:
+    """The store and the clock, and the sender of the promotion email each person moved up is owed
+    (the outbox retries what fails)."""
     parts = wiring()
     links_to = base_url(console_events.current_request, parts.settings)
+    now = parts.clock()
 
     def send(registration: Registration, event: Event) -> Any:
         return parts.signup.send_leased_email(registration, event, base_url=links_to, now=now)
 
-    return send
+    return event_admin.Writer(parts.store, now, send)
 
 
 def _admin_only(user: ConsoleUser) -> None:
@@ -238,17 +240,8 @@ def import_new_event(post: ConsolePost) -> Response:
     fields, user, language = post.fields, post.user, post.language
     _admin_only(user)
     text = _toml_text(fields)
-    the_store = _store()
     try:
-        saved = event_admin.import_file(
-            text,
-            language,
-            existing=None,
-            may_name_organisers=True,
-            store=the_store,
-            now=_now(),
-            send=_sender(the_store, _now()),
-        )
+        saved = event_admin.import_file(text, language, _writer(), existing=None, may_name_organisers=True)
     except EventFormInvalid as invalid:
         return _import_page(user, language, 400, values={"toml": text[: rules.MAX_TOML]}, errors=invalid.errors)
     audit(saved.event, user, "event_imported", "")
@@ -269,8 +262,6 @@ def edit_event(post: ConsolePost, event_id: str) -> Response:
     fields, user, event, language = post.fields, post.user, post.event, post.language
     values = rules.posted_values(fields)
     values["notify"] = fields.get("notify") == "on"
-    the_store = _store()
-    now = _now()
     if _changed_since_the_form(event, fields):
         notice = i18n.translator(language).gettext(
             "Someone else saved changes to the meeting while you were writing, so your changes are not saved. The "
@@ -282,14 +273,7 @@ def edit_event(post: ConsolePost, event_id: str) -> Response:
             preview = rules.event_from_form(values, language, existing=event, may_name_organisers=user.is_admin)
             return _form_page(user, language, values=values, event=event, preview=preview)
         saved = event_admin.edit(
-            event,
-            values,
-            language,
-            may_name_organisers=user.is_admin,
-            store=the_store,
-            now=now,
-            send=_sender(the_store, now),
-            notify=_notify(fields, user, event),
+            event, values, language, _writer(), may_name_organisers=user.is_admin, notify=_notify(fields, user, event)
         )
     except EventFormInvalid as invalid:
         return _form_page(user, language, values=values, event=event, status=400, errors=invalid.errors)
@@ -341,10 +325,8 @@ def _quick_change(
             status=403,
             errors={"new_organisers": tr.gettext("Only an administrator can change the organisers.")},
         )
-    the_store = _store()
-    now = _now()
     try:
-        saved = change(event, fields, language, the_store, now, _sender(the_store, now))
+        saved = change(event, fields, language, _writer())
     except EventFormInvalid as invalid:
         errors = {_quick_field(name): text for name, text in invalid.errors.items()}
         kept = {name: str(value) for name, value in fields.items() if name.startswith("new_") or name == "toml"}
@@ -364,18 +346,18 @@ def _quick_field(name: str) -> str:
 
 @console_post(console_events, "/console/events/{event_id}/capacity", read=posted.read_form)
 def change_capacity(post: ConsolePost, event_id: str) -> Response:
-    def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
+    def change(event: Event, fields: dict[str, Any], language: str, writer: event_admin.Writer) -> Any:
         text = str(fields.get("new_capacity", ""))
-        return event_admin.change_capacity(event, text, language, store=the_store, now=now, send=send)
+        return event_admin.change_capacity(event, text, language, writer)
 
     return _quick_change(post, "capacity_changed", change)
 
 
 @console_post(console_events, "/console/events/{event_id}/deadline", read=posted.read_form)
 def move_deadline(post: ConsolePost, event_id: str) -> Response:
-    def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
+    def change(event: Event, fields: dict[str, Any], language: str, writer: event_admin.Writer) -> Any:
         day, clock = str(fields.get("new_deadline_date", "")), str(fields.get("new_deadline_time", ""))
-        return event_admin.move_deadline(event, day, clock, language, store=the_store, now=now, send=send)
+        return event_admin.move_deadline(event, day, clock, language, writer)
 
     return _quick_change(post, "deadline_moved", change)
 
@@ -384,8 +366,8 @@ def move_deadline(post: ConsolePost, event_id: str) -> Response:
 def set_status(post: ConsolePost, event_id: str) -> Response:
     """Close registration early, or reopen it; the audit log says which."""
 
-    def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
-        return event_admin.set_open(event, fields.get("open") == "1", store=the_store, now=now, send=send)
+    def change(event: Event, fields: dict[str, Any], language: str, writer: event_admin.Writer) -> Any:
+        return event_admin.set_open(event, fields.get("open") == "1", writer)
 
     def action(fields: dict[str, Any]) -> str:
         return "registration_reopened" if fields.get("open") == "1" else "registration_closed"
@@ -395,9 +377,9 @@ def set_status(post: ConsolePost, event_id: str) -> Response:
 
 @console_post(console_events, "/console/events/{event_id}/organisers", read=posted.read_form)
 def name_organisers(post: ConsolePost, event_id: str) -> Response:
-    def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
+    def change(event: Event, fields: dict[str, Any], language: str, writer: event_admin.Writer) -> Any:
         text = str(fields.get("new_organisers", ""))
-        return event_admin.name_organisers(event, text, language, store=the_store, now=now, send=send)
+        return event_admin.name_organisers(event, text, language, writer)
 
     return _quick_change(post, "organisers_named", change, admin=True)
 
@@ -422,15 +404,13 @@ def export_event(request: ConsoleView, event_id: str) -> Response:
 
 @console_post(console_events, "/console/events/{event_id}/import", read=posted.read_form)
 def import_over_event(post: ConsolePost, event_id: str) -> Response:
-    def change(event: Event, fields: dict[str, Any], language: str, the_store: Any, now: datetime, send: Any) -> Any:
+    def change(event: Event, fields: dict[str, Any], language: str, writer: event_admin.Writer) -> Any:
         return event_admin.import_file(
             _toml_text(fields),
             language,
+            writer,
             existing=event,
             may_name_organisers=post.user.is_admin,
-            store=the_store,
-            now=now,
-            send=send,
             notify=_notify(fields, post.user, event),
         )
 

@@ -33,7 +33,7 @@ from .console import (
     see_other,
     visible_event,
 )
-from .console_events import _sender
+from .console_events import _writer
 from .http import query
 
 console_questions = Blueprint(__name__)
@@ -85,12 +85,7 @@ def _stale(event: Event, fields: dict[str, Any]) -> bool:
 
 
 def _save(post: ConsolePost, changed: Event) -> event_admin.Saved:
-    now = wiring().clock()
-    the_store = wiring().store
-    send = _sender(the_store, now)
-    return event_admin.save(
-        post.event, changed, post.language, store=the_store, now=now, send=send, edited_from=post.event.updated_at
-    )
+    return event_admin.save(post.event, changed, post.language, _writer(), edited_from=post.event.updated_at)
 
 
 # -- the list -----------------------------------------------------------------------------------------

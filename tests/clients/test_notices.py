@@ -35,7 +35,7 @@ def mailbox(client, app_store, moto_endpoint, mailboxes):
     existing = app_store.get_event(EVENT)
     moved = replace(existing, starts_at=existing.starts_at + timedelta(hours=1), venue="Folkets hus, Hudiksvall")
     event_admin.save(
-        existing, moved, "sv", store=app_store, now=now, send=lambda *_: None, notify=event_admin.Notify(True)
+        existing, moved, "sv", event_admin.Writer(app_store, now, lambda *_: None), notify=event_admin.Notify(True)
     )
     run_schedule(client, "email_outbox")
     parts.signup.cancel_event(app_store.get_event(EVENT), note="", author="", now=now)

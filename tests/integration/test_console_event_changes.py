@@ -58,7 +58,7 @@ def sender(store, mailer):
 def test_raising_capacity_moves_up_exactly_the_free_seats_in_order_with_one_email_each(store):
     event = fill(store, capacity=2, people=7)
     mailer = RecordingMailer()
-    saved = event_admin.change_capacity(event, "5", "sv", store=store, now=NOW, send=sender(store, mailer))
+    saved = event_admin.change_capacity(event, "5", "sv", event_admin.Writer(store, NOW, sender(store, mailer)))
     assert [r.answers.email for r in saved.promoted] == ["p002@example.se", "p003@example.se", "p004@example.se"]
     assert mailer.recipients() == ["p002@example.se", "p003@example.se", "p004@example.se"]
     assert {str(m["Subject"]) for m in mailer.sent} == {f"{EmailKind.PROMOTION} {EVENT}"}
@@ -72,7 +72,7 @@ def test_raising_capacity_moves_up_exactly_the_free_seats_in_order_with_one_emai
 
     # The same change again: nobody else moves up, nobody gets a second email.
     again = event_admin.change_capacity(
-        store.get_event(EVENT), "5", "sv", store=store, now=NOW, send=sender(store, mailer)
+        store.get_event(EVENT), "5", "sv", event_admin.Writer(store, NOW, sender(store, mailer))
     )
     assert again.promoted == [] and len(mailer.sent) == 3
     # The outbox sends the sign-ups' own confirmations it still owes, but no promotion a second time.
@@ -89,7 +89,7 @@ def test_two_raises_at_once_fill_each_seat_once(dynamodb_local_store):
         results = list(
             pool.map(
                 lambda _: event_admin.change_capacity(
-                    event, "4", "sv", store=store, now=NOW, send=sender(store, mailer)
+                    event, "4", "sv", event_admin.Writer(store, NOW, sender(store, mailer))
                 ),
                 range(2),
             )
@@ -103,7 +103,7 @@ def test_two_raises_at_once_fill_each_seat_once(dynamodb_local_store):
 
 def test_in_an_event_that_confirms_addresses_those_moved_up_hold_their_seat(store):
     event = fill(store, capacity=1, people=3, confirm_address=True)
-    saved = event_admin.change_capacity(event, "2", "sv", store=store, now=NOW, send=lambda r, e: None)
+    saved = event_admin.change_capacity(event, "2", "sv", event_admin.Writer(store, NOW, lambda r, e: None))
     (promoted,) = saved.promoted
     assert promoted.status == Status.PENDING and promoted.hold_until == NOW + event.hold_period
     stored = store.get_event(EVENT)
@@ -113,7 +113,7 @@ def test_in_an_event_that_confirms_addresses_those_moved_up_hold_their_seat(stor
 def test_capacity_below_the_seats_taken_is_refused_and_nothing_changes(store):
     event = fill(store, capacity=5, people=4)
     with pytest.raises(EventFormInvalid) as error:
-        event_admin.change_capacity(event, "3", "en", store=store, now=NOW, send=lambda r, e: None)
+        event_admin.change_capacity(event, "3", "en", event_admin.Writer(store, NOW, lambda r, e: None))
     assert error.value.errors["capacity"].startswith("4 seats are already taken")
     assert store.get_event(EVENT).capacity == 5
 
@@ -161,9 +161,9 @@ def test_creating_never_overwrites_an_event(store):
 
 def test_closing_early_and_reopening_keep_everyone(store):
     event = fill(store, capacity=5, people=2)
-    closed = event_admin.set_open(event, False, store=store, now=NOW, send=lambda r, e: None)
+    closed = event_admin.set_open(event, False, event_admin.Writer(store, NOW, lambda r, e: None))
     assert store.get_event(EVENT).status == "closed" and closed.changed == ["status"]
-    event_admin.set_open(store.get_event(EVENT), True, store=store, now=NOW, send=lambda r, e: None)
+    event_admin.set_open(store.get_event(EVENT), True, event_admin.Writer(store, NOW, lambda r, e: None))
     stored = store.get_event(EVENT)
     assert stored.status == "open" and stored.confirmed_count == 2
 

@@ -168,7 +168,7 @@ def test_a_change_is_saved_with_its_notice_or_not_at_all(store):
     existing = store.get_event(EVENT)
     moved = replace(existing, starts_at=existing.starts_at + timedelta(hours=1), venue="Folkets hus")
     saved = event_admin.save(
-        existing, moved, "sv", store=store, now=NOW, send=lambda *_: None, notify=event_admin.Notify(True, "x")
+        existing, moved, "sv", event_admin.Writer(store, NOW, lambda *_: None), notify=event_admin.Notify(True, "x")
     )
     assert saved.notice is not None and saved.notice.changes == meeting_changes(existing, moved)
     stored = store.get_event(EVENT)
@@ -177,11 +177,15 @@ def test_a_change_is_saved_with_its_notice_or_not_at_all(store):
     too_small = replace(stored, capacity=2, address="Storgatan 1")
     with pytest.raises(EventFormInvalid):
         event_admin.save(
-            stored, too_small, "sv", store=store, now=NOW, send=lambda *_: None, notify=event_admin.Notify(True, "x")
+            stored,
+            too_small,
+            "sv",
+            event_admin.Writer(store, NOW, lambda *_: None),
+            notify=event_admin.Notify(True, "x"),
         )
     assert store.get_event(EVENT).address == stored.address and len(store.notices(EVENT)) == 1
     quiet = replace(stored, ends_at=stored.starts_at + timedelta(hours=3))
-    event_admin.save(stored, quiet, "sv", store=store, now=NOW, send=lambda *_: None)
+    event_admin.save(stored, quiet, "sv", event_admin.Writer(store, NOW, lambda *_: None))
     assert len(store.notices(EVENT)) == 1, "not told unless the organiser chose to"
     assert store.get_event(EVENT).calendar_version == stored.calendar_version + 1, "yet a later revision"
 
