@@ -253,6 +253,12 @@ class ConsoleView:
             raise LookupError("only a path with {event_id} has an event")
         return self.found_event
 
+    def page(self, template: str, status: int = 200, **context: Any) -> Response:
+        """`console_page` for this request: its person, its language and (on a path with `{event_id}`)
+        its event are in the context."""
+        about = {"event": self.found_event} if self.found_event is not None else {}
+        return console_page(template, self.user, status, language=self.language, **about, **context)
+
 
 @dataclass(frozen=True)
 class ConsolePost(ConsoleView):

@@ -15,9 +15,12 @@ from .. import i18n, notices
 from ..bootstrap import wiring
 from ..console import posted
 from ..errors import EventCancelled
-from .console import ConsolePost, ConsoleView, audit, console_get, console_page, console_post, see_other
+from .console import ConsolePost, ConsoleView, audit, console_get, console_post, see_other
 
 console_notices = Blueprint(__name__)
+
+# What was typed into a form, or what is wrong with it: field name → text.
+Form = dict[str, str]
 
 
 def _tr(language: str) -> Any:
@@ -31,19 +34,11 @@ def _audiences(language: str) -> list[tuple[str, str]]:
 # -- cancel the meeting -----------------------------------------------------------------------------
 
 
-def _cancel_page(request: ConsoleView, status: int = 200, **context: Any) -> Response:
-    event = request.event
-    return console_page(
-        "console/event_cancel.html",
-        request.user,
-        status,
-        language=request.language,
-        event=event,
-        people=event.confirmed_count + event.waitlist_count,
-        values=context.pop("values", {}),
-        errors=context.pop("errors", {}),
-        **context,
-    )
+def _cancel_page(
+    request: ConsoleView, status: int = 200, values: Form | None = None, errors: Form | None = None
+) -> Response:
+    people = request.event.confirmed_count + request.event.waitlist_count
+    return request.page("console/event_cancel.html", status, people=people, values=values or {}, errors=errors or {})
 
 
 @console_get(console_notices, "/console/events/{event_id}/cancel")
@@ -75,17 +70,14 @@ def cancel_event(post: ConsolePost, event_id: str) -> Response:
 # -- a message from the organisers --------------------------------------------------------------------
 
 
-def _message_page(request: ConsoleView, status: int = 200, **context: Any) -> Response:
-    return console_page(
-        "console/event_message.html",
-        request.user,
-        status,
-        language=request.language,
-        event=request.event,
-        audiences=_audiences(request.language),
-        values=context.pop("values", {"audience": notices.Audience.EVERYONE.value}),
-        errors=context.pop("errors", {}),
-        **context,
+def _message_page(
+    request: ConsoleView, status: int = 200, values: Form | None = None, errors: Form | None = None, **shown: Any
+) -> Response:
+    """The message form; `shown` is the preview and how many get it."""
+    values = values or {"audience": notices.Audience.EVERYONE.value}
+    audiences = _audiences(request.language)
+    return request.page(
+        "console/event_message.html", status, audiences=audiences, values=values, errors=errors or {}, **shown
     )
 
 
