@@ -187,7 +187,13 @@ def test_any_title_and_description_read_back_as_icalendar_built_them(title, desc
     event = dataclasses.replace(example_event(), title={"sv": title or "Träff"})
     arguments = {"description": description, "cancelled": cancelled}
     new = written(event, arguments)
-    assert meaning(new) == meaning(written(event, arguments, icalendar_built))
+    (entry,) = Calendar.from_ical(new).walk("VEVENT")
+    assert str(entry["SUMMARY"]) == (title or "Träff")
+    assert str(entry["DESCRIPTION"]) == description.replace("\r\n", "\n").replace("\r", "\n")
+    if "\\N" not in title + description:
+        # icalendar itself writes a typed backslash before an N as the escape of a line break
+        # (`\N` -> `\n`), so for those texts the old file was the wrong one: compared above only.
+        assert meaning(new) == meaning(written(event, arguments, icalendar_built))
     assert_rfc_5545_lines(new)
 
 
