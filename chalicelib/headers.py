@@ -9,13 +9,17 @@ encoded words, each holding whole characters and its own spaces, and a non-ASCII
 name as a single encoded word: then there is no whitespace between words for anyone to
 keep or drop. An ASCII subject is written as it is when it fits on one line.
 
-Messages built with `POLICY` use these header classes; any output policy (`SMTP`) keeps them.
+Signup's emails are written by `mail.written` with the field writers here (`subject_field`,
+`addresses_field`, `link_field`, `plain_field`). Messages built with `POLICY` use header classes that
+fold through the same writers; any output policy (`SMTP`) keeps them.
 """
 
 from __future__ import annotations
 
 import base64
 import email.policy
+import functools
+from collections.abc import Sequence
 from email.headerregistry import (
     Address,
     BaseHeader,
@@ -29,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 # RFC 2047 §2: an encoded word is at most 75 characters, a line holding one at most 76.
 MAX_WORD = 75
 MAX_LINE = 76
+# RFC 5322 §2.1.1: no line longer than 998 characters (78 is only a recommendation).
+MAX_HARD_LINE = 998
 _CHARSET = "utf-8"
 # RFC 2047 §5(3): the characters a Q-encoded word may carry as themselves anywhere, phrases included.
 _Q_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/")
@@ -77,6 +83,65 @@ def encoded_words(text: str, first_room: int) -> list[str]:
     return words
 
 
+def _refuse_line_breaks(name: str, value: str) -> None:
+    # A header value is one logical line: a CR or LF in it would start a header of its own.
+    if "\r" in value or "\n" in value:
+        raise ValueError(f"{name}: a header value may not contain a line break")
+
+
+@functools.lru_cache(maxsize=1024)
+def subject_field(name: str, text: str, linesep: str = "\r\n") -> str:
+    """`Name: text` as written: plain when ASCII that fits on one line (some readers, Python
+    mail-parser, keep the line break of a folded header in the subject), otherwise whole encoded
+    words, one a line. Text that merely looks like an encoded word is encoded too: readers would
+    decode it, and what they decoded (a CR LF and a `Bcc:`) is not what we meant to say.
+    Kept for the next email: an event's people all get the same few subjects."""
+    _refuse_line_breaks(name, text)
+    if not _needs_encoding(text) and len(name) + 2 + len(text) <= MAX_LINE:
+        return f"{name}: {text}{linesep}"
+    words = encoded_words(text, MAX_LINE - len(name) - 2)
+    return f"{name}: " + f"{linesep} ".join(words) + linesep
+
+
+def addresses_field(name: str, addresses: Sequence[Address], linesep: str = "\r\n") -> str:
+    """From, To, Cc, Reply-To: one mailbox (`mailbox`) a line, folded before a piece that would make
+    the line longer than `MAX_LINE` (never inside one). Addresses must be ASCII: SES speaks ASCII,
+    and an address cannot be an encoded word."""
+    lines = [f"{name}:"]
+    for index, one in enumerate(addresses):
+        # Address refuses line breaks too; the writer does not rely on it (a name with one would be
+        # written as an encoded word that decodes into it).
+        _refuse_line_breaks(name, one.display_name + one.addr_spec)
+        if not one.addr_spec.isascii():
+            raise ValueError(f"{name}: {one.addr_spec!r} is not an ASCII address")
+        pieces = mailbox(one)
+        if index < len(addresses) - 1:
+            pieces[-1] += ","
+        for piece in pieces:
+            if len(lines[-1]) + 1 + len(piece) > MAX_LINE and lines[-1].strip():
+                lines.append("")
+            lines[-1] += " " + piece
+        if index < len(addresses) - 1:
+            lines.append("")
+    return linesep.join(lines) + linesep
+
+
+def link_field(name: str, text: str, linesep: str = "\r\n") -> str:
+    """List-Unsubscribe and List-Unsubscribe-Post (RFC 2369, RFC 8058): ASCII, on one line as they
+    are (see `VerbatimLinks`: mail programs read these as URLs, never as encoded words)."""
+    return plain_field(name, text, linesep)
+
+
+def plain_field(name: str, value: str, linesep: str = "\r\n") -> str:
+    """A header we compose from ASCII pieces of our own (Date, Message-ID, Content-Type, ...): one
+    line, as it is; anything else is refused rather than written."""
+    _refuse_line_breaks(name, value)
+    line = f"{name}: {value}"
+    if not line.isascii() or len(line) > MAX_HARD_LINE:
+        raise ValueError(f"{name}: not a one-line ASCII header value")
+    return line + linesep
+
+
 if TYPE_CHECKING:
     # The registry joins each header mixin with BaseHeader at runtime (type(name, (mixin, BaseHeader), {}));
     # the type stubs keep them apart, so type-check against what the classes are once joined.
@@ -109,13 +174,7 @@ class ExactSubject(_SubjectBase):
             kwds["decoded"] = value
 
     def fold(self, *, policy: Any) -> str:
-        text = str(self)
-        # Plain ASCII only when it needs no folding: some readers (Python mail-parser) keep the
-        # line break of a folded header in the subject.
-        if not _needs_encoding(text) and len(self.name) + 2 + len(text) <= MAX_LINE:
-            return str(super().fold(policy=policy))
-        words = encoded_words(text, MAX_LINE - len(self.name) - 2)
-        return f"{self.name}: " + f"{policy.linesep} ".join(words) + policy.linesep
+        return subject_field(self.name, str(self), policy.linesep)
 
 
 def mailbox(address: Address) -> list[str]:
@@ -150,23 +209,7 @@ class ExactAddresses(_AddressBase):
             one.addr_spec.isascii() for one in addresses
         ):
             return str(super().fold(policy=policy))
-        lines = [f"{self.name}:"]
-        for index, one in enumerate(addresses):
-            pieces = mailbox(one)
-            if index < len(addresses) - 1:
-                pieces[-1] += ","
-            for piece in pieces:
-                # Fold before a piece that would make the line too long (never inside one).
-                if len(lines[-1]) + 1 + len(piece) > MAX_LINE and lines[-1].strip():
-                    lines.append("")
-                lines[-1] += " " + piece
-            if index < len(addresses) - 1:
-                lines.append("")
-        return policy.linesep.join(lines) + policy.linesep
-
-
-# RFC 5322 §2.1.1: no line longer than 998 characters (78 is only a recommendation).
-MAX_HARD_LINE = 998
+        return addresses_field(self.name, addresses, policy.linesep)
 
 
 class VerbatimLinks(_SubjectBase):

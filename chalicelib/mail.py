@@ -1,14 +1,19 @@
-"""Emails: MIME built with the standard library, rendered from Jinja2, sent by SES.
+"""Emails: rendered from Jinja2, written as MIME bytes here, sent by SES.
 
 The SES adapter takes its client in the constructor; tests use a recording fake.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email.errors
 import email.policy
+import functools
+import re
+import secrets
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -23,7 +28,7 @@ from email_validator import validate_email
 from . import i18n
 from .calendar_file import calendar_file, method
 from .events import Event
-from .headers import POLICY, READ_POLICY
+from .headers import READ_POLICY, addresses_field, link_field, plain_field, subject_field
 from .i18n import N_
 from .meeting_times import local_date_and_clock, meeting_times
 from .registrations import EmailKind, Registration, Status
@@ -84,7 +89,9 @@ _RECIPIENT_HEADERS = ("To", "Cc", "Bcc")
 
 
 def recipients(message: EmailMessage) -> list[str]:
-    """The addresses the message is for, from the header objects we built (never from text re-parsed)."""
+    """The addresses the message is for, as we built them (never from text re-parsed)."""
+    if isinstance(message, WrittenEmail):
+        return [address.addr_spec for address in message.draft.to]
     found: list[str] = []
     for header in _RECIPIENT_HEADERS:
         for value in message.get_all(header, []):
@@ -95,19 +102,28 @@ def recipients(message: EmailMessage) -> list[str]:
 def wire_bytes(message: EmailMessage) -> bytes:
     """The message as SES will send it, checked to say on the wire what we built.
 
-    An RFC 2047 encoded word (`=?utf-8?q?...=0D=0ABcc=3A...?=`) can decode into new
-    header lines while an unpatched interpreter writes the message. The written
-    headers are parsed back and must be the same headers, with the same recipients;
-    anything else raises SendFailed("UnsafeHeaders") and nothing is sent.
+    Signup's own emails (`WrittenEmail`) are their bytes: `written` made them from text it encoded
+    itself and never decoded, refusing a line break in any header value, so an encoded word in a
+    title or a name stays text (`=?` is encoded again) and cannot become a header.
+
+    Any other EmailMessage is written by the standard library, where an RFC 2047 encoded word
+    (`=?utf-8?q?...=0D=0ABcc=3A...?=`) can decode into new header lines while an unpatched
+    interpreter writes the message. Its written headers are parsed back and must be the same
+    headers, with the same recipients; anything else raises SendFailed("UnsafeHeaders") and
+    nothing is sent.
     """
+    if isinstance(message, WrittenEmail):
+        return message.wire
     try:
         data = message.as_bytes(policy=_WIRE_POLICY)
     except email.errors.MessageError as error:  # HeaderWriteError, where Python has it
         raise SendFailed("UnsafeHeaders") from error
-    written = BytesParser(policy=READ_POLICY).parsebytes(data, headersonly=True)
-    same_headers = Counter(name.lower() for name in written.keys()) == Counter(name.lower() for name in message.keys())
+    read_back = BytesParser(policy=READ_POLICY).parsebytes(data, headersonly=True)
+    same_headers = Counter(name.lower() for name in read_back.keys()) == Counter(
+        name.lower() for name in message.keys()
+    )
     try:
-        same_recipients = recipients(written) == recipients(message)
+        same_recipients = recipients(read_back) == recipients(message)
     except (ValueError, email.errors.MessageError) as error:  # a decoded CR or LF inside an address
         raise SendFailed("UnsafeHeaders") from error
     if not (same_headers and same_recipients):
@@ -158,7 +174,151 @@ class Links:
     leave_network: str = ""
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email. Text (the .ics) goes quoted-printable, anything else base64."""
+
+    filename: str
+    maintype: str
+    subtype: str
+    data: bytes
+    params: tuple[tuple[str, str], ...] = ()
+    quoted_printable: bool = False
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An email before it is written: everything a reader must get back from the bytes."""
+
+    subject: str
+    sender: Address
+    to: tuple[Address, ...]
+    reply_to: tuple[Address, ...]
+    date: datetime
+    message_id: str
+    language: str  # Content-Language
+    text: str
+    html: str  # the alternative to `text`
+    attachments: tuple[Attachment, ...] = ()
+    # RFC 8058: the mail program offers "unsubscribe" and POSTs `List-Unsubscribe=One-Click` to this
+    # https link, which takes effect at once (RFC 2369's header, RFC 8058's POST marker).
+    unsubscribe: str = ""
+
+
+class WrittenEmail(EmailMessage):
+    """An email as its bytes (`wire`), written once by `written`: that is what SES sends.
+
+    Read as an EmailMessage (tests, the CLI's preview), it is those bytes parsed, as a mail program
+    reads them: the parse happens on the first read, and the sending path never reads. The
+    standard library's own writing builds a header object for every header it is given and parses
+    the value (then folds it again), and writing a message it had to read its headers back to
+    check them: about 3 ms an email, against well under 1 here. A written email is final: what is
+    read from it is a copy of the bytes, and changing that copy changes nothing that is sent.
+    """
+
+    def __init__(self, draft: Draft) -> None:
+        # EmailMessage.__init__ is not called: its attributes come from parsing `wire` (__getattr__).
+        self.draft = draft
+        self.wire = written(draft)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for an attribute not set yet: the first read of the message's parts.
+        if name.startswith("__") or "_headers" in vars(self):
+            raise AttributeError(name)
+        # Read with LF line ends, as the message read before it was written: text parts then
+        # decode to the text as rendered, not with the wire's CRLF.
+        read = BytesParser(policy=READ_POLICY).parsebytes(self.wire.replace(b"\r\n", b"\n"))
+        vars(self).update(vars(read))
+        return getattr(self, name)
+
+    def as_bytes(self, unixfrom: bool = False, policy: Any = None) -> bytes:
+        """The written bytes, with the policy's line ends (CRLF for SMTP, LF otherwise, as before)."""
+        if unixfrom:
+            return super().as_bytes(unixfrom, policy)
+        return self.wire if policy is not None and policy.linesep == "\r\n" else self.wire.replace(b"\r\n", b"\n")
+
+    def as_string(self, unixfrom: bool = False, maxheaderlen: int | None = None, policy: Any = None) -> str:
+        if unixfrom:
+            return super().as_string(unixfrom, maxheaderlen, policy)
+        return self.as_bytes(policy=policy).decode("ascii")
+
+
+def written(draft: Draft) -> bytes:
+    """The email's MIME bytes, 7-bit with CRLF line ends: multipart/alternative text and HTML (inside
+    multipart/mixed with the attachments, when there are any), quoted-printable bodies, headers from
+    `headers`' field writers (RFC 2047 encoded words for non-ASCII text, no header value with a line
+    break). Boundaries start with "=_", which quoted-printable and base64 never write, so no body
+    can contain one."""
+    bodies = _multipart(
+        "alternative",
+        [
+            _text_part('text/plain; charset="utf-8"', draft.text.encode("utf-8")),
+            _text_part('text/html; charset="utf-8"', draft.html.encode("utf-8")),
+        ],
+    )
+    if draft.attachments:
+        bodies = _multipart("mixed", [bodies, *(_attachment_part(one) for one in draft.attachments)])
+    head = [
+        subject_field("Subject", draft.subject),
+        addresses_field("From", [draft.sender]),
+        addresses_field("To", draft.to),
+        addresses_field("Reply-To", draft.reply_to) if draft.reply_to else "",
+        plain_field("Date", format_datetime(draft.date)),
+        plain_field("Message-ID", draft.message_id),
+        "MIME-Version: 1.0\r\n",
+    ]
+    if draft.unsubscribe:
+        head += [link_field("List-Unsubscribe", f"<{draft.unsubscribe}>"), _ONE_CLICK]
+    head.append(plain_field("Content-Language", draft.language))
+    return "".join(head).encode("ascii") + bodies
+
+
+_ONE_CLICK = link_field("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+# What we put in a Content-Type or Content-Disposition parameter: a token, quoted, never escaped.
+_PARAMETER = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def _parameters(params: Sequence[tuple[str, str]]) -> str:
+    for name, value in params:
+        if not (_PARAMETER.fullmatch(name) and _PARAMETER.fullmatch(value)):
+            raise ValueError(f"MIME parameter {name}={value!r}: not a plain token")
+    return "".join(f'; {name}="{value}"' for name, value in params)
+
+
+def _text_part(content_type: str, text: bytes, headers: str = "") -> bytes:
+    """UTF-8 text, quoted-printable (7-bit, lines within 76 characters), its lines ended by CRLF
+    wherever the text ended one (CR, LF or CRLF), and ending with one, as the standard library did."""
+    lines = text.splitlines()
+    body = binascii.b2a_qp(b"\r\n".join(lines) + b"\r\n", istext=True)
+    return (
+        plain_field("Content-Type", content_type) + headers + "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+    ).encode("ascii") + body
+
+
+def _attachment_part(attachment: Attachment) -> bytes:
+    content_type = f"{attachment.maintype}/{attachment.subtype}{_parameters(attachment.params)}"
+    disposition = plain_field("Content-Disposition", "attachment" + _parameters([("filename", attachment.filename)]))
+    if attachment.quoted_printable:
+        return _text_part(content_type, attachment.data, disposition)
+    body = base64.encodebytes(attachment.data).replace(b"\n", b"\r\n")  # lines of 76 characters
+    return (
+        plain_field("Content-Type", content_type) + disposition + "Content-Transfer-Encoding: base64\r\n\r\n"
+    ).encode("ascii") + body
+
+
+def _multipart(subtype: str, parts: list[bytes]) -> bytes:
+    """A multipart entity (its Content-Type, a blank line, the parts): each part's own bytes end with
+    CRLF, and the CRLF before a boundary line belongs to the boundary (RFC 2046 §5.1.1)."""
+    boundary = "=_" + secrets.token_hex(12)
+    delimiter = f"--{boundary}\r\n".encode("ascii")
+    head = f'Content-Type: multipart/{subtype}; boundary="{boundary}"\r\n\r\n'.encode("ascii")
+    return head + b"".join(delimiter + part + b"\r\n" for part in parts) + f"--{boundary}--\r\n".encode("ascii")
+
+
+@functools.lru_cache(maxsize=256)
 def _address(text: str) -> Address:
+    """An address from configuration (the sender, the organisers): the same few on every email, so
+    each is parsed once (an Address is immutable)."""
     name, addr = parseaddr(text)
     local, _, domain = addr.partition("@")
     return Address(display_name=name, username=local, domain=domain)
@@ -181,7 +341,7 @@ def registration_email(
     links: Links,
     now: datetime,
     templates: Any,
-) -> EmailMessage:
+) -> WrittenEmail:
     """The confirmation (or waiting-list notice, promotion, reminder, cancellation receipt) for one registration."""
     language = registration.answers.language
     context = email_context(kind, event, registration, links=links)
@@ -198,43 +358,34 @@ def registration_email(
         elif kind == EmailKind.ALREADY_REGISTERED:
             subject_key = EmailKind.ALREADY_REGISTERED
         subject = tr.gettext(SUBJECTS[subject_key]).format(title=context["title"])
-    message = _new_message(
-        subject, sender=sender, to=[_recipient(registration.answers.email)], reply_to=event.organisers[:1], now=now
-    )
     if kind == EmailKind.ALREADY_REGISTERED:
         # Someone signed this address up again: say so, show nothing they typed, point to the link.
         body = "email/already_registered"
     else:
         body = "email/cancellation" if kind in RECEIPTS else "email/registration"
-    _write_bodies(message, templates, body, context)
     # A calendar entry for a certain seat (not the waiting list, not a seat held for a click),
     # and its withdrawal (same UID, higher SEQUENCE) once the seat is cancelled.
     cancelled = kind == EmailKind.CANCELLATION
-    if cancelled or (kind not in (*RECEIPTS, EmailKind.ALREADY_REGISTERED) and registration.status == Status.CONFIRMED):
-        _attach_calendar(message, event, registration, context, cancelled=cancelled, now=now, templates=templates)
-    if links.leave_network:
-        one_click(message, links.leave_network)
-    return _with_language(message, language)
-
-
-def _write_bodies(message: EmailMessage, templates: Any, name: str, context: dict[str, Any]) -> None:
-    """The plain text from the template `name`.txt and its HTML alternative from `name`.html.
-    Quoted-printable keeps the wire format 7-bit ASCII, which every relay accepts."""
-    message.set_content(templates.get_template(f"{name}.txt").render(context), cte="quoted-printable")
-    message.add_alternative(
-        templates.get_template(f"{name}.html").render(context), subtype="html", cte="quoted-printable"
+    with_calendar = cancelled or (
+        kind not in (*RECEIPTS, EmailKind.ALREADY_REGISTERED) and registration.status == Status.CONFIRMED
+    )
+    return _to_registrant(
+        registration,
+        event,
+        subject,
+        body,
+        context,
+        sender=sender,
+        now=now,
+        templates=templates,
+        calendar=_calendar(event, registration, context, cancelled=cancelled, now=now, templates=templates)
+        if with_calendar
+        else None,
+        unsubscribe=links.leave_network,
     )
 
 
-def one_click(message: EmailMessage, url: str) -> None:
-    """RFC 8058: the mail program offers "unsubscribe" and POSTs `List-Unsubscribe=One-Click` to the
-    https link, which takes effect at once (RFC 2369's header, RFC 8058's POST marker)."""
-    message["List-Unsubscribe"] = f"<{url}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-
-
-def _attach_calendar(
-    message: EmailMessage,
+def _calendar(
     event: Event,
     registration: Registration,
     context: dict[str, Any],
@@ -242,18 +393,19 @@ def _attach_calendar(
     cancelled: bool,
     now: datetime,
     templates: Any,
-) -> None:
+) -> Attachment:
     language = registration.answers.language
     description = templates.get_template("email/calendar.txt").render(context)
     ics = calendar_file(
         event, registration.registration_id, language=language, now=now, description=description, cancelled=cancelled
     )
-    message.add_attachment(
-        ics.decode("utf-8"),
-        subtype="calendar",
+    return Attachment(
         filename="traff.ics" if language == "sv" else "meeting.ics",
-        params={"method": method(cancelled)},
-        cte="quoted-printable",
+        maintype="text",
+        subtype="calendar",
+        data=ics,
+        params=(("charset", "utf-8"), ("method", method(cancelled))),
+        quoted_printable=True,
     )
 
 
@@ -267,7 +419,7 @@ def notice_email(
     now: datetime,
     templates: Any,
     with_calendar: bool,
-) -> EmailMessage:
+) -> WrittenEmail:
     """A notice to one person, in their language: the meeting is cancelled (with the calendar entry
     withdrawn), what changed, old → new (with the updated entry), or the organisers' message. The
     organisers' words go in the body only, escaped in the HTML part: no header carries them."""
@@ -287,14 +439,22 @@ def notice_email(
         manage_url="" if event.is_cancelled else links.manage,
     )
     subject = i18n.translator(language).gettext(SUBJECTS[notice.kind]).format(title=context["title"])
-    message = _new_message(
-        subject, sender=sender, to=[_recipient(registration.answers.email)], reply_to=event.organisers[:1], now=now
+    calendar = (
+        _calendar(event, registration, context, cancelled=notice.kind == "cancelled", now=now, templates=templates)
+        if with_calendar
+        else None
     )
-    _write_bodies(message, templates, "email/notice", context)
-    if with_calendar:
-        cancelled = notice.kind == "cancelled"
-        _attach_calendar(message, event, registration, context, cancelled=cancelled, now=now, templates=templates)
-    return _with_language(message, language)
+    return _to_registrant(
+        registration,
+        event,
+        subject,
+        "email/notice",
+        context,
+        sender=sender,
+        now=now,
+        templates=templates,
+        calendar=calendar,
+    )
 
 
 def invitation_email(
@@ -305,7 +465,7 @@ def invitation_email(
     links: InvitationLinks,
     now: datetime,
     templates: Any,
-) -> EmailMessage:
+) -> WrittenEmail:
     """An invitation to a network's member, in their language: the meeting, the link to the form
     already filled in (its URL holds a signed token, nothing personal) and, as every network email,
     the one-click way out (RFC 8058). The member's name goes in the body only, never a header."""
@@ -314,12 +474,18 @@ def invitation_email(
     context = invitation_context(event, member, links)
     language = context["lang"]
     subject = i18n.translator(language).gettext(SUBJECTS[NoticeKind.INVITATION]).format(title=context["title"])
-    message = _new_message(
-        subject, sender=sender, to=[_recipient(member.email)], reply_to=event.organisers[:1], now=now
+    return _email(
+        subject,
+        sender=sender,
+        to=[_recipient(member.email)],
+        reply_to=event.organisers[:1],
+        now=now,
+        language=language,
+        templates=templates,
+        template="email/invitation",
+        context=context,
+        unsubscribe=links.leave_network,
     )
-    _write_bodies(message, templates, "email/invitation", context)
-    one_click(message, links.leave_network)
-    return _with_language(message, language)
 
 
 @dataclass(frozen=True)
@@ -360,7 +526,7 @@ def working_group_email(
     links: Links,
     now: datetime,
     templates: Any,
-) -> EmailMessage:
+) -> WrittenEmail:
     """One person's email about their working group, in their language: the group's number and area,
     and the name, organisation and address of each member who agreed on the form to share them (the
     others are counted, never named). The reader is told whether their own details were shared."""
@@ -382,16 +548,14 @@ def working_group_email(
         group_size=len(members),
     )
     subject = i18n.translator(language).gettext(SUBJECTS[notice.kind]).format(title=context["title"])
-    message = _new_message(
-        subject, sender=sender, to=[_recipient(registration.answers.email)], reply_to=event.organisers[:1], now=now
+    return _to_registrant(
+        registration, event, subject, "email/working_group", context, sender=sender, now=now, templates=templates
     )
-    _write_bodies(message, templates, "email/working_group", context)
-    return _with_language(message, language)
 
 
 def notice_copy_email(
     notice: Notice, event: Event, *, recipients: int, sender: str, now: datetime, templates: Any
-) -> EmailMessage:
+) -> WrittenEmail:
     """The organisers' copy of a message they sent: the same words, and to whom and how many."""
     from .notices import SUBJECTS, audience_name  # see notice_email
     from .plain_text import linked_paragraphs
@@ -408,11 +572,9 @@ def notice_copy_email(
         "count": recipients,
     }
     subject = tr.gettext("Copy: {subject}").format(subject=tr.gettext(SUBJECTS[notice.kind]).format(title=title))
-    message = _new_message(
-        subject, sender=sender, to=[_address(a) for a in event.organisers], reply_to=event.organisers, now=now
+    return _to_organisers(
+        event, subject, "email/notice_copy", context, to=event.organisers, sender=sender, now=now, templates=templates
     )
-    _write_bodies(message, templates, "email/notice_copy", context)
-    return _with_language(message, language)
 
 
 def described_changes(notice: Notice, event: Event, language: str) -> list[tuple[str, str, str]]:
@@ -434,25 +596,97 @@ def described_changes(notice: Notice, event: Event, language: str) -> list[tuple
     ]
 
 
-def _new_message(subject: str, *, sender: str, to: list[Address], reply_to: Any, now: datetime) -> EmailMessage:
-    """Headers every message carries: when it was written, and where a reply goes (the organisers,
-    never the sending address nobody reads)."""
-    message = EmailMessage(policy=POLICY)
-    message["Subject"] = subject
-    message["From"] = _address(sender)
-    message["To"] = to
-    if reply_to:
-        message["Reply-To"] = [_address(address) for address in reply_to]
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(domain=_address(sender).domain or "signup.local")
-    return message
+def _email(
+    subject: str,
+    *,
+    sender: str,
+    to: Sequence[Address],
+    reply_to: Sequence[str],
+    now: datetime,
+    language: str,
+    templates: Any,
+    template: str,
+    context: dict[str, Any],
+    attachments: tuple[Attachment, ...] = (),
+    unsubscribe: str = "",
+) -> WrittenEmail:
+    """One email, written: the plain text from the template `template`.txt and its HTML alternative
+    from `template`.html, in `language`; the headers every message carries: when it was written, and
+    where a reply goes (the organisers, never the sending address nobody reads)."""
+    from_address = _address(sender)
+    return WrittenEmail(
+        Draft(
+            subject=subject,
+            sender=from_address,
+            to=tuple(to),
+            reply_to=tuple(_address(address) for address in reply_to),
+            date=now,
+            message_id=make_msgid(domain=from_address.domain or "signup.local"),
+            language=language,
+            text=templates.get_template(f"{template}.txt").render(context),
+            html=templates.get_template(f"{template}.html").render(context),
+            attachments=attachments,
+            unsubscribe=unsubscribe,
+        )
+    )
 
 
-def _with_language(message: EmailMessage, language: str) -> EmailMessage:
-    # Set last: set_content() drops every Content-* header, and making the message multipart moves
-    # them into the first part, so a Content-Language set earlier never reaches the wire.
-    message["Content-Language"] = language
-    return message
+def _to_registrant(
+    registration: Registration,
+    event: Event,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    *,
+    sender: str,
+    now: datetime,
+    templates: Any,
+    calendar: Attachment | None = None,
+    unsubscribe: str = "",
+) -> WrittenEmail:
+    """An email to the person who registered, in their language, to their validated address alone;
+    replies go to the first organiser."""
+    return _email(
+        subject,
+        sender=sender,
+        to=[_recipient(registration.answers.email)],
+        reply_to=event.organisers[:1],
+        now=now,
+        language=registration.answers.language,
+        templates=templates,
+        template=template,
+        context=context,
+        attachments=(calendar,) if calendar else (),
+        unsubscribe=unsubscribe,
+    )
+
+
+def _to_organisers(
+    event: Event,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    *,
+    to: Sequence[str],
+    sender: str,
+    now: datetime,
+    templates: Any,
+    attachments: tuple[Attachment, ...] = (),
+) -> WrittenEmail:
+    """An email to the organisers (or the caterer), in the organisers' language; replies go to every
+    organiser."""
+    return _email(
+        subject,
+        sender=sender,
+        to=[_address(address) for address in to],
+        reply_to=event.organisers,
+        now=now,
+        language=event.organiser_language,
+        templates=templates,
+        template=template,
+        context=context,
+        attachments=attachments,
+    )
 
 
 def email_context(kind: EmailKind, event: Event, registration: Registration, *, links: Links) -> dict[str, Any]:
@@ -500,7 +734,7 @@ def digest_email(
     recipients: list[str],
     now: datetime,
     network: dict[str, Any] | None = None,
-) -> EmailMessage:
+) -> WrittenEmail:
     """The organisers' digest, or the final list when registration closes, with the CSV (and, for a
     meeting of a network's series, the network's section: `network.digest_section`).
 
@@ -538,29 +772,35 @@ def digest_email(
             confirmed,
         )
     )
-    message = _new_message(
+    csv = Attachment(f"{event.id}.csv", "text", "csv", csv_bytes, params=(("charset", "utf-8"),))
+    return _to_organisers(
+        event,
         subject.format(title=title, confirmed=confirmed),
+        "email/digest",
+        context,
+        to=recipients,
         sender=sender,
-        to=[_address(address) for address in recipients],
-        reply_to=event.organisers,
         now=now,
+        templates=templates,
+        attachments=(csv,) if csv_bytes else (),
     )
-    _write_bodies(message, templates, "email/digest", context)
-    if csv_bytes:
-        message.add_attachment(
-            csv_bytes, maintype="text", subtype="csv", filename=f"{event.id}.csv", params={"charset": "utf-8"}
-        )
-    return _with_language(message, language)
 
 
 def sign_in_email(
     address: str, *, link: str, valid_minutes: int, language: str, sender: str, templates: Any, now: datetime
-) -> EmailMessage:
+) -> WrittenEmail:
     """ "Logga in på Signup": the one-time link to the organiser console. To the address alone (it was
     validated), no display name, no text the requester typed in any header."""
     tr = i18n.translator(language)
     context = {"lang": language, "link": link, "minutes": valid_minutes}
-    to = [_recipient(address)]
-    message = _new_message(tr.gettext("Sign in to Signup"), sender=sender, to=to, reply_to=None, now=now)
-    _write_bodies(message, templates, "email/sign_in", context)
-    return _with_language(message, language)
+    return _email(
+        tr.gettext("Sign in to Signup"),
+        sender=sender,
+        to=[_recipient(address)],
+        reply_to=(),
+        now=now,
+        language=language,
+        templates=templates,
+        template="email/sign_in",
+        context=context,
+    )

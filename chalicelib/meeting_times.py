@@ -3,8 +3,9 @@ source for the pages, the emails and the error messages."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 
 from . import i18n
 from .events import Event
@@ -21,18 +22,27 @@ class MeetingTimes:
 
 
 def meeting_times(event: Event, language: str) -> MeetingTimes:
+    return _meeting_times(event.starts_at, event.meal_at, event.zone, event.last_day, language)
+
+
+@functools.lru_cache(maxsize=512)
+def _meeting_times(
+    starts_at: datetime, meal_at: datetime | None, zone: tzinfo, last_day: date, language: str
+) -> MeetingTimes:
+    """Written once for each meeting's times and language: every email and page of an event says
+    the same sentences (Babel's formatting is most of an email's context)."""
     tr = i18n.translator(language)
-    meal_clock = i18n.clock(event.meal_at.astimezone(event.zone), language) if event.meal_at else ""
-    last_day = i18n.day_and_month(event.last_day, language)
+    meal_clock = i18n.clock(meal_at.astimezone(zone), language) if meal_at else ""
+    last_day_text = i18n.day_and_month(last_day, language)
     return MeetingTimes(
-        date=i18n.long_date(event.starts_at.astimezone(event.zone), language),
+        date=i18n.long_date(starts_at.astimezone(zone), language),
         meeting=tr.gettext("The meeting starts at {time}").format(
-            time=i18n.clock(event.starts_at.astimezone(event.zone), language)
+            time=i18n.clock(starts_at.astimezone(zone), language)
         ),
         meal_from=tr.gettext("Simple meal from {time}").format(time=meal_clock) if meal_clock else "",
         meal_chosen=tr.gettext("Meal from {time}").format(time=meal_clock) if meal_clock else "",
-        last_day=last_day,
-        deadline=tr.gettext("Sign up no later than {last_day}").format(last_day=last_day),
+        last_day=last_day_text,
+        deadline=tr.gettext("Sign up no later than {last_day}").format(last_day=last_day_text),
     )
 
 

@@ -75,6 +75,10 @@ def templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
+        # Templates never change under a running process (Lambda's code is read-only; `make run`,
+        # without autoreload, takes a template's change on restart as it takes a module's): so no
+        # stat of the template's file for every page and every email.
+        auto_reload=False,
     )
     # `{{ _("…") }}`, `{% trans %}…{% pluralize %}…{% endtrans %}` in the template's `lang` (babel.cfg reads
     # the templates with the same settings). Newstyle: `_("Hi %(name)s", name=n)` fills in and escapes `name`.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import email.policy
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from chalicelib import pages
 from chalicelib.digest import attendee_csv, summarize
 from chalicelib.events import Event
 from chalicelib.forms import parse_answers
-from chalicelib.mail import Links, digest_email, registration_email
+from chalicelib.mail import Links, WrittenEmail, digest_email, registration_email
 from chalicelib.registrations import EmailKind, Registration, Status
 from tests.helpers import answers, at, example_event
 
@@ -44,7 +43,7 @@ class Sent:
     """One message as we built it, and the bytes on the wire."""
 
     label: str
-    message: EmailMessage
+    message: WrittenEmail
     language: str
     to_organisers: bool
 
@@ -75,7 +74,7 @@ def registration(event: Event, language: str, status: str, registration_id: str 
 
 def person_email(
     kind: str, event: Event, one: Registration, *, sender: str = SENDER, now: datetime = NOW
-) -> EmailMessage:
+) -> WrittenEmail:
     return registration_email(
         kind,
         event,
@@ -87,7 +86,7 @@ def person_email(
     )
 
 
-def organiser_email(kind: str, event: Event, people: list[Registration], *, sender: str = SENDER) -> EmailMessage:
+def organiser_email(kind: str, event: Event, people: list[Registration], *, sender: str = SENDER) -> WrittenEmail:
     caterer = kind == "caterer"
     return digest_email(
         event,

@@ -1,0 +1,75 @@
+"""The email as Signup wrote it until November 2026: the standard library's EmailMessage, built with
+`headers.POLICY` and written with the SMTP policy. Kept as the reference `mail.written` is compared
+with (tests/clients/test_writer.py): read by the same parsers, both must say the same."""
+
+from __future__ import annotations
+
+import email.policy
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any
+
+from chalicelib.headers import POLICY
+from chalicelib.mail import Draft
+
+
+def stdlib_message(draft: Draft) -> EmailMessage:
+    message = EmailMessage(policy=POLICY)
+    message["Subject"] = draft.subject
+    message["From"] = draft.sender
+    message["To"] = list(draft.to)
+    if draft.reply_to:
+        message["Reply-To"] = list(draft.reply_to)
+    message["Date"] = format_datetime(draft.date)
+    message["Message-ID"] = draft.message_id
+    message.set_content(draft.text, cte="quoted-printable")
+    message.add_alternative(draft.html, subtype="html", cte="quoted-printable")
+    for attachment in draft.attachments:
+        params = dict(attachment.params)
+        if attachment.quoted_printable:  # text, with its charset from the text itself
+            params.pop("charset")
+            message.add_attachment(
+                attachment.data.decode("utf-8"),
+                subtype=attachment.subtype,
+                filename=attachment.filename,
+                params=params,
+                cte="quoted-printable",
+            )
+        else:
+            message.add_attachment(
+                attachment.data,
+                maintype=attachment.maintype,
+                subtype=attachment.subtype,
+                filename=attachment.filename,
+                params=params,
+            )
+    if draft.unsubscribe:
+        message["List-Unsubscribe"] = f"<{draft.unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # Set last: set_content() drops every Content-* header, and making the message multipart moves
+    # them into the first part, so a Content-Language set earlier never reaches the wire.
+    message["Content-Language"] = draft.language
+    return message
+
+
+def stdlib_bytes(draft: Draft) -> bytes:
+    return stdlib_message(draft).as_bytes(policy=email.policy.SMTP)
+
+
+def draft(**overrides: Any) -> Draft:
+    """A small email to write, with fields replaced as given."""
+    fields: dict[str, Any] = {
+        "subject": "Anmälan bekräftad",
+        "sender": Address("Hudiksvalls kommun – Signup", addr_spec="anmalan@signup.local"),
+        "to": (Address(addr_spec="asa.oberg@example.se"),),
+        "reply_to": (),
+        "date": datetime(2027, 5, 1, 10, tzinfo=UTC),
+        "message_id": "<1.2.3@signup.local>",
+        "language": "sv",
+        "text": "Hej Åsa!\n",
+        "html": "<p>Hej Åsa!</p>\n",
+    }
+    fields.update(overrides)
+    return Draft(**fields)
