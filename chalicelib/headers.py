@@ -10,8 +10,7 @@ name as a single encoded word: then there is no whitespace between words for any
 keep or drop. An ASCII subject is written as it is when it fits on one line.
 
 Signup's emails are written by `mail.written` with the field writers here (`subject_field`,
-`addresses_field`, `link_field`, `plain_field`). Messages built with `POLICY` use header classes that
-fold through the same writers; any output policy (`SMTP`) keeps them.
+`addresses_field`, `link_field`, `plain_field`).
 """
 
 from __future__ import annotations
@@ -23,12 +22,9 @@ from collections.abc import Sequence
 from email.headerregistry import (
     Address,
     BaseHeader,
-    Group,
     HeaderRegistry,
-    UniqueAddressHeader,
-    UniqueUnstructuredHeader,
 )
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 # RFC 2047 §2: an encoded word is at most 75 characters, a line holding one at most 76.
 MAX_WORD = 75
@@ -128,7 +124,9 @@ def addresses_field(name: str, addresses: Sequence[Address], linesep: str = "\r\
 
 def link_field(name: str, text: str, linesep: str = "\r\n") -> str:
     """List-Unsubscribe and List-Unsubscribe-Post (RFC 2369, RFC 8058): ASCII, on one line as they
-    are (see `VerbatimLinks`: mail programs read these as URLs, never as encoded words)."""
+    are. Mail programs read these as URLs, not text: the standard library turned a signed link
+    longer than 78 characters into `=?utf-8?q?=3Chttp...?=`, in which node mailparser found no link,
+    so no one-click way out would have been offered."""
     return plain_field(name, text, linesep)
 
 
@@ -142,39 +140,9 @@ def plain_field(name: str, value: str, linesep: str = "\r\n") -> str:
     return line + linesep
 
 
-if TYPE_CHECKING:
-    # The registry joins each header mixin with BaseHeader at runtime (type(name, (mixin, BaseHeader), {}));
-    # the type stubs keep them apart, so type-check against what the classes are once joined.
-    class _SubjectBase(BaseHeader):
-        @classmethod
-        def parse(cls, value: Any, kwds: dict[str, Any]) -> None: ...
-
-    class _AddressBase(BaseHeader):
-        @property
-        def groups(self) -> tuple[Group, ...]: ...
-else:
-    _SubjectBase = UniqueUnstructuredHeader
-    _AddressBase = UniqueAddressHeader
-
-
 def _needs_encoding(text: str) -> bool:
     # Plain ASCII that merely looks like an encoded word would be decoded by readers: encode it too.
     return not text.isascii() or "=?" in text
-
-
-class ExactSubject(_SubjectBase):
-    """Subject written as whole encoded words when not ASCII."""
-
-    @classmethod
-    def parse(cls, value: Any, kwds: dict[str, Any]) -> None:
-        super().parse(value, kwds)
-        # Messages are only built with this policy, never read: the subject is the text we were
-        # given, literally (the stdlib would decode a title that merely contains "=?...?=").
-        if isinstance(value, str):
-            kwds["decoded"] = value
-
-    def fold(self, *, policy: Any) -> str:
-        return subject_field(self.name, str(self), policy.linesep)
 
 
 def mailbox(address: Address) -> list[str]:
@@ -194,37 +162,6 @@ def mailbox(address: Address) -> list[str]:
     if len(word) > MAX_WORD:
         return [address.addr_spec]
     return [word, f"<{address.addr_spec}>"]
-
-
-class ExactAddresses(_AddressBase):
-    """From, To, Cc, Reply-To: one mailbox per line, display names as single encoded words."""
-
-    def fold(self, *, policy: Any) -> str:
-        addresses: list[Address] = []
-        for group in self.groups:
-            if group.display_name is not None:
-                return str(super().fold(policy=policy))  # named groups: we never send them
-            addresses.extend(group.addresses)
-        if not any(_needs_encoding(one.display_name) for one in addresses) or not all(
-            one.addr_spec.isascii() for one in addresses
-        ):
-            return str(super().fold(policy=policy))
-        return addresses_field(self.name, addresses, policy.linesep)
-
-
-class VerbatimLinks(_SubjectBase):
-    """List-Unsubscribe and List-Unsubscribe-Post (RFC 2369, RFC 8058): written as they are, on one
-    line. The standard library turns a value longer than 78 characters with no space to fold at (a
-    signed link in angle brackets) into RFC 2047 encoded words, and mail programs read these headers
-    as URLs, not text: node mailparser found no link in `=?utf-8?q?=3Chttp...?=`, so no one-click
-    way out would have been offered."""
-
-    def fold(self, *, policy: Any) -> str:
-        text = str(self)
-        line = f"{self.name}: {text}"
-        if _needs_encoding(text) or len(line) > MAX_HARD_LINE:
-            return str(super().fold(policy=policy))  # never ours: ASCII links far shorter than that
-        return line + policy.linesep
 
 
 class _Registry(HeaderRegistry):
@@ -247,14 +184,6 @@ class _Registry(HeaderRegistry):
         return made
 
 
-_registry = _Registry()
-_registry.map_to_type("subject", ExactSubject)
-for _name in ("from", "to", "cc", "bcc", "reply-to"):
-    _registry.map_to_type(_name, ExactAddresses)
-for _name in ("list-unsubscribe", "list-unsubscribe-post"):
-    _registry.map_to_type(_name, VerbatimLinks)
-
-# Build messages with this policy (EmailMessage(policy=POLICY)); send with email.policy.SMTP.
-POLICY = email.policy.default.clone(header_factory=_registry)
-# Reading headers back (mail.wire_bytes checks what was written): the stdlib's own header classes, made once.
+# Reading messages back (a `mail.WrittenEmail` read as an EmailMessage, `mail.wire_bytes` checking a
+# message the standard library wrote): the stdlib's own header classes, made once.
 READ_POLICY = email.policy.default.clone(header_factory=_Registry())

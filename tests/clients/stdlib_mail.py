@@ -1,18 +1,52 @@
 """The email as Signup wrote it until November 2026: the standard library's EmailMessage, built with
-`headers.POLICY` and written with the SMTP policy. Kept as the reference `mail.written` is compared
-with (tests/clients/test_writer.py): read by the same parsers, both must say the same."""
+`POLICY` and written with the SMTP policy. Kept as the reference `mail.written` is compared with
+(tests/clients/test_writer.py): read by the same parsers, both must say the same. Its header classes
+fold through `headers`' field writers, as they did when the writer was made: what the comparison
+checks is the MIME around them and the bodies."""
 
 from __future__ import annotations
 
 import email.policy
 from datetime import UTC, datetime
-from email.headerregistry import Address
+from email.headerregistry import Address, UniqueAddressHeader, UniqueUnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
-from chalicelib.headers import POLICY
+from chalicelib.headers import _needs_encoding, _Registry, addresses_field, link_field, subject_field
 from chalicelib.mail import Draft
+
+
+class ExactSubject(UniqueUnstructuredHeader):
+    @classmethod
+    def parse(cls, value: Any, kwds: dict[str, Any]) -> None:
+        super().parse(value, kwds)
+        kwds["decoded"] = value  # the subject as given, literally (never decoded)
+
+    def fold(self, *, policy: Any) -> str:
+        return subject_field(self.name, str(self), policy.linesep)
+
+
+class ExactAddresses(UniqueAddressHeader):
+    def fold(self, *, policy: Any) -> str:
+        addresses = [one for group in self.groups for one in group.addresses]
+        if not any(_needs_encoding(one.display_name) for one in addresses):
+            return str(super().fold(policy=policy))  # plain names: the standard library's folding
+        return addresses_field(self.name, addresses, policy.linesep)
+
+
+class VerbatimLinks(UniqueUnstructuredHeader):
+    def fold(self, *, policy: Any) -> str:
+        return link_field(self.name, str(self), policy.linesep)
+
+
+_registry = _Registry()
+_registry.map_to_type("subject", ExactSubject)
+for _name in ("from", "to", "cc", "bcc", "reply-to"):
+    _registry.map_to_type(_name, ExactAddresses)
+for _name in ("list-unsubscribe", "list-unsubscribe-post"):
+    _registry.map_to_type(_name, VerbatimLinks)
+POLICY = email.policy.default.clone(header_factory=_registry)
 
 
 def stdlib_message(draft: Draft) -> EmailMessage:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import email
 import email.policy
 from email.headerregistry import Address
-from email.message import EmailMessage
 
 import mailparser
 import pytest
 
-from chalicelib.headers import MAX_LINE, POLICY, encoded_words
+from chalicelib.headers import MAX_LINE, encoded_words
+from chalicelib.mail import written
+from tests.clients.stdlib_mail import draft
 
 TITLES = [
     "Anmälningar till Små träffen – åäö ÅÄÖ: 4 anmälda",  # decoded as "…åäöÅÄÖ: 4 anmälda" before
@@ -24,12 +25,7 @@ TITLES = [
 
 
 def wire(subject: str, sender: Address) -> bytes:
-    message = EmailMessage(policy=POLICY)
-    message["Subject"] = subject
-    message["From"] = sender
-    message["To"] = Address(addr_spec="asa.oberg@example.se")
-    message.set_content("x")
-    return message.as_bytes(policy=email.policy.SMTP)
+    return written(draft(subject=subject, sender=sender))
 
 
 @pytest.mark.parametrize("subject", TITLES)
@@ -59,9 +55,6 @@ def test_encoded_words_split_between_characters_and_fit_their_lines():
 def test_a_long_one_click_link_is_written_as_it_is_never_as_encoded_words():
     """A mail program reads List-Unsubscribe as a URL: the stdlib turned a signed link longer than a
     line into `=?utf-8?q?=3Chttp...?=`, which node mailparser (tests/clients) found no link in."""
-    from chalicelib.mail import written
-    from tests.clients.stdlib_mail import draft
-
     url = "https://signup.hudiksvall.se/network/leave/" + "WyJuYXR2ZXJrIiwiM2YxMmJiMTdkZTI1OWUxNj" * 4 + ".sig"
     data = written(
         draft(subject="Anmalan bekraftad", sender=Address(addr_spec="anmalan@signup.local"), unsubscribe=url)
