@@ -23,7 +23,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
-from email_validator import validate_email
+from email_validator import EmailNotValidError, validate_email
 
 from . import i18n
 from .calendar_file import calendar_file, method
@@ -318,8 +318,14 @@ def _multipart(subtype: str, parts: list[bytes]) -> bytes:
 @functools.lru_cache(maxsize=256)
 def _address(text: str) -> Address:
     """An address from configuration (the sender, the organisers): the same few on every email, so
-    each is parsed once (an Address is immutable)."""
+    each is parsed once (an Address is immutable). SES speaks ASCII: an internationalised domain
+    goes out as punycode; a local part that is not ASCII stays, and no header can carry it."""
     name, addr = parseaddr(text)
+    if not addr.isascii():
+        try:
+            addr = validate_email(addr, check_deliverability=False).ascii_email or addr
+        except EmailNotValidError:
+            pass
     local, _, domain = addr.partition("@")
     return Address(display_name=name, username=local, domain=domain)
 
@@ -619,7 +625,9 @@ def _email(
             subject=subject,
             sender=from_address,
             to=tuple(to),
-            reply_to=tuple(_address(address) for address in reply_to),
+            # An organiser whose address no header can carry (not ASCII) is left out of Reply-To
+            # rather than stopping the email (replies then go to the sender's address).
+            reply_to=tuple(one for one in map(_address, reply_to) if one.addr_spec.isascii()),
             date=now,
             message_id=make_msgid(domain=from_address.domain or "signup.local"),
             language=language,

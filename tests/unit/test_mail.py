@@ -241,3 +241,22 @@ def _with(kind, status):
         updated_at=NOW,
         email=EmailDelivery(kind=kind),
     )
+
+
+def test_an_organiser_with_an_internationalised_address_gets_punycode_or_is_left_out_of_reply_to():
+    """SES and mail headers speak ASCII: a domain with å/ä/ö goes out as punycode; an address whose
+    own part is not ASCII cannot be written in any header, so it is left out rather than stopping
+    the person's email."""
+    event = example_event(organisers=["anmalan@kök.se", "kök@example.se", "asa@example.se"])
+    registration = Registration(event.id, "r1", parse_answers(answers(), event), Status.CONFIRMED, NOW, NOW)
+    links = Links(manage="https://signup.example/registrations/TOKEN")
+    sent = registration_email(
+        "confirmation", event, registration, sender=SENDER, links=links, now=NOW, templates=pages.templates()
+    )
+    read = email.message_from_bytes(sent.wire, policy=email.policy.default)
+    assert [one.addr_spec for one in read["Reply-To"].addresses] == ["anmalan@xn--kk-fka.se"]
+    event = replace(event, organisers=("kök@example.se", "asa@example.se"))
+    sent = registration_email(
+        "confirmation", event, registration, sender=SENDER, links=links, now=NOW, templates=pages.templates()
+    )
+    assert b"\r\nReply-To:" not in sent.wire and sent.wire.isascii()
