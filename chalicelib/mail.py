@@ -289,10 +289,30 @@ def _text_part(content_type: str, text: bytes, headers: str = "") -> bytes:
     """UTF-8 text, quoted-printable (7-bit, lines within 76 characters), its lines ended by CRLF
     wherever the text ended one (CR, LF or CRLF), and ending with one, as the standard library did."""
     lines = text.splitlines()
-    body = binascii.b2a_qp(b"\r\n".join(lines) + b"\r\n", istext=True)
+    body = _within_76(binascii.b2a_qp(b"\r\n".join(lines) + b"\r\n", istext=True))
     return (
         plain_field("Content-Type", content_type) + headers + "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
     ).encode("ascii") + body
+
+
+# RFC 2045 §6.7: a quoted-printable line is at most 76 characters, its "=" soft break included.
+_QP_LINE = 76
+
+
+def _within_76(body: bytes) -> bytes:
+    """binascii.b2a_qp keeps lines to 76 characters except one: whitespace it encodes at a line's
+    end ("=20") can take the line to 78. Such a line gets one more soft break, never inside an "=XX"."""
+    if len(body) <= _QP_LINE or max(map(len, body.split(b"\r\n"))) <= _QP_LINE:
+        return body
+    lines = []
+    for line in body.split(b"\r\n"):
+        while len(line) > _QP_LINE:
+            cut = _QP_LINE - 1
+            cut -= 1 if line[cut - 1 : cut] == b"=" else 2 if line[cut - 2 : cut - 1] == b"=" else 0
+            lines.append(line[:cut] + b"=")
+            line = line[cut:]
+        lines.append(line)
+    return b"\r\n".join(lines)
 
 
 def _attachment_part(attachment: Attachment) -> bytes:

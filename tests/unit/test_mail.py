@@ -7,11 +7,12 @@ import email.policy
 from dataclasses import replace
 from datetime import datetime
 
+import pytest
 from icalendar import Calendar
 
 from chalicelib import pages
 from chalicelib.forms import parse_answers
-from chalicelib.mail import Links, registration_email, still_owed
+from chalicelib.mail import Links, registration_email, still_owed, written
 from chalicelib.registrations import EmailDelivery, EmailKind, Registration, Status
 from tests.helpers import answers, at, example_event
 
@@ -260,3 +261,27 @@ def test_an_organiser_with_an_internationalised_address_gets_punycode_or_is_left
         "confirmation", event, registration, sender=SENDER, links=links, now=NOW, templates=pages.templates()
     )
     assert b"\r\nReply-To:" not in sent.wire and sent.wire.isascii()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "x" * 74 + " ",
+        "x" * 75 + " ",
+        "x" * 72 + "å ",
+        "x" * 73 + "= ",
+        "x" * 74 + "\t",
+        "ä" * 30 + " ",
+        "x" * 200 + " ",
+    ],
+)
+def test_quoted_printable_lines_stay_within_76_characters_and_decode_to_the_text(line):
+    """binascii's encoder lets a line grow to 78 when it encodes the whitespace at its end (RFC 2045
+    allows 76): the writer breaks it once more."""
+    from tests.clients.stdlib_mail import draft
+
+    text = f"{line}\nnästa rad\n"
+    raw = written(draft(text=text))
+    assert all(len(one) <= 76 for one in raw.split(b"\r\n\r\n", 1)[1].split(b"\r\n"))
+    read = email.message_from_bytes(raw.replace(b"\r\n", b"\n"), policy=email.policy.default)
+    assert read.get_body(("plain",)).get_content() == text
