@@ -17,8 +17,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from email_validator import EmailNotValidError, validate_email
-
 if TYPE_CHECKING:
     from .notices import Notice
 
@@ -594,6 +592,9 @@ class _Reader:
         if not isinstance(value, list) or not value:
             self.problem(key, "email_list", "expected a list of email addresses")
             return ()
+        # Here, not at the top: its tables cost a cold start ~20 ms, and reading an event needs none.
+        from email_validator import EmailNotValidError, validate_email
+
         addresses = []
         for item in value:
             try:

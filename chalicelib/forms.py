@@ -15,9 +15,6 @@ from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
-import idna
-from email_validator import EmailNotValidError, validate_email
-
 from . import fields
 from .errors import ValidationFailed
 from .events import CHOICE_TYPES, LANGUAGES, SHOW_WHEN_STANDARD, Event, Question, place_key
@@ -109,6 +106,8 @@ def email_key(email: str) -> str:
 
 
 def _ascii_domain(domain: str) -> str:
+    import idna  # here, like email_validator (see email below): only a request with an address needs it
+
     try:
         return idna.encode(domain, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError):
@@ -326,6 +325,8 @@ class _FieldReader:
         value = self.text(key, required=True, max_length=fields.BY_NAME[key].max_length)
         if value is None:
             return None
+        from email_validator import EmailNotValidError, validate_email  # see _Reader.emails in events.py
+
         try:
             # No DNS: a registration must not depend on the network or leak lookups.
             checked = validate_email(value, check_deliverability=False)

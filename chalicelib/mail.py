@@ -23,7 +23,6 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
-from email_validator import EmailNotValidError, validate_email
 
 from . import i18n
 from .calendar_file import calendar_file, method
@@ -342,6 +341,8 @@ def _address(text: str) -> Address:
     goes out as punycode; a local part that is not ASCII stays, and no header can carry it."""
     name, addr = parseaddr(text)
     if not addr.isascii():
+        from email_validator import EmailNotValidError, validate_email  # see _Reader.emails in events.py
+
         try:
             addr = validate_email(addr, check_deliverability=False).ascii_email or addr
         except EmailNotValidError:
@@ -352,6 +353,8 @@ def _address(text: str) -> Address:
 
 def _recipient(email: str) -> Address:
     """The validated address alone. No display name: nothing a person typed goes into a header."""
+    from email_validator import validate_email
+
     # SES speaks ASCII addresses: an internationalised domain goes out as punycode.
     ascii_email = validate_email(email, check_deliverability=False).ascii_email or ""
     local, _, domain = ascii_email.partition("@")

@@ -46,6 +46,23 @@ class SessionInvalid(Exception):
     """No cookie, a forged or damaged one, or one that has expired or been signed out."""
 
 
+# Raised by sign_in.py; here, so the route modules catch them without importing sign-in (and mail).
+class SignInLimited(Exception):
+    """Too many sign-in links asked for this hour; `which` is "address" or "sender"."""
+
+    def __init__(self, which: str) -> None:
+        super().__init__(which)
+        self.which = which
+
+
+class LinkRefused(Exception):
+    """A sign-in link that signs nobody in; `state` says why (LinkState)."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(state)
+        self.state = state
+
+
 # -- sign-in links ----------------------------------------------------------------
 
 

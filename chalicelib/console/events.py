@@ -32,7 +32,7 @@ from ..events import (
     parse_event_toml,
 )
 from ..i18n import event_problem
-from .posted import ticked, value_text
+from .posted import EventFormInvalid, ticked, value_text
 
 # The form's fields, in the order the page shows them.
 TEXT_FIELDS = (
@@ -83,14 +83,6 @@ _FIELD_FOR_KEY = {
 # A key not renamed above names its own form field, but for the old spelling of the questions (no field).
 _FORM_KEYS = KNOWN_KEYS - {"standard_questions"}
 GENERAL = "form"  # where a problem no field owns is shown (only the summary)
-
-
-class EventFormInvalid(ValueError):
-    """The form's values do not make an event: messages by form field, in the page's language."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(", ".join(errors))
-        self.errors = errors
 
 
 # -- the event as the TOML mapping (what the file holds and what the form fills in) ---------------

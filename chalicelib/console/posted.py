@@ -67,3 +67,12 @@ def value_text(value: Any) -> str:
 def ticked(value: Any) -> bool:
     """Whether a posted checkbox (or its spelling in a file) is on."""
     return value_text(value) in ("on", "yes", "true", "1")
+
+
+# Raised by events.py and questions.py; here, so the route modules catch it without importing them.
+class EventFormInvalid(ValueError):
+    """The form's values do not make an event: messages by form field, in the page's language."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(", ".join(errors))
+        self.errors = errors

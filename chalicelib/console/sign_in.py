@@ -27,7 +27,7 @@ from ..mail import Mailer, SendFailed
 from . import auth
 from .access import ConsoleUser, visible_events
 from .audit import SIGNED_IN, AuditStore, expiry, record
-from .auth import LinkState, Session, SessionInvalid
+from .auth import LinkRefused, LinkState, Session, SessionInvalid
 
 log = logging.getLogger(__name__)
 
@@ -72,22 +72,6 @@ class ConsoleStore(AuditStore, Protocol):
     def end_session(self, email_key: str, session_id: str, issued_at: datetime) -> None: ...
 
     def end_all_sessions(self, email_key: str) -> int: ...
-
-
-class SignInLimited(Exception):
-    """Too many sign-in links asked for this hour; `which` is "address" or "sender"."""
-
-    def __init__(self, which: str) -> None:
-        super().__init__(which)
-        self.which = which
-
-
-class LinkRefused(Exception):
-    """A sign-in link that signs nobody in; `state` says why (auth.LinkState)."""
-
-    def __init__(self, state: str) -> None:
-        super().__init__(state)
-        self.state = state
 
 
 # Builds the email for (address, link url, the request: its language).

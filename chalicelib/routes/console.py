@@ -33,10 +33,9 @@ from chalice import Blueprint, ChaliceUnhandledError, Response
 
 from .. import i18n, security, web
 from ..bootstrap import wiring
-from ..console import auth, pages
+from ..console import auth
 from ..console.access import ConsoleUser
-from ..console.auth import LinkState, SessionInvalid
-from ..console.sign_in import LinkRefused, SignInLimited
+from ..console.auth import LinkRefused, LinkState, SessionInvalid, SignInLimited
 from ..errors import EventNotFound, SignupError, ValidationFailed
 from ..events import Event
 from ..forms import parse_email, pick_language
@@ -117,6 +116,8 @@ def _html(body: str, status: int = 200) -> Response:
 
 
 def _page(template: str, status: int = 200, user: ConsoleUser | None = None, **context: Any) -> Response:
+    from ..console import pages  # here: a public request never needs the console's page helpers
+
     parts = wiring()
     language = context.pop("language", None) or _language()
     csrf = parts.console.csrf_token(user) if user else ""
@@ -483,6 +484,8 @@ def _link_problem(state: str) -> Response:
 
 
 def _events_page(user: ConsoleUser) -> Response:
+    from ..console import pages  # see _page
+
     parts = wiring()
     rows = pages.event_list_rows(parts.console.event_rows(user, parts.clock()), _language())
     return console_page(
@@ -521,6 +524,8 @@ DONE = {
 @console_get(console, "/console/events/{event_id}")
 def event_overview(request: ConsoleView, event_id: str) -> Response:
     """One event: its counts, and the way to its people, downloads, check-in and audit log."""
+    from ..console import pages  # see _page
+
     user, event, language = request.user, request.event, request.language
     served = console.current_app.routes
     # A cancelled meeting is not edited or cancelled again; its people may still get a message.
@@ -543,6 +548,8 @@ def event_overview(request: ConsoleView, event_id: str) -> Response:
 @console_get(console, "/console/events/{event_id}/audit")
 def event_audit_log(request: ConsoleView, event_id: str) -> Response:
     """Who did what with this event in the console, newest first."""
+    from ..console import pages  # see _page
+
     user, event, language = request.user, request.event, request.language
     parts = wiring()
     return console_page(

@@ -10,22 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
 from .. import i18n
 from ..bootstrap import wiring
-from ..console import event_admin, posted
-from ..console import events as rules
+from ..console import posted
 from ..console.access import ConsoleUser
-from ..console.events import EventFormInvalid
+from ..console.posted import EventFormInvalid
 from ..errors import EventChanged, EventNotFound
 from ..events import OPTIONAL_QUESTIONS, Event
 from ..i18n import N_
 from ..registrations import Registration
 from .console import ConsolePost, ConsoleView, audit, console_get, console_page, console_post, see_other, visible_event
 from .http import base_url, query
+
+if TYPE_CHECKING:
+    from ..console import event_admin
 
 console_events = Blueprint(__name__)
 
@@ -44,6 +46,8 @@ def _store() -> Any:
 def _writer() -> event_admin.Writer:
     """The store and the clock, and the sender of the promotion email each person moved up is owed
     (the outbox retries what fails)."""
+    from ..console import event_admin
+
     parts = wiring()
     links_to = base_url(console_events.current_request, parts.settings)
     now = parts.clock()
@@ -66,6 +70,8 @@ def _labels(language: str) -> dict[str, str]:
 
 
 def _warnings(event: Event, language: str) -> list[str]:
+    from ..console import events as rules
+
     return [i18n.event_warning(code, language, **params) for code, params in rules.warnings(event, _now())]
 
 
@@ -80,6 +86,8 @@ def _form_page(
     preview: Event | None = None,
     notice: str = "",
 ) -> Response:
+    from ..console import events as rules
+
     creating = event is None
     shown = preview or event
     return console_page(
@@ -113,6 +121,8 @@ def _changes_page(
     values: dict[str, Any] | None = None,
     notice: str = "",
 ) -> Response:
+    from ..console import events as rules
+
     deadline = rules.deadline_value(event)
     shown = {
         "new_deadline_date": f"{deadline:%Y-%m-%d}",
@@ -185,6 +195,8 @@ def _done(event: Event, saved: event_admin.Saved, user: ConsoleUser, action: str
 
 @console_get(console_events, "/console/events/new")
 def new_event_form(request: ConsoleView) -> Response:
+    from ..console import events as rules
+
     user, language = request.user, request.language
     _admin_only(user)
     return _form_page(user, language, values=rules.blank_form(), event=None)
@@ -192,6 +204,9 @@ def new_event_form(request: ConsoleView) -> Response:
 
 @console_post(console_events, "/console/events", read=posted.read_form)
 def create_event(post: ConsolePost) -> Response:
+    from ..console import event_admin
+    from ..console import events as rules
+
     fields, user, language = post.fields, post.user, post.language
     _admin_only(user)
     values = rules.posted_values(fields)
@@ -237,6 +252,9 @@ def _toml_text(fields: dict[str, Any]) -> str:
 
 @console_post(console_events, "/console/events/import", read=posted.read_form)
 def import_new_event(post: ConsolePost) -> Response:
+    from ..console import event_admin
+    from ..console import events as rules
+
     fields, user, language = post.fields, post.user, post.language
     _admin_only(user)
     text = _toml_text(fields)
@@ -253,12 +271,17 @@ def import_new_event(post: ConsolePost) -> Response:
 
 @console_get(console_events, "/console/events/{event_id}/edit")
 def edit_event_form(request: ConsoleView, event_id: str) -> Response:
+    from ..console import events as rules
+
     user, event, language = request.user, request.event, request.language
     return _form_page(user, language, values=rules.form_values(event), event=event, notice=_notice(language))
 
 
 @console_post(console_events, "/console/events/{event_id}/edit", read=posted.read_form)
 def edit_event(post: ConsolePost, event_id: str) -> Response:
+    from ..console import event_admin
+    from ..console import events as rules
+
     fields, user, event, language = post.fields, post.user, post.event, post.language
     values = rules.posted_values(fields)
     values["notify"] = fields.get("notify") == "on"
@@ -292,6 +315,8 @@ def edit_event(post: ConsolePost, event_id: str) -> Response:
 
 def _notify(fields: dict[str, Any], user: ConsoleUser, event: Event) -> event_admin.Notify:
     """Whether the organiser ticked "tell those signed up" (a change of time or place only)."""
+    from ..console import event_admin
+
     return event_admin.Notify(fields.get("notify") == "on", user.email_key, wiring().signup.notice_expiry(event))
 
 
@@ -346,6 +371,8 @@ def _quick_field(name: str) -> str:
 
 @console_post(console_events, "/console/events/{event_id}/capacity", read=posted.read_form)
 def change_capacity(post: ConsolePost, event_id: str) -> Response:
+    from ..console import event_admin
+
     def change(event: Event, fields: dict[str, Any], language: str, writer: event_admin.Writer) -> Any:
         text = str(fields.get("new_capacity", ""))
         return event_admin.change_capacity(event, text, language, writer)
@@ -355,6 +382,8 @@ def change_capacity(post: ConsolePost, event_id: str) -> Response:
 
 @console_post(console_events, "/console/events/{event_id}/deadline", read=posted.read_form)
 def move_deadline(post: ConsolePost, event_id: str) -> Response:
+    from ..console import event_admin
+
     def change(event: Event, fields: dict[str, Any], language: str, writer: event_admin.Writer) -> Any:
         day, clock = str(fields.get("new_deadline_date", "")), str(fields.get("new_deadline_time", ""))
         return event_admin.move_deadline(event, day, clock, language, writer)
@@ -365,6 +394,7 @@ def move_deadline(post: ConsolePost, event_id: str) -> Response:
 @console_post(console_events, "/console/events/{event_id}/status", read=posted.read_form)
 def set_status(post: ConsolePost, event_id: str) -> Response:
     """Close registration early, or reopen it; the audit log says which."""
+    from ..console import event_admin
 
     def change(event: Event, fields: dict[str, Any], language: str, writer: event_admin.Writer) -> Any:
         return event_admin.set_open(event, fields.get("open") == "1", writer)
@@ -377,6 +407,8 @@ def set_status(post: ConsolePost, event_id: str) -> Response:
 
 @console_post(console_events, "/console/events/{event_id}/organisers", read=posted.read_form)
 def name_organisers(post: ConsolePost, event_id: str) -> Response:
+    from ..console import event_admin
+
     def change(event: Event, fields: dict[str, Any], language: str, writer: event_admin.Writer) -> Any:
         text = str(fields.get("new_organisers", ""))
         return event_admin.name_organisers(event, text, language, writer)
@@ -389,6 +421,8 @@ def name_organisers(post: ConsolePost, event_id: str) -> Response:
 
 @console_get(console_events, "/console/events/{event_id}/event.toml")
 def export_event(request: ConsoleView, event_id: str) -> Response:
+    from ..console import events as rules
+
     user, event = request.user, request.event
     audit(event, user, "event_exported", "")
     return Response(
@@ -404,6 +438,8 @@ def export_event(request: ConsoleView, event_id: str) -> Response:
 
 @console_post(console_events, "/console/events/{event_id}/import", read=posted.read_form)
 def import_over_event(post: ConsolePost, event_id: str) -> Response:
+    from ..console import event_admin
+
     def change(event: Event, fields: dict[str, Any], language: str, writer: event_admin.Writer) -> Any:
         return event_admin.import_file(
             _toml_text(fields),

@@ -9,18 +9,20 @@ two organisers cannot overwrite each other; each is in the event's audit log.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
-from .. import i18n, working_group_steps
+from .. import i18n
 from ..bootstrap import wiring
 from ..console.access import ConsoleUser
 from ..events import Event
 from ..meeting_times import local_date_and_clock
-from ..working_groups import GroupsChanged, NoGroups, TooEarly, WorkingGroups
 from .console import PRIVATE, ConsolePost, ConsoleView, audit, console_get, console_page, console_post, see_other
 from .http import query
+
+if TYPE_CHECKING:
+    from ..working_groups import WorkingGroups
 
 console_groups = Blueprint(__name__)
 
@@ -50,6 +52,8 @@ def _groups_path(event: Event) -> str:
 def _page(
     user: ConsoleUser, event: Event, language: str, status: int = 200, *, problem: str = "", done: str = ""
 ) -> Response:
+    from .. import working_group_steps
+
     parts = wiring()
     now = parts.clock()
     record = parts.store.working_groups(event.id)
@@ -99,6 +103,9 @@ def _version(fields: dict[str, Any]) -> int | None:
 def change_groups(post: ConsolePost, event_id: str) -> Response:
     """`do=propose` (again: the organisers' moves are replaced), `do=save` (each person's select), or
     `do=send` (with the box ticked): each answers with the page it leads to."""
+    from .. import working_group_steps
+    from ..working_groups import GroupsChanged, NoGroups, TooEarly
+
     fields, user, event, language = post.fields, post.user, post.event, post.language
     parts = wiring()
     now = parts.clock()
@@ -170,6 +177,8 @@ def _placement(fields: dict[str, Any]) -> dict[str, int]:
 @console_get(console_groups, "/console/events/{event_id}/groups.csv")
 def groups_csv(request: ConsoleView, event_id: str) -> Response:
     """The groups as CSV for Swedish Excel, like the attendee list; the download is logged."""
+    from .. import working_group_steps
+
     user, event, language = request.user, request.event, request.language
     parts = wiring()
     record = parts.store.working_groups(event.id)

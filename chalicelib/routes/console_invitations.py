@@ -8,7 +8,6 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from .. import invitations
 from ..bootstrap import wiring
 from ..console import posted
 from ..console.access import ConsoleUser
@@ -20,6 +19,8 @@ console_invitations = Blueprint(__name__)
 
 def _invite_page(user: ConsoleUser, event: Event, language: str, status: int = 200, **context: Any) -> Response:
     """The preview: who gets it (or why nobody can), and the email itself."""
+    from .. import invitations
+
     parts = wiring()
     now = parts.clock()
     refused = ""
@@ -51,6 +52,8 @@ def invitation_form(request: ConsoleView, event_id: str) -> Response:
 def send_invitations(post: ConsolePost, event_id: str) -> Response:
     """Store the invitation for the outbox; refused with the reason when the meeting is closed,
     cancelled, full or in no series, or nobody is left to invite."""
+    from .. import invitations
+
     user, event, language = post.user, post.event, post.language
     parts = wiring()
     try:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from .. import i18n, network
+from .. import i18n
 from ..bootstrap import wiring
 from ..console.access import ConsoleUser, may_see
-from ..console.network_view import network_view
 from ..events import Event
 from ..fields import SINGLE_LINE_MAX
 from .console import ConsolePost, ConsoleView, audit, console_get, console_page, console_post, see_other, visible_event
@@ -20,6 +19,9 @@ console_network = Blueprint(__name__)
 
 @console_get(console_network, "/console/network/{series}")
 def network_page(request: ConsoleView, series: str) -> Response:
+    from .. import network
+    from ..console.network_view import network_view
+
     user, language = request.user, request.language
     _visible_series(user, series)
     parts = wiring()
@@ -32,6 +34,9 @@ def network_page(request: ConsoleView, series: str) -> Response:
 @console_post(console_network, "/console/network/{series}/merge")
 def merge_organisations(post: ConsolePost, series: str) -> Response:
     """Count one organisation's name as another's from now on (both as people wrote them)."""
+    from .. import network
+    from ..console.network_view import network_view
+
     fields, user, language = post.fields, post.user, post.language
     events = _visible_series(user, series)
     parts = wiring()

@@ -11,7 +11,7 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from .. import i18n, notices
+from .. import i18n
 from ..bootstrap import wiring
 from ..console import posted
 from ..errors import EventCancelled
@@ -28,6 +28,8 @@ def _tr(language: str) -> Any:
 
 
 def _audiences(language: str) -> list[tuple[str, str]]:
+    from .. import notices
+
     return [(audience.value, notices.audience_name(audience, language)) for audience in notices.Audience]
 
 
@@ -49,6 +51,8 @@ def cancel_form(request: ConsoleView, event_id: str) -> Response:
 
 @console_post(console_notices, "/console/events/{event_id}/cancel", read=posted.read_form)
 def cancel_event(post: ConsolePost, event_id: str) -> Response:
+    from .. import notices
+
     fields, user, event, language = post.fields, post.user, post.event, post.language
     note = str(fields.get("note", ""))
     if fields.get("confirm") != "yes":
@@ -74,6 +78,8 @@ def _message_page(
     request: ConsoleView, status: int = 200, values: Form | None = None, errors: Form | None = None, **shown: Any
 ) -> Response:
     """The message form; `shown` is the preview and how many get it."""
+    from .. import notices
+
     values = values or {"audience": notices.Audience.EVERYONE.value}
     audiences = _audiences(request.language)
     return request.page(
@@ -89,6 +95,8 @@ def message_form(request: ConsoleView, event_id: str) -> Response:
 @console_post(console_notices, "/console/events/{event_id}/message", read=posted.read_form)
 def send_message(post: ConsolePost, event_id: str) -> Response:
     """`do=preview` shows the message as it will read and how many get it; `do=send` sends it."""
+    from .. import notices
+
     fields, user, event, language = post.fields, post.user, post.event, post.language
     text = str(fields.get("text", ""))
     values = {"text": text, "audience": str(fields.get("audience", ""))}

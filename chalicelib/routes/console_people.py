@@ -14,8 +14,6 @@ from chalice import Blueprint, Response
 
 from .. import i18n, web
 from ..bootstrap import wiring
-from ..console import people, people_pages
-from ..digest import attendee_csv
 from ..errors import EventStarted, NotCheckedIn, RegisteredBefore, ValidationFailed, WaitlistFull
 from ..events import Event
 from ..i18n import N_
@@ -52,6 +50,8 @@ def people_script() -> Response:
 @console_get(console_people, "/console/events/{event_id}/people")
 def people_list(request: ConsoleView, event_id: str) -> Response:
     """Everyone registered, found as the organiser types or filters (a plain GET form without script)."""
+    from ..console import people, people_pages
+
     user, event, language = request.user, request.event, request.language
     registrations = wiring().people.registrations(event)
     wanted = people.PeopleFilter.from_query(query(console_people.current_request), event)
@@ -73,6 +73,8 @@ def person_page(request: ConsoleView, event_id: str, registration_id: str) -> Re
 
 
 def _person_context(registration: Registration, event: Event, language: str, now: datetime) -> dict[str, Any]:
+    from ..console import people_pages
+
     history = wiring().people.email_history(registration)
     return people_pages.person_context(registration, event, language, now, history)
 
@@ -195,6 +197,8 @@ def add_person(post: ConsolePost, event_id: str) -> Response:
 @console_get(console_people, "/console/events/{event_id}/export.csv")
 def export_csv(request: ConsoleView, event_id: str) -> Response:
     """The digest's attendee CSV (Swedish Excel), with attendance; the download is logged."""
+    from ..digest import attendee_csv
+
     user, event = request.user, request.event
     body = attendee_csv(event, wiring().people.registrations(event))
     audit(event, user, "downloaded_csv")
@@ -213,6 +217,8 @@ def export_csv(request: ConsoleView, event_id: str) -> Response:
 @console_get(console_people, "/console/events/{event_id}/door-list")
 def door_list_page(request: ConsoleView, event_id: str) -> Response:
     """A printable list of everyone with a seat, in Swedish order, with a box to tick; it is logged."""
+    from ..console import people_pages
+
     user, event, language = request.user, request.event, request.language
     registrations = wiring().people.registrations(event)
     audit(event, user, "opened_door_list")
@@ -223,6 +229,8 @@ def door_list_page(request: ConsoleView, event_id: str) -> Response:
 @console_get(console_people, "/console/events/{event_id}/check-in")
 def check_in_page(request: ConsoleView, event_id: str) -> Response:
     """The door page: empty until two letters are typed, then who matches with one button each."""
+    from ..console import people, people_pages
+
     user, event, language = request.user, request.event, request.language
     asked = query(console_people.current_request)
     text = people.PeopleFilter.from_query(asked, event).text

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
 from .. import i18n
 from ..bootstrap import wiring
-from ..console import event_admin, posted
-from ..console import questions as editor
+from ..console import posted
 from ..console.access import ConsoleUser
-from ..console.events import EventFormInvalid
+from ..console.posted import EventFormInvalid
 from ..errors import EventChanged
 from ..events import CHOICE_TYPES, QUESTION_TYPES, Event, Question
 from ..i18n import N_
@@ -35,6 +34,10 @@ from .console import (
 )
 from .console_events import _writer
 from .http import query
+
+if TYPE_CHECKING:
+    from ..console import event_admin
+    from ..console import questions as editor
 
 console_questions = Blueprint(__name__)
 
@@ -85,6 +88,8 @@ def _stale(event: Event, fields: dict[str, Any]) -> bool:
 
 
 def _save(post: ConsolePost, changed: Event) -> event_admin.Saved:
+    from ..console import event_admin
+
     return event_admin.save(post.event, changed, post.language, _writer(), edited_from=post.event.updated_at)
 
 
@@ -94,6 +99,8 @@ def _save(post: ConsolePost, changed: Event) -> event_admin.Saved:
 def _list_page(
     user: ConsoleUser, event: Event, language: str, *, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
+    from ..console import questions as editor
+
     tr = i18n.translator(language)
     done = query(console_questions.current_request).get("done", "")
     return console_page(
@@ -142,6 +149,8 @@ def questions_page(request: ConsoleView, event_id: str) -> Response:
 @console_post(console_questions, "/console/events/{event_id}/questions/{question_id}/move", read=posted.read_form)
 def move_question(post: ConsolePost, event_id: str, question_id: str) -> Response:
     """One place up or down; a condition on a question above is checked by the validator."""
+    from ..console import questions as editor
+
     question = _question(post.user, post.event, question_id)
     step = -1 if post.fields.get("direction") == "up" else 1
     moved = partial(editor.moved, post.event, question, step, post.language)
@@ -151,6 +160,8 @@ def move_question(post: ConsolePost, event_id: str, question_id: str) -> Respons
 @console_post(console_questions, "/console/events/{event_id}/questions/{question_id}/remove", read=posted.read_form)
 def remove_question(post: ConsolePost, event_id: str, question_id: str) -> Response:
     """Off the form; the answers already given stay on the registrations and in the CSV."""
+    from ..console import questions as editor
+
     question = _question(post.user, post.event, question_id)
     removed = partial(editor.without_question, post.event, question, post.language)
     return _change_list(post, removed, "question_removed", question.id, done="removed")
@@ -159,6 +170,8 @@ def remove_question(post: ConsolePost, event_id: str, question_id: str) -> Respo
 def _change_list(post: ConsolePost, changed: Callable[[], Event], action: str, detail: str, *, done: str) -> Response:
     """Save the list as `changed` makes it (unless someone saved the event since the page was shown),
     write the audit entry, then back to the list saying what was `done`; a refusal shows the list again."""
+    from ..console import questions as editor
+
     try:
         if _stale(post.event, post.fields):
             raise EventChanged()
@@ -188,6 +201,8 @@ def _form_page(
     lowered: list[editor.Lowered] | None = None,
     notice: str = "",
 ) -> Response:
+    from ..console import questions as editor
+
     tr = i18n.translator(language)
     kind = values["type"]
     before = event.custom_questions.index(question) if question is not None else len(event.custom_questions)
@@ -237,6 +252,8 @@ def _lowered_text(event: Event, item: editor.Lowered, language: str) -> str:
 @console_get(console_questions, "/console/events/{event_id}/questions/new")
 def new_question_form(request: ConsoleView, event_id: str) -> Response:
     """First the type (a plain GET form), then the form for a question of that type."""
+    from ..console import questions as editor
+
     user, event, language = request.user, request.event, request.language
     kind = query(console_questions.current_request).get("type", "")
     if kind not in QUESTION_TYPES:
@@ -246,6 +263,8 @@ def new_question_form(request: ConsoleView, event_id: str) -> Response:
 
 @console_get(console_questions, "/console/events/{event_id}/questions/{question_id}")
 def edit_question_form(request: ConsoleView, event_id: str, question_id: str) -> Response:
+    from ..console import questions as editor
+
     user, event, language = request.user, request.event, request.language
     question = _question(user, event, question_id)
     return _form_page(user, event, language, editor.question_values(question), question=question)
@@ -264,6 +283,8 @@ def edit_question(post: ConsolePost, event_id: str, question_id: str) -> Respons
 def _save_question(post: ConsolePost, question: Question | None) -> Response:
     """Judge the question (the one validator), warn before a place limit goes below the places taken,
     then save only if nobody saved the event since the form was opened."""
+    from ..console import questions as editor
+
     event = post.event
     values = editor.posted_values(post.fields)
     if question is not None:

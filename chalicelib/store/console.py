@@ -15,13 +15,12 @@ import secrets
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from ..console.audit import AuditEntry
-from ..console.auth import SESSION_ABSOLUTE, SignInLink
-from ..console.sign_in import LinkRequest, SignInLimited
+from ..console.auth import SESSION_ABSOLUTE, SignInLimited, SignInLink
 from .items import plain_item
 from .limits import Limits
 from .schema import (
@@ -46,6 +45,9 @@ from .schema import (
     sign_in_requests_key,
 )
 from .table import TaggedWrite, condition_failed
+
+if TYPE_CHECKING:
+    from ..console.sign_in import LinkRequest
 
 SIGN_IN_WINDOW_SECONDS = 3600
 # Links one address may ask for per hour: a person who lost a few emails still gets in; a stranger
@@ -277,6 +279,9 @@ def _audit_entry(event_id: str, item: dict[str, Any]) -> AuditEntry:
 
 
 def _link_request(item: dict[str, Any]) -> LinkRequest:
+    # Here: every request builds the store, and only the sign-in outbox needs sign-in (and its mail).
+    from ..console.sign_in import LinkRequest
+
     asked_at = read_time(item["asked_at"])
     assert asked_at is not None  # noqa: S101 - written with every request
     return LinkRequest(

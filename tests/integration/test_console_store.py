@@ -10,7 +10,7 @@ import pytest
 from chalicelib.console import auth, sign_in
 from chalicelib.console.access import ConsoleUser
 from chalicelib.console.audit import AuditEntry, record
-from chalicelib.console.sign_in import SignInLimited
+from chalicelib.console.auth import SignInLimited
 from chalicelib.store.console import SIGN_INS_PER_ADDRESS
 from tests.helpers import all_at_once, at, example_event
 

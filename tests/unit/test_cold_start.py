@@ -9,6 +9,30 @@ import sys
 from tests.helpers import PROJECT
 
 HEAVY = ("icalendar", "jinja2", "babel", "chalicelib.console.service", "chalicelib.jobs", "chalicelib.openapi")
+# What only the console uses: its pages, sign-in, forms and tools (about 40 ms of a cold import).
+# Chalice registers every route at import, so the console's route modules are imported; they import
+# these inside their views, and catch exceptions defined in console/auth.py and console/posted.py.
+CONSOLE_ONLY = (
+    "chalicelib.console.pages",
+    "chalicelib.console.sign_in",
+    "chalicelib.console.event_admin",
+    "chalicelib.console.events",
+    "chalicelib.console.questions",
+    "chalicelib.console.people",
+    "chalicelib.console.people_pages",
+    "chalicelib.console.network_view",
+    "chalicelib.working_group_steps",
+)
+# Rules of other features, which the store (built by the first request) imports: not at import.
+OTHER_FEATURES = (
+    "chalicelib.digest",
+    "chalicelib.invitations",
+    "chalicelib.network",
+    "chalicelib.notices",
+    "chalicelib.working_groups",
+)
+# The email address tables (about 20 ms): only when an address is validated (a registration, a sign-in).
+ADDRESSES = ("email_validator", "idna")
 
 PROBE = """
 import json, sys
@@ -17,10 +41,10 @@ print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in {r
 """
 
 
-def loaded_after(setup):
-    roots = sorted({name.split(".")[0] for name in HEAVY})
+def loaded_after(setup, watched=HEAVY):
+    roots = sorted({name.split(".")[0] for name in watched})
     result = subprocess.run(
-        [sys.executable, "-c", PROBE.format(setup=setup, roots=roots, heavy=list(HEAVY))],
+        [sys.executable, "-c", PROBE.format(setup=setup, roots=roots, heavy=list(watched))],
         cwd=PROJECT,
         capture_output=True,
         text=True,
@@ -33,6 +57,23 @@ def test_importing_the_app_leaves_calendar_templates_dates_and_console_for_the_r
     loaded = loaded_after("import app")
     assert "chalicelib.routes.public" in loaded  # the probe did import the app and its routes
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_importing_the_app_leaves_the_console_helpers_and_the_address_tables_to_the_views_that_use_them():
+    watched = CONSOLE_ONLY + OTHER_FEATURES + ADDRESSES
+    loaded = loaded_after("import app", watched)
+    assert "chalicelib.routes.console_people" in loaded  # the console's routes are registered all the same
+    assert not loaded & set(watched), sorted(loaded & set(watched))
+
+
+def test_the_address_tables_come_with_the_first_address_validated():
+    """The lazy imports are real: validating an address (a registration, a sign-in) brings them in."""
+    loaded = loaded_after(
+        "import app\nfrom chalicelib.forms import parse_email\nparse_email({'email': 'asa@exämple.se'})\n",
+        CONSOLE_ONLY + ADDRESSES,
+    )
+    assert {"email_validator", "idna"} <= loaded
+    assert not loaded & set(CONSOLE_ONLY), sorted(loaded & set(CONSOLE_ONLY))
 
 
 def test_the_first_email_brings_in_what_it_needs_on_demand():

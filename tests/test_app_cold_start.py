@@ -1,0 +1,71 @@
+"""A cold public request imports nothing only the console uses: the form page and a registration,
+each the first request of a fresh process (as a Lambda cold start serves it), checked by which
+modules that process holds afterwards, never by time (`make bench` measures that)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.helpers import EVENT, JSON, PROJECT, URL, answers
+from tests.unit.test_cold_start import ADDRESSES, CONSOLE_ONLY
+
+FIRST_REQUEST = """
+import json, sys
+from chalice.test import Client
+import app
+method, path, headers, body = json.load(sys.stdin)
+with Client(app.app, stage_name="local") as client:
+    response = getattr(client.http, method)(path, headers=headers, body=body)
+print(json.dumps({"status": response.status_code, "modules": sorted(sys.modules)}))
+"""
+
+
+def first_request(method, path, headers=None, body=""):
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_REQUEST],
+        input=json.dumps([method, path, headers or {}, body]),
+        cwd=PROJECT,
+        env=dict(os.environ),  # the moto endpoint the fixture set
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    return answer["status"], set(answer["modules"])
+
+
+# The console's light parts the route modules need at import: its access rules, the audit log's
+# helper, the session cookie (and the sign-in exceptions), and the posted form's reader.
+CONSOLE_AT_IMPORT = {
+    "chalicelib.console",
+    *(f"chalicelib.console.{name}" for name in ("access", "audit", "auth", "posted")),
+}
+
+
+def console_modules(loaded):
+    """The console's modules a process holds beyond those its route modules need to be registered."""
+    return sorted(
+        name
+        for name in loaded
+        if name in CONSOLE_ONLY or name.startswith("chalicelib.console") and name not in CONSOLE_AT_IMPORT
+    )
+
+
+def test_a_cold_form_page_imports_neither_the_console_nor_the_address_tables(app_store, monkeypatch):
+    monkeypatch.setenv("SIGNUP_BASE_URL", "http://127.0.0.1:8000")
+    status, loaded = first_request("get", f"/events/{EVENT}/form")
+    assert status == 200
+    assert "jinja2" in loaded  # the page was rendered in that process
+    assert not console_modules(loaded)
+    assert not set(ADDRESSES) & loaded
+
+
+def test_a_cold_registration_imports_the_address_tables_but_nothing_only_the_console_uses(app_store, monkeypatch):
+    monkeypatch.setenv("SIGNUP_BASE_URL", "http://127.0.0.1:8000")
+    status, loaded = first_request("post", URL, JSON, json.dumps(answers()))
+    assert status == 201
+    assert "email_validator" in loaded  # the address was validated in that process
+    assert not console_modules(loaded)
