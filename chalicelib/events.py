@@ -479,14 +479,17 @@ def read_translated(value: Any, problem: Callable[..., None]) -> dict[str, str] 
 
 
 class _Reader:
-    """Reads typed values out of the TOML mapping, collecting problems by key."""
+    """Reads typed values out of the TOML mapping, collecting problems by key. `where` names a
+    table inside the file (`questions[1]`): its problems then carry the dotted key
+    (`questions[1].max_length`)."""
 
-    def __init__(self, data: dict[str, Any], problems: list[EventProblem]) -> None:
+    def __init__(self, data: dict[str, Any], problems: list[EventProblem], where: str = "") -> None:
         self.data = data
         self.problems = problems
+        self.where = where
 
     def problem(self, key: str, code: str, text: str, **params: Any) -> None:
-        self.problems.append(EventProblem(key, code, text, params))
+        self.problems.append(EventProblem(f"{self.where}.{key}" if self.where else key, code, text, params))
 
     def _missing(self, key: str, required: bool) -> bool:
         if key in self.data:
@@ -568,15 +571,17 @@ class _Reader:
             return False
         return value
 
-    def whole_number(self, key: str, what: str, at_least: int = 0, at_most: int = 100_000) -> int | None:
+    def whole_number(self, key: str, what: str = "", at_least: int = 0, at_most: int = 100_000) -> int | None:
+        """`what` names the unit in the message ("hours"); a question's limits say none."""
         if self._missing(key, False):
             return None
         value = self.data[key]
         if isinstance(value, bool) or not isinstance(value, int) or not at_least <= value <= at_most:
+            unit = f" of {what}" if what else ""
             self.problem(
                 key,
                 "whole_number",
-                f"expected a whole number of {what} from {at_least} to {at_most}, got {value!r}",
+                f"expected a whole number{unit} from {at_least} to {at_most}, got {value!r}",
                 at_least=at_least,
                 at_most=at_most,
             )
@@ -698,7 +703,7 @@ class _Reader:
             if not isinstance(item, dict):
                 self.problem(where, "question_shape", "expected a [[questions]] table with id, type and label")
                 continue
-            question = _QuestionReader(self, where, item, questions).read()
+            question = _QuestionReader(_Reader(item, self.problems, where), questions).read()
             if question is not None:
                 questions.append(question)
         return tuple(questions)
@@ -763,23 +768,21 @@ _NUMBER_BOUND = 1_000_000_000
 
 
 class _QuestionReader:
-    """One `[[questions]]` table: every problem named by its dotted key (`questions[1].choices[0].sv`)."""
+    """One `[[questions]]` table, read by `table` (a _Reader of that table): every problem named by
+    its dotted key (`questions[1].choices[0].sv`)."""
 
-    def __init__(self, reader: _Reader, where: str, item: dict[str, Any], earlier: list[Question]) -> None:
-        self.reader = reader
-        self.where = where
-        self.item = item
+    def __init__(self, table: _Reader, earlier: list[Question]) -> None:
+        self.table = table
+        self.item = table.data
+        self.problem = table.problem
         self.earlier = earlier
-
-    def problem(self, key: str, code: str, text: str, **params: Any) -> None:
-        self.reader.problem(f"{self.where}.{key}" if key else self.where, code, text, **params)
 
     def read(self) -> Question | None:
         item = self.item
         for extra in sorted(set(item) - _QUESTION_KEYS):
             self.problem(extra, "unknown_key", f"unknown key (known keys: {', '.join(sorted(_QUESTION_KEYS))})")
         question_id = item.get("id")
-        problems_before = len(self.reader.problems)
+        problems_before = len(self.table.problems)
         if not isinstance(question_id, str) or not QUESTION_ID_PATTERN.match(question_id):
             self.problem("id", "question_id", "use 1-40 lower-case letters a-z, digits and '_', starting with a letter")
             question_id = None
@@ -793,10 +796,11 @@ class _QuestionReader:
             return None
         for extra in sorted(set(item) & {"max_length", "min", "max", "max_choices", "choices"} - _TYPE_KEYS[kind]):
             self.problem(extra, "question_key_for_type", f"not used by a {kind} question", type=kind)
-        label = self._translated("label", required=True)
-        help_text = self._translated("help", required=False)
-        required = self._flag("required")
-        sensitive = self._flag("sensitive")
+        # A label or help without its Swedish text is a problem counted below: no question then.
+        label = self.table.translated("label", required=True)
+        help_text = self.table.translated("help", required=False)
+        required = self.table.boolean("required")
+        sensitive = self.table.boolean("sensitive")
         max_length = self._max_length(kind)
         low = self._bound("min")
         high = self._bound("max")
@@ -805,7 +809,7 @@ class _QuestionReader:
         choices = self._choices(kind) if kind in CHOICE_TYPES else ()
         max_choices = self._max_choices(choices)
         show_when = self._show_when()
-        if question_id is None or label is None or len(self.reader.problems) > problems_before:
+        if question_id is None or label is None or len(self.table.problems) > problems_before:
             return None
         return Question(
             id=question_id,
@@ -822,49 +826,17 @@ class _QuestionReader:
             sensitive=sensitive,
         )
 
-    def _translated(self, key: str, required: bool) -> dict[str, str] | None:
-        if key not in self.item:
-            if required:
-                self.problem(key, "missing", "missing (required)")
-            return None
-        texts = read_translated(self.item[key], lambda *problem, **params: self.problem(key, *problem, **params))
-        return texts if texts and "sv" in texts else None
-
-    def _flag(self, key: str) -> bool:
-        value = self.item.get(key, False)
-        if not isinstance(value, bool):
-            self.problem(key, "boolean", f"expected true or false, got {value!r}")
-            return False
-        return value
-
-    def _whole(self, key: str, at_least: int, at_most: int) -> int | None:
-        value = self.item.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not at_least <= value <= at_most:
-            self.problem(
-                key,
-                "whole_number",
-                f"expected a whole number from {at_least} to {at_most}, got {value!r}",
-                at_least=at_least,
-                at_most=at_most,
-            )
-            return None
-        return value
-
     def _max_length(self, kind: str) -> int | None:
         if kind not in ("short_text", "long_text"):
             return None
         most = SHORT_TEXT_MAX if kind == "short_text" else LONG_TEXT_MAX
-        return self._whole("max_length", 1, most) or most
+        return self.table.whole_number("max_length", at_least=1, at_most=most) or most
 
     def _bound(self, key: str) -> int | None:
-        return self._whole(key, -_NUMBER_BOUND, _NUMBER_BOUND)
+        return self.table.whole_number(key, at_least=-_NUMBER_BOUND, at_most=_NUMBER_BOUND)
 
     def _max_choices(self, choices: tuple[Choice, ...]) -> int | None:
-        if "max_choices" not in self.item:
-            return None
-        return self._whole("max_choices", 1, max(len(choices), 1))
+        return self.table.whole_number("max_choices", at_least=1, at_most=max(len(choices), 1))
 
     def _choices(self, kind: str) -> tuple[Choice, ...]:
         value = self.item.get("choices")

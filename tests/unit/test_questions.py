@@ -123,6 +123,25 @@ def test_the_cli_sentence_names_the_key_in_english():
     ]
 
 
+def test_a_questions_own_keys_are_read_as_the_events_are_with_the_dotted_key_and_no_unit():
+    """A question's flags, limits and texts go through the event's own readers: the same sentences,
+    named by the dotted key, and a limit says its range without a unit."""
+    questions = copy.deepcopy(CUSTOM_QUESTIONS)
+    questions[2].update(max_length=0, required="ja", help={"en": "Only English"})
+    questions[3].update(min=-(10**10), sensitive=1)
+    with pytest.raises(EventFileError) as error:
+        example_event(questions=questions)
+    assert error.value.problems == [
+        "questions[2].help: the Swedish text (sv) is required",
+        "questions[2].required: expected true or false, got 'ja'",
+        "questions[2].max_length: expected a whole number from 1 to 200, got 0",
+        "questions[3].sensitive: expected true or false, got 1",
+        "questions[3].min: expected a whole number from -1000000000 to 1000000000, got -10000000000",
+    ]
+    limit = next(problem for problem in error.value.details if problem.key == "questions[2].max_length")
+    assert limit.params == {"at_least": 1, "at_most": 200}
+
+
 def test_the_exported_toml_reads_back_as_the_same_questions():
     event = question_event(standard_questions={"message": False})
     assert parse_event_toml(event_toml(event)) == event
