@@ -15,7 +15,6 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from ..events import DEFAULT_CONFIRM_WITHIN_HOURS, Choice, Event, InterestArea, Question, ShowWhen
 from ..forms import Answers
-from ..jobs import SendMarker, SendState
 from ..registrations import EmailDelivery, EmailKind, EmailState, Registration, Status
 from .schema import (
     EVENTS,
@@ -295,7 +294,3 @@ def registration_from_item(item: dict[str, Any]) -> Registration:
         hold_until=read_time(item.get("hold_until")),
         checked_in_at=read_time(item.get("checked_in_at")),
     )
-
-
-def marker_from_item(item: dict[str, Any]) -> SendMarker:
-    return SendMarker(state=SendState(item["state"]), finished_at=read_time(item.get("finished_at")))

@@ -11,10 +11,13 @@ from botocore.exceptions import ClientError
 from ..errors import Contention
 from ..invitations import marker
 from ..jobs import SendMarker, SendState
-from .items import marker_from_item
 from .network import member_key
-from .schema import MARKER_PREFIX, event_partition, iso_time, marker_key
+from .schema import MARKER_PREFIX, event_partition, iso_time, marker_key, read_time
 from .table import TableAccess, condition_failed
+
+
+def marker_from_item(item: dict[str, Any]) -> SendMarker:
+    return SendMarker(state=SendState(item["state"]), finished_at=read_time(item.get("finished_at")))
 
 
 class SendMarkers(TableAccess):
