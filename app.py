@@ -74,7 +74,7 @@ app.register_blueprint(console_groups)
 def hourly(event: Any) -> dict[str, int]:
     """Reminders, organiser digests and the deadline hand-off, decided in each event's local time."""
     parts = wiring()
-    return dict(parts.signup.run_hourly(base_url=parts.settings.base_url(), now=parts.clock()))
+    return dict(parts.outreach.run_hourly(base_url=parts.settings.base_url(), now=parts.clock()))
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))
@@ -84,7 +84,7 @@ def email_outbox(event: Any) -> dict[str, int]:
     parts = wiring()
     now, base = parts.clock(), parts.settings.base_url()
     counts = parts.console.deliver_links(base_url=base, now=now)
-    counts.update(parts.signup.run_outbox(base_url=base, now=now))
+    counts.update(parts.outreach.run_outbox(base_url=base, now=now))
     return dict(counts)
 
 

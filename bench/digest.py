@@ -130,11 +130,12 @@ def main() -> int:
                 store.put_event(other, now)
         from chalicelib import config
         from chalicelib.jobs import run_hourly
+        from chalicelib.outreach import Outreach
         from chalicelib.service import Signup
 
         signup = Signup(store=store, mailer=RecordingMailer(), settings=config, templates=templates())
         counter.calls.clear()
-        messages = signup.job_messages("http://x", now)
+        messages = Outreach(signup=signup, store=store).job_messages("http://x", now)
         first = run_hourly(store=store, mailer=RecordingMailer(), messages=messages, now=now)
         first_calls = dict(counter.calls)
         counter.calls.clear()

@@ -149,10 +149,10 @@ class CallCounter:
 
 @dataclass
 class PacedOutbox:
-    """A Signup on the local table and moto's SES, every AWS call counted, the send pace's waits
-    recorded rather than slept: how the message and invitation benchmarks drive the outbox."""
+    """The organisers' use cases on the local table and moto's SES, every AWS call counted, the send
+    pace's waits recorded rather than slept: how the message and invitation benchmarks drive the outbox."""
 
-    signup: Any
+    outreach: Any
     counter: CallCounter
     waits: list[float]
 
@@ -162,7 +162,7 @@ class PacedOutbox:
         now, runs = start, 0
         while store.active_notices() and runs < max_runs:
             now += timedelta(minutes=10)
-            self.signup.run_outbox(base_url="http://127.0.0.1:8000", now=now)
+            self.outreach.run_outbox(base_url="http://127.0.0.1:8000", now=now)
             runs += 1
         return now, runs
 
@@ -171,6 +171,7 @@ def paced_outbox(client: Any, store: Any, ses_endpoint: str) -> PacedOutbox:
     # Imported here: the other benchmarks import this module and need none of the service.
     from chalicelib import config
     from chalicelib.mail import SesMailer, SesSendQuota
+    from chalicelib.outreach import Outreach
     from chalicelib.pages import templates
     from chalicelib.service import Signup
 
@@ -180,15 +181,9 @@ def paced_outbox(client: Any, store: Any, ses_endpoint: str) -> PacedOutbox:
     for one in (client, sesv2, ses):
         counter.attach(one)
     waits: list[float] = []
-    signup = Signup(
-        store=store,
-        mailer=SesMailer(sesv2),
-        settings=config,
-        templates=templates(),
-        send_rate=SesSendQuota(lambda: ses),
-        sleep=waits.append,
-    )
-    return PacedOutbox(signup, counter, waits)
+    signup = Signup(store=store, mailer=SesMailer(sesv2), settings=config, templates=templates())
+    outreach = Outreach(signup=signup, store=store, send_rate=SesSendQuota(lambda: ses), sleep=waits.append)
+    return PacedOutbox(outreach, counter, waits)
 
 
 def raw_registration_query(client: Any, event_id: str) -> int:

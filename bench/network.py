@@ -183,12 +183,12 @@ def invitations(dynamodb_endpoint: str) -> tuple[int, list[str]]:
         store.put_event(event, INVITATION_NOW)
         _members(client, store, event.id)
         outbox = paced_outbox(client, store, ses_endpoint)
-        signup, counter, waits = outbox.signup, outbox.counter, outbox.waits
-        _, invitees = signup.invite(store.get_event(event.id), author="", now=INVITATION_NOW)
+        outreach, counter, waits = outbox.outreach, outbox.counter, outbox.waits
+        _, invitees = outreach.invite(store.get_event(event.id), author="", now=INVITATION_NOW)
         counter.calls.clear()
         now, runs = outbox.run_until_sent(store, INVITATION_NOW, MAX_RUNS)
         # Once all are sent, every member counts as invited: a second press would reach nobody.
-        counts_after = signup.invitees(store.get_event(event.id), now)
+        counts_after = outreach.invitees(store.get_event(event.id), now)
         calls = dict(counter.calls)
     finally:
         moto.terminate()

@@ -38,7 +38,7 @@ def main() -> int:
         already = _sent(ses_endpoint)
         outbox = paced_outbox(client, store, ses_endpoint)
         counter, waits = outbox.counter, outbox.waits
-        outbox.signup.send_message(
+        outbox.outreach.send_message(
             store.get_event(event.id),
             "Välkomna! Programmet: https://hudiksvall.se",
             Audience.EVERYONE,

@@ -12,7 +12,7 @@ import functools
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import aws, config
 from .config import Settings
@@ -21,9 +21,13 @@ if TYPE_CHECKING:
     from .console.people_service import ConsolePeople
     from .console.service import Console
     from .mail import SesMailer
+    from .outreach import Outreach
     from .pages import Pages
     from .service import Signup
-    from .store import DynamoStore
+    from .store import DynamoStore, PublicStore
+
+
+AnyStore = TypeVar("AnyStore", bound="PublicStore")
 
 
 def system_clock() -> datetime:
@@ -41,9 +45,21 @@ class Wiring:
 
     @functools.cached_property
     def store(self) -> DynamoStore:
+        """Every concern's records: the console's, the schedule's and the SES notifications' store."""
         from .store import DynamoStore
 
-        store = DynamoStore(aws.dynamodb(), config.table_name())
+        return self._over_the_table(DynamoStore)
+
+    @functools.cached_property
+    def public_store(self) -> PublicStore:
+        """The records a person's requests use: the same table, without importing the other
+        concerns' rules (a person's cold start waits for every module it imports)."""
+        from .store import PublicStore
+
+        return self._over_the_table(PublicStore)
+
+    def _over_the_table(self, kind: type[AnyStore]) -> AnyStore:
+        store = kind(aws.dynamodb(), config.table_name())
         store.registrations_per_sender = config.registrations_per_sender()
         return store
 
@@ -74,15 +90,19 @@ class Wiring:
 
     @functools.cached_property
     def signup(self) -> Signup:
-        from .mail import SesSendQuota
         from .pages import templates
         from .service import Signup
 
-        return Signup(
+        return Signup(store=self.public_store, mailer=self.mailer, settings=self.settings, templates=templates())
+
+    @functools.cached_property
+    def outreach(self) -> Outreach:
+        from .mail import SesSendQuota
+        from .outreach import Outreach
+
+        return Outreach(
+            signup=self.signup,
             store=self.store,
-            mailer=self.mailer,
-            settings=self.settings,
-            templates=templates(),
             send_rate=SesSendQuota(aws.ses),
             sleep=lambda seconds: self.sleep(seconds),
         )

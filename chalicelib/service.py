@@ -1,38 +1,25 @@
-"""The use cases: each thing a route, a schedule or the command line asks for, in one call.
+"""A person's use cases: the form, signing up and what the emailed links do, each in one call.
 
 They are given their store, mailer, settings and templates (`chalicelib.bootstrap` builds the
-real ones once) and the time as `now`; they know nothing of HTTP or of the environment.
+real ones once) and the time as `now`; they know nothing of HTTP or of the environment. What
+the organisers and the schedule ask for beyond that is `chalicelib.outreach`: kept out of this
+module, so a person's request (a cold start's first) imports none of its rules.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections import Counter
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import email_history, forms, i18n, invitations, jobs, network, notices, outbox, registrations, security, tokens
+from . import email_history, network, outbox, registrations, security, tokens
 from .config import Settings
-from .digest import Summary, attendee_csv
 from .errors import ServiceUnavailable, ValidationFailed
 from .events import Event
-from .mail import (
-    InvitationLinks,
-    Links,
-    Mailer,
-    digest_email,
-    invitation_context,
-    invitation_email,
-    notice_copy_email,
-    notice_email,
-    registration_email,
-    working_group_email,
-)
+from .mail import Links, Mailer, registration_email
 from .outbox import Delivery, SendOptions
 from .registrations import (
     Cancellation,
@@ -47,41 +34,24 @@ from .registrations import (
     confirm_seat,
     register,
 )
-from .store import DynamoStore
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from .working_groups import Group
+    from .store import PublicStore
 
 log = logging.getLogger(__name__)
 
-# Until the account's quota is read: SES's own rate for a new (sandbox) account, one email a second.
-DEFAULT_SEND_RATE = 1.0
-# The account's rate is read from SES again after this long (a raised quota is used within the hour).
-SEND_RATE_MAX_AGE = timedelta(hours=1)
-
 
 class Signup:
-    """The use cases over one store, mailer, set of settings and template environment."""
+    """A person's use cases (the form, signing up, the emailed links) over one store, mailer, set of
+    settings and template environment; the organisers' and the schedule's are `outreach.Outreach`."""
 
-    def __init__(
-        self,
-        *,
-        store: DynamoStore,
-        mailer: Mailer,
-        settings: Settings,
-        templates: Environment,
-        send_rate: Callable[[], float] | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
+    def __init__(self, *, store: PublicStore, mailer: Mailer, settings: Settings, templates: Environment) -> None:
         self.store = store
         self.mailer = mailer
         self.settings = settings
         self.templates = templates
-        # The account's SES send rate (GetSendQuota's MaxSendRate), asked when the stored one is old.
-        self.send_rate = send_rate or (lambda: DEFAULT_SEND_RATE)
-        self.sleep = sleep
 
     # -- links and messages ---------------------------------------------------
 
@@ -167,9 +137,6 @@ class Signup:
             )
 
         return build
-
-    def job_messages(self, base_url: str, now: datetime) -> JobMessages:
-        return JobMessages(self, base_url, now)
 
     def send_leased_email(
         self, registration: Registration, event: Event, *, base_url: str, now: datetime, **options: Unpack[SendOptions]
@@ -307,219 +274,3 @@ class Signup:
         if result.outcome == HoldState.CONFIRMED:
             self.send_leased_email(result.registration, event, base_url=base_url, now=now)
         return event, result
-
-    # -- scheduled work -------------------------------------------------------------
-
-    def run_hourly(self, *, base_url: str, now: datetime) -> Counter[str]:
-        return jobs.run_hourly(
-            store=self.store,
-            mailer=self.mailer,
-            messages=self.job_messages(base_url, now),
-            now=now,
-            sensitive_retention=timedelta(days=self.settings.sensitive_days()),
-        )
-
-    def run_outbox(self, *, base_url: str, now: datetime) -> Counter[str]:
-        """Emails owed to one person each (retries), then the notices to many, paced."""
-        counts = outbox.retry_due_emails(
-            store=self.store, mailer=self.mailer, build=self.message_builder(base_url, now), now=now
-        )
-        # Only the notices are paced: the retries are few, and a person waits for each of them.
-        if self.store.active_notices():
-            pace = notices.SendPace(self.account_send_rate(now), windows=self.store, now=now, sleep=self.sleep)
-            delivered = notices.deliver_notices(
-                store=self.store, mailer=self.mailer, messages=NoticeMail(self, base_url, now), pace=pace, now=now
-            )
-            counts.update({f"notice_{key}": value for key, value in delivered.items()})
-        return counts
-
-    def account_send_rate(self, now: datetime) -> float:
-        """The account's SES rate (emails a second): as stored within the hour, else asked and stored."""
-        rate = self.store.send_quota(now, SEND_RATE_MAX_AGE)
-        if rate is None:
-            rate = self.send_rate()
-            self.store.keep_send_quota(rate, now)
-        return rate
-
-    # -- telling registrants ----------------------------------------------------------
-
-    def cancel_event(self, event: Event, *, note: str, author: str, now: datetime) -> notices.Notice:
-        """Call the meeting off; everyone still signed up is told by the outbox (EventCancelled when it was)."""
-        notice = notices.new_notice(
-            event,
-            notices.NoticeKind.CANCELLED,
-            now=now,
-            text=notices.message_text(note) if note.strip() else "",
-            author=author,
-            expires_at=self.notice_expiry(event),
-        )
-        self.store.cancel_event(event.id, notice, now)
-        log.info("event cancelled", extra={"event_id": event.id})
-        return notice
-
-    def send_message(
-        self, event: Event, text: str, audience: notices.Audience, *, author: str, now: datetime
-    ) -> notices.Notice:
-        """A message from the organisers to `audience`; MessageInvalid when empty or too long."""
-        notice = notices.new_notice(
-            event,
-            notices.NoticeKind.MESSAGE,
-            now=now,
-            audience=audience,
-            text=notices.message_text(text),
-            author=author,
-            expires_at=self.notice_expiry(event),
-        )
-        self.store.put_notice(notice)
-        log.info("message to registrants stored", extra={"event_id": event.id})
-        return notice
-
-    def invitees(self, event: Event, now: datetime) -> invitations.Invitees:
-        """Whom an invitation to `event` would reach now, and how many members are left out and why
-        (InvitationRefused when inviting is not possible now). Reads the members and the meeting's
-        registrations once each, its invitation markers once, suppression a hundred at a time."""
-        invitations.check_can_invite(event, now)
-        members, _ = self.store.network_records(event.series)
-        done = self.store.finished_sends(event.id, invitations.MARKER_PREFIX)
-        invited = {name.removeprefix(invitations.MARKER_PREFIX) for name in done}
-        registered = list(self.store.registrations(event.id))
-        first = invitations.who_is_invited(members, registered, event_id=event.id, invited=invited, suppressed=set())
-        keys = [forms.email_key(member.email) for member in first.invite]
-        suppressed: set[str] = set()
-        for start in range(0, len(keys), notices.SUPPRESSION_BATCH):
-            suppressed |= self.store.suppressed_among(keys[start : start + notices.SUPPRESSION_BATCH])
-        return invitations.who_is_invited(
-            members, registered, event_id=event.id, invited=invited, suppressed=suppressed
-        )
-
-    def invite(self, event: Event, *, author: str, now: datetime) -> tuple[notices.Notice, invitations.Invitees]:
-        """Invite the series' members who have not signed up: an invitation notice the outbox
-        delivers, once per member and meeting however often this is asked. InvitationRefused when
-        the meeting is closed, cancelled, full or in no series, or when nobody is left to invite."""
-        invitees = self.invitees(event, now)
-        if not invitees.invite:
-            raise invitations.InvitationRefused("nobody")
-        notice = notices.new_notice(
-            event, notices.NoticeKind.INVITATION, now=now, author=author, expires_at=self.notice_expiry(event)
-        )
-        self.store.put_notice(notice)
-        log.info("invitations stored", extra={"event_id": event.id, "count": len(invitees.invite)})
-        return notice, invitees
-
-    def invitation_preview(self, event: Event, language: str, now: datetime) -> str:
-        """The invitation's text as a member would read it in `language` (a stand-in name, example
-        links), for the console's preview."""
-        tr = i18n.translator(language)
-        sample = network.Member(
-            series=event.series,
-            ref="0" * 32,
-            email="",
-            name=tr.gettext("(the member's name)"),
-            organisation="",
-            sector="other",
-            language=language,
-            events=frozenset(),
-            joined_at=now,
-        )
-        base_url = self.settings.base_url()
-        links = InvitationLinks(
-            form=f"{base_url}/events/{event.id}/form?…",
-            leave_network=f"{base_url}/network/leave/…",
-            privacy=f"{base_url}/privacy?lang={language}",
-        )
-        return str(self.templates.get_template("email/invitation.txt").render(invitation_context(event, sample, links)))
-
-    def notice_expiry(self, event: Event) -> datetime:
-        """A notice (the organisers' words) is kept as long as the event's registrations are."""
-        return event.ends_at_or_default + timedelta(days=self.settings.retention_days())
-
-    def recipients_of(self, event: Event, audience: notices.Audience) -> int:
-        """How many a message to `audience` would reach now (for the console's preview)."""
-        probe = notices.Notice(event.id, "", notices.NoticeKind.MESSAGE, audience, datetime.now(UTC))
-        return sum(notices.receives(probe, registration) for registration in self.store.registrations(event.id))
-
-
-class _Built(TypedDict):
-    sender: str
-    now: datetime
-    templates: Any
-
-
-class _Emails:
-    """The real emails a job sends: signed links to `base_url`, the configured sender, our templates."""
-
-    def __init__(self, signup: Signup, base_url: str, now: datetime) -> None:
-        self.signup = signup
-        self.base_url = base_url
-        self.now = now
-
-    def _built(self) -> _Built:
-        """What every one of these emails is built with: the configured sender, the clock, our templates."""
-        return _Built(sender=self.signup.settings.sender(), now=self.now, templates=self.signup.templates)
-
-
-class NoticeMail(_Emails):
-    """The emails of notices, invitations and working groups."""
-
-    def _links(self, event: Event, registration: Registration) -> Links:
-        """The person's own links in a notice or a group's email: their registration and the privacy notice."""
-        return Links(
-            manage=self.signup.manage_url(self.base_url, event, registration.registration_id),
-            privacy=f"{self.base_url}/privacy?lang={registration.answers.language}",
-        )
-
-    def notice(self, notice: notices.Notice, event: Event, registration: Registration) -> EmailMessage:
-        links = self._links(event, registration)
-        calendar = notices.with_calendar(notice, registration)
-        return notice_email(notice, event, registration, links=links, with_calendar=calendar, **self._built())
-
-    def invitation(self, notice: notices.Notice, event: Event, member: network.Member) -> EmailMessage:
-        links = InvitationLinks(
-            form=self.signup.invitation_url(self.base_url, event, member),
-            leave_network=self.signup.member_leave_url(self.base_url, member),
-            privacy=f"{self.base_url}/privacy?lang={member.language}",
-        )
-        return invitation_email(event, member, links=links, **self._built())
-
-    def working_group(
-        self,
-        notice: notices.Notice,
-        event: Event,
-        registration: Registration,
-        group: Group,
-        members: list[Registration],
-    ) -> EmailMessage:
-        links = self._links(event, registration)
-        return working_group_email(notice, event, registration, group, members, links=links, **self._built())
-
-    def notice_copy(self, notice: notices.Notice, event: Event, recipients: int) -> EmailMessage:
-        return notice_copy_email(notice, event, recipients=recipients, **self._built())
-
-
-class JobMessages(_Emails):
-    """The emails of the hourly job: registrations' emails, reminders and digests."""
-
-    def registration(self, event: Event, registration: Registration) -> EmailMessage:
-        return self.signup.message_builder(self.base_url, self.now)(event, registration)
-
-    def reminder(self, event: Event, registration: Registration) -> EmailMessage:
-        return self.signup.message_builder(self.base_url, self.now, EmailKind.REMINDER)(event, registration)
-
-    def digest(
-        self, event: Event, summary: Summary, registrations: list[Registration], *, final: bool, caterer: bool = False
-    ) -> EmailMessage:
-        return digest_email(
-            event,
-            summary,
-            final=final,
-            caterer=caterer,
-            csv_bytes=b"" if caterer else attendee_csv(event, registrations),
-            live_link="" if caterer else self.signup.console_event_url(self.base_url, event),
-            recipients=[event.caterer] if caterer else list(event.organisers),
-            network=self._network_section(event) if event.series and not caterer and not final else None,
-            **self._built(),
-        )
-
-    def _network_section(self, event: Event) -> dict[str, Any]:
-        report = network.network_report(event.series, store=self.signup.store, now=self.now)
-        return network.digest_section(report, event.id, event.organiser_language)

@@ -84,7 +84,7 @@ def event_put(args: argparse.Namespace) -> int:
         return 0
     # The same save as the console's: seats kept, the waiting list moved up, a change of time or
     # place made a later calendar revision and, with --notify, told to everyone signed up.
-    notify = event_admin.Notify(args.notify, "", parts.signup.notice_expiry(event))
+    notify = event_admin.Notify(args.notify, "", parts.outreach.notice_expiry(event))
     send = functools.partial(parts.signup.send_leased_email, base_url=config.base_url(), now=now)
     try:
         saved = event_admin.save(
@@ -122,7 +122,7 @@ def event_cancel(args: argparse.Namespace) -> int:
         )
         return 1
     try:
-        parts.signup.cancel_event(event, note=args.note or "", author="", now=datetime.now(UTC))
+        parts.outreach.cancel_event(event, note=args.note or "", author="", now=datetime.now(UTC))
     except EventCancelled:
         raise CommandError(f"{event.id} was already cancelled.") from None
     except notices.MessageInvalid as invalid:
@@ -142,10 +142,10 @@ def message(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.file}: cannot read ({error})") from None
     audience = notices.Audience(args.to)
     try:
-        notice = parts.signup.send_message(event, text, audience, author="", now=datetime.now(UTC))
+        notice = parts.outreach.send_message(event, text, audience, author="", now=datetime.now(UTC))
     except notices.MessageInvalid as invalid:
         raise CommandError(f"{args.file}: {notices.problem_text(invalid.code, 'en', **invalid.params)}") from None
-    count = parts.signup.recipients_of(event, audience)
+    count = parts.outreach.recipients_of(event, audience)
     _cli_audit(parts, event, "message_sent", audience)
     print(
         f"Message {notice.notice_id} to {audience} ({count}) stored; "
@@ -238,10 +238,10 @@ def registrations_list(args: argparse.Namespace) -> int:
 
 def jobs_run(args: argparse.Namespace) -> int:
     """What the schedules do, now (or at --now, to preview what a run at that time would send)."""
-    signup = _wiring(args).signup
+    outreach = _wiring(args).outreach
     now = _parse_now(args.now)
-    hourly = signup.run_hourly(base_url=config.base_url(), now=now)
-    emails = signup.run_outbox(base_url=config.base_url(), now=now)
+    hourly = outreach.run_hourly(base_url=config.base_url(), now=now)
+    emails = outreach.run_outbox(base_url=config.base_url(), now=now)
     print(f"Ran the jobs at {now.isoformat()} on stage {args.stage}.")
     for name, counts in (("hourly", hourly), ("email outbox", emails)):
         summary = ", ".join(f"{key} {value}" for key, value in sorted(counts.items())) or "nothing due"
@@ -256,7 +256,7 @@ def digest_preview(args: argparse.Namespace) -> int:
     registrations = list(parts.store.registrations(event.id))
     now = _parse_now(args.now)
     summary = summarize(event, registrations, now=now, since=None)
-    message = parts.signup.job_messages(config.base_url(), now).digest(event, summary, registrations, final=False)
+    message = parts.outreach.job_messages(config.base_url(), now).digest(event, summary, registrations, final=False)
     print(f"To: {message['To']}\nSubject: {message['Subject']}\n")
     print(message.get_body(preferencelist=("plain",)).get_content())
     if args.html:
@@ -367,7 +367,7 @@ def network_invite(args: argparse.Namespace) -> int:
     event = _event(parts.store, args)
     now = datetime.now(UTC)
     try:
-        invitees = parts.signup.invitees(event, now)
+        invitees = parts.outreach.invitees(event, now)
         counts = (
             f"{len(invitees.invite)} to invite; left out: {invitees.registered} signed up already, "
             f"{invitees.already_invited} invited already, {invitees.suppressed} cannot be emailed"
@@ -375,7 +375,7 @@ def network_invite(args: argparse.Namespace) -> int:
         if args.dry_run:
             print(f"Dry run, nothing stored: {counts}.")
             return 0
-        _, invitees = parts.signup.invite(event, author="", now=now)
+        _, invitees = parts.outreach.invite(event, author="", now=now)
     except invitations.InvitationRefused as refused:
         raise CommandError(f"{event.id}: {refused.text('en')}") from None
     _cli_audit(parts, event, "invitations_sent", str(len(invitees.invite)))

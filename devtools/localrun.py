@@ -93,7 +93,7 @@ def start_outbox_job(environment: dict[str, str]) -> threading.Event:
                 parts = bootstrap.wiring()
                 parts.console.deliver_links(base_url=base, now=datetime.now(UTC))
                 if seconds % 60 == 0:
-                    parts.signup.run_outbox(base_url=base, now=datetime.now(UTC))
+                    parts.outreach.run_outbox(base_url=base, now=datetime.now(UTC))
             except Exception as error:  # noqa: BLE001 - keep the local runner alive; say what failed
                 print(f"outbox job failed: {type(error).__name__}: {error}", file=sys.stderr)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import app as signup_app
-from chalicelib.store import DynamoStore
+from chalicelib.store import PublicStore
 from tests.helpers import EVENT, URL, answers, event_today, open_event, post_form, post_json, run_schedule
 
 
@@ -156,7 +156,7 @@ def test_dynamodb_trouble_is_503_and_stores_nothing(client, app_store, monkeypat
     def unreachable(*args, **kwargs):
         raise EndpointConnectionError(endpoint_url="http://dynamodb")
 
-    monkeypatch.setattr(DynamoStore, "insert_registration", unreachable)
+    monkeypatch.setattr(PublicStore, "insert_registration", unreachable)  # the store a registration uses
     response = post_json(client, answers())
     assert response.status_code == 503 and error_of(response)["code"] == "unavailable"
     assert "Inget har sparats" in error_of(response)["message"]

@@ -23,18 +23,38 @@ print(json.dumps({"status": response.status_code, "modules": sorted(sys.modules)
 """
 
 
-def first_request(method, path, headers=None, body=""):
+FIRST_SCHEDULE_RUN = """
+import json, sys
+from chalice.test import Client
+import app
+name, = json.load(sys.stdin)
+with Client(app.app, stage_name="local") as client:
+    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
+    client.lambda_.invoke(name, event)
+print(json.dumps({"modules": sorted(sys.modules)}))
+"""
+
+
+def in_fresh_process(code, given):
     result = subprocess.run(
-        [sys.executable, "-c", FIRST_REQUEST],
-        input=json.dumps([method, path, headers or {}, body]),
+        [sys.executable, "-c", code],
+        input=json.dumps(given),
         cwd=PROJECT,
         env=dict(os.environ),  # the moto endpoint the fixture set
         capture_output=True,
         text=True,
         check=True,
     )
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def first_request(method, path, headers=None, body=""):
+    answer = in_fresh_process(FIRST_REQUEST, [method, path, headers or {}, body])
     return answer["status"], set(answer["modules"])
+
+
+def schedule_run(name):
+    return set(in_fresh_process(FIRST_SCHEDULE_RUN, [name])["modules"])
 
 
 # The console's light parts the route modules need at import: its access rules, the audit log's
@@ -54,6 +74,35 @@ def console_modules(loaded):
     )
 
 
+# What only the organisers' and the schedule's use cases need (chalicelib/outreach.py over the whole
+# DynamoStore): the rules of notices, invitations, jobs, digests, working groups and erasure, and
+# the store's modules for them. A person's request (the form, a registration) imports none of it.
+ORGANISERS_ONLY = (
+    "chalicelib.outreach",
+    "chalicelib.notices",
+    "chalicelib.invitations",
+    "chalicelib.jobs",
+    "chalicelib.digest",
+    "chalicelib.working_groups",
+    "chalicelib.privacy",
+    "chalicelib.console.audit",
+    *(
+        f"chalicelib.store.{name}"
+        for name in (
+            "full",
+            "notices",
+            "working_groups",
+            "markers",
+            "event_changes",
+            "console",
+            "people",
+            "check_in",
+            "sensitive",
+        )
+    ),
+)
+
+
 def test_a_cold_form_page_imports_neither_the_console_nor_the_address_tables(app_store, monkeypatch):
     monkeypatch.setenv("SIGNUP_BASE_URL", "http://127.0.0.1:8000")
     status, loaded = first_request("get", f"/events/{EVENT}/form")
@@ -61,6 +110,8 @@ def test_a_cold_form_page_imports_neither_the_console_nor_the_address_tables(app
     assert "jinja2" in loaded  # the page was rendered in that process
     assert not console_modules(loaded)
     assert not set(ADDRESSES) & loaded
+    assert "chalicelib.store.signups" in loaded  # the event was read from the store in that process
+    assert not set(ORGANISERS_ONLY) & loaded, sorted(set(ORGANISERS_ONLY) & loaded)
 
 
 def test_a_cold_registration_imports_the_address_tables_but_nothing_only_the_console_uses(app_store, monkeypatch):
@@ -69,3 +120,12 @@ def test_a_cold_registration_imports_the_address_tables_but_nothing_only_the_con
     assert status == 201
     assert "email_validator" in loaded  # the address was validated in that process
     assert not console_modules(loaded)
+    assert {"chalicelib.service", "chalicelib.outbox", "chalicelib.mail"} <= loaded  # stored and emailed
+    assert not set(ORGANISERS_ONLY) & loaded, sorted(set(ORGANISERS_ONLY) & loaded)
+
+
+def test_the_organisers_use_cases_come_with_the_first_schedule_run(app_store, monkeypatch):
+    """The other side of the split is real: the outbox's run builds them (and the whole store) on demand."""
+    monkeypatch.setenv("SIGNUP_BASE_URL", "http://127.0.0.1:8000")
+    loaded = schedule_run("email_outbox")
+    assert {"chalicelib.outreach", "chalicelib.store.full", "chalicelib.notices"} <= loaded

@@ -317,7 +317,7 @@ def _notify(fields: dict[str, Any], user: ConsoleUser, event: Event) -> event_ad
     """Whether the organiser ticked "tell those signed up" (a change of time or place only)."""
     from ..console import event_admin
 
-    return event_admin.Notify(fields.get("notify") == "on", user.email_key, wiring().signup.notice_expiry(event))
+    return event_admin.Notify(fields.get("notify") == "on", user.email_key, wiring().outreach.notice_expiry(event))
 
 
 def _changed_since_the_form(event: Event, fields: dict[str, Any]) -> bool:

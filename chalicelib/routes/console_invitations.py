@@ -26,10 +26,10 @@ def _invite_page(user: ConsoleUser, event: Event, language: str, status: int = 2
     refused = ""
     invitees = None
     try:
-        invitees = parts.signup.invitees(event, now)
+        invitees = parts.outreach.invitees(event, now)
     except invitations.InvitationRefused as refusal:
         refused = refusal.text(language)
-    preview = parts.signup.invitation_preview(event, language, now) if event.series else ""
+    preview = parts.outreach.invitation_preview(event, language, now) if event.series else ""
     return console_page(
         "console/event_invite.html",
         user,
@@ -57,7 +57,7 @@ def send_invitations(post: ConsolePost, event_id: str) -> Response:
     user, event, language = post.user, post.event, post.language
     parts = wiring()
     try:
-        _, invitees = parts.signup.invite(event, author=user.email_key, now=parts.clock())
+        _, invitees = parts.outreach.invite(event, author=user.email_key, now=parts.clock())
     except invitations.InvitationRefused as refusal:
         return _invite_page(user, event, language, 409, refused=refusal.text(language))
     audit(event, user, "invitations_sent", str(len(invitees.invite)))

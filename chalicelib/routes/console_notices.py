@@ -1,7 +1,7 @@
 """The console's ways to tell registrants: cancel the meeting (a page that asks first, then the
 button), and a message from the organisers (written, previewed, then sent).
 
-Each view parses the request, calls the use case (chalicelib/service.py) and writes the audit log;
+Each view parses the request, calls the use case (chalicelib/outreach.py) and writes the audit log;
 the outbox sends. Every change is a POST with the session's CSRF token.
 """
 
@@ -61,7 +61,7 @@ def cancel_event(post: ConsolePost, event_id: str) -> Response:
         return _cancel_page(post, 400, values={"note": note}, errors=errors)
     parts = wiring()
     try:
-        parts.signup.cancel_event(event, note=note, author=user.email_key, now=parts.clock())
+        parts.outreach.cancel_event(event, note=note, author=user.email_key, now=parts.clock())
     except notices.MessageInvalid as invalid:
         errors = {"note": notices.problem_text(invalid.code, language, **invalid.params)}
         return _cancel_page(post, 400, values={"note": note}, errors=errors)
@@ -111,9 +111,9 @@ def send_message(post: ConsolePost, event_id: str) -> Response:
             from ..plain_text import linked_paragraphs  # only a preview needs it
 
             preview = linked_paragraphs(notices.message_text(text))
-            count = parts.signup.recipients_of(event, audience)
+            count = parts.outreach.recipients_of(event, audience)
             return _message_page(post, values=values, preview=preview, count=count)
-        parts.signup.send_message(event, text, audience, author=user.email_key, now=parts.clock())
+        parts.outreach.send_message(event, text, audience, author=user.email_key, now=parts.clock())
     except notices.MessageInvalid as invalid:
         errors = {"text": notices.problem_text(invalid.code, language, **invalid.params)}
         return _message_page(post, 400, values=values, errors=errors)

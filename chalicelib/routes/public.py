@@ -21,7 +21,7 @@ public = Blueprint(__name__)
 @public.route("/events/{event_id}", methods=["GET"])
 def get_event(event_id: str) -> Response:
     parts = wiring()
-    event = parts.store.get_event(event_id)
+    event = parts.public_store.get_event(event_id)
     if event is None:
         return json_error(EventNotFound(), query_language(public.current_request))
     return Response(body=web.public_event(event, parts.clock()), status_code=200)
@@ -31,7 +31,7 @@ def get_event(event_id: str) -> Response:
 def get_form(event_id: str) -> Response:
     parts = wiring()
     language = query_language(public.current_request)
-    event = parts.store.get_event(event_id)
+    event = parts.public_store.get_event(event_id)
     if event is None:
         return html(parts.pages.event_not_found_page(language), 404)
     # An invitation's link fills in the member's name, organisation and sector; a link that does not
@@ -48,7 +48,7 @@ def get_thanks(event_id: str) -> Response:
     parts = wiring()
     request = public.current_request
     language = query_language(request)
-    event = parts.store.get_event(event_id)
+    event = parts.public_store.get_event(event_id)
     if event is None:
         return html(parts.pages.event_not_found_page(language), 404)
     asked = query(request)
@@ -119,7 +119,7 @@ def event_openapi_document(event_id: str) -> Response:
     """The contract for one event: the questions it asks and its interest areas."""
     from .. import openapi
 
-    event = wiring().store.get_event(event_id)
+    event = wiring().public_store.get_event(event_id)
     if event is None:
         return json_error(EventNotFound(), query_language(public.current_request))
     return Response(body=openapi.document(event), status_code=200)
@@ -159,7 +159,7 @@ def _form_token(event_id: str) -> str:
 def _form_refused(event_id: str, error: SignupError, language: str, fields: dict[str, Any]) -> Response:
     """A refused form post, answered as a page in the form's language with the error's status."""
     parts = wiring()
-    event = None if isinstance(error, EventNotFound) else parts.store.get_event(event_id)
+    event = None if isinstance(error, EventNotFound) else parts.public_store.get_event(event_id)
     if event is None:
         return html(parts.pages.event_not_found_page(language), 404)
     if isinstance(error, ValidationFailed):

@@ -1,34 +1,25 @@
 """DynamoDB repository: the only code that knows keys and expressions.
 
 `schema` describes the table (keys, indexes, time formats), `items` maps items to the domain and
-back, `table` holds what every part shares; each other module stores one concern, and
-`DynamoStore` is all of them over one table, as the rules' Protocols expect it.
+back, `table` holds what every part shares; each other module stores one concern. `PublicStore`
+is the concerns a person's own requests use, `DynamoStore` all of them over one table, as the
+rules' Protocols expect it.
 """
 
 from __future__ import annotations
 
-from .check_in import CheckIns
-from .console import ConsoleRecords
-from .email_history import EmailHistory
-from .event_changes import EventChanges
-from .events import EventRecords
+from typing import TYPE_CHECKING, Any
+
 from .items import registration_from_item, registration_item
-from .limits import Limits
-from .markers import SendMarkers
-from .network import NetworkRecords
-from .notices import NoticeRecords
-from .outbox import Outbox
-from .people import People
-from .registrations import RegistrationRecords
+from .public import PublicStore
 from .schema import create_table, event_key, registration_key
-from .seats import Seats
-from .sensitive import SensitiveAnswers
-from .signups import Signups
-from .suppression import SuppressionList
-from .working_groups import WorkingGroupRecords
+
+if TYPE_CHECKING:
+    from .full import DynamoStore
 
 __all__ = [
     "DynamoStore",
+    "PublicStore",
     "create_table",
     "event_key",
     "registration_from_item",
@@ -37,23 +28,11 @@ __all__ = [
 ]
 
 
-class DynamoStore(
-    WorkingGroupRecords,
-    EventChanges,
-    Signups,
-    Seats,
-    Outbox,
-    SendMarkers,
-    NoticeRecords,
-    SensitiveAnswers,
-    People,
-    CheckIns,
-    SuppressionList,
-    EventRecords,
-    RegistrationRecords,
-    ConsoleRecords,
-    EmailHistory,
-    Limits,
-    NetworkRecords,
-):
-    """Events, registrations and everything kept beside them, in one DynamoDB table."""
+def __getattr__(name: str) -> Any:
+    """`DynamoStore` is imported when first asked for: its modules import the rules of notices,
+    working groups, invitations, jobs and the console, which a person's request never needs."""
+    if name == "DynamoStore":
+        from .full import DynamoStore
+
+        return DynamoStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -40,7 +40,7 @@ def invitations(client, app_store, moto_endpoint, mailboxes):
     parts = bootstrap.wiring()
     parts.sleep = lambda _: None  # moto's one-a-second rate: the pace is tested elsewhere
     before = len(sent_raw(moto_endpoint))
-    parts.signup.invite(app_store.get_event(EVENT), author="", now=datetime.now(UTC))
+    parts.outreach.invite(app_store.get_event(EVENT), author="", now=datetime.now(UTC))
     run_schedule(client, "email_outbox")
     raws = sent_raw(moto_endpoint)[before:]
     box = mailboxes(raws, {address: (address, language) for address, language in MEMBERS.items()})

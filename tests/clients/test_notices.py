@@ -38,7 +38,7 @@ def mailbox(client, app_store, moto_endpoint, mailboxes):
         existing, moved, "sv", event_admin.Writer(app_store, now, lambda *_: None), notify=event_admin.Notify(True)
     )
     run_schedule(client, "email_outbox")
-    parts.signup.cancel_event(app_store.get_event(EVENT), note="", author="", now=now)
+    parts.outreach.cancel_event(app_store.get_event(EVENT), note="", author="", now=now)
     run_schedule(client, "email_outbox")
 
     return mailboxes(sent_raw(moto_endpoint), PEOPLE)
