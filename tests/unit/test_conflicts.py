@@ -95,28 +95,25 @@ CONFLICTS = [
     ("TransactionCanceledException", "ThrottlingError"),
     ("TransactionCanceledException", "ProvisionedThroughputExceeded"),
 ]
+# Each store write that runs a DynamoDB transaction: both tests hold every one of them to the rule.
+TRANSACTION_WRITES = (
+    lambda store: store.insert_registration(SignUp(a_registration(), NOW)),
+    lambda store: store.cancel(SeatRelease(a_registration(), None, NOW)),
+    lambda store: store.confirm_seat(a_registration(Status.CONFIRMED), NOW),
+    lambda store: store.count_sender("sender", NOW),
+)
 
 
 @pytest.mark.parametrize(("code", "reason"), THROTTLED)
 def test_throttling_is_busy_at_once_not_a_conflict_to_retry(code, reason):
     # botocore has already retried it; the store must not hand it to the conflict retries.
-    for write in (
-        lambda store: store.insert_registration(SignUp(a_registration(), NOW)),
-        lambda store: store.cancel(SeatRelease(a_registration(), None, NOW)),
-        lambda store: store.confirm_seat(a_registration(Status.CONFIRMED), NOW),
-        lambda store: store.count_sender("sender", NOW),
-    ):
+    for write in TRANSACTION_WRITES:
         with pytest.raises(ServiceBusy):
             write(DynamoStore(RefusingClient(code, reason), "signup-test"))
 
 
 @pytest.mark.parametrize(("code", "reason"), CONFLICTS)
 def test_a_transaction_conflict_is_contention_to_retry(code, reason):
-    for write in (
-        lambda store: store.insert_registration(SignUp(a_registration(), NOW)),
-        lambda store: store.cancel(SeatRelease(a_registration(), None, NOW)),
-        lambda store: store.confirm_seat(a_registration(Status.CONFIRMED), NOW),
-        lambda store: store.count_sender("sender", NOW),
-    ):
+    for write in TRANSACTION_WRITES:
         with pytest.raises(Contention):
             write(DynamoStore(RefusingClient(code, reason), "signup-test"))
