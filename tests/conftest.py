@@ -91,6 +91,23 @@ def client(app_store, monkeypatch):
 
 
 @pytest.fixture
+def organiser(client, app_store, moto_endpoint):
+    """The demo meeting's organiser signed in to the console: their session cookie. (A module whose
+    meeting or organiser is its own overrides this.)"""
+    from tests.test_app_console import ORGANISER, sign_in  # the console's sign-in steps live with its tests
+
+    return sign_in(client, moto_endpoint, ORGANISER)
+
+
+@pytest.fixture
+def unpaced():
+    """The outbox paces to moto's SES rate (one a second): record the waits instead of waiting."""
+    waits: list[float] = []
+    bootstrap.wiring().sleep = waits.append
+    return waits
+
+
+@pytest.fixture
 def rendered(client, app_store, moto_endpoint, clock, monkeypatch):
     """Every page and HTML email the app produces (tests/pages.py), for vnu, axe and the text checks."""
     from tests.pages import render_everything

@@ -15,7 +15,7 @@ import pytest
 
 from chalicelib.events import EventEdit, place_key
 from tests.helpers import CUSTOM_QUESTIONS, EVENT, answers, open_event, post_form
-from tests.test_app_console import ORGANISER, csrf_of, get, post, sign_in
+from tests.test_app_console import csrf_of, get, post
 from tests.test_app_console_events import audit_actions, path_of
 
 QUESTIONS = f"/console/events/{EVENT}/questions"
@@ -32,11 +32,6 @@ def without_questions(app_store):
     """The demo meeting with no questions of its own (its file has two)."""
     app_store.put_event(open_event(questions=[]), datetime.now(UTC))
     return app_store
-
-
-@pytest.fixture
-def organiser(client, app_store, moto_endpoint):
-    return sign_in(client, moto_endpoint, ORGANISER)
 
 
 def form_of(page):

@@ -11,29 +11,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib import bootstrap
 from chalicelib.events import EventEdit
 from chalicelib.network import member_ref
 from tests.helpers import EVENT, answers, post_json, run_schedule
-from tests.test_app_console import ORGANISER, csrf_of, get, post, sign_in
+from tests.test_app_console import ORGANISER, csrf_of, get, post
 from tests.test_app_console_events import audit_actions, path_of
 from tests.test_app_notices import delivered
 from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up
 
 INVITE = f"/console/events/{EVENT}/invite"
-
-
-@pytest.fixture
-def organiser(client, app_store, moto_endpoint):
-    return sign_in(client, moto_endpoint, ORGANISER)
-
-
-@pytest.fixture
-def unpaced():
-    """The outbox paces to moto's SES rate (one a second): record the waits instead of waiting."""
-    waits: list[float] = []
-    bootstrap.wiring().sleep = waits.append
-    return waits
 
 
 @pytest.fixture

@@ -8,28 +8,13 @@ import email
 import email.policy
 import re
 
-import pytest
 from icalendar import Calendar
 
-from chalicelib import bootstrap
 from chalicelib.forms import email_key
 from tests.helpers import EVENT, answers, post_form, post_json, run_schedule, sent_mail, sent_raw
-from tests.test_app_console import ORGANISER, csrf_of, get, post, sign_in
+from tests.test_app_console import ORGANISER, csrf_of, get, post
 from tests.test_app_console_events import audit_actions, path_of
 from tests.test_app_own_registration import manage_path
-
-
-@pytest.fixture
-def organiser(client, app_store, moto_endpoint):
-    return sign_in(client, moto_endpoint, ORGANISER)
-
-
-@pytest.fixture
-def unpaced():
-    """The outbox paces to moto's SES rate (one a second): record the waits instead of waiting."""
-    waits: list[float] = []
-    bootstrap.wiring().sleep = waits.append
-    return waits
 
 
 def signed_up(client, count=3):
