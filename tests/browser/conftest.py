@@ -107,6 +107,12 @@ def page(playwright_browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
+def axe_page(playwright_browser: Any) -> Iterator[Any]:
+    """A Swedish page on which axe can be injected (an inline script the pages' CSP would refuse)."""
+    yield from _swedish_page(playwright_browser, bypass_csp=True)
+
+
+@pytest.fixture
 def no_js_page(playwright_browser: Any) -> Iterator[Any]:
     yield from _swedish_page(playwright_browser, java_script_enabled=False)
 

@@ -6,6 +6,7 @@ import re
 import threading
 import time
 
+from tests.browser.keyboard import tab_to
 from tests.helpers import EVENT
 
 ORGANISER = "social.hallbarhet@hudiksvall.example"
@@ -34,21 +35,9 @@ def emailed_link(service, address, wait_seconds=30):
         threading.Event().wait(0.2)  # poll the local SES again
 
 
-def focused(page):
-    return page.evaluate("() => ({tag: document.activeElement.tagName, text: document.activeElement.innerText || ''})")
-
-
-def tab_to(page, matches):
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if matches(focused(page)):
-            return
-    raise AssertionError("never reached it by keyboard")
-
-
 def test_an_organiser_signs_in_by_the_emailed_link_with_the_keyboard_and_signs_out(service, page):
     page.goto(f"{service.base}/console")
-    tab_to(page, lambda active: active["tag"] == "INPUT")
+    tab_to(page, lambda active: active["tag"] == "INPUT", limit=30)
     page.keyboard.type(ORGANISER)
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Titta i din e-post")
@@ -57,7 +46,7 @@ def test_an_organiser_signs_in_by_the_emailed_link_with_the_keyboard_and_signs_o
     page.goto(link)
     assert page.locator("h1").inner_text() == "Logga in på Signup"
     assert page.context.cookies() == [], "opening the link signs nobody in"
-    tab_to(page, lambda active: active["tag"] == "BUTTON" and active["text"] == "Logga in")
+    tab_to(page, lambda active: active["tag"] == "BUTTON" and active["text"] == "Logga in", limit=30)
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Dina träffar")
 

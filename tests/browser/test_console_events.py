@@ -4,24 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from tests.browser.keyboard import focused, tab_to
 from tests.browser.test_console import emailed_link
 
 ADMIN = "admin@hudiksvall.example"
-
-
-def focused(page):
-    return page.evaluate(
-        "() => ({tag: document.activeElement.tagName, id: document.activeElement.id,"
-        " text: document.activeElement.innerText || ''})"
-    )
-
-
-def tab_to(page, matches, limit=80):
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if matches(focused(page)):
-            return
-    raise AssertionError("never reached it by keyboard")
 
 
 def sign_in_by_keyboard(service, page, address):

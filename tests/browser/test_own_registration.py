@@ -6,6 +6,7 @@ import json
 import re
 import urllib.request
 
+from tests.browser.keyboard import tab_to
 from tests.browser.test_pages import axe_violations
 from tests.helpers import EVENT, answers
 
@@ -28,29 +29,14 @@ def own_link(service, email):
     raise AssertionError("no email to " + email)
 
 
-def focused(page):
-    return page.evaluate(
-        "() => ({name: document.activeElement.name || '', tag: document.activeElement.tagName,"
-        " text: document.activeElement.innerText || ''})"
-    )
-
-
-def tab_to(page, matches):
-    for _ in range(60):
-        page.keyboard.press("Tab")
-        if matches(focused(page)):
-            return
-    raise AssertionError("never reached the field by keyboard")
-
-
 def test_the_owner_changes_an_answer_with_the_keyboard_only(service, page):
     register(service, "edit-keyboard@example.se")
     page.goto(own_link(service, "edit-keyboard@example.se"))
     assert page.locator("h2#edit-heading").inner_text() == "Ändra dina svar"
-    tab_to(page, lambda active: active["name"] == "organisation")
+    tab_to(page, lambda active: active["name"] == "organisation", limit=60)
     page.keyboard.press("Control+A")
     page.keyboard.type("Hudiksvalls kommun")
-    tab_to(page, lambda active: active["tag"] == "BUTTON" and "Spara" in active["text"])
+    tab_to(page, lambda active: active["tag"] == "BUTTON" and "Spara" in active["text"], limit=60)
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Dina svar är sparade")
     (stored,) = [r for r in service.registrations() if r["email"] == "edit-keyboard@example.se"]
