@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 import pytest
 
 from chalicelib.events import Event, event_from_mapping
+from chalicelib.registrations import Registration, register
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE = PROJECT / "examples" / "natverk-social-hallbarhet.toml"
@@ -170,6 +171,16 @@ def open_event(now: datetime | None = None, **overrides):
         "deadline": today + timedelta(days=30),
     }
     return example_event(**{**defaults, **overrides})
+
+
+def fill(store: Any, capacity: int, people: int, now: datetime) -> list[Registration]:
+    """The example meeting with `capacity` seats, and `people` who sign up one second apart from `now`:
+    the first `capacity` get seats, the rest wait in order. Their registrations, in that order."""
+    store.put_event(example_event(capacity=capacity, waitlist_limit=people), now)
+    return [
+        register(EVENT, answers(email=f"p{i:03d}@example.se"), store=store, now=now + timedelta(seconds=i)).registration
+        for i in range(people)
+    ]
 
 
 EVENT = "natverk-social-hallbarhet"

@@ -14,19 +14,10 @@ from chalicelib.forms import email_key
 from chalicelib.outbox import retry_due_emails, send_now
 from chalicelib.registrations import EMAIL_LEASE, EmailKind, EmailState, Status, cancel, register
 from tests.fakes import RecordingMailer
-from tests.helpers import answers, at, example_event
+from tests.helpers import answers, at, example_event, fill
 
 NOW = at("2027-05-01T12:00:00+02:00")
 EVENT = "natverk-social-hallbarhet"
-
-
-def fill(store, capacity, people):
-    """`people` sign up one second apart: the first `capacity` get seats, the rest wait in order."""
-    store.put_event(example_event(capacity=capacity, waitlist_limit=people), NOW)
-    return [
-        register(EVENT, answers(email=f"p{i:03d}@example.se"), store=store, now=NOW + timedelta(seconds=i)).registration
-        for i in range(people)
-    ]
 
 
 def statuses(store):
@@ -34,7 +25,7 @@ def statuses(store):
 
 
 def test_cancelling_a_seat_gives_it_to_the_first_on_the_waiting_list(store):
-    people = fill(store, capacity=2, people=4)
+    people = fill(store, capacity=2, people=4, now=NOW)
     result = cancel(EVENT, people[0].registration_id, store=store, now=NOW + timedelta(hours=1))
     assert result.registration.status == Status.CANCELLED
     assert result.promoted.answers.email == "p002@example.se"
@@ -50,7 +41,7 @@ def test_cancelling_a_seat_gives_it_to_the_first_on_the_waiting_list(store):
 
 
 def test_cancelling_twice_is_harmless(store):
-    people = fill(store, capacity=2, people=3)
+    people = fill(store, capacity=2, people=3, now=NOW)
     cancel(EVENT, people[0].registration_id, store=store, now=NOW)
     again = cancel(EVENT, people[0].registration_id, store=store, now=NOW)
     assert again.already_cancelled and again.promoted is None
@@ -59,20 +50,20 @@ def test_cancelling_twice_is_harmless(store):
 
 
 def test_cancelling_without_a_waiting_list_frees_the_seat(store):
-    people = fill(store, capacity=5, people=2)
+    people = fill(store, capacity=5, people=2, now=NOW)
     assert cancel(EVENT, people[1].registration_id, store=store, now=NOW).promoted is None
     assert store.get_event(EVENT).confirmed_count == 1
 
 
 def test_leaving_the_waiting_list_shortens_it(store):
-    people = fill(store, capacity=1, people=3)
+    people = fill(store, capacity=1, people=3, now=NOW)
     cancel(EVENT, people[2].registration_id, store=store, now=NOW)
     event = store.get_event(EVENT)
     assert (event.confirmed_count, event.waitlist_count) == (1, 1)
 
 
 def test_a_cancelled_person_may_sign_up_again(store):
-    people = fill(store, capacity=5, people=1)
+    people = fill(store, capacity=5, people=1, now=NOW)
     cancel(EVENT, people[0].registration_id, store=store, now=NOW)
     again = register(EVENT, answers(email="p000@example.se"), store=store, now=NOW + timedelta(minutes=1))
     assert again.created and again.registration.status == Status.CONFIRMED
@@ -80,14 +71,14 @@ def test_a_cancelled_person_may_sign_up_again(store):
 
 
 def test_an_unknown_registration_is_not_found(store):
-    fill(store, capacity=1, people=1)
+    fill(store, capacity=1, people=1, now=NOW)
     with pytest.raises(RegistrationNotFound):
         cancel(EVENT, "no-such-id", store=store, now=NOW)
 
 
 def test_twenty_concurrent_cancels_fill_every_freed_seat_once(dynamodb_local_store):
     store = dynamodb_local_store
-    people = fill(store, capacity=20, people=50)  # 20 seats, 30 waiting
+    people = fill(store, capacity=20, people=50, now=NOW)  # 20 seats, 30 waiting
     leaving = random.sample(people[:20], 15) + random.sample(people[20:], 5)
 
     def leave(registration):
@@ -121,7 +112,7 @@ def receipt_build(event, registration):
 
 
 def test_cancelling_owes_a_receipt_that_the_outbox_sends_once_even_when_run_twice(store):
-    people = fill(store, capacity=1, people=2)
+    people = fill(store, capacity=1, people=2, now=NOW)
     result = cancel(EVENT, people[0].registration_id, store=store, now=NOW)
     assert (result.registration.email.kind, result.registration.email.state) == (
         EmailKind.CANCELLATION,
@@ -141,7 +132,7 @@ def test_cancelling_owes_a_receipt_that_the_outbox_sends_once_even_when_run_twic
 
 
 def test_a_receipt_ses_refused_is_retried_by_the_outbox(store):
-    people = fill(store, capacity=5, people=1)
+    people = fill(store, capacity=5, people=1, now=NOW)
     event = store.get_event(EVENT)
     result = cancel(EVENT, people[0].registration_id, store=store, now=NOW)
     send_now(result.registration, event, store=store, mailer=RecordingMailer(failures=1), build=receipt_build, now=NOW)
@@ -153,7 +144,7 @@ def test_a_receipt_ses_refused_is_retried_by_the_outbox(store):
 
 
 def test_leaving_the_waiting_list_owes_its_own_receipt(store):
-    people = fill(store, capacity=1, people=2)
+    people = fill(store, capacity=1, people=2, now=NOW)
     result = cancel(EVENT, people[1].registration_id, store=store, now=NOW)
     assert result.registration.email.kind == EmailKind.LEFT_WAITLIST
 

@@ -11,19 +11,11 @@ import pytest
 from chalicelib.console.people import check_in
 from chalicelib.errors import NotCheckedIn, RegisteredBefore, RegistrationClosed, RegistrationNotFound, WaitlistFull
 from chalicelib.registrations import Status, cancel, register
-from tests.helpers import answers, at, example_event
+from tests.helpers import answers, at, example_event, fill
 
 NOW = at("2027-05-01T12:00:00+02:00")
 DOOR = at("2027-05-24T17:45:00+02:00")
 EVENT = "natverk-social-hallbarhet"
-
-
-def fill(store, capacity, people):
-    store.put_event(example_event(capacity=capacity, waitlist_limit=people), NOW)
-    return [
-        register(EVENT, answers(email=f"p{i:03d}@example.se"), store=store, now=NOW + timedelta(seconds=i)).registration
-        for i in range(people)
-    ]
 
 
 def stored(store, registration):
@@ -38,7 +30,7 @@ def writes(store):
 
 
 def test_a_tap_marks_present_a_second_tap_keeps_the_first_time_and_undo_clears(store):
-    asa, *_ = fill(store, capacity=2, people=2)
+    asa, *_ = fill(store, capacity=2, people=2, now=NOW)
     updates = writes(store)
     # By the key of the registration in hand: the id index is eventually consistent, so a walk-in
     # checked in just after being added might not be in it yet.
@@ -60,7 +52,7 @@ def test_a_tap_marks_present_a_second_tap_keeps_the_first_time_and_undo_clears(s
 
 
 def test_the_waiting_list_and_the_cancelled_cannot_be_checked_in(store):
-    _, waiting, leaving = fill(store, capacity=1, people=3)
+    _, waiting, leaving = fill(store, capacity=1, people=3, now=NOW)
     assert (waiting.status, leaving.status) == (Status.WAITLISTED, Status.WAITLISTED)
     with pytest.raises(NotCheckedIn):
         check_in(waiting, present=True, store=store, now=DOOR)
@@ -71,7 +63,7 @@ def test_the_waiting_list_and_the_cancelled_cannot_be_checked_in(store):
 
 
 def test_a_replaced_or_other_events_registration_is_not_found_and_nothing_is_created(store):
-    (asa,) = fill(store, capacity=2, people=1)
+    (asa,) = fill(store, capacity=2, people=1, now=NOW)
     for gone in (replace(asa, event_id="another-event"), replace(asa, registration_id="replaced-since")):
         with pytest.raises(RegistrationNotFound):
             check_in(gone, present=True, store=store, now=DOOR)
@@ -88,7 +80,7 @@ def test_a_held_seat_can_be_checked_in(store):
 
 def test_two_phones_tapping_the_same_person_at_once_make_one_check_in(dynamodb_local_store):
     store = dynamodb_local_store
-    (asa,) = fill(store, capacity=2, people=1)
+    (asa,) = fill(store, capacity=2, people=1, now=NOW)
     moments = [DOOR + timedelta(seconds=index) for index in range(8)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda moment: check_in(asa, present=True, store=store, now=moment), moments))
