@@ -182,6 +182,14 @@ class InMemoryStore:
         return iter([r for (eid, _), r in sorted(self.items.items()) if eid == event_id])
 
 
+def addressed_email(event: Event, registration: Registration) -> EmailMessage:
+    """The outbox's `build` in tests: to the person, its subject the email's kind and the meeting."""
+    message = EmailMessage()
+    message["To"] = registration.answers.email
+    message["Subject"] = f"{registration.email.kind} {event.id}"
+    return message
+
+
 class RecordingMailer:
     """Records what would be sent; can fail a number of times first, like a throttled SES."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from email.message import EmailMessage
 
 import pytest
 
@@ -13,7 +12,7 @@ from chalicelib.errors import RegistrationNotFound
 from chalicelib.forms import email_key
 from chalicelib.outbox import retry_due_emails, send_now
 from chalicelib.registrations import EMAIL_LEASE, EmailKind, EmailState, Status, cancel, register
-from tests.fakes import RecordingMailer
+from tests.fakes import RecordingMailer, addressed_email
 from tests.helpers import answers, at, example_event, fill
 
 NOW = at("2027-05-01T12:00:00+02:00")
@@ -104,13 +103,6 @@ def test_twenty_concurrent_cancels_fill_every_freed_seat_once(dynamodb_local_sto
 # -- the receipt: owed in the same transaction, sent through the outbox exactly once -----------
 
 
-def receipt_build(event, registration):
-    message = EmailMessage()
-    message["To"] = registration.answers.email
-    message["Subject"] = f"{registration.email.kind} {event.id}"
-    return message
-
-
 def test_cancelling_owes_a_receipt_that_the_outbox_sends_once_even_when_run_twice(store):
     people = fill(store, capacity=1, people=2, now=NOW)
     result = cancel(EVENT, people[0].registration_id, store=store, now=NOW)
@@ -125,7 +117,7 @@ def test_cancelling_owes_a_receipt_that_the_outbox_sends_once_even_when_run_twic
     mailer = RecordingMailer()
     later = NOW + EMAIL_LEASE + timedelta(seconds=1)
     for _ in range(2):  # the request that cancelled died before sending; the job runs twice
-        retry_due_emails(store=store, mailer=mailer, build=receipt_build, now=later)
+        retry_due_emails(store=store, mailer=mailer, build=addressed_email, now=later)
     subjects = sorted(str(message["Subject"]) for message in mailer.sent)
     assert subjects == [f"{EmailKind.CANCELLATION} {EVENT}", f"{EmailKind.PROMOTION} {EVENT}"]
     assert store.get_registration(EVENT, "p000@example.se").email.state == EmailState.SENT
@@ -135,11 +127,13 @@ def test_a_receipt_ses_refused_is_retried_by_the_outbox(store):
     people = fill(store, capacity=5, people=1, now=NOW)
     event = store.get_event(EVENT)
     result = cancel(EVENT, people[0].registration_id, store=store, now=NOW)
-    send_now(result.registration, event, store=store, mailer=RecordingMailer(failures=1), build=receipt_build, now=NOW)
+    send_now(
+        result.registration, event, store=store, mailer=RecordingMailer(failures=1), build=addressed_email, now=NOW
+    )
     assert store.get_registration(EVENT, "p000@example.se").email.state == EmailState.FAILED
     mailer = RecordingMailer()
-    retry_due_emails(store=store, mailer=mailer, build=receipt_build, now=NOW + timedelta(minutes=6))
-    retry_due_emails(store=store, mailer=mailer, build=receipt_build, now=NOW + timedelta(minutes=7))
+    retry_due_emails(store=store, mailer=mailer, build=addressed_email, now=NOW + timedelta(minutes=6))
+    retry_due_emails(store=store, mailer=mailer, build=addressed_email, now=NOW + timedelta(minutes=7))
     assert [str(message["Subject"]) for message in mailer.sent] == [f"{EmailKind.CANCELLATION} {EVENT}"]
 
 

@@ -7,7 +7,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
-from email.message import EmailMessage
 
 import pytest
 
@@ -26,19 +25,11 @@ from chalicelib.registrations import (
     register,
     resend_confirmation,
 )
-from tests.fakes import RecordingMailer
+from tests.fakes import RecordingMailer, addressed_email
 from tests.helpers import answers, at, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
 EVENT = "natverk-social-hallbarhet"
-
-
-def build(event, registration):
-    message = EmailMessage()
-    message["To"] = registration.answers.email
-    message["Subject"] = f"{registration.email.kind} {event.id}"
-    message.set_content("-")
-    return message
 
 
 def fill(store, capacity, people, **event):
@@ -50,7 +41,7 @@ def fill(store, capacity, people, **event):
 
 def sender(store, mailer):
     def send(registration, event):
-        return send_now(registration, event, store=store, mailer=mailer, build=build, now=NOW)
+        return send_now(registration, event, store=store, mailer=mailer, build=addressed_email, now=NOW)
 
     return send
 
@@ -76,7 +67,7 @@ def test_raising_capacity_moves_up_exactly_the_free_seats_in_order_with_one_emai
     )
     assert again.promoted == [] and len(mailer.sent) == 3
     # The outbox sends the sign-ups' own confirmations it still owes, but no promotion a second time.
-    retry_due_emails(store=store, mailer=mailer, build=build, now=NOW + timedelta(hours=1))
+    retry_due_emails(store=store, mailer=mailer, build=addressed_email, now=NOW + timedelta(hours=1))
     promotions = [str(m["To"]) for m in mailer.sent if str(m["Subject"]).startswith(EmailKind.PROMOTION)]
     assert promotions == ["p002@example.se", "p003@example.se", "p004@example.se"]
 
@@ -204,7 +195,7 @@ def test_two_presses_at_once_move_one_person_up_once_with_one_email(dynamodb_loc
     assert (stored.confirmed_count, stored.waitlist_count) == (3, 3)
     statuses = {r.answers.email: r.status for r in store.registrations(EVENT)}
     assert statuses["p005@example.se"] == Status.CONFIRMED and statuses["p002@example.se"] == Status.WAITLISTED
-    retry_due_emails(store=store, mailer=mailer, build=build, now=NOW + timedelta(hours=1))
+    retry_due_emails(store=store, mailer=mailer, build=addressed_email, now=NOW + timedelta(hours=1))
     assert [str(m["To"]) for m in mailer.sent if str(m["Subject"]).startswith(EmailKind.PROMOTION)] == [
         "p005@example.se"
     ]

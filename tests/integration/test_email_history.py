@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from email.message import EmailMessage
 
 from chalicelib import email_history
 from chalicelib.email_history import Result, SentEmail
@@ -16,20 +15,13 @@ from chalicelib.outbox import retry_due_emails, send_now
 from chalicelib.privacy import erase_person, export_person
 from chalicelib.registrations import register
 from chalicelib.suppression import record_notification
-from tests.fakes import RecordingMailer
+from tests.fakes import RecordingMailer, addressed_email
 from tests.helpers import answers, at, example_event
 from tests.integration.test_jobs import FakeMessages
 
 EVENT = "natverk-social-hallbarhet"
 NOW = at("2027-05-01T12:00:00+02:00")
 ASA = email_key("asa.oberg@example.se")
-
-
-def build(event, registration):
-    message = EmailMessage()
-    message["To"] = registration.answers.email
-    message["Subject"] = f"{registration.email.kind} {event.id}"
-    return message
 
 
 def lines(store, event_id=EVENT, key=ASA):
@@ -41,8 +33,8 @@ def test_each_send_writes_a_line_and_the_history_reads_newest_first(store):
     store.put_event(event, NOW)
     registration = register(EVENT, answers(), store=store, now=NOW).registration
     mailer = RecordingMailer(failures=1)
-    send_now(registration, event, store=store, mailer=mailer, build=build, now=NOW)
-    retry_due_emails(store=store, mailer=mailer, build=build, now=NOW + timedelta(minutes=6))
+    send_now(registration, event, store=store, mailer=mailer, build=addressed_email, now=NOW)
+    retry_due_emails(store=store, mailer=mailer, build=addressed_email, now=NOW + timedelta(minutes=6))
     assert lines(store) == [
         ("confirmation", Result.SENT, "message-1", ""),
         ("confirmation", Result.FAILED, "", "TooManyRequestsException"),
@@ -56,7 +48,15 @@ def test_a_suppressed_address_gets_a_line_saying_it_was_not_sent(store):
     store.put_event(event, NOW)
     registration = register(EVENT, answers(), store=store, now=NOW).registration
     store.suppress(ASA, "bounce", NOW)
-    send_now(registration, event, store=store, mailer=RecordingMailer(), build=build, now=NOW, history_kind="resend")
+    send_now(
+        registration,
+        event,
+        store=store,
+        mailer=RecordingMailer(),
+        build=addressed_email,
+        now=NOW,
+        history_kind="resend",
+    )
     assert lines(store) == [("resend", Result.SUPPRESSED, "", "")]
 
 
@@ -111,7 +111,7 @@ def test_the_history_is_exported_and_erased_with_the_person_and_holds_no_mail_bo
     event = example_event()
     store.put_event(event, NOW)
     registration = register(EVENT, answers(), store=store, now=NOW).registration
-    send_now(registration, event, store=store, mailer=RecordingMailer(), build=build, now=NOW)
+    send_now(registration, event, store=store, mailer=RecordingMailer(), build=addressed_email, now=NOW)
     exported = export_person("asa.oberg@example.se", store=store)
     (line,) = [item for item in exported["address_records"] if item["SK"].startswith("MAIL#")]
     assert set(line) == {"PK", "SK", "type", "event_id", "kind", "result", "at", "message_id", "error", "expires_at"}

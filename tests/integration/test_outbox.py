@@ -5,22 +5,14 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
-from email.message import EmailMessage
 
 from chalicelib.forms import email_key
 from chalicelib.outbox import MAX_ATTEMPTS, retry_due_emails, send_now
 from chalicelib.registrations import EMAIL_LEASE, EmailState, register
-from tests.fakes import RecordingMailer
+from tests.fakes import RecordingMailer, addressed_email
 from tests.helpers import answers, at, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
-
-
-def build(event, registration):
-    message = EmailMessage()
-    message["To"] = registration.answers.email
-    message["Subject"] = f"{registration.email.kind} {event.id}"
-    return message
 
 
 def sign_up(store, now=NOW, **overrides):
@@ -32,7 +24,7 @@ def stored_email(store, address="asa.oberg@example.se"):
 
 
 def run_outbox(store, mailer, now):
-    return retry_due_emails(store=store, mailer=mailer, build=build, now=now)
+    return retry_due_emails(store=store, mailer=mailer, build=addressed_email, now=now)
 
 
 def test_ses_throttled_on_the_registration_then_the_job_sends_exactly_one(store):
@@ -40,7 +32,7 @@ def test_ses_throttled_on_the_registration_then_the_job_sends_exactly_one(store)
     store.put_event(event, NOW)
     mailer = RecordingMailer(failures=1)
     registration = sign_up(store)
-    delivery = send_now(registration, event, store=store, mailer=mailer, build=build, now=NOW)
+    delivery = send_now(registration, event, store=store, mailer=mailer, build=addressed_email, now=NOW)
     assert delivery.state == EmailState.FAILED and delivery.error == "TooManyRequestsException"
     assert stored_email(store).state == EmailState.FAILED
     assert store.get_event(event.id).confirmed_count == 1, "the registration stands"
@@ -57,7 +49,7 @@ def test_ses_down_for_three_runs_then_back_sends_one_email(store):
     store.put_event(event, NOW)
     mailer = RecordingMailer(failures=4)  # the request, then three outbox runs
     registration = sign_up(store)
-    send_now(registration, event, store=store, mailer=mailer, build=build, now=NOW)
+    send_now(registration, event, store=store, mailer=mailer, build=addressed_email, now=NOW)
     now = NOW
     for _ in range(4):
         now = stored_email(store).due_at + timedelta(seconds=1)
@@ -80,7 +72,7 @@ def test_the_outbox_gives_up_after_its_attempts_and_says_so(store):
     event = example_event()
     store.put_event(event, NOW)
     mailer = RecordingMailer(failures=1_000, code="MessageRejected")
-    send_now(sign_up(store), event, store=store, mailer=mailer, build=build, now=NOW)
+    send_now(sign_up(store), event, store=store, mailer=mailer, build=addressed_email, now=NOW)
     for _ in range(MAX_ATTEMPTS + 2):
         due = stored_email(store).due_at
         if due is None:
@@ -124,7 +116,7 @@ def test_plus_addressing_shares_one_daily_email_cap_across_events(store):
 def test_an_address_that_bounced_after_registering_is_not_retried(store):
     event = example_event()
     store.put_event(event, NOW)
-    send_now(sign_up(store), event, store=store, mailer=RecordingMailer(failures=1), build=build, now=NOW)
+    send_now(sign_up(store), event, store=store, mailer=RecordingMailer(failures=1), build=addressed_email, now=NOW)
     store.suppress(email_key("asa.oberg@example.se"), "complaint", NOW)
     mailer = RecordingMailer()
     counts = run_outbox(store, mailer, NOW + timedelta(hours=1))
@@ -184,7 +176,7 @@ def test_no_registration_email_goes_out_once_the_meeting_has_started(store):
     event = example_event()
     store.put_event(event, NOW)
     mailer = RecordingMailer(failures=1)
-    send_now(sign_up(store), event, store=store, mailer=mailer, build=build, now=NOW)
+    send_now(sign_up(store), event, store=store, mailer=mailer, build=addressed_email, now=NOW)
     # The meeting is moved earlier: it starts before the retry is due.
     store.put_event(replace(event, starts_at=NOW + timedelta(minutes=2), meal_at=None), NOW)
     assert run_outbox(store, mailer, NOW + timedelta(minutes=6)) == {"event_started": 1}
