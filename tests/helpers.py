@@ -20,7 +20,9 @@ from urllib.parse import urlencode
 import pytest
 
 from chalicelib.events import Event, event_from_mapping
+from chalicelib.notices import SendPace, deliver_notices
 from chalicelib.registrations import Registration, register
+from tests.fakes import RecordingMailer
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE = PROJECT / "examples" / "natverk-social-hallbarhet.toml"
@@ -41,6 +43,24 @@ def all_at_once(action: Callable[[], T], times: int) -> list[T]:
 
     with ThreadPoolExecutor(max_workers=times) as pool:
         return list(pool.map(one, range(times)))
+
+
+def deliver_notices_unpaced(store: Any, mailer: Any, messages: Any, now: datetime, pace: SendPace | None = None):
+    """One outbox run of the notices, with `messages` as the email builder; unless a test gives its own
+    pace, one far above any test's sends that never sleeps. Its counts."""
+    pace = pace or SendPace(1000.0, windows=store, now=now, sleep=lambda _: None)
+    return deliver_notices(store=store, mailer=mailer, messages=messages, pace=pace, now=now)
+
+
+def assert_racing_runs_send_once(run: Callable[..., Any], store: Any, expected: list[str], later: datetime) -> None:
+    """Four outbox runs at once, `run(store, mailer)`, send each address in `expected` one email between
+    them; a run at `later` sends nothing more and leaves no notice active."""
+    mailer = RecordingMailer()
+    results = all_at_once(lambda: run(store, mailer), 4)
+    assert sorted(mailer.recipients()) == sorted(expected), "each person once, nobody twice"
+    assert sum(result["sent"] for result in results) == len(expected)
+    run(store, mailer, later)
+    assert sorted(mailer.recipients()) == sorted(expected) and store.active_notices() == []
 
 
 def require(reason: str) -> NoReturn:

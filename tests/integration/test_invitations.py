@@ -15,9 +15,9 @@ from chalicelib.events import EventEdit
 from chalicelib.forms import email_key
 from chalicelib.invitations import marker
 from chalicelib.network import member_ref
-from chalicelib.notices import NoticeKind, SendPace, deliver_notices, new_notice
+from chalicelib.notices import NoticeKind, SendPace, new_notice
 from tests.fakes import RecordingMailer
-from tests.helpers import all_at_once
+from tests.helpers import assert_racing_runs_send_once, deliver_notices_unpaced
 from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up
 
 NEXT = "natverk-2"
@@ -34,12 +34,8 @@ class Messages:
         return message
 
 
-def unpaced(store, now=NOW):
-    return SendPace(1000.0, windows=store, now=now, sleep=lambda _: None)
-
-
 def run(store, mailer, now=NOW, pace=None):
-    return deliver_notices(store=store, mailer=mailer, messages=Messages(), pace=pace or unpaced(store, now), now=now)
+    return deliver_notices_unpaced(store, mailer, Messages(), now, pace)
 
 
 def series_with_members(store, count=0):
@@ -153,12 +149,5 @@ def test_concurrent_outbox_runs_invite_each_member_once(dynamodb_local_store):
     series_with_members(store, count=26)  # 29 to invite
     invite(store)
     invite(store, NOW + timedelta(seconds=1))  # and a doubled press
-    mailer = RecordingMailer()
-    results = all_at_once(lambda: run(store, mailer), 4)
-    expected = sorted(
-        ["anna@example.se", "dan@example.se", "eva@example.se"] + [f"member{n}@example.se" for n in range(26)]
-    )
-    assert sorted(mailer.recipients()) == expected, "each member once, nobody twice"
-    assert sum(r["sent"] for r in results) == 29
-    run(store, mailer, NOW + timedelta(minutes=10))
-    assert sorted(mailer.recipients()) == expected and store.active_notices() == []
+    members = ["anna@example.se", "dan@example.se", "eva@example.se"] + [f"member{n}@example.se" for n in range(26)]
+    assert_racing_runs_send_once(run, store, members, NOW + timedelta(minutes=10))

@@ -16,10 +16,10 @@ from chalicelib.console.events import EventFormInvalid
 from chalicelib.errors import EventCancelled
 from chalicelib.events import EventEdit
 from chalicelib.forms import email_key
-from chalicelib.notices import Audience, NoticeKind, SendPace, deliver_notices, meeting_changes, new_notice
+from chalicelib.notices import Audience, NoticeKind, SendPace, meeting_changes, new_notice
 from chalicelib.registrations import Status, cancel, register
 from tests.fakes import RecordingMailer
-from tests.helpers import all_at_once, answers, at, example_event
+from tests.helpers import answers, assert_racing_runs_send_once, at, deliver_notices_unpaced, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
 EVENT = "natverk-social-hallbarhet"
@@ -41,12 +41,8 @@ class Messages:
         return message
 
 
-def unpaced(store, now=NOW):
-    return SendPace(1000.0, windows=store, now=now, sleep=lambda _: None)
-
-
 def run(store, mailer, now=NOW, pace=None):
-    return deliver_notices(store=store, mailer=mailer, messages=Messages(), pace=pace or unpaced(store, now), now=now)
+    return deliver_notices_unpaced(store, mailer, Messages(), now, pace)
 
 
 def signed_up(store, count, capacity=None, **event_overrides):
@@ -203,12 +199,7 @@ def test_concurrent_outbox_runs_send_each_notice_once_per_person(dynamodb_local_
     store = dynamodb_local_store
     signed_up(store, 30)
     cancelled_notice(store, store.get_event(EVENT))
-    mailer = RecordingMailer()
-    results = all_at_once(lambda: run(store, mailer), 4)
-    assert sorted(mailer.recipients()) == sorted(f"person{n}@example.se" for n in range(30))
-    assert sum(r["sent"] for r in results) == 30
-    run(store, mailer, NOW + timedelta(minutes=10))
-    assert len(mailer.sent) == 30 and store.active_notices() == []
+    assert_racing_runs_send_once(run, store, [f"person{n}@example.se" for n in range(30)], NOW + timedelta(minutes=10))
 
 
 def test_each_notice_sent_or_skipped_is_a_line_in_the_persons_email_history(store):

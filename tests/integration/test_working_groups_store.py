@@ -15,7 +15,7 @@ from chalicelib.notices import SendPace, deliver_notices
 from chalicelib.registrations import register
 from chalicelib.working_groups import GroupsChanged, NoGroups, TooEarly
 from tests.fakes import RecordingMailer
-from tests.helpers import all_at_once, answers, at, example_event
+from tests.helpers import answers, assert_racing_runs_send_once, at, example_event
 
 EVENT = "natverk-social-hallbarhet"
 SIGN_UP = at("2027-05-01T12:00:00+02:00")
@@ -148,12 +148,7 @@ def test_concurrent_outbox_runs_tell_each_person_once(dynamodb_local_store):
     event = signed_up(store, 24)
     record = propose(store, event)
     working_group_steps.send_groups(event, store=store, now=AFTER, expected_version=record.version)
-    mailer = RecordingMailer()
-    results = all_at_once(lambda: run(store, mailer), 4)
-    assert sorted(mailer.recipients()) == sorted(f"person{n}@example.se" for n in range(24))
-    assert sum(r["sent"] for r in results) == 24
-    run(store, mailer, AFTER + timedelta(minutes=1))
-    assert len(mailer.sent) == 24 and store.active_notices() == []
+    assert_racing_runs_send_once(run, store, [f"person{n}@example.se" for n in range(24)], AFTER + timedelta(minutes=1))
 
 
 def test_the_sends_are_paced_and_what_one_run_may_not_send_the_next_run_sends(store):
