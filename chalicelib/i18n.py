@@ -151,18 +151,37 @@ def field_message(code: str, language: str, **params: Any) -> str:
     return text.format(**params) if params else text
 
 
-def long_date(day: date | datetime, language: str) -> str:
-    """'måndag 24 maj 2027' / 'Monday 24 May 2027'."""
-    from babel.dates import format_date  # here, not at the top: a cold start imports only what a route needs
+# How a date is written: CLDR's wide weekday and month names in the form a date uses (its "format" context,
+# what Babel's `EEEE` and `MMMM` print), Monday first as `date.weekday()` counts. Data, not translations: they
+# stay out of the catalogue. Three fixed patterns in two languages need no date library (Babel cost a cold
+# start 30 ms of CPU for its first Swedish date and the zip 0.33 MB); tests/unit/test_dates.py compares these
+# with Babel's, day by day and minute by minute.
+WEEKDAY_NAMES: dict[str, tuple[str, ...]] = {
+    "sv": ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+MONTH_NAMES: dict[str, tuple[str, ...]] = {
+    "sv": (
+        "januari", "februari", "mars", "april", "maj", "juni",
+        "juli", "augusti", "september", "oktober", "november", "december",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+}  # fmt: skip
+# Between the hours and the minutes: "17.00" in Swedish (as Swedish writes the time of day), "17:00" in English.
+CLOCK_SEPARATORS: dict[str, str] = {"sv": ".", "en": ":"}
 
-    return format_date(day, "EEEE d MMMM y", locale=language)
+
+def long_date(day: date | datetime, language: str) -> str:
+    """'måndag 24 maj 2027' / 'Monday 24 May 2027' (a datetime's own date, as given: no time zone conversion)."""
+    return f"{WEEKDAY_NAMES[language][day.weekday()]} {day_and_month(day, language)} {day.year}"
 
 
 def day_and_month(day: date, language: str) -> str:
     """'15 maj' / '15 May': how the municipality writes a deadline."""
-    from babel.dates import format_date
-
-    return format_date(day, "d MMMM", locale=language)
+    return f"{day.day} {MONTH_NAMES[language][day.month - 1]}"
 
 
 def date_and_clock(moment: datetime, language: str) -> str:
@@ -172,10 +191,8 @@ def date_and_clock(moment: datetime, language: str) -> str:
 
 
 def clock(moment: datetime, language: str) -> str:
-    """'17.00' in Swedish, '17:00' in English."""
-    from babel.dates import format_time
-
-    return format_time(moment, "HH.mm" if language == "sv" else "HH:mm", locale=language)
+    """'17.00' in Swedish, '17:00' in English (the moment's own hour and minute, as given)."""
+    return f"{moment.hour:02d}{CLOCK_SEPARATORS[language]}{moment.minute:02d}"
 
 
 # The registration form's fields (fields.py's names) as the form and the pages name them.
