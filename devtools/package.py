@@ -2,12 +2,10 @@
 
 Compiles the Swedish catalogue (the .mo is never committed), runs `chalice package
 --merge-template infra/resources.json`, then drops what a Lambda never reads from the zip
-(Babel's data for locales other than Swedish and English and its table of every language's likely
-script and region, the catalogue's .po source,
-test suites vendored by dependencies) so it stays small, ships the templates compiled to Python
-(see `compile_templates`) and every module compiled for the runtime's Python (see `compile_bytecode`),
-and lets
-the API's routes name the API function by its known name (see `unlink_the_api_from_its_function`).
+(the catalogue's .po source, test suites vendored by dependencies) so it stays small, ships the
+templates compiled to Python (see `compile_templates`) and every module compiled for the runtime's
+Python (see `compile_bytecode`), and lets the API's routes name the API function by its known name
+(see `unlink_the_api_from_its_function`).
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ import argparse
 import compileall
 import json
 import os
-import pickle
 import py_compile
 import shutil
 import subprocess
@@ -28,10 +25,9 @@ from pathlib import Path
 from devtools import catalogue
 
 PROJECT = Path(__file__).resolve().parent.parent
-KEEP_LOCALES = ("root", "sv", "en")
 # Never imported at run time: dnspython serves email-validator's DNS checks, which we
-# switch off; Babel's message-catalogue tools; pip's install records.
-DROP_PREFIXES = ("dns/", "dnspython-", "babel/messages/", "tests/")
+# switch off; pip's install records.
+DROP_PREFIXES = ("dns/", "dnspython-", "tests/")
 # tzdata's sources and tables for people (zoneinfo reads only the compiled zone files and
 # `tzdata/zones`): about 45 kB of the zip.
 DROP_TZDATA_TABLES = {
@@ -41,8 +37,6 @@ DROP_TZDATA_TABLES = {
 
 
 def keep(name: str) -> bool:
-    if name.startswith("babel/locale-data/"):
-        return Path(name).stem in KEEP_LOCALES
     if name.startswith("chalicelib/locale/"):
         return name.endswith(".mo")
     if name.startswith(DROP_PREFIXES) or "/tests/" in name or name in DROP_TZDATA_TABLES:
@@ -52,46 +46,6 @@ def keep(name: str) -> bool:
     # Install records and the packages' long descriptions (METADATA: nothing in the zip reads a
     # version through importlib.metadata); the licence texts stay with the code they cover.
     return not (".dist-info/" in name and name.endswith(("/RECORD", "/METADATA")))
-
-
-def trim_babel_global(data: bytes) -> bytes:
-    """Babel's global.dat without the other languages' `likely_subtags` (a third of the file, about 65 kB
-    of the zip). Babel reads that table only for a locale whose own data it cannot load, and the zip
-    has data for Swedish and English alone; their entries and "und" (any language) stay."""
-    tables = pickle.loads(data)  # noqa: S301 - Babel's own file, from the wheel we install
-    wanted = {*KEEP_LOCALES, "und"}
-    tables["likely_subtags"] = {
-        key: value for key, value in tables["likely_subtags"].items() if key.split("_")[0] in wanted
-    }
-    return pickle.dumps(tables, protocol=2)
-
-
-# What Signup asks of Babel is dates and clock times (chalicelib/i18n.py: format_date, format_time
-# with explicit patterns). The names of languages, territories, scripts, currencies and units, and the
-# number and currency formats, are more than half of each kept locale's file (about 70 kB of the zip).
-UNUSED_LOCALE_TABLES = frozenset(
-    {
-        "languages",
-        "territories",
-        "scripts",
-        "variants",
-        "currency_names",
-        "currency_names_plural",
-        "currency_symbols",
-        "currency_formats",
-        "compact_currency_formats",
-        "compact_decimal_formats",
-        "unit_patterns",
-        "unit_display_names",
-        "compound_unit_patterns",
-    }
-)
-
-
-def trim_babel_locale(data: bytes) -> bytes:
-    """A kept locale's data (sv, en, root) without the tables of names and units nothing here reads."""
-    tables = pickle.loads(data)  # noqa: S301 - Babel's own file, from the wheel we install
-    return pickle.dumps({key: value for key, value in tables.items() if key not in UNUSED_LOCALE_TABLES}, protocol=2)
 
 
 def runtime_python(template: dict) -> str:
@@ -174,10 +128,6 @@ def prune(zip_path: Path) -> None:
         for info in source.infolist():
             if keep(info.filename):
                 content = source.read(info.filename)
-                if info.filename == "babel/global.dat":
-                    content = trim_babel_global(content)
-                elif info.filename.startswith("babel/locale-data/"):
-                    content = trim_babel_locale(content)
                 out.writestr(info, content)
                 if info.filename.endswith(".py"):
                     (root / info.filename).parent.mkdir(parents=True, exist_ok=True)
