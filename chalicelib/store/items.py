@@ -7,11 +7,10 @@ The keys and the time formats come from `schema`.
 from __future__ import annotations
 
 import time as time_module
+from collections.abc import Mapping, Set
 from datetime import datetime, time
-from decimal import Decimal
-from typing import Any, cast
-
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
+from typing import Any
 
 from ..events import DEFAULT_CONFIRM_WITHIN_HOURS, Choice, Event, InterestArea, Question, ShowWhen
 from ..forms import Answers
@@ -33,13 +32,54 @@ from .schema import (
 # never needs a map that might not exist yet).
 CHOICE_COUNT_PREFIX = "choice_count:"
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
+# DynamoDB's numbers: 38 significant digits and a bounded exponent. A number written is first made a
+# Decimal in this context (boto3's own), so one DynamoDB would round or refuse raises the decimal
+# signal instead (Inexact, Rounded, Overflow, Underflow or Clamped, all ArithmeticError).
+_NUMBERS = Context(Emin=-128, Emax=126, prec=38, traps=[Clamped, Overflow, Inexact, Rounded, Underflow])
 
 
 def typed_value(value: Any) -> dict[str, Any]:
-    """A Python value as DynamoDB's typed JSON."""
-    return cast(dict[str, Any], _serializer.serialize(value))
+    """A Python value as DynamoDB's typed JSON, as boto3's TypeSerializer writes it, for what we store:
+    str, bool, int and Decimal, None, lists and tuples, mappings, and sets of strings or of numbers.
+
+    Refused: a float (TypeError: its binary value is not the number it prints as), a number DynamoDB
+    cannot hold exactly (a decimal signal, above), infinity and NaN, an empty set (DynamoDB refuses
+    one; boto3 would send it and get a ValidationException back) and any other type (TypeError:
+    binary is among them, as nothing here stores bytes)."""
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, (int, Decimal)):
+        return {"N": _number(value)}
+    if isinstance(value, float):
+        raise TypeError("Float types are not supported. Use Decimal types instead.")
+    if isinstance(value, Mapping):
+        return {"M": {key: typed_value(element) for key, element in value.items()}}
+    if isinstance(value, (list, tuple)):
+        return {"L": [typed_value(element) for element in value]}
+    if isinstance(value, Set):
+        return _typed_set(value)
+    raise TypeError(f'Unsupported type "{type(value)}" for value "{value}"')
+
+
+def _number(value: int | Decimal) -> str:
+    number = _NUMBERS.create_decimal(value)
+    if not number.is_finite():
+        raise TypeError("Infinity and NaN not supported")
+    return str(number)
+
+
+def _typed_set(values: Set[Any]) -> dict[str, Any]:
+    if not values:
+        raise TypeError("DynamoDB stores no empty set: leave the attribute out instead")
+    if all(isinstance(element, str) for element in values):
+        return {"SS": list(values)}
+    if all(isinstance(element, (int, Decimal)) for element in values):
+        return {"NS": [_number(element) for element in values]}
+    raise TypeError(f'Unsupported type "{type(values)}" for value "{values}": a set holds strings or numbers')
 
 
 def plain_item(item: dict[str, Any]) -> dict[str, Any]:
@@ -47,8 +87,8 @@ def plain_item(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _value(typed: dict[str, Any]) -> Any:
-    """DynamoDB's typed JSON to Python; the common types inline (a digest reads thousands of items),
-    anything else through boto3's TypeDeserializer."""
+    """DynamoDB's typed JSON to Python, as boto3's TypeDeserializer reads it (numbers as Decimal, sets
+    as sets), except that binary stays bytes; the common types first (a digest reads thousands)."""
     ((kind, inner),) = typed.items()
     if kind == "S" or kind == "BOOL":
         return inner
@@ -60,7 +100,13 @@ def _value(typed: dict[str, Any]) -> Any:
         return {key: _value(element) for key, element in inner.items()}
     if kind == "NULL":
         return None
-    return _deserializer.deserialize(cast(Any, typed))
+    if kind == "SS" or kind == "BS":
+        return set(inner)
+    if kind == "NS":
+        return {Decimal(number) for number in inner}
+    if kind == "B":
+        return inner
+    raise TypeError(f"Dynamodb type {kind} is not supported")
 
 
 def is_expired(item: dict[str, Any]) -> bool:
