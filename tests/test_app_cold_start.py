@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 from tests.helpers import EVENT, JSON, PROJECT, URL, answers
-from tests.unit.test_cold_start import ADDRESSES, CONSOLE_ONLY
+from tests.unit.test_cold_start import ADDRESSES, BOTO3, CONSOLE_ONLY
 
 FIRST_REQUEST = """
 import json, sys
@@ -122,6 +122,8 @@ def test_a_cold_registration_imports_the_address_tables_but_nothing_only_the_con
     assert not console_modules(loaded)
     assert {"chalicelib.service", "chalicelib.outbox", "chalicelib.mail"} <= loaded  # stored and emailed
     assert not set(ORGANISERS_ONLY) & loaded, sorted(set(ORGANISERS_ONLY) & loaded)
+    # Its clients come from botocore, its items are DynamoDB's JSON written by our own codec.
+    assert "botocore.client" in loaded and not set(BOTO3) & loaded, sorted(set(BOTO3) & loaded)
 
 
 def test_the_organisers_use_cases_come_with_the_first_schedule_run(app_store, monkeypatch):

@@ -33,6 +33,9 @@ OTHER_FEATURES = (
 )
 # The email address tables (about 20 ms): only when an address is validated (a registration, a sign-in).
 ADDRESSES = ("email_validator", "idna")
+# boto3 and the S3 transfer manager it imports (with concurrent.futures' process pool and
+# multiprocessing): the app makes its clients from botocore and writes DynamoDB's JSON itself.
+BOTO3 = ("boto3", "s3transfer", "multiprocessing")
 
 PROBE = """
 import json, sys
@@ -64,6 +67,12 @@ def test_importing_the_app_leaves_the_console_helpers_and_the_address_tables_to_
     loaded = loaded_after("import app", watched)
     assert "chalicelib.routes.console_people" in loaded  # the console's routes are registered all the same
     assert not loaded & set(watched), sorted(loaded & set(watched))
+
+
+def test_importing_the_app_imports_neither_boto3_nor_s3transfer():
+    loaded = loaded_after("import app\nimport chalicelib.store", BOTO3 + ("botocore.session",))
+    assert "botocore.session" in loaded  # the probe saw the app's AWS module imported
+    assert not loaded & set(BOTO3), sorted(loaded & set(BOTO3))
 
 
 def test_the_address_tables_come_with_the_first_address_validated():
