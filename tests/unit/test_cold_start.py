@@ -23,7 +23,7 @@ CONSOLE_ONLY = (
     "chalicelib.console.network_view",
     "chalicelib.working_group_steps",
 )
-# Rules of other features, which the store (built by the first request) imports: not at import.
+# Rules of other features (the organisers' and the schedule's, over the whole store): not at import.
 OTHER_FEATURES = (
     "chalicelib.digest",
     "chalicelib.invitations",
