@@ -18,9 +18,11 @@ from . import aws, config
 from .config import Settings
 
 if TYPE_CHECKING:
+    from email.message import EmailMessage
+
     from .console.people_service import ConsolePeople
     from .console.service import Console
-    from .mail import SesMailer
+    from .mail import Mailer
     from .outreach import Outreach
     from .pages import Pages
     from .service import Signup
@@ -64,10 +66,16 @@ class Wiring:
         return store
 
     @functools.cached_property
-    def mailer(self) -> SesMailer:
-        from .mail import SesMailer
+    def mailer(self) -> Mailer:
+        """SES, its client created by the first email sent: a request that sends none (one's own
+        page, an edit, leaving the network, a console page) does not pay for creating it."""
 
-        return SesMailer(aws.sesv2(), config.ses_configuration_set())
+        def ses_mailer() -> Mailer:
+            from .mail import SesMailer
+
+            return SesMailer(aws.sesv2(), config.ses_configuration_set())
+
+        return MailerOnFirstSend(ses_mailer)
 
     @functools.cached_property
     def pages(self) -> Pages:
@@ -106,6 +114,20 @@ class Wiring:
             send_rate=SesSendQuota(aws.ses),
             sleep=lambda seconds: self.sleep(seconds),
         )
+
+
+class MailerOnFirstSend:
+    """A mailer built by its first send (see `Wiring.mailer`)."""
+
+    def __init__(self, build: Callable[[], Mailer]) -> None:
+        self._build = build
+
+    @functools.cached_property
+    def _mailer(self) -> Mailer:
+        return self._build()
+
+    def send(self, message: EmailMessage) -> str:
+        return self._mailer.send(message)
 
 
 @functools.cache

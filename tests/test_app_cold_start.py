@@ -8,8 +8,9 @@ import json
 import os
 import subprocess
 import sys
+from urllib.parse import urlencode
 
-from tests.helpers import EVENT, JSON, PROJECT, URL, answers
+from tests.helpers import EVENT, FORM, JSON, PROJECT, URL, answers, sent_mail
 from tests.unit.test_cold_start import ADDRESSES, BOTO3, CONSOLE_ONLY
 
 FIRST_REQUEST = """
@@ -19,7 +20,9 @@ import app
 method, path, headers, body = json.load(sys.stdin)
 with Client(app.app, stage_name="local") as client:
     response = getattr(client.http, method)(path, headers=headers, body=body)
-print(json.dumps({"status": response.status_code, "modules": sorted(sys.modules)}))
+from chalicelib import aws
+clients = [name for name in ("dynamodb", "sesv2", "ses", "ssm") if getattr(aws, name).cache_info().currsize]
+print(json.dumps({"status": response.status_code, "modules": sorted(sys.modules), "clients": clients}))
 """
 
 
@@ -51,6 +54,12 @@ def in_fresh_process(code, given):
 def first_request(method, path, headers=None, body=""):
     answer = in_fresh_process(FIRST_REQUEST, [method, path, headers or {}, body])
     return answer["status"], set(answer["modules"])
+
+
+def clients_of_first_request(method, path, headers=None, body=""):
+    """The AWS clients a fresh process's first request created (each costs a model load)."""
+    answer = in_fresh_process(FIRST_REQUEST, [method, path, headers or {}, body])
+    return answer["status"], set(answer["clients"])
 
 
 def schedule_run(name):
@@ -131,3 +140,20 @@ def test_the_organisers_use_cases_come_with_the_first_schedule_run(app_store, mo
     monkeypatch.setenv("SIGNUP_BASE_URL", "http://127.0.0.1:8000")
     loaded = schedule_run("email_outbox")
     assert {"chalicelib.outreach", "chalicelib.store.full", "chalicelib.notices"} <= loaded
+
+
+def test_only_a_request_that_emails_creates_the_ses_client(app_store, moto_endpoint, monkeypatch):
+    """One's own page, an edit and the form create DynamoDB's client alone; signing up (which emails)
+    creates SES's too. SES's is built by the first send, not by building the use cases."""
+    from tests.test_app_email import manage_path
+
+    monkeypatch.setenv("SIGNUP_BASE_URL", "http://127.0.0.1:8000")
+    assert clients_of_first_request("post", URL, JSON, json.dumps(answers())) == (201, {"dynamodb", "sesv2"})
+    path = manage_path(sent_mail(moto_endpoint)[0])
+    assert clients_of_first_request("get", path) == (200, {"dynamodb"})
+    fields = {key: value for key, value in answers(organisation="Nytt AB").items() if key != "email"}
+    edit = urlencode({**fields, "action": "update"}, doseq=True)
+    status, clients = clients_of_first_request("post", path, FORM, edit)
+    assert app_store.get_registration(EVENT, "asa.oberg@example.se").answers.organisation == "Nytt AB"
+    assert clients == {"dynamodb"}, status
+    assert clients_of_first_request("get", f"/events/{EVENT}/form") == (200, {"dynamodb"})
