@@ -19,7 +19,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from chalicelib import pages
 from chalicelib.events import Event, event_from_mapping
+from chalicelib.mail import Links, WrittenEmail, digest_email
 from chalicelib.notices import SendPace, deliver_notices
 from chalicelib.registrations import Registration, register
 from tests.fakes import RecordingMailer
@@ -201,6 +203,37 @@ def fill(store: Any, capacity: int, people: int, now: datetime) -> list[Registra
         register(EVENT, answers(email=f"p{i:03d}@example.se"), store=store, now=now + timedelta(seconds=i)).registration
         for i in range(people)
     ]
+
+
+# The links a person's email carries, as the service would fill them in.
+EMAIL_LINKS = Links(manage="https://signup.example/registrations/TOKEN", privacy="https://signup.example/privacy")
+
+
+def written_digest(
+    event: Event,
+    summary: Any,
+    *,
+    now: datetime,
+    final: bool = False,
+    caterer: bool = False,
+    csv_bytes: bytes = b"",
+    live_link: str = "",
+    sender: str = "Signup <anmalan@signup.local>",
+) -> WrittenEmail:
+    """The organisers' digest of `summary` as the service writes it (the caterer's when `caterer`: to
+    kok@example.se), to the meeting's organisers otherwise."""
+    return digest_email(
+        event,
+        summary,
+        final=final,
+        caterer=caterer,
+        csv_bytes=csv_bytes,
+        live_link=live_link,
+        sender=sender,
+        templates=pages.templates(),
+        recipients=["kok@example.se"] if caterer else list(event.organisers),
+        now=now,
+    )
 
 
 EVENT = "natverk-social-hallbarhet"

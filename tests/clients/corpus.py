@@ -12,9 +12,9 @@ from chalicelib import pages
 from chalicelib.digest import attendee_csv, summarize
 from chalicelib.events import Event
 from chalicelib.forms import parse_answers
-from chalicelib.mail import Links, WrittenEmail, digest_email, registration_email
+from chalicelib.mail import WrittenEmail, registration_email
 from chalicelib.registrations import EmailKind, Registration, Status
-from tests.helpers import answers, at, example_event
+from tests.helpers import EMAIL_LINKS, answers, at, example_event, written_digest
 
 NOW = at("2027-05-10T07:00:00+02:00")
 SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"
@@ -80,7 +80,7 @@ def person_email(
         event,
         one,
         sender=sender,
-        links=Links(manage="https://signup.example/registrations/TOKEN", privacy="https://signup.example/privacy"),
+        links=EMAIL_LINKS,
         now=now,
         templates=pages.templates(),
     )
@@ -88,17 +88,15 @@ def person_email(
 
 def organiser_email(kind: str, event: Event, people: list[Registration], *, sender: str = SENDER) -> WrittenEmail:
     caterer = kind == "caterer"
-    return digest_email(
+    return written_digest(
         event,
         summarize(event, people, now=NOW, since=None),
+        now=NOW,
         final=kind != "digest",
         caterer=caterer,
         csv_bytes=b"" if caterer else attendee_csv(event, people),
         live_link="" if caterer else "https://signup.example/console/events/natverk-social-hallbarhet",
         sender=sender,
-        templates=pages.templates(),
-        recipients=[CATERER] if caterer else ORGANISERS,
-        now=NOW,
     )
 
 

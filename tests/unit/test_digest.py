@@ -11,12 +11,10 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib import pages
 from chalicelib.digest import attendee_csv, summarize
 from chalicelib.forms import parse_answers
-from chalicelib.mail import digest_email
 from chalicelib.registrations import EmailDelivery, Registration, Status
-from tests.helpers import answers, at, example_event
+from tests.helpers import answers, at, example_event, written_digest
 
 NOW = at("2027-05-10T07:00:00+02:00")
 FIRST_NAMES = ["Åsa", "Björn", "Märta", "Örjan", "Eva", "Lars", "Ingrid", "Per", "Kerstin", "Anders"]
@@ -86,17 +84,7 @@ def test_held_seats_are_taken_but_not_confirmed_and_the_csv_says_so():
     summary = summarize(event, held + registrations[3:], now=NOW, since=None)
     assert (len(summary.confirmed), len(summary.pending), summary.seats_left) == (37, 3, 20)
     assert len(summary.new) == 40, "a held seat is a new registration for the organisers"
-    message = digest_email(
-        event,
-        summary,
-        final=False,
-        csv_bytes=b"",
-        live_link="",
-        sender="Signup <anmalan@signup.local>",
-        templates=pages.templates(),
-        recipients=list(event.organisers),
-        now=NOW,
-    )
+    message = written_digest(event, summary, now=NOW)
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "Platser som hålls tills personen bekräftat sin e-postadress: 3." in text
     rows = list(csv.reader(io.StringIO(attendee_csv(event, held).decode("utf-8-sig")), delimiter=";"))
@@ -178,16 +166,12 @@ def test_text_that_merely_contains_a_full_width_sign_is_left_alone():
 def test_the_digest_email_reads_well_and_carries_the_csv():
     event, registrations = realistic()
     summary = summarize(event, registrations, now=NOW, since=None)
-    message = digest_email(
+    message = written_digest(
         event,
         summary,
-        final=False,
+        now=NOW,
         csv_bytes=attendee_csv(event, registrations),
         live_link="https://signup.example/console/events/natverk-social-hallbarhet",
-        sender="Signup <anmalan@signup.local>",
-        templates=pages.templates(),
-        recipients=list(event.organisers),
-        now=NOW,
     )
     parsed = email.message_from_bytes(message.as_bytes(policy=email.policy.SMTP), policy=email.policy.default)
     assert parsed["Subject"] == "Anmälningar till Nätverk för social hållbarhet – andra träffen: 40 anmälda"
@@ -206,18 +190,7 @@ def test_the_digest_email_reads_well_and_carries_the_csv():
 def test_the_caterer_gets_counts_but_no_list_or_needs():
     event, registrations = realistic()
     summary = summarize(event, registrations, now=NOW, since=None)
-    message = digest_email(
-        event,
-        summary,
-        final=True,
-        caterer=True,
-        csv_bytes=b"",
-        live_link="",
-        sender="Signup <anmalan@signup.local>",
-        templates=pages.templates(),
-        recipients=["kok@example.se"],
-        now=NOW,
-    )
+    message = written_digest(event, summary, now=NOW, final=True, caterer=True)
     assert [address.addr_spec for address in message["Reply-To"].addresses] == list(event.organisers)
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "Måltider: 25" in text and "Vegetarisk: 3" in text

@@ -15,7 +15,7 @@ from chalicelib import pages
 from chalicelib.calendar_file import calendar_sequence
 from chalicelib.errors import EventCancelled, RegistrationClosed
 from chalicelib.forms import parse_answers
-from chalicelib.mail import Links, notice_copy_email, notice_email
+from chalicelib.mail import notice_copy_email, notice_email
 from chalicelib.notices import (
     Audience,
     MessageInvalid,
@@ -30,7 +30,7 @@ from chalicelib.notices import (
 from chalicelib.plain_text import linked_paragraphs
 from chalicelib.registrations import EmailDelivery, EmailState, Registration, Status, register
 from tests.fakes import InMemoryStore
-from tests.helpers import answers, at, example_event
+from tests.helpers import EMAIL_LINKS, answers, at, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
 SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"
@@ -68,7 +68,7 @@ def built(notice, event, registration):
             event,
             registration,
             sender=SENDER,
-            links=Links(manage="https://signup.example/registrations/TOKEN", privacy="https://signup.example/privacy"),
+            links=EMAIL_LINKS,
             now=NOW,
             templates=pages.templates(),
             with_calendar=with_calendar(notice, registration),

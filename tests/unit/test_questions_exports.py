@@ -7,15 +7,13 @@ import csv
 import io
 from dataclasses import replace
 
-from chalicelib import pages
 from chalicelib.console.pages import question_rows
 from chalicelib.console.people import PeopleFilter, find_people
 from chalicelib.console.people_pages import filter_choices, person_context
 from chalicelib.digest import attendee_csv, summarize
 from chalicelib.forms import parse_answers
-from chalicelib.mail import digest_email
 from chalicelib.registrations import Registration, Status
-from tests.helpers import answers, at, question_event
+from tests.helpers import answers, at, question_event, written_digest
 
 NOW = at("2027-05-10T07:00:00+02:00")
 
@@ -82,18 +80,7 @@ def test_the_digest_counts_each_choice_for_organisers_but_tells_the_caterer_noth
     )
 
     def text_of(caterer):
-        message = digest_email(
-            event,
-            summary,
-            final=caterer,
-            caterer=caterer,
-            csv_bytes=b"",
-            live_link="",
-            sender="Signup <anmalan@signup.local>",
-            templates=pages.templates(),
-            recipients=["kok@example.se"],
-            now=NOW,
-        )
+        message = written_digest(event, summary, now=NOW, final=caterer, caterer=caterer)
         plain = message.get_body(preferencelist=("plain",)).get_content()
         html = message.get_body(preferencelist=("html",)).get_content()
         return plain, html
