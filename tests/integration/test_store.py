@@ -45,6 +45,15 @@ def new_registration(event, status=Status.CONFIRMED, **overrides):
     )
 
 
+def stored_with_one(store):
+    """The example meeting stored with one confirmed registration, a@example.se's: both."""
+    event = example_event()
+    store.put_event(event, NOW)
+    registration = new_registration(event, email="a@example.se")
+    store.insert_registration(SignUp(registration, NOW))
+    return event, registration
+
+
 @ALSO_ON_THE_FAKE
 def test_an_event_round_trips(store):
     event = example_event()
@@ -127,10 +136,7 @@ def test_insert_counts_the_seat_in_the_same_write(store):
 
 @ALSO_ON_THE_FAKE
 def test_a_live_duplicate_is_refused_with_the_existing_registration(store):
-    event = example_event()
-    store.put_event(event, NOW)
-    first = new_registration(event, email="a@example.se")
-    store.insert_registration(SignUp(first, NOW))
+    event, first = stored_with_one(store)
     with pytest.raises(AlreadyRegistered) as error:
         store.insert_registration(
             SignUp(replace(new_registration(event, email="A@example.se"), registration_id="x"), NOW)
@@ -140,10 +146,7 @@ def test_a_live_duplicate_is_refused_with_the_existing_registration(store):
 
 
 def test_a_cancelled_registration_may_be_replaced(store):
-    event = example_event()
-    store.put_event(event, NOW)
-    cancelled = new_registration(event, email="a@example.se")
-    store.insert_registration(SignUp(cancelled, NOW))
+    event, cancelled = stored_with_one(store)
     store.client.update_item(
         TableName=store.table,
         Key=registration_key(event.id, "a@example.se"),
@@ -203,10 +206,7 @@ def test_an_unknown_event_writes_nothing(store):
 
 @ALSO_ON_THE_FAKE
 def test_updating_answers_keeps_identity_and_status(store):
-    event = example_event()
-    store.put_event(event, NOW)
-    original = new_registration(event, email="a@example.se")
-    store.insert_registration(SignUp(original, NOW))
+    event, original = stored_with_one(store)
     changed = parse_answers(answers(email="a@example.se", meal="no", organisation="Kommunen"), event)
     store.update_answers(AnswerChange(original, changed, NOW + timedelta(hours=1)))
     (stored,) = store.registrations(event.id)
@@ -216,10 +216,7 @@ def test_updating_answers_keeps_identity_and_status(store):
 
 @ALSO_ON_THE_FAKE
 def test_answers_change_only_while_registration_is_open(store):
-    event = example_event()
-    store.put_event(event, NOW)
-    original = new_registration(event, email="a@example.se")
-    store.insert_registration(SignUp(original, NOW))
+    event, original = stored_with_one(store)
     changed = parse_answers(answers(email="a@example.se", organisation="Kommunen"), event)
     with pytest.raises(RegistrationClosed):
         store.update_answers(AnswerChange(original, changed, event.deadline_at))
@@ -229,10 +226,7 @@ def test_answers_change_only_while_registration_is_open(store):
 
 @ALSO_ON_THE_FAKE
 def test_answers_of_a_registration_replaced_meanwhile_are_left_alone(store):
-    event = example_event()
-    store.put_event(event, NOW)
-    current = new_registration(event, email="a@example.se")
-    store.insert_registration(SignUp(current, NOW))
+    event, current = stored_with_one(store)
     read_earlier = replace(current, registration_id="replaced-since")
     changed = parse_answers(answers(email="a@example.se", organisation="Kommunen"), event)
     with pytest.raises(RegistrationNotFound):
