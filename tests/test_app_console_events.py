@@ -214,21 +214,14 @@ def test_an_organiser_of_another_event_gets_404_everywhere(client, organiser, ev
 
 
 def test_organisers_are_named_by_administrators_only(client, organiser, admin, events):
-    csrf = csrf_of(get(client, f"/console/events/{EVENT}/changes", organiser))
-    refused = post(
-        client,
-        f"/console/events/{EVENT}/organisers",
-        organiser,
-        {"csrf_token": csrf, "new_organisers": f"{ORGANISER}\nfriend@example.se"},
-    )
+    def name_a_friend(session):
+        csrf = csrf_of(get(client, f"/console/events/{EVENT}/changes", session))
+        fields = {"csrf_token": csrf, "new_organisers": f"{ORGANISER}\nfriend@example.se"}
+        return post(client, f"/console/events/{EVENT}/organisers", session, fields)
+
+    refused = name_a_friend(organiser)
     assert refused.status_code == 403 and events.get_event(EVENT).organisers == (ORGANISER,)
-    csrf = csrf_of(get(client, f"/console/events/{EVENT}/changes", admin))
-    named = post(
-        client,
-        f"/console/events/{EVENT}/organisers",
-        admin,
-        {"csrf_token": csrf, "new_organisers": f"{ORGANISER}\nfriend@example.se"},
-    )
+    named = name_a_friend(admin)
     assert named.status_code == 303
     assert events.get_event(EVENT).organisers == (ORGANISER, "friend@example.se")
     assert "organisers_named" in audit_actions(events, EVENT)

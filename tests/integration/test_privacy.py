@@ -41,19 +41,16 @@ def test_expired_registrations_are_hidden_before_dynamodb_deletes_them(store):
 
 
 def test_diet_and_access_needs_are_blanked_a_week_after_the_event_once(store):
-    ended_long_ago = example_event(
-        id="forra-traffen",
-        starts_at=datetime(2027, 4, 1, 18, 0),
-        meal_at=None,
-        ends_at=datetime(2027, 4, 1, 20, 0),
-        deadline=date(2027, 3, 25),
-    )
-    ended_recently = example_event(
-        id="nyss",
-        starts_at=datetime(2027, 4, 6, 18, 0),
-        meal_at=None,
-        ends_at=datetime(2027, 4, 6, 20, 0),
-        deadline=date(2027, 3, 25),
+    # Two evening meetings, on 1 and 6 April.
+    ended_long_ago, ended_recently = (
+        example_event(
+            id=event_id,
+            starts_at=datetime(2027, 4, day, 18, 0),
+            meal_at=None,
+            ends_at=datetime(2027, 4, day, 20, 0),
+            deadline=date(2027, 3, 25),
+        )
+        for event_id, day in (("forra-traffen", 1), ("nyss", 6))
     )
     for event in (ended_long_ago, ended_recently):
         store.put_event(replace(event, meal_at=datetime(2027, 4, 1, 17, tzinfo=UTC)), at("2027-03-01T00:00:00+01:00"))
