@@ -43,16 +43,13 @@ def test_the_owner_changes_an_answer_with_the_keyboard_only(service, page):
     assert stored["organisation"] == "Hudiksvalls kommun" and stored["status"] == "confirmed"
 
 
-def test_the_edit_page_and_its_errors_have_no_wcag_22_aa_violations(service, playwright_browser, axe_source):
+def test_the_edit_page_and_its_errors_have_no_wcag_22_aa_violations(service, axe_page, axe_source):
     register(service, "edit-axe@example.se")
-    context = playwright_browser.new_context(bypass_csp=True)  # axe is injected as an inline script
-    page = context.new_page()
-    page.goto(own_link(service, "edit-axe@example.se"))
-    pages = {"edit": axe_violations(page, axe_source)}
-    page.fill("#diet", "Glutenfri")  # a diet without its consent: refused with a message
-    page.click("button:has-text('Spara')")
-    page.wait_for_selector("#error-summary")
-    assert page.evaluate("() => document.activeElement.id") == "error-summary"
-    pages["edit errors"] = axe_violations(page, axe_source)
-    context.close()
+    axe_page.goto(own_link(service, "edit-axe@example.se"))
+    pages = {"edit": axe_violations(axe_page, axe_source)}
+    axe_page.fill("#diet", "Glutenfri")  # a diet without its consent: refused with a message
+    axe_page.click("button:has-text('Spara')")
+    axe_page.wait_for_selector("#error-summary")
+    assert axe_page.evaluate("() => document.activeElement.id") == "error-summary"
+    pages["edit errors"] = axe_violations(axe_page, axe_source)
     assert pages == {"edit": [], "edit errors": []}
