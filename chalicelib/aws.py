@@ -12,10 +12,13 @@ from the environment by botocore either way.
 from __future__ import annotations
 
 import functools
+import os
 from typing import TYPE_CHECKING, Any
 
 import botocore.session
 from botocore.config import Config
+from botocore.exceptions import DataNotFoundError
+from botocore.loaders import Loader
 
 from . import config
 
@@ -28,11 +31,38 @@ if TYPE_CHECKING:
 _CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
 
 
+# The services the app calls.
+SERVICES = ("dynamodb", "sesv2", "ses", "ssm")
+
+
+class OurServicesLoader(Loader):
+    """botocore's loader, knowing of our services alone. Before reading a service's model (and again
+    before its endpoint rules) botocore checks that the service exists by listing every one of its
+    400-odd service folders and their versions; this asks our few for their versions instead (the
+    same question botocore asks next, of the service it loads)."""
+
+    def list_available_services(self, type_name: str) -> list[str]:
+        return sorted(service for service in SERVICES if self._has(service, type_name))
+
+    def _has(self, service: str, type_name: str) -> bool:
+        try:
+            return bool(self.list_api_versions(service, type_name))
+        except DataNotFoundError:
+            return False
+
+
 @functools.cache
 def session() -> botocore.session.Session:
     """One session for the container, as boto3's default session was: the service models it has read
     and the credentials it has resolved serve every client (and survive `clear()`, as boto3's did)."""
-    return botocore.session.get_session()
+    session = botocore.session.get_session()
+    # Searching AWS_DATA_PATH's folders first, as botocore's own loader does (botocore.loaders.create_loader).
+    data_path = session.get_config_variable("data_path")
+    extra = (
+        [os.path.expanduser(os.path.expandvars(path)) for path in data_path.split(os.pathsep)] if data_path else None
+    )
+    session.register_component("data_loader", OurServicesLoader(extra_search_paths=extra))
+    return session
 
 
 def _client(service: str) -> Any:
