@@ -23,6 +23,7 @@ from . import i18n
 from .events import Event
 from .fields import SECTORS
 from .i18n import N_, Nn_
+from .meeting_times import meeting_times
 from .registrations import Registration
 
 # Words that say what kind of body an organisation is rather than which one: "Röda Korset" and
@@ -364,7 +365,7 @@ def report_text(report: NetworkReport, language: str) -> str:
         event = figures.event
         lines.append(
             tr.gettext("Meeting {date}: {title}").format(
-                date=i18n.long_date(event.starts_at.astimezone(event.zone), language),
+                date=meeting_times(event, language).date,
                 title=event.text("title", language),
             )
         )

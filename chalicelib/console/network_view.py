@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import i18n
 from ..fields import SECTORS
+from ..meeting_times import meeting_times
 from ..network import SECTOR_GAPS, NetworkReport
 
 CHART_HEIGHT = 160  # the tallest bar, in SVG units
@@ -36,7 +37,7 @@ def network_view(report: NetworkReport, language: str) -> dict[str, Any]:
             {
                 "id": event.id,
                 "title": event.text("title", language),
-                "date_text": i18n.long_date(event.starts_at.astimezone(event.zone), language),
+                "date_text": meeting_times(event, language).date,
                 "short_date": i18n.day_and_month(event.starts_at.astimezone(event.zone).date(), language),
                 "registered": figures.registered,
                 "came": figures.came,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .. import i18n
 from ..events import Event
 from ..i18n import N_
+from ..meeting_times import meeting_times
 from ..notices import KIND_NAMES, Notice, NoticeKind, audience_name
 from .access import ConsoleUser, EventRow
 from .audit import AuditEntry
@@ -48,14 +49,13 @@ def render(
 
 
 def event_facts(event: Event, language: str) -> dict[str, Any]:
-    tr = i18n.translator(language)
-    starts = event.starts_at.astimezone(event.zone)
+    times = meeting_times(event, language)
     return {
         "title": event.text("title", language),
-        "date_text": i18n.long_date(starts, language),
-        "meeting_text": tr.gettext("The meeting starts at {time}").format(time=i18n.clock(starts, language)),
+        "date_text": times.date,
+        "meeting_text": times.meeting,
         "venue": event.venue,
-        "deadline_text": i18n.day_and_month(event.last_day, language),
+        "deadline_text": times.last_day,
     }
 
 
@@ -64,19 +64,20 @@ def event_list_rows(rows: Iterable[EventRow], language: str) -> list[dict[str, A
     shown = []
     for row in rows:
         capacity = row.event.capacity
+        times = meeting_times(row.event, language)
         shown.append(
             {
                 "id": row.event.id,
                 "upcoming": row.upcoming,
                 "title": row.event.text("title", language),
-                "date_text": i18n.long_date(row.event.starts_at.astimezone(row.event.zone), language),
+                "date_text": times.date,
                 "seats_text": (
                     tr.gettext("{taken} of {capacity}").format(taken=row.seats_taken, capacity=capacity)
                     if capacity is not None
                     else str(row.seats_taken)
                 ),
                 "waiting": row.waiting,
-                "deadline_text": i18n.day_and_month(row.last_day, language),
+                "deadline_text": times.last_day,
                 "days_left_text": str(row.days_left) if row.days_left is not None else tr.gettext("Closed"),
             }
         )

@@ -15,6 +15,7 @@ from ..digest import question_columns
 from ..email_history import SentEmail
 from ..events import Event
 from ..fields import SECTORS
+from ..meeting_times import meeting_times
 from ..registrations import SEATED, Registration, Status
 from .people import EVERYONE, LIVE, PeopleFilter, count_people, door_list
 
@@ -182,12 +183,12 @@ def person_context(
 def door_list_context(event: Event, registrations: Sequence[Registration], language: str) -> dict[str, Any]:
     tr = i18n.translator(language)
     rows = door_list(registrations)
-    starts = event.starts_at.astimezone(event.zone)
+    times = meeting_times(event, language)
     return {
         "event": event,
         "title": event.text("title", language),
-        "date_text": i18n.long_date(starts, language),
-        "meeting_text": tr.gettext("The meeting starts at {time}").format(time=i18n.clock(starts, language)),
+        "date_text": times.date,
+        "meeting_text": times.meeting,
         "rows": [
             {
                 "name": row.name,

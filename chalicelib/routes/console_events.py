@@ -22,6 +22,7 @@ from ..console.posted import EventFormInvalid
 from ..errors import EventChanged, EventNotFound
 from ..events import OPTIONAL_QUESTIONS, Event
 from ..i18n import N_
+from ..meeting_times import meeting_times
 from ..registrations import Registration
 from .console import ConsolePost, ConsoleView, audit, console_get, console_page, console_post, see_other, visible_event
 from .http import base_url, query
@@ -141,7 +142,7 @@ def _changes_page(
         errors=errors or {},
         field_labels=_labels(language),
         warnings=_warnings(event, language),
-        deadline_text=i18n.day_and_month(event.last_day, language),
+        deadline_text=meeting_times(event, language).last_day,
         may_name_organisers=user.is_admin,
         import_action=f"/console/events/{event.id}/import",
         import_hint=i18n.translator(language).gettext(

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+
+import pytest
 
 from chalicelib import config, pages, web
+from chalicelib.console import pages as console_pages
+from chalicelib.console.access import event_rows
+from chalicelib.console.network_view import network_view
+from chalicelib.console.people_pages import door_list_context
 from chalicelib.errors import RegistrationClosed
 from chalicelib.meeting_times import local_date_and_clock, meeting_times
-from tests.helpers import at, example_event
+from chalicelib.network import network_report, report_text
+from tests.fakes import InMemoryStore
+from tests.helpers import at, example_event, series_meeting
 from tests.unit.test_mail import build, parts
 
 
@@ -47,3 +55,23 @@ def test_the_form_the_email_and_the_closed_message_say_the_same():
         assert sentence in form and sentence in text and sentence in html
     assert times.deadline in form
     assert times.last_day in web.error_message(RegistrationClosed(event=event), "sv")
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_consoles_pages_and_the_network_report_say_the_same(language):
+    # In Sydney: each says the meeting's times in its own zone, as the form and the email do.
+    event = series_meeting("natverk-1", "natverk", datetime(2027, 5, 24, 9, 30), timezone="Australia/Sydney")
+    times = meeting_times(event, language)
+    facts = console_pages.event_facts(event, language)
+    assert (facts["date_text"], facts["meeting_text"], facts["deadline_text"]) == (
+        times.date,
+        times.meeting,
+        times.last_day,
+    )
+    [row] = console_pages.event_list_rows(event_rows([event], event.starts_at - timedelta(days=10)), language)
+    assert (row["date_text"], row["deadline_text"]) == (times.date, times.last_day)
+    door = door_list_context(event, [], language)
+    assert (door["date_text"], door["meeting_text"]) == (times.date, times.meeting)
+    report = network_report("natverk", store=InMemoryStore(event), now=event.starts_at - timedelta(days=3))
+    assert network_view(report, language)["meetings"][0]["date_text"] == times.date
+    assert times.date in report_text(report, language)
