@@ -46,8 +46,8 @@ def extract() -> Catalog:
         comment_tags=("Translators:",),
         strip_comment_tags=True,
     )
-    for filename, _line, message, comments, context in found:
-        catalog.add(message, None, [(filename, None)], auto_comments=comments, context=context)
+    for filename, line, message, comments, context in found:
+        catalog.add(message, None, [(filename, line)], auto_comments=comments, context=context)
     return catalog
 
 

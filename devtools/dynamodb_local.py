@@ -31,7 +31,7 @@ def java_ok() -> bool:
         return False
     result = subprocess.run([java, "-version"], capture_output=True, text=True)
     match = re.search(r'version "(\d+)', result.stderr + result.stdout)
-    return bool(match) and int(match.group(1)) >= 17
+    return match is not None and int(match.group(1)) >= 17
 
 
 def find_jar() -> Path | None:

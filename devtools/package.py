@@ -60,7 +60,7 @@ def runtime_python(template: dict) -> str:
     return runtimes.pop()
 
 
-def check_bytecode_fits(runtime: str, version_info: tuple[int, ...] = tuple(sys.version_info)) -> None:
+def check_bytecode_fits(runtime: str, version_info: tuple[int, ...] = sys.version_info[:2]) -> None:
     """Bytecode only loads in the Python version that wrote it (another one ignores it and compiles the
     sources again, at every cold start): refuse to build a zip whose .pyc its runtime would not use."""
     building = f"python{version_info[0]}.{version_info[1]}"
