@@ -11,6 +11,7 @@ import functools
 import json
 import sys
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 from chalicelib import (
@@ -258,11 +259,20 @@ def digest_preview(args: argparse.Namespace) -> int:
     summary = summarize(event, registrations, now=now, since=None)
     message = parts.outreach.job_messages(config.base_url(), now).digest(event, summary, registrations, final=False)
     print(f"To: {message['To']}\nSubject: {message['Subject']}\n")
-    print(message.get_body(preferencelist=("plain",)).get_content())
+    print(body_text(message, "plain"))
     if args.html:
-        Path(args.html).write_text(message.get_body(preferencelist=("html",)).get_content(), encoding="utf-8")
+        Path(args.html).write_text(body_text(message, "html"), encoding="utf-8")
         print(f"HTML written to {args.html}")
     return 0
+
+
+def body_text(message: EmailMessage, subtype: str) -> str:
+    """The message's text/`subtype` body. The digest is written with both (mail.written): a missing one
+    is a fault in that writing, said as such rather than as an AttributeError on None."""
+    part = message.get_body(preferencelist=(subtype,))
+    if part is None:
+        raise SystemExit(f"the email {message['Subject']!r} has no text/{subtype} part to show")
+    return part.get_content()
 
 
 def _base_url(args: argparse.Namespace) -> str:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 
 import pytest
 
@@ -110,6 +111,15 @@ def test_digest_preview_renders_without_sending(app_store, client, capsys, tmp_p
     assert "(den här träffen): anmälda 1, kom –; personer 1 nya, 0 återkommande" in out
     assert "Saknas på den här träffen: inga företag än, ingen offentlig verksamhet än, inga andra än." in out
     assert "Personer: 1 nya, 0 återkommande." in html.read_text(encoding="utf-8")
+
+
+def test_a_preview_of_an_email_without_the_part_asked_for_stops_with_a_clear_message():
+    message = EmailMessage()
+    message["Subject"] = "Anmälningar till mötet"
+    message.set_content("Bara text.")
+    assert cli.body_text(message, "plain") == "Bara text.\n"
+    with pytest.raises(SystemExit, match="'Anmälningar till mötet' has no text/html part"):
+        cli.body_text(message, "html")
 
 
 def test_jobs_run_at_a_given_time_sends_what_is_due(app_store, client, capsys, moto_endpoint):
