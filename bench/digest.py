@@ -19,6 +19,7 @@ from bench.harness import (
     CallCounter,
     local_table,
     raw_registration_query,
+    write_items,
 )
 
 REGISTRATIONS = 5000
@@ -30,7 +31,7 @@ if "--quick" in sys.argv:
 
 def load_registrations(client: Any, event_id: str, count: int = REGISTRATIONS) -> None:
     from chalicelib.forms import parse_answers
-    from chalicelib.registrations import EmailDelivery, Registration
+    from chalicelib.registrations import EmailDelivery, EmailState, Registration, Status
     from chalicelib.store import registration_item
     from tests.helpers import answers, example_event
 
@@ -49,16 +50,13 @@ def load_registrations(client: Any, event_id: str, count: int = REGISTRATIONS) -
             event_id,
             f"r{index}",
             parse_answers(raw, event),
-            "confirmed",
+            Status.CONFIRMED,
             now + timedelta(seconds=index),
             now,
-            EmailDelivery(state="sent"),
+            EmailDelivery(state=EmailState.SENT),
         )
         items.append(registration_item(registration))
-    for start in range(0, len(items), 25):
-        batch = {TABLE: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]}
-        while batch:
-            batch = client.batch_write_item(RequestItems=batch).get("UnprocessedItems") or None
+    write_items(client, items)
 
 
 def main() -> int:

@@ -186,6 +186,15 @@ def paced_outbox(client: Any, store: Any, ses_endpoint: str) -> PacedOutbox:
     return PacedOutbox(outreach, counter, waits)
 
 
+def write_items(client: Any, items: list[dict[str, Any]]) -> None:
+    """Put `items` in the bench table, 25 to a BatchWriteItem (its limit), sending again what a batch
+    leaves unprocessed until nothing is left."""
+    for start in range(0, len(items), 25):
+        batch: dict[str, Any] = {TABLE: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]}
+        while batch:
+            batch = client.batch_write_item(RequestItems=batch).get("UnprocessedItems", {})
+
+
 def raw_registration_query(client: Any, event_id: str) -> int:
     """The floor the digest and the people page are measured against: one event's registrations read
     by a bare paginated Query (consistent, as the store reads them). Returns how many it read."""

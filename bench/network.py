@@ -22,6 +22,7 @@ from bench.harness import (
     CallCounter,
     local_table,
     raw_registration_query,
+    write_items,
 )
 
 PEOPLE = 1000
@@ -42,7 +43,7 @@ def load_series(client: Any, store: Any) -> int:
     """Three meetings: at each, a third of the people are new and two thirds came before; one in
     four ticked the network's choice (their member records are written as a sign-up writes them)."""
     from chalicelib.forms import parse_answers
-    from chalicelib.registrations import EmailDelivery, Registration
+    from chalicelib.registrations import EmailDelivery, EmailState, Registration, Status
     from chalicelib.store import registration_item
     from tests.helpers import answers
 
@@ -68,20 +69,17 @@ def load_series(client: Any, store: Any) -> int:
                 event.id,
                 f"r{number}-{person}",
                 parse_answers(raw, event),
-                "confirmed",
+                Status.CONFIRMED,
                 now,
                 now,
-                EmailDelivery(state="sent"),
+                EmailDelivery(state=EmailState.SENT),
             )
             items.append(registration_item(registration))
             if consent:
                 ((_, write),) = store._membership(registration, SERIES, now)
                 client.update_item(**write["Update"])
                 members += 1
-        for start in range(0, len(items), 25):
-            batch = {TABLE: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]}
-            while batch:
-                batch = client.batch_write_item(RequestItems=batch).get("UnprocessedItems") or None
+        write_items(client, items)
     return members
 
 
@@ -214,7 +212,7 @@ def invitations(dynamodb_endpoint: str) -> tuple[int, list[str]]:
 def _members(client: Any, store: Any, event_id: str) -> None:
     """`PEOPLE` member records of the series, written as a sign-up with the network's consent writes them."""
     from chalicelib.forms import parse_answers
-    from chalicelib.registrations import EmailDelivery, Registration
+    from chalicelib.registrations import EmailDelivery, EmailState, Registration, Status
     from tests.helpers import answers
 
     event = store.get_event(event_id)
@@ -229,10 +227,10 @@ def _members(client: Any, store: Any, event_id: str) -> None:
             f"{SERIES}-earlier",
             f"m{person}",
             parse_answers(raw, event),
-            "confirmed",
+            Status.CONFIRMED,
             INVITATION_NOW,
             INVITATION_NOW,
-            EmailDelivery(state="sent"),
+            EmailDelivery(state=EmailState.SENT),
         )
         ((_, write),) = store._membership(registration, SERIES, INVITATION_NOW)
         client.update_item(**write["Update"])

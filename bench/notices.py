@@ -9,8 +9,17 @@ from __future__ import annotations
 import json
 import sys
 import urllib.request
+from typing import Any
 
-from bench.harness import configure_environment, fresh_table, paced_outbox, start_dynamodb_local, start_moto
+from bench.harness import (
+    TABLE,
+    configure_environment,
+    fresh_table,
+    paced_outbox,
+    start_dynamodb_local,
+    start_moto,
+    write_items,
+)
 from chalicelib.events import Event
 from chalicelib.forms import parse_answers
 from chalicelib.notices import Audience
@@ -31,7 +40,7 @@ def main() -> int:
     try:
         configure_environment(dynamodb_endpoint, ses_endpoint)
         client = fresh_table(dynamodb_endpoint)
-        store = DynamoStore(client, "signup-bench")
+        store = DynamoStore(client, TABLE)
         event = example_event(capacity=None, waitlist_limit=None)
         store.put_event(event, NOW)
         _signed_up(client, event, recipients)
@@ -74,7 +83,7 @@ def main() -> int:
     return 0 if sends == wanted == delivered and scans == 0 else 1
 
 
-def _signed_up(client: object, event: Event, recipients: int) -> None:
+def _signed_up(client: Any, event: Event, recipients: int) -> None:
     """The registrants, written in batches as confirmed people whose confirmation went out long ago
     (so the outbox owes them nothing but the message)."""
     items = []
@@ -88,9 +97,8 @@ def _signed_up(client: object, event: Event, recipients: int) -> None:
             updated_at=NOW,
             email=EmailDelivery(state=EmailState.SENT),
         )
-        items.append({"PutRequest": {"Item": registration_item(registration)}})
-    for start in range(0, len(items), 25):
-        client.batch_write_item(RequestItems={"signup-bench": items[start : start + 25]})  # type: ignore[attr-defined]
+        items.append(registration_item(registration))
+    write_items(client, items)
 
 
 def _sent(endpoint: str) -> int:

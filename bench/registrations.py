@@ -71,7 +71,10 @@ def _camel(operation: str) -> str:
     return "".join(word.title() for word in operation.split("_"))
 
 
-def request_shape(operation: str, params: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+RequestShape = tuple[str, tuple[str, ...]]
+
+
+def request_shape(operation: str, params: dict[str, Any]) -> RequestShape:
     """An AWS request as the floor must match it: the operation and each transaction item's kind."""
     return operation, tuple(next(iter(item)) for item in params.get("TransactItems", []))
 
@@ -104,7 +107,15 @@ class RawFloor:
         from chalicelib.bootstrap import wiring
         from chalicelib.forms import parse_answers
         from chalicelib.mail import SesMailer
-        from chalicelib.registrations import EMAIL_LEASE, EmailDelivery, EmailState, Registration, SignUp
+        from chalicelib.registrations import (
+            EMAIL_LEASE,
+            EmailDelivery,
+            EmailKind,
+            EmailState,
+            Registration,
+            SignUp,
+            Status,
+        )
         from chalicelib.store import DynamoStore
 
         self.dynamodb = boto3.client("dynamodb")
@@ -121,7 +132,7 @@ class RawFloor:
                 EVENT_ID,
                 f"raw{prefix}{index}",
                 parse_answers(body(index, prefix), event),
-                "confirmed",
+                Status.CONFIRMED,
                 now,
                 now,
                 email=EmailDelivery(state=EmailState.SENDING, attempts=1, due_at=now + EMAIL_LEASE),
@@ -129,7 +140,7 @@ class RawFloor:
             )
             store.insert_registration(SignUp(registration, now, place_limits=event.place_limits, read=event))
             mailer.send(build(event, registration))
-            line = email_history.line_for(registration, "confirmation", email_history.Result.SENT, now=now)
+            line = email_history.line_for(registration, EmailKind.CONFIRMATION, email_history.Result.SENT, now=now)
             store.email_sent(registration, "floor", line)
         self.writes = [params for _, params in table.requests]
         self.emails = [params for _, params in mail.requests]
@@ -245,14 +256,14 @@ def email_cost() -> tuple[float, float]:
     from chalicelib.calendar_file import calendar_file
     from chalicelib.forms import parse_answers
     from chalicelib.mail import Links, email_context, registration_email, wire_bytes
-    from chalicelib.registrations import Registration
+    from chalicelib.registrations import EmailKind, Registration, Status
 
     event = bench_event()
     now = datetime.now(UTC)
-    registration = Registration(EVENT_ID, "render", parse_answers(body(0, "render"), event), "confirmed", now, now)
+    registration = Registration(EVENT_ID, "render", parse_answers(body(0, "render"), event), Status.CONFIRMED, now, now)
     links = Links(manage="http://127.0.0.1:8000/registrations/token")
     templates = pages.templates()
-    context = email_context("confirmation", event, registration, links=links)
+    context = email_context(EmailKind.CONFIRMATION, event, registration, links=links)
     text, page = templates.get_template("email/registration.txt"), templates.get_template("email/registration.html")
     description = templates.get_template("email/calendar.txt")
     full, bare, ics = [], [], []
@@ -260,7 +271,7 @@ def email_cost() -> tuple[float, float]:
         started = time.process_time()
         wire_bytes(
             registration_email(
-                "confirmation", event, registration, sender=SENDER, links=links, now=now, templates=templates
+                EmailKind.CONFIRMATION, event, registration, sender=SENDER, links=links, now=now, templates=templates
             )
         )
         full.append(time.process_time() - started)
@@ -303,7 +314,7 @@ def main() -> int:
         from app import app
         from chalicelib import aws
 
-        counter, shapes = CallCounter(), Counter()
+        counter, shapes = CallCounter(), Counter[RequestShape]()
         for client in (aws.dynamodb(), aws.sesv2()):
             counter.attach(client)
             client.meta.events.register(
@@ -312,10 +323,12 @@ def main() -> int:
             )
         floor, earlier = RawFloor("floor-", SAMPLES + 1), EarlierFloor("earlier-", SAMPLES + 1)
         handle(app, 0, "warm-")
-        floor.all_calls(SAMPLES), earlier.all_calls(SAMPLES)
+        floor.all_calls(SAMPLES)
+        earlier.all_calls(SAMPLES)
 
         handler_times, floor_times, earlier_times, handler_cpu = [], [], [], 0.0
-        counter.calls.clear(), shapes.clear()
+        counter.calls.clear()
+        shapes.clear()
         for index in range(SAMPLES):
             started, cpu = time.perf_counter(), time.process_time()
             handle(app, index, "handler-")
