@@ -78,7 +78,7 @@ package: $(READY) $(MO) checkov
 lint: $(READY)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy chalicelib
+	$(VENV)/bin/mypy
 
 format: $(READY)
 	$(VENV)/bin/ruff format .
