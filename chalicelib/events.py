@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,7 +22,24 @@ if TYPE_CHECKING:
     from .notices import Notice
 
 LANGUAGES = ("sv", "en")
-CANCELLED = "cancelled"  # the event status once the organisers call the meeting off
+
+
+class EventStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"  # no more sign-ups
+    # The meeting is off. Read back from a file (an exported cancelled meeting loads again), but only
+    # `./signup event cancel` or the console's button cancel a meeting: they tell everyone.
+    CANCELLED = "cancelled"
+
+
+class DigestMode(StrEnum):
+    """When the organisers' digest is sent."""
+
+    CHANGES = "changes"  # on a day something changed
+    DAILY = "daily"
+    OFF = "off"
+
+
 DEFAULT_TIMEZONE = "Europe/Stockholm"
 OPTIONAL_QUESTIONS = ("meal", "diet", "access_needs", "attended_before", "interests", "message")
 EVENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -145,11 +163,11 @@ class Event:
     interests: tuple[InterestArea, ...] = ()
     # The organisers' own questions (`[[questions]]`), in the form's order.
     custom_questions: tuple[Question, ...] = ()
-    status: str = "open"  # "open", "closed" (no more sign-ups) or "cancelled" (the meeting is off)
+    status: EventStatus = EventStatus.OPEN
     reminder_days: tuple[int, ...] = (2,)
     reminder_time: time = time(9, 0)
     digest_hour: int = 7
-    digest: str = "changes"
+    digest: DigestMode = DigestMode.CHANGES
     organiser_language: str = "sv"
     caterer: str = ""
     # Seats taken: confirmed, and held for someone who has not yet confirmed their address.
@@ -182,12 +200,12 @@ class Event:
         return values.get(language) or values.get("sv", "")
 
     def is_open(self, now: datetime) -> bool:
-        return self.status == "open" and now < self.deadline_at
+        return self.status == EventStatus.OPEN and now < self.deadline_at
 
     @property
     def is_cancelled(self) -> bool:
         """The organisers called the meeting off: nobody signs up, nothing more is scheduled."""
-        return self.status == CANCELLED
+        return self.status == EventStatus.CANCELLED
 
     def has_started(self, now: datetime) -> bool:
         """The meeting is under way (by its current time, which may have moved): from then on nobody
@@ -362,10 +380,6 @@ KNOWN_KEYS = {
     "caterer",
     "series",
 }
-DIGEST_MODES = ("changes", "daily", "off")
-# "cancelled" is read back (an exported file of a cancelled meeting loads again), but only
-# `./signup event cancel` or the console's button cancel a meeting: they tell everyone.
-STATUSES = ("open", "closed", CANCELLED)
 
 
 def event_from_mapping(data: dict[str, Any]) -> Event:
@@ -416,9 +430,11 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
     organisers = reader.emails("organisers")
     questions, custom_questions = reader.all_questions()
     interests = reader.interests("interests")
-    status = reader.string("status") or "open"
-    if status not in STATUSES:
+    try:
+        status = EventStatus(reader.string("status") or EventStatus.OPEN)
+    except ValueError:
         reader.problem("status", "status_value", "must be 'open' or 'closed'")
+        status = EventStatus.OPEN
     reminders = reader.reminders("reminders")
     digest = reader.digest("digest")
     caterer = reader.emails("caterer", required=False)
@@ -626,9 +642,9 @@ class _Reader:
         at = self._clock(f"{key}.at", value.get("at", "09:00"))
         return tuple(sorted(set(days), reverse=True)), at or time(9, 0)
 
-    def digest(self, key: str) -> tuple[int, str, str]:
+    def digest(self, key: str) -> tuple[int, DigestMode, str]:
         """`[digest]` hour = 7, send = "changes" | "daily" | "off", language = "sv"."""
-        default = (7, "changes", "sv")
+        default = (7, DigestMode.CHANGES, "sv")
         if self._missing(key, False):
             return default
         value = self.data[key]
@@ -639,10 +655,12 @@ class _Reader:
         if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
             self.problem(f"{key}.hour", "hour", f"expected an hour from 0 to 23, got {hour!r}")
             hour = 7
-        mode = value.get("send", "changes")
-        if mode not in DIGEST_MODES:
-            self.problem(f"{key}.send", "digest_mode", f"expected one of {', '.join(DIGEST_MODES)}, got {mode!r}")
-            mode = "changes"
+        sent = value.get("send", DigestMode.CHANGES)
+        try:
+            mode = DigestMode(sent)
+        except ValueError:
+            self.problem(f"{key}.send", "digest_mode", f"expected one of {', '.join(DigestMode)}, got {sent!r}")
+            mode = DigestMode.CHANGES
         language = value.get("language", "sv")
         if language not in LANGUAGES:
             self.problem(f"{key}.language", "language", f"expected sv or en, got {language!r}")

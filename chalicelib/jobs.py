@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from . import email_history, outbox
 from .digest import Summary, summarize
 from .errors import EventStarted, RegistrationNotFound, ServiceBusy
-from .events import Event, reminder_instants
+from .events import DigestMode, Event, reminder_instants
 from .mail import Mailer, SendFailed
 from .registrations import CancellationStore, EmailState, Registration, Status, release_hold
 
@@ -220,7 +220,7 @@ class _EventRun:
 
     def digest(self) -> None:
         event = self.event
-        if event.digest == "off" or self.now >= event.starts_at:
+        if event.digest == DigestMode.OFF or self.now >= event.starts_at:
             return
         local_now = self.now.astimezone(event.zone)
         due = datetime.combine(local_now.date(), time(event.digest_hour), tzinfo=event.zone)
@@ -228,7 +228,7 @@ class _EventRun:
         if self.now < due or self.done(name):
             return
         summary = summarize(event, self.registrations, now=self.now, since=self.last_digest())
-        if event.digest == "changes" and not summary.changed:
+        if event.digest == DigestMode.CHANGES and not summary.changed:
             self.store.finish_send(event.id, name, SendState.SKIPPED, self.now)
             self.counts["digest_skipped"] += 1
             return

@@ -453,7 +453,7 @@ def notice_email(
     withdrawn), what changed, old → new (with the updated entry), or the organisers' message. The
     organisers' words go in the body only, escaped in the HTML part: no header carries them."""
     # Imported when used: notices sends through this module, and a cold start needs neither.
-    from .notices import SUBJECTS
+    from .notices import SUBJECTS, NoticeKind
     from .plain_text import linked_paragraphs
 
     language = registration.answers.language
@@ -469,7 +469,9 @@ def notice_email(
     )
     subject = i18n.translator(language).gettext(SUBJECTS[notice.kind]).format(title=context["title"])
     calendar = (
-        _calendar(event, registration, context, cancelled=notice.kind == "cancelled", now=now, templates=templates)
+        _calendar(
+            event, registration, context, cancelled=notice.kind == NoticeKind.CANCELLED, now=now, templates=templates
+        )
         if with_calendar
         else None
     )

@@ -188,9 +188,6 @@ def leave_network(series: str, ref: str, *, store: NetworkStore) -> bool:
 # -- the report ------------------------------------------------------------------------------------
 
 
-LIVE = ("confirmed", "pending", "waitlisted")
-
-
 @dataclass(frozen=True)
 class MeetingFigures:
     """One meeting of the series, as the network sees it."""
@@ -262,7 +259,7 @@ def network_report(series: str, *, store: NetworkStore, now: datetime) -> Networ
     organisations_at: dict[str, set[str]] = {}
     earlier_ids: set[str] = set()
     for event in events:
-        live = [r for r in store.registrations(event.id) if r.status in LIVE]
+        live = [r for r in store.registrations(event.id) if r.is_live]
         people = {r.answers.email_key: r for r in live}
         keys = {r.answers.email_key: organisations.key(r.answers.organisation) for r in live}
         refs = {person: member_ref(person) for person in people}

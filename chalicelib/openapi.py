@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
 from . import forms
+from .console import people as people_filter
 from .events import EVENT_ID_PATTERN, LANGUAGES, QUESTION_TYPES
-from .fields import BY_NAME, FIELDS, NO, YES, Field, Kind, custom_fields
+from .fields import BY_NAME, FIELDS, NO, SECTORS, YES, Field, Kind, custom_fields
 from .forms import MAX_BODY_BYTES
 from .registrations import EmailState, Status
 
@@ -528,7 +529,8 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
     csv = {"200": {"description": "The CSV (logged)", "content": {"text/csv": {"schema": {"type": "string"}}}}}
 
     def choice(name: str, values: list[str], description: str) -> dict[str, Any]:
-        return _in_query(name, description + f": {values}")
+        # str(): a StrEnum member's repr would name its class.
+        return _in_query(name, description + f": {[str(value) for value in values]}")
 
     def page(summary: str, parameters: list[dict[str, Any]], what: str) -> dict[str, Any]:
         return {"get": _operation(summary, parameters, {"200": _html(what), **signed_in})}
@@ -553,9 +555,9 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
             [
                 *one,
                 text,
-                choice("status", ["", "confirmed", "pending", "waitlisted", "cancelled", "all"], "Status"),
-                choice("meal", ["", "yes", "no"], "Eating or not"),
-                choice("sector", ["", "company", "association", "public", "other"], "Sector"),
+                choice("status", list(people_filter.STATUS_CHOICES), "Status"),
+                choice("meal", list(people_filter.MEAL_CHOICES), "Eating or not"),
+                choice("sector", ["", *SECTORS], "Sector"),
                 _in_query("interest", "An area id"),
                 _in_query(
                     "answer",

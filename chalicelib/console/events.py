@@ -20,13 +20,14 @@ import tomli_w
 
 from ..events import (
     DEFAULT_TIMEZONE,
-    DIGEST_MODES,
     KNOWN_KEYS,
     LANGUAGES,
     OPTIONAL_QUESTIONS,
+    DigestMode,
     Event,
     EventFileError,
     EventProblem,
+    EventStatus,
     Question,
     event_from_mapping,
     parse_event_toml,
@@ -248,7 +249,7 @@ def blank_form() -> dict[str, Any]:
         reminder_days="2",
         reminder_at="09:00",
         digest_hour="7",
-        digest_send="changes",
+        digest_send=DigestMode.CHANGES,
         digest_language="sv",
         confirm_address=False,
     )
@@ -308,7 +309,7 @@ def mapping_from_form(values: Mapping[str, Any], existing: Event | None = None) 
     }
     data["digest"] = {
         "hour": _whole(values.get("digest_hour", "")) if values.get("digest_hour", "") != "" else 7,
-        "send": values.get("digest_send", "") or "changes",
+        "send": values.get("digest_send", "") or DigestMode.CHANGES,
         "language": values.get("digest_language", "") or "sv",
     }
     return data
@@ -326,7 +327,7 @@ def event_from_form(
         if not may_name_organisers:
             values["organisers"] = "\n".join(existing.organisers)
     data = mapping_from_form(values, existing)
-    data["status"] = existing.status if existing is not None else "open"
+    data["status"] = existing.status if existing is not None else EventStatus.OPEN
     try:
         event = event_from_mapping(data)
     except EventFileError as error:
@@ -510,11 +511,11 @@ def new_deadline(event: Event, day_text: str, clock_text: str = "") -> Event:
 
 
 def closed(event: Event) -> Event:
-    return with_changes(event, status="closed")
+    return with_changes(event, status=EventStatus.CLOSED)
 
 
 def reopened(event: Event) -> Event:
-    return with_changes(event, status="open")
+    return with_changes(event, status=EventStatus.OPEN)
 
 
 def changed_keys(before: Event, after: Event) -> list[str]:
@@ -529,9 +530,9 @@ def changed_keys(before: Event, after: Event) -> list[str]:
 def warnings(event: Event, now: datetime) -> list[tuple[str, dict[str, Any]]]:
     """Settings that are valid but work against each other, as (code, params) for i18n.event_warning."""
     found: list[tuple[str, dict[str, Any]]] = []
-    if event.status == "open" and event.deadline_at <= now:
+    if event.status == EventStatus.OPEN and event.deadline_at <= now:
         found.append(("deadline_passed", {}))
-    if event.status == "closed" and now < event.deadline_at:
+    if event.status == EventStatus.CLOSED and now < event.deadline_at:
         found.append(("closed_before_deadline", {}))
     if event.is_full and event.waitlist_limit == 0:
         found.append(("full_without_waitlist", {}))
@@ -548,5 +549,5 @@ def warnings(event: Event, now: datetime) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def digest_modes() -> tuple[str, ...]:
-    return DIGEST_MODES
+def digest_modes() -> tuple[DigestMode, ...]:
+    return tuple(DigestMode)

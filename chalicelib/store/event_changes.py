@@ -9,7 +9,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..errors import EventCancelled, EventChanged, EventExists, EventNotFound, SeatsTaken
-from ..events import CANCELLED, Event, EventEdit
+from ..events import Event, EventEdit, EventStatus
 from ..notices import Notice
 from ..registrations import Registration, Status
 from .events import EventRecords
@@ -41,7 +41,7 @@ class EventChanges(Seats, NoticeRecords, EventRecords):
         update = self._event_update(event, now, edit.bump_calendar)
         condition = "attribute_exists(PK) AND #status_now <> :cancelled"
         update["ExpressionAttributeNames"]["#status_now"] = "status"
-        update["ExpressionAttributeValues"][":cancelled"] = {"S": CANCELLED}
+        update["ExpressionAttributeValues"][":cancelled"] = {"S": EventStatus.CANCELLED}
         if edited_from is not None:
             condition += " AND updated_at = :edited_from"
             update["ExpressionAttributeValues"][":edited_from"] = {"S": iso_time(edited_from)}
@@ -83,7 +83,7 @@ class EventChanges(Seats, NoticeRecords, EventRecords):
                 "ConditionExpression": "attribute_exists(PK) AND #status <> :cancelled",
                 "ExpressionAttributeNames": {"#status": "status"},
                 "ExpressionAttributeValues": {
-                    ":cancelled": {"S": CANCELLED},
+                    ":cancelled": {"S": EventStatus.CANCELLED},
                     ":now": {"S": iso_time(now)},
                     ":zero": {"N": "0"},
                     ":one": {"N": "1"},
@@ -119,7 +119,7 @@ class EventChanges(Seats, NoticeRecords, EventRecords):
                     "ExpressionAttributeValues": {
                         ":one": {"N": "1"},
                         ":zero": {"N": "0"},
-                        ":cancelled": {"S": CANCELLED},
+                        ":cancelled": {"S": EventStatus.CANCELLED},
                     },
                 }
             },

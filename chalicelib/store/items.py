@@ -12,7 +12,16 @@ from datetime import datetime, time
 from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
 from typing import Any
 
-from ..events import DEFAULT_CONFIRM_WITHIN_HOURS, Choice, Event, InterestArea, Question, ShowWhen
+from ..events import (
+    DEFAULT_CONFIRM_WITHIN_HOURS,
+    Choice,
+    DigestMode,
+    Event,
+    EventStatus,
+    InterestArea,
+    Question,
+    ShowWhen,
+)
 from ..forms import Answers
 from ..registrations import EmailDelivery, EmailKind, EmailState, Registration, Status
 from .schema import (
@@ -172,11 +181,11 @@ def event_from_item(item: dict[str, Any]) -> Event:
         organisers=tuple(item.get("organisers") or ()),
         questions=frozenset(item.get("questions") or ()),
         interests=tuple(InterestArea(id=area["id"], title=dict(area["title"])) for area in item.get("interests") or ()),
-        status=item.get("status", "open"),
+        status=EventStatus(item.get("status", EventStatus.OPEN)),
         reminder_days=tuple(int(days) for days in item.get("reminder_days", [2])),
         reminder_time=time.fromisoformat(item.get("reminder_time", "09:00")),
         digest_hour=int(item.get("digest_hour", 7)),
-        digest=item.get("digest", "changes"),
+        digest=DigestMode(item.get("digest", DigestMode.CHANGES)),
         organiser_language=item.get("organiser_language", "sv"),
         caterer=item.get("caterer", ""),
         series=item.get("series", ""),

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import ChoiceFull, RegistrationClosed, RegistrationNotFound
+from ..events import EventStatus
 from ..registrations import AnswerChange, Registration, Status
 from .items import answer_attributes, event_from_item, is_expired, registration_from_item
 from .places import full_place, place_changes
@@ -114,7 +115,7 @@ class RegistrationRecords(TableAccess):
             "Key": event_key(event_id),
             "ConditionExpression": "#status = :open AND deadline_ts > :now",
             "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {":open": {"S": "open"}, ":now": {"N": epoch_number(now)}},
+            "ExpressionAttributeValues": {":open": {"S": EventStatus.OPEN}, ":now": {"N": epoch_number(now)}},
         }
         if not taken and not freed:
             return {"ConditionCheck": condition}

@@ -27,7 +27,7 @@ from ..errors import (
     TooManyRequests,
     WaitlistFull,
 )
-from ..events import CANCELLED, Event
+from ..events import Event, EventStatus
 from ..registrations import SEATED, EmailState, Registration, RepeatedSignUp, SignUp, Status
 from .events import EventRecords
 from .items import email_attributes, event_from_item, plain_item, registration_from_item, registration_item
@@ -137,9 +137,9 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
                         "ExpressionAttributeValues": {
                             ":one": {"N": "1"},
                             **(
-                                {":cancelled": {"S": CANCELLED}}
+                                {":cancelled": {"S": EventStatus.CANCELLED}}
                                 if by_hand
-                                else {":open": {"S": "open"}, ":now": {"N": epoch_number(now)}}
+                                else {":open": {"S": EventStatus.OPEN}, ":now": {"N": epoch_number(now)}}
                             ),
                             **({":zero": {"N": "0"}} if registration.status == Status.PENDING else {}),
                             **place_values,

@@ -24,7 +24,7 @@ from chalicelib.calendar_file import (
     folded,
     method,
 )
-from chalicelib.events import CANCELLED, Event
+from chalicelib.events import Event, EventStatus
 from tests.helpers import example_event
 
 NOW = datetime(2027, 5, 1, 10, 15, 30, tzinfo=UTC)
@@ -131,7 +131,7 @@ CASES: list[tuple[str, Event, dict[str, Any]]] = [
     ("cancelled-by-the-person", example_event(), {"description": SWEDISH, "cancelled": True}),
     (
         "meeting-called-off",
-        dataclasses.replace(example_event(), status=CANCELLED, calendar_version=3),
+        dataclasses.replace(example_event(), status=EventStatus.CANCELLED, calendar_version=3),
         {"description": SWEDISH, "cancelled": True},
     ),
     ("moved-twice", dataclasses.replace(example_event(), calendar_version=2), {"description": SWEDISH}),

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.events import EventFileError, deadline_instant, parse_event_toml
+from chalicelib.events import DigestMode, EventFileError, EventStatus, deadline_instant, parse_event_toml
 from tests.helpers import EXAMPLE, at, event_today, example_event, open_event
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -153,6 +153,30 @@ def test_confirm_address_is_off_unless_asked_for_and_holds_a_day_by_default():
     ],
 )
 def test_confirm_address_mistakes_are_named(overrides, problem):
+    with pytest.raises(EventFileError) as error:
+        example_event(**overrides)
+    assert problem in error.value.problems
+
+
+def test_status_and_digest_mode_read_as_their_states():
+    assert example_event().status is EventStatus.OPEN
+    assert example_event(status="closed").status is EventStatus.CLOSED
+    # An exported cancelled meeting loads again, cancelled.
+    cancelled = example_event(status="cancelled")
+    assert cancelled.status is EventStatus.CANCELLED and cancelled.is_cancelled
+    assert example_event().digest is DigestMode.CHANGES
+    assert example_event(digest={"send": "daily"}).digest is DigestMode.DAILY
+
+
+@pytest.mark.parametrize(
+    ("overrides", "problem"),
+    [
+        ({"status": "paused"}, "status: must be 'open' or 'closed'"),
+        ({"status": "Open"}, "status: must be 'open' or 'closed'"),
+        ({"digest": {"send": "weekly"}}, "digest.send: expected one of changes, daily, off, got 'weekly'"),
+    ],
+)
+def test_an_unknown_status_or_digest_mode_is_named(overrides, problem):
     with pytest.raises(EventFileError) as error:
         example_event(**overrides)
     assert problem in error.value.problems
