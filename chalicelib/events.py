@@ -45,8 +45,23 @@ OPTIONAL_QUESTIONS = ("meal", "diet", "access_needs", "attended_before", "intere
 EVENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 # An organiser's own question: its id names its answers for good (exports, the API's `q_<id>`).
 QUESTION_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-QUESTION_TYPES = ("short_text", "long_text", "one_choice", "several_choices", "yes_no", "number")
-CHOICE_TYPES = ("one_choice", "several_choices")
+
+
+class QuestionType(StrEnum):
+    """What an organiser's own question asks for (its answers' shape)."""
+
+    SHORT_TEXT = "short_text"  # one line
+    LONG_TEXT = "long_text"  # several lines
+    ONE_CHOICE = "one_choice"
+    SEVERAL_CHOICES = "several_choices"
+    YES_NO = "yes_no"
+    NUMBER = "number"  # a whole number
+
+
+QUESTION_TYPES = tuple(QuestionType)
+CHOICE_TYPES = (QuestionType.ONE_CHOICE, QuestionType.SEVERAL_CHOICES)
+# The questions another question can be shown after (`show_when`): their answers are a few known values.
+CONDITION_TYPES = (*CHOICE_TYPES, QuestionType.YES_NO)
 # What a text question allows at most (the same as the fixed form's one-line and free-text fields).
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 2000
@@ -103,7 +118,7 @@ class Question:
     """An organiser's own question on one event's form."""
 
     id: str
-    type: str  # one of QUESTION_TYPES
+    type: QuestionType
     label: dict[str, str]
     help: dict[str, str] = field(default_factory=dict)
     required: bool = False
@@ -775,12 +790,12 @@ _QUESTION_KEYS = {
 }
 # Which of a question's limits fit which type.
 _TYPE_KEYS = {
-    "short_text": {"max_length"},
-    "long_text": {"max_length"},
-    "one_choice": {"choices"},
-    "several_choices": {"choices", "max_choices"},
-    "yes_no": set(),
-    "number": {"min", "max"},
+    QuestionType.SHORT_TEXT: {"max_length"},
+    QuestionType.LONG_TEXT: {"max_length"},
+    QuestionType.ONE_CHOICE: {"choices"},
+    QuestionType.SEVERAL_CHOICES: {"choices", "max_choices"},
+    QuestionType.YES_NO: set(),
+    QuestionType.NUMBER: {"min", "max"},
 }
 _NUMBER_BOUND = 1_000_000_000
 
@@ -808,10 +823,11 @@ class _QuestionReader:
             self.problem("id", "question_id_consent", "must not end in _consent (that names its consent)")
         elif any(question.id == question_id for question in self.earlier):
             self.problem("id", "question_twice", f"{question_id!r} appears twice", id=question_id)
-        kind = item.get("type")
-        if kind not in QUESTION_TYPES:
-            self.problem("type", "question_type", f"expected one of {', '.join(QUESTION_TYPES)}, got {kind!r}")
+        written = item.get("type")
+        if written not in QUESTION_TYPES:
+            self.problem("type", "question_type", f"expected one of {', '.join(QUESTION_TYPES)}, got {written!r}")
             return None
+        kind = QuestionType(written)
         for extra in sorted(set(item) & {"max_length", "min", "max", "max_choices", "choices"} - _TYPE_KEYS[kind]):
             self.problem(extra, "question_key_for_type", f"not used by a {kind} question", type=kind)
         # A label or help without its Swedish text is a problem counted below: no question then.
@@ -844,10 +860,10 @@ class _QuestionReader:
             sensitive=sensitive,
         )
 
-    def _max_length(self, kind: str) -> int | None:
-        if kind not in ("short_text", "long_text"):
+    def _max_length(self, kind: QuestionType) -> int | None:
+        if kind not in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT):
             return None
-        most = SHORT_TEXT_MAX if kind == "short_text" else LONG_TEXT_MAX
+        most = SHORT_TEXT_MAX if kind == QuestionType.SHORT_TEXT else LONG_TEXT_MAX
         return self.table.whole_number("max_length", at_least=1, at_most=most) or most
 
     def _bound(self, key: str) -> int | None:
@@ -908,10 +924,8 @@ class _QuestionReader:
             allowed = SHOW_WHEN_STANDARD[other]
         else:
             earlier = next((question for question in self.earlier if question.id == other), None)
-            if earlier is None or earlier.type not in (*CHOICE_TYPES, "yes_no"):
-                known = ", ".join(
-                    [*SHOW_WHEN_STANDARD, *(q.id for q in self.earlier if q.type in (*CHOICE_TYPES, "yes_no"))]
-                )
+            if earlier is None or earlier.type not in CONDITION_TYPES:
+                known = ", ".join([*SHOW_WHEN_STANDARD, *(q.id for q in self.earlier if q.type in CONDITION_TYPES)])
                 self.problem(
                     "show_when.question",
                     "show_when_question",
@@ -919,7 +933,9 @@ class _QuestionReader:
                     known=known,
                 )
                 return None
-            allowed = (True, False) if earlier.type == "yes_no" else tuple(choice.id for choice in earlier.choices)
+            allowed = (
+                (True, False) if earlier.type == QuestionType.YES_NO else tuple(choice.id for choice in earlier.choices)
+            )
         if not wanted or any(isinstance(v, bool) != isinstance(allowed[0], bool) or v not in allowed for v in wanted):
             shown = ", ".join(str(v).lower() if isinstance(v, bool) else repr(v) for v in allowed)
             self.problem(

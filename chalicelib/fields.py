@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from .events import LANGUAGES
+from .events import LANGUAGES, QuestionType
 
 if TYPE_CHECKING:
     from .events import Event, Question
@@ -128,12 +128,12 @@ FIELDS: tuple[Field, ...] = (
 BY_NAME: dict[str, Field] = {field.name: field for field in FIELDS}
 
 _KINDS = {
-    "short_text": Kind.TEXT,
-    "long_text": Kind.FREE_TEXT,
-    "one_choice": Kind.CHOICE,
-    "several_choices": Kind.SEVERAL,
-    "yes_no": Kind.YES_NO,
-    "number": Kind.NUMBER,
+    QuestionType.SHORT_TEXT: Kind.TEXT,
+    QuestionType.LONG_TEXT: Kind.FREE_TEXT,
+    QuestionType.ONE_CHOICE: Kind.CHOICE,
+    QuestionType.SEVERAL_CHOICES: Kind.SEVERAL,
+    QuestionType.YES_NO: Kind.YES_NO,
+    QuestionType.NUMBER: Kind.NUMBER,
 }
 
 

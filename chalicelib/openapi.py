@@ -14,7 +14,7 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
 from . import forms
 from .console import people as people_filter
-from .events import EVENT_ID_PATTERN, LANGUAGES, QUESTION_TYPES
+from .events import EVENT_ID_PATTERN, LANGUAGES, QUESTION_TYPES, QuestionType
 from .fields import BY_NAME, FIELDS, NO, SECTORS, YES, Field, Kind, custom_fields
 from .forms import MAX_BODY_BYTES
 from .registrations import EmailState, Status
@@ -275,14 +275,14 @@ def _condition(question: Question, event: Event, form: bool) -> dict[str, Any]:
     else:
         depended = event.custom_question(other)
         name = f"q_{other}"
-        if depended is not None and depended.type == "yes_no":
+        if depended is not None and depended.type == QuestionType.YES_NO:
             words = [*(YES if values[0] else NO)]
             value = {"type": "string", "pattern": _words(words, blank=False)}
             if not form:
                 value = {"oneOf": [{"const": values[0]}, value]}
         else:
             ids = "|".join(str(v) for v in values)
-            several = depended is not None and depended.type == "several_choices"
+            several = depended is not None and depended.type == QuestionType.SEVERAL_CHOICES
             one = {
                 "type": "string",
                 "pattern": f"^\\s*({ids})\\s*$" if several else _words([str(v) for v in values], blank=False),
@@ -1078,7 +1078,7 @@ def _components() -> dict[str, Any]:
                             "id": {"type": "string"},
                             "field": {"type": "string"},
                             "consent_field": {"type": "string"},
-                            "type": {"type": "string", "enum": list(QUESTION_TYPES)},
+                            "type": {"type": "string", "enum": [kind.value for kind in QUESTION_TYPES]},
                             "label": text_by_language,
                             "help": text_by_language,
                             "required": {"type": "boolean"},

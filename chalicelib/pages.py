@@ -13,7 +13,7 @@ from . import fields as field_table
 from . import i18n
 from .config import Settings
 from .errors import SignupError, ValidationFailed
-from .events import OPTIONAL_QUESTIONS, SHOW_WHEN_STANDARD, Event, EventStatus, Question
+from .events import OPTIONAL_QUESTIONS, SHOW_WHEN_STANDARD, Event, EventStatus, Question, QuestionType
 from .fields import SECTORS
 from .i18n import N_
 from .meeting_times import local_date_and_clock, meeting_times
@@ -90,7 +90,7 @@ def templates() -> Environment:
         pgettext=pass_context(_template_pgettext),
     )
     # Templates compare with the states by name (`status == Status.WAITLISTED`), not by a copy of their value.
-    environment.globals.update(Status=Status, EmailKind=EmailKind, EventStatus=EventStatus)
+    environment.globals.update(Status=Status, EmailKind=EmailKind, EventStatus=EventStatus, QuestionType=QuestionType)
     environment.globals.update(i18n.TEMPLATE_TABLES)
     return environment
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.events import EventEdit, place_key
+from chalicelib.events import LONG_TEXT_MAX, SHORT_TEXT_MAX, EventEdit, place_key
 from tests.helpers import CUSTOM_QUESTIONS, EVENT, answers, open_event, post_form
 from tests.test_app_console import csrf_of, get, post
 from tests.test_app_console_events import audit_actions, path_of
@@ -73,6 +73,14 @@ def workshop_event():
 
 
 # -- the list and adding -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "longest"), [("short_text", SHORT_TEXT_MAX), ("long_text", LONG_TEXT_MAX)])
+def test_a_text_question_s_length_hint_names_the_longest_the_form_takes(
+    client, without_questions, organiser, kind, longest
+):
+    page = get(client, f"{QUESTIONS}/new?type={kind}", organiser)
+    assert f"Lämna tomt för det längsta formuläret tar emot ({longest})." in page.body.decode()
 
 
 def test_the_event_page_links_to_the_editor_which_lists_the_questions_in_order(client, with_questions, organiser):

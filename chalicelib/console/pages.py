@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import i18n
-from ..events import Event
+from ..events import Event, QuestionType
 from ..i18n import N_
 from ..meeting_times import meeting_times
 from ..notices import KIND_NAMES, Notice, NoticeKind, audience_name
@@ -98,12 +98,12 @@ def event_counts(event: Event, now: datetime) -> dict[str, Any]:
 
 # The question types as the event page names them.
 QUESTION_TYPES = {
-    "short_text": N_("short text"),
-    "long_text": N_("long text"),
-    "one_choice": N_("one choice"),
-    "several_choices": N_("several choices"),
-    "yes_no": N_("yes/no"),
-    "number": N_("number"),
+    QuestionType.SHORT_TEXT: N_("short text"),
+    QuestionType.LONG_TEXT: N_("long text"),
+    QuestionType.ONE_CHOICE: N_("one choice"),
+    QuestionType.SEVERAL_CHOICES: N_("several choices"),
+    QuestionType.YES_NO: N_("yes/no"),
+    QuestionType.NUMBER: N_("number"),
 }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from ..events import Event
+from ..events import Event, QuestionType
 from ..fields import SECTORS
 from ..registrations import SEATED, Registration, Status
 
@@ -127,7 +127,7 @@ def answer_filters(event: Event) -> list[str]:
     and no of each yes/no question, as `question:value`."""
     values: list[str] = []
     for question in event.custom_questions:
-        if question.type == "yes_no":
+        if question.type == QuestionType.YES_NO:
             values += [f"{question.id}:yes", f"{question.id}:no"]
         else:
             values += [f"{question.id}:{choice.id}" for choice in question.choices]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .. import i18n
 from ..digest import question_columns
 from ..email_history import SentEmail
-from ..events import Event
+from ..events import Event, QuestionType
 from ..fields import SECTORS
 from ..meeting_times import meeting_times
 from ..registrations import SEATED, Registration, Status
@@ -74,7 +74,7 @@ def answer_choices(event: Event, language: str, tr: NullTranslations) -> list[tu
     options: list[tuple[str, str]] = []
     for question in event.custom_questions:
         label = question.text("label", language)
-        if question.type == "yes_no":
+        if question.type == QuestionType.YES_NO:
             options += [
                 (f"{question.id}:yes", f"{label}: {tr.gettext('Yes')}"),
                 (f"{question.id}:no", f"{label}: {tr.gettext('No')}"),

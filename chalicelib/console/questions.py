@@ -29,6 +29,7 @@ from ..events import (
     EventFileError,
     EventProblem,
     Question,
+    QuestionType,
     event_from_mapping,
     place_key,
 )
@@ -43,14 +44,14 @@ MAX_TEXT = 2_000
 # The limits each type of question has, as form fields (the validator's keys).
 LIMIT_FIELDS = ("max_length", "min", "max", "max_choices")
 LIMITS_BY_TYPE: dict[str, tuple[str, ...]] = {
-    "short_text": ("max_length",),
-    "long_text": ("max_length",),
-    "one_choice": (),
-    "several_choices": ("max_choices",),
-    "yes_no": (),
-    "number": ("min", "max"),
+    QuestionType.SHORT_TEXT: ("max_length",),
+    QuestionType.LONG_TEXT: ("max_length",),
+    QuestionType.ONE_CHOICE: (),
+    QuestionType.SEVERAL_CHOICES: ("max_choices",),
+    QuestionType.YES_NO: (),
+    QuestionType.NUMBER: ("min", "max"),
 }
-_TEXT_DEFAULT = {"short_text": SHORT_TEXT_MAX, "long_text": LONG_TEXT_MAX}
+TEXT_LONGEST = {QuestionType.SHORT_TEXT: SHORT_TEXT_MAX, QuestionType.LONG_TEXT: LONG_TEXT_MAX}
 # The fixed questions a condition may name, and their words on the editor.
 _STANDARD_CONDITIONS = {
     "meal": i18n.EVENT_QUESTIONS["meal"],
@@ -108,7 +109,7 @@ def question_values(question: Question) -> dict[str, Any]:
         "required": question.required,
         "sensitive": question.sensitive,
         "max_length": ""
-        if question.max_length in (None, _TEXT_DEFAULT.get(question.type))
+        if question.max_length in (None, TEXT_LONGEST.get(question.type))
         else str(question.max_length),
         "min": "" if question.min is None else str(question.min),
         "max": "" if question.max is None else str(question.max),
@@ -258,7 +259,7 @@ def condition_options(event: Event, before: int, current: str, language: str) ->
     )
     for question in event.custom_questions[:before]:
         name = question.text("label", language)
-        if question.type == "yes_no":
+        if question.type == QuestionType.YES_NO:
             add(question.id, name, [("true", yes), ("false", no)])
         elif question.type in CHOICE_TYPES:
             add(question.id, name, [(choice.id, choice.label(language)) for choice in question.choices])
@@ -281,7 +282,7 @@ def _condition(text: str, event: Event) -> dict[str, Any] | None:
         return None
     question_id, _, joined = text.partition("=")
     other = event.custom_question(question_id)
-    boolean = question_id in _STANDARD_CONDITIONS or (other is not None and other.type == "yes_no")
+    boolean = question_id in _STANDARD_CONDITIONS or (other is not None and other.type == QuestionType.YES_NO)
     values: list[Any] = [
         {"true": True, "false": False}.get(value, value) if boolean else value for value in joined.split("|")
     ]

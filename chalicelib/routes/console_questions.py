@@ -20,7 +20,7 @@ from ..console import posted
 from ..console.access import ConsoleUser
 from ..console.posted import EventFormInvalid
 from ..errors import EventChanged
-from ..events import CHOICE_TYPES, QUESTION_TYPES, Event, Question
+from ..events import CHOICE_TYPES, QUESTION_TYPES, Event, Question, QuestionType
 from ..i18n import N_
 from .console import (
     ConsolePost,
@@ -50,12 +50,12 @@ DONE = {
 }
 # The question types as the editor offers them, with what each asks.
 TYPE_NAMES = {
-    "short_text": N_("Short text (one line)"),
-    "long_text": N_("Long text (several lines)"),
-    "one_choice": N_("One choice"),
-    "several_choices": N_("Several choices"),
-    "yes_no": N_("Yes or no"),
-    "number": N_("A whole number"),
+    QuestionType.SHORT_TEXT: N_("Short text (one line)"),
+    QuestionType.LONG_TEXT: N_("Long text (several lines)"),
+    QuestionType.ONE_CHOICE: N_("One choice"),
+    QuestionType.SEVERAL_CHOICES: N_("Several choices"),
+    QuestionType.YES_NO: N_("Yes or no"),
+    QuestionType.NUMBER: N_("A whole number"),
 }
 STALE = N_(
     "Someone else changed the meeting while you were writing, so nothing was saved. The form shows what you "
@@ -218,6 +218,7 @@ def _form_page(
         type_name=tr.gettext(TYPE_NAMES[kind]) if kind in TYPE_NAMES else kind,
         has_choices=kind in CHOICE_TYPES,
         limits=editor.LIMITS_BY_TYPE.get(kind, ()),
+        longest_text=editor.TEXT_LONGEST.get(kind),
         conditions=editor.condition_options(event, before, values.get("show_when", ""), language),
         errors=errors or {},
         field_labels=editor.field_labels(values, language),

@@ -20,6 +20,7 @@ from ..events import (
     EventStatus,
     InterestArea,
     Question,
+    QuestionType,
     ShowWhen,
 )
 from ..forms import Answers
@@ -231,7 +232,7 @@ def question_from_attributes(data: dict[str, Any]) -> Question:
     condition = data.get("show_when")
     return Question(
         id=data["id"],
-        type=data["type"],
+        type=QuestionType(data["type"]),
         label=dict(data["label"]),
         help=dict(data.get("help") or {}),
         required=bool(data.get("required", False)),
