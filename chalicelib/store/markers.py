@@ -11,8 +11,7 @@ from botocore.exceptions import ClientError
 from ..errors import Contention
 from ..invitations import marker
 from ..jobs import SendMarker, SendState
-from .network import member_key
-from .schema import MARKER_PREFIX, event_partition, iso_time, marker_key, read_time
+from .schema import MARKER_PREFIX, event_partition, iso_time, marker_key, member_key, read_time
 from .table import TableAccess, condition_failed
 
 

@@ -15,23 +15,8 @@ from typing import Any
 from ..events import Event
 from ..network import Member, OrganisationAlias, member_ref
 from ..registrations import Registration
-from .schema import iso_time
+from .schema import ALIAS_PREFIX, MEMBER_PREFIX, alias_key, iso_time, member_key, series_partition
 from .table import TableAccess, TaggedWrite
-
-MEMBER_PREFIX = "MEMBER#"
-ALIAS_PREFIX = "ALIAS#"
-
-
-def series_partition(series: str) -> dict[str, str]:
-    return {"S": f"SERIES#{series}"}
-
-
-def member_key(series: str, ref: str) -> dict[str, Any]:
-    return {"PK": series_partition(series), "SK": {"S": f"{MEMBER_PREFIX}{ref}"}}
-
-
-def alias_key(series: str, alias: str) -> dict[str, Any]:
-    return {"PK": series_partition(series), "SK": {"S": f"{ALIAS_PREFIX}{alias}"}}
 
 
 class NetworkRecords(TableAccess):

@@ -2,7 +2,10 @@
 
 One table. An event is `EVENT#{id}`/`META`; a registration sits beside it as
 `EVENT#{id}`/`REG#{email}`, so one Query reads an event's registrations, and so do the
-event's send markers (`SENT#{name}`) and its console audit log (`AUDIT#{time}#{nonce}`). The rest
+event's send markers (`SENT#{name}`), its notices (`NOTICE#{id}`), its working groups (`GROUPS`) and
+its console audit log (`AUDIT#{time}#{nonce}`). A series of meetings has its own partition
+(`SERIES#{series}`) for its network's members (`MEMBER#{ref}`) and organisation aliases
+(`ALIAS#{name}`). The rest
 are small records keyed by what they count or guard: an address's daily emails and console sign-in
 requests, a sender's window, a used form token, a suppressed mailbox (by hash), a console sign-in
 link (by hash) and a console user's sessions.
@@ -56,6 +59,34 @@ def marker_key(event_id: str, name: str) -> dict[str, Any]:
 def notice_key(event_id: str, notice_id: str) -> dict[str, Any]:
     """A notice to the event's registrants (cancelled, changed, a message), beside them."""
     return {"PK": event_partition(event_id), "SK": {"S": f"{NOTICE_PREFIX}{notice_id}"}}
+
+
+GROUPS = "GROUPS"
+
+
+def groups_key(event_id: str) -> dict[str, Any]:
+    """An event's working groups: one item beside its registrations, expiring with them."""
+    return {"PK": event_partition(event_id), "SK": {"S": GROUPS}}
+
+
+def series_partition(series: str) -> dict[str, str]:
+    """A series' network: its members and organisation aliases, read together by one Query."""
+    return {"S": f"SERIES#{series}"}
+
+
+MEMBER_PREFIX = "MEMBER#"
+ALIAS_PREFIX = "ALIAS#"
+
+
+def member_key(series: str, ref: str) -> dict[str, Any]:
+    """A member of the series' network, by `ref` (a hash of the canonical address: a link to leave
+    names no address)."""
+    return {"PK": series_partition(series), "SK": {"S": f"{MEMBER_PREFIX}{ref}"}}
+
+
+def alias_key(series: str, alias: str) -> dict[str, Any]:
+    """An organisation alias of the series' network, by its normalised name."""
+    return {"PK": series_partition(series), "SK": {"S": f"{ALIAS_PREFIX}{alias}"}}
 
 
 def send_window_key(window: int) -> dict[str, Any]:

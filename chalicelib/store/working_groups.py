@@ -14,14 +14,8 @@ from ..notices import Notice
 from ..working_groups import Group, GroupsChanged, WorkingGroups
 from .items import is_expired, typed_value
 from .notices import NoticeRecords
-from .schema import epoch_seconds, event_partition, from_epoch_seconds, iso_time, read_time
+from .schema import epoch_seconds, from_epoch_seconds, groups_key, iso_time, read_time
 from .table import condition_failed
-
-GROUPS = "GROUPS"
-
-
-def groups_key(event_id: str) -> dict[str, Any]:
-    return {"PK": event_partition(event_id), "SK": {"S": GROUPS}}
 
 
 def groups_item(record: WorkingGroups) -> dict[str, Any]:

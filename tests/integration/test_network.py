@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from chalicelib.network import leave_network, member_ref, merge_organisations, network_report
 from chalicelib.privacy import erase_person, export_person
-from chalicelib.store.network import member_key
+from chalicelib.store.schema import member_key
 from tests.conftest import ALSO_ON_THE_FAKE
 from tests.helpers import example_event
 from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up
