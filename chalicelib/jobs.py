@@ -24,7 +24,7 @@ from .digest import Summary, summarize
 from .errors import EventStarted, RegistrationNotFound, ServiceBusy
 from .events import DigestMode, Event, reminder_instants
 from .mail import Mailer, SendFailed
-from .registrations import CancellationStore, EmailState, Registration, Status, release_hold
+from .registrations import CancellationStore, EmailKind, EmailState, Registration, Status, release_hold
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +211,10 @@ class _EventRun:
                 ):
                     continue
                 sent = self.send_once(
-                    name, "reminder", lambda r=registration: self.messages.reminder(self.event, r), to=registration
+                    name,
+                    EmailKind.REMINDER,
+                    lambda r=registration: self.messages.reminder(self.event, r),
+                    to=registration,
                 )
                 complete = complete and sent
             if complete:

@@ -17,7 +17,7 @@ from .console import people as people_filter
 from .events import EVENT_ID_PATTERN, LANGUAGES, QUESTION_TYPES, QuestionType
 from .fields import BY_NAME, FIELDS, NO, SECTORS, YES, Field, Kind, custom_fields
 from .forms import MAX_BODY_BYTES
-from .registrations import EmailState, Status
+from .registrations import EmailState, Status, ThanksNote
 
 if TYPE_CHECKING:
     from .events import Event, Question
@@ -891,8 +891,15 @@ def document(event: Event | None = None) -> dict[str, Any]:
                     [
                         event_id,
                         lang,
-                        _in_query("status", "`waitlisted` or `pending` (a held seat) say so; else thanks for a seat"),
-                        _in_query("email", "`delayed` or `limited` explain a late email; anything else is ignored"),
+                        _in_query(
+                            "status",
+                            f"`{Status.WAITLISTED}` or `{Status.PENDING}` (a held seat) say so; else thanks for a seat",
+                        ),
+                        _in_query(
+                            "email",
+                            f"`{ThanksNote.DELAYED}` or `{ThanksNote.LIMITED}` explain a late email; "
+                            "anything else is ignored",
+                        ),
                     ],
                     {"200": _html("The thank-you page"), **no_event},
                 )

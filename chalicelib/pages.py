@@ -17,7 +17,7 @@ from .events import OPTIONAL_QUESTIONS, SHOW_WHEN_STANDARD, Event, EventStatus, 
 from .fields import SECTORS
 from .i18n import N_
 from .meeting_times import local_date_and_clock, meeting_times
-from .registrations import EmailKind, HoldState, Status
+from .registrations import EmailKind, HoldState, Status, ThanksNote
 from .security import origin_of
 from .web import error_message
 
@@ -249,16 +249,18 @@ class Pages:
         context["status_text"] = by_status.get(
             status, tr.gettext("You have a seat. A confirmation is on its way to your email.")
         )
-        context["email_note"] = {
-            "delayed": tr.gettext(
+        # `email_note` comes from the query string too: anything else reads as an email on its way.
+        email_notes: dict[str, str] = {
+            ThanksNote.DELAYED: tr.gettext(
                 "The confirmation email is delayed. Your registration is saved and the email will be sent as soon as "
                 "possible."
             ),
-            "limited": tr.gettext(
+            ThanksNote.LIMITED: tr.gettext(
                 "Your registration is saved. We have already sent several emails to that address today, so no "
                 "confirmation is sent now. Questions? Contact the organiser."
             ),
-        }.get(
+        }
+        context["email_note"] = email_notes.get(
             email_note,
             tr.gettext("The confirmation may take a few minutes. Check your spam folder if it does not arrive."),
         )

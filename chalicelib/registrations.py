@@ -751,6 +751,18 @@ def _hold_expired(registration: Registration, now: datetime) -> bool:
     )
 
 
+class ThanksNote(StrEnum):
+    """What the thank-you page adds about a confirmation that did not go at once (its `email` query
+    parameter), from the registration's email state."""
+
+    DELAYED = "delayed"  # SES failed: the outbox tries again
+    LIMITED = "limited"  # the address had its emails for today
+
+    @classmethod
+    def of(cls, state: EmailState) -> ThanksNote | None:
+        return {EmailState.FAILED: cls.DELAYED, EmailState.LIMITED: cls.LIMITED}.get(state)
+
+
 class HoldState(StrEnum):
     """Where a registration stands for the confirm link, and what pressing its button did."""
 

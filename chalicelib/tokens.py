@@ -10,6 +10,8 @@ from typing import Any
 
 from itsdangerous import BadData, URLSafeSerializer
 
+from .events import LANGUAGES
+
 SALT = "signup.manage-registration.v1"
 # The link keeps working a little after the meeting, then expires.
 VALID_AFTER_EVENT = timedelta(days=7)
@@ -63,7 +65,7 @@ def make_leave_token(secret: str, series: str, ref: str, language: str) -> str:
 
 def read_leave_token(secret: str, token: str) -> LeaveToken:
     series, ref, language = _read(secret, LEAVE_SALT, token, (str, str, str))
-    return LeaveToken(series, ref, language if language in ("sv", "en") else "sv")
+    return LeaveToken(series, ref, language if language in LANGUAGES else "sv")
 
 
 INVITE_SALT = "signup.network-invitation.v1"

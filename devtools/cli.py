@@ -32,7 +32,7 @@ from chalicelib.console.audit import record
 from chalicelib.console.events import EventFormInvalid
 from chalicelib.digest import summarize
 from chalicelib.errors import EventCancelled, ValidationFailed
-from chalicelib.events import Event, EventFileError, parse_event_toml
+from chalicelib.events import LANGUAGES, Event, EventFileError, parse_event_toml
 from chalicelib.forms import email_key, parse_email
 from chalicelib.registrations import Status
 from chalicelib.store import DynamoStore
@@ -500,7 +500,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     snippets = commands.add_parser("embed", parents=[stage], help="HTML to paste into the municipality's page")
     snippets.add_argument("event_id")
-    snippets.add_argument("--lang", choices=["sv", "en"], default="sv")
+    snippets.add_argument("--lang", choices=LANGUAGES, default="sv")
     snippets.add_argument("--redirect", help="your own thank-you page (must be on an allowed origin)")
     snippets.add_argument("--base-url", help="the service's public address (default: the stage's)")
     snippets.set_defaults(handler=embed)
@@ -516,7 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     to_them = commands.add_parser("message", parents=[stage], help="send a message to those signed up")
     to_them.add_argument("event_id")
-    to_them.add_argument("--to", choices=[a.value for a in notices.Audience], default="everyone")
+    to_them.add_argument("--to", choices=[a.value for a in notices.Audience], default=notices.Audience.EVERYONE.value)
     to_them.add_argument("--file", required=True, help="the message as plain text (web addresses become links)")
     to_them.set_defaults(handler=message)
 
@@ -534,7 +534,7 @@ def build_parser() -> argparse.ArgumentParser:
     series_commands = series.add_subparsers(required=True)
     report = series_commands.add_parser("report", parents=[stage], help="new and returning, sectors, nudge list")
     report.add_argument("series")
-    report.add_argument("--lang", choices=["sv", "en"], default="sv")
+    report.add_argument("--lang", choices=LANGUAGES, default="sv")
     report.add_argument("--now", help="as if at this time (ISO with offset)")
     report.set_defaults(handler=network_report)
     merge = series_commands.add_parser(
@@ -558,7 +558,7 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--propose", action="store_true", help="propose groups (after the last day to sign up)")
     what.add_argument("--export", action="store_true", help="the groups as CSV for Excel, on standard output")
     what.add_argument("--send", action="store_true", help="email each group its members, once (the outbox sends)")
-    groups.add_argument("--lang", choices=["sv", "en"], default="sv")
+    groups.add_argument("--lang", choices=LANGUAGES, default="sv")
     groups.add_argument("--now", help="as if at this time (ISO with offset)")
     groups.set_defaults(handler=network_groups)
     return parser

@@ -12,7 +12,7 @@ from ..bootstrap import wiring
 from ..errors import EventNotFound, ForbiddenOrigin, RegistrationClosed, SignupError, ValidationFailed
 from ..events import Event
 from ..forms import pick_language
-from ..registrations import EmailState, Status
+from ..registrations import EmailState, Status, ThanksNote
 from .http import HTML, allowed_origins, base_url, html, json_error, private, query, query_language, raw_body, source_ip
 
 public = Blueprint(__name__)
@@ -135,7 +135,7 @@ def embed_script() -> Response:
     )
 
 
-def _see_thanks(language: str, status: str, email_state: str, fields: dict[str, Any]) -> Response:
+def _see_thanks(language: str, status: str, email_state: EmailState, fields: dict[str, Any]) -> Response:
     """The form's answer to an accepted sign-up, whether new, repeated or a dropped bot: the same
     redirect, so it tells nobody which it was."""
     settings = wiring().settings
@@ -143,8 +143,7 @@ def _see_thanks(language: str, status: str, email_state: str, fields: dict[str, 
     # municipality's own thank-you page, when it is on an allowed origin.
     target = security.safe_redirect(fields.get("redirect"), settings.allowed_origins())
     thanks = {"status": status, "lang": language}
-    notes: dict[str, str] = {EmailState.FAILED: "delayed", EmailState.LIMITED: "limited"}
-    note = notes.get(email_state)
+    note = ThanksNote.of(email_state)
     if note:
         thanks["email"] = note
     location = target or f"thanks?{urlencode(thanks)}"

@@ -6,7 +6,10 @@ import re
 
 import pytest
 
-from chalicelib import i18n
+from chalicelib import digest, email_history, i18n, notices
+from chalicelib.console import people
+from chalicelib.events import DigestMode
+from chalicelib.registrations import EmailKind, EmailState, Status
 from devtools import catalogue
 
 
@@ -121,3 +124,25 @@ def test_counts_and_contexts_pick_the_right_swedish():
     # One English word, two Swedish ones: a registration is "Avbokad", the filter lists "Avbokade".
     assert sv.gettext(i18n.PERSON_STATUS["cancelled"]) == "Avbokad"
     assert sv.pgettext(*i18n.STATUS_FILTERS["cancelled"]) == "Avbokade"
+
+
+# Each state's words: a table keyed by a state's values, so a state added without its words would show
+# a KeyError on a page (or its bare code), and words for a state that no longer exists are dead text.
+@pytest.mark.parametrize(
+    ("table", "states"),
+    [
+        ("STATUS_NAMES", set(Status)),
+        ("PERSON_STATUS", set(Status)),
+        ("EMAIL_STATES", set(EmailState)),
+        ("EMAIL_PROBLEMS", set(digest.EMAIL_PROBLEMS)),
+        ("EMAIL_RESULTS", set(email_history.Result)),
+        ("DIGEST_MODES", set(DigestMode)),
+        ("STATUS_FILTERS", {value or "live" for value in people.STATUS_CHOICES}),
+        (
+            "EMAIL_KINDS",
+            {*EmailKind, email_history.RESEND, email_history.SES_NOTICE, *notices.HISTORY_KIND.values()},
+        ),
+    ],
+)
+def test_each_state_table_has_words_for_every_state_and_no_other(table, states):
+    assert set(getattr(i18n, table)) == {str(state) for state in states}
