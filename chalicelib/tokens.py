@@ -1,6 +1,6 @@
-"""Signed links (itsdangerous, salted) to a person's own registration. A kind of link names its salt
-and shape; one pair of functions signs and reads them (the organisers' attendee links, a second
-kind, gave way to the console's sign-in)."""
+"""Signed links (itsdangerous, salted) to a person's own registration, out of a network, to an
+invitation. A kind of link names its salt and shape; one pair of functions signs and reads them all,
+and the console's session cookie too (`sign_fields`, `read_fields`)."""
 
 from __future__ import annotations
 
@@ -36,12 +36,12 @@ def make_token(secret: str, event_id: str, registration_id: str, event_end: date
     # The expiry inside is what it was when the link was made; `check_lifetime` judges a link by
     # the event's current end instead, so a meeting moved earlier takes its links with it.
     # Only ids: an email address in a URL ends up in logs and browser history.
-    return _sign(secret, SALT, event_id, registration_id, _instant(event_end + VALID_AFTER_EVENT))
+    return sign_fields(secret, SALT, event_id, registration_id, _instant(event_end + VALID_AFTER_EVENT))
 
 
 def read_token(secret: str, token: str) -> ManageToken:
     """The ids in a genuine link; whether it is still alive depends on the event (`check_lifetime`)."""
-    event_id, registration_id, expires = _read(secret, SALT, token, (str, str, int))
+    event_id, registration_id, expires = read_fields(secret, SALT, token, (str, str, int))
     return ManageToken(event_id, registration_id, expires)
 
 
@@ -60,11 +60,11 @@ class LeaveToken:
 
 
 def make_leave_token(secret: str, series: str, ref: str, language: str) -> str:
-    return _sign(secret, LEAVE_SALT, series, ref, language)
+    return sign_fields(secret, LEAVE_SALT, series, ref, language)
 
 
 def read_leave_token(secret: str, token: str) -> LeaveToken:
-    series, ref, language = _read(secret, LEAVE_SALT, token, (str, str, str))
+    series, ref, language = read_fields(secret, LEAVE_SALT, token, (str, str, str))
     return LeaveToken(series, ref, language if language in LANGUAGES else "sv")
 
 
@@ -83,11 +83,11 @@ class InviteToken:
 
 
 def make_invite_token(secret: str, event_id: str, ref: str) -> str:
-    return _sign(secret, INVITE_SALT, event_id, ref)
+    return sign_fields(secret, INVITE_SALT, event_id, ref)
 
 
 def read_invite_token(secret: str, token: str) -> InviteToken:
-    event_id, ref = _read(secret, INVITE_SALT, token, (str, str))
+    event_id, ref = read_fields(secret, INVITE_SALT, token, (str, str))
     return InviteToken(event_id, ref)
 
 
@@ -107,12 +107,14 @@ def _instant(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def _sign(secret: str, salt: str, *fields: str | int) -> str:
+def sign_fields(secret: str, salt: str, *fields: str | int) -> str:
+    """A token carrying `fields` (strings and whole numbers), signed for one kind (`salt`): read it with
+    `read_fields` and the same salt."""
     return str(URLSafeSerializer(secret, salt=salt).dumps(list(fields)))
 
 
-def _read(secret: str, salt: str, token: str, shape: tuple[type, ...]) -> list[Any]:
-    """The fields of a genuine link of this kind, each of the type `shape` names (a whole number
+def read_fields(secret: str, salt: str, token: str, shape: tuple[type, ...]) -> list[Any]:
+    """The fields of a genuine token of this kind, each of the type `shape` names (a whole number
     is never a bool: JSON's `true` would pass as 1); TokenInvalid for anything else."""
     try:
         fields = URLSafeSerializer(secret, salt=salt).loads(token)

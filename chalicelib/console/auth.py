@@ -24,10 +24,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
-from itsdangerous import BadSignature, URLSafeSerializer
-
 from ..events import Event
 from ..forms import email_key
+from ..tokens import TokenInvalid, read_fields, sign_fields
 
 SIGN_IN_VALID = timedelta(minutes=15)
 SESSION_IDLE = timedelta(hours=8)
@@ -182,14 +181,15 @@ def new_session(person: str, version: int, now: datetime) -> Session:
 
 
 def encode_session(secret: str, session: Session) -> str:
-    payload = [
+    return sign_fields(
+        secret,
+        SESSION_SALT,
         session.email_key,
         session.session_id,
         int(session.issued_at.timestamp()),
         int(session.last_seen.timestamp()),
         session.version,
-    ]
-    return str(URLSafeSerializer(secret, salt=SESSION_SALT).dumps(payload))
+    )
 
 
 def decode_session(secret: str, value: str | None, now: datetime) -> Session:
@@ -200,11 +200,9 @@ def decode_session(secret: str, value: str | None, now: datetime) -> Session:
     if not value:
         raise SessionInvalid("no session")
     try:
-        person, session_id, issued, seen, version = URLSafeSerializer(secret, salt=SESSION_SALT).loads(value)
-    except (BadSignature, ValueError, TypeError) as error:
+        person, session_id, issued, seen, version = read_fields(secret, SESSION_SALT, value, (str, str, int, int, int))
+    except TokenInvalid as error:
         raise SessionInvalid("not ours") from error
-    if not (isinstance(person, str) and isinstance(session_id, str) and all(map(_whole, (issued, seen, version)))):
-        raise SessionInvalid("not ours")
     session = Session(
         person, session_id, datetime.fromtimestamp(issued, UTC), datetime.fromtimestamp(seen, UTC), version
     )
@@ -259,7 +257,3 @@ def csrf_ok(secret: str, session: Session, given: object) -> bool:
     if not isinstance(given, str) or not given:
         return False
     return hmac.compare_digest(csrf_token(secret, session).encode(), given.encode("utf-8", "surrogateescape"))
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from itsdangerous import URLSafeSerializer
 
 from chalicelib.console import auth
 from chalicelib.console.auth import LinkState, SessionInvalid
@@ -61,6 +62,25 @@ def test_a_forged_altered_or_missing_cookie_is_no_session():
     for bad in (None, "", auth.encode_session("another-secret", auth.new_session("x@y.se", 0, NOW)), value[:-2] + "AA"):
         with pytest.raises(SessionInvalid):
             auth.decode_session(SECRET, bad, NOW)
+
+
+def test_a_cookie_signed_before_the_shared_token_functions_still_reads_and_a_misshaped_one_does_not():
+    # The cookie's bytes as the console wrote them when it signed with its own serializer: a deploy
+    # must not sign everybody out.
+    issued = int(NOW.timestamp())
+    written = URLSafeSerializer(SECRET, salt=auth.SESSION_SALT).dumps(["anna@hudiksvall.se", "abc", issued, issued, 2])
+    session = auth.decode_session(SECRET, str(written), NOW)
+    assert (session.email_key, session.session_id, session.version) == ("anna@hudiksvall.se", "abc", 2)
+    assert auth.encode_session(SECRET, session) == str(written)
+    for fields in (
+        ["anna@hudiksvall.se", "abc", issued, issued, True],  # JSON's true is not a version
+        ["anna@hudiksvall.se", "abc", issued, issued],
+        ["anna@hudiksvall.se", "abc", str(issued), issued, 2],
+        {"person": "anna@hudiksvall.se"},
+    ):
+        forged = str(URLSafeSerializer(SECRET, salt=auth.SESSION_SALT).dumps(fields))
+        with pytest.raises(SessionInvalid):
+            auth.decode_session(SECRET, forged, NOW)
 
 
 def test_a_session_ends_8_hours_after_its_last_use_and_24_hours_after_sign_in():
