@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time as time_module
 from collections.abc import Mapping, Set
-from datetime import datetime, time
 from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
 from typing import Any
 
@@ -28,10 +27,13 @@ from ..registrations import EmailDelivery, EmailKind, EmailState, Registration, 
 from .schema import (
     EVENTS,
     OUTBOX,
+    clock_time,
     epoch_number,
-    epoch_seconds,
+    from_clock_time,
     from_epoch_seconds,
+    from_iso_time,
     iso_time,
+    optional_epoch_seconds,
     optional_iso_time,
     outbox_time,
     read_time,
@@ -150,7 +152,7 @@ def event_attributes(event: Event) -> dict[str, Any]:
         "custom_questions": [question_attributes(question) for question in event.custom_questions] or None,
         "status": event.status,
         "reminder_days": list(event.reminder_days),
-        "reminder_time": event.reminder_time.strftime("%H:%M"),
+        "reminder_time": clock_time(event.reminder_time),
         "digest_hour": event.digest_hour,
         "digest": event.digest,
         "organiser_language": event.organiser_language,
@@ -168,12 +170,12 @@ def event_from_item(item: dict[str, Any]) -> Event:
         title=dict(item["title"]),
         description=dict(item.get("description") or {}),
         timezone=item["timezone"],
-        starts_at=read_time(item["starts_at"]),  # type: ignore[arg-type]
+        starts_at=from_iso_time(item["starts_at"]),
         ends_at=read_time(item.get("ends_at")),
         meal_at=read_time(item.get("meal_at")),
         venue=item["venue"],
         address=item.get("address", ""),
-        deadline_at=read_time(item["deadline_at"]),  # type: ignore[arg-type]
+        deadline_at=from_iso_time(item["deadline_at"]),
         capacity=int(capacity) if capacity is not None else None,
         # Events stored before the bound existed have no waiting list until they are put again.
         waitlist_limit=int(item.get("waitlist_limit", 0)),
@@ -184,7 +186,7 @@ def event_from_item(item: dict[str, Any]) -> Event:
         interests=tuple(InterestArea(id=area["id"], title=dict(area["title"])) for area in item.get("interests") or ()),
         status=EventStatus(item.get("status", EventStatus.OPEN)),
         reminder_days=tuple(int(days) for days in item.get("reminder_days", [2])),
-        reminder_time=time.fromisoformat(item.get("reminder_time", "09:00")),
+        reminder_time=from_clock_time(item.get("reminder_time", "09:00")),
         digest_hour=int(item.get("digest_hour", 7)),
         digest=DigestMode(item.get("digest", DigestMode.CHANGES)),
         organiser_language=item.get("organiser_language", "sv"),
@@ -288,7 +290,7 @@ def registration_item(registration: Registration) -> dict[str, Any]:
         "created_at": iso_time(registration.created_at),
         "updated_at": iso_time(registration.updated_at),
         **email_attributes(registration.email),
-        "expires_at": epoch_seconds(registration.expires_at) if registration.expires_at else None,
+        "expires_at": optional_epoch_seconds(registration.expires_at),
         "hold_until": optional_iso_time(registration.hold_until),
         "checked_in_at": optional_iso_time(registration.checked_in_at),
     }
@@ -336,8 +338,8 @@ def registration_from_item(item: dict[str, Any]) -> Registration:
             share_with_group=item.get("share_with_group"),
         ),
         status=Status(item["status"]),
-        created_at=datetime.fromisoformat(item["created_at"]),
-        updated_at=datetime.fromisoformat(item["updated_at"]),
+        created_at=from_iso_time(item["created_at"]),
+        updated_at=from_iso_time(item["updated_at"]),
         email=EmailDelivery(
             state=EmailState(item.get("email_state", EmailState.SENT)),
             kind=EmailKind(item.get("email_kind", EmailKind.CONFIRMATION)),

@@ -3,7 +3,7 @@ an address's daily emails, a sender's sign-ups per window, a hosted form's token
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from ..errors import TooManyRequests
@@ -36,7 +36,6 @@ class Limits(TableAccess):
         if registration.email.state != EmailState.SENDING:
             return []
         email_key = registration.answers.email_key
-        day = now.astimezone(UTC).date()
         return [
             (
                 "suppressed",
@@ -50,7 +49,7 @@ class Limits(TableAccess):
             ),
             (
                 "email_limit",
-                self._counter(daily_emails_key(email_key, day.isoformat()), DAILY_EMAILS_PER_ADDRESS, now, 2 * 86400),
+                self._counter(daily_emails_key(email_key, now), DAILY_EMAILS_PER_ADDRESS, now, 2 * 86400),
             ),
         ]
 

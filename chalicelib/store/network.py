@@ -15,7 +15,7 @@ from typing import Any
 from ..events import Event
 from ..network import Member, OrganisationAlias, member_ref
 from ..registrations import Registration
-from .schema import ALIAS_PREFIX, MEMBER_PREFIX, alias_key, iso_time, member_key, series_partition
+from .schema import ALIAS_PREFIX, MEMBER_PREFIX, alias_key, from_iso_time, iso_time, member_key, series_partition
 from .table import TableAccess, TaggedWrite
 
 
@@ -64,7 +64,7 @@ class NetworkRecords(TableAccess):
             ConsistentRead=True,
         ):
             if item["SK"].startswith(MEMBER_PREFIX):
-                members.append(_member(series, item))
+                members.append(member_from_item(series, item))
             elif item["SK"].startswith(ALIAS_PREFIX):
                 aliases.append(
                     OrganisationAlias(
@@ -75,7 +75,7 @@ class NetworkRecords(TableAccess):
 
     def get_member(self, series: str, ref: str) -> Member | None:
         item = self._get(member_key(series, ref))
-        return _member(series, item) if item else None
+        return member_from_item(series, item) if item else None
 
     def remove_member(self, series: str, ref: str) -> bool:
         """Forget a member at once (they left); True when there was one to forget."""
@@ -103,7 +103,7 @@ class NetworkRecords(TableAccess):
                 yield item
 
 
-def _member(series: str, item: dict[str, Any]) -> Member:
+def member_from_item(series: str, item: dict[str, Any]) -> Member:
     return Member(
         series=series,
         ref=item["SK"][len(MEMBER_PREFIX) :],
@@ -113,5 +113,5 @@ def _member(series: str, item: dict[str, Any]) -> Member:
         sector=item["sector"],
         language=item.get("language", "sv"),
         events=frozenset(item.get("events") or ()),
-        joined_at=datetime.fromisoformat(item["joined_at"]),
+        joined_at=from_iso_time(item["joined_at"]),
     )

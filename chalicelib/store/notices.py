@@ -22,11 +22,12 @@ from .schema import (
     MARKER_PREFIX,
     NOTICE_PREFIX,
     NOTICES,
-    epoch_seconds,
     event_partition,
     from_epoch_seconds,
+    from_iso_time,
     iso_time,
     notice_key,
+    optional_epoch_seconds,
     read_time,
     send_quota_key,
     send_window_key,
@@ -50,7 +51,7 @@ def notice_item(notice: Notice) -> dict[str, Any]:
         "author": notice.author or None,
         "changes": [{"name": c.name, "old": c.old, "new": c.new} for c in notice.changes] or None,
         "text": notice.text or None,
-        "expires_at": epoch_seconds(notice.expires_at) if notice.expires_at else None,
+        "expires_at": optional_epoch_seconds(notice.expires_at),
         "groups": [{"number": g.number, "area": g.area, "members": list(g.members)} for g in notice.groups] or None,
     }
     if notice.finished_at is None:
@@ -68,7 +69,7 @@ def notice_from_item(item: dict[str, Any]) -> Notice:
         notice_id=item["notice_id"],
         kind=NoticeKind(item["kind"]),
         audience=Audience(item["audience"]),
-        created_at=datetime.fromisoformat(item["created_at"]),
+        created_at=from_iso_time(item["created_at"]),
         author=item.get("author", ""),
         changes=tuple(Change(c["name"], c["old"], c["new"]) for c in item.get("changes") or ()),
         text=item.get("text", ""),
@@ -206,7 +207,7 @@ class NoticeRecords(TableAccess):
     def send_quota(self, now: datetime, max_age: timedelta) -> float | None:
         """The account's send rate as last read, if read within `max_age`."""
         item = self._get(send_quota_key())
-        if not item or datetime.fromisoformat(item["read_at"]) + max_age <= now:
+        if not item or from_iso_time(item["read_at"]) + max_age <= now:
             return None
         return float(item["max_send_rate"])
 

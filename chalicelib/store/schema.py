@@ -16,7 +16,7 @@ Every key and every time format lives here, so the item format has one descripti
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -112,8 +112,9 @@ def address_partition(email_key: str) -> dict[str, str]:
     return {"S": f"ADDRESS#{email_key}"}
 
 
-def daily_emails_key(email_key: str, day: str) -> dict[str, Any]:
-    return {"PK": address_partition(email_key), "SK": {"S": f"EMAILS#{day}"}}
+def daily_emails_key(email_key: str, at: datetime) -> dict[str, Any]:
+    """The emails sent to an address on the day (in UTC) of `at`."""
+    return {"PK": address_partition(email_key), "SK": {"S": f"EMAILS#{utc_day(at)}"}}
 
 
 EMAIL_HISTORY_PREFIX = "MAIL#"
@@ -188,9 +189,10 @@ def plain_key(item: dict[str, Any]) -> dict[str, Any]:
 
 # -- times --------------------------------------------------------------------------
 # A moment is written as ISO 8601 text in UTC wherever it is an attribute or the events
-# index's sort key (so string order is time order). Where DynamoDB itself needs something
-# else, there is one function for each need: the outbox index's fixed-width key, the epoch
-# number a condition compares, and the whole seconds DynamoDB's TTL reads.
+# index's sort key (so string order is time order), and read back by `from_iso_time`. Where
+# DynamoDB itself needs something else, there is one function for each need: the outbox index's
+# fixed-width key, the epoch number a condition compares, and the whole seconds DynamoDB's TTL
+# reads. A time of day (an event's reminder) is `HH:MM`, a day in a key is the UTC date.
 
 
 def iso_time(moment: datetime) -> str:
@@ -201,8 +203,28 @@ def optional_iso_time(moment: datetime | None) -> str | None:
     return iso_time(moment) if moment else None
 
 
+def from_iso_time(value: str) -> datetime:
+    """A moment as `iso_time` wrote it (or as any ISO 8601 text with an offset)."""
+    return datetime.fromisoformat(value)
+
+
 def read_time(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    """An optional moment: None where the attribute is absent or empty."""
+    return from_iso_time(value) if value else None
+
+
+def clock_time(clock: time) -> str:
+    """A time of day, to the minute."""
+    return clock.strftime("%H:%M")
+
+
+def from_clock_time(value: str) -> time:
+    return time.fromisoformat(value)
+
+
+def utc_day(moment: datetime) -> str:
+    """The day (in UTC) a daily count is kept under."""
+    return moment.astimezone(UTC).date().isoformat()
 
 
 def outbox_time(moment: datetime) -> str:
@@ -219,6 +241,10 @@ def epoch_number(moment: datetime) -> str:
 def epoch_seconds(moment: datetime) -> int:
     """Whole seconds since the epoch: what DynamoDB's time to live reads, and what rate windows count in."""
     return int(moment.timestamp())
+
+
+def optional_epoch_seconds(moment: datetime | None) -> int | None:
+    return epoch_seconds(moment) if moment else None
 
 
 def from_epoch_seconds(value: Any) -> datetime | None:

@@ -14,7 +14,15 @@ from ..notices import Notice
 from ..working_groups import Group, GroupsChanged, WorkingGroups
 from .items import is_expired, typed_value
 from .notices import NoticeRecords
-from .schema import epoch_seconds, from_epoch_seconds, groups_key, iso_time, read_time
+from .schema import (
+    from_epoch_seconds,
+    from_iso_time,
+    groups_key,
+    iso_time,
+    optional_epoch_seconds,
+    optional_iso_time,
+    read_time,
+)
 from .table import condition_failed
 
 
@@ -29,8 +37,8 @@ def groups_item(record: WorkingGroups) -> dict[str, Any]:
         "moved": sorted(record.moved),
         "proposed_at": iso_time(record.proposed_at),
         "updated_at": iso_time(record.updated_at),
-        "sent_at": iso_time(record.sent_at) if record.sent_at else None,
-        "expires_at": epoch_seconds(record.expires_at) if record.expires_at else None,
+        "sent_at": optional_iso_time(record.sent_at),
+        "expires_at": optional_epoch_seconds(record.expires_at),
     }
     item = {key: typed_value(value) for key, value in attributes.items() if value is not None}
     item.update(groups_key(record.event_id))
@@ -45,8 +53,8 @@ def groups_from_item(item: dict[str, Any]) -> WorkingGroups:
             for group in item.get("groups") or ()
         ),
         version=int(item["version"]),
-        proposed_at=datetime.fromisoformat(item["proposed_at"]),
-        updated_at=datetime.fromisoformat(item["updated_at"]),
+        proposed_at=from_iso_time(item["proposed_at"]),
+        updated_at=from_iso_time(item["updated_at"]),
         moved=frozenset(item.get("moved") or ()),
         sent_at=read_time(item.get("sent_at")),
         expires_at=from_epoch_seconds(item.get("expires_at")),
