@@ -15,11 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-if TYPE_CHECKING:
-    from .notices import Notice
 
 LANGUAGES = ("sv", "en")
 
@@ -320,19 +317,6 @@ def deadline_instant(last_day: date, zone: ZoneInfo) -> datetime:
     """The first instant after the local day `last_day` ends, in UTC."""
     # Local midnight exists on every Swedish DST switch day (they happen at 02:00/03:00).
     return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class EventEdit:
-    """An edited event to store (the console's EventStore.save_event): `edited_from`, when the form
-    was filled in (EventChanged if someone saved since); `bump_calendar` when its time or place
-    changed; the change `notice` for the registrants, stored in the same write."""
-
-    event: Event
-    now: datetime
-    edited_from: datetime | None = None
-    bump_calendar: bool = False
-    notice: Notice | None = None
 
 
 @dataclass(frozen=True)

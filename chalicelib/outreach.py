@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from . import forms, i18n, invitations, jobs, network, notices, outbox
+from . import forms, i18n, invitations, jobs, network, notice_delivery, notices, outbox
 from .digest import Summary, attendee_csv
 from .events import Event
 from .mail import (
@@ -85,8 +85,8 @@ class Outreach:
         )
         # Only the notices are paced: the retries are few, and a person waits for each of them.
         if self.store.active_notices():
-            pace = notices.SendPace(self.account_send_rate(now), windows=self.store, now=now, sleep=self.sleep)
-            delivered = notices.deliver_notices(
+            pace = notice_delivery.SendPace(self.account_send_rate(now), windows=self.store, now=now, sleep=self.sleep)
+            delivered = notice_delivery.deliver_notices(
                 store=self.store,
                 mailer=self.signup.mailer,
                 messages=NoticeMail(self.signup, base_url, now),
@@ -149,8 +149,8 @@ class Outreach:
         first = invitations.who_is_invited(members, registered, event_id=event.id, invited=invited, suppressed=set())
         keys = [forms.email_key(member.email) for member in first.invite]
         suppressed: set[str] = set()
-        for start in range(0, len(keys), notices.SUPPRESSION_BATCH):
-            suppressed |= self.store.suppressed_among(keys[start : start + notices.SUPPRESSION_BATCH])
+        for start in range(0, len(keys), notice_delivery.SUPPRESSION_BATCH):
+            suppressed |= self.store.suppressed_among(keys[start : start + notice_delivery.SUPPRESSION_BATCH])
         return invitations.who_is_invited(
             members, registered, event_id=event.id, invited=invited, suppressed=suppressed
         )

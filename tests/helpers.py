@@ -22,7 +22,7 @@ import pytest
 from chalicelib import pages
 from chalicelib.events import Event, event_from_mapping
 from chalicelib.mail import Links, WrittenEmail, digest_email
-from chalicelib.notices import SendPace, deliver_notices
+from chalicelib.notice_delivery import SendPace, deliver_notices
 from chalicelib.registrations import Registration, register
 from tests.fakes import RecordingMailer
 

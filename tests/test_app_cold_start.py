@@ -89,6 +89,7 @@ def console_modules(loaded):
 ORGANISERS_ONLY = (
     "chalicelib.outreach",
     "chalicelib.notices",
+    "chalicelib.notice_delivery",
     "chalicelib.invitations",
     "chalicelib.jobs",
     "chalicelib.digest",

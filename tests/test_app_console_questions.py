@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.events import LONG_TEXT_MAX, SHORT_TEXT_MAX, EventEdit, place_key
+from chalicelib.events import LONG_TEXT_MAX, SHORT_TEXT_MAX, place_key
+from chalicelib.notices import EventEdit
 from tests.helpers import CUSTOM_QUESTIONS, EVENT, answers, open_event, post_form
 from tests.test_app_console import csrf_of, get, post
 from tests.test_app_console_events import audit_actions, path_of

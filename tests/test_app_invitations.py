@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.events import EventEdit
 from chalicelib.network import member_ref
+from chalicelib.notices import EventEdit
 from tests.helpers import EVENT, answers, post_json, run_schedule
 from tests.test_app_console import ORGANISER, csrf_of, get, post
 from tests.test_app_console_events import audit_actions, path_of

@@ -12,9 +12,9 @@ from typing import Any, Protocol
 
 from .. import notices
 from ..errors import EventCancelled, EventExists, SeatsTaken
-from ..events import Event, EventEdit
+from ..events import Event
 from ..i18n import event_problem
-from ..notices import Notice
+from ..notices import EventEdit, Notice
 from ..registrations import EmailState, PromotionStore, Registration, fill_free_seats
 from . import events as rules
 from .events import ChangeRefused, EventFormInvalid

@@ -9,8 +9,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..errors import EventCancelled, EventChanged, EventExists, EventNotFound, SeatsTaken
-from ..events import Event, EventEdit, EventStatus
-from ..notices import Notice
+from ..events import Event, EventStatus
+from ..notices import EventEdit, Notice
 from ..registrations import Registration, Status
 from .events import EventRecords
 from .notices import NoticeRecords

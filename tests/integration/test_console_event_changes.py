@@ -13,7 +13,7 @@ import pytest
 from chalicelib.console import event_admin
 from chalicelib.console.events import EventFormInvalid
 from chalicelib.errors import EventChanged, EventStarted, SeatsTaken
-from chalicelib.events import EventEdit
+from chalicelib.notices import EventEdit
 from chalicelib.outbox import retry_due_emails, send_now
 from chalicelib.registrations import (
     EmailKind,

@@ -11,11 +11,11 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from chalicelib import privacy
-from chalicelib.events import EventEdit
 from chalicelib.forms import email_key
 from chalicelib.invitations import marker
 from chalicelib.network import member_ref
-from chalicelib.notices import NoticeKind, SendPace, new_notice
+from chalicelib.notice_delivery import SendPace
+from chalicelib.notices import EventEdit, NoticeKind, new_notice
 from tests.fakes import RecordingMailer
 from tests.helpers import assert_racing_runs_send_once, deliver_notices_unpaced
 from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up

@@ -14,9 +14,9 @@ from chalicelib import privacy
 from chalicelib.console import event_admin
 from chalicelib.console.events import EventFormInvalid
 from chalicelib.errors import EventCancelled
-from chalicelib.events import EventEdit
 from chalicelib.forms import email_key
-from chalicelib.notices import Audience, NoticeKind, SendPace, meeting_changes, new_notice
+from chalicelib.notice_delivery import SendPace
+from chalicelib.notices import Audience, EventEdit, NoticeKind, meeting_changes, new_notice
 from chalicelib.registrations import Status, cancel, register
 from tests.fakes import RecordingMailer
 from tests.helpers import answers, assert_racing_runs_send_once, at, deliver_notices_unpaced, example_event

@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib import privacy, working_group_steps
 from chalicelib.forms import email_key
-from chalicelib.notices import SendPace, deliver_notices
+from chalicelib.notice_delivery import SendPace, deliver_notices
 from chalicelib.registrations import register
 from chalicelib.working_groups import GroupsChanged, NoGroups, TooEarly
 from tests.fakes import RecordingMailer

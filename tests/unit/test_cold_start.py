@@ -29,6 +29,7 @@ OTHER_FEATURES = (
     "chalicelib.invitations",
     "chalicelib.network",
     "chalicelib.notices",
+    "chalicelib.notice_delivery",
     "chalicelib.working_groups",
 )
 # The email address tables (about 20 ms): only when an address is validated (a registration, a sign-in).

@@ -16,11 +16,11 @@ from chalicelib.calendar_file import calendar_sequence
 from chalicelib.errors import EventCancelled, RegistrationClosed
 from chalicelib.forms import parse_answers
 from chalicelib.mail import notice_copy_email, notice_email
+from chalicelib.notice_delivery import SendPace
 from chalicelib.notices import (
     Audience,
     MessageInvalid,
     NoticeKind,
-    SendPace,
     meeting_changes,
     message_text,
     new_notice,
