@@ -547,7 +547,3 @@ def warnings(event: Event, now: datetime) -> list[tuple[str, dict[str, Any]]]:
     ):
         found.append(("meal_far_from_meeting", {}))
     return found
-
-
-def digest_modes() -> tuple[DigestMode, ...]:
-    return tuple(DigestMode)

@@ -87,7 +87,6 @@ def _form_page(
     preview: Event | None = None,
     notice: str = "",
 ) -> Response:
-    from ..console import events as rules
 
     creating = event is None
     shown = preview or event
@@ -107,7 +106,6 @@ def _form_page(
         back_path="/console" if event is None else f"/console/events/{event.id}",
         may_name_organisers=user.is_admin,
         questions=OPTIONAL_QUESTIONS,
-        digest_modes=rules.digest_modes(),
         notice=notice,
     )
 
