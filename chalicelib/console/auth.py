@@ -22,6 +22,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from urllib.parse import urlencode
 
 from ..events import Event
@@ -55,9 +56,9 @@ class SignInLimited(Exception):
 
 
 class LinkRefused(Exception):
-    """A sign-in link that signs nobody in; `state` says why (LinkState)."""
+    """A sign-in link that signs nobody in; `state` says why."""
 
-    def __init__(self, state: str) -> None:
+    def __init__(self, state: LinkState) -> None:
         super().__init__(state)
         self.state = state
 
@@ -78,6 +79,16 @@ class SignInLink:
     session_version: int = 0
 
 
+@dataclass(frozen=True)
+class StoredSignInLink:
+    """A link as the table keeps it (by its token's hash): whose it is, when it stops working, and
+    when it was used (None: not yet)."""
+
+    email_key: str
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
 def new_sign_in_link(address: str, now: datetime, session_version: int = 0) -> SignInLink:
     token = secrets.token_urlsafe(32)
     return SignInLink(token, hash_token(token), email_key(address), now + SIGN_IN_VALID, session_version)
@@ -92,7 +103,7 @@ def plausible_token(token: str) -> bool:
     return len(token) == 43 and all(char.isalnum() or char in "-_" for char in token) and token.isascii()
 
 
-class LinkState:
+class LinkState(StrEnum):
     """What a sign-in link is, as the person is told."""
 
     VALID = "valid"
@@ -101,14 +112,13 @@ class LinkState:
     UNKNOWN = "unknown"  # never made, altered, or removed by DynamoDB's TTL
 
 
-def link_state(stored: dict[str, object] | None, now: datetime) -> str:
-    """`stored`: the store's record of the link (`expires_at`, `used_at`), or None."""
+def link_state(stored: StoredSignInLink | None, now: datetime) -> LinkState:
+    """`stored`: the store's record of the link, or None (never made, or gone)."""
     if stored is None:
         return LinkState.UNKNOWN
-    if stored.get("used_at"):
+    if stored.used_at:
         return LinkState.USED
-    expires_at = stored.get("expires_at")
-    if not isinstance(expires_at, datetime) or now >= expires_at:
+    if now >= stored.expires_at:
         return LinkState.EXPIRED
     return LinkState.VALID
 

@@ -113,7 +113,7 @@ class Console:
         )
 
     @aws_trouble_is_unavailable
-    def check_link(self, token: str, now: datetime) -> str:
+    def check_link(self, token: str, now: datetime) -> auth.LinkState:
         return sign_in.check_link(token, store=self.store, now=now)
 
     @aws_trouble_is_unavailable

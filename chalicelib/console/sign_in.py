@@ -63,7 +63,7 @@ class ConsoleStore(AuditStore, Protocol):
 
     def save_sign_in_link(self, link: auth.SignInLink, now: datetime) -> None: ...
 
-    def sign_in_link(self, token_hash: str) -> dict[str, object] | None: ...
+    def sign_in_link(self, token_hash: str) -> auth.StoredSignInLink | None: ...
 
     def use_sign_in_link(self, token_hash: str, now: datetime) -> tuple[str, int] | None: ...
 
@@ -161,8 +161,8 @@ def make_link(address: str, *, store: ConsoleStore, now: datetime) -> str:
     return link.token
 
 
-def check_link(token: str, *, store: ConsoleStore, now: datetime) -> str:
-    """What opening the link shows (LinkState): GET only reads, it never spends the link."""
+def check_link(token: str, *, store: ConsoleStore, now: datetime) -> LinkState:
+    """What opening the link shows: GET only reads, it never spends the link."""
     if not auth.plausible_token(token):
         return LinkState.UNKNOWN
     return auth.link_state(store.sign_in_link(auth.hash_token(token)), now)

@@ -472,7 +472,7 @@ def _link_minutes() -> int:
     return int(auth.SIGN_IN_VALID.total_seconds() // 60)
 
 
-def _link_problem(state: str) -> Response:
+def _link_problem(state: LinkState) -> Response:
     tr = i18n.translator(_language())
     kind = {LinkState.USED: "used", LinkState.EXPIRED: "expired"}.get(state, "unknown")
     heading, text = LINK_PROBLEMS[kind]

@@ -40,10 +40,6 @@ def _now() -> datetime:
     return wiring().clock()
 
 
-def _store() -> Any:
-    return wiring().store
-
-
 def _writer() -> event_admin.Writer:
     """The store and the clock, and the sender of the promotion email each person moved up is owed
     (the outbox retries what fails)."""
@@ -213,8 +209,7 @@ def create_event(post: ConsolePost) -> Response:
         if fields.get("do") == "preview":
             preview = rules.event_from_form(values, language)
             return _form_page(user, language, values=values, event=None, preview=preview)
-        the_store = _store()
-        event = event_admin.create(values, language, store=the_store, now=_now())
+        event = event_admin.create(values, language, store=wiring().store, now=_now())
     except EventFormInvalid as invalid:
         return _form_page(user, language, values=values, event=None, status=400, errors=invalid.errors)
     audit(event, user, "event_created", "")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from ..console.audit import AuditEntry
-from ..console.auth import SESSION_ABSOLUTE, SignInLimited, SignInLink
+from ..console.auth import SESSION_ABSOLUTE, SignInLimited, SignInLink, StoredSignInLink
 from .items import plain_item
 from .limits import Limits
 from .schema import (
@@ -34,8 +34,8 @@ from .schema import (
     ended_session_key,
     epoch_seconds,
     event_partition,
-    from_epoch_seconds,
     iso_time,
+    moment_from_epoch_seconds,
     outbox_time,
     read_time,
     sender_sign_ins_key,
@@ -171,16 +171,16 @@ class ConsoleRecords(Limits):
             ConditionExpression="attribute_not_exists(PK)",
         )
 
-    def sign_in_link(self, token_hash: str) -> dict[str, object] | None:
-        """The link's record: `email_key`, `expires_at` (when it stops working), `used_at` (or None)."""
+    def sign_in_link(self, token_hash: str) -> StoredSignInLink | None:
+        """The link's record (None: never made, or removed by the TTL)."""
         item = self._get(sign_in_link_key(token_hash))
         if item is None:
             return None
-        return {
-            "email_key": item["email_key"],
-            "expires_at": from_epoch_seconds(item["valid_until"]),
-            "used_at": read_time(item.get("used_at")),
-        }
+        return StoredSignInLink(
+            email_key=item["email_key"],
+            expires_at=moment_from_epoch_seconds(item["valid_until"]),
+            used_at=read_time(item.get("used_at")),
+        )
 
     def use_sign_in_link(self, token_hash: str, now: datetime) -> tuple[str, int] | None:
         """Spend the link: one conditional write, so of two presses (or two devices) exactly one

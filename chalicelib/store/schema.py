@@ -247,8 +247,13 @@ def optional_epoch_seconds(moment: datetime | None) -> int | None:
     return epoch_seconds(moment) if moment else None
 
 
+def moment_from_epoch_seconds(value: Any) -> datetime:
+    return datetime.fromtimestamp(int(value), UTC)
+
+
 def from_epoch_seconds(value: Any) -> datetime | None:
-    return datetime.fromtimestamp(int(value), UTC) if value else None
+    """An optional moment in whole seconds (a TTL): None where the attribute is absent."""
+    return moment_from_epoch_seconds(value) if value else None
 
 
 # -- the table ----------------------------------------------------------------------

@@ -21,23 +21,21 @@ ANNA = "anna@hudiksvall.se"
 def test_a_link_is_stored_by_its_hash_and_used_once(store):
     link = auth.new_sign_in_link(ANNA, NOW)
     store.save_sign_in_link(link, NOW)
-    assert store.sign_in_link(auth.hash_token(link.token)) == {
-        "email_key": ANNA,
-        "expires_at": NOW + auth.SIGN_IN_VALID,
-        "used_at": None,
-    }
+    assert store.sign_in_link(auth.hash_token(link.token)) == auth.StoredSignInLink(
+        email_key=ANNA, expires_at=NOW + auth.SIGN_IN_VALID, used_at=None
+    )
     assert store.sign_in_link(link.token) is None  # the token itself is no key
     assert store.use_sign_in_link(link.token_hash, NOW + timedelta(minutes=1)) == (ANNA, 0)
     assert store.use_sign_in_link(link.token_hash, NOW + timedelta(minutes=2)) is None
-    assert store.sign_in_link(link.token_hash)["used_at"] == NOW + timedelta(minutes=1)
-    assert sign_in.check_link(link.token, store=store, now=NOW) == auth.LinkState.USED
+    assert store.sign_in_link(link.token_hash).used_at == NOW + timedelta(minutes=1)
+    assert sign_in.check_link(link.token, store=store, now=NOW) is auth.LinkState.USED
 
 
 def test_an_expired_or_unknown_link_is_not_used(store):
     link = auth.new_sign_in_link(ANNA, NOW)
     store.save_sign_in_link(link, NOW)
     assert store.use_sign_in_link(link.token_hash, NOW + auth.SIGN_IN_VALID) is None
-    assert store.sign_in_link(link.token_hash)["used_at"] is None
+    assert store.sign_in_link(link.token_hash).used_at is None
     assert store.use_sign_in_link(auth.hash_token("never-made"), NOW) is None
     item = store.client.get_item(
         TableName=store.table, Key={"PK": {"S": f"CONSOLE#SIGNIN#{link.token_hash}"}, "SK": {"S": "SIGNIN"}}

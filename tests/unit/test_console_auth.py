@@ -34,10 +34,11 @@ def test_a_token_we_could_not_have_made_is_not_plausible(token):
 def test_a_link_is_valid_until_used_or_15_minutes_old():
     expires = NOW + auth.SIGN_IN_VALID
     assert auth.link_state(None, NOW) == LinkState.UNKNOWN
-    assert auth.link_state({"expires_at": expires}, NOW) == LinkState.VALID
-    assert auth.link_state({"expires_at": expires}, expires - timedelta(seconds=1)) == LinkState.VALID
-    assert auth.link_state({"expires_at": expires}, expires) == LinkState.EXPIRED
-    assert auth.link_state({"expires_at": expires, "used_at": NOW}, NOW) == LinkState.USED
+    stored = auth.StoredSignInLink("anna@hudiksvall.se", expires)
+    assert auth.link_state(stored, NOW) is LinkState.VALID
+    assert auth.link_state(stored, expires - timedelta(seconds=1)) is LinkState.VALID
+    assert auth.link_state(stored, expires) is LinkState.EXPIRED
+    assert auth.link_state(replace(stored, used_at=NOW), NOW) is LinkState.USED
 
 
 def test_administrators_and_organisers_of_any_event_may_sign_in_nobody_else():
