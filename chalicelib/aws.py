@@ -20,8 +20,6 @@ from botocore.config import Config
 from botocore.exceptions import DataNotFoundError
 from botocore.loaders import Loader
 
-from . import config
-
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sesv2 import SESV2Client
@@ -66,7 +64,6 @@ def session() -> botocore.session.Session:
 
 
 def _client(service: str) -> Any:
-    config.check_local_stage_is_local()
     return session().create_client(service, config=_CLIENT_CONFIG)
 
 
@@ -91,10 +88,17 @@ def ssm() -> SSMClient:
     return _client("ssm")
 
 
+@functools.cache
+def secure_parameter(name: str) -> str:
+    """An SSM SecureString's value (the signing secret), read once per warm container: SSM is not on the
+    hot path of every request."""
+    return str(ssm().get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"])
+
+
 def clear() -> None:
     """Forget cached clients and the cached secret (tests switch endpoints between cases)."""
     dynamodb.cache_clear()
     sesv2.cache_clear()
     ses.cache_clear()
     ssm.cache_clear()
-    config._secret_from_ssm.cache_clear()
+    secure_parameter.cache_clear()

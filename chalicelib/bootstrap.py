@@ -61,6 +61,7 @@ class Wiring:
         return self._over_the_table(PublicStore)
 
     def _over_the_table(self, kind: type[AnyStore]) -> AnyStore:
+        config.check_local_stage_is_local()
         store = kind(aws.dynamodb(), config.table_name())
         store.registrations_per_sender = config.registrations_per_sender()
         return store
@@ -73,6 +74,7 @@ class Wiring:
         def ses_mailer() -> Mailer:
             from .mail import SesMailer
 
+            config.check_local_stage_is_local()
             return SesMailer(aws.sesv2(), config.ses_configuration_set())
 
         return MailerOnFirstSend(ses_mailer)

@@ -6,7 +6,6 @@ request runs, so nothing here is read at import time.
 
 from __future__ import annotations
 
-import functools
 import os
 from typing import Protocol
 
@@ -150,16 +149,11 @@ def secret() -> str:
         return value
     parameter = os.environ.get(SECRET_PARAMETER, "")
     if parameter:
-        return _secret_from_ssm(parameter)
+        check_local_stage_is_local()
+        from . import aws  # only where the secret is in SSM: a cold start elsewhere does not import botocore here
+
+        return aws.secure_parameter(parameter)
     raise ConfigurationError(f"Neither {SECRET} nor {SECRET_PARAMETER} is set: links cannot be signed.")
-
-
-@functools.cache
-def _secret_from_ssm(name: str) -> str:
-    """Read once per warm container: SSM is not on the hot path of every request."""
-    from . import aws  # aws reads config: import here, not at the top
-
-    return str(aws.ssm().get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"])
 
 
 def ses_configuration_set() -> str | None:

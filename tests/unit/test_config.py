@@ -1,12 +1,14 @@
 """Settings: the signing secret comes from SSM in AWS (once per container), never a local endpoint in AWS."""
 
 import json
+from email.message import EmailMessage
 
 import boto3
 import pytest
 from moto import mock_aws
 
 from chalicelib import aws, config
+from chalicelib.bootstrap import Wiring
 from tests.helpers import PROJECT
 
 
@@ -39,9 +41,20 @@ def test_deployable_stages_carry_no_local_endpoint_and_no_plain_secret():
 
 
 def test_the_local_stage_refuses_to_run_without_a_local_endpoint(monkeypatch):
+    # Wherever the app makes a client: the table, SES, the secret in SSM.
     monkeypatch.setenv("SIGNUP_STAGE", "local")
-    with pytest.raises(config.ConfigurationError, match="make run"):
-        aws.dynamodb()
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("SIGNUP_SECRET", raising=False)
+    monkeypatch.setenv("SIGNUP_SECRET_PARAMETER", "/signup/signing-secret")
+    wiring = Wiring()
+    for make in (
+        lambda: wiring.public_store,
+        lambda: wiring.store,
+        lambda: wiring.mailer.send(EmailMessage()),
+        config.secret,
+    ):
+        with pytest.raises(config.ConfigurationError, match="make run"):
+            make()
 
 
 @pytest.mark.parametrize("value", [None, "", "http://anmalan.example.org"])
