@@ -10,6 +10,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from chalice.test import Client
 
 import app as signup_app
@@ -100,7 +101,7 @@ def organiser(client, app_store, moto_endpoint):
 
 
 @pytest.fixture
-def unpaced():
+def unpaced() -> list[float]:
     """The outbox paces to moto's SES rate (one a second): record the waits instead of waiting."""
     waits: list[float] = []
     bootstrap.wiring().sleep = waits.append
@@ -144,7 +145,7 @@ def dynamodb_local_client(dynamodb_local_endpoint: str) -> Any:
     return boto3.client(
         "dynamodb",
         endpoint_url=dynamodb_local_endpoint,
-        config=aws._CLIENT_CONFIG.merge(boto3.session.Config(max_pool_connections=64, read_timeout=120)),
+        config=aws._CLIENT_CONFIG.merge(Config(max_pool_connections=64, read_timeout=120)),
     )
 
 
@@ -173,7 +174,7 @@ def fake_store() -> InMemoryStore:
 
 
 @pytest.fixture(params=["moto", "dynamodb_local"])
-def store(request: pytest.FixtureRequest) -> DynamoStore:
+def store(request: pytest.FixtureRequest) -> DynamoStore | InMemoryStore:
     """The same semantics checked on moto and on Amazon's own emulator (and, where a test asks
     for it, on the in-memory fake)."""
     return request.getfixturevalue(f"{request.param}_store")

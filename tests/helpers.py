@@ -7,6 +7,7 @@ import email
 import email.policy
 import json
 import os
+import re
 import threading
 import tomllib
 import urllib.request
@@ -63,6 +64,13 @@ def assert_racing_runs_send_once(run: Callable[..., Any], store: Any, expected: 
     assert sum(result["sent"] for result in results) == len(expected)
     run(store, mailer, later)
     assert sorted(mailer.recipients()) == sorted(expected) and store.active_notices() == []
+
+
+def matched(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    """`pattern`'s first match in `text`; when there is none the test fails there, saying what it looked for."""
+    match = re.search(pattern, text, flags)
+    assert match is not None, f"{pattern!r} not found in {text[:1000]!r}"
+    return match
 
 
 def require(reason: str) -> NoReturn:

@@ -25,6 +25,7 @@ from tests.helpers import (
     CUSTOM_QUESTIONS,
     EVENT,
     answers,
+    matched,
     open_event,
     post_form,
     post_json,
@@ -81,6 +82,7 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, clock: Any, m
 
     def recording(name: Any, *args: Any, **kwargs: Any) -> Any:
         template = original(name, *args, **kwargs)
+        assert template.name is not None, "a template loaded by name knows it"
         collection.templates.add(template.name)
         return template
 
@@ -103,7 +105,7 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, clock: Any, m
     for lang in ("sv", "en"):  # the example event is a meeting of the network's series of the same name
         network_page = client.http.get(f"/console/network/{EVENT}?lang={lang}", headers=session)
         collection.add(f"console-network-{lang}", network_page)
-    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', network_page.body.decode()).group(1)
+    csrf = matched(r'name="csrf_token" value="([0-9a-f]+)"', network_page.body.decode()).group(1)
     merge = {"Content-Type": "application/x-www-form-urlencoded", **session}
     refused = client.http.post(
         f"/console/network/{EVENT}/merge", headers=merge, body=urlencode({"csrf_token": csrf, "keep": "Röda Korset"})
@@ -191,7 +193,7 @@ def _registrations_and_own_pages(client: Any, collection: Collection, moto_endpo
             name = f"thanks-{status}{'-' + note if note else ''}-{lang}"
             if name not in collection.names():
                 collection.add(name, client.http.get(f"/events/{EVENT}/thanks?{query}"))
-    links = {}
+    links: dict[str, str] = {}
     for message in sent_mail(moto_endpoint):
         text = message.get_body(preferencelist=("plain",)).get_content()
         found = re.search(r"/registrations/([A-Za-z0-9_.\-]+)", text)
@@ -297,7 +299,7 @@ def _console_pages(client: Any, collection: Collection, moto_endpoint: str) -> d
     collection.add("console-signed-out-sv", client.http.get("/console?signed_out=1"))
     run_schedule(client, "email_outbox")  # the job that emails the links asked for
     text = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content().replace("=\n", "")
-    link = re.search(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
+    link = matched(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
     collection.add("console-sign-in-button-sv", client.http.get(link))
     collection.add("console-sign-in-button-en", client.http.get(f"{link}?lang=en"))
     signed_in = client.http.post(link, headers=form, body="")
@@ -340,7 +342,7 @@ def _console_people_pages(client: Any, collection: Collection, store: Any, sessi
     name = seated[0].answers.name.split()[0]
     found = get(f"{base}/check-in?q={name}&lang=en")
     collection.add("console-check-in-found-en", found)
-    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', found.body.decode()).group(1)
+    csrf = matched(r'name="csrf_token" value="([0-9a-f]+)"', found.body.decode()).group(1)
     tap = client.http.post(
         f"{person.replace('/people/', '/check-in/')}",
         headers=form,
@@ -395,7 +397,7 @@ def _console_event_pages(client: Any, collection: Collection, moto_endpoint: str
     client.http.post("/console/sign-in", headers=form, body=urlencode({"email": admin}))
     run_schedule(client, "email_outbox")
     text = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content().replace("=\n", "")
-    link = re.search(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
+    link = matched(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
     signed_in = client.http.post(link, headers=form, body="")
     assert signed_in.status_code == 303, signed_in.body
     session = {"Cookie": signed_in.headers["Set-Cookie"].split(";")[0]}
@@ -403,7 +405,7 @@ def _console_event_pages(client: Any, collection: Collection, moto_endpoint: str
 
     def csrf(path: str) -> str:
         page = client.http.get(path, headers=session).body.decode()
-        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return matched(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
     start = (datetime.now(UTC) + timedelta(days=40)).date()
     new_event = {
@@ -450,7 +452,7 @@ def _console_event_pages(client: Any, collection: Collection, moto_endpoint: str
             client.http.get(f"{own}/people{q}&answer=workshop:robotik", headers=session),
         )
         people = client.http.get(f"{own}/people{q}", headers=session).body.decode()
-        person = re.search(rf'href="({own}/people/[^"?]+)', people).group(1)
+        person = matched(rf'href="({own}/people/[^"?]+)', people).group(1)
         collection.add(f"console-person-questions-{lang}", client.http.get(f"{person}{q}", headers=session))
         _question_editor_pages(client, collection, session, lang)
         broken = urlencode({"toml": "id = ", "csrf_token": token})
@@ -472,7 +474,7 @@ def _question_editor_pages(client: Any, collection: Collection, session: dict[st
     collection.add(f"console-question-new-{lang}", client.http.get(f"{base}/new{q}&type=one_choice", headers=session))
     edit = client.http.get(f"{base}/workshop{q}", headers=session)
     collection.add(f"console-question-edit-{lang}", edit)
-    form = re.search(r'<form id="form".*?</form>', edit.body.decode(), re.S).group(0)
+    form = matched(r'<form id="form".*?</form>', edit.body.decode(), re.S).group(0)
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
     fields.update(label_sv="Vilken workshop väljer du?", choice_0_sv="Robotik i vården", choice_1_sv="Naturvandring")
     mistakes = urlencode({**fields, "label_sv": "", "choice_0_limit": "noll", "choice_2_en": "Only English"})
@@ -495,7 +497,7 @@ def _invitation_pages(client: Any, collection: Collection, moto_endpoint: str, s
         invite = client.http.get(f"/console/events/{QUESTIONS_EVENT}/invite{q}", headers=session)
         collection.add(f"console-invite-{lang}", invite)
     collection.add("console-invite-refused-sv", client.http.get(f"/console/events/{EVENT}/invite", headers=session))
-    token = re.search(r'name="csrf_token" value="([^"]+)"', invite.body.decode()).group(1)
+    token = matched(r'name="csrf_token" value="([^"]+)"', invite.body.decode()).group(1)
     posting = {"Content-Type": "application/x-www-form-urlencoded", **session}
     sent = client.http.post(
         f"/console/events/{QUESTIONS_EVENT}/invite", headers=posting, body=urlencode({"csrf_token": token})
@@ -505,7 +507,7 @@ def _invitation_pages(client: Any, collection: Collection, moto_endpoint: str, s
     run_schedule(client, "email_outbox")
     (invitation,) = [m for m in sent_mail(moto_endpoint) if str(m["Subject"]).startswith("Inbjudan")]
     text = invitation.get_body(preferencelist=("plain",)).get_content()
-    link = re.search(r"https?://[^/\s]+(/events/\S+invitation=\S+)", text).group(1)
+    link = matched(r"https?://[^/\s]+(/events/\S+invitation=\S+)", text).group(1)
     collection.add("form-invited-sv", client.http.get(link))
 
 
@@ -515,7 +517,7 @@ def _signed_in(client: Any, moto_endpoint: str, address: str) -> dict[str, str]:
     client.http.post("/console/sign-in", headers=form, body=urlencode({"email": address}))
     run_schedule(client, "email_outbox")  # the job that emails the link asked for
     text = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content().replace("=\n", "")
-    link = re.search(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
+    link = matched(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
     signed_in = client.http.post(link, headers=form, body="")
     return {"Cookie": signed_in.headers["Set-Cookie"].split(";")[0]}
 
@@ -532,7 +534,7 @@ def _working_group_pages(client: Any, collection: Collection, store: Any, moto_e
     posting = {**form, **session}
     path = f"/console/events/{EVENT}/groups"
     page = client.http.get(path, headers=session).body.decode()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = matched(r'name="csrf_token" value="([^"]+)"', page).group(1)
     collection.add("console-groups-none-en", client.http.get(f"{path}?lang=en", headers=session))
     proposed = client.http.post(
         path, headers=posting, body=urlencode({"do": "propose", "version": "", "csrf_token": token})
@@ -558,7 +560,7 @@ def _notice_pages(client: Any, collection: Collection, store: Any, moto_endpoint
     session = _signed_in(client, moto_endpoint, "admin@hudiksvall.example")
     posting = {**form, **session}
     page = client.http.get(f"/console/events/{EVENT}/message", headers=session).body.decode()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = matched(r'name="csrf_token" value="([^"]+)"', page).group(1)
     words = "Välkomna! <b>Program</b>: https://hudiksvall.se/program\n\nMvh arrangörerna"
     for lang in ("sv", "en"):
         q = f"?lang={lang}"

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 from botocore.exceptions import ClientError
+from chalice.test import Client
 
 from chalicelib.console import auth
 from chalicelib.errors import Contention
@@ -107,15 +108,15 @@ def test_asking_for_a_link_answers_alike_for_anyone_and_emails_only_organisers_a
 
 
 def test_asking_for_a_link_does_the_same_work_for_any_address_and_emails_nothing_itself(
-    client, events, moto_endpoint, monkeypatch
-):
+    client: Client, events: DynamoStore, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The answer's timing must not tell who organises something: the request's AWS calls are the same
     for an organiser, an administrator and a stranger (one transaction: count and queue), and no SES
     call is among them. The outbox job then emails only those who may sign in."""
     from botocore.client import BaseClient
 
     calls: list[tuple[str, str, object]] = []
-    real_call = BaseClient._make_api_call
+    real_call = BaseClient._make_api_call  # type: ignore[attr-defined]  # private: botocore-stubs leave it out
 
     def recording(self, operation, params):
         shape = [sorted(item) for item in params.get("TransactItems", [])]

@@ -7,11 +7,15 @@ import http.server
 import re
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.browser.conftest import _QuietFiles
+from tests.pages import Collection
+
+if TYPE_CHECKING:  # playwright is imported only where a browser is launched (it may be missing)
+    from playwright.sync_api import Browser
 
 # The project standard is WCAG 2.2 AA: every rule axe tags up to wcag22aa.
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -61,8 +65,8 @@ def axe_violations(page: Any, axe_source: str) -> list[tuple[str, str, list[Any]
 
 
 def test_every_page_and_email_passes_axe_and_reflows_at_320_px_and_on_a_desktop(
-    rendered, served, playwright_browser, axe_source
-):
+    rendered: Collection, served: str, playwright_browser: Browser, axe_source: str
+) -> None:
     violations: dict[tuple[str, int], Any] = {}
     sideways: dict[tuple[str, int], int] = {}
     checked = 0
@@ -119,7 +123,9 @@ def inside_colour(probe: dict[str, Any]) -> str:
     return probe["own"]
 
 
-def test_the_focus_indicator_stands_out_against_what_it_touches_on_every_page(rendered, served, playwright_browser):
+def test_the_focus_indicator_stands_out_against_what_it_touches_on_every_page(
+    rendered: Collection, served: str, playwright_browser: Browser
+) -> None:
     weak: list[str] = []
     focused = 0
     context = playwright_browser.new_context(viewport={"width": 1280, "height": 900})

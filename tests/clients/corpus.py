@@ -61,7 +61,9 @@ def event_titled(sv: str, en: str, **overrides: Any) -> Event:
     return example_event(title={"sv": sv, "en": en}, organisers=ORGANISERS, caterer=CATERER, **overrides)
 
 
-def registration(event: Event, language: str, status: str, registration_id: str = "r1", **fields: Any) -> Registration:
+def registration(
+    event: Event, language: str, status: Status, registration_id: str = "r1", **fields: Any
+) -> Registration:
     return Registration(
         event_id=event.id,
         registration_id=registration_id,
@@ -73,7 +75,7 @@ def registration(event: Event, language: str, status: str, registration_id: str 
 
 
 def person_email(
-    kind: str, event: Event, one: Registration, *, sender: str = SENDER, now: datetime = NOW
+    kind: EmailKind, event: Event, one: Registration, *, sender: str = SENDER, now: datetime = NOW
 ) -> WrittenEmail:
     return registration_email(
         kind,

@@ -8,16 +8,30 @@ from __future__ import annotations
 
 import email.policy
 from datetime import UTC, datetime
-from email.headerregistry import Address, UniqueAddressHeader, UniqueUnstructuredHeader
+from email.headerregistry import Address, BaseHeader, Group, UniqueAddressHeader, UniqueUnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.headers import _needs_encoding, _Registry, addresses_field, link_field, subject_field
 from chalicelib.mail import Draft
 
+if TYPE_CHECKING:
+    # The registry joins each header mixin with BaseHeader at runtime (type(name, (mixin, BaseHeader), {}));
+    # the type stubs keep them apart, so type-check against what the classes are once joined.
+    class _SubjectBase(BaseHeader):
+        @classmethod
+        def parse(cls, value: Any, kwds: dict[str, Any]) -> None: ...
 
-class ExactSubject(UniqueUnstructuredHeader):
+    class _AddressBase(BaseHeader):
+        @property
+        def groups(self) -> tuple[Group, ...]: ...
+else:
+    _SubjectBase = UniqueUnstructuredHeader
+    _AddressBase = UniqueAddressHeader
+
+
+class ExactSubject(_SubjectBase):
     @classmethod
     def parse(cls, value: Any, kwds: dict[str, Any]) -> None:
         super().parse(value, kwds)
@@ -27,7 +41,7 @@ class ExactSubject(UniqueUnstructuredHeader):
         return subject_field(self.name, str(self), policy.linesep)
 
 
-class ExactAddresses(UniqueAddressHeader):
+class ExactAddresses(_AddressBase):
     def fold(self, *, policy: Any) -> str:
         addresses = [one for group in self.groups for one in group.addresses]
         if not any(_needs_encoding(one.display_name) for one in addresses):
@@ -35,7 +49,7 @@ class ExactAddresses(UniqueAddressHeader):
         return addresses_field(self.name, addresses, policy.linesep)
 
 
-class VerbatimLinks(UniqueUnstructuredHeader):
+class VerbatimLinks(_SubjectBase):
     def fold(self, *, policy: Any) -> str:
         return link_field(self.name, str(self), policy.linesep)
 

@@ -29,7 +29,9 @@ def zoneinfo_changes(zone: ZoneInfo, first_year: int, last_year: int) -> list[tu
     scanned an hour at a time and then found to the minute."""
 
     def offset(instant: datetime) -> int:
-        return int(instant.astimezone(zone).utcoffset().total_seconds())
+        local = instant.astimezone(zone).utcoffset()
+        assert local is not None, "a time in a zone has its offset"
+        return int(local.total_seconds())
 
     changes = []
     at = datetime(first_year, 1, 1, tzinfo=zone).astimezone(UTC)

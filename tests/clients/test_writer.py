@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -108,7 +109,7 @@ def _sent() -> dict[str, Any]:
 
 
 def stdlib_view(raw: bytes) -> dict[str, Any]:
-    message: EmailMessage = email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[assignment]
+    message: EmailMessage = email.message_from_bytes(raw, policy=email.policy.default)
     headers = {name: str(value) for name, value in message.items() if not name.lower().startswith("content-type")}
     leaves = [
         (
@@ -146,7 +147,9 @@ def mail_parser_view(raw: bytes) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def both_ways(tmp_path_factory, node_parsers):
+def both_ways(
+    tmp_path_factory: pytest.TempPathFactory, node_parsers: Callable[[Iterable[Path]], dict[Path, dict[str, Any]]]
+) -> list[tuple[str, bytes, bytes, dict[str, Any], dict[str, Any]]]:
     folder: Path = tmp_path_factory.mktemp("writer")
     pairs = []
     for index, (label, message) in enumerate(every_kind()):

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests import local_run
-from tests.helpers import EVENT, answers, sent_mail
+from tests.helpers import EVENT, answers, matched, sent_mail
 
 BIN = Path(sys.executable).parent
 # Per operation; twelve operations make well over 500 cases in a few minutes on two cores.
@@ -55,8 +55,8 @@ def real_tokens(base: str, environment: dict[str, str]) -> dict[str, str]:
     moto = f"http://127.0.0.1:{environment['SIGNUP_AWS_PORT']}"
     (message,) = [m for m in sent_mail(moto) if "schemathesis@example.se" in str(m["To"])]
     text = message.get_body(preferencelist=("plain",)).get_content()
-    registration = re.search(r"/registrations/([\w.-]+)", text).group(1)
-    leave = re.search(r"/network/leave/([\w.-]+)", message["List-Unsubscribe"]).group(1)
+    registration = matched(r"/registrations/([\w.-]+)", text).group(1)
+    leave = matched(r"/network/leave/([\w.-]+)", message["List-Unsubscribe"]).group(1)
     return {
         "/registrations/{token}": registration,
         "/registrations/{token}/confirm": registration,

@@ -7,6 +7,8 @@ import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from chalicelib import email_history
 from chalicelib.email_history import Result, SentEmail
 from chalicelib.forms import email_key
@@ -14,6 +16,7 @@ from chalicelib.jobs import run_hourly
 from chalicelib.outbox import retry_due_emails, send_now
 from chalicelib.privacy import erase_person, export_person
 from chalicelib.registrations import register
+from chalicelib.store import DynamoStore
 from chalicelib.suppression import record_notification
 from tests.fakes import RecordingMailer, addressed_email
 from tests.helpers import answers, at, example_event
@@ -120,12 +123,19 @@ def test_the_history_is_exported_and_erased_with_the_person_and_holds_no_mail_bo
 
 
 class BrokenHistory:
+    """An email history store whose table is away."""
+
     def add_email_history(self, line: SentEmail, expires_at: datetime | None) -> None:
         raise RuntimeError("the table is away")
 
+    def email_history(self, email_key: str, event_id: str) -> list[SentEmail]:
+        raise RuntimeError("the table is away")
 
-def test_a_line_that_cannot_be_written_never_fails_the_send(store, caplog):
+
+def test_a_line_that_cannot_be_written_never_fails_the_send(
+    store: DynamoStore, caplog: pytest.LogCaptureFixture
+) -> None:
     store.put_event(example_event(), NOW)
     registration = register(EVENT, answers(), store=store, now=NOW).registration
-    email_history.note(BrokenHistory(), registration, "confirmation", Result.SENT, now=NOW)  # type: ignore[arg-type]
+    email_history.note(BrokenHistory(), registration, "confirmation", Result.SENT, now=NOW)
     assert "email history not written" in caplog.text and "asa" not in caplog.text.lower()

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar import Event as CalendarEvent
+from icalendar.prop import VPROPERTY
 
 from chalicelib.calendar_file import (
     PRODUCT_ID,
@@ -80,12 +81,15 @@ def meaning(ics: bytes) -> list[tuple[str, list[tuple[str, Any, dict[str, str]]]
     components = []
     for component in Calendar.from_ical(ics).walk():
         assert not component.errors, component.errors
+        assert component.name is not None, "a component read from a file has its name"
         properties = []
         for name, value in component.property_items(recursive=False):
             if name in ("BEGIN", "END"):
                 continue
+            assert isinstance(value, VPROPERTY), (name, value)
             if hasattr(value, "dt"):
                 moment = value.dt
+                assert isinstance(moment, datetime), (name, moment)  # our files have no all-day dates
                 read: Any = (moment.isoformat(), str(moment.tzinfo))
             elif hasattr(value, "td"):
                 read = value.td

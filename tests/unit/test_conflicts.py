@@ -1,6 +1,7 @@
 """Retrying transaction conflicts: exactly as often as they happen, never throttling."""
 
 import random
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 from botocore.exceptions import ClientError
@@ -12,6 +13,9 @@ from chalicelib.forms import parse_answers
 from chalicelib.registrations import Registration, SeatRelease, SignUp, Status
 from chalicelib.store import DynamoStore
 from tests.helpers import answers, at, example_event
+
+if TYPE_CHECKING:
+    from botocore.exceptions import _ClientErrorResponseTypeDef  # the response's type in botocore-stubs
 
 
 def conflicting(times: int):
@@ -28,7 +32,7 @@ def conflicting(times: int):
 
 
 @pytest.mark.parametrize("k", [0, 1, 4, conflicts.MAX_ATTEMPTS - 1])
-def test_conflicts_that_resolve_after_k_tries_are_retried_exactly_k_times(k):
+def test_conflicts_that_resolve_after_k_tries_are_retried_exactly_k_times(k: int) -> None:
     operation, calls = conflicting(k)
     sleeps: list[float] = []
     assert retry_conflicts(operation, sleep=sleeps.append, rng=random.Random(7)) == "written"
@@ -36,7 +40,7 @@ def test_conflicts_that_resolve_after_k_tries_are_retried_exactly_k_times(k):
     assert all(0 <= pause <= conflicts.BACKOFF_CAP_SECONDS for pause in sleeps)
 
 
-def test_endless_conflicts_give_up_busy_without_a_pointless_last_sleep():
+def test_endless_conflicts_give_up_busy_without_a_pointless_last_sleep() -> None:
     operation, calls = conflicting(10_000)
     sleeps: list[float] = []
     with pytest.raises(ServiceBusy):
@@ -44,7 +48,7 @@ def test_endless_conflicts_give_up_busy_without_a_pointless_last_sleep():
     assert len(calls) == 5 and len(sleeps) == 4
 
 
-def test_anything_but_a_conflict_is_not_retried():
+def test_anything_but_a_conflict_is_not_retried() -> None:
     calls: list[int] = []
 
     def throttled() -> None:
@@ -69,10 +73,11 @@ class RefusingClient:
     def __init__(self, code: str, reason: str | None = None) -> None:
         self.code, self.reason = code, reason
 
-    def transact_write_items(self, TransactItems, **_):  # noqa: N803 - boto3's name
-        response: dict = {"Error": {"Code": self.code, "Message": "refused"}}
+    def transact_write_items(self, TransactItems: list[dict[str, Any]], **_: Any) -> NoReturn:  # noqa: N803 - boto3's name
+        response: _ClientErrorResponseTypeDef = {"Error": {"Code": self.code, "Message": "refused"}}
         if self.reason:
-            response["CancellationReasons"] = [{"Code": "None"}] * (len(TransactItems) - 1) + [{"Code": self.reason}]
+            codes = ["None"] * (len(TransactItems) - 1) + [self.reason]
+            response["CancellationReasons"] = [{"Code": code} for code in codes]
         raise ClientError(response, "TransactWriteItems")
 
 

@@ -12,7 +12,6 @@ import email
 import email.policy
 from email.headerregistry import Address
 from email.message import EmailMessage
-from types import SimpleNamespace
 
 import boto3
 import pytest
@@ -140,6 +139,21 @@ def test_what_ses_is_given_for_a_written_email_is_its_bytes_and_its_built_recipi
     assert params["Content"]["Raw"]["Data"] == message.wire
 
 
+class UncheckedAddress(Address):
+    """An Address with whatever name and address it is given: Address() itself refuses line breaks."""
+
+    def __init__(self, display_name: str, addr_spec: str) -> None:
+        self._unchecked = (display_name, addr_spec)
+
+    @property
+    def display_name(self) -> str:
+        return self._unchecked[0]
+
+    @property
+    def addr_spec(self) -> str:
+        return self._unchecked[1]
+
+
 @pytest.mark.parametrize(
     "field",
     [
@@ -148,8 +162,8 @@ def test_what_ses_is_given_for_a_written_email_is_its_bytes_and_its_built_recipi
         lambda: plain_field("Content-Language", "sv\r\nBcc: attacker@evil.example"),
         lambda: link_field("List-Unsubscribe", "<https://x.se/\r\nBcc: attacker@evil.example>"),
         # Address() refuses CR and LF itself; the writer does not rely on that.
-        lambda: addresses_field("To", [SimpleNamespace(display_name="", addr_spec="a@x.se\r\nBcc: b@evil.example")]),
-        lambda: addresses_field("To", [SimpleNamespace(display_name="Åsa\r\nBcc: b@evil.example", addr_spec="a@x.se")]),
+        lambda: addresses_field("To", [UncheckedAddress("", "a@x.se\r\nBcc: b@evil.example")]),
+        lambda: addresses_field("To", [UncheckedAddress("Åsa\r\nBcc: b@evil.example", "a@x.se")]),
     ],
     ids=["subject CRLF", "subject LF", "plain", "link", "address", "name"],
 )

@@ -132,7 +132,7 @@ def test_a_registered_person_resubmitting_after_the_deadline_keeps_their_answers
     assert stored.answers.meal is True
 
 
-def test_conflicts_are_retried_with_jittered_backoff():
+def test_conflicts_are_retried_with_jittered_backoff() -> None:
     store = InMemoryStore(example_event())
     store.conflicts_to_raise = 3
     sleeps: list[float] = []
@@ -141,7 +141,7 @@ def test_conflicts_are_retried_with_jittered_backoff():
     assert all(0 <= pause <= conflicts.BACKOFF_CAP_SECONDS for pause in sleeps)
 
 
-def test_endless_conflicts_give_up_with_busy_and_store_nothing():
+def test_endless_conflicts_give_up_with_busy_and_store_nothing() -> None:
     store = InMemoryStore(example_event())
     store.conflicts_to_raise = 10_000
     sleeps: list[float] = []
