@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 from chalicelib.console.events import counted_as
 from chalicelib.errors import (
@@ -25,14 +26,16 @@ from chalicelib.errors import (
     WaitlistFull,
 )
 from chalicelib.events import Event
-from chalicelib.mail import SendFailed
-from chalicelib.network import Member, OrganisationAlias, member_ref
+from chalicelib.mail import Mailer, SendFailed
+from chalicelib.network import Member, NetworkStore, OrganisationAlias, member_ref
 from chalicelib.registrations import (
     SEATED,
     AnswerChange,
+    AnswerStore,
     EmailDelivery,
     EmailState,
     Registration,
+    RegistrationStore,
     RepeatedSignUp,
     SignUp,
     Status,
@@ -221,3 +224,12 @@ def _move_places(event: Event, taken: tuple[str, ...], freed: tuple[str, ...], l
     for place in freed:
         counts[place] = max(counts.get(place, 1) - 1, 0)
     return replace(event, choice_counts=counts)
+
+
+if TYPE_CHECKING:
+    # mypy (make lint) holds each fake to the Protocols of the rules it stands in for; the contract
+    # tests (ALSO_ON_THE_FAKE) hold InMemoryStore to the store's behaviour.
+    def _stands_in_for(
+        store: InMemoryStore, mailer: RecordingMailer
+    ) -> tuple[RegistrationStore, AnswerStore, NetworkStore, Mailer]:
+        return store, store, store, mailer

@@ -11,6 +11,7 @@ import re
 import threading
 import tomllib
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
@@ -22,8 +23,8 @@ import pytest
 
 from chalicelib import pages
 from chalicelib.events import Event, event_from_mapping
-from chalicelib.mail import Links, WrittenEmail, digest_email
-from chalicelib.notice_delivery import SendPace, deliver_notices
+from chalicelib.mail import Links, Mailer, WrittenEmail, digest_email
+from chalicelib.notice_delivery import NoticeMessages, NoticeStore, SendPace, deliver_notices
 from chalicelib.registrations import Registration, register
 from tests.fakes import RecordingMailer
 
@@ -48,7 +49,9 @@ def all_at_once(action: Callable[[], T], times: int) -> list[T]:
         return list(pool.map(one, range(times)))
 
 
-def deliver_notices_unpaced(store: Any, mailer: Any, messages: Any, now: datetime, pace: SendPace | None = None):
+def deliver_notices_unpaced(
+    store: NoticeStore, mailer: Mailer, messages: NoticeMessages, now: datetime, pace: SendPace | None = None
+) -> Counter[str]:
     """One outbox run of the notices, with `messages` as the email builder; unless a test gives its own
     pace, one far above any test's sends that never sleeps. Its counts."""
     pace = pace or SendPace(1000.0, windows=store, now=now, sleep=lambda _: None)

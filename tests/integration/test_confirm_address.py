@@ -16,16 +16,11 @@ from chalicelib.outbox import retry_due_emails, send_now
 from chalicelib.registrations import EmailKind, EmailState, Status, cancel, confirm_seat, register
 from tests.fakes import RecordingMailer
 from tests.helpers import answers, at, example_event
-from tests.integration.test_jobs import FakeMessages
+from tests.integration.test_jobs import FakeMessages as Messages
 
 EVENT = "natverk-social-hallbarhet"
 NOW = at("2027-05-01T12:00:00+02:00")
 HOLD = timedelta(hours=24)
-
-
-class Messages(FakeMessages):
-    def registration(self, event, registration):
-        return self._message(f"{registration.email.kind} {registration.answers.email}", registration.answers.email)
 
 
 def confirm_event(capacity=2, **overrides):

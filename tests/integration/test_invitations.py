@@ -6,16 +6,21 @@ closed or was cancelled since."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from chalicelib import privacy
+from chalicelib.events import Event
 from chalicelib.forms import email_key
 from chalicelib.invitations import marker
-from chalicelib.network import member_ref
+from chalicelib.network import Member, member_ref
 from chalicelib.notice_delivery import SendPace
-from chalicelib.notices import EventEdit, NoticeKind, new_notice
+from chalicelib.notices import EventEdit, Notice, NoticeKind, new_notice
+from chalicelib.registrations import Registration
+from chalicelib.store import DynamoStore
+from chalicelib.working_groups import Group
 from tests.fakes import RecordingMailer
 from tests.helpers import assert_racing_runs_send_once, deliver_notices_unpaced
 from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up
@@ -27,14 +32,25 @@ NOW = meeting(2).deadline_at - timedelta(days=10)
 class Messages:
     """A plain invitation per member (what it says is tested with the real templates elsewhere)."""
 
-    def invitation(self, notice, event, member):
+    def invitation(self, notice: Notice, event: Event, member: Member) -> EmailMessage:
         message = EmailMessage()
         message["To"] = member.email
         message["Subject"] = f"invitation {event.id} {member.language}"
         return message
 
+    def notice(self, notice: Notice, event: Event, registration: Registration) -> EmailMessage:
+        raise AssertionError("only invitations in these tests")
 
-def run(store, mailer, now=NOW, pace=None):
+    def notice_copy(self, notice: Notice, event: Event, recipients: int) -> EmailMessage:
+        raise AssertionError("an invitation has no organisers' copy")
+
+    def working_group(
+        self, notice: Notice, event: Event, registration: Registration, group: Group, members: list[Registration]
+    ) -> EmailMessage:
+        raise AssertionError("only invitations in these tests")
+
+
+def run(store: DynamoStore, mailer: RecordingMailer, now: datetime = NOW, pace: SendPace | None = None) -> Counter[str]:
     return deliver_notices_unpaced(store, mailer, Messages(), now, pace)
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
+from chalicelib.digest import Summary
+from chalicelib.events import Event
 from chalicelib.forms import email_key
 from chalicelib.jobs import CLAIM_LEASE, SendState, run_hourly
 from chalicelib.mail import SendFailed
-from chalicelib.registrations import cancel, register
+from chalicelib.registrations import Registration, cancel, register
+from chalicelib.store import DynamoStore
 from tests.fakes import RecordingMailer
 from tests.helpers import answers, at, example_event
 
@@ -17,24 +21,29 @@ EVENT = "natverk-social-hallbarhet"
 
 
 class FakeMessages:
-    def reminder(self, event, registration):
+    def registration(self, event: Event, registration: Registration) -> EmailMessage:
+        return self._message(f"{registration.email.kind} {registration.answers.email}", registration.answers.email)
+
+    def reminder(self, event: Event, registration: Registration) -> EmailMessage:
         return self._message(f"reminder {registration.answers.email}", registration.answers.email)
 
-    def digest(self, event, summary, registrations, *, final, caterer=False):
+    def digest(
+        self, event: Event, summary: Summary, registrations: list[Registration], *, final: bool, caterer: bool = False
+    ) -> EmailMessage:
         kind = "caterer" if caterer else ("final" if final else "digest")
         message = self._message(f"{kind} {len(summary.confirmed)} new={len(summary.new)}", "org@example.se")
         message["X-Summary-New"] = ",".join(r.answers.email for r in summary.new)
         return message
 
     @staticmethod
-    def _message(subject, to):
+    def _message(subject: str, to: str) -> EmailMessage:
         message = EmailMessage()
         message["Subject"] = subject
         message["To"] = to
         return message
 
 
-def run(store, mailer, now):
+def run(store: DynamoStore, mailer: RecordingMailer, now: datetime) -> Counter[str]:
     return run_hourly(store=store, mailer=mailer, messages=FakeMessages(), now=now)
 
 

@@ -4,8 +4,9 @@ when runs repeat or race, paced by the account's rate, skipping bounced and eras
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
@@ -14,10 +15,14 @@ from chalicelib import privacy
 from chalicelib.console import event_admin
 from chalicelib.console.events import EventFormInvalid
 from chalicelib.errors import EventCancelled
+from chalicelib.events import Event
 from chalicelib.forms import email_key
+from chalicelib.network import Member
 from chalicelib.notice_delivery import SendPace
-from chalicelib.notices import Audience, EventEdit, NoticeKind, meeting_changes, new_notice
-from chalicelib.registrations import Status, cancel, register
+from chalicelib.notices import Audience, EventEdit, Notice, NoticeKind, meeting_changes, new_notice
+from chalicelib.registrations import Registration, Status, cancel, register
+from chalicelib.store import DynamoStore
+from chalicelib.working_groups import Group
 from tests.fakes import RecordingMailer
 from tests.helpers import answers, assert_racing_runs_send_once, at, deliver_notices_unpaced, example_event
 
@@ -28,20 +33,28 @@ EVENT = "natverk-social-hallbarhet"
 class Messages:
     """Builds a plain message per person (what it says is tested with the real templates elsewhere)."""
 
-    def notice(self, notice, event, registration):
+    def notice(self, notice: Notice, event: Event, registration: Registration) -> EmailMessage:
         message = EmailMessage()
         message["To"] = registration.answers.email
         message["Subject"] = f"{notice.kind} {event.status} v{event.calendar_version}"
         return message
 
-    def notice_copy(self, notice, event, recipients):
+    def notice_copy(self, notice: Notice, event: Event, recipients: int) -> EmailMessage:
         message = EmailMessage()
         message["To"] = ", ".join(event.organisers)
         message["Subject"] = f"copy to {recipients}"
         return message
 
+    def invitation(self, notice: Notice, event: Event, member: Member) -> EmailMessage:
+        raise AssertionError("no invitations here (tests/integration/test_invitations.py)")
 
-def run(store, mailer, now=NOW, pace=None):
+    def working_group(
+        self, notice: Notice, event: Event, registration: Registration, group: Group, members: list[Registration]
+    ) -> EmailMessage:
+        raise AssertionError("no group emails here (tests/integration/test_working_groups_store.py)")
+
+
+def run(store: DynamoStore, mailer: RecordingMailer, now: datetime = NOW, pace: SendPace | None = None) -> Counter[str]:
     return deliver_notices_unpaced(store, mailer, Messages(), now, pace)
 
 

@@ -4,16 +4,21 @@ by the outbox, also when runs repeat or race, paced, with a line in each person'
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import Counter
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
 
 from chalicelib import privacy, working_group_steps
+from chalicelib.events import Event
 from chalicelib.forms import email_key
+from chalicelib.network import Member
 from chalicelib.notice_delivery import SendPace, deliver_notices
-from chalicelib.registrations import register
-from chalicelib.working_groups import GroupsChanged, NoGroups, TooEarly
+from chalicelib.notices import Notice
+from chalicelib.registrations import Registration, register
+from chalicelib.store import DynamoStore
+from chalicelib.working_groups import Group, GroupsChanged, NoGroups, TooEarly
 from tests.fakes import RecordingMailer
 from tests.helpers import answers, assert_racing_runs_send_once, at, example_event
 
@@ -28,13 +33,18 @@ SECTORS = ("company", "association", "public", "other")
 class Messages:
     """Records who was told which group with which members (the real email is tested in test_mail)."""
 
-    def notice(self, notice, event, registration):  # pragma: no cover - no other notice here
+    def notice(self, notice: Notice, event: Event, registration: Registration) -> EmailMessage:  # pragma: no cover
         raise AssertionError("only group emails in these tests")
 
-    def notice_copy(self, notice, event, recipients):  # pragma: no cover
+    def notice_copy(self, notice: Notice, event: Event, recipients: int) -> EmailMessage:  # pragma: no cover
         raise AssertionError("group emails have no organisers' copy")
 
-    def working_group(self, notice, event, registration, group, members):
+    def invitation(self, notice: Notice, event: Event, member: Member) -> EmailMessage:  # pragma: no cover
+        raise AssertionError("only group emails in these tests")
+
+    def working_group(
+        self, notice: Notice, event: Event, registration: Registration, group: Group, members: list[Registration]
+    ) -> EmailMessage:
         message = EmailMessage()
         message["To"] = registration.answers.email
         message["Subject"] = f"group {group.number}: " + ",".join(sorted(m.answers.email for m in members))
@@ -59,7 +69,7 @@ def signed_up(store, count):
     return store.get_event(EVENT)
 
 
-def run(store, mailer, now=AFTER, rate=1000.0):
+def run(store: DynamoStore, mailer: RecordingMailer, now: datetime = AFTER, rate: float = 1000.0) -> Counter[str]:
     pace = SendPace(rate, windows=store, now=now, sleep=lambda _: None)
     return deliver_notices(store=store, mailer=mailer, messages=Messages(), pace=pace, now=now)
 
