@@ -1,4 +1,4 @@
-"""The code stays as clean as it is: ruff (lint and format) on everything, mypy on all but the tests."""
+"""The code stays as clean as it is: ruff (lint and format) and mypy on everything, the tests too."""
 
 import subprocess
 import sys
@@ -23,6 +23,7 @@ def test_ruff_finds_nothing():
 
 
 def test_mypy_finds_nothing_in_the_code_it_checks():
-    """pyproject.toml names what (`files`): the deployed package, the tools, the benchmarks and app.py."""
+    """pyproject.toml names what (`files`): the deployed package, the tools, the benchmarks, app.py and the
+    tests (tests/fakes.py holds its fakes to the Protocols they stand in for)."""
     result = run("mypy")
     assert result.returncode == 0, result.stdout[-3000:]
