@@ -733,7 +733,10 @@ def _console_event_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict
             "post": post(
                 "Save the edited event; `do=preview` renders the public form for it, saving nothing",
                 one,
-                **{"200": _html("The preview")},
+                **{
+                    "200": _html("The preview"),
+                    "409": _html("Someone saved the event since the form was opened (`edited_from`); nothing changed"),
+                },
             ),
         },
         "/console/events/{event_id}/changes": page("Quick changes: open or closed, last day, seats, organisers", one),

@@ -12,6 +12,7 @@ import pytest
 from chalicelib.console import events as rules
 from chalicelib.events import parse_event_toml
 from chalicelib.registrations import Status
+from chalicelib.store.schema import event_key
 from tests.helpers import EVENT, answers, event_today, open_event, post_json, sent_mail
 from tests.test_app_console import ADMIN, ORGANISER, csrf_of, get, other_event, post, sign_in
 
@@ -155,12 +156,19 @@ def test_the_preview_renders_the_public_form_for_the_unsaved_event(client, admin
 # -- edit -------------------------------------------------------------------------------------------
 
 
+def edit_fields(page, event, **changes):
+    """The edit form's fields as a browser posts them: the event's values, `changes`, the CSRF token
+    and the version of the event the page showed (`edited_from`)."""
+    values = rules.form_values(event) | changes
+    fields = {k: ("on" if v is True else v) for k, v in values.items() if v is not False}
+    edited_from = re.search(r'name="edited_from" value="([^"]*)"', page.body.decode()).group(1)
+    return fields | {"csrf_token": csrf_of(page), "edited_from": edited_from}
+
+
 def test_an_organiser_edits_their_event_but_not_its_organisers(client, organiser, events):
     page = get(client, f"/console/events/{EVENT}/edit", organiser)
     assert page.status_code == 200 and 'name="organisers"' not in page.body.decode()
-    values = rules.form_values(events.get_event(EVENT)) | {"venue": "Stora salen", "organisers": "me@example.se"}
-    fields = {k: ("on" if v is True else v) for k, v in values.items() if v is not False}
-    fields["csrf_token"] = csrf_of(page)
+    fields = edit_fields(page, events.get_event(EVENT), venue="Stora salen", organisers="me@example.se")
     response = post(client, f"/console/events/{EVENT}/edit", organiser, fields)
     assert response.status_code == 303
     stored = events.get_event(EVENT)
@@ -192,6 +200,35 @@ def test_two_people_editing_at_once_the_second_save_is_refused_and_keeps_what_th
     again["edited_from"] = re.search(r'name="edited_from" value="([^"]+)"', body).group(1)
     assert post(client, f"/console/events/{EVENT}/edit", admin, again).status_code == 303
     assert events.get_event(EVENT).address == "Storgatan 1"
+
+
+def test_an_edit_posted_without_the_version_the_form_showed_is_refused_and_saves_nothing(client, organiser, events):
+    """Every edit form carries `edited_from`: a post without it came from a page older than the field,
+    or was made by hand, and saving it could undo what someone saved meanwhile (event_admin.stale)."""
+    page = get(client, f"/console/events/{EVENT}/edit", organiser)
+    fields = edit_fields(page, events.get_event(EVENT), venue="Stora salen")
+    del fields["edited_from"]
+    refused = post(client, f"/console/events/{EVENT}/edit", organiser, fields)
+    assert refused.status_code == 409
+    body = refused.body.decode()
+    assert "Någon annan sparade ändringar i träffen" in body and 'value="Stora salen"' in body
+    assert events.get_event(EVENT).venue != "Stora salen"
+    assert "event_edited" not in audit_actions(events, EVENT)
+
+
+def stored_before_save_times(store, event_id):
+    """The event as stored before events kept when they were last saved (no `updated_at`)."""
+    store.client.update_item(TableName=store.table, Key=event_key(event_id), UpdateExpression="REMOVE updated_at")
+    assert store.get_event(event_id).updated_at is None
+
+
+def test_a_meeting_stored_before_save_times_were_kept_is_edited_from_its_form(client, organiser, events):
+    stored_before_save_times(events, EVENT)
+    page = get(client, f"/console/events/{EVENT}/edit", organiser)
+    assert 'name="edited_from" value=""' in page.body.decode()
+    fields = edit_fields(page, events.get_event(EVENT), venue="Stora salen")
+    assert post(client, f"/console/events/{EVENT}/edit", organiser, fields).status_code == 303
+    assert events.get_event(EVENT).venue == "Stora salen"
 
 
 def test_an_organiser_of_another_event_gets_404_everywhere(client, organiser, events):

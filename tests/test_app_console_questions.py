@@ -17,7 +17,7 @@ from chalicelib.events import LONG_TEXT_MAX, SHORT_TEXT_MAX, place_key
 from chalicelib.notices import EventEdit
 from tests.helpers import CUSTOM_QUESTIONS, EVENT, answers, open_event, post_form
 from tests.test_app_console import csrf_of, get, post
-from tests.test_app_console_events import audit_actions, path_of
+from tests.test_app_console_events import audit_actions, path_of, stored_before_save_times
 
 QUESTIONS = f"/console/events/{EVENT}/questions"
 
@@ -327,17 +327,17 @@ def test_the_store_refuses_a_save_when_the_event_changed_between_the_check_and_t
     client, with_questions, organiser, monkeypatch
 ):
     """The check of the form's version is repeated in the write itself (the store's condition)."""
-    from chalicelib.routes import console_questions
+    from chalicelib.console import event_admin
 
     fields = form_of(get(client, f"{QUESTIONS}/presentera", organiser))
-    real = console_questions._stale
+    real = event_admin.stale
 
-    def someone_saves_meanwhile(event, posted):
-        answer = real(event, posted)
+    def someone_saves_meanwhile(event, shown):
+        answer = real(event, shown)
         with_questions.save_event(EventEdit(event, datetime.now(UTC)))
         return answer
 
-    monkeypatch.setattr(console_questions, "_stale", someone_saves_meanwhile)
+    monkeypatch.setattr(event_admin, "stale", someone_saves_meanwhile)
     refused = post(client, f"{QUESTIONS}/presentera", organiser, {**fields, "label_sv": "Ny text"})
     assert refused.status_code == 409
     assert with_questions.get_event(EVENT).custom_question("presentera").label["sv"] != "Ny text"
@@ -369,6 +369,25 @@ def test_moving_a_question_changes_the_form_s_order_and_a_broken_condition_is_re
     body = refused.body.decode()
     assert "Frågan ”Vilken skostorlek har du?”" in body and "Villkoret måste gälla" in body
     assert [q.id for q in with_questions.get_event(EVENT).custom_questions][:3] == ["presentera", "workshop", "skor"]
+
+
+def test_a_move_posted_without_the_version_the_list_showed_is_refused(client, with_questions, organiser):
+    """The same rule as the event's edit form (event_admin.stale): no `edited_from`, nothing saved."""
+    token = csrf_of(get(client, QUESTIONS, organiser))
+    refused = post(client, f"{QUESTIONS}/kollegor/move", organiser, {"csrf_token": token, "direction": "up"})
+    assert refused.status_code == 409 and "Någon annan ändrade träffen" in refused.body.decode()
+    assert [q.id for q in with_questions.get_event(EVENT).custom_questions][2:4] == ["skor", "kollegor"]
+
+
+def test_the_questions_of_a_meeting_stored_before_save_times_were_kept_can_be_changed(
+    client, with_questions, organiser
+):
+    stored_before_save_times(with_questions, EVENT)
+    page = get(client, QUESTIONS, organiser)
+    version = re.search(r'name="edited_from" value="([^"]*)"', page.body.decode()).group(1)
+    fields = {"csrf_token": csrf_of(page), "edited_from": version, "direction": "up"}
+    assert post(client, f"{QUESTIONS}/kollegor/move", organiser, fields).status_code == 303
+    assert [q.id for q in with_questions.get_event(EVENT).custom_questions][2:4] == ["kollegor", "skor"]
 
 
 def test_a_removed_question_s_answers_stay_in_the_csv(client, with_questions, organiser):

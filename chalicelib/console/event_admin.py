@@ -66,6 +66,21 @@ def create(values: dict[str, Any], language: str, *, store: EventStore, now: dat
     return event
 
 
+def version_shown(event: Event) -> str:
+    """What an edit form carries as `edited_from`: when the event it shows was last saved ("" for an
+    event stored before save times were kept)."""
+    return event.updated_at.isoformat() if event.updated_at else ""
+
+
+def stale(event: Event, shown: object) -> bool:
+    """Whether a form's `edited_from` (`shown`) is not the event as it is now, so saving it would
+    overwrite what someone else saved after the form was opened (the store checks the same again in
+    its write). Every edit form carries the field, so a post without it came from a page older than
+    the field, or was written by hand: it is refused like a stale one, because saving it would undo
+    changes nobody saw; the refusal shows what was written, so nothing typed is lost."""
+    return not isinstance(shown, str) or shown != version_shown(event)
+
+
 def save(
     existing: Event,
     event: Event,

@@ -83,6 +83,7 @@ def _form_page(
     preview: Event | None = None,
     notice: str = "",
 ) -> Response:
+    from ..console import event_admin
 
     creating = event is None
     shown = preview or event
@@ -93,6 +94,7 @@ def _form_page(
         language=language,
         creating=creating,
         event=event,
+        edited_from=event_admin.version_shown(event) if event else "",
         values=values,
         errors=errors or {},
         field_labels=_labels(language),
@@ -149,6 +151,11 @@ def _changes_page(
 
 # What the page says after a change redirected to it (`done`).
 DONE_NOTICES = {"created": N_("The meeting is created."), "saved": N_("The changes are saved.")}
+# The edit form's refusal when someone saved the meeting after it was opened (event_admin.stale).
+STALE = N_(
+    "Someone else saved changes to the meeting while you were writing, so your changes are not saved. The "
+    "form shows what you wrote: compare it with the meeting's page and save again if it should apply."
+)
 
 
 def _notice(language: str) -> str:
@@ -279,11 +286,8 @@ def edit_event(post: ConsolePost, event_id: str) -> Response:
     fields, user, event, language = post.fields, post.user, post.event, post.language
     values = rules.posted_values(fields)
     values["notify"] = fields.get("notify") == "on"
-    if _changed_since_the_form(event, fields):
-        notice = i18n.translator(language).gettext(
-            "Someone else saved changes to the meeting while you were writing, so your changes are not saved. The "
-            "form shows what you wrote: compare it with the meeting's page and save again if it should apply."
-        )
+    if event_admin.stale(event, fields.get("edited_from")):
+        notice = i18n.translator(language).gettext(STALE)
         return _form_page(user, language, values=values, event=event, status=409, notice=notice)
     try:
         if fields.get("do") == "preview":
@@ -296,10 +300,7 @@ def edit_event(post: ConsolePost, event_id: str) -> Response:
         return _form_page(user, language, values=values, event=event, status=400, errors=invalid.errors)
     except EventChanged:
         fresh = visible_event(user, event_id)
-        notice = i18n.translator(language).gettext(
-            "Someone else saved changes to the meeting while you were writing, so your changes are not saved. The "
-            "form shows what you wrote: compare it with the meeting's page and save again if it should apply."
-        )
+        notice = i18n.translator(language).gettext(STALE)
         return _form_page(user, language, values=values, event=fresh, status=409, notice=notice)
     except EventNotFound:
         visible_event(user, "")
@@ -312,13 +313,6 @@ def _notify(fields: dict[str, Any], user: ConsoleUser, event: Event) -> event_ad
     from ..console import event_admin
 
     return event_admin.Notify(fields.get("notify") == "on", user.email_key, wiring().outreach.notice_expiry(event))
-
-
-def _changed_since_the_form(event: Event, fields: dict[str, Any]) -> bool:
-    """Whether someone saved the event after this form was opened (the form carries when the event
-    it showed was saved; the store checks the same again in its write)."""
-    shown = fields.get("edited_from")
-    return isinstance(shown, str) and event.updated_at is not None and shown != event.updated_at.isoformat()
 
 
 # -- quick changes ----------------------------------------------------------------------------------

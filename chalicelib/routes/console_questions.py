@@ -81,12 +81,6 @@ def _answered(event: Event) -> set[str]:
     return {key for registration in wiring().people.registrations(event) for key in registration.answers.custom}
 
 
-def _stale(event: Event, fields: dict[str, Any]) -> bool:
-    """Whether the event was saved after this page was opened (the store checks the same in its write)."""
-    shown = fields.get("edited_from")
-    return not isinstance(shown, str) or event.updated_at is None or shown != event.updated_at.isoformat()
-
-
 def _save(post: ConsolePost, changed: Event) -> event_admin.Saved:
     from ..console import event_admin
 
@@ -99,6 +93,7 @@ def _save(post: ConsolePost, changed: Event) -> event_admin.Saved:
 def _list_page(
     user: ConsoleUser, event: Event, language: str, *, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
+    from ..console import event_admin
     from ..console import questions as editor
 
     tr = i18n.translator(language)
@@ -109,6 +104,7 @@ def _list_page(
         status,
         language=language,
         event=event,
+        edited_from=event_admin.version_shown(event),
         rows=_rows(event, language),
         errors=errors or {},
         field_labels={editor.GENERAL: tr.gettext("The questions")},
@@ -170,10 +166,11 @@ def remove_question(post: ConsolePost, event_id: str, question_id: str) -> Respo
 def _change_list(post: ConsolePost, changed: Callable[[], Event], action: str, detail: str, *, done: str) -> Response:
     """Save the list as `changed` makes it (unless someone saved the event since the page was shown),
     write the audit entry, then back to the list saying what was `done`; a refusal shows the list again."""
+    from ..console import event_admin
     from ..console import questions as editor
 
     try:
-        if _stale(post.event, post.fields):
+        if event_admin.stale(post.event, post.fields.get("edited_from")):
             raise EventChanged()
         _save(post, changed())
     except EventFormInvalid as invalid:
@@ -201,6 +198,7 @@ def _form_page(
     lowered: list[editor.Lowered] | None = None,
     notice: str = "",
 ) -> Response:
+    from ..console import event_admin
     from ..console import questions as editor
 
     tr = i18n.translator(language)
@@ -212,6 +210,7 @@ def _form_page(
         status,
         language=language,
         event=event,
+        edited_from=event_admin.version_shown(event),
         question=question,
         values=values,
         kind=kind,
@@ -284,6 +283,7 @@ def edit_question(post: ConsolePost, event_id: str, question_id: str) -> Respons
 def _save_question(post: ConsolePost, question: Question | None) -> Response:
     """Judge the question (the one validator), warn before a place limit goes below the places taken,
     then save only if nobody saved the event since the form was opened."""
+    from ..console import event_admin
     from ..console import questions as editor
 
     event = post.event
@@ -295,7 +295,7 @@ def _save_question(post: ConsolePost, question: Question | None) -> Response:
     if post.fields.get("do") == "more_rows":
         return _form_page(post.user, event, post.language, editor.with_blank_rows(values, more=True), question=question)
     tr = i18n.translator(post.language)
-    if _stale(event, post.fields):
+    if event_admin.stale(event, post.fields.get("edited_from")):
         return _form_page(
             post.user, event, post.language, values, question=question, status=409, notice=tr.gettext(STALE)
         )

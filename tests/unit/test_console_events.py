@@ -1,7 +1,7 @@
 """The console's event rules: the form and the TOML file judged by one validator, export/import, quick changes."""
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -229,3 +229,17 @@ def test_the_series_is_edited_in_the_console_form_and_judged_by_the_one_validato
     with pytest.raises(EventFormInvalid) as error:
         console_events.event_from_form(values | {"series": "Nätverket"}, "sv")
     assert error.value.errors["series"].startswith("Använd 1–64 små bokstäver")
+
+
+def test_a_form_is_stale_unless_it_carries_the_events_save_time_and_one_without_it_is_refused():
+    from chalicelib.console import event_admin
+
+    saved = replace(example(), updated_at=datetime(2027, 5, 1, 9, 30, tzinfo=UTC))
+    never_saved = replace(example(), updated_at=None)  # stored before save times were kept
+    assert not event_admin.stale(saved, saved.updated_at.isoformat())
+    assert event_admin.stale(saved, datetime(2027, 5, 1, 9, 0, tzinfo=UTC).isoformat()), "saved since"
+    assert event_admin.stale(saved, None), "a post without the field: an old page or a hand-made one"
+    assert event_admin.stale(saved, ["2027-05-01T09:30:00+00:00"]), "the field twice is not a version"
+    assert not event_admin.stale(never_saved, event_admin.version_shown(never_saved))
+    assert event_admin.stale(never_saved, None)
+    assert event_admin.stale(never_saved, saved.updated_at.isoformat())
