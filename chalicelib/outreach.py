@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from . import forms, i18n, invitations, jobs, network, notice_delivery, notices, outbox
+from . import forms, i18n, invitations, jobs, links, network, notice_delivery, notices, outbox
 from .digest import Summary, attendee_csv
 from .events import Event
 from .mail import (
@@ -185,13 +185,13 @@ class Outreach:
             joined_at=now,
         )
         base_url = self.signup.settings.base_url()
-        links = InvitationLinks(
-            form=f"{base_url}/events/{event.id}/form?…",
-            leave_network=f"{base_url}/network/leave/…",
-            privacy=f"{base_url}/privacy?lang={language}",
+        shown = InvitationLinks(
+            form=f"{links.registration_form(base_url, event.id, '')}?…",
+            leave_network=links.leave_network(base_url, "…"),
+            privacy=links.privacy(base_url, language),
         )
         return str(
-            self.signup.templates.get_template("email/invitation.txt").render(invitation_context(event, sample, links))
+            self.signup.templates.get_template("email/invitation.txt").render(invitation_context(event, sample, shown))
         )
 
     def notice_expiry(self, event: Event) -> datetime:
@@ -230,7 +230,7 @@ class NoticeMail(_Emails):
         """The person's own links in a notice or a group's email: their registration and the privacy notice."""
         return Links(
             manage=self.signup.manage_url(self.base_url, event, registration.registration_id),
-            privacy=f"{self.base_url}/privacy?lang={registration.answers.language}",
+            privacy=links.privacy(self.base_url, registration.answers.language),
         )
 
     def notice(self, notice: notices.Notice, event: Event, registration: Registration) -> EmailMessage:
@@ -239,12 +239,12 @@ class NoticeMail(_Emails):
         return notice_email(notice, event, registration, links=links, with_calendar=calendar, **self._built())
 
     def invitation(self, notice: notices.Notice, event: Event, member: network.Member) -> EmailMessage:
-        links = InvitationLinks(
+        own = InvitationLinks(
             form=self.signup.invitation_url(self.base_url, event, member),
             leave_network=self.signup.member_leave_url(self.base_url, member),
-            privacy=f"{self.base_url}/privacy?lang={member.language}",
+            privacy=links.privacy(self.base_url, member.language),
         )
-        return invitation_email(event, member, links=links, **self._built())
+        return invitation_email(event, member, links=own, **self._built())
 
     def working_group(
         self,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import fields as field_table
-from . import i18n
+from . import i18n, links
 from .config import Settings
 from .errors import SignupError, ValidationFailed
 from .events import OPTIONAL_QUESTIONS, SHOW_WHEN_STANDARD, Event, EventStatus, Question, QuestionType
@@ -92,6 +92,8 @@ def templates() -> Environment:
     # Templates compare with the states by name (`status == Status.WAITLISTED`), not by a copy of their value.
     environment.globals.update(Status=Status, EmailKind=EmailKind, EventStatus=EventStatus, QuestionType=QuestionType)
     environment.globals.update(i18n.TEMPLATE_TABLES)
+    # A link with a query string is made by the one link builder, in templates as in code.
+    environment.globals.update(in_language=links.in_language)
     return environment
 
 
@@ -122,7 +124,7 @@ class Pages:
             "sensitive_days": self.settings.sensitive_days(),
             "retention_days": self.settings.retention_days(),
             # Relative by default, so it works under any API Gateway stage prefix.
-            "privacy_url": f"{self.settings.base_url() or '../..'}/privacy?lang={language}",
+            "privacy_url": links.privacy(self.settings.base_url() or "../..", language),
         }
         if event is not None:
             times = meeting_times(event, language)
@@ -176,7 +178,7 @@ class Pages:
 
     def embed_snippets(self, event: Event, language: str, base_url: str, redirect: str = "") -> tuple[str, str]:
         """(an auto-resizing <iframe>, a plain <form>) for the municipality to paste into its page."""
-        form_url = f"{base_url}/events/{event.id}/form" + ("?lang=en" if language == "en" else "")
+        form_url = links.registration_form(base_url, event.id, language)
         frame_id = f"signup-{event.id}"
         origin = origin_of(base_url)
         title = event.text("title", language)
@@ -197,7 +199,7 @@ class Pages:
             errors={},
             **_question_context(event, language),
             action=f"{base_url}/events/{event.id}/registrations",
-            privacy_url=f"{base_url}/privacy?lang={language}",
+            privacy_url=links.privacy(base_url, language),
             redirect=redirect,
             form_token="",
         )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import email_history, network, outbox, registrations, security, tokens
+from . import email_history, links, network, outbox, registrations, security, tokens
 from .config import Settings
 from .errors import ServiceUnavailable, ValidationFailed
 from .events import Event
@@ -57,7 +57,7 @@ class Signup:
 
     def manage_url(self, base_url: str, event: Event, registration_id: str) -> str:
         token = tokens.make_token(self.settings.secret(), event.id, registration_id, event.ends_at_or_default)
-        return f"{base_url}/registrations/{token}"
+        return links.own_registration(base_url, token)
 
     def leave_network_url(self, base_url: str, event: Event, registration: Registration) -> str:
         """The one-click way out of the network's emails (RFC 8058) for a member, else ""."""
@@ -65,22 +65,18 @@ class Signup:
             return ""
         ref = network.member_ref(registration.answers.email_key)
         token = tokens.make_leave_token(self.settings.secret(), event.series, ref, registration.answers.language)
-        return f"{base_url}/network/leave/{token}"
+        return links.leave_network(base_url, token)
 
     def member_leave_url(self, base_url: str, member: network.Member) -> str:
         """A member's one-click way out of the network's emails (RFC 8058)."""
         token = tokens.make_leave_token(self.settings.secret(), member.series, member.ref, member.language)
-        return f"{base_url}/network/leave/{token}"
+        return links.leave_network(base_url, token)
 
     def invitation_url(self, base_url: str, event: Event, member: network.Member) -> str:
         """The form, to be filled in from the member's record: the URL holds a signed token (the
         meeting and a hash of the address), nothing personal."""
         token = tokens.make_invite_token(self.settings.secret(), event.id, member.ref)
-        return (
-            f"{base_url}/events/{event.id}/form?"
-            + ("lang=en&" if member.language == "en" else "")
-            + (f"invitation={token}")
-        )
+        return links.registration_form(base_url, event.id, member.language, invitation=token)
 
     def invitation_values(self, event: Event, token: str, now: datetime) -> dict[str, str]:
         """The form's fields an invitation's link fills in: the member's name, organisation and
@@ -113,16 +109,16 @@ class Signup:
     def console_event_url(self, base_url: str, event: Event) -> str:
         """The event's page in the organiser console (each digest links to it; signing in is needed),
         in the organisers' language."""
-        return f"{base_url}/console/events/{event.id}" + ("?lang=en" if event.organiser_language == "en" else "")
+        return links.console_event(base_url, event.id, event.organiser_language)
 
     def message_builder(self, base_url: str, now: datetime, kind: EmailKind | None = None) -> outbox.BuildMessage:
         """Builds the email a registration is owed (its email record's kind, or `kind`)."""
 
         def build(event: Event, registration: Registration) -> EmailMessage:
             manage = self.manage_url(base_url, event, registration.registration_id)
-            links = Links(
+            owed = Links(
                 manage=manage,
-                privacy=f"{base_url}/privacy?lang={registration.answers.language}",
+                privacy=links.privacy(base_url, registration.answers.language),
                 confirm=f"{manage}/confirm" if registration.status == Status.PENDING else "",
                 leave_network=self.leave_network_url(base_url, event, registration),
             )
@@ -131,7 +127,7 @@ class Signup:
                 event,
                 registration,
                 sender=self.settings.sender(),
-                links=links,
+                links=owed,
                 now=now,
                 templates=self.templates,
             )

@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from urllib.parse import urlencode
 
+from .. import links
 from ..events import Event
 from ..forms import email_key
 from ..tokens import TokenInvalid, read_fields, sign_fields
@@ -137,9 +137,7 @@ def safe_next(value: object) -> str:
 
 def link_query(next_page: str, language: str) -> str:
     """The query a sign-in link (and its button's form) carries: where to go afterwards, the language."""
-    params = [("next", next_page)] if next_page else []
-    params += [("lang", "en")] if language == "en" else []
-    return "?" + urlencode(params) if params else ""
+    return links.in_language("", language, next=next_page)
 
 
 # -- who may sign in --------------------------------------------------------------

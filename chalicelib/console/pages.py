@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .. import i18n
+from .. import i18n, links
 from ..events import Event, QuestionType
 from ..i18n import N_
 from ..meeting_times import meeting_times
@@ -39,9 +39,9 @@ def render(
     return templates.get_template(template).render(
         lang=language,
         root=root,
-        q="?lang=en" if language == "en" else "",
+        q=links.in_language("", language),
         other_lang=other,
-        other_lang_url=f"{root}{here}" + ("?lang=en" if other == "en" else ""),
+        other_lang_url=links.in_language(f"{root}{here}", other),
         user=user,
         csrf=csrf,
         **context,

@@ -27,11 +27,11 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from chalice import Blueprint, ChaliceUnhandledError, Response
 
-from .. import i18n, security, web
+from .. import i18n, links, security, web
 from ..bootstrap import wiring
 from ..console import auth
 from ..console.access import ConsoleUser
@@ -95,10 +95,6 @@ def _language(fields: dict[str, Any] | None = None) -> str:
     return pick_language((fields or {}).get("lang"), query(console.current_request).get("lang"))
 
 
-def _lang_query(language: str, joiner: str = "?") -> str:
-    return f"{joiner}lang=en" if language == "en" else ""
-
-
 def _here() -> str:
     """This request's path without the stage prefix (the route's pattern filled in), for the language
     switch. A page answering a POST names a path that only takes POSTs (a link there answers 405):
@@ -137,6 +133,7 @@ def console_message(heading: str, text: str, status: int, *, sign_in_link: bool 
 
 
 def _to_console(query_string: str = "", **extra: str) -> Response:
+    """303 to the console's front page; `query_string` is "" or starts with "?"."""
     return _redirect(f"/console{query_string}", **extra)
 
 
@@ -235,8 +232,7 @@ def console_page(template: str, user: ConsoleUser, status: int = 200, **context:
 def see_other(path: str, language: str, **params: str) -> Response:
     """303 to one of our own pages after a change (a reload then repeats nothing), in the same language,
     with `params` (what the change did) in its query."""
-    asked = {**params, **({"lang": "en"} if language == "en" else {})}
-    return _redirect(path + (f"?{urlencode(asked)}" if asked else ""))
+    return _redirect(links.in_language(path, language, **params))
 
 
 @dataclass(frozen=True)
@@ -416,9 +412,7 @@ def press_sign_in_button(token: str) -> Response:
         return _link_problem(refused.state)
     cookie = {"Set-Cookie": parts.console.cookie(session, now)}
     next_page = auth.safe_next(query(console.current_request).get("next"))
-    if next_page:
-        return _redirect(next_page + _lang_query(_language()), **cookie)
-    return _to_console(_lang_query(_language()), **cookie)
+    return _redirect(links.in_language(next_page or "/console", _language()), **cookie)
 
 
 @console_post(console, "/console/sign-out")
@@ -436,8 +430,8 @@ def sign_out_everywhere(post: ConsolePost) -> Response:
 def _sign_out(post: ConsolePost, *, everywhere: bool) -> Response:
     if post.user.session is not None:
         wiring().console.sign_out(post.user.session, everywhere=everywhere)
-    signed_out = "?signed_out=1" + _lang_query(post.language, "&")
-    return _to_console(signed_out, **{"Set-Cookie": auth.clearing_cookie()})
+    signed_out = links.in_language("/console", post.language, signed_out="1")
+    return _redirect(signed_out, **{"Set-Cookie": auth.clearing_cookie()})
 
 
 # Why no sign-in link was sent (SignInLimited.which).

@@ -12,7 +12,7 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from .. import i18n, web
+from .. import i18n, links, web
 from ..bootstrap import wiring
 from ..errors import EventStarted, NotCheckedIn, RegisteredBefore, ValidationFailed, WaitlistFull
 from ..events import Event
@@ -303,8 +303,7 @@ def _done_notice(event: Event, registration: Registration, done: str, promoted_i
 
 def _back_to_person(event: Event, registration_id: str, done: str, language: str, promoted: str = "") -> Response:
     """303 to the person's page, saying what the POST did."""
-    moved_up = {"promoted": promoted} if promoted else {}
-    return see_other(f"/console/events/{event.id}/people/{registration_id}", language, done=done, **moved_up)
+    return see_other(f"/console/events/{event.id}/people/{registration_id}", language, done=done, promoted=promoted)
 
 
 def _add_person_page(
@@ -320,9 +319,8 @@ def _add_person_page(
     status: int = 200,
 ) -> Response:
     form = wiring().pages.question_form(
-        event, language, privacy_url=f"{_root()}/privacy?lang={language}", values=values, error=error
+        event, language, privacy_url=links.privacy(_root(), language), values=values, error=error
     )
-    lang = "?lang=en" if language == "en" else ""
     return console_page(
         "console/add_person.html",
         user,
@@ -330,7 +328,7 @@ def _add_person_page(
         event=event,
         title=event.text("title", language),
         walk_in=walk_in,
-        action=f"{_root()}/console/events/{event.id}/add-person{lang}",
+        action=links.in_language(f"{_root()}/console/events/{event.id}/add-person", language),
         problem=problem,
         existing=existing,
         **form,

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from chalice import Blueprint, Response
 
-from .. import security, web
+from .. import links, security, web
 from ..bootstrap import wiring
 from ..errors import EventNotFound, ForbiddenOrigin, RegistrationClosed, SignupError, ValidationFailed
 from ..events import Event
@@ -142,12 +141,8 @@ def _see_thanks(language: str, status: str, email_state: EmailState, fields: dic
     # Relative, so it resolves under whatever stage prefix API Gateway adds; or the
     # municipality's own thank-you page, when it is on an allowed origin.
     target = security.safe_redirect(fields.get("redirect"), settings.allowed_origins())
-    thanks = {"status": status, "lang": language}
-    note = ThanksNote.of(email_state)
-    if note:
-        thanks["email"] = note
-    location = target or f"thanks?{urlencode(thanks)}"
-    return Response(body="", status_code=303, headers={"Location": location, "Content-Type": HTML})
+    thanks = links.with_query("thanks", status=status, lang=language, email=ThanksNote.of(email_state) or "")
+    return Response(body="", status_code=303, headers={"Location": target or thanks, "Content-Type": HTML})
 
 
 def _form_token(event_id: str) -> str:
