@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -197,11 +197,13 @@ def test_the_door_list_has_everyone_with_a_seat_in_swedish_order_with_meal_and_d
 class CheckInStore:
     """The store's check-in contract in memory: one conditional write per call."""
 
-    def __init__(self, registrations):
+    def __init__(self, registrations: list[Registration]) -> None:
         self.items = {r.registration_id: r for r in registrations}
         self.writes = 0
 
-    def set_checked_in(self, held, at, *, statuses):
+    def set_checked_in(
+        self, held: Registration, at: datetime | None, *, statuses: tuple[Status, ...]
+    ) -> tuple[Registration, bool]:
         registration_id = held.registration_id
         registration = self.items.get(registration_id)
         if registration is None or registration.event_id != held.event_id:
@@ -215,7 +217,7 @@ class CheckInStore:
         return self.items[registration_id], True
 
 
-def test_a_tap_checks_in_a_second_tap_changes_nothing_and_undo_clears_it():
+def test_a_tap_checks_in_a_second_tap_changes_nothing_and_undo_clears_it() -> None:
     store = CheckInStore(people())
     first = check_in(store.items["r02"], present=True, store=store, now=NOW)
     assert first.present and first.changed and first.registration.checked_in_at == NOW
@@ -228,7 +230,7 @@ def test_a_tap_checks_in_a_second_tap_changes_nothing_and_undo_clears_it():
     assert store.writes == 4, "one write per tap"
 
 
-def test_a_held_seat_can_be_checked_in_but_not_the_waiting_list_or_the_cancelled():
+def test_a_held_seat_can_be_checked_in_but_not_the_waiting_list_or_the_cancelled() -> None:
     store = CheckInStore(people())
     assert check_in(store.items["r06"], present=True, store=store, now=NOW).present
     for waiting_or_cancelled in ("r04", "r05"):

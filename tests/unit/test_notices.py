@@ -256,8 +256,9 @@ class Windows:
         return granted
 
 
-def test_a_run_sends_its_share_at_the_rate_then_stops():
-    windows, waits = Windows(), []
+def test_a_run_sends_its_share_at_the_rate_then_stops() -> None:
+    windows = Windows()
+    waits: list[float] = []
     pace = SendPace(2.0, windows=windows, now=NOW, sleep=waits.append, run_seconds=5)
     taken = 0
     while pace.take():
@@ -267,7 +268,7 @@ def test_a_run_sends_its_share_at_the_rate_then_stops():
     assert windows.asked == [10], "ten seconds' worth reserved at a time (here the whole run)"
 
 
-def test_a_run_reserves_in_the_minute_its_sends_go_out_so_an_overlapping_run_shares_it():
+def test_a_run_reserves_in_the_minute_its_sends_go_out_so_an_overlapping_run_shares_it() -> None:
     windows = Windows()
     started = NOW.replace(second=50)
     minute = int(started.timestamp()) // 60
@@ -278,7 +279,7 @@ def test_a_run_reserves_in_the_minute_its_sends_go_out_so_an_overlapping_run_sha
     assert sum(1 for _ in iter(later.take, False)) == 10, "the next minute had 10 of its 60 left"
 
 
-def test_runs_in_the_same_minute_share_the_accounts_rate():
+def test_runs_in_the_same_minute_share_the_accounts_rate() -> None:
     windows = Windows()
     first = SendPace(0.1, windows=windows, now=NOW, sleep=lambda _: None)
     second = SendPace(0.1, windows=windows, now=NOW + timedelta(seconds=20), sleep=lambda _: None)
