@@ -18,7 +18,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from chalicelib.headers import MAX_WORD, addresses_field, encoded_word, link_field, plain_field, subject_field
-from chalicelib.mail import SendFailed, SesMailer, _recipient, written
+from chalicelib.mail import SendFailed, SesMailer, WrittenEmail, _recipient, written
 from tests.clients.conftest import read_with_mail_parser
 from tests.clients.stdlib_mail import draft
 from tests.helpers import ENCODED_WORDS
@@ -46,7 +46,7 @@ def send_capturing(ses, message: EmailMessage) -> dict | None:
     return captured
 
 
-def confirmation_for(name: str) -> EmailMessage:
+def confirmation_for(name: str) -> WrittenEmail:
     return unsent(name=name)
 
 

@@ -6,13 +6,14 @@ import email
 import email.policy
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import pytest
 from icalendar import Calendar
 
 from chalicelib import pages
 from chalicelib.forms import parse_answers
-from chalicelib.mail import Links, registration_email, still_owed, written
+from chalicelib.mail import Links, WrittenEmail, registration_email, still_owed, written
 from chalicelib.registrations import EmailDelivery, EmailKind, Registration, Status
 from tests.helpers import answers, at, example_event
 
@@ -20,7 +21,12 @@ NOW = at("2027-05-01T12:00:00+02:00")
 SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"
 
 
-def unsent(kind="confirmation", status=Status.CONFIRMED, name=None, **overrides):
+def unsent(
+    kind: EmailKind = EmailKind.CONFIRMATION,
+    status: Status = Status.CONFIRMED,
+    name: str | None = None,
+    **overrides: Any,
+) -> WrittenEmail:
     """The email as built, before it is sent. `name` is put in past the form's own refusal, as if
     a future change let it through."""
     event = example_event()
