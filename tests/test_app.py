@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +11,18 @@ import pytest
 
 import app as signup_app
 from chalicelib.store import PublicStore
-from tests.helpers import EVENT, URL, answers, event_today, open_event, post_form, post_json, run_schedule
+from tests.helpers import (
+    EVENT,
+    FORM,
+    URL,
+    answers,
+    event_today,
+    open_event,
+    post_form,
+    post_json,
+    run_schedule,
+    sent_mail,
+)
 
 
 def error_of(response):
@@ -170,9 +182,9 @@ class _Body:
         yield self.data
 
 
-def test_throttled_writes_are_retried_by_botocore_alone_then_503_busy(client, app_store, monkeypatch):
-    """DynamoDB throttles every transaction: botocore's standard mode retries it, the rules must not
-    retry its retries (they did: 3 attempts for each of 11 tries, 33 writes inside API Gateway's 29 s)."""
+def throttle_every_transaction(monkeypatch) -> list[str]:
+    """DynamoDB throttles every transaction of the app's own client (reads still reach moto's
+    server); the list grows by one for each transaction sent."""
     from botocore.awsrequest import AWSResponse
     from botocore.retries.standard import ExponentialBackoff
 
@@ -180,7 +192,7 @@ def test_throttled_writes_are_retried_by_botocore_alone_then_503_busy(client, ap
 
     # botocore's own backoff sleeps up to seconds between its tries: count them, don't wait for them.
     monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0)
-    transactions = []
+    transactions: list[str] = []
 
     def throttle(request, **_):
         transactions.append(request.url)
@@ -188,13 +200,38 @@ def test_throttled_writes_are_retried_by_botocore_alone_then_503_busy(client, ap
         headers = {"Content-Type": "application/x-amz-json-1.0"}
         return AWSResponse(request.url, 400, headers, _Body(json.dumps(body).encode()))
 
-    # The app's own client: reads reach moto's server, every transaction is throttled on the way.
     aws.dynamodb().meta.events.register("before-send.dynamodb.TransactWriteItems", throttle)
+    return transactions
+
+
+# A throttled transaction is tried once and retried 3 times by botocore (its `max_attempts` counts
+# retries), then 503 busy. When the rules retried it too (11 tries of conflicts.MAX_ATTEMPTS),
+# one request made 11 x 4 = 44 writes inside API Gateway's 29 s.
+ONE_THROTTLED_TRANSACTION = 1 + 3
+
+
+def test_throttled_writes_are_retried_by_botocore_alone_then_503_busy(client, app_store, monkeypatch):
+    transactions = throttle_every_transaction(monkeypatch)
     response = post_json(client, answers())
     assert response.status_code == 503 and error_of(response)["code"] == "busy"
-    # One registration: the first try and botocore's 3 retries (its `max_attempts` counts retries).
-    assert len(transactions) == 1 + 3
+    assert len(transactions) == ONE_THROTTLED_TRANSACTION
     assert stored(app_store) == []
+
+
+def test_a_throttled_cancellation_is_retried_by_botocore_alone_then_503_and_keeps_the_seat(
+    client, app_store, moto_endpoint, monkeypatch
+):
+    post_json(client, answers())
+    message = sent_mail(moto_endpoint)[0]
+    path = "/registrations/" + re.search(
+        r"https?://\S+/registrations/(\S+)", message.get_body(preferencelist=("plain",)).get_content()
+    ).group(1)
+    transactions = throttle_every_transaction(monkeypatch)
+    response = client.http.post(path, headers=FORM, body="action=cancel")
+    assert response.status_code == 503
+    assert len(transactions) == ONE_THROTTLED_TRANSACTION
+    [registration] = stored(app_store)
+    assert registration.status == "confirmed" and app_store.get_event(EVENT).confirmed_count == 1
 
 
 # -- the plain HTML form --------------------------------------------------------

@@ -100,7 +100,8 @@ class TableAccess:
 
     def _transact(self, items: list[TaggedWrite]) -> set[str]:
         """Run one transaction; the tags of the items whose condition failed (empty: it was written).
-        Conflicts and throttling raise Contention: nothing was written, try again."""
+        A conflict raises Contention (nothing was written: read again and try again); throttling and
+        AWS's own trouble, already retried by botocore, raise ServiceBusy."""
         try:
             self.client.transact_write_items(TransactItems=cast(list[Any], [item for _, item in items]))
         except ClientError as error:
