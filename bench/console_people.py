@@ -21,6 +21,7 @@ from bench.harness import (
     local_table,
     raw_registration_query,
 )
+from chalicelib.store.schema import event_partition
 
 REGISTRATIONS = 1000
 ROUNDS = 7
@@ -90,7 +91,7 @@ def main() -> int:
 
         def note_query(params: Any, **_: Any) -> None:
             values = params.get("ExpressionAttributeValues") or {}
-            if values.get(":pk") == {"S": f"EVENT#{EVENT_ID}"}:
+            if values.get(":pk") == event_partition(EVENT_ID):
                 event_queries.append(values.get(":reg", {}).get("S", ""))
 
         aws.dynamodb().meta.events.register("provide-client-params.dynamodb.Query", note_query)

@@ -19,6 +19,7 @@ from typing import Any
 import boto3
 
 from chalicelib.store import create_table
+from chalicelib.store.schema import REGISTRATION_PREFIX, event_partition
 from devtools import dynamodb_local
 
 TABLE = "signup-bench"
@@ -204,7 +205,7 @@ def raw_registration_query(client: Any, event_id: str) -> int:
         for page in paginator.paginate(
             TableName=TABLE,
             KeyConditionExpression="PK = :pk AND begins_with(SK, :reg)",
-            ExpressionAttributeValues={":pk": {"S": f"EVENT#{event_id}"}, ":reg": {"S": "REG#"}},
+            ExpressionAttributeValues={":pk": event_partition(event_id), ":reg": {"S": REGISTRATION_PREFIX}},
             ConsistentRead=True,
         )
     )

@@ -12,6 +12,7 @@ import pytest
 from chalicelib import security
 from chalicelib.errors import FormTokenUsed
 from chalicelib.registrations import SignUp
+from chalicelib.store.schema import form_token_key
 from tests.helpers import EVENT, FORM, JSON, URL, answers, open_event
 
 
@@ -120,5 +121,5 @@ def test_the_token_marker_is_written_in_the_registration_transaction(store):
         store.insert_registration(SignUp(new_registration(event, email="b@example.se"), NOW, form_token=use))
     assert [r.answers.email for r in store.registrations(event.id)] == ["a@example.se"]
     assert store.get_event(event.id).confirmed_count == 1
-    marker = store.client.get_item(TableName=store.table, Key={"PK": {"S": "FORMTOKEN#nonce-1"}, "SK": {"S": "USED"}})
+    marker = store.client.get_item(TableName=store.table, Key=form_token_key("nonce-1"))
     assert int(marker["Item"]["expires_at"]["N"]) == int(use.expires_at.timestamp()), "DynamoDB's TTL removes it"

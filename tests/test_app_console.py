@@ -15,6 +15,7 @@ from chalice.test import Client
 from chalicelib.console import auth
 from chalicelib.errors import Contention
 from chalicelib.store import DynamoStore
+from chalicelib.store.schema import event_key
 from tests.helpers import EVENT, FORM, open_event, run_schedule, sent_with_destinations
 
 ORGANISER = "social.hallbarhet@hudiksvall.example"  # the example event's organiser
@@ -394,7 +395,7 @@ def test_the_events_list_puts_upcoming_meetings_first_with_seats_waiting_deadlin
         app_store.put_event(event, now)
     app_store.client.update_item(
         TableName=app_store.table,
-        Key={"PK": {"S": "EVENT#full-traff"}, "SK": {"S": "META"}},
+        Key=event_key("full-traff"),
         UpdateExpression="SET confirmed_count = :two, waitlist_count = :three",
         ExpressionAttributeValues={":two": {"N": "2"}, ":three": {"N": "3"}},
     )

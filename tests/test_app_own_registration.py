@@ -12,6 +12,7 @@ import boto3
 
 from chalicelib import pages
 from chalicelib.forms import parse_answers
+from chalicelib.store.schema import REGISTRATION_PREFIX
 from tests.helpers import EVENT, FORM, answers, open_event, post_form, post_json, run_schedule, sent_mail
 
 ALICE = answers(email="alice@example.se", name="Alice Andersson", organisation="Alice AB", diet="", meal="no")
@@ -278,7 +279,11 @@ def test_a_second_post_while_the_confirmation_is_leased_elsewhere_sends_no_secon
     assert len(sent_mail(moto_endpoint)) == 1
     # As if the confirmation were still in the hands of the request or outbox run that leased it.
     dynamodb = boto3.client("dynamodb", endpoint_url=moto_endpoint)
-    (item,) = [row for row in dynamodb.scan(TableName="signup-local")["Items"] if row["SK"]["S"].startswith("REG#")]
+    (item,) = [
+        row
+        for row in dynamodb.scan(TableName="signup-local")["Items"]
+        if row["SK"]["S"].startswith(REGISTRATION_PREFIX)
+    ]
     dynamodb.update_item(
         TableName="signup-local",
         Key={"PK": item["PK"], "SK": item["SK"]},

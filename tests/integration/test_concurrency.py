@@ -9,6 +9,7 @@ from chalicelib.errors import WaitlistFull
 from chalicelib.forms import parse_answers
 from chalicelib.registrations import Registration, Status, register
 from chalicelib.store import registration_item
+from chalicelib.store.schema import event_partition
 from tests.helpers import answers, at, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
@@ -88,7 +89,7 @@ def test_reading_registrations_follows_every_page(dynamodb_local_store):
     pages = store.client.query(
         TableName=store.table,
         KeyConditionExpression="PK = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"EVENT#{event.id}"}},
+        ExpressionAttributeValues={":pk": event_partition(event.id)},
     )
     assert "LastEvaluatedKey" in pages, "the first page should be short of the whole"
     assert len(list(store.registrations(event.id))) == 600

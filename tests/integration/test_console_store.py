@@ -12,6 +12,7 @@ from chalicelib.console.access import ConsoleUser
 from chalicelib.console.audit import AuditEntry, record
 from chalicelib.console.auth import SignInLimited
 from chalicelib.store.console import SIGN_INS_PER_ADDRESS
+from chalicelib.store.schema import AUDIT_PREFIX, event_partition, sign_in_link_key
 from tests.helpers import all_at_once, at, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
@@ -37,9 +38,7 @@ def test_an_expired_or_unknown_link_is_not_used(store):
     assert store.use_sign_in_link(link.token_hash, NOW + auth.SIGN_IN_VALID) is None
     assert store.sign_in_link(link.token_hash).used_at is None
     assert store.use_sign_in_link(auth.hash_token("never-made"), NOW) is None
-    item = store.client.get_item(
-        TableName=store.table, Key={"PK": {"S": f"CONSOLE#SIGNIN#{link.token_hash}"}, "SK": {"S": "SIGNIN"}}
-    )["Item"]
+    item = store.client.get_item(TableName=store.table, Key=sign_in_link_key(link.token_hash))["Item"]
     # DynamoDB's TTL removes the record a day after the link stops working.
     assert int(item["expires_at"]["N"]) == int((NOW + auth.SIGN_IN_VALID + timedelta(days=1)).timestamp())
 
@@ -89,7 +88,7 @@ def test_the_audit_log_is_newest_first_kept_as_long_as_the_event_s_data_and_per_
     (item, *_) = store.client.query(
         TableName=store.table,
         KeyConditionExpression="PK = :pk AND begins_with(SK, :a)",
-        ExpressionAttributeValues={":pk": {"S": f"EVENT#{event.id}"}, ":a": {"S": "AUDIT#"}},
+        ExpressionAttributeValues={":pk": event_partition(event.id), ":a": {"S": AUDIT_PREFIX}},
     )["Items"]
     assert int(item["expires_at"]["N"]) == int((event.ends_at_or_default + retention).timestamp())
     # The audit log is no registration: reading the event's registrations never meets it.

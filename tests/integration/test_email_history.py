@@ -17,6 +17,7 @@ from chalicelib.outbox import retry_due_emails, send_now
 from chalicelib.privacy import erase_person, export_person
 from chalicelib.registrations import register
 from chalicelib.store import DynamoStore
+from chalicelib.store.schema import EMAIL_HISTORY_PREFIX
 from chalicelib.suppression import record_notification
 from tests.fakes import RecordingMailer, addressed_email
 from tests.helpers import answers, at, example_event
@@ -101,7 +102,9 @@ def test_a_line_is_kept_as_long_as_the_registration_and_hidden_once_past_it(stor
     registration = register(EVENT, answers(), store=store, now=NOW).registration
     email_history.note(store, registration, "confirmation", Result.SENT, now=NOW)
     item = next(
-        i for i in export_person("asa.oberg@example.se", store=store)["address_records"] if i["SK"].startswith("MAIL#")
+        i
+        for i in export_person("asa.oberg@example.se", store=store)["address_records"]
+        if i["SK"].startswith(EMAIL_HISTORY_PREFIX)
     )
     assert int(item["expires_at"]) == int(registration.expires_at.timestamp())
     assert registration.expires_at == event.ends_at + timedelta(days=90)
@@ -116,7 +119,7 @@ def test_the_history_is_exported_and_erased_with_the_person_and_holds_no_mail_bo
     registration = register(EVENT, answers(), store=store, now=NOW).registration
     send_now(registration, event, store=store, mailer=RecordingMailer(), build=addressed_email, now=NOW)
     exported = export_person("asa.oberg@example.se", store=store)
-    (line,) = [item for item in exported["address_records"] if item["SK"].startswith("MAIL#")]
+    (line,) = [item for item in exported["address_records"] if item["SK"].startswith(EMAIL_HISTORY_PREFIX)]
     assert set(line) == {"PK", "SK", "type", "event_id", "kind", "result", "at", "message_id", "error", "expires_at"}
     erase_person("asa.oberg@example.se", store=store, now=NOW)
     assert store.email_history(ASA, EVENT) == []

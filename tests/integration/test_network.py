@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.network import leave_network, member_ref, merge_organisations, network_report
+from chalicelib.network import OrganisationAlias, leave_network, member_ref, merge_organisations, network_report
 from chalicelib.privacy import erase_person, export_person
-from chalicelib.store.schema import member_key
+from chalicelib.store.schema import EVENTS_INDEX, event_partition, member_key, registration_key, series_partition
 from tests.conftest import ALSO_ON_THE_FAKE
 from tests.helpers import example_event
 from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up
@@ -59,7 +59,7 @@ def test_a_member_record_has_no_time_to_live_and_names_no_address_in_its_key(sto
     item = store._get(member_key(SERIES, member_ref("anna@example.se")))
     assert item is not None and "expires_at" not in item
     assert "anna" not in item["SK"] and "anna" not in item["PK"]
-    registration = store._get({"PK": {"S": "EVENT#natverk-1"}, "SK": {"S": "REG#anna@example.se"}})
+    registration = store._get(registration_key("natverk-1", "anna@example.se"))
     assert registration["network_consent"] is True and "expires_at" in registration
 
 
@@ -100,9 +100,29 @@ def test_the_report_reads_each_meeting_with_one_paged_query_and_never_scans(stor
         query["ExpressionAttributeValues"].get(":pk", {}).get("S", query.get("IndexName")) for query in queries
     )
     assert by_partition == [
-        "EVENT#natverk-1",
-        "EVENT#natverk-2",
-        "EVENT#natverk-3",
-        "SERIES#natverk-social-hallbarhet",
-        "events-by-start",
+        event_partition("natverk-1")["S"],
+        event_partition("natverk-2")["S"],
+        event_partition("natverk-3")["S"],
+        series_partition(SERIES)["S"],
+        EVENTS_INDEX,
     ]
+
+
+@ALSO_ON_THE_FAKE
+def test_an_alias_put_again_replaces_the_one_of_that_name_in_that_series_only(store):
+    store.put_alias(SERIES, OrganisationAlias("ica", "ica maxi", "ICA Maxi"), FIRST_DAY)
+    store.put_alias("another-series", OrganisationAlias("ica", "ica kvantum", "ICA Kvantum"), FIRST_DAY)
+    store.put_alias(SERIES, OrganisationAlias("ica", "ica nara", "ICA Nära"), FIRST_DAY + timedelta(days=1))
+    assert store.network_records(SERIES)[1] == [OrganisationAlias("ica", "ica nara", "ICA Nära")]
+    assert store.network_records("another-series")[1] == [OrganisationAlias("ica", "ica kvantum", "ICA Kvantum")]
+
+
+@ALSO_ON_THE_FAKE
+def test_removing_a_member_says_whether_there_was_one_and_leaves_the_others(store):
+    three_meetings(store)
+    anna, cilla = member_ref("anna@example.se"), member_ref("cilla@example.se")
+    assert store.remove_member(SERIES, anna) is True
+    assert store.remove_member(SERIES, anna) is False
+    assert store.remove_member("another-series", cilla) is False
+    assert store.get_member(SERIES, anna) is None
+    assert [member.ref for member in store.network_records(SERIES)[0]] == [cilla]
