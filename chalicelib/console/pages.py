@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .. import i18n, links
 from ..events import Event, QuestionType
 from ..i18n import N_
-from ..meeting_times import meeting_times
+from ..meeting_times import local_date_and_clock, meeting_times
 from ..notices import KIND_NAMES, Notice, NoticeKind, audience_name
 from .access import ConsoleUser, EventRow
 from .audit import AuditEntry
@@ -146,7 +146,7 @@ def audit_rows(entries: Iterable[AuditEntry], event: Event, language: str) -> li
     return [
         {
             "at": entry.at.astimezone(event.zone).isoformat(timespec="seconds"),
-            "when": i18n.date_and_clock(entry.at.astimezone(event.zone), language),
+            "when": local_date_and_clock(event, entry.at, language),
             "who": entry.actor,
             "what": tr.pgettext(*i18n.AUDIT_ACTIONS[entry.action])
             if entry.action in i18n.AUDIT_ACTIONS
@@ -157,13 +157,13 @@ def audit_rows(entries: Iterable[AuditEntry], event: Event, language: str) -> li
     ]
 
 
-def notice_rows(notices: Iterable[Notice], language: str) -> list[dict[str, str]]:
-    """What the event's registrants have been told, newest first: when, what, to whom, and whether
-    the outbox is still sending it."""
+def notice_rows(notices: Iterable[Notice], event: Event, language: str) -> list[dict[str, str]]:
+    """What the event's registrants have been told, newest first: when (in the event's zone), what,
+    to whom, and whether the outbox is still sending it."""
     tr = i18n.translator(language)
     return [
         {
-            "when": i18n.date_and_clock(notice.created_at, language),
+            "when": local_date_and_clock(event, notice.created_at, language),
             "what": tr.gettext(KIND_NAMES[notice.kind]),
             "to": tr.gettext("the network's members not signed up")
             if notice.kind == NoticeKind.INVITATION

@@ -15,7 +15,7 @@ from ..digest import question_columns
 from ..email_history import SentEmail
 from ..events import Event, QuestionType
 from ..fields import SECTORS
-from ..meeting_times import meeting_times
+from ..meeting_times import local_date_and_clock, meeting_times
 from ..registrations import SEATED, Registration, Status
 from .people import EVERYONE, LIVE, PeopleFilter, count_people, door_list
 
@@ -25,10 +25,6 @@ if TYPE_CHECKING:
 
 def _yes_no(value: bool | None, tr: NullTranslations) -> str:
     return {True: tr.gettext("Yes"), False: tr.gettext("No"), None: ""}[value]
-
-
-def _when(moment: datetime | None, event: Event, language: str) -> str:
-    return i18n.date_and_clock(moment.astimezone(event.zone), language) if moment else ""
 
 
 def _clock(moment: datetime | None, event: Event, language: str) -> str:
@@ -112,7 +108,7 @@ def history_rows(history: Sequence[SentEmail], event: Event, language: str) -> l
     tr = i18n.translator(language)
     return [
         {
-            "when": _when(line.at, event, language),
+            "when": local_date_and_clock(event, line.at, language),
             # A kind another part of Signup sends that has no words here yet still shows, as its code.
             "kind": tr.gettext(i18n.EMAIL_KINDS[line.kind]) if line.kind in i18n.EMAIL_KINDS else line.kind,
             "result": tr.gettext(i18n.EMAIL_RESULTS[line.result]),
@@ -163,14 +159,16 @@ def person_context(
         "title": event.text("title", language),
         "person": person_row(registration, event, language, tr),
         "answers": shown,
-        "registered": _when(registration.created_at, event, language),
-        "updated": _when(registration.updated_at, event, language),
-        "checked_in_when": _when(registration.checked_in_at, event, language),
-        "hold_until": _when(registration.hold_until, event, language) if registration.status == Status.PENDING else "",
+        "registered": local_date_and_clock(event, registration.created_at, language),
+        "updated": local_date_and_clock(event, registration.updated_at, language),
+        "checked_in_when": local_date_and_clock(event, registration.checked_in_at, language),
+        "hold_until": local_date_and_clock(event, registration.hold_until, language)
+        if registration.status == Status.PENDING
+        else "",
         "email_kind": tr.gettext(i18n.EMAIL_KINDS[email.kind]),
         "email_state": tr.gettext(i18n.EMAIL_STATES[email.state]),
         "email_attempts": email.attempts,
-        "email_due": _when(email.due_at, event, language) if email.waiting else "",
+        "email_due": local_date_and_clock(event, email.due_at, language) if email.waiting else "",
         "history": history_rows(history, event, language),
         "cancellable": registration.is_live and not event.has_started(now),
         "started": registration.is_live and event.has_started(now),

@@ -535,7 +535,7 @@ def event_overview(request: ConsoleView, event_id: str) -> Response:
         questions=pages.question_rows(event, language),
         tools=tools,
         done_text=i18n.translator(language).gettext(DONE[done]) if done in DONE else "",
-        event_notices=pages.notice_rows(wiring().console.notices(event), language),
+        event_notices=pages.notice_rows(wiring().console.notices(event), event, language),
     )
 
 

@@ -9,11 +9,13 @@ import pytest
 from chalicelib import config, pages, web
 from chalicelib.console import pages as console_pages
 from chalicelib.console.access import event_rows
+from chalicelib.console.audit import AuditEntry
 from chalicelib.console.network_view import network_view
 from chalicelib.console.people_pages import door_list_context
 from chalicelib.errors import RegistrationClosed
 from chalicelib.meeting_times import local_date_and_clock, meeting_times
 from chalicelib.network import network_report, report_text
+from chalicelib.notices import Audience, Notice, NoticeKind
 from tests.fakes import InMemoryStore
 from tests.helpers import at, example_event, series_meeting
 from tests.unit.test_mail import build, parts
@@ -75,3 +77,23 @@ def test_the_consoles_pages_and_the_network_report_say_the_same(language):
     report = network_report("natverk", store=InMemoryStore(event), now=event.starts_at - timedelta(days=3))
     assert network_view(report, language)["meetings"][0]["date_text"] == times.date
     assert times.date in report_text(report, language)
+
+
+@pytest.mark.parametrize(
+    ("timezone", "swedish", "english"),
+    [
+        # 22:30 UTC is half past midnight the next day in Stockholm (summer time) ...
+        ("Europe/Stockholm", "tisdag 25 maj 2027 kl. 00.30", "Tuesday 25 May 2027 at 00:30"),
+        # ... and half past eight the next morning in Sydney.
+        ("Australia/Sydney", "tisdag 25 maj 2027 kl. 08.30", "Tuesday 25 May 2027 at 08:30"),
+    ],
+)
+def test_the_console_lists_of_notices_and_audit_say_times_in_the_meeting_s_zone(timezone, swedish, english):
+    event = example_event(timezone=timezone)
+    moment = at("2027-05-24T22:30:00+00:00")
+    notice = Notice(event.id, "n1", NoticeKind.MESSAGE, Audience.EVERYONE, created_at=moment)
+    entry = AuditEntry(event.id, moment, "organiser@example.se", "signed_in")
+    for language, expected in (("sv", swedish), ("en", english)):
+        [notice_row] = console_pages.notice_rows([notice], event, language)
+        [audit_row] = console_pages.audit_rows([entry], event, language)
+        assert notice_row["when"] == audit_row["when"] == expected
