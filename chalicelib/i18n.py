@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -69,6 +69,27 @@ def translator(language: str) -> NullTranslations:
 def plural(language: str, forms: tuple[str, str], count: int, **params: Any) -> str:
     """A text from an `Nn_` table, for `count`, with its placeholders filled (`count` among them)."""
     return translator(language).ngettext(*forms, count).format(**{"count": count, **params})
+
+
+class Counts(NamedTuple):
+    """A count with its noun, said inside a sentence: "1 dag" / "2 dagar". One text per noun for every
+    sentence that says it, and the way to say two counts in one sentence (one ngettext has one count).
+    Python: `plural(language, COUNTED.days, n)`; templates: `counted(COUNTED.days, n)`."""
+
+    days: tuple[str, str]
+    minutes: tuple[str, str]
+    people: tuple[str, str]
+    organisations: tuple[str, str]
+    places: tuple[str, str]
+
+
+COUNTED = Counts(
+    days=Nn_("{count} day", "{count} days"),
+    minutes=Nn_("{count} minute", "{count} minutes"),
+    people=Nn_("{count} person", "{count} people"),
+    organisations=Nn_("{count} organisation", "{count} organisations"),
+    places=Nn_("{count} place", "{count} places"),
+)
 
 
 # Codes that travel as data (errors.py's codes and forms.py's field problems) and what they say.
@@ -556,4 +577,5 @@ TEMPLATE_TABLES: dict[str, Any] = {
     "DIGEST_LANGUAGES": DIGEST_LANGUAGES,
     "EVENT_FIELD_LABELS": EVENT_FIELD_LABELS,
     "EVENT_FIELD_HINTS": EVENT_FIELD_HINTS,
+    "COUNTED": COUNTED,
 }

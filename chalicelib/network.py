@@ -416,15 +416,23 @@ def report_text(report: NetworkReport, language: str) -> str:
     members = [(f"{member.name}, {member.organisation}", "", member.meetings) for member in report.members]
     lines += _listed(members, tr.gettext("Nobody has asked to be kept informed yet."), language)
     lines.append("")
-    lines.append(
-        tr.gettext("In all {people} people and {organisations} organisations.").format(
-            people=report.people_counted, organisations=report.organisations_counted
-        )
-    )
+    lines.append(totals_text(report, language))
     lines.append(
         tr.gettext("Whoever did not ask to be kept informed is counted, but never named from one meeting to the next.")
     )
     return "\n".join(lines) + "\n"
+
+
+def totals_text(report: NetworkReport, language: str) -> str:
+    """ "In all 12 people and 1 organisation.": the report's totals, one sentence for the text and the console."""
+    return (
+        i18n.translator(language)
+        .gettext("In all {people} and {organisations}.")
+        .format(
+            people=i18n.plural(language, i18n.COUNTED.people, report.people_counted),
+            organisations=i18n.plural(language, i18n.COUNTED.organisations, report.organisations_counted),
+        )
+    )
 
 
 def _listed(rows: list[tuple[str, str, int]], nobody: str, language: str) -> list[str]:

@@ -94,6 +94,7 @@ def templates() -> Environment:
     environment.globals.update(i18n.TEMPLATE_TABLES)
     # A link with a query string is made by the one link builder, in templates as in code.
     environment.globals.update(in_language=links.in_language)
+    environment.globals["counted"] = pass_context(_template_counted)  # `counted(COUNTED.days, n)`: "2 dagar"
     return environment
 
 
@@ -107,6 +108,10 @@ def _template_pgettext(context: Context, message_context: str, message: str) -> 
 
 def _template_ngettext(context: Context, singular: str, plural: str, count: int) -> str:
     return i18n.translator(context["lang"]).ngettext(singular, plural, count)
+
+
+def _template_counted(context: Context, forms: tuple[str, str], count: int) -> str:
+    return i18n.plural(context["lang"], forms, count)
 
 
 class Pages:

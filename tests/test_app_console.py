@@ -254,6 +254,30 @@ def test_an_expired_link_gets_a_clear_page_and_no_session(client, events, moto_e
     assert "The link has expired" in get(client, link + "?lang=en").body.decode()
 
 
+@pytest.mark.parametrize(
+    ("minutes", "language", "works_for", "expired"),
+    [
+        (1, "sv", "Länken gäller i 1 minut och fungerar en gång.", "En inloggningslänk gäller i 1 minut."),
+        (2, "sv", "Länken gäller i 2 minuter och fungerar en gång.", "En inloggningslänk gäller i 2 minuter."),
+        (1, "en", "The link works for 1 minute, once.", "A sign-in link works for 1 minute."),
+        (2, "en", "The link works for 2 minutes, once.", "A sign-in link works for 2 minutes."),
+    ],
+)
+def test_the_minutes_a_link_works_are_said_in_the_right_form_on_the_page_in_the_email_and_when_expired(
+    client, events, moto_endpoint, clock, monkeypatch, minutes, language, works_for, expired
+):
+    monkeypatch.setattr(auth, "SIGN_IN_VALID", timedelta(minutes=minutes))
+    asked = ask(client, ORGANISER, lang=language)
+    assert works_for in " ".join(asked.body.decode().split())
+    (message, *_) = reversed(mails_to(moto_endpoint, ORGANISER))
+    for kind in ("plain", "html"):
+        assert works_for in " ".join(message.get_body(preferencelist=(kind,)).get_content().split())
+    clock.set(datetime.now(UTC) + timedelta(minutes=minutes, seconds=1))
+    query = "?lang=en" if language == "en" else ""
+    late = get(client, emailed_link(moto_endpoint, ORGANISER) + query)
+    assert late.status_code == 410 and expired in late.body.decode()
+
+
 @pytest.mark.parametrize("token", ["A" * 43, "not-a-link", "x" * 5000, "%00" * 10])
 def test_a_forged_link_gets_a_clear_page_and_no_session(client, events, token):
     for response in (get(client, f"/console/sign-in/{token}"), press(client, f"/console/sign-in/{token}")):

@@ -282,7 +282,7 @@ def test_lowering_a_choice_s_places_below_those_taken_is_shown_first_and_saved_o
     warned = post(client, f"{QUESTIONS}/workshop", organiser, fields)
     body = warned.body.decode()
     assert warned.status_code == 200
-    assert "Färre platser än redan är tagna" in body and "1 platser, men 2 har redan valt det" in body
+    assert "Färre platser än redan är tagna" in body and "1 plats, men 2 har redan valt det" in body
     assert app_store.get_event(EVENT).custom_question("workshop").choice("robotik").limit == 2
     confirmed = post(client, f"{QUESTIONS}/workshop", organiser, {**form_of(warned), "confirm_lower": "on"})
     assert confirmed.status_code == 303

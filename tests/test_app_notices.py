@@ -8,6 +8,7 @@ import email
 import email.policy
 import re
 
+import pytest
 from icalendar import Calendar
 
 from chalicelib.forms import email_key
@@ -146,6 +147,24 @@ def test_a_message_is_previewed_escaped_then_sent_once_to_its_audience_with_a_co
     person = next(m for m in mails if str(m["To"]) == "person0@example.se")
     html = leaves(person)["text/html"].get_content()
     assert "&lt;b&gt;Programmet&lt;/b&gt;" in html and '<a href="https://hudiksvall.se/program">' in html
+
+
+@pytest.mark.parametrize(
+    ("people", "language", "said"),
+    [
+        (1, "sv", "Går till 1 person, och en kopia till arrangörerna."),
+        (2, "sv", "Går till 2 personer, och en kopia till arrangörerna."),
+        (1, "en", "Goes to 1 person, and a copy to the organisers."),
+        (2, "en", "Goes to 2 people, and a copy to the organisers."),
+    ],
+)
+def test_the_preview_says_how_many_people_get_the_message_in_the_right_form(
+    client, organiser, app_store, people, language, said
+):
+    signed_up(client, people)
+    fields = message_fields(client, organiser, audience="everyone", text="Välkomna!", do="preview", lang=language)
+    preview = post(client, f"/console/events/{EVENT}/message", organiser, fields)
+    assert preview.status_code == 200 and said in preview.body.decode()
 
 
 def test_an_empty_message_or_no_audience_is_a_400_in_the_pages_language(client, organiser, app_store):

@@ -10,7 +10,7 @@ from typing import Any
 from .. import i18n
 from ..fields import SECTORS
 from ..meeting_times import meeting_times
-from ..network import SECTOR_GAPS, NetworkReport
+from ..network import SECTOR_GAPS, NetworkReport, totals_text
 
 CHART_HEIGHT = 160  # the tallest bar, in SVG units
 BAR_WIDTH = 28
@@ -80,8 +80,7 @@ def network_view(report: NetworkReport, language: str) -> dict[str, Any]:
             {"name": member.name, "detail": member.organisation, "meetings": member.meetings}
             for member in report.members
         ],
-        "people_counted": report.people_counted,
-        "organisations_counted": report.organisations_counted,
+        "totals_text": totals_text(report, language),
         "chart": people_chart(report),
         "merged": report.merged,
     }

@@ -356,6 +356,22 @@ def moved(event: Event, question: Question, step: int, language: str) -> Event:
     return _judged(event, [question_mapping(other) for other in questions], language)
 
 
+def lowered_text(event: Event, item: Lowered, language: str) -> str:
+    """What the organiser is told about a lowered limit before saving it, in `language`."""
+    question = event.custom_question(item.question)
+    choice = question.choice(item.choice) if question else None
+    name = choice.label(language) if choice else item.choice
+    text = i18n.translator(language).ngettext(
+        "“{choice}”: {places}, but {taken} already holds it. Nobody loses their place; nobody new can choose it "
+        "until fewer than {limit} hold it.",
+        "“{choice}”: {places}, but {taken} already hold it. Nobody loses their place; nobody new can choose it "
+        "until fewer than {limit} hold it.",
+        item.taken,
+    )
+    places = i18n.plural(language, i18n.COUNTED.places, item.limit)
+    return text.format(choice=name, places=places, taken=item.taken, limit=item.limit)
+
+
 def lowered_limits(before: Event, after: Event, question_id: str) -> list[Lowered]:
     """The question's choices whose place limit the change lowered below the places already taken."""
     old, new = before.custom_question(question_id), after.custom_question(question_id)

@@ -453,7 +453,7 @@ LINK_PROBLEMS: dict[str, tuple[str, str]] = {
     ),
     "expired": (
         N_("The link has expired"),
-        N_("A sign-in link works for {minutes} minutes. Ask for a new link."),
+        N_("A sign-in link works for {minutes}. Ask for a new link."),
     ),
     "unknown": (
         N_("The link does not work"),
@@ -470,7 +470,7 @@ def _link_problem(state: LinkState) -> Response:
     tr = i18n.translator(_language())
     kind = {LinkState.USED: "used", LinkState.EXPIRED: "expired"}.get(state, "unknown")
     heading, text = LINK_PROBLEMS[kind]
-    text = tr.gettext(text).format(minutes=_link_minutes())
+    text = tr.gettext(text).format(minutes=i18n.plural(_language(), i18n.COUNTED.minutes, _link_minutes()))
     return _message(tr.gettext(heading), text, 404 if kind == "unknown" else 410, ask_again=True)
 
 

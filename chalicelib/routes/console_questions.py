@@ -221,7 +221,7 @@ def _form_page(
         conditions=editor.condition_options(event, before, values.get("show_when", ""), language),
         errors=errors or {},
         field_labels=editor.field_labels(values, language),
-        lowered=[_lowered_text(event, item, language) for item in lowered or []],
+        lowered=[editor.lowered_text(event, item, language) for item in lowered or []],
         action=_list_path(event) + (f"/{question.id}" if question else ""),
         taken=_taken(event, question),
         notice=notice,
@@ -233,20 +233,6 @@ def _taken(event: Event, question: Question | None) -> dict[str, int]:
     if question is None:
         return {}
     return {choice.id: event.choice_counts.get(f"{question.id}:{choice.id}", 0) for choice in question.choices}
-
-
-def _lowered_text(event: Event, item: editor.Lowered, language: str) -> str:
-    question = event.custom_question(item.question)
-    choice = question.choice(item.choice) if question else None
-    name = choice.label(language) if choice else item.choice
-    return (
-        i18n.translator(language)
-        .gettext(
-            "“{choice}”: {limit} places, but {taken} already hold it. Nobody loses their place; nobody new can "
-            "choose it until fewer than {limit} hold it."
-        )
-        .format(choice=name, limit=item.limit, taken=item.taken)
-    )
 
 
 @console_get(console_questions, "/console/events/{event_id}/questions/new")
