@@ -9,7 +9,7 @@ import csv
 import io
 import logging
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -139,7 +139,64 @@ def send_groups(event: Event, *, store: GroupStore, now: datetime, expected_vers
     return notice
 
 
+class NotConfirmed(Exception):
+    """Sending was asked for without the box that confirms the groups are to be emailed."""
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    """What one of the console's changes did: `done` names it ("proposed", "saved", "unchanged" when
+    nobody moved, "sent"), with the groups as saved and who moved."""
+
+    done: str
+    record: WorkingGroups | None = None
+    moved: tuple[str, ...] = ()
+
+
+def change_groups(
+    event: Event,
+    do: object,
+    *,
+    version: int | None,
+    chosen: Mapping[str, str],
+    confirmed: bool,
+    store: GroupStore,
+    now: datetime,
+    retention: timedelta,
+    author: str,
+) -> GroupChange:
+    """The groups page's one form: `do` is "propose" (again: the organisers' moves are replaced),
+    "save" (`chosen`: each person's ref → the group number chosen, as text) or "send" (`confirmed`:
+    the box ticked). `version` is the groups' version the page showed (None: it showed none), so a
+    save or a send from an older page is GroupsChanged. Otherwise as propose_groups, move_people and
+    send_groups raise; NotConfirmed, or ValueError for an unknown `do`, person or group number."""
+    if do == "propose":
+        record = propose_groups(event, store=store, now=now, expected_version=version, retention=retention)
+        return GroupChange("proposed", record)
+    if do == "save":
+        if version is None:
+            raise GroupsChanged()
+        if not all(text.isdigit() for text in chosen.values()):
+            raise ValueError("unknown_group")
+        placement = {ref: int(text) for ref, text in chosen.items()}
+        saved, moved = move_people(event, placement, store=store, now=now, expected_version=version)
+        return GroupChange("saved" if moved else "unchanged", saved, tuple(moved))
+    if do == "send":
+        if not confirmed:
+            raise NotConfirmed()
+        if version is None:
+            raise GroupsChanged()
+        send_groups(event, store=store, now=now, expected_version=version, author=author)
+        return GroupChange("sent")
+    raise ValueError("unknown_action")
+
+
 # -- what the console, the export and the command line show -----------------------------------------
+
+
+def current_rows(event: Event, record: WorkingGroups, store: GroupStore, language: str) -> list[dict[str, Any]]:
+    """The groups' rows (group_rows) from the registrations and the network's names as stored now."""
+    return group_rows(event, record, list(store.registrations(event.id)), organisations(event, store), language)
 
 
 def group_rows(

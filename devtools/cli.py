@@ -430,9 +430,8 @@ def network_groups(args: argparse.Namespace) -> int:
         ) from None
     if current is None:
         raise CommandError(f"{event.id} has no groups yet: propose them after the last day to sign up (--propose).")
-    orgs = working_group_steps.organisations(event, store)
     language = event.organiser_language if args.export else args.lang
-    rows = working_group_steps.group_rows(event, current, list(store.registrations(event.id)), orgs, language)
+    rows = working_group_steps.current_rows(event, current, store, language)
     if args.export:
         _cli_audit(parts, event, "groups_downloaded", "")
         sys.stdout.buffer.write(working_group_steps.groups_csv(event, rows))

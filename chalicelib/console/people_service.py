@@ -6,15 +6,16 @@ out as ServiceUnavailable (nothing was changed), as in the other console use cas
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..email_history import RESEND, Result, SentEmail, note
 from ..events import Event
 from ..registrations import (
+    SEATED,
     Cancellation,
     EmailState,
-    Outcome,
     Promotion,
     PromotionState,
     Registration,
@@ -28,6 +29,12 @@ from ..service import Signup
 from ..store import DynamoStore
 from .people import CheckIn, check_in
 from .service import aws_trouble_is_unavailable
+
+
+@dataclass(frozen=True)
+class AddedByHand:
+    registration: Registration
+    checked_in: bool = False  # a walk-in with a seat, marked present at once
 
 
 class ConsolePeople:
@@ -86,9 +93,12 @@ class ConsolePeople:
         return check_in(registration, present=present, store=self.store, now=now)
 
     @aws_trouble_is_unavailable
-    def add_by_hand(self, event: Event, fields: dict[str, Any], *, base_url: str, now: datetime) -> Outcome:
+    def add_by_hand(
+        self, event: Event, fields: dict[str, Any], *, base_url: str, now: datetime, walk_in: bool = False
+    ) -> AddedByHand:
         """Someone added by an organiser (a phone sign-up, a walk-in): the same register() as the form,
-        without the deadline; the person gets the usual email."""
+        without the deadline; the person gets the usual email. A walk-in (someone at the door) who got
+        a seat is checked in at once; one on the waiting list is not."""
         outcome = register(
             event.id,
             fields,
@@ -99,4 +109,7 @@ class ConsolePeople:
         )
         if outcome.registration.email.state == EmailState.SENDING:
             self.signup.send_leased_email(outcome.registration, outcome.event, base_url=base_url, now=now)
-        return outcome
+        if walk_in and outcome.registration.status in SEATED:
+            checked_in = self.check_in(outcome.registration, present=True, now=now)
+            return AddedByHand(checked_in.registration, checked_in=True)
+        return AddedByHand(outcome.registration)

@@ -22,7 +22,7 @@ from .console import PRIVATE, ConsolePost, ConsoleView, audit, console_get, cons
 from .http import query
 
 if TYPE_CHECKING:
-    from ..working_groups import WorkingGroups
+    from ..working_group_steps import GroupChange
 
 console_groups = Blueprint(__name__)
 
@@ -58,11 +58,7 @@ def _page(
     now = parts.clock()
     record = parts.store.working_groups(event.id)
     tr = i18n.translator(language)
-    rows: list[dict[str, Any]] = []
-    if record is not None:
-        registrations = list(parts.store.registrations(event.id))
-        orgs = working_group_steps.organisations(event, parts.store)
-        rows = working_group_steps.group_rows(event, record, registrations, orgs, language)
+    rows = working_group_steps.current_rows(event, record, parts.store, language) if record is not None else []
     return console_page(
         "console/groups.html",
         user,
@@ -101,77 +97,63 @@ def _version(fields: dict[str, Any]) -> int | None:
 
 @console_post(console_groups, "/console/events/{event_id}/groups")
 def change_groups(post: ConsolePost, event_id: str) -> Response:
-    """`do=propose` (again: the organisers' moves are replaced), `do=save` (each person's select), or
-    `do=send` (with the box ticked): each answers with the page it leads to."""
+    """`do=propose`, `do=save` (each person's select) or `do=send` (with the box ticked), decided by
+    working_group_steps.change_groups: each answers with the page it leads to, a refusal with the
+    groups as they are and why."""
     from .. import working_group_steps
+    from ..working_group_steps import NotConfirmed
     from ..working_groups import GroupsChanged, NoGroups, TooEarly
 
     fields, user, event, language = post.fields, post.user, post.event, post.language
     parts = wiring()
-    now = parts.clock()
-    action = fields.get("do")
-    version = _version(fields)
+    # Each refusal's status and the words for it (anything else the form names wrongly is "unknown").
+    refusals = {
+        TooEarly: (409, "too_early"),
+        GroupsChanged: (409, "changed"),
+        NoGroups: (409, "no_groups"),
+        NotConfirmed: (400, "confirm"),
+    }
     try:
-        if action == "propose":
-            record = working_group_steps.propose_groups(
-                event,
-                store=parts.store,
-                now=now,
-                expected_version=version,
-                retention=timedelta(days=parts.settings.retention_days()),
-            )
-            audit(event, user, "groups_proposed", _count_text(record, language))
-            return see_other(_groups_path(event), language, done="proposed")
-        if action == "save":
-            if version is None:
-                raise GroupsChanged()
-            placement = _placement(fields)
-            saved, moved = working_group_steps.move_people(
-                event, placement, store=parts.store, now=now, expected_version=version
-            )
-            if not moved:
-                return see_other(_groups_path(event), language, done="unchanged")
-            audit(event, user, "groups_saved", i18n.plural(language, MOVED, len(moved)))
-            return see_other(_groups_path(event), language, done="saved")
-        if action == "send":
-            if fields.get("confirm") != "yes":
-                return _page(user, event, language, 400, problem=_problem("confirm", event, language))
-            if version is None:
-                raise GroupsChanged()
-            working_group_steps.send_groups(
-                event, store=parts.store, now=now, expected_version=version, author=user.email_key
-            )
-            audit(event, user, "groups_sent")
-            return see_other(_groups_path(event), language, done="sent")
-    except TooEarly:
-        return _page(user, event, language, 409, problem=_problem("too_early", event, language))
-    except GroupsChanged:
-        return _page(user, event, language, 409, problem=_problem("changed", event, language))
-    except NoGroups:
-        return _page(user, event, language, 409, problem=_problem("no_groups", event, language))
-    except ValueError:
-        return _page(user, event, language, 400, problem=_problem("unknown", event, language))
-    return _page(user, event, language, 400, problem=_problem("unknown", event, language))
+        change = working_group_steps.change_groups(
+            event,
+            fields.get("do"),
+            version=_version(fields),
+            chosen=_chosen(fields),
+            confirmed=fields.get("confirm") == "yes",
+            store=parts.store,
+            now=parts.clock(),
+            retention=timedelta(days=parts.settings.retention_days()),
+            author=user.email_key,
+        )
+    except (TooEarly, GroupsChanged, NoGroups, NotConfirmed, ValueError) as refused:
+        status, code = refusals.get(type(refused), (400, "unknown"))
+        return _page(user, event, language, status, problem=_problem(code, event, language))
+    if change.done in AUDITED:
+        audit(event, user, AUDITED[change.done], _audit_detail(change, language))
+    return see_other(_groups_path(event), language, done=change.done)
 
 
 MOVED = i18n.Nn_("{count} person moved", "{count} people moved")
 GROUPS = i18n.Nn_("{count} group", "{count} groups")
+# The audit log's action for each change that did something ("unchanged" is not logged).
+AUDITED = {"proposed": "groups_proposed", "saved": "groups_saved", "sent": "groups_sent"}
 
 
-def _count_text(record: WorkingGroups, language: str) -> str:
-    return i18n.plural(language, GROUPS, len(record.groups))
+def _audit_detail(change: GroupChange, language: str) -> str:
+    if change.done == "proposed" and change.record is not None:
+        return i18n.plural(language, GROUPS, len(change.record.groups))
+    if change.done == "saved":
+        return i18n.plural(language, MOVED, len(change.moved))
+    return ""
 
 
-def _placement(fields: dict[str, Any]) -> dict[str, int]:
-    """Each `group-{ref}` select's group number (a value that is not a number is a ValueError)."""
-    placement = {}
-    for name, value in fields.items():
-        if name.startswith("group-"):
-            text = str(value[0] if isinstance(value, list) else value).strip()
-            if not text.isdigit():
-                raise ValueError("unknown_group")
-            placement[name.removeprefix("group-")] = int(text)
-    return placement
+def _chosen(fields: dict[str, Any]) -> dict[str, str]:
+    """Each `group-{ref}` select's value as posted (the person's ref → the group number, as text)."""
+    return {
+        name.removeprefix("group-"): str(value[0] if isinstance(value, list) else value).strip()
+        for name, value in fields.items()
+        if name.startswith("group-")
+    }
 
 
 @console_get(console_groups, "/console/events/{event_id}/groups.csv")
@@ -184,9 +166,7 @@ def groups_csv(request: ConsoleView, event_id: str) -> Response:
     record = parts.store.working_groups(event.id)
     if record is None:
         return _page(user, event, language, 404, problem=_problem("no_groups", event, language))
-    registrations = list(parts.store.registrations(event.id))
-    orgs = working_group_steps.organisations(event, parts.store)
-    rows = working_group_steps.group_rows(event, record, registrations, orgs, event.organiser_language)
+    rows = working_group_steps.current_rows(event, record, parts.store, event.organiser_language)
     audit(event, user, "groups_downloaded")
     return Response(
         # Text with its BOM: API Gateway passes a str body through as it is, and Excel needs the BOM.

@@ -17,7 +17,7 @@ from ..bootstrap import wiring
 from ..errors import EventStarted, NotCheckedIn, RegisteredBefore, ValidationFailed, WaitlistFull
 from ..events import Event
 from ..i18n import N_
-from ..registrations import SEATED, PromotionState, Registration, ResendState
+from ..registrations import PromotionState, Registration, ResendState
 from .console import (
     PRIVATE,
     ConsolePost,
@@ -171,7 +171,7 @@ def add_person(post: ConsolePost, event_id: str) -> Response:
     parts = wiring()
     now = parts.clock()
     try:
-        outcome = parts.people.add_by_hand(event, fields, base_url=_links_to(), now=now)
+        added = parts.people.add_by_hand(event, fields, base_url=_links_to(), now=now, walk_in=walk_in)
     except ValidationFailed as invalid:
         return _add_person_page(user, event, language, walk_in, values=fields, error=invalid, status=422)
     except RegisteredBefore as before:
@@ -184,14 +184,13 @@ def add_person(post: ConsolePost, event_id: str) -> Response:
         return _add_person_page(
             user, event, language, walk_in, values=fields, problem=web.error_message(full, language), status=409
         )
-    added = outcome.registration
-    audit(event, user, "added_by_hand", added.answers.name)
-    if walk_in and added.status in SEATED:
-        parts.people.check_in(added, present=True, now=now)
-        audit(event, user, "checked_in", added.answers.name)
-        return _back_to_check_in(event, added.answers.name, added.registration_id, language)
+    person = added.registration
+    audit(event, user, "added_by_hand", person.answers.name)
+    if added.checked_in:
+        audit(event, user, "checked_in", person.answers.name)
+        return _back_to_check_in(event, person.answers.name, person.registration_id, language)
     # Added, or (no seat left) on the waiting list: their page says which.
-    return see_other(f"/console/events/{event.id}/people/{added.registration_id}", language)
+    return see_other(f"/console/events/{event.id}/people/{person.registration_id}", language)
 
 
 @console_get(console_people, "/console/events/{event_id}/export.csv")

@@ -115,6 +115,45 @@ def test_a_save_from_an_old_page_is_refused_and_changes_nothing(store):
         store.save_working_groups(moved, expected_version=1)
 
 
+def test_the_console_s_one_form_proposes_saves_and_sends_and_refuses_an_old_page_without_http(store):
+    """working_group_steps.change_groups: what the groups page's `do=` asks, decided without a route."""
+    event = signed_up(store, 12)
+
+    def change(do, version, chosen=None, confirmed=False):
+        return working_group_steps.change_groups(
+            event,
+            do,
+            version=version,
+            chosen=chosen or {},
+            confirmed=confirmed,
+            store=store,
+            now=AFTER,
+            retention=RETENTION,
+            author="organiser",
+        )
+
+    proposed = change("propose", None)
+    assert proposed.done == "proposed" and proposed.record == store.working_groups(EVENT)
+    ref = proposed.record.groups[0].members[0]
+    assert change("save", 1, {ref: str(proposed.record.groups[0].number)}).done == "unchanged"
+    with pytest.raises(GroupsChanged):
+        change("save", None, {ref: "2"})  # the page showed no groups
+    for wrong in ({ref: "två"}, {ref: "99"}, {"nobody": "1"}):
+        with pytest.raises(ValueError):
+            change("save", 1, wrong)
+    with pytest.raises(ValueError):
+        change("rename", 1)
+    saved = change("save", 1, {ref: str(proposed.record.groups[1].number)})
+    assert saved.done == "saved" and saved.moved == (ref,) and saved.record.version == 2
+    with pytest.raises(working_group_steps.NotConfirmed):
+        change("send", 2)
+    with pytest.raises(GroupsChanged):
+        change("send", 1, confirmed=True)
+    assert store.working_groups(EVENT).sent_at is None, "nothing sent from an old page"
+    assert change("send", 2, confirmed=True).done == "sent"
+    assert store.working_groups(EVENT).sent_at == AFTER
+
+
 def test_an_erased_person_is_in_no_group_any_more(store):
     event = signed_up(store, 8)
     record = propose(store, event)
