@@ -524,6 +524,30 @@ def test_a_walk_in_with_a_seat_is_added_and_checked_in_at_once(client, organiser
     assert status_of(app_store, "Per Telefon").checked_in_at is not None
 
 
+def test_the_people_use_case_checks_in_a_walk_in_only_when_they_got_a_seat(client, app_store):
+    """ConsolePeople.add_by_hand holds the door's rule, so the route only says where to go next."""
+    from chalicelib.bootstrap import wiring
+    from chalicelib.registrations import Status
+
+    now = datetime.now(UTC)
+    app_store.put_event(open_event(capacity=1, waitlist_limit=5), now)
+    people = wiring().people
+
+    def add(name, email, walk_in):
+        event = app_store.get_event(EVENT)
+        assert event is not None
+        fields = added({"name": name, "email": email})
+        return people.add_by_hand(event, fields, base_url="http://127.0.0.1:8000", now=now, walk_in=walk_in)
+
+    seated = add("Per Telefon", "per.telefon@example.se", walk_in=True)
+    assert seated.checked_in and seated.registration.checked_in_at is not None
+    waiting = add("Vera Väntar", "vera@example.se", walk_in=True)
+    assert waiting.registration.status == Status.WAITLISTED and not waiting.checked_in
+    assert status_of(app_store, "Vera Väntar").checked_in_at is None
+    by_phone = add("Tor Telefon", "tor@example.se", walk_in=False)
+    assert not by_phone.checked_in and status_of(app_store, "Tor Telefon").checked_in_at is None
+
+
 def test_another_event_s_organiser_cannot_add_anyone(client, stranger, app_store):
     assert get(client, ADD, stranger).status_code == 404
     own = get(client, f"/console/events/{OTHER_EVENT}/add-person", stranger)
