@@ -21,7 +21,7 @@ from typing import Protocol
 
 from . import i18n
 from .events import Event
-from .fields import SECTORS
+from .fields import SECTORS, SINGLE_LINE_MAX
 from .i18n import N_, Nn_
 from .meeting_times import meeting_times
 from .registrations import Registration
@@ -163,7 +163,9 @@ class NetworkStore(Protocol):
 def merge_organisations(series: str, keep: str, other: str, *, store: NetworkStore, now: datetime) -> OrganisationAlias:
     """From now on `other` counts as `keep` (and is shown by the name `keep` as written). Merging
     the organisation `other` already resolves to, not the name itself, keeps chains short and
-    makes a loop impossible."""
+    makes a loop impossible. ValueError for a name that is empty or longer than a one-line answer."""
+    if not keep.strip() or not other.strip() or max(len(keep.strip()), len(other.strip())) > SINGLE_LINE_MAX:
+        raise ValueError("an organisation's name is one line of text")
     _, aliases = store.network_records(series)
     organisations = Organisations(aliases)
     keep_key, other_key = organisations.resolve(keep), organisations.resolve(other)

@@ -175,3 +175,27 @@ def test_an_organiser_merges_two_names_in_the_console_behind_csrf_and_the_audit_
     assert empty.status_code == 422 and "Write both organisations" in empty.body.decode()
     audit = get(client, f"/console/events/{EVENT}/audit", cookie).body.decode()
     assert "Slog ihop två av nätverkets organisationer" in audit and "Maxi ICA Stormarknad → ICA Maxi" in audit
+
+
+def test_the_merge_form_s_limit_is_the_one_line_answer_s_in_the_field_and_the_message(
+    client, app_store, moto_endpoint, monkeypatch
+):
+    """Written once (fields.SINGLE_LINE_MAX): a different limit shows in both inputs and the refusal."""
+    import re
+
+    from chalicelib import network
+    from chalicelib.routes import console_network
+    from tests.test_app_console import ORGANISER, get, post, sign_in
+
+    monkeypatch.setattr(network, "SINGLE_LINE_MAX", 30)
+    monkeypatch.setattr(console_network, "SINGLE_LINE_MAX", 30)
+    app_store.put_event(open_event(), datetime.now(UTC))
+    cookie = sign_in(client, moto_endpoint, ORGANISER)
+    page = get(client, f"/console/network/{SERIES}", cookie).body.decode()
+    assert page.count('maxlength="30"') == 2
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
+    fields = {"keep": "x" * 31, "other": "ICA Maxi", "csrf_token": csrf}
+    long = post(client, f"/console/network/{SERIES}/merge", cookie, fields)
+    assert long.status_code == 422 and "högst 30 tecken vardera" in long.body.decode()
+    assert long.body.decode().count('maxlength="30"') == 2
+    assert app_store.network_records(SERIES)[1] == [], "nothing merged"

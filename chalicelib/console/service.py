@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ..config import Settings
-from ..errors import ServiceUnavailable
+from ..errors import EventNotFound, ServiceUnavailable
 from ..events import Event
 from ..forms import email_key
 from ..mail import Mailer, sign_in_email
@@ -164,6 +164,15 @@ class Console:
     def event_for(self, user: ConsoleUser, event_id: str) -> Event:
         """Raises EventNotFound alike for a missing event and one this person may not see."""
         return access.event_for(user, self.store.get_event(event_id))
+
+    @aws_trouble_is_unavailable
+    def series_for(self, user: ConsoleUser, series: str) -> list[Event]:
+        """The series' meetings this person may see; EventNotFound alike when they may see none and
+        when the series does not exist (nobody sees an event without an id)."""
+        events = access.visible_events(user, self.store.series_events(series))
+        if not events:
+            raise EventNotFound()
+        return events
 
     @aws_trouble_is_unavailable
     def notices(self, event: Event) -> list[Notice]:

@@ -8,7 +8,8 @@ from chalice import Blueprint, Response
 
 from .. import i18n
 from ..bootstrap import wiring
-from ..console.access import ConsoleUser, may_see
+from ..console.access import ConsoleUser
+from ..errors import EventNotFound
 from ..events import Event
 from ..fields import SINGLE_LINE_MAX
 from .console import ConsolePost, ConsoleView, audit, console_get, console_page, console_post, see_other, visible_event
@@ -28,7 +29,9 @@ def network_page(request: ConsoleView, series: str) -> Response:
     report = network.network_report(series, store=parts.store, now=parts.clock())
     merged = query(console_network.current_request).get("merged")
     notice = i18n.translator(language).gettext("Merged.") if merged else ""
-    return console_page("console/network.html", user, view=network_view(report, language), notice=notice)
+    return console_page(
+        "console/network.html", user, view=network_view(report, language), notice=notice, name_max=SINGLE_LINE_MAX
+    )
 
 
 @console_post(console_network, "/console/network/{series}/merge")
@@ -42,29 +45,36 @@ def merge_organisations(post: ConsolePost, series: str) -> Response:
     parts = wiring()
     keep, other = str(fields.get("keep") or "").strip(), str(fields.get("other") or "").strip()
     tr = i18n.translator(language)
-    problem = ""
-    if not keep or not other or len(keep) > SINGLE_LINE_MAX or len(other) > SINGLE_LINE_MAX:
-        problem = tr.gettext("Write both organisations' names (at most 200 characters each).")
+    try:
+        network.merge_organisations(series, keep, other, store=parts.store, now=parts.clock())
+    except network.AlreadyMerged:
+        problem = tr.gettext("These two names are already one organisation.")
+    except ValueError:
+        problem = tr.gettext("Write both organisations' names (at most {limit} characters each).")
+        problem = problem.format(limit=SINGLE_LINE_MAX)
     else:
-        try:
-            network.merge_organisations(series, keep, other, store=parts.store, now=parts.clock())
-        except network.AlreadyMerged:
-            problem = tr.gettext("These two names are already one organisation.")
-        except ValueError:
-            problem = tr.gettext("Write both organisations' names (at most 200 characters each).")
-    if problem:
-        report = network.network_report(series, store=parts.store, now=parts.clock())
-        view = network_view(report, language)
-        return console_page("console/network.html", user, 422, view=view, merge_error=problem, keep=keep, other=other)
-    for event in events:
-        audit(event, user, "merged_organisations", f"{other} → {keep}")
-    return see_other(f"/console/network/{series}", language, merged="1")
+        for event in events:
+            audit(event, user, "merged_organisations", f"{other} → {keep}")
+        return see_other(f"/console/network/{series}", language, merged="1")
+    report = network.network_report(series, store=parts.store, now=parts.clock())
+    view = network_view(report, language)
+    return console_page(
+        "console/network.html",
+        user,
+        422,
+        view=view,
+        merge_error=problem,
+        keep=keep,
+        other=other,
+        name_max=SINGLE_LINE_MAX,
+    )
 
 
 def _visible_series(user: ConsoleUser, series: str) -> list[Event]:
     """The series' meetings this person may see; none: the console's own 404, as for a series that does
     not exist (nobody sees an event without an id)."""
-    events = [event for event in wiring().store.series_events(series) if may_see(user, event)]
-    if not events:
-        visible_event(user, "")
-    return events
+    try:
+        return wiring().console.series_for(user, series)
+    except EventNotFound:
+        visible_event(user, "")  # the console's not-found page, as for an event one may not see
+        raise

@@ -178,6 +178,16 @@ def test_merged_aliases_count_as_one_organisation(series_store):
         merge_organisations(SERIES, "Maxi ICA Stormarknad", "ica maxi ab", store=series_store, now=FIRST_DAY)
 
 
+def test_a_merge_needs_two_names_each_no_longer_than_a_one_line_answer(series_store):
+    from chalicelib.fields import SINGLE_LINE_MAX
+
+    for keep, other in (("", "ICA Maxi"), ("ICA Maxi", "   "), ("x" * (SINGLE_LINE_MAX + 1), "ICA Maxi")):
+        with pytest.raises(ValueError):
+            merge_organisations(SERIES, keep, other, store=series_store, now=FIRST_DAY)
+    assert series_store.network_records(SERIES)[1] == [], "nothing merged"
+    merge_organisations(SERIES, "x" * SINGLE_LINE_MAX, "ICA Maxi", store=series_store, now=FIRST_DAY)
+
+
 def test_a_merge_into_a_name_that_was_merged_before_points_straight_at_the_kept_one(series_store):
     merge_organisations(SERIES, "Helsinge Hälsa", "Hälsocentralen", store=series_store, now=FIRST_DAY)
     merge_organisations(SERIES, "Region Gävleborg", "Helsinge Hälsa", store=series_store, now=FIRST_DAY)
