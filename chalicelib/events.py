@@ -293,6 +293,7 @@ class Event:
 
 # What a change notice reports: the meeting's time and place (what a calendar entry shows).
 NOTICED_DETAILS = ("starts_at", "ends_at", "venue", "address")
+NOTICED_MOMENTS = ("starts_at", "ends_at")  # of those, the ones that are moments (the rest are text)
 
 
 def changed_details(before: Event, after: Event) -> list[tuple[str, Any, Any]]:

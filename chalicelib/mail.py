@@ -614,17 +614,14 @@ def described_changes(notice: Notice, event: Event, language: str) -> list[tuple
 
     tr = i18n.translator(language)
 
-    def shown(name: str, value: str) -> str:
+    def shown(value: datetime | str | None) -> str:
         if not value:
             return "–"
-        if name in ("starts_at", "ends_at"):
-            return local_date_and_clock(event, datetime.fromisoformat(value), language)
+        if isinstance(value, datetime):
+            return local_date_and_clock(event, value, language)
         return value
 
-    return [
-        (tr.gettext(DETAIL_NAMES[change.name]), shown(change.name, change.old), shown(change.name, change.new))
-        for change in notice.changes
-    ]
+    return [(tr.gettext(DETAIL_NAMES[change.name]), shown(change.old), shown(change.new)) for change in notice.changes]
 
 
 def _email(

@@ -104,12 +104,12 @@ def audience_name(audience: Audience, language: str) -> str:
 
 @dataclass(frozen=True)
 class Change:
-    """One detail of the meeting that changed: its name ("starts_at", "venue", …) and the values
-    before and after, as stored text (a moment in ISO 8601, "" for none)."""
+    """One detail of the meeting that changed: its name ("starts_at", "venue", …) and its values
+    before and after: a moment for the times (None for none), text for the place."""
 
     name: str
-    old: str
-    new: str
+    old: datetime | str | None
+    new: datetime | str | None
 
 
 @dataclass(frozen=True)
@@ -209,15 +209,7 @@ def message_text(text: str) -> str:
 
 def meeting_changes(before: Event, after: Event) -> tuple[Change, ...]:
     """What an edit changed of the meeting's time and place, as a change notice reports it."""
-    return tuple(Change(name, _stored(old), _stored(new)) for name, old, new in changed_details(before, after))
-
-
-def _stored(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
+    return tuple(Change(name, old, new) for name, old, new in changed_details(before, after))
 
 
 def receives(notice: Notice, registration: Registration) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from ..events import NOTICED_MOMENTS
 from ..jobs import SendState
 from ..notices import Audience, Change, Notice, NoticeKind
 from ..working_groups import Group
@@ -49,7 +50,10 @@ def notice_item(notice: Notice) -> dict[str, Any]:
         "audience": notice.audience,
         "created_at": iso_time(notice.created_at),
         "author": notice.author or None,
-        "changes": [{"name": c.name, "old": c.old, "new": c.new} for c in notice.changes] or None,
+        "changes": [
+            {"name": c.name, "old": _stored_detail(c.old), "new": _stored_detail(c.new)} for c in notice.changes
+        ]
+        or None,
         "text": notice.text or None,
         "expires_at": optional_epoch_seconds(notice.expires_at),
         "groups": [{"number": g.number, "area": g.area, "members": list(g.members)} for g in notice.groups] or None,
@@ -71,7 +75,10 @@ def notice_from_item(item: dict[str, Any]) -> Notice:
         audience=Audience(item["audience"]),
         created_at=from_iso_time(item["created_at"]),
         author=item.get("author", ""),
-        changes=tuple(Change(c["name"], c["old"], c["new"]) for c in item.get("changes") or ()),
+        changes=tuple(
+            Change(c["name"], _detail(c["name"], c["old"]), _detail(c["name"], c["new"]))
+            for c in item.get("changes") or ()
+        ),
         text=item.get("text", ""),
         finished_at=read_time(item.get("finished_at")),
         expires_at=from_epoch_seconds(item.get("expires_at")),
@@ -79,6 +86,17 @@ def notice_from_item(item: dict[str, Any]) -> Notice:
             Group(int(g["number"]), g.get("area", ""), tuple(g.get("members") or ())) for g in item.get("groups") or ()
         ),
     )
+
+
+def _stored_detail(value: datetime | str | None) -> str:
+    """A changed detail as text: a moment as every stored moment is written, "" for none."""
+    if isinstance(value, datetime):
+        return iso_time(value)
+    return value or ""
+
+
+def _detail(name: str, text: str) -> datetime | str | None:
+    return read_time(text) if name in NOTICED_MOMENTS else text
 
 
 class NoticeRecords(TableAccess):

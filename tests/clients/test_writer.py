@@ -63,7 +63,7 @@ def every_kind() -> list[tuple[str, WrittenEmail]]:
         copy = new_notice(event, NoticeKind.MESSAGE, now=NOW, text="Välkomna!\nTa med kaffekopp: https://x.se")
         emails.append((f"notice-copy-{language}", notice_copy_email(copy, event, recipients=40, **_sent())))
     event = event_titled("Små träffen – åäö ÅÄÖ", "Small meeting – åäö ÅÄÖ")
-    moved = Change("starts_at", event.starts_at.isoformat(), (event.starts_at + timedelta(hours=1)).isoformat())
+    moved = Change("starts_at", event.starts_at, event.starts_at + timedelta(hours=1))
     notices = {
         "message": new_notice(event, NoticeKind.MESSAGE, now=NOW, text="Hej!\n\nLokalen är <b>ändrad</b>."),
         "changed": new_notice(event, NoticeKind.CHANGED, now=NOW, changes=(moved,)),

@@ -130,10 +130,11 @@ STORED_NOTICE = {
             {
                 "M": {
                     "name": {"S": "starts_at"},
-                    "old": {"S": "2027-06-01T16:00:00+02:00"},
-                    "new": {"S": "2027-06-01T17:00:00+02:00"},
+                    "old": {"S": "2027-06-01T14:00:00+00:00"},
+                    "new": {"S": "2027-06-01T15:00:00+00:00"},
                 }
             },
+            {"M": {"name": {"S": "ends_at"}, "old": {"S": ""}, "new": {"S": "2027-06-01T17:00:00+00:00"}}},
             {"M": {"name": {"S": "venue"}, "old": {"S": "A"}, "new": {"S": "B"}}},
         ]
     },
@@ -201,7 +202,8 @@ def test_a_notice_is_written_and_read_in_the_stored_format():
         NOW,
         author="org@example.se",
         changes=(
-            Change("starts_at", "2027-06-01T16:00:00+02:00", "2027-06-01T17:00:00+02:00"),
+            Change("starts_at", at("2027-06-01T16:00:00+02:00"), at("2027-06-01T17:00:00+02:00")),
+            Change("ends_at", None, at("2027-06-01T19:00:00+02:00")),
             Change("venue", "A", "B"),
         ),
         finished_at=NOW + timedelta(minutes=5),
@@ -211,6 +213,18 @@ def test_a_notice_is_written_and_read_in_the_stored_format():
     read = notice_from_item(plain_item(STORED_NOTICE))
     assert read == notice
     assert read.expires_at == NOW.replace(microsecond=0) + timedelta(days=90)
+
+
+def test_a_notice_whose_changed_times_were_stored_with_an_offset_reads_the_same_moments():
+    """The domain once stored a change's times as the event held them: any offset reads back."""
+    stored = {**STORED_NOTICE, "changes": {"L": [STORED_NOTICE["changes"]["L"][0]]}}
+    stored["changes"]["L"][0]["M"] = {
+        "name": {"S": "starts_at"},
+        "old": {"S": "2027-06-01T16:00:00+02:00"},
+        "new": {"S": "2027-06-01T17:00:00+02:00"},
+    }
+    [change] = notice_from_item(plain_item(stored)).changes
+    assert (change.old, change.new) == (at("2027-06-01T14:00:00+00:00"), at("2027-06-01T15:00:00+00:00"))
 
 
 def test_working_groups_are_written_and_read_in_the_stored_format():
