@@ -62,8 +62,8 @@ class Wiring:
 
     def _over_the_table(self, kind: type[AnyStore]) -> AnyStore:
         config.check_local_stage_is_local()
-        store = kind(aws.dynamodb(), config.table_name())
-        store.registrations_per_sender = config.registrations_per_sender()
+        store = kind(aws.dynamodb(), self.settings.table_name())
+        store.registrations_per_sender = self.settings.registrations_per_sender()
         return store
 
     @functools.cached_property
@@ -90,7 +90,13 @@ class Wiring:
         from .console.service import Console
         from .pages import templates
 
-        return Console(store=self.store, mailer=self.mailer, settings=self.settings, templates=templates())
+        return Console(
+            store=self.store,
+            mailer=self.mailer,
+            settings=self.settings,
+            templates=templates(),
+            sleep=lambda seconds: self.sleep(seconds),
+        )
 
     @functools.cached_property
     def people(self) -> ConsolePeople:

@@ -56,6 +56,10 @@ class Settings(Protocol):
 
     def console_sign_ins_per_sender(self) -> int: ...
 
+    def table_name(self) -> str: ...
+
+    def registrations_per_sender(self) -> int | None: ...
+
 
 def table_name() -> str:
     return os.environ.get(TABLE, DEFAULT_TABLE)

@@ -13,7 +13,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -198,9 +198,9 @@ class Outreach:
         """A notice (the organisers' words) is kept as long as the event's registrations are."""
         return event.ends_at_or_default + timedelta(days=self.signup.settings.retention_days())
 
-    def recipients_of(self, event: Event, audience: notices.Audience) -> int:
-        """How many a message to `audience` would reach now (for the console's preview)."""
-        probe = notices.Notice(event.id, "", notices.NoticeKind.MESSAGE, audience, datetime.now(UTC))
+    def recipients_of(self, event: Event, audience: notices.Audience, now: datetime) -> int:
+        """How many a message to `audience` would reach `now` (for the console's preview)."""
+        probe = notices.Notice(event.id, "", notices.NoticeKind.MESSAGE, audience, now)
         return sum(notices.receives(probe, registration) for registration in self.store.registrations(event.id))
 
 

@@ -142,11 +142,12 @@ def message(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"{args.file}: cannot read ({error})") from None
     audience = notices.Audience(args.to)
+    now = parts.clock()
     try:
-        notice = parts.outreach.send_message(event, text, audience, author="", now=datetime.now(UTC))
+        notice = parts.outreach.send_message(event, text, audience, author="", now=now)
     except notices.MessageInvalid as invalid:
         raise CommandError(f"{args.file}: {notices.problem_text(invalid.code, 'en', **invalid.params)}") from None
-    count = parts.outreach.recipients_of(event, audience)
+    count = parts.outreach.recipients_of(event, audience, now)
     _cli_audit(parts, event, "message_sent", audience)
     print(
         f"Message {notice.notice_id} to {audience} ({count}) stored; "

@@ -12,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from chalice.test import Client
 
+from chalicelib.bootstrap import wiring
 from chalicelib.console import auth
 from chalicelib.errors import Contention
 from chalicelib.store import DynamoStore
@@ -483,9 +484,11 @@ def test_two_requests_counted_at_once_are_counted_again_and_a_lasting_conflict_i
             raise Contention("TransactionConflict")
         return counted(self, *args, **kwargs)
 
-    monkeypatch.setattr("chalicelib.console.sign_in.time.sleep", lambda seconds: None)
+    waits: list[float] = []
+    wiring().sleep = waits.append  # the wiring's one way to wait, given to the console's use cases
     monkeypatch.setattr(DynamoStore, "queue_sign_in_request", conflict_once)
     assert ask(client, ORGANISER).status_code == 200 and len(mails_to(moto_endpoint, ORGANISER)) == 1
+    assert len(waits) == 1, "one wait before counting again"
 
     def always_conflicting(self, *args, **kwargs):
         raise Contention("TransactionConflict")

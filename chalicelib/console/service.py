@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -52,11 +53,20 @@ def aws_trouble_is_unavailable(method: Callable[P, R]) -> Callable[P, R]:
 
 
 class Console:
-    def __init__(self, *, store: DynamoStore, mailer: Mailer, settings: Settings, templates: Environment) -> None:
+    def __init__(
+        self,
+        *,
+        store: DynamoStore,
+        mailer: Mailer,
+        settings: Settings,
+        templates: Environment,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.store = store
         self.mailer = mailer
         self.settings = settings
         self.templates = templates
+        self.sleep = sleep  # between the tries of a conflicted write
 
     @property
     def admins(self) -> frozenset[str]:
@@ -83,6 +93,7 @@ class Console:
             language=language,
             next_page=next_page,
             now=now,
+            sleep=self.sleep,
         )
 
     def deliver_links(self, *, base_url: str, now: datetime) -> Counter[str]:

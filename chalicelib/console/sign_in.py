@@ -12,7 +12,6 @@ second under `make run`) decides whether the address may sign in, makes the link
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -95,12 +94,14 @@ def request_link(
     language: str,
     next_page: str,
     now: datetime,
+    sleep: Callable[[float], None],
 ) -> None:
     """Count and queue the request (the store raises SignInLimited): one transaction, the same for
-    every address. Whether a link is sent is decided later, by `deliver_links`."""
+    every address. Whether a link is sent is decided later, by `deliver_links`. `sleep` waits
+    between the tries of a conflicted count."""
     request = LinkRequest(email_key(address), language, next_page, now)
     # Two requests counted at the same moment conflict in their transaction: count again.
-    retry_conflicts(lambda: store.queue_sign_in_request(request, client, per_sender), sleep=time.sleep)
+    retry_conflicts(lambda: store.queue_sign_in_request(request, client, per_sender), sleep=sleep)
 
 
 def deliver_links(

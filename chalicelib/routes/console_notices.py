@@ -111,7 +111,7 @@ def send_message(post: ConsolePost, event_id: str) -> Response:
             from ..plain_text import linked_paragraphs  # only a preview needs it
 
             preview = linked_paragraphs(notices.message_text(text))
-            count = parts.outreach.recipients_of(event, audience)
+            count = parts.outreach.recipients_of(event, audience, parts.clock())
             return _message_page(post, values=values, preview=preview, count=count)
         parts.outreach.send_message(event, text, audience, author=user.email_key, now=parts.clock())
     except notices.MessageInvalid as invalid:

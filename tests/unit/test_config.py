@@ -2,6 +2,7 @@
 
 import json
 from email.message import EmailMessage
+from typing import Any
 
 import boto3
 import pytest
@@ -92,3 +93,42 @@ def test_deployable_stages_leave_the_base_url_to_the_template():
     settings = json.loads((PROJECT / ".chalice" / "config.json").read_text(encoding="utf-8"))
     for stage in ("dev", "prod"):
         assert "SIGNUP_BASE_URL" not in settings["stages"][stage]["environment_variables"]
+
+
+def test_the_wiring_builds_its_stores_from_the_settings_it_is_given(monkeypatch):
+    """The table and the per-sender limit come from the Settings handed to Wiring, not the environment."""
+    monkeypatch.setenv("SIGNUP_STAGE", "local")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")  # a client is made, never called
+    monkeypatch.setenv("SIGNUP_TABLE", "signup-from-the-environment")
+
+    class Given:
+        def __getattr__(self, name: str) -> object:
+            return getattr(config, name)
+
+        def table_name(self) -> str:
+            return "signup-given"
+
+        def registrations_per_sender(self) -> int | None:
+            return 7
+
+    given: Any = Given()
+    wiring = Wiring(settings=given)
+    for store in (wiring.store, wiring.public_store):
+        assert store.table == "signup-given" and store.registrations_per_sender == 7
+
+
+def test_only_the_wiring_reads_the_clock_and_every_wait_is_given():
+    """The service reads the time through Wiring.clock and waits through a `sleep` it is given (a
+    parameter's default at most), so tests give both instead of patching a module."""
+    import re
+
+    read_here = re.compile(r"datetime\.now\(|time\.time\(\)|sleep=time\.sleep\b|time\.sleep\(")
+    package = PROJECT / "chalicelib"
+    found = [
+        f"{path.relative_to(package)}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "bootstrap.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if read_here.search(line)
+    ]
+    assert found == []
