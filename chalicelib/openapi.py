@@ -517,7 +517,7 @@ def _console_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, 
 def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dict[str, Any]:
     """The console's people of one event (behind the session cookie, like every console page)."""
     registration_id = _in_path("registration_id", "A registration of this event (as the people list links it)")
-    text = _in_query("q", "Search (its first 100 characters)")
+    text = _in_query("q", f"Search (its first {people_filter.MAX_SEARCH} characters)")
     signed_in = _console_signed_in("No such event or registration, or an event this person may not see (the same page)")
     posted = {
         "403": _html("The CSRF token is missing or wrong, or the post came from another site: nothing changed"),

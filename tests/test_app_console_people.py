@@ -87,6 +87,15 @@ def test_searching_and_filtering_is_a_plain_get_form(client, organiser):
     assert "Showing 3 of 3 registered." in english
 
 
+def test_the_search_boxes_take_as_much_as_the_search_reads(client, organiser, monkeypatch):
+    """Written once (console.people.MAX_SEARCH): a different limit shows in both search boxes."""
+    from chalicelib.console import people
+
+    monkeypatch.setattr(people, "MAX_SEARCH", 40)
+    for page in (PEOPLE, CHECK_IN):
+        assert 'maxlength="40"' in text(get(client, page, organiser)), page
+
+
 def test_one_person_s_page_shows_answers_status_and_latest_email(client, organiser, meeting):
     asa = meeting["Åsa Öberg"]
     page = text(get(client, f"{PEOPLE}/{asa.registration_id}", organiser))

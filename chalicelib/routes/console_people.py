@@ -57,7 +57,7 @@ def people_list(request: ConsoleView, event_id: str) -> Response:
     wanted = people.PeopleFilter.from_query(query(console_people.current_request), event)
     found = people.find_people(registrations, wanted)
     context = people_pages.people_context(event, registrations, found, wanted, language)
-    return console_page("console/people.html", user, **context)
+    return console_page("console/people.html", user, search_max=people.MAX_SEARCH, **context)
 
 
 @console_get(console_people, "/console/events/{event_id}/people/{registration_id}")
@@ -236,7 +236,7 @@ def check_in_page(request: ConsoleView, event_id: str) -> Response:
     registrations = wiring().people.registrations(event)
     found = people.check_in_candidates(registrations, text)
     context = people_pages.check_in_context(event, registrations, found, text, asked.get("marked") or "", language)
-    return console_page("console/check_in.html", user, **context)
+    return console_page("console/check_in.html", user, search_max=people.MAX_SEARCH, **context)
 
 
 @console_post(console_people, "/console/events/{event_id}/check-in/{registration_id}")
