@@ -136,9 +136,10 @@ def test_the_notice_goes_through_the_outbox_when_ses_fails(client, app_store, mo
     def throttled(self, message):
         raise SendFailed("TooManyRequestsException")
 
-    monkeypatch.setattr(SesMailer, "send", throttled)
-    assert json.loads(post_json(client, STRANGER).body)["email"] == "failed"
-    monkeypatch.undo()
+    # Only SES is patched, and only for this post (undo() would also take back the fixtures' environment).
+    with monkeypatch.context() as ses_down:
+        ses_down.setattr(SesMailer, "send", throttled)
+        assert json.loads(post_json(client, STRANGER).body)["email"] == "failed"
     later = datetime.now(UTC) + timedelta(minutes=6)
     clock.set(later)
     assert run_schedule(client, "email_outbox") == {"sent": 1}
