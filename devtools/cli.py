@@ -77,7 +77,7 @@ def event_put(args: argparse.Namespace) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return 1
     parts = _wiring(args)
-    now = datetime.now(UTC)
+    now = _now()
     existing = parts.store.get_event(event.id)
     if existing is None:
         parts.store.put_event(event, now)
@@ -123,7 +123,7 @@ def event_cancel(args: argparse.Namespace) -> int:
         )
         return 1
     try:
-        parts.outreach.cancel_event(event, note=args.note or "", author="", now=datetime.now(UTC))
+        parts.outreach.cancel_event(event, note=args.note or "", author="", now=_now())
     except EventCancelled:
         raise CommandError(f"{event.id} was already cancelled.") from None
     except notices.MessageInvalid as invalid:
@@ -165,13 +165,13 @@ def _cli_audit(parts: bootstrap.Wiring, event: Event, action: str, detail: str) 
         action,
         detail,
         retention=timedelta(days=config.retention_days()),
-        now=datetime.now(UTC),
+        now=_now(),
     )
 
 
 def event_list(args: argparse.Namespace) -> int:
-    now = datetime.now(UTC)
     events = _store(args).list_events()
+    now = _now()
     if not events:
         print("No events yet. Load one with: ./signup event put FILE")
     for event in events:
@@ -187,7 +187,7 @@ def event_list(args: argparse.Namespace) -> int:
 
 def event_show(args: argparse.Namespace) -> int:
     event = _event(_store(args), args)
-    details = web.public_event(event, datetime.now(UTC))
+    details = web.public_event(event, _now())
     details.update(
         confirmed=event.confirmed_count,
         waitlisted=event.waitlist_count,
@@ -314,7 +314,7 @@ def console_link(args: argparse.Namespace) -> int:
     except ValidationFailed:
         raise CommandError(f"{args.email!r} is not an email address.") from None
     try:
-        token = parts.console.make_link(address, datetime.now(UTC))
+        token = parts.console.make_link(address, _now())
     except sign_in.LinkRefused:
         raise CommandError(
             f"{address} may not sign in on stage {args.stage}: add it to {config.ADMINS} in .chalice/config.json "
@@ -341,7 +341,7 @@ def person_erase(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    result = privacy.erase_person(args.email, store=store, now=datetime.now(UTC))
+    result = privacy.erase_person(args.email, store=store, now=_now())
     print(f"Erased: {result['items_deleted']} items deleted, {result['registrations_cancelled']} seats freed.")
     return 0
 
@@ -363,7 +363,7 @@ def network_merge(args: argparse.Namespace) -> int:
     if not store.series_events(args.series):
         raise CommandError(f"No meetings in the series {args.series!r} on stage {args.stage}.")
     try:
-        alias = network.merge_organisations(args.series, args.keep, args.other, store=store, now=datetime.now(UTC))
+        alias = network.merge_organisations(args.series, args.keep, args.other, store=store, now=_now())
     except network.AlreadyMerged:
         raise CommandError(f"{args.keep!r} and {args.other!r} are already one organisation.") from None
     except ValueError:
@@ -376,7 +376,7 @@ def network_invite(args: argparse.Namespace) -> int:
     """Invite the series' members who have not signed up for EVENT (the outbox sends, once each)."""
     parts = _wiring(args)
     event = _event(parts.store, args)
-    now = datetime.now(UTC)
+    now = _now()
     try:
         invitees = parts.outreach.invitees(event, now)
         counts = (
@@ -442,9 +442,14 @@ def network_groups(args: argparse.Namespace) -> int:
     return 0
 
 
+def _now() -> datetime:
+    """The time by the wiring's clock, the service's one way to read it."""
+    return bootstrap.wiring().clock()
+
+
 def _parse_now(text: str | None) -> datetime:
     if not text:
-        return datetime.now(UTC)
+        return _now()
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

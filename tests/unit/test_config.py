@@ -118,15 +118,15 @@ def test_the_wiring_builds_its_stores_from_the_settings_it_is_given(monkeypatch)
 
 
 def test_only_the_wiring_reads_the_clock_and_every_wait_is_given():
-    """The service reads the time through Wiring.clock and waits through a `sleep` it is given (a
-    parameter's default at most), so tests give both instead of patching a module."""
+    """The service (and its command line) reads the time through Wiring.clock and waits through a
+    `sleep` it is given (a parameter's default at most), so tests give both instead of patching a module."""
     import re
 
     read_here = re.compile(r"datetime\.now\(|time\.time\(\)|sleep=time\.sleep\b|time\.sleep\(")
     package = PROJECT / "chalicelib"
     found = [
-        f"{path.relative_to(package)}:{number}"
-        for path in sorted(package.rglob("*.py"))
+        f"{path.relative_to(PROJECT)}:{number}"
+        for path in [*sorted(package.rglob("*.py")), PROJECT / "devtools" / "cli.py"]
         if path.name != "bootstrap.py"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if read_here.search(line)
