@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from . import i18n
 from .events import Event, changed_details
 from .i18n import N_
+from .notice_kind import NoticeKind
 from .registrations import SEATED, EmailState, Registration, Status
 from .working_groups import Group
 
@@ -27,14 +28,6 @@ if TYPE_CHECKING:
 
 # The longest message an organiser may send: a letter, not a book.
 MAX_TEXT = 10_000
-
-
-class NoticeKind(StrEnum):
-    CANCELLED = "cancelled"
-    CHANGED = "changed"
-    MESSAGE = "message"
-    INVITATION = "invitation"  # to the series' members not signed up yet (see invitations.py)
-    WORKING_GROUPS = "working_groups"  # each person told their working group and who is in it
 
 
 class Audience(StrEnum):

@@ -17,6 +17,7 @@ from .events import OPTIONAL_QUESTIONS, SHOW_WHEN_STANDARD, Event, EventStatus, 
 from .fields import SECTORS
 from .i18n import N_
 from .meeting_times import local_date_and_clock, meeting_times
+from .notice_kind import NoticeKind
 from .registrations import EmailKind, HoldState, Status, ThanksNote
 from .security import origin_of
 from .web import error_message
@@ -90,7 +91,9 @@ def templates() -> Environment:
         pgettext=pass_context(_template_pgettext),
     )
     # Templates compare with the states by name (`status == Status.WAITLISTED`), not by a copy of their value.
-    environment.globals.update(Status=Status, EmailKind=EmailKind, EventStatus=EventStatus, QuestionType=QuestionType)
+    environment.globals.update(
+        Status=Status, EmailKind=EmailKind, EventStatus=EventStatus, QuestionType=QuestionType, NoticeKind=NoticeKind
+    )
     environment.globals.update(i18n.TEMPLATE_TABLES)
     # A link with a query string is made by the one link builder, in templates as in code.
     environment.globals.update(in_language=links.in_language)

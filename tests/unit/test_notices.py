@@ -186,6 +186,34 @@ def test_a_cancellation_withdraws_the_calendar_entry_with_a_higher_sequence_in_s
     assert int(entry["SEQUENCE"]) == 1 and str(entry["STATUS"]) == "CANCELLED"
 
 
+@pytest.mark.parametrize(
+    ("kind", "opening", "their_words", "calendar"),
+    [
+        (NoticeKind.CANCELLED, "The organisers have cancelled the meeting.", "The organisers write:", "removes it"),
+        (NoticeKind.CHANGED, "The organisers have changed the meeting.", "The organisers write:", "updates it"),
+        (NoticeKind.MESSAGE, "A message from the organisers:", None, None),
+    ],
+)
+def test_each_kind_of_notice_takes_its_own_branch_of_the_email_in_both_parts(kind, opening, their_words, calendar):
+    event = replace(example_event(), calendar_version=1, status="cancelled" if kind == NoticeKind.CANCELLED else "open")
+    notice = new_notice(event, kind, now=NOW, text="Ta med kaffekopp.")
+    seated = leaves(built(notice, event, person(language="en")))
+    waiting = leaves(built(notice, event, person(status=Status.WAITLISTED, language="en")))
+    assert ("text/calendar" in seated) == (calendar is not None)
+    for part in ("text/plain", "text/html"):
+        text = " ".join(seated[part].get_content().split())
+        assert opening in text and "Ta med kaffekopp." in text
+        assert (their_words in text) if their_words else ("The organisers write:" not in text)
+        said = "If you added the meeting to your calendar" in text
+        assert (
+            f"If you added the meeting to your calendar, the attached file {calendar}." in text
+            if calendar
+            else not said
+        )
+        still_waiting = "You are still on the waiting list." in " ".join(waiting[part].get_content().split())
+        assert still_waiting == (kind != NoticeKind.CANCELLED), "a cancelled meeting has no waiting list to be on"
+
+
 def test_a_change_says_exactly_what_changed_old_and_new_in_english_with_an_updated_entry():
     before = example_event()
     after = replace(
