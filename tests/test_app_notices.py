@@ -51,6 +51,22 @@ def test_the_cancel_page_asks_first_and_a_post_without_the_box_changes_nothing(c
     assert not app_store.get_event(EVENT).is_cancelled
 
 
+@pytest.mark.parametrize(
+    ("people", "language", "said"),
+    [
+        (1, "sv", "stängs formuläret och den enda som är anmäld (med plats eller på väntelistan) får ett mejl"),
+        (2, "sv", "stängs formuläret och alla 2 som är anmälda (med plats och på väntelistan) får ett mejl"),
+        (1, "en", "closes the form, and the one person signed up (with a seat or on the waiting list) gets an email"),
+        (2, "en", "closes the form, and all 2 signed up (with a seat and on the waiting list) get an email"),
+    ],
+)
+def test_the_cancel_page_says_who_gets_the_email_in_the_right_form(client, organiser, people, language, said):
+    signed_up(client, people)
+    query = "?lang=en" if language == "en" else ""
+    page = get(client, f"/console/events/{EVENT}/cancel{query}", organiser)
+    assert page.status_code == 200 and said in " ".join(page.body.decode().split())
+
+
 def test_cancelling_without_the_csrf_token_is_refused(client, organiser, app_store):
     response = post(client, f"/console/events/{EVENT}/cancel", organiser, {"confirm": "yes"})
     assert response.status_code == 403
