@@ -17,7 +17,7 @@ from ..events import Event, QuestionType
 from ..fields import SECTORS
 from ..meeting_times import local_date_and_clock, meeting_times
 from ..registrations import SEATED, Registration, Status
-from .people import EVERYONE, LIVE, PeopleFilter, count_people, door_list
+from .people import MEAL_CHOICES, STATUS_CHOICES, PeopleFilter, count_people, door_list
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -51,12 +51,11 @@ def person_row(registration: Registration, event: Event, language: str, tr: Null
 def filter_choices(event: Event, language: str) -> dict[str, list[tuple[str, str]]]:
     """The options of each filter on the people page: (value, what it says)."""
     tr = i18n.translator(language)
-    statuses = [LIVE, Status.CONFIRMED, Status.PENDING, Status.WAITLISTED, Status.CANCELLED, EVERYONE]
+    # Keyed by the filter's own values (people.MEAL_CHOICES): a value without words fails here, not silently.
+    meal_words = {"": tr.gettext("Any"), "yes": tr.gettext("Eating"), "no": tr.gettext("Not eating")}
     return {
-        "status": [(value, tr.pgettext(*i18n.STATUS_FILTERS[value or "live"])) for value in statuses],
-        "meal": [("", tr.gettext("Any")), ("yes", tr.gettext("Eating")), ("no", tr.gettext("Not eating"))]
-        if event.asks("meal")
-        else [],
+        "status": [(value, tr.pgettext(*i18n.STATUS_FILTERS[value or "live"])) for value in STATUS_CHOICES],
+        "meal": [(value, meal_words[value]) for value in MEAL_CHOICES] if event.asks("meal") else [],
         "sector": [("", tr.gettext("Any"))] + [(sector, tr.gettext(i18n.SECTOR_NAMES[sector])) for sector in SECTORS],
         "interest": [("", tr.gettext("Any"))] + [(area.id, area.label(language)) for area in event.interests]
         if event.asks("interests")
