@@ -11,10 +11,8 @@ Python (see `compile_bytecode`), and lets the API's routes name the API function
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import os
-import py_compile
 import shutil
 import subprocess
 import sys
@@ -71,24 +69,33 @@ def check_bytecode_fits(runtime: str, version_info: tuple[int, ...] = sys.versio
         )
 
 
+def compile_without_column_tables(directory: Path, root: Path, *, next_to_sources: bool = False) -> None:
+    """Compile every module under `directory` as the runtime imports it: unchecked-hash (the runtime loads
+    the .pyc without reading its source's timestamp, which in a zip means nothing, or hashing the source;
+    the same source gives the same bytes, a reproducible zip), level 0 (Lambda runs Python without -O),
+    named relative to `root` (no build directory in the code objects: the import sets the real path).
+
+    Without the column tables: Python 3.11 stores each instruction's start and end column, for the ^^^^
+    under a traceback's line, about a fifth of the zipped bytecode. Neither compileall nor py_compile nor
+    compile() has a switch for it, only the interpreter's `-X no_debug_ranges`: so a fresh run of this same
+    Python compiles. Tracebacks keep their files and line numbers and lose only the markers.
+    """
+    command = [sys.executable, "-X", "no_debug_ranges", "-m", "compileall", "-q", "-f", "-o", "0"]
+    command += ["--invalidation-mode", "unchecked-hash", "-s", str(root)]
+    if next_to_sources:
+        command.append("-b")  # module.pyc beside module.py, not in __pycache__ (a sourceless module)
+    if subprocess.run([*command, str(directory)], check=False).returncode != 0:
+        raise RuntimeError(f"some module under {directory} does not compile (see above)")
+
+
 def compile_bytecode(root: Path) -> None:
-    """Compile every module under `root` into `__pycache__`, as the runtime imports them.
+    """Compile every module under `root` into `__pycache__`, as the runtime imports them (see
+    `compile_without_column_tables`).
 
     Lambda cannot write next to the code, so without this every cold start compiles each module it
-    imports (ours and the vendored libraries'). `unchecked-hash`: the runtime loads the .pyc without
-    reading its source's timestamp (a zip's timestamps mean nothing) or hashing the source; the .pyc
-    is the same bytes for the same source (a reproducible zip). Level 0: Lambda runs Python without -O.
+    imports (ours and the vendored libraries').
     """
-    compiled = compileall.compile_dir(
-        root,
-        quiet=1,
-        force=True,
-        optimize=0,
-        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
-        stripdir=str(root),  # no build directory in the code objects (the import sets the real path)
-    )
-    if not compiled:
-        raise RuntimeError(f"some module under {root} does not compile (see above)")
+    compile_without_column_tables(root, root)
 
 
 def compile_templates(root: Path) -> None:
@@ -103,15 +110,8 @@ def compile_templates(root: Path) -> None:
         raise RuntimeError(f"{pages.COMPILED_TEMPLATES} is in the checkout: remove it (only the zip has one)")
     target = root / "chalicelib" / pages.COMPILED_TEMPLATES.name
     pages.templates().compile_templates(str(target), zip=None, ignore_errors=False, log_function=None)
+    compile_without_column_tables(target, root, next_to_sources=True)
     for module in sorted(target.glob("*.py")):
-        py_compile.compile(
-            str(module),
-            cfile=str(module.with_suffix(".pyc")),
-            dfile=module.relative_to(root).as_posix(),
-            doraise=True,
-            optimize=0,
-            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
-        )
         module.unlink()
 
 

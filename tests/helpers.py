@@ -6,6 +6,7 @@ import base64
 import email
 import email.policy
 import json
+import marshal
 import os
 import re
 import threading
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import CodeType
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlencode
 
@@ -74,6 +76,23 @@ def matched(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
     match = re.search(pattern, text, flags)
     assert match is not None, f"{pattern!r} not found in {text[:1000]!r}"
     return match
+
+
+def code_with_column_positions(pyc: bytes) -> list[str]:
+    """The code objects of a .pyc (the module's and every function, class and comprehension in it) whose
+    instructions carry column positions, by qualified name: none when it was compiled with
+    `-X no_debug_ranges`."""
+    module = marshal.loads(pyc[16:])  # noqa: S302 - bytecode this test suite compiled itself
+
+    def nested(code: CodeType) -> list[CodeType]:
+        inner = [constant for constant in code.co_consts if isinstance(constant, CodeType)]
+        return [code, *(found for constant in inner for found in nested(constant))]
+
+    return [
+        code.co_qualname
+        for code in nested(module)
+        if any(start is not None or end is not None for _, _, start, end in code.co_positions())
+    ]
 
 
 def require(reason: str) -> NoReturn:

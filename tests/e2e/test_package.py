@@ -17,7 +17,7 @@ from jinja2 import ModuleLoader
 
 from devtools import checkov
 from devtools.package import package, runtime_python
-from tests.helpers import PROJECT, require
+from tests.helpers import PROJECT, code_with_column_positions, require
 
 # What Lambda's Python runtime has beside the code: boto3 and its dependencies (botocore reads dates with
 # dateutil, which may import six).
@@ -337,8 +337,8 @@ def test_in_lambda_a_deployed_stage_without_a_base_url_refuses_to_start(packaged
 
 def test_the_zip_carries_bytecode_of_every_module_for_the_runtimes_python(packaged):
     """Each module's .pyc where the runtime's import looks (its cache tag), for the runtime's
-    magic number, hash-based and unchecked (the runtime trusts it without reading the source), and
-    compiled from the very source beside it."""
+    magic number, hash-based and unchecked (the runtime trusts it without reading the source),
+    compiled from the very source beside it, and without the column tables."""
     out, zip_path = packaged
     runtime = runtime_python(json.loads((out / "out" / "sam.json").read_text()))
     assert runtime == f"python{sys.version_info[0]}.{sys.version_info[1]}", "tests run the runtime's Python"
@@ -366,6 +366,14 @@ def test_the_zip_carries_bytecode_of_every_module_for_the_runtimes_python(packag
         assert data[:4] == importlib.util.MAGIC_NUMBER and int.from_bytes(data[4:8], "little") == 0b01, compiled
     others = [n for n in names if n.endswith(".pyc") and f".{tag}." not in n and n not in compiled_templates]
     assert not others, "no other Python's"
+    # Every .pyc (ours, the libraries', the templates') without the column tables (`-X no_debug_ranges`).
+    with_columns = {
+        name: found
+        for name in names
+        if name.endswith(".pyc")
+        if (found := code_with_column_positions(archive.read(name)))
+    }
+    assert with_columns == {}
 
 
 def test_the_lambda_handler_runs_on_the_zips_bytecode_alone(packaged, tmp_path):
@@ -391,6 +399,12 @@ page = app.app({"resource": "/privacy", "path": "/privacy", "httpMethod": "GET",
                                    "requestId": "r"}}, None)
 assert page["statusCode"] == 200 and "Så hanterar vi dina personuppgifter" in page["body"], page["body"][:500]
 import chalicelib, jinja2
+from chalicelib import pages
+# What runs is the zip's bytecode: this Python would have compiled a source with columns.
+loaded = (app.app.__call__, jinja2.Environment.get_template, pages.Pages.privacy_page,
+          pages.templates().get_template("privacy.html").root_render_func)
+for function in loaded:
+    assert all(start is end is None for _, _, start, end in function.__code__.co_positions()), function
 print("ok", chalicelib.__file__)
 """
     result = run_unpacked(

@@ -1,6 +1,8 @@
 """The zip's bytecode is for the Python its template declares, or the package is refused."""
 
 import importlib.util
+import marshal
+import py_compile
 
 import pytest
 
@@ -9,7 +11,7 @@ from chalicelib.forms import parse_answers
 from chalicelib.mail import Links, registration_email
 from chalicelib.registrations import Registration, Status
 from devtools.package import check_bytecode_fits, compile_bytecode, compile_templates, runtime_python
-from tests.helpers import answers, at, example_event
+from tests.helpers import answers, at, code_with_column_positions, example_event
 
 NOW = at("2027-05-01T09:00:00+02:00")
 
@@ -36,15 +38,33 @@ def test_a_python_other_than_the_runtimes_is_refused():
         check_bytecode_fits("python3.11", (3, 13, 0))
 
 
+MODULE = """
+class Form:
+    def fields(self, answers):
+        return [name.strip() for name in answers if answers[name] is not None]
+"""
+
+
 def test_the_compiled_modules_are_unchecked_hash_bytecode_where_import_looks(tmp_path):
     source = tmp_path / "package" / "module.py"
     source.parent.mkdir()
-    source.write_text("ANSWER = 42\n")
+    source.write_text(MODULE)
     compile_bytecode(tmp_path)
     data = open(importlib.util.cache_from_source(str(source)), "rb").read()
     assert data[:4] == importlib.util.MAGIC_NUMBER
     assert int.from_bytes(data[4:8], "little") == 0b01  # hash-based; the source is never checked
     assert data[8:16] == importlib.util.source_hash(source.read_bytes())
+    assert marshal.loads(data[16:]).co_filename == "package/module.py"  # noqa: S302 - compiled just above
+    # Without the column tables (`-X no_debug_ranges`), in the module and every code object nested in it.
+    assert code_with_column_positions(data) == []
+    compiled_here = tmp_path / "with_columns.pyc"
+    py_compile.compile(str(source), cfile=str(compiled_here), doraise=True)
+    assert code_with_column_positions(compiled_here.read_bytes()) == [
+        "<module>",
+        "Form",
+        "Form.fields",
+        "Form.fields.<locals>.<listcomp>",
+    ]
 
 
 def test_a_module_that_does_not_compile_stops_the_package(tmp_path):
@@ -88,6 +108,8 @@ def test_the_compiled_templates_render_exactly_what_the_sources_do(tmp_path, mon
     compiled = tmp_path / "chalicelib" / "templates_compiled"
     assert len(list(compiled.glob("tmpl_*.pyc"))) == len(pages.templates().list_templates())
     assert not list(compiled.glob("*.py")), "bytecode alone"
+    for module in compiled.glob("tmpl_*.pyc"):
+        assert code_with_column_positions(module.read_bytes()) == [], module.name
     from_sources = samples(pages.templates())
     assert isinstance(pages.templates().loader, PackageLoader)
     monkeypatch.setattr(pages, "COMPILED_TEMPLATES", compiled)
