@@ -115,20 +115,27 @@ def compile_templates(root: Path) -> None:
         module.unlink()
 
 
+def write_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, content: bytes) -> None:
+    """One entry, deflated at zlib's level 9. Said for each entry: `writestr` with a ZipInfo (the
+    entries copied from chalice's zip keep theirs) takes neither the archive's compression nor its
+    level, and a ZipInfo's level is unset, which is zlib's default, 6."""
+    archive.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+
+
 def prune(zip_path: Path) -> None:
     """Drop and trim what a Lambda never reads (see `keep`), then add the compiled templates and every
     module's bytecode."""
     pruned = zip_path.with_suffix(".pruned")
     with (
         zipfile.ZipFile(zip_path) as source,
-        zipfile.ZipFile(pruned, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out,
+        zipfile.ZipFile(pruned, "w") as out,
         tempfile.TemporaryDirectory() as build,
     ):
         root = Path(build)
         for info in source.infolist():
             if keep(info.filename):
                 content = source.read(info.filename)
-                out.writestr(info, content)
+                write_entry(out, info, content)
                 if info.filename.endswith(".py"):
                     (root / info.filename).parent.mkdir(parents=True, exist_ok=True)
                     (root / info.filename).write_bytes(content)
@@ -137,8 +144,7 @@ def prune(zip_path: Path) -> None:
         for compiled in sorted(root.rglob("*.pyc")):
             info = zipfile.ZipInfo(compiled.relative_to(root).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o100644 << 16  # a regular file, readable by the runtime's user
-            info.compress_type = zipfile.ZIP_DEFLATED
-            out.writestr(info, compiled.read_bytes())
+            write_entry(out, info, compiled.read_bytes())
     pruned.replace(zip_path)
 
 
