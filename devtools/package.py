@@ -3,9 +3,9 @@
 Compiles the Swedish catalogue (the .mo is never committed), runs `chalice package
 --merge-template infra/resources.json`, then drops what a Lambda never reads from the zip
 (the catalogue's .po source, test suites vendored by dependencies) so it stays small, ships the
-templates compiled to Python (see `compile_templates`) and every module compiled for the runtime's
-Python (see `compile_bytecode`), and lets the API's routes name the API function by its known name
-(see `unlink_the_api_from_its_function`).
+templates compiled to Python instead of their sources (see `compile_templates`) and every module
+compiled for the runtime's Python (see `compile_bytecode`), and lets the API's routes name the API
+function by its known name (see `unlink_the_api_from_its_function`).
 """
 
 from __future__ import annotations
@@ -32,11 +32,18 @@ DROP_TZDATA_TABLES = {
     f"tzdata/zoneinfo/{name}"
     for name in ("tzdata.zi", "zone.tab", "zone1970.tab", "zonenow.tab", "iso3166.tab", "leapseconds")
 }
+# The templates folder's scripts, served as they are (`chalicelib.pages.Pages.script`) and never rendered:
+# the zip carries them as files, and every other template compiled alone (see `compile_templates`).
+SERVED_AS_FILES = (".js",)
 
 
 def keep(name: str) -> bool:
     if name.startswith("chalicelib/locale/"):
         return name.endswith(".mo")
+    if name.startswith("chalicelib/templates/"):
+        # The app renders from `templates_compiled`, and Jinja2's tracebacks there name the compiled
+        # module, not the template's file: nothing at run time reads a template's source.
+        return name.endswith(SERVED_AS_FILES)
     if name.startswith(DROP_PREFIXES) or "/tests/" in name or name in DROP_TZDATA_TABLES:
         return False
     if "__pycache__/" in name or name.endswith(".pyc"):
@@ -102,14 +109,22 @@ def compile_templates(root: Path) -> None:
     """The Jinja2 templates compiled to Python at `chalicelib/templates_compiled` under `root`, where the
     app's environment loads them from (`chalicelib.pages.COMPILED_TEMPLATES`): a cold start would
     otherwise parse and compile each template it renders. Compiled by that same environment (its
-    extensions, autoescaping and whitespace settings) from the checkout's templates, then to bytecode
-    alone (a generated module's source helps nobody read a traceback: Jinja2 points at the template)."""
+    extensions, autoescaping and whitespace settings) from the checkout's templates (not the scripts the
+    folder also holds, which are never rendered), then to bytecode alone: the zip carries neither the
+    generated modules' sources nor the templates' (a traceback names the compiled module and the
+    template's line, and shows no line's text either way)."""
     from chalicelib import pages
 
     if pages.COMPILED_TEMPLATES.is_dir():
         raise RuntimeError(f"{pages.COMPILED_TEMPLATES} is in the checkout: remove it (only the zip has one)")
     target = root / "chalicelib" / pages.COMPILED_TEMPLATES.name
-    pages.templates().compile_templates(str(target), zip=None, ignore_errors=False, log_function=None)
+    pages.templates().compile_templates(
+        str(target),
+        filter_func=lambda name: not name.endswith(SERVED_AS_FILES),
+        zip=None,
+        ignore_errors=False,
+        log_function=None,
+    )
     compile_without_column_tables(target, root, next_to_sources=True)
     for module in sorted(target.glob("*.py")):
         module.unlink()

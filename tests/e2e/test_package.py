@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from jinja2 import ModuleLoader
 
+from chalicelib import pages
 from devtools import checkov
 from devtools.package import package, runtime_python
 from tests.helpers import PROJECT, code_with_column_positions, require
@@ -42,7 +43,7 @@ def test_the_template_passes_cfn_lint(packaged):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_zip_is_small_and_holds_the_templates(packaged):
+def test_the_zip_is_small_and_holds_the_templates_compiled(packaged):
     _, zip_path = packaged
     # The bytecode is more than half the zip and saves every cold start its compiling (README, Benchmark).
     # 2.27 MB, 0.80 MB of it compressed sources and data, when the dates stopped needing Babel: a small margin.
@@ -50,7 +51,11 @@ def test_the_zip_is_small_and_holds_the_templates(packaged):
     entries = zipfile.ZipFile(zip_path).infolist()
     assert sum(entry.compress_size for entry in entries if not entry.filename.endswith(".pyc")) <= 850_000
     names = {entry.filename for entry in entries}
-    assert {"app.py", "chalicelib/templates/form.html", "chalicelib/templates/email/registration.txt"} <= names
+    assert "app.py" in names
+    # The templates only compiled (chalicelib/templates_compiled, see the bytecode's test); of their folder
+    # nothing but the scripts the app serves as they are.
+    templates_folder = {name for name in names if name.startswith("chalicelib/templates/")}
+    assert templates_folder == {"chalicelib/templates/embed.js", "chalicelib/templates/console/people.js"}
     assert not any(name.startswith(("boto3/", "botocore/", "templates/", "tests/", "devtools/")) for name in names)
     # The dates are written by hand (chalicelib/i18n.py): Babel, a dev tool, goes nowhere near the zip.
     assert not any(name.lower().startswith("babel") for name in names)
@@ -342,6 +347,21 @@ print("ok", len(page))
     assert result.stdout.startswith("ok")
 
 
+def test_the_zip_serves_its_scripts_as_the_checkout_has_them(packaged, tmp_path):
+    _, zip_path = packaged
+    probe = """
+import json
+from chalicelib import config, pages
+served = pages.Pages(config)
+print(json.dumps([served.embed_script(), served.script("console/people.js")]))
+"""
+    result = run_unpacked(zip_path, tmp_path, probe, SIGNUP_BASE_URL="https://anmalan.example.org")
+    assert result.returncode == 0, result.stderr[-3000:]
+    templates = PROJECT / "chalicelib" / "templates"
+    expected = [(templates / name).read_text(encoding="utf-8") for name in ("embed.js", "console/people.js")]
+    assert json.loads(result.stdout) == expected
+
+
 def test_in_lambda_a_deployed_stage_without_a_base_url_refuses_to_start(packaged, tmp_path):
     _, zip_path = packaged
     in_lambda = {"AWS_LAMBDA_FUNCTION_NAME": "signup-dev-api"}
@@ -374,11 +394,13 @@ def test_the_zip_carries_bytecode_of_every_module_for_the_runtimes_python(packag
         assert int.from_bytes(data[4:8], "little") == 0b01, f"{compiled}: hash-based, source never checked"
         assert data[8:16] == importlib.util.source_hash(archive.read(module)), f"{compiled} is of another source"
         assert marshal.loads(data[16:]).co_filename.endswith(file)  # noqa: S302 - the zip we just built
-    templates = sorted(name for name in names if name.startswith("chalicelib/templates/"))
     compiled_templates = sorted(name for name in names if name.startswith("chalicelib/templates_compiled/"))
-    # Each template as a module of bytecode alone, named as Jinja2's ModuleLoader looks for it.
-    assert len(compiled_templates) == len(templates) and all(name.endswith(".pyc") for name in compiled_templates)
-    assert "chalicelib/templates_compiled/" + ModuleLoader.get_module_filename("form.html") + "c" in names
+    # Each template the app renders as a module of bytecode alone, named as Jinja2's ModuleLoader looks for it
+    # (not the scripts, which are served as they are).
+    rendered = [name for name in pages.templates().list_templates() if not name.endswith(".js")]
+    assert {"form.html", "email/registration.txt", "console/people.html"} <= set(rendered)
+    expected = {f"chalicelib/templates_compiled/{ModuleLoader.get_module_filename(name)}c" for name in rendered}
+    assert set(compiled_templates) == expected
     for compiled in compiled_templates:
         data = archive.read(compiled)
         assert data[:4] == importlib.util.MAGIC_NUMBER and int.from_bytes(data[4:8], "little") == 0b01, compiled
@@ -395,16 +417,14 @@ def test_the_zip_carries_bytecode_of_every_module_for_the_runtimes_python(packag
 
 
 def test_the_lambda_handler_runs_on_the_zips_bytecode_alone(packaged, tmp_path):
-    """Every source in the unpacked zip replaced by one that refuses to be imported, and every template
-    by one that does not parse: the handler still imports and answers a page (the app, Jinja2 and the
-    page's templates), so the runtime loads the .pyc and compiles nothing."""
+    """Every source in the unpacked zip replaced by one that refuses to be imported: the handler still
+    imports and answers a page (the app, Jinja2 and the page's templates, which the zip carries only
+    compiled), so the runtime loads the .pyc and compiles nothing."""
     _, zip_path = packaged
 
     def break_every_source(task):
         for source in task.rglob("*.py"):
             source.write_text(f"raise ImportError('compiled from source: {source.name}')\n")
-        for template in (task / "chalicelib" / "templates").rglob("*.html"):
-            template.write_text("{% this does not parse %}")
 
     probe = """
 import json
