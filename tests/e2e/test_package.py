@@ -45,11 +45,14 @@ def test_the_template_passes_cfn_lint(packaged):
 
 def test_the_zip_is_small_and_holds_the_templates_compiled(packaged):
     _, zip_path = packaged
-    # The bytecode is more than half the zip and saves every cold start its compiling (README, Benchmark).
-    # 2.27 MB, 0.80 MB of it compressed sources and data, when the dates stopped needing Babel: a small margin.
-    assert zip_path.stat().st_size <= 2_350_000
+    # The bytecode is half the zip and saves every cold start its compiling (README, Deploying). 1.87 MB when
+    # it lost its column tables and the templates their sources: 0.76 MB compressed sources and data, 0.96 MB
+    # bytecode, the rest the zip's headers (1,040 entries). Caps about 2 % above, so a change that grows the
+    # zip says so.
+    assert zip_path.stat().st_size <= 1_900_000
     entries = zipfile.ZipFile(zip_path).infolist()
-    assert sum(entry.compress_size for entry in entries if not entry.filename.endswith(".pyc")) <= 850_000
+    assert sum(entry.compress_size for entry in entries if not entry.filename.endswith(".pyc")) <= 770_000
+    assert sum(entry.compress_size for entry in entries if entry.filename.endswith(".pyc")) <= 975_000
     names = {entry.filename for entry in entries}
     assert "app.py" in names
     # The templates only compiled (chalicelib/templates_compiled, see the bytecode's test); of their folder
