@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from types import CodeType
 from typing import Any, NoReturn, TypeVar
@@ -27,12 +28,17 @@ from chalicelib import pages
 from chalicelib.events import Event, event_from_mapping
 from chalicelib.mail import Links, Mailer, WrittenEmail, digest_email
 from chalicelib.notice_delivery import NoticeMessages, NoticeStore, SendPace, deliver_notices
-from chalicelib.registrations import Registration, register
+from chalicelib.registrations import Outcome, Registration, register
 from tests.fakes import RecordingMailer
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE = PROJECT / "examples" / "natverk-social-hallbarhet.toml"
 IN_CI = os.environ.get("CI") == "true"
+
+EVENT = "natverk-social-hallbarhet"
+URL = f"/events/{EVENT}/registrations"
+JSON = {"Content-Type": "application/json"}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 T = TypeVar("T")
@@ -225,13 +231,26 @@ def open_event(now: datetime | None = None, **overrides):
     return example_event(**{**defaults, **overrides})
 
 
-def fill(store: Any, capacity: int, people: int, now: datetime) -> list[Registration]:
-    """The example meeting with `capacity` seats, and `people` who sign up one second apart from `now`:
-    the first `capacity` get seats, the rest wait in order. Their registrations, in that order."""
-    store.put_event(example_event(capacity=capacity, waitlist_limit=people), now)
+def sign_up(
+    store: Any,
+    *,
+    now: datetime,
+    event_id: str = EVENT,
+    sleep: Callable[[float], None] = lambda _: None,
+    **overrides: Any,
+) -> Outcome:
+    """register() at `now` of the valid answers with `overrides` (email=..., q_workshop=...) for
+    `event_id`; `sleep` is what its retries wait with (no waiting unless a test records it)."""
+    return register(event_id, answers(**overrides), store=store, now=now, sleep=sleep)
+
+
+def fill(store: Any, capacity: int, people: int, now: datetime, **event: Any) -> list[Registration]:
+    """The example meeting (with `event`'s keys replaced) with `capacity` seats, and `people` who sign up
+    one second apart from `now`: the first `capacity` get seats, the rest wait in order. Their
+    registrations, in that order."""
+    store.put_event(example_event(capacity=capacity, waitlist_limit=people, **event), now)
     return [
-        register(EVENT, answers(email=f"p{i:03d}@example.se"), store=store, now=now + timedelta(seconds=i)).registration
-        for i in range(people)
+        sign_up(store, now=now + timedelta(seconds=i), email=f"p{i:03d}@example.se").registration for i in range(people)
     ]
 
 
@@ -266,12 +285,6 @@ def written_digest(
     )
 
 
-EVENT = "natverk-social-hallbarhet"
-URL = f"/events/{EVENT}/registrations"
-JSON = {"Content-Type": "application/json"}
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
 def post_json(client, body, headers=JSON, path=URL):
     raw = body if isinstance(body, (bytes, str)) else json.dumps(body)
     return client.http.post(path, headers=headers, body=raw)
@@ -279,6 +292,24 @@ def post_json(client, body, headers=JSON, path=URL):
 
 def post_form(client, fields, path=URL):
     return client.http.post(path, headers=FORM, body=urlencode(fields, doseq=True))
+
+
+def error_of(response: Any) -> dict[str, Any]:
+    """The `error` object of a refused request's JSON body (its code, message and fields)."""
+    error: dict[str, Any] = json.loads(response.body)["error"]
+    return error
+
+
+def text_of(message: EmailMessage) -> str:
+    """An email's plain-text part, decoded."""
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None, "the email has a plain-text part"
+    return str(part.get_content())
+
+
+def manage_path(message: EmailMessage) -> str:
+    """The path of the link to their own registration that a person's email carries."""
+    return "/registrations/" + matched(r"https?://\S+/registrations/(\S+)", text_of(message)).group(1)
 
 
 def sent_mail(moto_endpoint):

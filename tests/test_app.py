@@ -16,6 +16,7 @@ from tests.helpers import (
     FORM,
     URL,
     answers,
+    error_of,
     event_today,
     open_event,
     post_form,
@@ -23,10 +24,6 @@ from tests.helpers import (
     run_schedule,
     sent_mail,
 )
-
-
-def error_of(response):
-    return json.loads(response.body)["error"]
 
 
 def stored(store):

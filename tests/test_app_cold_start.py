@@ -146,7 +146,7 @@ def test_the_organisers_use_cases_come_with_the_first_schedule_run(app_store, mo
 def test_only_a_request_that_emails_creates_the_ses_client(app_store, moto_endpoint, monkeypatch):
     """One's own page, an edit and the form create DynamoDB's client alone; signing up (which emails)
     creates SES's too. SES's is built by the first send, not by building the use cases."""
-    from tests.test_app_email import manage_path
+    from tests.helpers import manage_path
 
     monkeypatch.setenv("SIGNUP_BASE_URL", "http://127.0.0.1:8000")
     assert clients_of_first_request("post", URL, JSON, json.dumps(answers())) == (201, {"dynamodb", "sesv2"})

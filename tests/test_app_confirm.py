@@ -6,8 +6,7 @@ import json
 import re
 from datetime import UTC, datetime
 
-from tests.helpers import EVENT, answers, open_event, post_form, post_json, sent_mail
-from tests.test_app_email import text_of
+from tests.helpers import EVENT, answers, open_event, post_form, post_json, sent_mail, text_of
 
 
 def has_calendar(message):

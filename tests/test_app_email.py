@@ -15,6 +15,7 @@ from tests.helpers import (
     EVENT,
     FORM,
     answers,
+    manage_path,
     open_event,
     post_form,
     post_json,
@@ -22,19 +23,10 @@ from tests.helpers import (
     run_schedule,
     sent_mail,
     sent_with_destinations,
+    text_of,
 )
 
 LOCAL_SECRET = "local-only-not-a-secret"  # the local stage's, from .chalice/config.json
-
-
-def text_of(message):
-    return message.get_body(preferencelist=("plain",)).get_content()
-
-
-def manage_path(message):
-    url = re.search(r"https?://\S+/registrations/(\S+)", text_of(message))
-    assert url, "the email links to the registration"
-    return f"/registrations/{url.group(1)}"
 
 
 def test_a_registration_sends_one_confirmation(client, app_store, moto_endpoint):

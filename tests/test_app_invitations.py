@@ -13,11 +13,11 @@ import pytest
 
 from chalicelib.network import member_ref
 from chalicelib.notices import EventEdit
-from tests.helpers import EVENT, answers, post_json, run_schedule
+from tests.helpers import EVENT, answers, post_json, run_schedule, text_of
 from tests.test_app_console import ORGANISER, csrf_of, get, post
 from tests.test_app_console_events import audit_actions, path_of
 from tests.test_app_notices import delivered
-from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up
+from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up_to_meeting
 
 INVITE = f"/console/events/{EVENT}/invite"
 
@@ -27,15 +27,11 @@ def members(app_store):
     """An earlier meeting of the series where Anna (Swedish), Eva (English) and Cilla joined the network
     and Bo did not; Cilla has signed up for the app's open meeting already."""
     app_store.put_event(meeting(1), FIRST_DAY)
-    sign_up(app_store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
-    sign_up(app_store, 1, "eva@example.se", "Helsinge Hälsa", "other", consent=True, language="en")
-    sign_up(app_store, 1, "cilla@example.se", "ICA Maxi AB", "company", consent=True)
-    sign_up(app_store, 1, "bo@example.se", "Röda Korset", "association")
+    sign_up_to_meeting(app_store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
+    sign_up_to_meeting(app_store, 1, "eva@example.se", "Helsinge Hälsa", "other", consent=True, language="en")
+    sign_up_to_meeting(app_store, 1, "cilla@example.se", "ICA Maxi AB", "company", consent=True)
+    sign_up_to_meeting(app_store, 1, "bo@example.se", "Röda Korset", "association")
     return app_store
-
-
-def text_of(message):
-    return message.get_body(preferencelist=("plain",)).get_content()
 
 
 def form_link(message):

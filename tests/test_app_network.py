@@ -114,14 +114,14 @@ def test_the_console_shows_the_network_with_tables_behind_the_chart_and_names_on
     client, app_store, moto_endpoint
 ):
     from tests.test_app_console import ORGANISER, get, sign_in
-    from tests.unit.test_network import FIRST_DAY, meeting, sign_up
+    from tests.unit.test_network import FIRST_DAY, meeting, sign_up_to_meeting
 
     app_store.put_event(open_event(), datetime.now(UTC))
     app_store.put_event(meeting(1, organisers=["annan@hudiksvall.example"]), FIRST_DAY)
     app_store.put_event(open_event(id="annat", series="annat-natverk", organisers=["bo@example.se"]), FIRST_DAY)
-    sign_up(app_store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
-    sign_up(app_store, 1, "bertil@example.se", "Röda Korset", "association")
-    sign_up(app_store, 1, "cecilia@example.se", "Ahls bygg", "company")  # came, not signed up for the next
+    sign_up_to_meeting(app_store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
+    sign_up_to_meeting(app_store, 1, "bertil@example.se", "Röda Korset", "association")
+    sign_up_to_meeting(app_store, 1, "cecilia@example.se", "Ahls bygg", "company")  # came, not signed up for the next
     post_json(client, answers(email="anna@example.se", name="Anna", organisation="Hudiksvall kommun", sector="public"))
     post_json(client, answers(email="bertil@example.se", name="Bertil", organisation="Röda korset"))
 

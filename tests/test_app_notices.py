@@ -12,10 +12,9 @@ import pytest
 from icalendar import Calendar
 
 from chalicelib.forms import email_key
-from tests.helpers import EVENT, answers, post_form, post_json, run_schedule, sent_mail, sent_raw
+from tests.helpers import EVENT, answers, manage_path, post_form, post_json, run_schedule, sent_mail, sent_raw
 from tests.test_app_console import ORGANISER, csrf_of, get, post
 from tests.test_app_console_events import audit_actions, path_of
-from tests.test_app_own_registration import manage_path
 
 
 def signed_up(client, count=3):

@@ -10,8 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from tests.helpers import EVENT, FORM, answers, post_json, run_schedule, sent_mail
-from tests.test_app_email import run_hourly_at, text_of
+from tests.helpers import EVENT, FORM, answers, post_json, run_hourly_at, run_schedule, sent_mail, text_of
 
 ORGANISER = "social.hallbarhet@hudiksvall.example"
 

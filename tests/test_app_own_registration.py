@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
@@ -13,7 +12,18 @@ import boto3
 from chalicelib import pages
 from chalicelib.forms import parse_answers
 from chalicelib.store.schema import REGISTRATION_PREFIX
-from tests.helpers import EVENT, FORM, answers, open_event, post_form, post_json, run_schedule, sent_mail
+from tests.helpers import (
+    EVENT,
+    FORM,
+    answers,
+    manage_path,
+    open_event,
+    post_form,
+    post_json,
+    run_schedule,
+    sent_mail,
+    text_of,
+)
 
 ALICE = answers(email="alice@example.se", name="Alice Andersson", organisation="Alice AB", diet="", meal="no")
 # What a stranger who knows Alice's address posts: every answer different.
@@ -27,14 +37,6 @@ STRANGER = answers(
     diet_consent="yes",
     access_needs="Påhittat behov",
 )
-
-
-def text_of(message):
-    return message.get_body(preferencelist=("plain",)).get_content()
-
-
-def manage_path(message):
-    return "/registrations/" + re.search(r"https?://\S+/registrations/(\S+)", text_of(message)).group(1)
 
 
 def alice(app_store):

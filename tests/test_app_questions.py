@@ -9,17 +9,13 @@ from datetime import UTC, datetime
 import jsonschema
 import pytest
 
-from tests.helpers import CUSTOM_QUESTIONS, EVENT, answers, open_event, post_form, post_json
+from tests.helpers import CUSTOM_QUESTIONS, EVENT, answers, error_of, open_event, post_form, post_json
 
 
 @pytest.fixture
 def questions(app_store):
     app_store.put_event(open_event(questions=CUSTOM_QUESTIONS), datetime.now(UTC))
     return app_store
-
-
-def error_of(response):
-    return json.loads(response.body)["error"]
 
 
 def test_the_form_asks_each_question_accessibly(client, questions):

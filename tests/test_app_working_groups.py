@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.privacy import export_person
-from tests.helpers import EVENT, answers, open_event, post_form, post_json, sent_mail
-from tests.test_app_own_registration import edit, manage_path
+from tests.helpers import EVENT, answers, manage_path, open_event, post_form, post_json, sent_mail
+from tests.test_app_own_registration import edit
 
 
 def test_the_form_asks_to_share_contact_details_with_the_group_unticked_in_both_languages(client, app_store):

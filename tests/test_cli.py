@@ -259,14 +259,14 @@ def test_event_put_tells_people_of_a_new_venue_only_with_notify(app_store, capsy
 
 
 def test_network_report_and_merge_over_a_series(app_store, capsys):
-    from tests.unit.test_network import FIRST_DAY, meeting, sign_up
+    from tests.unit.test_network import FIRST_DAY, meeting, sign_up_to_meeting
 
     for number in (1, 2, 3):
         app_store.put_event(meeting(number), FIRST_DAY)
-    sign_up(app_store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
-    sign_up(app_store, 1, "bo@example.se", "ICA Maxi AB", "company")
-    sign_up(app_store, 2, "anna@example.se", "Hudiksvall kommun", "public", consent=True)
-    sign_up(app_store, 2, "bo@example.se", "Maxi ICA Stormarknad", "company")
+    sign_up_to_meeting(app_store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
+    sign_up_to_meeting(app_store, 1, "bo@example.se", "ICA Maxi AB", "company")
+    sign_up_to_meeting(app_store, 2, "anna@example.se", "Hudiksvall kommun", "public", consent=True)
+    sign_up_to_meeting(app_store, 2, "bo@example.se", "Maxi ICA Stormarknad", "company")
     before = (meeting(3).starts_at - timedelta(days=1)).isoformat()
     code, out, _ = run(capsys, "network", "report", "natverk-social-hallbarhet", "--now", before)
     assert code == 0
@@ -289,12 +289,12 @@ def test_network_report_and_merge_over_a_series(app_store, capsys):
 
 def test_network_invite_counts_on_a_dry_run_then_stores_one_invitation_and_refuses_a_closed_meeting(app_store, capsys):
     from chalicelib.registrations import register
-    from tests.unit.test_network import FIRST_DAY, meeting, sign_up
+    from tests.unit.test_network import FIRST_DAY, meeting, sign_up_to_meeting
 
     app_store.put_event(meeting(1), FIRST_DAY)
-    sign_up(app_store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
-    sign_up(app_store, 1, "cilla@example.se", "ICA Maxi AB", "company", consent=True)
-    sign_up(app_store, 1, "bo@example.se", "Röda Korset", "association")
+    sign_up_to_meeting(app_store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
+    sign_up_to_meeting(app_store, 1, "cilla@example.se", "ICA Maxi AB", "company", consent=True)
+    sign_up_to_meeting(app_store, 1, "bo@example.se", "Röda Korset", "association")
     register(EVENT, answers(email="cilla@example.se", name="Cilla"), store=app_store, now=datetime.now(UTC))
     code, out, _ = run(capsys, "network", "invite", EVENT, "--dry-run")
     assert code == 0 and "Dry run, nothing stored: 1 to invite; left out: 1 signed up already" in out
@@ -315,13 +315,13 @@ def test_the_network_report_shows_registered_and_came_from_the_consoles_check_in
     from chalicelib import network
     from chalicelib.console.network_view import network_view
     from chalicelib.console.people import check_in
-    from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up
+    from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up_to_meeting
 
     for number in (1, 2):
         app_store.put_event(meeting(number), FIRST_DAY)
     for number in (1, 2):
-        sign_up(app_store, number, "anna@example.se", "Hudiksvalls kommun", "public")
-        sign_up(app_store, number, "bo@example.se", "Röda Korset", "association")
+        sign_up_to_meeting(app_store, number, "anna@example.se", "Hudiksvalls kommun", "public")
+        sign_up_to_meeting(app_store, number, "bo@example.se", "Röda Korset", "association")
     at_the_door = meeting(1).starts_at
     check_in(app_store.get_registration("natverk-1", "anna@example.se"), present=True, store=app_store, now=at_the_door)
     before = (meeting(2).starts_at - timedelta(days=1)).isoformat()

@@ -17,7 +17,7 @@ import pytest
 from chalicelib import aws, bootstrap
 from chalicelib.mail import SendFailed, SesMailer
 from chalicelib.notices import NoticeKind, new_notice
-from tests.helpers import EVENT, FORM, PROJECT, answers, open_event, post_json, run_schedule, sent_mail
+from tests.helpers import EVENT, FORM, PROJECT, answers, open_event, post_json, run_schedule, sent_mail, text_of
 
 TEMPLATE = json.loads((PROJECT / "infra" / "resources.json").read_text(encoding="utf-8"))
 ROLES = {
@@ -94,10 +94,6 @@ def granted(role):
             service = action.split(":")[0]
             pairs |= {(action, SES if service == "ses" else rendered(r)) for r in resources if service != "logs"}
     return pairs
-
-
-def text_of(message):
-    return message.get_body(preferencelist=("plain",)).get_content()
 
 
 def link(message, path):

@@ -7,10 +7,10 @@ import pytest
 
 from chalicelib.errors import WaitlistFull
 from chalicelib.forms import parse_answers
-from chalicelib.registrations import Registration, Status, register
+from chalicelib.registrations import Registration, Status
 from chalicelib.store import registration_item
 from chalicelib.store.schema import event_partition
-from tests.helpers import answers, at, example_event
+from tests.helpers import answers, at, example_event, sign_up
 
 NOW = at("2027-05-01T12:00:00+02:00")
 
@@ -25,13 +25,13 @@ def test_200_people_racing_for_50_seats_and_50_waiting_places_get_exactly_those(
     event = example_event(capacity=50)  # the waiting list defaults to as many places as seats
     store.put_event(event, NOW)
 
-    def sign_up(index):
+    def sign_up_unless_full(index):
         try:
-            return register(event.id, answers(email=f"person{index}@example.se"), store=store, now=NOW)
+            return sign_up(store, now=NOW, event_id=event.id, email=f"person{index}@example.se")
         except WaitlistFull:
             return None
 
-    outcomes = race(200, sign_up)
+    outcomes = race(200, sign_up_unless_full)
     statuses = [outcome.registration.status if outcome else "refused" for outcome in outcomes]
     assert (statuses.count(Status.CONFIRMED), statuses.count(Status.WAITLISTED), statuses.count("refused")) == (
         50,
@@ -50,10 +50,10 @@ def test_the_same_person_submitting_twenty_times_at_once_gets_one_registration(d
     event = example_event(capacity=50)
     store.put_event(event, NOW)
 
-    def sign_up(_):
-        return register(event.id, answers(email="Asa.Oberg@example.se"), store=store, now=NOW)
+    def sign_up_as_asa(_):
+        return sign_up(store, now=NOW, event_id=event.id, email="Asa.Oberg@example.se")
 
-    outcomes = race(20, sign_up, threads=20)
+    outcomes = race(20, sign_up_as_asa, threads=20)
     assert sum(outcome.created for outcome in outcomes) == 1
     (kept,) = store.registrations(event.id)
     assert {(outcome.existing or outcome.registration).registration_id for outcome in outcomes} == {

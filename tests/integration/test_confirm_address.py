@@ -13,9 +13,9 @@ from chalicelib.forms import email_key
 from chalicelib.jobs import run_hourly
 from chalicelib.mail import Links, registration_email
 from chalicelib.outbox import retry_due_emails, send_now
-from chalicelib.registrations import EmailKind, EmailState, Status, cancel, confirm_seat, register
+from chalicelib.registrations import EmailKind, EmailState, Status, cancel, confirm_seat
 from tests.fakes import RecordingMailer
-from tests.helpers import answers, at, example_event
+from tests.helpers import at, example_event, sign_up
 from tests.integration.test_jobs import FakeMessages as Messages
 
 EVENT = "natverk-social-hallbarhet"
@@ -27,10 +27,6 @@ def confirm_event(capacity=2, **overrides):
     # No digest: the emails the job sends here are the promotions alone.
     defaults = {"capacity": capacity, "confirm_address": True, "waitlist_limit": 10, "digest": {"send": "off"}}
     return example_event(**{**defaults, **overrides})
-
-
-def sign_up(store, email, now=NOW):
-    return register(EVENT, answers(email=email), store=store, now=now).registration
 
 
 def by_email(store):
@@ -52,7 +48,7 @@ def assert_counters_match_items(store):
 
 def test_a_seat_is_held_until_the_click_and_then_counts_as_confirmed(store):
     store.put_event(confirm_event(), NOW)
-    held = sign_up(store, "a@example.se")
+    held = sign_up(store, now=NOW, email="a@example.se").registration
     assert held.status == Status.PENDING and held.hold_until == NOW + HOLD
     event = store.get_event(EVENT)
     assert (event.confirmed_count, event.pending_count, event.seats_left) == (1, 1, 1), "a held seat is taken"
@@ -72,23 +68,23 @@ def test_a_seat_is_held_until_the_click_and_then_counts_as_confirmed(store):
 
 def test_the_hold_period_is_the_events(store):
     store.put_event(confirm_event(confirm_within_hours=2), NOW)
-    assert sign_up(store, "a@example.se").hold_until == NOW + timedelta(hours=2)
+    assert sign_up(store, now=NOW, email="a@example.se").registration.hold_until == NOW + timedelta(hours=2)
 
 
 def test_events_without_confirm_address_confirm_at_once(store):
     store.put_event(example_event(capacity=2), NOW)
-    registration = sign_up(store, "a@example.se")
+    registration = sign_up(store, now=NOW, email="a@example.se").registration
     assert registration.status == Status.CONFIRMED and registration.hold_until is None
     assert store.get_event(EVENT).pending_count == 0
 
 
 def test_expired_holds_go_to_the_waiting_list_in_order_once_however_often_the_job_runs(store):
     store.put_event(confirm_event(capacity=2), NOW)
-    first = sign_up(store, "a@example.se", NOW)
-    sign_up(store, "b@example.se", NOW + timedelta(minutes=1))
-    sign_up(store, "c@example.se", NOW + timedelta(minutes=2))  # waiting, first in line
-    sign_up(store, "d@example.se", NOW + timedelta(minutes=3))
-    sign_up(store, "e@example.se", NOW + timedelta(minutes=4))
+    first = sign_up(store, now=NOW, email="a@example.se").registration
+    sign_up(store, now=NOW + timedelta(minutes=1), email="b@example.se")
+    sign_up(store, now=NOW + timedelta(minutes=2), email="c@example.se")  # waiting, first in line
+    sign_up(store, now=NOW + timedelta(minutes=3), email="d@example.se")
+    sign_up(store, now=NOW + timedelta(minutes=4), email="e@example.se")
     mailer = RecordingMailer()
     messages = Messages()
 
@@ -128,8 +124,8 @@ def test_expired_holds_go_to_the_waiting_list_in_order_once_however_often_the_jo
 
 def test_a_click_after_the_stated_time_counts_while_the_seat_is_still_held(store):
     store.put_event(confirm_event(capacity=1), NOW)
-    held = sign_up(store, "a@example.se")
-    sign_up(store, "b@example.se")
+    held = sign_up(store, now=NOW, email="a@example.se").registration
+    sign_up(store, now=NOW, email="b@example.se")
     late = NOW + HOLD + timedelta(minutes=20)
     assert confirm_seat(EVENT, held.registration_id, store=store, now=late).outcome == "confirmed"
     counts = run_hourly(store=store, mailer=RecordingMailer(), messages=Messages(), now=late + timedelta(minutes=5))
@@ -140,7 +136,7 @@ def test_a_click_after_the_stated_time_counts_while_the_seat_is_still_held(store
 
 def test_a_held_seat_without_anyone_waiting_is_simply_freed(store):
     store.put_event(confirm_event(capacity=2), NOW)
-    sign_up(store, "a@example.se")
+    sign_up(store, now=NOW, email="a@example.se")
     run_hourly(store=store, mailer=RecordingMailer(), messages=Messages(), now=NOW + HOLD)
     event = store.get_event(EVENT)
     assert (event.confirmed_count, event.pending_count) == (0, 0)
@@ -149,8 +145,8 @@ def test_a_held_seat_without_anyone_waiting_is_simply_freed(store):
 
 def test_cancelling_a_held_seat_passes_it_on_held_again(store):
     store.put_event(confirm_event(capacity=1), NOW)
-    held = sign_up(store, "a@example.se")
-    sign_up(store, "b@example.se")
+    held = sign_up(store, now=NOW, email="a@example.se").registration
+    sign_up(store, now=NOW, email="b@example.se")
     result = cancel(EVENT, held.registration_id, store=store, now=NOW + timedelta(hours=1))
     assert result.promoted is not None and result.promoted.status == Status.PENDING
     assert by_email(store)["b@example.se"].status == Status.PENDING
@@ -161,7 +157,10 @@ def test_cancelling_a_held_seat_passes_it_on_held_again(store):
 def test_holds_confirms_cancels_and_two_jobs_racing_keep_counters_equal_to_items(dynamodb_local_store):
     store = dynamodb_local_store
     store.put_event(confirm_event(capacity=10, waitlist_limit=30), NOW)
-    people = [sign_up(store, f"p{index:02d}@example.se", NOW + timedelta(seconds=index)) for index in range(40)]
+    people = [
+        sign_up(store, now=NOW + timedelta(seconds=index), email=f"p{index:02d}@example.se").registration
+        for index in range(40)
+    ]
     held, waiting = people[:10], people[10:]
     assert [p.status for p in held] == [Status.PENDING] * 10 and [p.status for p in waiting] == [Status.WAITLISTED] * 30
     release_time = NOW + HOLD + timedelta(minutes=1)
@@ -206,11 +205,11 @@ def real_build(event, registration):
 def test_a_released_hold_whose_confirmation_failed_is_never_sent_and_blocks_no_one(store):
     event = confirm_event(capacity=1)
     store.put_event(event, NOW)
-    held = sign_up(store, "a@example.se")
+    held = sign_up(store, now=NOW, email="a@example.se").registration
     # SES refused a's confirmation: the outbox retries it for longer than the hold lasts.
     send_now(held, event, store=store, mailer=RecordingMailer(failures=1), build=real_build, now=NOW)
     assert by_email(store)["a@example.se"].email.state == EmailState.FAILED
-    sign_up(store, "b@example.se")  # waiting; its email is owed (the request died before sending)
+    sign_up(store, now=NOW, email="b@example.se")  # waiting; its email is owed (the request died before sending)
 
     release_time = NOW + HOLD + timedelta(seconds=30)
     run_hourly(store=store, mailer=RecordingMailer(failures=1), messages=Messages(), now=release_time)
@@ -231,8 +230,8 @@ def test_the_outbox_gives_up_an_email_the_registration_no_longer_fits_and_sends_
     """An item left behind (by an older release, or any path that forgets it) is marked, not raised."""
     event = confirm_event(capacity=2)
     store.put_event(event, NOW)
-    gone = sign_up(store, "a@example.se")
-    sign_up(store, "b@example.se")
+    gone = sign_up(store, now=NOW, email="a@example.se").registration
+    sign_up(store, now=NOW, email="b@example.se")
     stale = replace(gone, status=Status.CANCELLED)  # a cancelled registration still owed its confirmation
     mailer = RecordingMailer()
     delivery = send_now(stale, event, store=store, mailer=mailer, build=real_build, now=NOW)
@@ -245,8 +244,8 @@ def test_the_outbox_gives_up_an_email_the_registration_no_longer_fits_and_sends_
 
 def test_a_promoted_person_whose_address_bounced_gets_no_email_from_the_hourly_release(store):
     store.put_event(confirm_event(capacity=1), NOW)
-    sign_up(store, "a@example.se")
-    sign_up(store, "b@example.se")
+    sign_up(store, now=NOW, email="a@example.se")
+    sign_up(store, now=NOW, email="b@example.se")
     store.suppress(email_key("b@example.se"), "bounce", NOW + timedelta(hours=1))
     mailer = RecordingMailer()
     counts = run_hourly(store=store, mailer=mailer, messages=Messages(), now=NOW + HOLD)

@@ -22,20 +22,18 @@ from chalicelib.registrations import (
     ResendState,
     Status,
     promote,
-    register,
     resend_confirmation,
 )
 from tests.fakes import RecordingMailer, addressed_email
-from tests.helpers import answers, at, example_event
+from tests.helpers import at, example_event, fill
 
 NOW = at("2027-05-01T12:00:00+02:00")
 EVENT = "natverk-social-hallbarhet"
 
 
-def fill(store, capacity, people, **event):
-    store.put_event(example_event(capacity=capacity, waitlist_limit=people, **event), NOW)
-    for i in range(people):
-        register(EVENT, answers(email=f"p{i:03d}@example.se"), store=store, now=NOW + timedelta(seconds=i))
+def filled_event(store, capacity, people, **event):
+    """The meeting as stored after `fill`: its counters count the people who signed up."""
+    fill(store, capacity, people, NOW, **event)
     return store.get_event(EVENT)
 
 
@@ -47,7 +45,7 @@ def sender(store, mailer):
 
 
 def test_raising_capacity_moves_up_exactly_the_free_seats_in_order_with_one_email_each(store):
-    event = fill(store, capacity=2, people=7)
+    event = filled_event(store, capacity=2, people=7)
     mailer = RecordingMailer()
     saved = event_admin.change_capacity(event, "5", "sv", event_admin.Writer(store, NOW, sender(store, mailer)))
     assert [r.answers.email for r in saved.promoted] == ["p002@example.se", "p003@example.se", "p004@example.se"]
@@ -74,7 +72,7 @@ def test_raising_capacity_moves_up_exactly_the_free_seats_in_order_with_one_emai
 
 def test_two_raises_at_once_fill_each_seat_once(dynamodb_local_store):
     store = dynamodb_local_store
-    event = fill(store, capacity=1, people=8)
+    event = filled_event(store, capacity=1, people=8)
     mailer = RecordingMailer()
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(
@@ -93,7 +91,7 @@ def test_two_raises_at_once_fill_each_seat_once(dynamodb_local_store):
 
 
 def test_in_an_event_that_confirms_addresses_those_moved_up_hold_their_seat(store):
-    event = fill(store, capacity=1, people=3, confirm_address=True)
+    event = filled_event(store, capacity=1, people=3, confirm_address=True)
     saved = event_admin.change_capacity(event, "2", "sv", event_admin.Writer(store, NOW, lambda r, e: None))
     (promoted,) = saved.promoted
     assert promoted.status == Status.PENDING and promoted.hold_until == NOW + event.hold_period
@@ -102,7 +100,7 @@ def test_in_an_event_that_confirms_addresses_those_moved_up_hold_their_seat(stor
 
 
 def test_capacity_below_the_seats_taken_is_refused_and_nothing_changes(store):
-    event = fill(store, capacity=5, people=4)
+    event = filled_event(store, capacity=5, people=4)
     with pytest.raises(EventFormInvalid) as error:
         event_admin.change_capacity(event, "3", "en", event_admin.Writer(store, NOW, lambda r, e: None))
     assert error.value.errors["capacity"].startswith("4 seats are already taken")
@@ -110,7 +108,7 @@ def test_capacity_below_the_seats_taken_is_refused_and_nothing_changes(store):
 
 
 def test_the_store_checks_the_seats_taken_in_the_write_itself(store):
-    fill(store, capacity=5, people=4)
+    filled_event(store, capacity=5, people=4)
     stale = replace(example_event(capacity=3), confirmed_count=0)  # as if read before the sign-ups
     with pytest.raises(SeatsTaken) as error:
         store.save_event(EventEdit(stale, NOW))
@@ -118,7 +116,7 @@ def test_the_store_checks_the_seats_taken_in_the_write_itself(store):
 
 
 def test_an_edit_begun_before_someone_else_saved_is_refused_in_the_write_itself(store):
-    fill(store, capacity=5, people=0)
+    filled_event(store, capacity=5, people=0)
     opened = store.get_event(EVENT)
     assert opened.updated_at == NOW
     store.save_event(EventEdit(replace(opened, venue="Stora salen"), NOW + timedelta(minutes=1), opened.updated_at))
@@ -132,7 +130,7 @@ def test_an_edit_begun_before_someone_else_saved_is_refused_in_the_write_itself(
 
 
 def test_creating_never_overwrites_an_event(store):
-    fill(store, capacity=5, people=2)
+    filled_event(store, capacity=5, people=2)
     values = {
         "id": EVENT,
         "title_sv": "Ny träff",
@@ -151,7 +149,7 @@ def test_creating_never_overwrites_an_event(store):
 
 
 def test_closing_early_and_reopening_keep_everyone(store):
-    event = fill(store, capacity=5, people=2)
+    event = filled_event(store, capacity=5, people=2)
     closed = event_admin.set_open(event, False, event_admin.Writer(store, NOW, lambda r, e: None))
     assert store.get_event(EVENT).status == "closed" and closed.changed == ["status"]
     event_admin.set_open(store.get_event(EVENT), True, event_admin.Writer(store, NOW, lambda r, e: None))
@@ -182,7 +180,7 @@ def promote_and_send(store, mailer, registration_id):
 
 def test_two_presses_at_once_move_one_person_up_once_with_one_email(dynamodb_local_store):
     store = dynamodb_local_store
-    fill(store, capacity=2, people=6)
+    filled_event(store, capacity=2, people=6)
     store.put_event(example_event(capacity=3, waitlist_limit=6), NOW)  # one seat free
     last = next(r for r in store.registrations(EVENT) if r.answers.email == "p005@example.se")
     mailer = RecordingMailer()
@@ -203,7 +201,7 @@ def test_two_presses_at_once_move_one_person_up_once_with_one_email(dynamodb_loc
 
 def test_two_people_pressed_at_once_for_the_last_seat_only_one_gets_it(dynamodb_local_store):
     store = dynamodb_local_store
-    fill(store, capacity=1, people=4)
+    filled_event(store, capacity=1, people=4)
     store.put_event(example_event(capacity=2, waitlist_limit=4), NOW)
     waiting = [r.registration_id for r in store.registrations(EVENT) if r.status == Status.WAITLISTED][:2]
     mailer = RecordingMailer()
@@ -216,7 +214,7 @@ def test_two_people_pressed_at_once_for_the_last_seat_only_one_gets_it(dynamodb_
 
 def test_two_resend_presses_at_once_send_one_email_under_the_daily_limit(dynamodb_local_store):
     store = dynamodb_local_store
-    fill(store, capacity=1, people=1)
+    filled_event(store, capacity=1, people=1)
     (person,) = store.registrations(EVENT)
     store.email_sent(person, "first")  # the sign-up's own confirmation went out
     mailer = RecordingMailer()
@@ -244,7 +242,7 @@ def test_two_resend_presses_at_once_send_one_email_under_the_daily_limit(dynamod
 
 
 def test_nobody_is_moved_up_or_sent_a_seat_once_the_meeting_has_started(store):
-    event = fill(store, capacity=1, people=2)
+    event = filled_event(store, capacity=1, people=2)
     store.put_event(example_event(capacity=2, waitlist_limit=2), NOW)
     (waiting,) = [r for r in store.registrations(EVENT) if r.status == Status.WAITLISTED]
     with pytest.raises(EventStarted):
@@ -254,7 +252,7 @@ def test_nobody_is_moved_up_or_sent_a_seat_once_the_meeting_has_started(store):
 
 
 def test_no_confirmation_is_sent_again_once_the_meeting_has_started(store):
-    event = fill(store, capacity=1, people=1)
+    event = filled_event(store, capacity=1, people=1)
     (person,) = store.registrations(EVENT)
     store.email_sent(person, "first")
     result = resend_confirmation(EVENT, person.registration_id, store=store, now=event.starts_at)

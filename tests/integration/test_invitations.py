@@ -23,7 +23,7 @@ from chalicelib.store import DynamoStore
 from chalicelib.working_groups import Group
 from tests.fakes import RecordingMailer
 from tests.helpers import assert_racing_runs_send_once, deliver_notices_unpaced
-from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up
+from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up_to_meeting
 
 NEXT = "natverk-2"
 NOW = meeting(2).deadline_at - timedelta(days=10)
@@ -59,14 +59,14 @@ def series_with_members(store, count=0):
     Bo did not; Cilla has signed up for meeting 2; and `count` more members (member0…)."""
     for number in (1, 2):
         store.put_event(meeting(number), FIRST_DAY)
-    sign_up(store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
-    sign_up(store, 1, "bo@example.se", "Röda Korset", "association")
-    sign_up(store, 1, "cilla@example.se", "ICA Maxi AB", "company", consent=True)
-    sign_up(store, 1, "dan@example.se", "Svenska kyrkan", "association", consent=True)
-    sign_up(store, 1, "eva@example.se", "Helsinge Hälsa", "other", consent=True, language="en")
+    sign_up_to_meeting(store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
+    sign_up_to_meeting(store, 1, "bo@example.se", "Röda Korset", "association")
+    sign_up_to_meeting(store, 1, "cilla@example.se", "ICA Maxi AB", "company", consent=True)
+    sign_up_to_meeting(store, 1, "dan@example.se", "Svenska kyrkan", "association", consent=True)
+    sign_up_to_meeting(store, 1, "eva@example.se", "Helsinge Hälsa", "other", consent=True, language="en")
     for number in range(count):
-        sign_up(store, 1, f"member{number}@example.se", f"Organisation {number}", "company", consent=True)
-    sign_up(store, 2, "cilla@example.se", "ICA Maxi AB", "company")
+        sign_up_to_meeting(store, 1, f"member{number}@example.se", f"Organisation {number}", "company", consent=True)
+    sign_up_to_meeting(store, 2, "cilla@example.se", "ICA Maxi AB", "company")
     return store.get_event(NEXT)
 
 
@@ -107,7 +107,7 @@ def test_each_invitation_is_a_line_in_the_members_email_history_kept_as_long_as_
 def test_a_member_who_signs_up_before_the_run_is_not_invited(store):
     series_with_members(store)
     invite(store)
-    sign_up(store, 2, "Anna+jobb@example.se", "Hudiksvalls kommun", "public")
+    sign_up_to_meeting(store, 2, "Anna+jobb@example.se", "Hudiksvalls kommun", "public")
     mailer = RecordingMailer()
     run(store, mailer)
     assert sorted(mailer.recipients()) == ["dan@example.se", "eva@example.se"], "not Anna: she signed up"

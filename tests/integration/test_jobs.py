@@ -12,10 +12,10 @@ from chalicelib.events import Event
 from chalicelib.forms import email_key
 from chalicelib.jobs import CLAIM_LEASE, SendState, run_hourly
 from chalicelib.mail import SendFailed
-from chalicelib.registrations import Registration, cancel, register
+from chalicelib.registrations import Registration, cancel
 from chalicelib.store import DynamoStore
 from tests.fakes import RecordingMailer
-from tests.helpers import answers, at, example_event
+from tests.helpers import at, example_event, sign_up
 
 EVENT = "natverk-social-hallbarhet"
 
@@ -51,10 +51,6 @@ def subjects(mailer):
     return [str(message["Subject"]) for message in mailer.sent]
 
 
-def sign_up(store, email, now, event_id=EVENT):
-    return register(event_id, answers(email=email), store=store, now=now).registration
-
-
 def meeting(**overrides):
     """The example meeting on 24 May 2027, deadline 15 May, digest at 07:00, reminder 2 days before at 09:00."""
     return example_event(**overrides)
@@ -62,7 +58,7 @@ def meeting(**overrides):
 
 def test_the_digest_goes_out_at_seven_local_time_once_a_day(store):
     store.put_event(meeting(), at("2027-05-01T00:00:00+02:00"))
-    sign_up(store, "a@example.se", at("2027-05-01T12:00:00+02:00"))
+    sign_up(store, now=at("2027-05-01T12:00:00+02:00"), email="a@example.se")
     mailer = RecordingMailer()
     assert "digest_sent" not in run(store, mailer, at("2027-05-02T06:59:59+02:00"))
     assert run(store, mailer, at("2027-05-02T07:00:00+02:00"))["digest_sent"] == 1
@@ -73,7 +69,7 @@ def test_the_digest_goes_out_at_seven_local_time_once_a_day(store):
 
 def test_a_missed_run_is_caught_up_later_the_same_day(store):
     store.put_event(meeting(), at("2027-05-01T00:00:00+02:00"))
-    sign_up(store, "a@example.se", at("2027-05-01T12:00:00+02:00"))
+    sign_up(store, now=at("2027-05-01T12:00:00+02:00"), email="a@example.se")
     mailer = RecordingMailer()
     run(store, mailer, at("2027-05-02T10:17:00+02:00"))  # the 07:00 and 08:00 runs never happened
     assert subjects(mailer) == ["digest 1 new=1"]
@@ -81,11 +77,11 @@ def test_a_missed_run_is_caught_up_later_the_same_day(store):
 
 def test_digest_only_when_something_changed_and_then_only_the_changes(store):
     store.put_event(meeting(), at("2027-05-01T00:00:00+02:00"))
-    sign_up(store, "a@example.se", at("2027-05-01T12:00:00+02:00"))
+    sign_up(store, now=at("2027-05-01T12:00:00+02:00"), email="a@example.se")
     mailer = RecordingMailer()
     run(store, mailer, at("2027-05-02T07:00:00+02:00"))
     run(store, mailer, at("2027-05-03T07:00:00+02:00"))  # nothing new: no digest
-    sign_up(store, "b@example.se", at("2027-05-03T15:00:00+02:00"))
+    sign_up(store, now=at("2027-05-03T15:00:00+02:00"), email="b@example.se")
     run(store, mailer, at("2027-05-04T07:00:00+02:00"))
     assert subjects(mailer) == ["digest 1 new=1", "digest 2 new=1"]
     assert mailer.sent[-1]["X-Summary-New"] == "b@example.se"
@@ -129,15 +125,15 @@ def test_digest_at_seven_local_on_both_daylight_saving_switch_days(store):
 
 def test_reminders_reach_confirmed_people_once_and_not_latecomers(store):
     store.put_event(meeting(capacity=2, deadline=date(2027, 5, 23)), at("2027-05-01T00:00:00+02:00"))
-    sign_up(store, "a@example.se", at("2027-05-01T12:00:00+02:00"))
-    sign_up(store, "b@example.se", at("2027-05-01T12:01:00+02:00"))
-    sign_up(store, "waiting@example.se", at("2027-05-01T12:02:00+02:00"))  # waitlisted: no reminder
+    sign_up(store, now=at("2027-05-01T12:00:00+02:00"), email="a@example.se")
+    sign_up(store, now=at("2027-05-01T12:01:00+02:00"), email="b@example.se")
+    sign_up(store, now=at("2027-05-01T12:02:00+02:00"), email="waiting@example.se")  # waitlisted: no reminder
     mailer = RecordingMailer()
     run(store, mailer, at("2027-05-22T08:59:59+02:00"))  # reminder is 2 days before at 09:00
     assert not [s for s in subjects(mailer) if s.startswith("reminder")]
     run(store, mailer, at("2027-05-22T09:00:00+02:00"))
     store.put_event(meeting(capacity=3, deadline=date(2027, 5, 23)), at("2027-05-22T09:30:00+02:00"))
-    sign_up(store, "late@example.se", at("2027-05-22T10:00:00+02:00"))  # after the reminder time
+    sign_up(store, now=at("2027-05-22T10:00:00+02:00"), email="late@example.se")  # after the reminder time
     run(store, mailer, at("2027-05-22T11:00:00+02:00"))
     run(store, mailer, at("2027-05-23T11:00:00+02:00"))
     reminders = sorted(s for s in subjects(mailer) if s.startswith("reminder"))
@@ -147,7 +143,7 @@ def test_reminders_reach_confirmed_people_once_and_not_latecomers(store):
 def test_ses_throttling_mid_batch_resumes_with_the_rest_and_no_duplicates(store):
     store.put_event(meeting(deadline=date(2027, 5, 20), digest={"send": "off"}), at("2027-05-01T00:00:00+02:00"))
     for index in range(5):
-        sign_up(store, f"p{index}@example.se", at("2027-05-01T12:00:00+02:00") + timedelta(minutes=index))
+        sign_up(store, now=at("2027-05-01T12:00:00+02:00") + timedelta(minutes=index), email=f"p{index}@example.se")
     mailer = RecordingMailer()
     run(store, mailer, at("2027-05-21T06:00:00+02:00"))  # the hand-off goes out first
 
@@ -172,7 +168,7 @@ def test_ses_throttling_mid_batch_resumes_with_the_rest_and_no_duplicates(store)
 
 def test_a_crash_between_claim_and_send_is_sent_by_a_later_run(store):
     store.put_event(meeting(), at("2027-05-01T00:00:00+02:00"))
-    sign_up(store, "a@example.se", at("2027-05-01T12:00:00+02:00"))
+    sign_up(store, now=at("2027-05-01T12:00:00+02:00"), email="a@example.se")
     crashed_at = at("2027-05-02T07:00:00+02:00")
     assert store.claim_send(EVENT, "digest#2027-05-02", crashed_at, crashed_at + CLAIM_LEASE)  # then the run died
     assert store.sent_markers(EVENT)["digest#2027-05-02"].state == SendState.CLAIMED
@@ -185,7 +181,7 @@ def test_a_crash_between_claim_and_send_is_sent_by_a_later_run(store):
 
 def test_the_deadline_hand_off_goes_out_once_on_the_next_run(store):
     store.put_event(meeting(caterer="kok@example.se"), at("2027-05-01T00:00:00+02:00"))
-    sign_up(store, "a@example.se", at("2027-05-15T23:59:59+02:00"))
+    sign_up(store, now=at("2027-05-15T23:59:59+02:00"), email="a@example.se")
     mailer = RecordingMailer()
     run(store, mailer, at("2027-05-15T23:30:00+02:00"))
     assert not any(s.startswith(("final", "caterer")) for s in subjects(mailer))
@@ -207,7 +203,7 @@ def test_past_events_are_not_read(store):
 
 def test_suppressed_addresses_get_no_reminder(store):
     store.put_event(meeting(deadline=date(2027, 5, 20)), at("2027-05-01T00:00:00+02:00"))
-    sign_up(store, "a@example.se", at("2027-05-01T12:00:00+02:00"))
+    sign_up(store, now=at("2027-05-01T12:00:00+02:00"), email="a@example.se")
     store.suppress(email_key("a@example.se"), "bounce", at("2027-05-02T12:00:00+02:00"))
     mailer = RecordingMailer()
     run(store, mailer, at("2027-05-22T09:00:00+02:00"))
@@ -216,8 +212,8 @@ def test_suppressed_addresses_get_no_reminder(store):
 
 def test_cancelled_and_promoted_show_in_the_next_digest(store):
     store.put_event(meeting(capacity=1), at("2027-05-01T00:00:00+02:00"))
-    first = sign_up(store, "a@example.se", at("2027-05-01T12:00:00+02:00"))
-    sign_up(store, "b@example.se", at("2027-05-01T12:05:00+02:00"))
+    first = sign_up(store, now=at("2027-05-01T12:00:00+02:00"), email="a@example.se").registration
+    sign_up(store, now=at("2027-05-01T12:05:00+02:00"), email="b@example.se")
     mailer = RecordingMailer()
     run(store, mailer, at("2027-05-02T07:00:00+02:00"))
     cancel(EVENT, first.registration_id, store=store, now=at("2027-05-02T12:00:00+02:00"))
@@ -229,7 +225,7 @@ def test_two_jobs_at_once_send_one_digest_and_one_reminder_each(dynamodb_local_s
     store = dynamodb_local_store
     store.put_event(meeting(deadline=date(2027, 5, 20)), at("2027-05-01T00:00:00+02:00"))
     for index in range(20):
-        sign_up(store, f"p{index}@example.se", at("2027-05-01T12:00:00+02:00"))
+        sign_up(store, now=at("2027-05-01T12:00:00+02:00"), email=f"p{index}@example.se")
     mailer = RecordingMailer()
     now = at("2027-05-22T09:00:00+02:00")
     with ThreadPoolExecutor(max_workers=4) as pool:

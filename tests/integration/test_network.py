@@ -11,20 +11,20 @@ from chalicelib.privacy import erase_person, export_person
 from chalicelib.store.schema import EVENTS_INDEX, event_partition, member_key, registration_key, series_partition
 from tests.conftest import ALSO_ON_THE_FAKE
 from tests.helpers import example_event
-from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up
+from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up_to_meeting
 
 
 def three_meetings(store):
     for number in (1, 2, 3):
         store.put_event(meeting(number), FIRST_DAY)
     store.put_event(example_event(id="annat-mote", series=None), FIRST_DAY)
-    sign_up(store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
-    sign_up(store, 1, "bo@example.se", "Röda Korset", "association")
-    sign_up(store, 2, "anna+2@example.se", "Hudiksvall kommun", "public", consent=True)
-    sign_up(store, 2, "bo@example.se", "Föreningen Röda Korset", "association")
-    sign_up(store, 2, "cilla@example.se", "ICA Maxi AB", "company", consent=True)
-    sign_up(store, 3, "bo@example.se", "Röda korset", "association")
-    sign_up(store, 3, "erik@example.se", "Maxi ICA Stormarknad", "company")
+    sign_up_to_meeting(store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
+    sign_up_to_meeting(store, 1, "bo@example.se", "Röda Korset", "association")
+    sign_up_to_meeting(store, 2, "anna+2@example.se", "Hudiksvall kommun", "public", consent=True)
+    sign_up_to_meeting(store, 2, "bo@example.se", "Föreningen Röda Korset", "association")
+    sign_up_to_meeting(store, 2, "cilla@example.se", "ICA Maxi AB", "company", consent=True)
+    sign_up_to_meeting(store, 3, "bo@example.se", "Röda korset", "association")
+    sign_up_to_meeting(store, 3, "erik@example.se", "Maxi ICA Stormarknad", "company")
 
 
 def calls(store, operation):

@@ -10,13 +10,9 @@ from chalicelib.forms import email_key
 from chalicelib.outbox import MAX_ATTEMPTS, retry_due_emails, send_now
 from chalicelib.registrations import EMAIL_LEASE, EmailState, register
 from tests.fakes import RecordingMailer, addressed_email
-from tests.helpers import answers, at, example_event
+from tests.helpers import answers, at, example_event, sign_up
 
 NOW = at("2027-05-01T12:00:00+02:00")
-
-
-def sign_up(store, now=NOW, **overrides):
-    return register("natverk-social-hallbarhet", answers(**overrides), store=store, now=now).registration
 
 
 def stored_email(store, address="asa.oberg@example.se"):
@@ -31,7 +27,7 @@ def test_ses_throttled_on_the_registration_then_the_job_sends_exactly_one(store)
     event = example_event()
     store.put_event(event, NOW)
     mailer = RecordingMailer(failures=1)
-    registration = sign_up(store)
+    registration = sign_up(store, now=NOW).registration
     delivery = send_now(registration, event, store=store, mailer=mailer, build=addressed_email, now=NOW)
     assert delivery.state == EmailState.FAILED and delivery.error == "TooManyRequestsException"
     assert stored_email(store).state == EmailState.FAILED
@@ -48,7 +44,7 @@ def test_ses_down_for_three_runs_then_back_sends_one_email(store):
     event = example_event()
     store.put_event(event, NOW)
     mailer = RecordingMailer(failures=4)  # the request, then three outbox runs
-    registration = sign_up(store)
+    registration = sign_up(store, now=NOW).registration
     send_now(registration, event, store=store, mailer=mailer, build=addressed_email, now=NOW)
     now = NOW
     for _ in range(4):
@@ -61,7 +57,7 @@ def test_ses_down_for_three_runs_then_back_sends_one_email(store):
 
 def test_a_request_that_died_before_sending_is_picked_up_after_its_lease(store):
     store.put_event(example_event(), NOW)
-    sign_up(store)  # stored with the lease, never sent
+    sign_up(store, now=NOW)  # stored with the lease, never sent
     mailer = RecordingMailer()
     assert run_outbox(store, mailer, NOW + EMAIL_LEASE - timedelta(seconds=1)) == {}
     assert run_outbox(store, mailer, NOW + EMAIL_LEASE + timedelta(seconds=1))[EmailState.SENT] == 1
@@ -72,7 +68,7 @@ def test_the_outbox_gives_up_after_its_attempts_and_says_so(store):
     event = example_event()
     store.put_event(event, NOW)
     mailer = RecordingMailer(failures=1_000, code="MessageRejected")
-    send_now(sign_up(store), event, store=store, mailer=mailer, build=addressed_email, now=NOW)
+    send_now(sign_up(store, now=NOW).registration, event, store=store, mailer=mailer, build=addressed_email, now=NOW)
     for _ in range(MAX_ATTEMPTS + 2):
         due = stored_email(store).due_at
         if due is None:
@@ -86,7 +82,7 @@ def test_the_outbox_gives_up_after_its_attempts_and_says_so(store):
 def test_a_suppressed_address_is_registered_but_never_emailed(store):
     store.put_event(example_event(), NOW)
     store.suppress(email_key("Asa.Oberg@example.se"), "bounce", NOW)
-    registration = sign_up(store)
+    registration = sign_up(store, now=NOW).registration
     assert registration.email.state == EmailState.SUPPRESSED
     assert store.get_event("natverk-social-hallbarhet").confirmed_count == 1
     mailer = RecordingMailer()
@@ -97,7 +93,7 @@ def test_a_suppressed_address_is_registered_but_never_emailed(store):
 def test_a_bounce_for_the_punycode_domain_suppresses_the_unicode_spelling(store):
     store.put_event(example_event(), NOW)
     store.suppress(email_key("u@xn--exmple-cua.se"), "bounce", NOW)  # how SES reports it
-    assert sign_up(store, email="U@exämple.se").email.state == EmailState.SUPPRESSED
+    assert sign_up(store, now=NOW, email="U@exämple.se").registration.email.state == EmailState.SUPPRESSED
 
 
 def test_plus_addressing_shares_one_daily_email_cap_across_events(store):
@@ -116,7 +112,14 @@ def test_plus_addressing_shares_one_daily_email_cap_across_events(store):
 def test_an_address_that_bounced_after_registering_is_not_retried(store):
     event = example_event()
     store.put_event(event, NOW)
-    send_now(sign_up(store), event, store=store, mailer=RecordingMailer(failures=1), build=addressed_email, now=NOW)
+    send_now(
+        sign_up(store, now=NOW).registration,
+        event,
+        store=store,
+        mailer=RecordingMailer(failures=1),
+        build=addressed_email,
+        now=NOW,
+    )
     store.suppress(email_key("asa.oberg@example.se"), "complaint", NOW)
     mailer = RecordingMailer()
     counts = run_outbox(store, mailer, NOW + timedelta(hours=1))
@@ -127,7 +130,7 @@ def test_two_outbox_jobs_at_once_send_each_email_once(dynamodb_local_store):
     store = dynamodb_local_store
     store.put_event(example_event(), NOW)
     for index in range(30):
-        sign_up(store, email=f"p{index}@example.se")  # 30 emails whose requests died
+        sign_up(store, now=NOW, email=f"p{index}@example.se")  # 30 emails whose requests died
     mailer = RecordingMailer()
     later = NOW + EMAIL_LEASE + timedelta(seconds=1)
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -141,7 +144,7 @@ def test_promotion_waits_in_the_outbox_with_its_own_kind(store):
     from chalicelib.registrations import cancel
 
     store.put_event(example_event(capacity=1), NOW)
-    first = sign_up(store, email="first@example.se")
+    first = sign_up(store, now=NOW, email="first@example.se").registration
     sign_up(store, now=NOW + timedelta(seconds=1), email="second@example.se")
     cancel(first.event_id, first.registration_id, store=store, now=NOW + timedelta(hours=1))
     mailer = RecordingMailer()
@@ -176,7 +179,7 @@ def test_no_registration_email_goes_out_once_the_meeting_has_started(store):
     event = example_event()
     store.put_event(event, NOW)
     mailer = RecordingMailer(failures=1)
-    send_now(sign_up(store), event, store=store, mailer=mailer, build=addressed_email, now=NOW)
+    send_now(sign_up(store, now=NOW).registration, event, store=store, mailer=mailer, build=addressed_email, now=NOW)
     # The meeting is moved earlier: it starts before the retry is due.
     store.put_event(replace(event, starts_at=NOW + timedelta(minutes=2), meal_at=None), NOW)
     assert run_outbox(store, mailer, NOW + timedelta(minutes=6)) == {"event_started": 1}

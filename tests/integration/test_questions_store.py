@@ -10,14 +10,10 @@ import pytest
 
 from chalicelib.errors import ChoiceFull
 from chalicelib.jobs import forget_sensitive_answers
-from chalicelib.registrations import Status, cancel, change_answers, register
-from tests.helpers import answers, at, question_event
+from chalicelib.registrations import Status, cancel, change_answers
+from tests.helpers import answers, at, question_event, sign_up
 
 NOW = at("2027-05-01T12:00:00+02:00")
-
-
-def sign_up(store, event, email, **chosen):
-    return register(event.id, answers(email=email, **chosen), store=store, now=NOW)
 
 
 def test_answers_are_stored_and_read_back_with_their_types(store):
@@ -25,8 +21,9 @@ def test_answers_are_stored_and_read_back_with_their_types(store):
     store.put_event(event, NOW)
     outcome = sign_up(
         store,
-        event,
-        "a@example.se",
+        now=NOW,
+        event_id=event.id,
+        email="a@example.se",
         q_presentera="ja",
         q_workshop="natur",
         q_skor="42",
@@ -51,25 +48,25 @@ def test_answers_are_stored_and_read_back_with_their_types(store):
 def test_a_limited_choice_is_refused_when_full_and_freed_by_a_cancellation(store):
     event = question_event()
     store.put_event(event, NOW)
-    first = sign_up(store, event, "a@example.se", q_workshop="robotik")
-    sign_up(store, event, "b@example.se", q_workshop="robotik")
+    first = sign_up(store, now=NOW, event_id=event.id, email="a@example.se", q_workshop="robotik")
+    sign_up(store, now=NOW, event_id=event.id, email="b@example.se", q_workshop="robotik")
     with pytest.raises(ChoiceFull):
-        sign_up(store, event, "c@example.se", q_workshop="robotik")
+        sign_up(store, now=NOW, event_id=event.id, email="c@example.se", q_workshop="robotik")
     assert store.get_registration(event.id, "c@example.se") is None
     assert store.get_event(event.id).choice_counts == {"workshop:robotik": 2}
 
     cancel(event.id, first.registration.registration_id, store=store, now=NOW, send_receipt=False)
     assert store.get_event(event.id).choice_counts == {"workshop:robotik": 1}
-    sign_up(store, event, "c@example.se", q_workshop="robotik")
+    sign_up(store, now=NOW, event_id=event.id, email="c@example.se", q_workshop="robotik")
     assert store.get_event(event.id).full_places == {"workshop:robotik"}
 
 
 def test_changing_ones_answer_moves_the_place_only_while_the_new_choice_has_room(store):
     event = question_event()
     store.put_event(event, NOW)
-    sign_up(store, event, "a@example.se", q_workshop="robotik")
-    sign_up(store, event, "b@example.se", q_workshop="robotik")
-    moving = sign_up(store, event, "c@example.se", q_workshop="natur")
+    sign_up(store, now=NOW, event_id=event.id, email="a@example.se", q_workshop="robotik")
+    sign_up(store, now=NOW, event_id=event.id, email="b@example.se", q_workshop="robotik")
+    moving = sign_up(store, now=NOW, event_id=event.id, email="c@example.se", q_workshop="natur")
     with pytest.raises(ChoiceFull):
         change_answers(
             event.id,
@@ -87,17 +84,25 @@ def test_changing_ones_answer_moves_the_place_only_while_the_new_choice_has_room
 def test_a_waiting_place_holds_its_choice_too(store):
     event = question_event(capacity=1, waitlist_limit=5)
     store.put_event(event, NOW)
-    sign_up(store, event, "a@example.se", q_workshop="robotik")
-    waiting = sign_up(store, event, "b@example.se", q_workshop="robotik")
+    sign_up(store, now=NOW, event_id=event.id, email="a@example.se", q_workshop="robotik")
+    waiting = sign_up(store, now=NOW, event_id=event.id, email="b@example.se", q_workshop="robotik")
     assert waiting.registration.status == Status.WAITLISTED
     with pytest.raises(ChoiceFull):
-        sign_up(store, event, "c@example.se", q_workshop="robotik")
+        sign_up(store, now=NOW, event_id=event.id, email="c@example.se", q_workshop="robotik")
 
 
 def test_sensitive_answers_are_blanked_after_the_event_and_the_rest_kept(store):
     event = question_event()
     store.put_event(event, NOW)
-    sign_up(store, event, "a@example.se", q_workshop="natur", q_tro=["kvall"], q_tro_consent="yes")
+    sign_up(
+        store,
+        now=NOW,
+        event_id=event.id,
+        email="a@example.se",
+        q_workshop="natur",
+        q_tro=["kvall"],
+        q_tro_consent="yes",
+    )
     later = event.ends_at_or_default + (event.ends_at_or_default - NOW)
     assert forget_sensitive_answers(store, later, after=event.ends_at_or_default - NOW) == 1
     stored = store.get_registration(event.id, "a@example.se")
@@ -108,7 +113,7 @@ def test_sensitive_answers_are_blanked_after_the_event_and_the_rest_kept(store):
 def test_editing_the_event_keeps_the_choice_counts(store):
     event = question_event()
     store.put_event(event, NOW)
-    sign_up(store, event, "a@example.se", q_workshop="robotik")
+    sign_up(store, now=NOW, event_id=event.id, email="a@example.se", q_workshop="robotik")
     renamed = replace(
         event.custom_questions[1],
         choices=(replace(event.custom_questions[1].choices[0], title={"sv": "Robotar"}),)
@@ -130,7 +135,7 @@ def test_many_people_racing_for_the_last_workshop_places_get_exactly_the_limit(d
 
     def try_to_sign_up(index):
         try:
-            return sign_up(store, event, f"p{index}@example.se", q_workshop="robotik")
+            return sign_up(store, now=NOW, event_id=event.id, email=f"p{index}@example.se", q_workshop="robotik")
         except ChoiceFull:
             return None
 

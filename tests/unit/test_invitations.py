@@ -17,7 +17,7 @@ from chalicelib.network import member_ref
 from chalicelib.registrations import Status
 from tests.fakes import InMemoryStore
 from tests.helpers import example_event
-from tests.unit.test_network import SERIES, meeting, sign_up
+from tests.unit.test_network import SERIES, meeting, sign_up_to_meeting
 
 SECRET = "a-test-secret-of-enough-length-0123456789"
 
@@ -27,12 +27,12 @@ def store():
     """Meeting 1 is over; meeting 2 is open. Anna, Cilla, Dan and Eva joined the network at meeting 1
     (Bo did not tick the box); Cilla has signed up for meeting 2 already."""
     store = InMemoryStore(meeting(1), meeting(2))
-    sign_up(store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
-    sign_up(store, 1, "bo@example.se", "Röda Korset", "association")
-    sign_up(store, 1, "cilla@example.se", "ICA Maxi AB", "company", consent=True)
-    sign_up(store, 1, "dan@example.se", "Svenska kyrkan", "association", consent=True)
-    sign_up(store, 1, "eva@example.se", "Helsinge Hälsa", "other", consent=True)
-    sign_up(store, 2, "cilla@example.se", "ICA Maxi AB", "company")
+    sign_up_to_meeting(store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True)
+    sign_up_to_meeting(store, 1, "bo@example.se", "Röda Korset", "association")
+    sign_up_to_meeting(store, 1, "cilla@example.se", "ICA Maxi AB", "company", consent=True)
+    sign_up_to_meeting(store, 1, "dan@example.se", "Svenska kyrkan", "association", consent=True)
+    sign_up_to_meeting(store, 1, "eva@example.se", "Helsinge Hälsa", "other", consent=True)
+    sign_up_to_meeting(store, 2, "cilla@example.se", "ICA Maxi AB", "company")
     return store
 
 
@@ -68,14 +68,14 @@ def test_a_suppressed_address_is_not_invited(store):
 
 
 def test_a_member_who_signs_up_after_being_invited_counts_as_signed_up(store):
-    sign_up(store, 2, "Anna+jobb@Example.se", "Hudiksvalls kommun", "public")
+    sign_up_to_meeting(store, 2, "Anna+jobb@Example.se", "Hudiksvalls kommun", "public")
     result = invitees(store, invited={member_ref("anna@example.se")})
     assert names(result) == ["Dan", "Eva"]
     assert (result.registered, result.already_invited) == (2, 0), "signed up is what she is now"
 
 
 def test_a_cancelled_registration_still_counts_as_signed_up_they_know_of_the_meeting(store):
-    registration = sign_up(store, 2, "eva@example.se", "Helsinge Hälsa", "other")
+    registration = sign_up_to_meeting(store, 2, "eva@example.se", "Helsinge Hälsa", "other")
     key = ("natverk-2", registration.answers.email_key)
     store.items[key] = replace(store.items[key], status=Status.CANCELLED)
     assert names(invitees(store)) == ["Anna", "Dan"]

@@ -21,9 +21,9 @@ from chalicelib.network import (
     normalise_organisation,
     report_text,
 )
-from chalicelib.registrations import Status, register
+from chalicelib.registrations import Status
 from tests.fakes import InMemoryStore
-from tests.helpers import answers, at, example_event, series_meeting
+from tests.helpers import answers, at, example_event, series_meeting, sign_up
 
 SERIES = "natverk-social-hallbarhet"
 FIRST_DAY = at("2027-01-10T12:00:00+01:00")
@@ -95,21 +95,21 @@ def meeting(number: int, **overrides):
     return series_meeting(f"natverk-{number}", SERIES, local, **overrides)
 
 
-def sign_up(store, number, email, organisation, sector, consent=False, **more):
+def sign_up_to_meeting(store, number, email, organisation, sector, consent=False, **more):
+    """`email` (named after its local part) signs up to the series' meeting `number` twenty days before
+    it, for `organisation` in `sector`, agreeing to the network list when `consent`."""
     event = store.get_event(f"natverk-{number}")
     more.setdefault("interests", [])
-    return register(
-        event.id,
-        answers(
-            email=email,
-            name=email.split("@")[0].split("+")[0].title(),
-            organisation=organisation,
-            sector=sector,
-            network_consent="yes" if consent else None,
-            **more,
-        ),
-        store=store,
+    return sign_up(
+        store,
         now=event.starts_at - timedelta(days=20),
+        event_id=event.id,
+        email=email,
+        name=email.split("@")[0].split("+")[0].title(),
+        organisation=organisation,
+        sector=sector,
+        network_consent="yes" if consent else None,
+        **more,
     ).registration
 
 
@@ -118,17 +118,19 @@ def series_store():
     """Three meetings: the third is still ahead. Anna (consents) and Bo (does not) come to all;
     Cilla comes once; the municipality is spelled three ways; the church comes only to the first."""
     store = InMemoryStore(meeting(1), meeting(2), meeting(3), example_event(id="annat-mote", series=None))
-    sign_up(store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True, interests=["barn-och-unga"])
-    sign_up(store, 1, "bo@example.se", "Röda Korset", "association")
-    sign_up(store, 1, "dan@example.se", "Svenska kyrkan Hudiksvall", "association")
-    sign_up(store, 2, "Anna+natverk@Example.se", "Hudiksvall kommun", "public", consent=True)
-    sign_up(store, 2, "bo@example.se", "Föreningen Röda Korset", "association")
-    sign_up(
+    sign_up_to_meeting(
+        store, 1, "anna@example.se", "Hudiksvalls kommun", "public", consent=True, interests=["barn-och-unga"]
+    )
+    sign_up_to_meeting(store, 1, "bo@example.se", "Röda Korset", "association")
+    sign_up_to_meeting(store, 1, "dan@example.se", "Svenska kyrkan Hudiksvall", "association")
+    sign_up_to_meeting(store, 2, "Anna+natverk@Example.se", "Hudiksvall kommun", "public", consent=True)
+    sign_up_to_meeting(store, 2, "bo@example.se", "Föreningen Röda Korset", "association")
+    sign_up_to_meeting(
         store, 2, "cilla@example.se", "ICA Maxi AB", "company", consent=True, interests=["arbete-och-sysselsattning"]
     )
-    sign_up(store, 3, "anna@example.se", "Kommunen i Hudiksvall", "public")
-    sign_up(store, 3, "bo@example.se", "Röda korset", "association")
-    sign_up(store, 3, "erik@example.se", "Helsinge Hälsa", "other")
+    sign_up_to_meeting(store, 3, "anna@example.se", "Kommunen i Hudiksvall", "public")
+    sign_up_to_meeting(store, 3, "bo@example.se", "Röda korset", "association")
+    sign_up_to_meeting(store, 3, "erik@example.se", "Helsinge Hälsa", "other")
     return store
 
 
@@ -168,7 +170,7 @@ def test_the_nudge_list_holds_organisations_that_came_before_and_have_not_signed
 
 
 def test_merged_aliases_count_as_one_organisation(series_store):
-    sign_up(series_store, 3, "fia@example.se", "Maxi ICA Stormarknad", "company")
+    sign_up_to_meeting(series_store, 3, "fia@example.se", "Maxi ICA Stormarknad", "company")
     assert report(series_store).meetings[2].organisations_new == 2, "before the merge: a new organisation"
     merge_organisations(SERIES, "ICA Maxi", "Maxi ICA Stormarknad", store=series_store, now=FIRST_DAY)
     result = report(series_store)
@@ -261,8 +263,8 @@ def test_the_digest_section_gives_numbers_gaps_and_whom_to_remind_but_names_no_p
 
 def test_the_report_text_says_so_when_nobody_is_left_to_nudge_and_nobody_asked_to_be_kept_informed():
     store = InMemoryStore(meeting(1), meeting(2))
-    sign_up(store, 1, "bo@example.se", "Röda Korset", "association")
-    sign_up(store, 2, "bo@example.se", "Röda Korset", "association")
+    sign_up_to_meeting(store, 1, "bo@example.se", "Röda Korset", "association")
+    sign_up_to_meeting(store, 2, "bo@example.se", "Röda Korset", "association")
     result = network_report(SERIES, store=store, now=meeting(2).starts_at - timedelta(days=3))
     assert not result.nudge and not result.members
     lines = report_text(result, "en").splitlines()

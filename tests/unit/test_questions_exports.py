@@ -79,16 +79,16 @@ def test_the_digest_counts_each_choice_for_organisers_but_tells_the_caterer_noth
         ("Behöver du ett tyst rum för bön?", (("På morgonen", 0), ("På kvällen", 1))),
     )
 
-    def text_of(caterer):
+    def digest_texts(caterer):
         message = written_digest(event, summary, now=NOW, final=caterer, caterer=caterer)
         plain = message.get_body(preferencelist=("plain",)).get_content()
         html = message.get_body(preferencelist=("html",)).get_content()
         return plain, html
 
-    plain, html = text_of(caterer=False)
+    plain, html = digest_texts(caterer=False)
     assert "== Vilken workshop väljer du? ==\n- Robotik i vården (av 2 platser): 2\n- Naturvandring: 1" in plain
     assert "<li>På kvällen: 1</li>" in html
-    for text in text_of(caterer=True):
+    for text in digest_texts(caterer=True):
         assert "workshop" not in text and "tyst rum" not in text and "På kvällen" not in text
 
 

@@ -14,26 +14,16 @@ from chalicelib.errors import (
 )
 from chalicelib.registrations import register
 from tests.fakes import InMemoryStore
-from tests.helpers import answers, at, example_event
+from tests.helpers import answers, at, example_event, sign_up
 
 OPEN = at("2027-05-01T12:00:00+02:00")
 LAST_SECOND = at("2027-05-15T23:59:59+02:00")
 FIRST_CLOSED_SECOND = at("2027-05-16T00:00:00+02:00")
 
 
-def sign_up(store, now=OPEN, sleeps=None, **overrides):
-    return register(
-        "natverk-social-hallbarhet",
-        answers(**overrides),
-        store=store,
-        now=now,
-        sleep=(sleeps.append if sleeps is not None else lambda _: None),
-    )
-
-
 def test_a_registration_is_confirmed_and_counted():
     store = InMemoryStore(example_event())
-    outcome = sign_up(store)
+    outcome = sign_up(store, now=OPEN)
     assert outcome.created and outcome.registration.status == "confirmed"
     assert store.events["natverk-social-hallbarhet"].confirmed_count == 1
     assert len(outcome.registration.registration_id) >= 20
@@ -54,24 +44,24 @@ def test_registration_after_the_deadline_is_refused_and_nothing_is_stored():
 def test_a_closed_event_refuses_even_before_its_deadline():
     store = InMemoryStore(example_event(status="closed"))
     with pytest.raises(RegistrationClosed):
-        sign_up(store)
+        sign_up(store, now=OPEN)
 
 
 def test_unknown_event_is_not_found():
     with pytest.raises(EventNotFound):
-        sign_up(InMemoryStore())
+        sign_up(InMemoryStore(), now=OPEN)
 
 
 def test_invalid_answers_store_nothing():
     store = InMemoryStore(example_event())
     with pytest.raises(ValidationFailed):
-        sign_up(store, email="not-an-email")
+        sign_up(store, now=OPEN, email="not-an-email")
     assert store.items == {}
 
 
 def test_when_seats_run_out_people_are_waitlisted():
     store = InMemoryStore(example_event(capacity=2))
-    statuses = [sign_up(store, email=f"p{i}@example.se").registration.status for i in range(4)]
+    statuses = [sign_up(store, now=OPEN, email=f"p{i}@example.se").registration.status for i in range(4)]
     assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
     event = store.events["natverk-social-hallbarhet"]
     assert (event.confirmed_count, event.waitlist_count) == (2, 2)
@@ -79,19 +69,19 @@ def test_when_seats_run_out_people_are_waitlisted():
 
 def test_when_the_waiting_list_is_full_nobody_more_is_stored():
     store = InMemoryStore(example_event(capacity=1, waitlist_limit=1))
-    sign_up(store, email="p0@example.se")
-    sign_up(store, email="p1@example.se")
+    sign_up(store, now=OPEN, email="p0@example.se")
+    sign_up(store, now=OPEN, email="p1@example.se")
     with pytest.raises(WaitlistFull):
-        sign_up(store, email="p2@example.se")
+        sign_up(store, now=OPEN, email="p2@example.se")
     assert len(store.items) == 2
     assert store.events["natverk-social-hallbarhet"].waitlist_count == 1
 
 
 def test_the_same_email_twice_takes_one_seat_and_never_hands_out_the_first_registration():
     store = InMemoryStore(example_event())
-    first = sign_up(store, email="Asa.Oberg@example.se")
+    first = sign_up(store, now=OPEN, email="Asa.Oberg@example.se")
     store.items[next(iter(store.items))] = replace(first.registration, email=registrations.EmailDelivery(state="sent"))
-    second = sign_up(store, email="  asa.oberg@EXAMPLE.se ")
+    second = sign_up(store, now=OPEN, email="  asa.oberg@EXAMPLE.se ")
     assert not second.created and second.existing.registration_id == first.registration.registration_id
     # What the sender is told: a fresh id nobody stored, and the status a new sign-up gets now.
     assert second.registration.registration_id != first.registration.registration_id
@@ -102,7 +92,7 @@ def test_the_same_email_twice_takes_one_seat_and_never_hands_out_the_first_regis
 
 def test_a_second_registration_changes_no_answer_and_emails_the_owner():
     store = InMemoryStore(example_event())
-    first = sign_up(store, meal="yes", diet="Vegetarisk")
+    first = sign_up(store, now=OPEN, meal="yes", diet="Vegetarisk")
     store.items[next(iter(store.items))] = replace(first.registration, email=registrations.EmailDelivery(state="sent"))
     later = OPEN + timedelta(days=1)
     outcome = sign_up(store, now=later, meal="no", organisation="Någon annans förening", diet="", name="Mallory")
@@ -115,8 +105,9 @@ def test_a_second_registration_changes_no_answer_and_emails_the_owner():
 
 def test_a_second_registration_while_the_confirmation_is_on_its_way_sends_nothing_more():
     store = InMemoryStore(example_event())
-    sign_up(store)  # its confirmation is still "sending" in the fake: the outbox will deliver it, link and all
-    outcome = sign_up(store, name="Mallory")
+    # Its confirmation is still "sending" in the fake: the outbox will deliver it, link and all.
+    sign_up(store, now=OPEN)
+    outcome = sign_up(store, now=OPEN, name="Mallory")
     assert store.duplicates == [(None, None)]
     assert outcome.registration.email.state == "sent"
     # Nothing for the caller to send: the confirmation's lease is someone else's.
@@ -136,7 +127,7 @@ def test_conflicts_are_retried_with_jittered_backoff() -> None:
     store = InMemoryStore(example_event())
     store.conflicts_to_raise = 3
     sleeps: list[float] = []
-    assert sign_up(store, sleeps=sleeps).registration.status == "confirmed"
+    assert sign_up(store, now=OPEN, sleep=sleeps.append).registration.status == "confirmed"
     assert len(sleeps) == 3
     assert all(0 <= pause <= conflicts.BACKOFF_CAP_SECONDS for pause in sleeps)
 
@@ -146,7 +137,7 @@ def test_endless_conflicts_give_up_with_busy_and_store_nothing() -> None:
     store.conflicts_to_raise = 10_000
     sleeps: list[float] = []
     with pytest.raises(ServiceBusy):
-        sign_up(store, sleeps=sleeps)
+        sign_up(store, now=OPEN, sleep=sleeps.append)
     assert len(sleeps) == conflicts.MAX_ATTEMPTS - 1
     assert store.items == {}
 
@@ -156,7 +147,7 @@ def test_a_seat_freed_while_waitlisting_goes_to_the_person():
     # The person read the event while it was full; a seat was freed before their write.
     stale_full_event = replace(example_event(capacity=1), confirmed_count=1)
     store.get_event = lambda event_id: stale_full_event
-    outcome = sign_up(store, email="second@example.se")
+    outcome = sign_up(store, now=OPEN, email="second@example.se")
     assert outcome.registration.status == "confirmed"
     assert store.events["natverk-social-hallbarhet"].waitlist_count == 0
 
@@ -185,7 +176,7 @@ def test_by_hand_the_same_answers_are_checked_and_the_seats_still_count():
 
 def test_by_hand_an_address_already_registered_is_refused_plainly_and_nobody_is_emailed():
     store = InMemoryStore(example_event())
-    first = sign_up(store)
+    first = sign_up(store, now=OPEN)
     with pytest.raises(RegisteredBefore) as refused:
         by_hand(store, OPEN)
     assert refused.value.params["registration"].registration_id == first.registration.registration_id
