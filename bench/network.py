@@ -86,7 +86,7 @@ def load_series(client: Any, store: Any) -> int:
 def main() -> int:
     logging.getLogger("chalicelib").setLevel(logging.WARNING)
     with local_table() as client:
-        from chalicelib import aws, network
+        from chalicelib import aws, network_report
         from chalicelib.store import DynamoStore
 
         store = DynamoStore(aws.dynamodb(), TABLE)
@@ -113,7 +113,7 @@ def main() -> int:
             return sum(raw_registration_query(client, event_id) for event_id in ids)
 
         def report() -> Any:
-            return network.network_report(SERIES, store=store, now=now)
+            return network_report.network_report(SERIES, store=store, now=now)
 
         raw_queries(), report()
         floor, ours = [], []

@@ -766,7 +766,7 @@ def digest_email(
     network: dict[str, Any] | None = None,
 ) -> WrittenEmail:
     """The organisers' digest, or the final list when registration closes, with the CSV (and, for a
-    meeting of a network's series, the network's section: `network.digest_section`).
+    meeting of a network's series, the network's section: `network_report.digest_section`).
 
     Replies go to the organisers, from the caterer too."""
     language = event.organiser_language

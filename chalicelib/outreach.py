@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from . import forms, i18n, invitations, jobs, links, network, notice_delivery, notices, outbox
+from . import forms, i18n, invitations, jobs, links, network, network_report, notice_delivery, notices, outbox
 from .digest import Summary, attendee_csv
 from .events import Event
 from .mail import (
@@ -286,5 +286,5 @@ class JobMessages(_Emails):
         )
 
     def _network_section(self, event: Event) -> dict[str, Any]:
-        report = network.network_report(event.series, store=self.signup.store, now=self.now)
-        return network.digest_section(report, event.id, event.organiser_language)
+        report = network_report.network_report(event.series, store=self.signup.store, now=self.now)
+        return network_report.digest_section(report, event.id, event.organiser_language)

@@ -34,6 +34,8 @@ from chalicelib.digest import summarize
 from chalicelib.errors import EventCancelled, ValidationFailed
 from chalicelib.events import LANGUAGES, Event, EventFileError, parse_event_toml
 from chalicelib.forms import email_key, parse_email
+from chalicelib.network_report import network_report as series_report
+from chalicelib.network_report import report_text
 from chalicelib.registrations import Status
 from chalicelib.store import DynamoStore
 from devtools.stages import use_stage
@@ -350,10 +352,10 @@ def network_report(args: argparse.Namespace) -> int:
     """The series meeting by meeting: new and returning, sectors and their gaps, the nudge list."""
     store = _store(args)
     now = _parse_now(args.now)
-    report = network.network_report(args.series, store=store, now=now)
+    report = series_report(args.series, store=store, now=now)
     if not report.meetings:
         raise CommandError(f"No meetings in the series {args.series!r} on stage {args.stage}.")
-    print(network.report_text(report, args.lang), end="")
+    print(report_text(report, args.lang), end="")
     return 0
 
 

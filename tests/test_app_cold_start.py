@@ -84,8 +84,9 @@ def console_modules(loaded):
 
 
 # What only the organisers' and the schedule's use cases need (chalicelib/outreach.py over the whole
-# DynamoStore): the rules of notices, invitations, jobs, digests, working groups and erasure, and
-# the store's modules for them. A person's request (the form, a registration) imports none of it.
+# DynamoStore): the rules of notices, invitations, jobs, digests, working groups and erasure, the
+# network's report (a sign-up needs only chalicelib.network's member record), and the store's
+# modules for them. A person's request (the form, a registration) imports none of it.
 ORGANISERS_ONLY = (
     "chalicelib.outreach",
     "chalicelib.notices",
@@ -93,6 +94,7 @@ ORGANISERS_ONLY = (
     "chalicelib.invitations",
     "chalicelib.jobs",
     "chalicelib.digest",
+    "chalicelib.network_report",
     "chalicelib.working_groups",
     "chalicelib.privacy",
     "chalicelib.console.audit",
@@ -140,7 +142,7 @@ def test_the_organisers_use_cases_come_with_the_first_schedule_run(app_store, mo
     """The other side of the split is real: the outbox's run builds them (and the whole store) on demand."""
     monkeypatch.setenv("SIGNUP_BASE_URL", "http://127.0.0.1:8000")
     loaded = schedule_run("email_outbox")
-    assert {"chalicelib.outreach", "chalicelib.store.full", "chalicelib.notices"} <= loaded
+    assert {"chalicelib.outreach", "chalicelib.store.full", "chalicelib.notices", "chalicelib.network_report"} <= loaded
 
 
 def test_only_a_request_that_emails_creates_the_ses_client(app_store, moto_endpoint, monkeypatch):

@@ -312,9 +312,9 @@ def test_network_invite_counts_on_a_dry_run_then_stores_one_invitation_and_refus
 
 
 def test_the_network_report_shows_registered_and_came_from_the_consoles_check_in(app_store, capsys):
-    from chalicelib import network
     from chalicelib.console.network_view import network_view
     from chalicelib.console.people import check_in
+    from chalicelib.network_report import digest_section, network_report
     from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up_to_meeting
 
     for number in (1, 2):
@@ -329,12 +329,12 @@ def test_the_network_report_shows_registered_and_came_from_the_consoles_check_in
     assert code == 0
     assert "  Anmälda: 2. Kom: 1." in out, "the first meeting's door list was used"
     assert "  Anmälda: 2. Kom: ingen incheckning." in out, "the second has not been held"
-    report = network.network_report(SERIES, store=app_store, now=datetime.fromisoformat(before))
+    report = network_report(SERIES, store=app_store, now=datetime.fromisoformat(before))
     # The app's open meeting is of the same series too (nobody has signed up for it).
     meetings = {meeting["id"]: meeting for meeting in network_view(report, "sv")["meetings"]}
     first, second = meetings["natverk-1"], meetings["natverk-2"]
     assert (first["registered"], first["came"], second["came"]) == (2, 1, None), "the console page's table"
-    rows = network.digest_section(report, "natverk-2", "sv")["rows"]
+    rows = digest_section(report, "natverk-2", "sv")["rows"]
     assert [(row["registered"], row["came"]) for row in rows if row["registered"]] == [(2, 1), (2, "–")], (
         "the digest's section"
     )

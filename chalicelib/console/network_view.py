@@ -10,7 +10,7 @@ from typing import Any
 from .. import i18n
 from ..fields import SECTORS
 from ..meeting_times import meeting_times
-from ..network import SECTOR_GAPS, NetworkReport, totals_text
+from ..network_report import SECTOR_GAPS, NetworkReport, totals_text
 
 CHART_HEIGHT = 160  # the tallest bar, in SVG units
 BAR_WIDTH = 28

@@ -20,13 +20,13 @@ console_network = Blueprint(__name__)
 
 @console_get(console_network, "/console/network/{series}")
 def network_page(request: ConsoleView, series: str) -> Response:
-    from .. import network
     from ..console.network_view import network_view
+    from ..network_report import network_report
 
     user, language = request.user, request.language
     _visible_series(user, series)
     parts = wiring()
-    report = network.network_report(series, store=parts.store, now=parts.clock())
+    report = network_report(series, store=parts.store, now=parts.clock())
     merged = query(console_network.current_request).get("merged")
     notice = i18n.translator(language).gettext("Merged.") if merged else ""
     return console_page(
@@ -39,6 +39,7 @@ def merge_organisations(post: ConsolePost, series: str) -> Response:
     """Count one organisation's name as another's from now on (both as people wrote them)."""
     from .. import network
     from ..console.network_view import network_view
+    from ..network_report import network_report
 
     fields, user, language = post.fields, post.user, post.language
     events = _visible_series(user, series)
@@ -56,7 +57,7 @@ def merge_organisations(post: ConsolePost, series: str) -> Response:
         for event in events:
             audit(event, user, "merged_organisations", f"{other} → {keep}")
         return see_other(f"/console/network/{series}", language, merged="1")
-    report = network.network_report(series, store=parts.store, now=parts.clock())
+    report = network_report(series, store=parts.store, now=parts.clock())
     view = network_view(report, language)
     return console_page(
         "console/network.html",

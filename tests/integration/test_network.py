@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.network import OrganisationAlias, leave_network, member_ref, merge_organisations, network_report
+from chalicelib.network import OrganisationAlias, leave_network, member_ref, merge_organisations
+from chalicelib.network_report import network_report
 from chalicelib.privacy import erase_person, export_person
 from chalicelib.store.schema import EVENTS_INDEX, event_partition, member_key, registration_key, series_partition
 from tests.conftest import ALSO_ON_THE_FAKE

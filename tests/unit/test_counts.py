@@ -13,7 +13,7 @@ from chalicelib import config, pages
 from chalicelib.console import pages as console_pages
 from chalicelib.console.network_view import network_view
 from chalicelib.console.questions import Lowered, lowered_text
-from chalicelib.network import network_report, report_text, totals_text
+from chalicelib.network_report import network_report, report_text, totals_text
 from tests.fakes import InMemoryStore
 from tests.helpers import CUSTOM_QUESTIONS, at, open_event, series_meeting
 

@@ -14,7 +14,7 @@ from chalicelib.console.network_view import network_view
 from chalicelib.console.people_pages import door_list_context
 from chalicelib.errors import RegistrationClosed
 from chalicelib.meeting_times import local_date_and_clock, meeting_times
-from chalicelib.network import network_report, report_text
+from chalicelib.network_report import network_report, report_text
 from chalicelib.notices import Audience, Notice, NoticeKind
 from tests.fakes import InMemoryStore
 from tests.helpers import at, example_event, series_meeting

@@ -17,10 +17,9 @@ from chalicelib.network import (
     leave_network,
     member_ref,
     merge_organisations,
-    network_report,
     normalise_organisation,
-    report_text,
 )
+from chalicelib.network_report import network_report, report_text
 from chalicelib.registrations import Status
 from tests.fakes import InMemoryStore
 from tests.helpers import answers, at, example_event, series_meeting, sign_up
@@ -239,7 +238,7 @@ def test_registered_and_came_are_both_counted(series_store):
 
 
 def test_the_digest_section_gives_numbers_gaps_and_whom_to_remind_but_names_no_person(series_store):
-    from chalicelib.network import digest_section
+    from chalicelib.network_report import digest_section
 
     section = digest_section(report(series_store), "natverk-3", "sv")
     assert [row["this"] for row in section["rows"]] == [False, False, True]
