@@ -67,7 +67,7 @@ class Outreach:
 
     def job_messages(self, base_url: str, now: datetime) -> JobMessages:
         """The emails the hourly job sends, with links to `base_url`."""
-        return JobMessages(self.signup, base_url, now)
+        return JobMessages(self.signup, base_url, now, store=self.store)
 
     def run_hourly(self, *, base_url: str, now: datetime) -> Counter[str]:
         return jobs.run_hourly(
@@ -262,7 +262,12 @@ class NoticeMail(_Emails):
 
 
 class JobMessages(_Emails):
-    """The emails of the hourly job: registrations' emails, reminders and digests."""
+    """The emails of the hourly job: registrations' emails, reminders and digests. The digest's network
+    section is read through the organisers' `store` (the whole store), not a person's `signup.store`."""
+
+    def __init__(self, signup: Signup, base_url: str, now: datetime, *, store: network.NetworkStore) -> None:
+        super().__init__(signup, base_url, now)
+        self.store = store
 
     def registration(self, event: Event, registration: Registration) -> EmailMessage:
         return self.signup.message_builder(self.base_url, self.now)(event, registration)
@@ -286,5 +291,5 @@ class JobMessages(_Emails):
         )
 
     def _network_section(self, event: Event) -> dict[str, Any]:
-        report = network_report.network_report(event.series, store=self.signup.store, now=self.now)
+        report = network_report.network_report(event.series, store=self.store, now=self.now)
         return network_report.digest_section(report, event.id, event.organiser_language)

@@ -270,3 +270,27 @@ def test_the_report_text_says_so_when_nobody_is_left_to_nudge_and_nobody_asked_t
     assert "  Every organisation that came before has signed up for the next meeting." in lines
     assert "  Nobody has asked to be kept informed yet." in lines
     assert not [line for line in lines if line.startswith("  - ")], "nobody is named"
+
+
+def test_the_digest_reads_the_network_through_the_organisers_store_not_a_persons(series_store):
+    """The hourly job's digest is the organisers' use case: its network section comes from the
+    outreach's whole store, whatever a person's `signup.store` holds (here nothing of the series)."""
+    from chalicelib import config
+    from chalicelib.digest import summarize
+    from chalicelib.outreach import Outreach
+    from chalicelib.pages import templates
+    from chalicelib.service import Signup
+    from tests.fakes import RecordingMailer
+
+    persons_store = InMemoryStore()
+    signup = Signup(store=persons_store, mailer=RecordingMailer(), settings=config, templates=templates())
+    outreach = Outreach(signup=signup, store=series_store)
+    now = meeting(3).starts_at - timedelta(days=3)
+    event = series_store.get_event("natverk-3")
+    registrations = list(series_store.registrations(event.id))
+    summary = summarize(event, registrations, now=now, since=None)
+    digest = outreach.job_messages("https://signup.example", now).digest(event, summary, registrations, final=False)
+    text = digest.get_body(("plain",)).get_content()
+    assert "(den här träffen): anmälda 3, kom –; personer 1 nya, 2 återkommande" in text
+    assert "Har varit med förut men inte anmält sig än: ICA Maxi AB, Svenska kyrkan Hudiksvall." in text
+    assert "Medlemmar som vill hållas informerade: 2." in text
