@@ -105,6 +105,8 @@ def email_key(email: str) -> str:
     return f"{local}@{_ascii_domain(domain)}"
 
 
+# A report reads thousands of addresses at a handful of domains: each domain is made punycode once.
+@functools.lru_cache(maxsize=1024)
 def _ascii_domain(domain: str) -> str:
     import idna  # here, like email_validator (see email below): only a request with an address needs it
 

@@ -18,6 +18,7 @@ from .fields import SECTORS
 from .i18n import N_, Nn_
 from .meeting_times import meeting_times
 from .network import NetworkStore, Organisations, member_ref
+from .registrations import Registration
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,13 @@ def network_report(series: str, *, store: NetworkStore, now: datetime) -> Networ
     earlier_ids: set[str] = set()
     for event in events:
         live = [r for r in store.registrations(event.id) if r.is_live]
-        people = {r.answers.email_key: r for r in live}
-        keys = {r.answers.email_key: organisations.key(r.answers.organisation) for r in live}
+        # Each registration's canonical address once (it is computed, and its domain made punycode).
+        people: dict[str, Registration] = {}
+        keys: dict[str, str] = {}
+        for registration in live:
+            person = registration.answers.email_key
+            people[person] = registration
+            keys[person] = organisations.key(registration.answers.organisation)
         refs = {person: member_ref(person) for person in people}
         returning_people = {
             person

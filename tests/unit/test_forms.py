@@ -88,6 +88,25 @@ def test_an_internationalised_domain_is_one_mailbox_in_either_spelling():
     assert email_key("u@exämple.se") == email_key("U@XN--EXMPLE-CUA.se") == "u@xn--exmple-cua.se"
 
 
+def test_a_domain_is_made_punycode_once_however_many_addresses_use_it(monkeypatch):
+    """A report reads thousands of addresses at a few domains; idna's check is most of a key's cost."""
+    import idna
+
+    from chalicelib import forms
+
+    encoded = []
+    real_encode = idna.encode
+    monkeypatch.setattr(
+        idna, "encode", lambda domain, **options: encoded.append(domain) or real_encode(domain, **options)
+    )
+    forms._ascii_domain.cache_clear()
+    keys = {email_key(f"person{number}@Exämple.se") for number in range(50)} | {email_key("bo@example.se")}
+    assert len(keys) == 51 and "person7@xn--exmple-cua.se" in keys
+    assert encoded == ["exämple.se", "example.se"]
+    # A refused domain is remembered as refused: still the same key, still not raising.
+    assert email_key("a@-bad-.example..se") == email_key("a@-bad-.example..se") == "a@-bad-.example..se"
+
+
 @pytest.mark.parametrize("odd", ["+@example.se", "no-at-sign", "a@", "a@-bad-.example..se", "a@" + "x" * 300])
 def test_the_mailbox_key_never_raises_on_what_a_bounce_may_carry(odd):
     assert email_key(odd) == email_key(odd.upper())

@@ -237,6 +237,18 @@ def test_registered_and_came_are_both_counted(series_store):
     assert (second_meeting.registered, second_meeting.came) == (3, None), "no check-in: not known"
 
 
+def test_the_report_reads_each_registrations_address_key_once(series_store, monkeypatch):
+    """The canonical address is computed (trimmed, case-folded, its domain made punycode) on every
+    ask: the report asks once per registration it reads, not once per table it builds."""
+    from chalicelib import forms
+
+    asked = []
+    real_email_key = forms.email_key
+    monkeypatch.setattr(forms, "email_key", lambda email: asked.append(email) or real_email_key(email))
+    first, second, third = report(series_store).meetings
+    assert len(asked) == first.registered + second.registered + third.registered == 9
+
+
 def test_the_digest_section_gives_numbers_gaps_and_whom_to_remind_but_names_no_person(series_store):
     from chalicelib.network_report import digest_section
 
