@@ -60,7 +60,7 @@ screenshots: $(READY) browser-tools
 	SIGNUP_SCREENSHOTS=docs $(PY) -m pytest tests/browser -k screenshots -q
 
 ## Benchmark against DynamoDB Local: ratios to a raw boto3 floor measured in the same run.
-bench: $(READY) dynamodb-local
+bench: $(READY) $(MO) dynamodb-local
 	$(PY) -m bench.registrations
 	$(PY) -m bench.digest
 	$(PY) -m bench.console_people
