@@ -20,8 +20,8 @@ from .config import Settings
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
-    from .console.people_service import ConsolePeople
-    from .console.service import Console
+    from .console_people_service import ConsolePeople
+    from .console_service import Console
     from .mail import Mailer
     from .outreach import Outreach
     from .pages import Pages
@@ -87,7 +87,7 @@ class Wiring:
 
     @functools.cached_property
     def console(self) -> Console:
-        from .console.service import Console
+        from .console_service import Console
         from .pages import templates
 
         return Console(
@@ -100,7 +100,7 @@ class Wiring:
 
     @functools.cached_property
     def people(self) -> ConsolePeople:
-        from .console.people_service import ConsolePeople
+        from .console_people_service import ConsolePeople
 
         return ConsolePeople(store=self.store, signup=self.signup)
 

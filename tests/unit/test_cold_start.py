@@ -8,7 +8,7 @@ import sys
 
 from tests.helpers import PROJECT
 
-HEAVY = ("icalendar", "jinja2", "babel", "chalicelib.console.service", "chalicelib.jobs", "chalicelib.openapi")
+HEAVY = ("icalendar", "jinja2", "babel", "chalicelib.console_service", "chalicelib.jobs", "chalicelib.openapi")
 # What only the console uses: its pages, sign-in, forms and tools (about 40 ms of a cold import).
 # Chalice registers every route at import, so the console's route modules are imported; they import
 # these inside their views, and catch exceptions defined in console/auth.py and console/posted.py.

@@ -57,13 +57,22 @@ def test_routes_translate_http_and_reach_aws_only_through_the_wiring(path):
     assert importing(path, "chalicelib.config") <= {"chalicelib.config.Settings"}, "settings come from the wiring"
 
 
-@pytest.mark.parametrize("module", ["service", "pages", "web"])
+@pytest.mark.parametrize("module", ["service", "console_service", "console_people_service", "pages", "web"])
 def test_use_cases_and_pages_know_no_http_framework_and_read_no_environment(module):
     """The use cases and the renderer are given their settings; neither imports Chalice, the routes,
     the wiring or the config module's environment readers (its Settings protocol is a type)."""
     path = CHALICELIB / f"{module}.py"
     assert not importing(path, "chalice", "chalicelib.routes", "chalicelib.bootstrap")
     assert importing(path, "chalicelib.config") <= {"chalicelib.config.Settings"}
+
+
+@pytest.mark.parametrize("path", sorted((CHALICELIB / "console").glob("*.py")), ids=lambda path: path.name)
+def test_the_console_package_holds_plain_rules_below_the_store(path):
+    """The console's rules take their store as a parameter; its use cases, which bind the real store and
+    turn AWS trouble into "try again later", sit beside the public ones (console_service.py), so the
+    house reads downwards: use cases, then the store, then the rules it stores."""
+    upstairs = ("chalicelib.store", "chalicelib.service", "chalicelib.outreach", "chalicelib.bootstrap")
+    assert not importing(path, "botocore", "boto3", "chalicelib.aws", *upstairs)
 
 
 def test_the_use_cases_render_no_page():

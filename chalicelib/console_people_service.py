@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..email_history import RESEND, Result, SentEmail, note
-from ..events import Event
-from ..registrations import (
+from .console.people import CheckIn, check_in
+from .console_service import aws_trouble_is_unavailable
+from .email_history import RESEND, Result, SentEmail, note
+from .events import Event
+from .registrations import (
     SEATED,
     Cancellation,
     EmailState,
@@ -25,10 +27,8 @@ from ..registrations import (
     register,
     resend_confirmation,
 )
-from ..service import Signup
-from ..store import DynamoStore
-from .people import CheckIn, check_in
-from .service import aws_trouble_is_unavailable
+from .service import Signup
+from .store import DynamoStore
 
 
 @dataclass(frozen=True)

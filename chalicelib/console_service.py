@@ -16,17 +16,17 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ..config import Settings
-from ..errors import EventNotFound, ServiceUnavailable
-from ..events import Event
-from ..forms import email_key
-from ..mail import Mailer, sign_in_email
-from ..notices import Notice
-from ..store import DynamoStore
-from . import access, auth, sign_in
-from .access import ConsoleUser, EventRow
-from .audit import AuditEntry, record
-from .auth import Session
+from .config import Settings
+from .console import access, auth, sign_in
+from .console.access import ConsoleUser, EventRow
+from .console.audit import AuditEntry, record
+from .console.auth import Session
+from .errors import EventNotFound, ServiceUnavailable
+from .events import Event
+from .forms import email_key
+from .mail import Mailer, sign_in_email
+from .notices import Notice
+from .store import DynamoStore
 
 if TYPE_CHECKING:
     from jinja2 import Environment
