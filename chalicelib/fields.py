@@ -29,10 +29,39 @@ EMAIL_MAX = 254
 SINGLE_LINE_FORBIDDEN = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
 # Free text keeps line breaks (a CR becomes LF) and tabs; every other control is refused.
 FREE_TEXT_FORBIDDEN = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+
+
+class YesNo(StrEnum):
+    """A yes/no question's two answers as the form offers them (and a ticked box's value)."""
+
+    YES = "yes"
+    NO = "no"
+
+    @classmethod
+    def of(cls, answer: bool) -> YesNo:
+        return cls.YES if answer else cls.NO
+
+
 # What a yes/no question accepts besides JSON's true and false (case and surrounding
-# spaces do not matter).
-YES = ("yes", "true", "ja", "1", "on")
-NO = ("no", "false", "nej", "0")
+# spaces do not matter): the form's own two words first, then the ones people and tools write.
+YES = (YesNo.YES.value, "true", "ja", "1", "on")
+NO = (YesNo.NO.value, "false", "nej", "0")
+
+
+def read_yes_no(value: object) -> bool | None:
+    """A yes/no answer as read: JSON's true or false, or a word of `YES` or `NO`; None for anything else.
+
+    The validator reads answers with it, and the form with it shows a box as ticked.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in YES:
+            return True
+        if word in NO:
+            return False
+    return None
 
 
 class Kind(StrEnum):

@@ -22,8 +22,6 @@ from .fields import Field, Kind
 
 MAX_BODY_BYTES = 16 * 1024
 
-_TRUE = set(fields.YES)
-_FALSE = set(fields.NO)
 _FORBIDDEN = {
     False: re.compile(f"[{fields.SINGLE_LINE_FORBIDDEN}]"),
     True: re.compile(f"[{fields.FREE_TEXT_FORBIDDEN}]"),
@@ -353,14 +351,12 @@ class _FieldReader:
 
     def yes_no(self, key: str, *, required: bool) -> bool | None:
         value = self._present(key, required, "choose_one")
-        if value is None or isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in _TRUE:
-            return True
-        if isinstance(value, str) and value.strip().lower() in _FALSE:
-            return False
-        self._fail(key, "invalid_choice")
-        return None
+        if value is None:
+            return None
+        answer = fields.read_yes_no(value)
+        if answer is None:
+            self._fail(key, "invalid_choice")
+        return answer
 
     def many(self, key: str, allowed: list[str]) -> tuple[str, ...]:
         value = self._present(key, False)

@@ -14,7 +14,7 @@ from . import i18n, links
 from .config import Settings
 from .errors import SignupError, ValidationFailed
 from .events import OPTIONAL_QUESTIONS, SHOW_WHEN_STANDARD, Event, EventStatus, Question, QuestionType
-from .fields import SECTORS
+from .fields import SECTORS, YesNo
 from .i18n import N_
 from .meeting_times import local_date_and_clock, meeting_times
 from .notice_kind import NoticeKind
@@ -92,13 +92,24 @@ def templates() -> Environment:
     )
     # Templates compare with the states by name (`status == Status.WAITLISTED`), not by a copy of their value.
     environment.globals.update(
-        Status=Status, EmailKind=EmailKind, EventStatus=EventStatus, QuestionType=QuestionType, NoticeKind=NoticeKind
+        Status=Status,
+        EmailKind=EmailKind,
+        EventStatus=EventStatus,
+        QuestionType=QuestionType,
+        NoticeKind=NoticeKind,
+        YesNo=YesNo,
     )
+    # `{% if values.get("diet_consent") is ticked %}`: a box shows ticked for what the validator reads as yes.
+    environment.tests["ticked"] = _ticked
     environment.globals.update(i18n.TEMPLATE_TABLES)
     # A link with a query string is made by the one link builder, in templates as in code.
     environment.globals.update(in_language=links.in_language)
     environment.globals["counted"] = pass_context(_template_counted)  # `counted(COUNTED.days, n)`: "2 dagar"
     return environment
+
+
+def _ticked(value: object) -> bool:
+    return field_table.read_yes_no(value) is True
 
 
 def _template_gettext(context: Context, message: str) -> str:
@@ -462,7 +473,7 @@ def custom_question_view(event: Event, question: Question, language: str) -> dic
         )
         view["show_when"] = field_name
         view["show_values"] = " ".join(
-            ("yes" if value else "no") if isinstance(value, bool) else str(value) for value in condition.values
+            _yes_no(value) if isinstance(value, bool) else str(value) for value in condition.values
         )
     return view
 
@@ -493,24 +504,26 @@ def _form_values(values: dict[str, Any] | None) -> dict[str, Any]:
 def answer_values(answers: Any) -> dict[str, Any]:
     """Stored answers as the form's fields, so the edit form starts from what is stored."""
 
-    def yes_no(value: bool | None) -> str:
-        return {True: "yes", False: "no", None: ""}[value]
-
     return {
         "name": answers.name,
         "organisation": answers.organisation,
         "sector": answers.sector,
-        "meal": yes_no(answers.meal),
+        "meal": _yes_no(answers.meal),
         "diet": answers.diet,
         # A stored diet was stored with its owner's consent; unticking it and saving withdraws it.
-        "diet_consent": "yes" if answers.diet else "",
+        "diet_consent": YesNo.YES if answers.diet else "",
         "access_needs": answers.access_needs,
-        "attended_before": yes_no(answers.attended_before),
+        "attended_before": _yes_no(answers.attended_before),
         "interests": list(answers.interests),
-        "share_with_group": "yes" if answers.share_with_group else "",
+        "share_with_group": YesNo.YES if answers.share_with_group else "",
         "message": answers.message,
         **custom_answer_values(answers),
     }
+
+
+def _yes_no(value: bool | None) -> str:
+    """A stored yes/no answer as the form's choice ("" when none was given)."""
+    return "" if value is None else YesNo.of(value)
 
 
 def custom_answer_values(answers: Any) -> dict[str, Any]:
@@ -519,12 +532,12 @@ def custom_answer_values(answers: Any) -> dict[str, Any]:
     for question_id, value in answers.custom.items():
         name = f"q_{question_id}"
         if isinstance(value, bool):
-            values[name] = "yes" if value else "no"
+            values[name] = _yes_no(value)
         elif isinstance(value, tuple | list):
             values[name] = list(value)
         else:
             values[name] = str(value)
         if question_id in answers.sensitive:
             # Stored with its owner's consent; unticking it and saving withdraws the answer.
-            values[f"q_{question_id}_consent"] = "yes"
+            values[f"q_{question_id}_consent"] = YesNo.YES
     return values

@@ -13,14 +13,14 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..events import Event, QuestionType
-from ..fields import SECTORS
+from ..fields import SECTORS, YesNo
 from ..registrations import SEATED, Registration, Status
 
 # The status filter's own values besides the statuses: everyone not cancelled (the default), everyone.
 LIVE = ""
 EVERYONE = "all"
 STATUS_CHOICES = (LIVE, Status.CONFIRMED, Status.PENDING, Status.WAITLISTED, Status.CANCELLED, EVERYONE)
-MEAL_CHOICES = ("", "yes", "no")
+MEAL_CHOICES = ("", *YesNo)
 # A search shorter than this on the check-in page lists nobody: the page starts empty, so a phone in
 # a pocket cannot check in whoever happens to be first on a full list.
 CHECK_IN_MIN_SEARCH = 2
@@ -111,7 +111,7 @@ class PeopleFilter:
             return False
         if self.status not in (LIVE, EVERYONE) and registration.status != self.status:
             return False
-        if self.meal and answers.meal is not (self.meal == "yes"):
+        if self.meal and answers.meal is not (self.meal == YesNo.YES):
             return False
         if self.sector and answers.sector != self.sector:
             return False
@@ -128,7 +128,7 @@ def answer_filters(event: Event) -> list[str]:
     values: list[str] = []
     for question in event.custom_questions:
         if question.type == QuestionType.YES_NO:
-            values += [f"{question.id}:yes", f"{question.id}:no"]
+            values += [f"{question.id}:{choice}" for choice in YesNo]
         else:
             values += [f"{question.id}:{choice.id}" for choice in question.choices]
     return values
@@ -138,7 +138,7 @@ def has_answer(registration: Registration, wanted: str) -> bool:
     question_id, _, value = wanted.partition(":")
     answer = registration.answers.custom.get(question_id)
     if isinstance(answer, bool):
-        return ("yes" if answer else "no") == value
+        return YesNo.of(answer) == value
     if isinstance(answer, tuple | list):
         return value in answer
     return answer == value

@@ -14,7 +14,7 @@ from .. import i18n
 from ..digest import question_columns
 from ..email_history import SentEmail
 from ..events import Event, QuestionType
-from ..fields import SECTORS
+from ..fields import SECTORS, YesNo
 from ..meeting_times import local_date_and_clock, meeting_times
 from ..registrations import SEATED, Registration, Status
 from .people import MEAL_CHOICES, STATUS_CHOICES, PeopleFilter, count_people, door_list
@@ -52,7 +52,7 @@ def filter_choices(event: Event, language: str) -> dict[str, list[tuple[str, str
     """The options of each filter on the people page: (value, what it says)."""
     tr = i18n.translator(language)
     # Keyed by the filter's own values (people.MEAL_CHOICES): a value without words fails here, not silently.
-    meal_words = {"": tr.gettext("Any"), "yes": tr.gettext("Eating"), "no": tr.gettext("Not eating")}
+    meal_words = {"": tr.gettext("Any"), YesNo.YES: tr.gettext("Eating"), YesNo.NO: tr.gettext("Not eating")}
     return {
         "status": [(value, tr.pgettext(*i18n.STATUS_FILTERS[value or "live"])) for value in STATUS_CHOICES],
         "meal": [(value, meal_words[value]) for value in MEAL_CHOICES] if event.asks("meal") else [],

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from ..errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
+from ..fields import read_yes_no
 from ..i18n import N_
 
 FORM = "application/x-www-form-urlencoded"
@@ -66,7 +67,7 @@ def value_text(value: Any) -> str:
 
 def ticked(value: Any) -> bool:
     """Whether a posted checkbox (or its spelling in a file) is on."""
-    return value_text(value) in ("on", "yes", "true", "1")
+    return read_yes_no(value_text(value)) is True
 
 
 # Raised by events.py and questions.py; here, so the route modules catch it without importing them.

@@ -33,6 +33,7 @@ from ..events import (
     event_from_mapping,
     place_key,
 )
+from ..fields import YesNo
 from ..i18n import N_, event_problem
 from .events import GENERAL, EventFormInvalid, counted_as, event_mapping, question_mapping, slug
 from .posted import ticked, value_text
@@ -81,8 +82,6 @@ CHOICE_FIELD_LABELS = {
 }
 CONDITION_WORDS = {
     "language": N_("Language"),
-    "yes": N_("Yes"),
-    "no": N_("No"),
     "sv": N_("Swedish"),
     "en": N_("English"),
 }
@@ -240,7 +239,7 @@ def condition_options(event: Event, before: int, current: str, language: str) ->
     person came before (when the form asks them), the language, and each yes/no or choice question
     above it. The stored condition is always among them, so showing the form never changes it."""
     tr = i18n.translator(language)
-    yes, no = tr.gettext(CONDITION_WORDS["yes"]), tr.gettext(CONDITION_WORDS["no"])
+    yes, no = tr.gettext(i18n.CHOICE_NAMES[YesNo.YES]), tr.gettext(i18n.CHOICE_NAMES[YesNo.NO])
     options: list[tuple[str, str]] = []
 
     def add(question_id: str, name: str, answers: list[tuple[str, str]]) -> None:

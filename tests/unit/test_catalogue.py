@@ -9,6 +9,7 @@ import pytest
 from chalicelib import digest, email_history, i18n, notices
 from chalicelib.console import people
 from chalicelib.events import DigestMode
+from chalicelib.fields import YesNo
 from chalicelib.registrations import EmailKind, EmailState, Status
 from devtools import catalogue
 
@@ -137,6 +138,7 @@ def test_counts_and_contexts_pick_the_right_swedish():
         ("EMAIL_PROBLEMS", set(digest.EMAIL_PROBLEMS)),
         ("EMAIL_RESULTS", set(email_history.Result)),
         ("DIGEST_MODES", set(DigestMode)),
+        ("CHOICE_NAMES", set(YesNo)),
         ("STATUS_FILTERS", {value or "live" for value in people.STATUS_CHOICES}),
         (
             "EMAIL_KINDS",

@@ -85,3 +85,26 @@ def test_the_schema_takes_limits_choices_and_required_from_the_table():
             assert not re.match(prop["pattern"], "något annat")
         if field.required and field.question is None:
             assert field.name in schema["required"]
+
+
+def radio_values(html: str, name: str) -> list[str]:
+    return re.findall(rf'<input type="radio" name="{name}" value="(\w+)"', html)
+
+
+def test_a_yes_no_question_offers_the_two_answers_the_validator_reads_as_yes_and_no():
+    html = rendered_form()
+    assert radio_values(html, "meal") == radio_values(html, "attended_before") == list(fields.YesNo)
+    assert [fields.read_yes_no(choice) for choice in fields.YesNo] == [True, False]
+    for choice, meal in zip(fields.YesNo, (True, False), strict=True):
+        assert parse_answers(answers(meal=choice), open_event()).meal is meal
+
+
+def test_a_box_shows_ticked_for_every_word_the_validator_reads_as_yes():
+    def ticked(value: object) -> bool:
+        html = pages.Pages(config).form_page(open_event(), "sv", datetime.now(UTC), values={"diet_consent": value})
+        box = re.search(r'<input type="checkbox" id="diet_consent"[^>]*>', html)
+        assert box is not None
+        return " checked" in box.group()
+
+    assert [ticked(word) for word in (*fields.YES, " Ja ", True)] == [True] * (len(fields.YES) + 2)
+    assert [ticked(word) for word in (*fields.NO, "", None, "maybe", False)] == [False] * (len(fields.NO) + 4)

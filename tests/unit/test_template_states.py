@@ -1,6 +1,7 @@
 """Templates compare a state with its name (`notice.kind == NoticeKind.CANCELLED`), never with a copy of
 its value: a value renamed in the code then fails where the template names it, instead of the template
-silently comparing with the old text and taking the wrong branch."""
+silently comparing with the old text and taking the wrong branch. Likewise a template loops over the
+states themselves (`{% for choice in YesNo %}`), not over a copy of their values."""
 
 from __future__ import annotations
 
@@ -10,24 +11,34 @@ from jinja2 import nodes
 
 from chalicelib import pages
 from chalicelib.events import DigestMode, EventStatus, QuestionType
+from chalicelib.fields import YesNo
 from chalicelib.notices import NoticeKind
 from chalicelib.registrations import EmailKind, EmailState, Status
 
 TEMPLATES = Path(pages.__file__).parent / "templates"
-STATES = (Status, EmailKind, EmailState, EventStatus, DigestMode, QuestionType, NoticeKind)
+STATES = (Status, EmailKind, EmailState, EventStatus, DigestMode, QuestionType, NoticeKind, YesNo)
 STATE_VALUES = {member.value for state in STATES for member in state}
 
 
 def literal_states(template: str) -> list[str]:
-    """The state values a template's comparisons (==, !=, in) write as literal text."""
-    tree = pages.templates().parse((TEMPLATES / template).read_text(encoding="utf-8"))
+    """The state values a template's comparisons (==, !=, in) and loops write as literal text."""
+    return literal_states_in(pages.templates().parse((TEMPLATES / template).read_text(encoding="utf-8")), template)
+
+
+def literal_states_in(tree: nodes.Template, template: str) -> list[str]:
     found = []
     for compare in tree.find_all(nodes.Compare):
         for side in [compare.expr, *(operand.expr for operand in compare.ops)]:
-            for constant in [side, *side.find_all(nodes.Const)]:
-                if isinstance(constant, nodes.Const) and constant.value in STATE_VALUES:
-                    found.append(f"{template}:{compare.lineno} compares with {constant.value!r}")
+            found += [f"{template}:{compare.lineno} compares with {value!r}" for value in state_constants(side)]
+    for loop in tree.find_all(nodes.For):
+        found += [f"{template}:{loop.lineno} loops over {value!r}" for value in state_constants(loop.iter)]
     return found
+
+
+def state_constants(expression: nodes.Node) -> list[str]:
+    """The state values written as literal text in an expression (itself a constant, or inside it)."""
+    constants = [expression, *expression.find_all(nodes.Const)]
+    return [c.value for c in constants if isinstance(c, nodes.Const) and c.value in STATE_VALUES]
 
 
 def test_no_template_compares_a_state_with_its_value_written_out():
@@ -45,8 +56,20 @@ def test_the_check_sees_a_literal_state_in_a_comparison():
         "waitlisted",
         "x",
     ]
+    assert literal_states_in(tree, "t") == ["t:1 compares with 'cancelled'", "t:1 compares with 'waitlisted'"]
+
+
+def test_the_check_sees_a_loop_over_literal_states():
+    tree = pages.templates().parse('{% for choice in ("yes", "no") %}{{ choice }}{% endfor %}')
+    assert literal_states_in(tree, "t") == ["t:1 loops over 'yes'", "t:1 loops over 'no'"]
+    assert literal_states_in(pages.templates().parse("{% for choice in YesNo %}{% endfor %}"), "t") == []
 
 
 def test_the_templates_see_the_notice_kinds_by_name():
     template = pages.templates().from_string("{{ NoticeKind.CANCELLED == 'cancelled' }}")
     assert template.render(lang="sv") == "True"
+
+
+def test_the_templates_see_the_yes_no_choices_by_name_in_order():
+    template = pages.templates().from_string("{% for choice in YesNo %}{{ choice }} {% endfor %}")
+    assert template.render(lang="sv") == "yes no "
