@@ -72,8 +72,9 @@ def plural(language: str, forms: tuple[str, str], count: int, **params: Any) -> 
 
 
 class Counts(NamedTuple):
-    """A count with its noun, said inside a sentence: "1 dag" / "2 dagar". One text per noun for every
-    sentence that says it, and the way to say two counts in one sentence (one ngettext has one count).
+    """A count with its noun (or adjective), said inside a sentence: "1 dag" / "2 dagar", "1 ny" / "2 nya".
+    One text per noun for every sentence that says it, and the way to say two counts in one sentence (one
+    ngettext has one count).
     Python: `plural(language, COUNTED.days, n)`; templates: `counted(COUNTED.days, n)`."""
 
     days: tuple[str, str]
@@ -81,6 +82,7 @@ class Counts(NamedTuple):
     people: tuple[str, str]
     organisations: tuple[str, str]
     places: tuple[str, str]
+    new: tuple[str, str]
 
 
 COUNTED = Counts(
@@ -89,6 +91,8 @@ COUNTED = Counts(
     people=Nn_("{count} person", "{count} people"),
     organisations=Nn_("{count} organisation", "{count} organisations"),
     places=Nn_("{count} place", "{count} places"),
+    # English says "1 new" and "2 new"; Swedish "1 ny" and "2 nya".
+    new=Nn_("{count} new", "{count} new"),
 )
 
 

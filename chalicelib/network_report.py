@@ -211,14 +211,15 @@ def report_text(report: NetworkReport, language: str) -> str:
         )
         lines.append(
             "  "
-            + tr.gettext("People: {new} new, {returning} returning.").format(
-                new=figures.people_new, returning=figures.people_returning
+            + tr.gettext("People: {new}, {returning} returning.").format(
+                new=i18n.plural(language, i18n.COUNTED.new, figures.people_new), returning=figures.people_returning
             )
         )
         lines.append(
             "  "
-            + tr.gettext("Organisations: {new} new, {returning} returning.").format(
-                new=figures.organisations_new, returning=figures.organisations_returning
+            + tr.gettext("Organisations: {new}, {returning} returning.").format(
+                new=i18n.plural(language, i18n.COUNTED.new, figures.organisations_new),
+                returning=figures.organisations_returning,
             )
         )
         sectors = ", ".join(

@@ -290,6 +290,50 @@ def test_raising_capacity_moves_people_up_and_emails_them(client, organiser, eve
     assert "Flyttade upp från väntelistan: 2." in page.body.decode()
 
 
+@pytest.mark.parametrize(
+    ("seats", "sv", "en"),
+    [
+        (1, "Nu: 1 av 1 plats tagen, 0 på väntelistan.", "Now: 1 of 1 seat taken, 0 on the waiting list."),
+        (2, "Nu: 2 av 2 platser tagna, 0 på väntelistan.", "Now: 2 of 2 seats taken, 0 on the waiting list."),
+    ],
+)
+def test_the_changes_page_says_the_seats_taken_in_the_form_the_number_of_seats_needs(
+    client, organiser, events, seats, sv, en
+):
+    events.put_event(open_event(capacity=seats, waitlist_limit=5), datetime.now(UTC))
+    for i in range(seats):
+        post_json(client, answers(email=f"p{i}@example.se"))
+    page = " ".join(html.unescape(get(client, f"/console/events/{EVENT}/changes", organiser).body.decode()).split())
+    english = " ".join(
+        html.unescape(get(client, f"/console/events/{EVENT}/changes?lang=en", organiser).body.decode()).split()
+    )
+    assert sv in page and en in english
+
+
+@pytest.mark.parametrize(
+    ("moved", "sv", "en"),
+    [
+        (
+            1,
+            "Flyttade upp från väntelistan: 1. Personen har fått ett mejl om sin plats.",
+            "Moved up from the waiting list: 1. The person has been emailed about their seat.",
+        ),
+        (
+            2,
+            "Flyttade upp från väntelistan: 2. De har fått ett mejl om sin plats.",
+            "Moved up from the waiting list: 2. They have been emailed about their seat.",
+        ),
+    ],
+)
+def test_the_changes_page_says_how_many_moved_up_in_the_form_the_count_needs(client, organiser, events, moved, sv, en):
+    events.put_event(open_event(), datetime.now(UTC))
+    page = html.unescape(get(client, f"/console/events/{EVENT}/changes?promoted={moved}", organiser).body.decode())
+    english = html.unescape(
+        get(client, f"/console/events/{EVENT}/changes?promoted={moved}&lang=en", organiser).body.decode()
+    )
+    assert sv in " ".join(page.split()) and en in " ".join(english.split())
+
+
 def test_capacity_below_the_seats_taken_is_refused_with_a_message(client, organiser, events):
     events.put_event(open_event(capacity=5), datetime.now(UTC))
     for i in range(3):

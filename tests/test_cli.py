@@ -108,9 +108,9 @@ def test_digest_preview_renders_without_sending(app_store, client, capsys, tmp_p
     assert len(sent_mail(moto_endpoint)) == 1, "only the confirmation: the preview sent nothing"
     # The example meeting belongs to the network's series: the digest has its section, numbers only.
     assert "== Nätverket natverk-social-hallbarhet ==" in out
-    assert "(den här träffen): anmälda 1, kom –; personer 1 nya, 0 återkommande" in out
+    assert "(den här träffen): anmälda 1, kom –; personer 1 ny, 0 återkommande" in out
     assert "Saknas på den här träffen: inga företag än, ingen offentlig verksamhet än, inga andra än." in out
-    assert "Personer: 1 nya, 0 återkommande." in html.read_text(encoding="utf-8")
+    assert "Personer: 1 ny, 0 återkommande." in html.read_text(encoding="utf-8")
 
 
 def test_a_preview_of_an_email_without_the_part_asked_for_stops_with_a_clear_message():
@@ -270,7 +270,7 @@ def test_network_report_and_merge_over_a_series(app_store, capsys):
     before = (meeting(3).starts_at - timedelta(days=1)).isoformat()
     code, out, _ = run(capsys, "network", "report", "natverk-social-hallbarhet", "--now", before)
     assert code == 0
-    assert "Organisationer: 1 nya, 1 återkommande." in out, "the second meeting: the municipality came back"
+    assert "Organisationer: 1 ny, 1 återkommande." in out, "the second meeting: the municipality came back"
     assert "inga föreningar än" in out and "inga andra än" in out
     assert "  - Anna, Hudiksvall kommun (2 träffar)" in out
     assert "Bo" not in out and "bo@" not in out, "no consent: counted, never named"

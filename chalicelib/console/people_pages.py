@@ -96,9 +96,10 @@ def people_context(
         "wanted": wanted,
         "choices": filter_choices(event, language),
         "rows": [person_row(r, event, language, tr) for r in found],
-        "showing": tr.gettext("Showing {shown} of {total} registered.").format(
-            shown=len(found), total=len(registrations)
-        ),
+        # Swedish says "1 av 1 anmäld", "1 av 3 anmälda": the form follows the total.
+        "showing": tr.ngettext(
+            "Showing {shown} of {total} registered.", "Showing {shown} of {total} registered.", len(registrations)
+        ).format(shown=len(found), total=len(registrations)),
     }
 
 
@@ -226,15 +227,19 @@ def check_in_context(
             ).format(name=row["name"])
     if not said and text:
         said = (
-            tr.gettext("{shown} found.").format(shown=len(rows)) if rows else tr.gettext("Nobody matches the search.")
+            tr.ngettext("{count} person found.", "{count} people found.", len(rows)).format(count=len(rows))
+            if rows
+            else tr.gettext("Nobody matches the search.")
         )
     return {
         "event": event,
         "title": event.text("title", language),
         "counts": counts,
-        "arrived": tr.gettext("{arrived} of {seated} with a seat have arrived.").format(
-            arrived=counts.checked_in, seated=counts.seated
-        ),
+        "arrived": tr.ngettext(
+            "{arrived} of {seated} with a seat has arrived.",
+            "{arrived} of {seated} with a seat have arrived.",
+            counts.checked_in,
+        ).format(arrived=counts.checked_in, seated=counts.seated),
         "text": text,
         "rows": rows,
         "said": said,

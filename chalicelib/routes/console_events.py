@@ -170,9 +170,11 @@ def _notice(language: str) -> str:
     promoted = params.get("promoted", "")
     if promoted.isdigit() and int(promoted) > 0:
         parts.append(
-            tr.gettext("Moved up from the waiting list: {count}. They have been emailed about their seat.").format(
-                count=int(promoted)
-            )
+            tr.ngettext(
+                "Moved up from the waiting list: {count}. The person has been emailed about their seat.",
+                "Moved up from the waiting list: {count}. They have been emailed about their seat.",
+                int(promoted),
+            ).format(count=int(promoted))
         )
     return " ".join(parts)
 

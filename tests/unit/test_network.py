@@ -303,6 +303,6 @@ def test_the_digest_reads_the_network_through_the_organisers_store_not_a_persons
     summary = summarize(event, registrations, now=now, since=None)
     digest = outreach.job_messages("https://signup.example", now).digest(event, summary, registrations, final=False)
     text = digest.get_body(("plain",)).get_content()
-    assert "(den här träffen): anmälda 3, kom –; personer 1 nya, 2 återkommande" in text
+    assert "(den här träffen): anmälda 3, kom –; personer 1 ny, 2 återkommande" in text
     assert "Har varit med förut men inte anmält sig än: ICA Maxi AB, Svenska kyrkan Hudiksvall." in text
     assert "Medlemmar som vill hållas informerade: 2." in text
