@@ -59,12 +59,14 @@ def test_each_client_is_the_one_boto3_made_from_the_same_environment(monkeypatch
     assert type(ours).__name__ == type(theirs).__name__  # the same API: botocore's class for the service
 
 
-def test_the_clients_share_one_session_and_survive_nothing_but_clear(monkeypatch):
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_clients_share_one_session_and_survive_nothing_but_clear(monkeypatch, service):
     monkeypatch.setenv("SIGNUP_STAGE", "prod")
-    first = aws.dynamodb()
-    assert aws.dynamodb() is first
+    client = getattr(aws, service)
+    first = client()
+    assert client() is first
     aws.clear()
-    assert aws.dynamodb() is not first
+    assert client() is not first
     assert aws.session() is aws.session()
 
 
