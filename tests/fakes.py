@@ -41,6 +41,11 @@ from chalicelib.registrations import (
     Status,
 )
 
+if TYPE_CHECKING:
+    from chalicelib.notice_delivery import NoticeMessages
+    from chalicelib.notices import Notice
+    from chalicelib.working_groups import Group
+
 
 class InMemoryStore:
     def __init__(self, *events: Event) -> None:
@@ -185,12 +190,37 @@ class InMemoryStore:
         return iter([r for (eid, _), r in sorted(self.items.items()) if eid == event_id])
 
 
+def plain_email(to: str, subject: str) -> EmailMessage:
+    """An email with only what the store and job tests read of it: whom it goes to and what it is (what
+    an email says is tested with the real templates elsewhere)."""
+    message = EmailMessage()
+    message["To"] = to
+    message["Subject"] = subject
+    return message
+
+
 def addressed_email(event: Event, registration: Registration) -> EmailMessage:
     """The outbox's `build` in tests: to the person, its subject the email's kind and the meeting."""
-    message = EmailMessage()
-    message["To"] = registration.answers.email
-    message["Subject"] = f"{registration.email.kind} {event.id}"
-    return message
+    return plain_email(registration.answers.email, f"{registration.email.kind} {event.id}")
+
+
+class UnexpectedNoticeMessages:
+    """The notice outbox's email builder (NoticeMessages) for a test that overrides the kinds of email it
+    expects: any other kind the outbox builds fails the test where it is built."""
+
+    def notice(self, notice: Notice, event: Event, registration: Registration) -> EmailMessage:
+        raise AssertionError(f"a {notice.kind} notice to a registrant was not expected here")
+
+    def notice_copy(self, notice: Notice, event: Event, recipients: int) -> EmailMessage:
+        raise AssertionError(f"an organisers' copy of a {notice.kind} notice was not expected here")
+
+    def invitation(self, notice: Notice, event: Event, member: Member) -> EmailMessage:
+        raise AssertionError("an invitation was not expected here")
+
+    def working_group(
+        self, notice: Notice, event: Event, registration: Registration, group: Group, members: list[Registration]
+    ) -> EmailMessage:
+        raise AssertionError("a working group's email was not expected here")
 
 
 class RecordingMailer:
@@ -230,6 +260,6 @@ if TYPE_CHECKING:
     # mypy (make lint) holds each fake to the Protocols of the rules it stands in for; the contract
     # tests (ALSO_ON_THE_FAKE) hold InMemoryStore to the store's behaviour.
     def _stands_in_for(
-        store: InMemoryStore, mailer: RecordingMailer
-    ) -> tuple[RegistrationStore, AnswerStore, NetworkStore, Mailer]:
-        return store, store, store, mailer
+        store: InMemoryStore, mailer: RecordingMailer, messages: UnexpectedNoticeMessages
+    ) -> tuple[RegistrationStore, AnswerStore, NetworkStore, Mailer, NoticeMessages]:
+        return store, store, store, mailer, messages

@@ -18,10 +18,8 @@ from chalicelib.invitations import marker
 from chalicelib.network import Member, member_ref
 from chalicelib.notice_delivery import SendPace
 from chalicelib.notices import EventEdit, Notice, NoticeKind, new_notice
-from chalicelib.registrations import Registration
 from chalicelib.store import DynamoStore
-from chalicelib.working_groups import Group
-from tests.fakes import RecordingMailer
+from tests.fakes import RecordingMailer, UnexpectedNoticeMessages, plain_email
 from tests.helpers import assert_racing_runs_send_once, deliver_notices_unpaced
 from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up_to_meeting
 
@@ -29,25 +27,11 @@ NEXT = "natverk-2"
 NOW = meeting(2).deadline_at - timedelta(days=10)
 
 
-class Messages:
-    """A plain invitation per member (what it says is tested with the real templates elsewhere)."""
+class Messages(UnexpectedNoticeMessages):
+    """A plain invitation per member, and no other email (an invitation has no organisers' copy)."""
 
     def invitation(self, notice: Notice, event: Event, member: Member) -> EmailMessage:
-        message = EmailMessage()
-        message["To"] = member.email
-        message["Subject"] = f"invitation {event.id} {member.language}"
-        return message
-
-    def notice(self, notice: Notice, event: Event, registration: Registration) -> EmailMessage:
-        raise AssertionError("only invitations in these tests")
-
-    def notice_copy(self, notice: Notice, event: Event, recipients: int) -> EmailMessage:
-        raise AssertionError("an invitation has no organisers' copy")
-
-    def working_group(
-        self, notice: Notice, event: Event, registration: Registration, group: Group, members: list[Registration]
-    ) -> EmailMessage:
-        raise AssertionError("only invitations in these tests")
+        return plain_email(member.email, f"invitation {event.id} {member.language}")
 
 
 def run(store: DynamoStore, mailer: RecordingMailer, now: datetime = NOW, pace: SendPace | None = None) -> Counter[str]:

@@ -14,7 +14,7 @@ from chalicelib.jobs import CLAIM_LEASE, SendState, run_hourly
 from chalicelib.mail import SendFailed
 from chalicelib.registrations import Registration, cancel
 from chalicelib.store import DynamoStore
-from tests.fakes import RecordingMailer
+from tests.fakes import RecordingMailer, plain_email
 from tests.helpers import at, example_event, sign_up
 
 EVENT = "natverk-social-hallbarhet"
@@ -22,24 +22,17 @@ EVENT = "natverk-social-hallbarhet"
 
 class FakeMessages:
     def registration(self, event: Event, registration: Registration) -> EmailMessage:
-        return self._message(f"{registration.email.kind} {registration.answers.email}", registration.answers.email)
+        return plain_email(registration.answers.email, f"{registration.email.kind} {registration.answers.email}")
 
     def reminder(self, event: Event, registration: Registration) -> EmailMessage:
-        return self._message(f"reminder {registration.answers.email}", registration.answers.email)
+        return plain_email(registration.answers.email, f"reminder {registration.answers.email}")
 
     def digest(
         self, event: Event, summary: Summary, registrations: list[Registration], *, final: bool, caterer: bool = False
     ) -> EmailMessage:
         kind = "caterer" if caterer else ("final" if final else "digest")
-        message = self._message(f"{kind} {len(summary.confirmed)} new={len(summary.new)}", "org@example.se")
+        message = plain_email("org@example.se", f"{kind} {len(summary.confirmed)} new={len(summary.new)}")
         message["X-Summary-New"] = ",".join(r.answers.email for r in summary.new)
-        return message
-
-    @staticmethod
-    def _message(subject: str, to: str) -> EmailMessage:
-        message = EmailMessage()
-        message["Subject"] = subject
-        message["To"] = to
         return message
 
 

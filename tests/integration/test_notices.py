@@ -17,41 +17,26 @@ from chalicelib.console.events import EventFormInvalid
 from chalicelib.errors import EventCancelled
 from chalicelib.events import Event
 from chalicelib.forms import email_key
-from chalicelib.network import Member
 from chalicelib.notice_delivery import SendPace
 from chalicelib.notices import Audience, EventEdit, Notice, NoticeKind, meeting_changes, new_notice
 from chalicelib.registrations import Registration, Status, cancel, register
 from chalicelib.store import DynamoStore
-from chalicelib.working_groups import Group
-from tests.fakes import RecordingMailer
+from tests.fakes import RecordingMailer, UnexpectedNoticeMessages, plain_email
 from tests.helpers import answers, assert_racing_runs_send_once, at, deliver_notices_unpaced, example_event
 
 NOW = at("2027-05-01T12:00:00+02:00")
 EVENT = "natverk-social-hallbarhet"
 
 
-class Messages:
-    """Builds a plain message per person (what it says is tested with the real templates elsewhere)."""
+class Messages(UnexpectedNoticeMessages):
+    """A plain notice per person and the organisers' copy; invitations and group emails are tested in
+    tests/integration/test_invitations.py and test_working_groups_store.py."""
 
     def notice(self, notice: Notice, event: Event, registration: Registration) -> EmailMessage:
-        message = EmailMessage()
-        message["To"] = registration.answers.email
-        message["Subject"] = f"{notice.kind} {event.status} v{event.calendar_version}"
-        return message
+        return plain_email(registration.answers.email, f"{notice.kind} {event.status} v{event.calendar_version}")
 
     def notice_copy(self, notice: Notice, event: Event, recipients: int) -> EmailMessage:
-        message = EmailMessage()
-        message["To"] = ", ".join(event.organisers)
-        message["Subject"] = f"copy to {recipients}"
-        return message
-
-    def invitation(self, notice: Notice, event: Event, member: Member) -> EmailMessage:
-        raise AssertionError("no invitations here (tests/integration/test_invitations.py)")
-
-    def working_group(
-        self, notice: Notice, event: Event, registration: Registration, group: Group, members: list[Registration]
-    ) -> EmailMessage:
-        raise AssertionError("no group emails here (tests/integration/test_working_groups_store.py)")
+        return plain_email(", ".join(event.organisers), f"copy to {recipients}")
 
 
 def run(store: DynamoStore, mailer: RecordingMailer, now: datetime = NOW, pace: SendPace | None = None) -> Counter[str]:

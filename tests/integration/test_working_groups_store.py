@@ -13,13 +13,12 @@ import pytest
 from chalicelib import privacy, working_group_steps
 from chalicelib.events import Event
 from chalicelib.forms import email_key
-from chalicelib.network import Member
 from chalicelib.notice_delivery import SendPace, deliver_notices
 from chalicelib.notices import Notice
 from chalicelib.registrations import Registration, register
 from chalicelib.store import DynamoStore
 from chalicelib.working_groups import Group, GroupsChanged, NoGroups, TooEarly
-from tests.fakes import RecordingMailer
+from tests.fakes import RecordingMailer, UnexpectedNoticeMessages, plain_email
 from tests.helpers import answers, assert_racing_runs_send_once, at, example_event
 
 EVENT = "natverk-social-hallbarhet"
@@ -30,25 +29,15 @@ AREAS = ("barn-och-unga", "arbete-och-sysselsattning", "trygghet-och-tillit", "h
 SECTORS = ("company", "association", "public", "other")
 
 
-class Messages:
-    """Records who was told which group with which members (the real email is tested in test_mail)."""
-
-    def notice(self, notice: Notice, event: Event, registration: Registration) -> EmailMessage:  # pragma: no cover
-        raise AssertionError("only group emails in these tests")
-
-    def notice_copy(self, notice: Notice, event: Event, recipients: int) -> EmailMessage:  # pragma: no cover
-        raise AssertionError("group emails have no organisers' copy")
-
-    def invitation(self, notice: Notice, event: Event, member: Member) -> EmailMessage:  # pragma: no cover
-        raise AssertionError("only group emails in these tests")
+class Messages(UnexpectedNoticeMessages):
+    """Records who was told which group with which members, and builds no other email (group emails have
+    no organisers' copy; the real email is tested in test_mail)."""
 
     def working_group(
         self, notice: Notice, event: Event, registration: Registration, group: Group, members: list[Registration]
     ) -> EmailMessage:
-        message = EmailMessage()
-        message["To"] = registration.answers.email
-        message["Subject"] = f"group {group.number}: " + ",".join(sorted(m.answers.email for m in members))
-        return message
+        emails = ",".join(sorted(m.answers.email for m in members))
+        return plain_email(registration.answers.email, f"group {group.number}: {emails}")
 
 
 def signed_up(store, count):
