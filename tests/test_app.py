@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from tests.helpers import (
     answers,
     error_of,
     event_today,
+    matched,
     open_event,
     post_form,
     post_json,
@@ -220,7 +220,7 @@ def test_a_throttled_cancellation_is_retried_by_botocore_alone_then_503_and_keep
 ):
     post_json(client, answers())
     message = sent_mail(moto_endpoint)[0]
-    path = "/registrations/" + re.search(
+    path = "/registrations/" + matched(
         r"https?://\S+/registrations/(\S+)", message.get_body(preferencelist=("plain",)).get_content()
     ).group(1)
     transactions = throttle_every_transaction(monkeypatch)

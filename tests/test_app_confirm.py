@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 
-from tests.helpers import EVENT, answers, open_event, post_form, post_json, sent_mail, text_of
+from tests.helpers import EVENT, answers, matched, open_event, post_form, post_json, sent_mail, text_of
 
 
 def has_calendar(message):
@@ -14,9 +13,8 @@ def has_calendar(message):
 
 
 def confirm_path(message):
-    url = re.search(r"https?://\S+(/registrations/\S+/confirm)", text_of(message))
-    assert url, "the email links to the confirm page"
-    return url.group(1)
+    """The email's link to the confirm page."""
+    return matched(r"https?://\S+(/registrations/\S+/confirm)", text_of(message)).group(1)
 
 
 def test_a_held_seat_is_confirmed_by_a_press_on_the_page_behind_the_emailed_link(client, app_store, moto_endpoint):

@@ -17,7 +17,7 @@ from chalicelib.console import auth
 from chalicelib.errors import Contention
 from chalicelib.store import DynamoStore
 from chalicelib.store.schema import event_key
-from tests.helpers import EVENT, FORM, open_event, run_schedule, sent_with_destinations
+from tests.helpers import EVENT, FORM, matched, open_event, run_schedule, sent_with_destinations
 
 ORGANISER = "social.hallbarhet@hudiksvall.example"  # the example event's organiser
 ADMIN = "admin@hudiksvall.example"  # the local stage's administrator
@@ -78,7 +78,12 @@ def post(client, path, cookie, fields, headers=None):
 
 
 def csrf_of(page):
-    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.body.decode()).group(1)
+    return matched(r'name="csrf_token" value="([0-9a-f]+)"', page.body.decode()).group(1)
+
+
+def with_csrf(client, cookie, page_path, fields=None):
+    """`fields` and the CSRF token the form at `page_path` carries for `cookie`'s session."""
+    return {**(fields or {}), "csrf_token": csrf_of(get(client, page_path, cookie))}
 
 
 # -- asking for a link -------------------------------------------------------------
@@ -428,7 +433,7 @@ def test_the_events_list_puts_upcoming_meetings_first_with_seats_waiting_deadlin
     upcoming, past_part = page.split("Tidigare träffar")
     assert upcoming.index("Nätverk för social hållbarhet") < upcoming.index("Full träff")
     assert "Förra träffen" in past_part
-    full_row = re.search(r"Full träff</a></th>(.*?)</tr>", page, re.S).group(1)
+    full_row = matched(r"Full träff</a></th>(.*?)</tr>", page, re.S).group(1)
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", full_row)
     assert cells[1:] == ["2 av 2", "3", cells[3], "30"], cells
     assert re.search(r"Förra träffen</a></th>.*?<td[^>]*>Stängd</td>\s*</tr>", past_part, re.S)

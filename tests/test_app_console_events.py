@@ -4,7 +4,6 @@ messages by field, preview, quick changes, TOML export and import, and the audit
 from __future__ import annotations
 
 import html
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,8 +12,8 @@ from chalicelib.console import events as rules
 from chalicelib.events import parse_event_toml
 from chalicelib.registrations import Status
 from chalicelib.store.schema import event_key
-from tests.helpers import EVENT, answers, event_today, open_event, post_json, sent_mail
-from tests.test_app_console import ADMIN, ORGANISER, csrf_of, get, other_event, post, sign_in
+from tests.helpers import EVENT, answers, event_today, matched, open_event, post_json, sent_mail
+from tests.test_app_console import ADMIN, ORGANISER, csrf_of, get, other_event, post, sign_in, with_csrf
 
 OTHER_EVENT = "annan-traff"
 
@@ -57,10 +56,6 @@ def new_event_fields(**overrides):
     }
     fields.update(overrides)
     return {key: value for key, value in fields.items() if value is not None}
-
-
-def with_csrf(client, cookie, page_path, fields):
-    return {**fields, "csrf_token": csrf_of(get(client, page_path, cookie))}
 
 
 def path_of(redirect):
@@ -147,7 +142,7 @@ def test_the_preview_renders_the_public_form_for_the_unsaved_event(client, admin
     response = post(client, "/console/events", admin, fields)
     body = response.body.decode()
     assert response.status_code == 200 and "<iframe" in body and 'sandbox=""' in body
-    srcdoc = html.unescape(re.search(r'srcdoc="([^"]*)"', body).group(1))
+    srcdoc = html.unescape(matched(r'srcdoc="([^"]*)"', body).group(1))
     assert "Ny träff om trygghet" in srcdoc and "Stadshuset, Hudiksvall" in srcdoc
     assert 'name="access_needs"' in srcdoc and 'name="attended_before"' not in srcdoc
     assert events.get_event("ny-traff") is None, "a preview saves nothing"
@@ -161,7 +156,7 @@ def edit_fields(page, event, **changes):
     and the version of the event the page showed (`edited_from`)."""
     values = rules.form_values(event) | changes
     fields = {k: ("on" if v is True else v) for k, v in values.items() if v is not False}
-    edited_from = re.search(r'name="edited_from" value="([^"]*)"', page.body.decode()).group(1)
+    edited_from = matched(r'name="edited_from" value="([^"]*)"', page.body.decode()).group(1)
     return fields | {"csrf_token": csrf_of(page), "edited_from": edited_from}
 
 
@@ -184,7 +179,7 @@ def test_two_people_editing_at_once_the_second_save_is_refused_and_keeps_what_th
         page = get(client, f"/console/events/{EVENT}/edit", cookie)
         values = rules.form_values(events.get_event(EVENT))
         fields = {k: ("on" if v is True else v) for k, v in values.items() if v is not False}
-        edited_from = re.search(r'name="edited_from" value="([^"]+)"', page.body.decode()).group(1)
+        edited_from = matched(r'name="edited_from" value="([^"]+)"', page.body.decode()).group(1)
         return fields | {"csrf_token": csrf_of(page), "edited_from": edited_from}
 
     first, second = edit_form(organiser), edit_form(admin)
@@ -197,7 +192,7 @@ def test_two_people_editing_at_once_the_second_save_is_refused_and_keeps_what_th
     assert stored.venue == "Stora salen" and stored.address != "Storgatan 1"
     # The page now carries the newer version: saving again is a deliberate choice, and it applies.
     again = second | {"address": "Storgatan 1", "csrf_token": csrf_of(refused)}
-    again["edited_from"] = re.search(r'name="edited_from" value="([^"]+)"', body).group(1)
+    again["edited_from"] = matched(r'name="edited_from" value="([^"]+)"', body).group(1)
     assert post(client, f"/console/events/{EVENT}/edit", admin, again).status_code == 303
     assert events.get_event(EVENT).address == "Storgatan 1"
 

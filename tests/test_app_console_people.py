@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.helpers import EVENT, answers, open_event, post_json, sent_with_destinations
+from tests.helpers import EVENT, answers, matched, open_event, post_json, sent_with_destinations
 from tests.test_app_console import OTHER_EVENT, csrf_of, get, other_event, post, sign_in
 
 PEOPLE = f"/console/events/{EVENT}/people"
@@ -158,7 +158,7 @@ def test_another_event_s_organiser_gets_404_on_every_people_page(client, strange
         assert response.status_code == 404, path
         assert "Åsa" not in text(response) and "Träffen hittades inte" in text(response)
     own = text(get(client, f"/console/events/{OTHER_EVENT}/people", stranger))
-    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', own).group(1)
+    csrf = matched(r'name="csrf_token" value="([0-9a-f]+)"', own).group(1)
     for path in (f"{PEOPLE}/{asa.registration_id}/cancel", f"{CHECK_IN}/{asa.registration_id}"):
         assert post(client, path, stranger, {"csrf_token": csrf, "present": "1"}).status_code == 404, path
     assert status_of(app_store, "Åsa Öberg").status == "confirmed"
@@ -240,7 +240,7 @@ def test_after_a_cancel_the_language_switch_leads_to_a_page_that_answers_get(cli
     )
     shown = follow(client, done, organiser)
     assert "The registration is cancelled. No email goes to the person." in text(shown)
-    switch = re.search(r'<a href="([^"]+)" lang="sv"', text(shown)).group(1)
+    switch = matched(r'<a href="([^"]+)" lang="sv"', text(shown)).group(1)
     assert "/cancel" not in switch and get(client, switch, organiser).status_code == 200
 
 
@@ -250,7 +250,7 @@ def test_a_page_answering_a_refused_post_switches_language_to_a_get_page(client,
     page = get(client, f"{PEOPLE}/{zelda.registration_id}", organiser)
     refused = post(client, f"{PEOPLE}/{zelda.registration_id}/promote", organiser, {"csrf_token": csrf_of(page)})
     assert refused.status_code == 409, "no free seat: answered by the page itself, not a redirect"
-    switch = re.search(r'<a href="([^"]+)" lang="en"', text(refused)).group(1)
+    switch = matched(r'<a href="([^"]+)" lang="en"', text(refused)).group(1)
     assert "/promote" not in switch and get(client, switch, organiser).status_code == 200
 
 
@@ -334,7 +334,7 @@ def test_moving_up_or_resending_without_csrf_or_for_another_s_event_changes_noth
         for fields in ({}, {"csrf_token": "0" * 64}):
             assert post(client, path, organiser, fields).status_code == 403, action
         own = text(get(client, f"/console/events/{OTHER_EVENT}/people", stranger))
-        csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', own).group(1)
+        csrf = matched(r'name="csrf_token" value="([0-9a-f]+)"', own).group(1)
         assert post(client, path, stranger, {"csrf_token": csrf}).status_code == 404, action
     assert status_of(app_store, "Yngve Berg").status == "waitlisted"
     assert len(sent_with_destinations(moto_endpoint)) == before

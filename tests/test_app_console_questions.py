@@ -15,7 +15,7 @@ import pytest
 
 from chalicelib.events import LONG_TEXT_MAX, SHORT_TEXT_MAX, place_key
 from chalicelib.notices import EventEdit
-from tests.helpers import CUSTOM_QUESTIONS, EVENT, answers, open_event, post_form
+from tests.helpers import CUSTOM_QUESTIONS, EVENT, answers, matched, open_event, post_form
 from tests.test_app_console import csrf_of, get, post
 from tests.test_app_console_events import audit_actions, path_of, stored_before_save_times
 
@@ -38,14 +38,14 @@ def without_questions(app_store):
 def form_of(page):
     """The hidden and filled-in fields of a page's main form (#form), as a browser would post them."""
     body = page.body.decode()
-    form = re.search(r'<form id="form".*?</form>', body, re.S).group(0)
+    form = matched(r'<form id="form".*?</form>', body, re.S).group(0)
     fields = {}
     for tag in re.findall(r"<input [^>]*>", form):
         name = re.search(r'name="([^"]+)"', tag)
         if not name:
             continue
-        kind = re.search(r'type="([^"]+)"', tag).group(1)
-        value = html.unescape(re.search(r'value="([^"]*)"', tag).group(1)) if 'value="' in tag else ""
+        kind = matched(r'type="([^"]+)"', tag).group(1)
+        value = html.unescape(matched(r'value="([^"]*)"', tag).group(1)) if 'value="' in tag else ""
         if kind == "checkbox" and " checked" not in tag:
             continue
         fields[name.group(1)] = value
@@ -169,7 +169,7 @@ def test_a_new_question_s_id_is_unique_and_never_one_a_removed_question_s_answer
 
 def form_of_remove(page):
     body = page.body.decode()
-    form = re.search(r'<form method="post" action="[^"]*/remove[^"]*">.*?</form>', body, re.S).group(0)
+    form = matched(r'<form method="post" action="[^"]*/remove[^"]*">.*?</form>', body, re.S).group(0)
     return dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form))
 
 
@@ -351,7 +351,7 @@ def test_moving_a_question_changes_the_form_s_order_and_a_broken_condition_is_re
 ):
     page = get(client, QUESTIONS, organiser)
     token = csrf_of(page)
-    version = re.search(r'name="edited_from" value="([^"]+)"', page.body.decode()).group(1)
+    version = matched(r'name="edited_from" value="([^"]+)"', page.body.decode()).group(1)
     fields = {"csrf_token": token, "edited_from": version, "direction": "up"}
     response = post(client, f"{QUESTIONS}/kollegor/move", organiser, fields)
     assert response.status_code == 303 and path_of(response) == f"{QUESTIONS}?done=moved"
@@ -384,7 +384,7 @@ def test_the_questions_of_a_meeting_stored_before_save_times_were_kept_can_be_ch
 ):
     stored_before_save_times(with_questions, EVENT)
     page = get(client, QUESTIONS, organiser)
-    version = re.search(r'name="edited_from" value="([^"]*)"', page.body.decode()).group(1)
+    version = matched(r'name="edited_from" value="([^"]*)"', page.body.decode()).group(1)
     fields = {"csrf_token": csrf_of(page), "edited_from": version, "direction": "up"}
     assert post(client, f"{QUESTIONS}/kollegor/move", organiser, fields).status_code == 303
     assert [q.id for q in with_questions.get_event(EVENT).custom_questions][2:4] == ["kollegor", "skor"]

@@ -16,6 +16,7 @@ from tests.helpers import (
     FORM,
     answers,
     manage_path,
+    matched,
     open_event,
     post_form,
     post_json,
@@ -203,7 +204,7 @@ def test_the_hourly_job_sends_the_organisers_a_digest_linking_to_the_event_in_th
     assert "Åsa Öberg, Röda Korset" in text
     (attachment,) = list(digest.iter_attachments())
     assert attachment.get_payload(decode=True).decode("utf-8-sig").splitlines()[1].startswith("Åsa Öberg;")
-    link = re.search(r"https?://\S+(/console/events/\S+)", text).group(1)
+    link = matched(r"https?://\S+(/console/events/\S+)", text).group(1)
     assert link == f"/console/events/{EVENT}"
     page = client.http.get(link)  # no data without signing in
     assert page.status_code == 303 and page.headers["Location"].startswith("/console?next=")

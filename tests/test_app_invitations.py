@@ -5,7 +5,6 @@ form filled in, while a link that does not work just gives the empty form."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +12,7 @@ import pytest
 
 from chalicelib.network import member_ref
 from chalicelib.notices import EventEdit
-from tests.helpers import EVENT, answers, post_json, run_schedule, text_of
+from tests.helpers import EVENT, answers, matched, post_json, run_schedule, text_of
 from tests.test_app_console import ORGANISER, csrf_of, get, post
 from tests.test_app_console_events import audit_actions, path_of
 from tests.test_app_notices import delivered
@@ -35,7 +34,7 @@ def members(app_store):
 
 
 def form_link(message):
-    return "/" + re.search(r"https?://[^/\s]+/(events/\S+invitation=\S+)", text_of(message)).group(1)
+    return "/" + matched(r"https?://[^/\s]+/(events/\S+invitation=\S+)", text_of(message)).group(1)
 
 
 def test_the_invite_page_previews_the_email_and_counts_who_gets_it_naming_nobody(client, organiser, members):

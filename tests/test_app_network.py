@@ -7,7 +7,7 @@ import base64
 from datetime import UTC, datetime
 
 from chalicelib.network import member_ref
-from tests.helpers import EVENT, answers, open_event, post_form, post_json, sent_mail
+from tests.helpers import EVENT, answers, matched, open_event, post_form, post_json, sent_mail
 
 SERIES = "natverk-social-hallbarhet"
 
@@ -150,7 +150,6 @@ def test_the_console_shows_the_network_with_tables_behind_the_chart_and_names_on
 def test_an_organiser_merges_two_names_in_the_console_behind_csrf_and_the_audit_log_says_so(
     client, app_store, moto_endpoint
 ):
-    import re
 
     from tests.test_app_console import ORGANISER, get, post, sign_in
 
@@ -159,7 +158,7 @@ def test_an_organiser_merges_two_names_in_the_console_behind_csrf_and_the_audit_
     post_json(client, answers(email="b@example.se", organisation="Maxi ICA Stormarknad", sector="company"))
     cookie = sign_in(client, moto_endpoint, ORGANISER)
     page = get(client, f"/console/network/{SERIES}", cookie)
-    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.body.decode()).group(1)
+    csrf = matched(r'name="csrf_token" value="([0-9a-f]+)"', page.body.decode()).group(1)
     path = f"/console/network/{SERIES}/merge"
     fields = {"keep": "ICA Maxi", "other": "Maxi ICA Stormarknad"}
     assert post(client, path, cookie, {**fields, "csrf_token": "0" * len(csrf)}).status_code == 403
@@ -181,7 +180,6 @@ def test_the_merge_form_s_limit_is_the_one_line_answer_s_in_the_field_and_the_me
     client, app_store, moto_endpoint, monkeypatch
 ):
     """Written once (fields.SINGLE_LINE_MAX): a different limit shows in both inputs and the refusal."""
-    import re
 
     from chalicelib import network
     from chalicelib.routes import console_network
@@ -193,7 +191,7 @@ def test_the_merge_form_s_limit_is_the_one_line_answer_s_in_the_field_and_the_me
     cookie = sign_in(client, moto_endpoint, ORGANISER)
     page = get(client, f"/console/network/{SERIES}", cookie).body.decode()
     assert page.count('maxlength="30"') == 2
-    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
+    csrf = matched(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
     fields = {"keep": "x" * 31, "other": "ICA Maxi", "csrf_token": csrf}
     long = post(client, f"/console/network/{SERIES}/merge", cookie, fields)
     assert long.status_code == 422 and "högst 30 tecken vardera" in long.body.decode()

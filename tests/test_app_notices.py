@@ -12,8 +12,8 @@ import pytest
 from icalendar import Calendar
 
 from chalicelib.forms import email_key
-from tests.helpers import EVENT, answers, manage_path, post_form, post_json, run_schedule, sent_mail, sent_raw
-from tests.test_app_console import ORGANISER, csrf_of, get, post
+from tests.helpers import EVENT, answers, manage_path, matched, post_form, post_json, run_schedule, sent_mail, sent_raw
+from tests.test_app_console import ORGANISER, csrf_of, get, post, with_csrf
 from tests.test_app_console_events import audit_actions, path_of
 
 
@@ -34,7 +34,7 @@ def leaves(message):
 
 
 def cancel_form_fields(client, cookie, **fields):
-    return {**fields, "csrf_token": csrf_of(get(client, f"/console/events/{EVENT}/cancel", cookie))}
+    return with_csrf(client, cookie, f"/console/events/{EVENT}/cancel", fields)
 
 
 # -- cancelling -----------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def test_after_cancelling_the_own_page_says_so_and_offers_nothing_to_press(clien
 
 
 def message_fields(client, cookie, **fields):
-    return {**fields, "csrf_token": csrf_of(get(client, f"/console/events/{EVENT}/message", cookie))}
+    return with_csrf(client, cookie, f"/console/events/{EVENT}/message", fields)
 
 
 def test_a_message_is_previewed_escaped_then_sent_once_to_its_audience_with_a_copy(
@@ -214,7 +214,7 @@ def test_an_edit_that_notifies_tells_each_person_what_changed_with_an_updated_ca
     values.update(
         venue="Folkets hus, Hudiksvall",
         csrf_token=csrf_of(page),
-        edited_from=re.search(r'name="edited_from" value="([^"]+)"', page.body.decode()).group(1),
+        edited_from=matched(r'name="edited_from" value="([^"]+)"', page.body.decode()).group(1),
         notify="on",
         organisers=ORGANISER,
     )

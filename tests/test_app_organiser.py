@@ -3,14 +3,13 @@ needed); the old bearer links to an attendee page lead to a page saying where to
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from tests.helpers import EVENT, FORM, answers, post_json, run_hourly_at, run_schedule, sent_mail, text_of
+from tests.helpers import EVENT, FORM, answers, matched, post_json, run_hourly_at, run_schedule, sent_mail, text_of
 
 ORGANISER = "social.hallbarhet@hudiksvall.example"
 
@@ -32,7 +31,7 @@ def test_the_digest_links_to_the_event_in_the_console_which_shows_it_after_signi
     clock.set(None)
     text = text_of(sent_mail(moto_endpoint)[-1])
     assert "Du loggar in med den e-postadress som står som arrangör" in text
-    link = re.search(r"https?://\S+(/console/events/\S+)", text).group(1)
+    link = matched(r"https?://\S+(/console/events/\S+)", text).group(1)
     anonymous = client.http.get(link)
     assert anonymous.status_code == 303 and anonymous.headers["Location"] == "/console?" + urlencode({"next": link})
 
@@ -40,7 +39,7 @@ def test_the_digest_links_to_the_event_in_the_console_which_shows_it_after_signi
     client.http.post("/console/sign-in", headers=FORM, body=urlencode({"email": ORGANISER, "next": link}))
     run_schedule(client, "email_outbox")
     mail = text_of(sent_mail(moto_endpoint)[-1]).replace("=\n", "")
-    pressed = client.http.post(re.search(r"https?://\S+(/console/sign-in/\S+)", mail).group(1), headers=FORM)
+    pressed = client.http.post(matched(r"https?://\S+(/console/sign-in/\S+)", mail).group(1), headers=FORM)
     assert pressed.headers["Location"] == link
     session = {"Cookie": pressed.headers["Set-Cookie"].split(";")[0]}
     page = client.http.get(link, headers=session)

@@ -4,7 +4,6 @@ OpenAPI 3.1, and says exactly what the registration validator accepts."""
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from openapi_spec_validator import validate
@@ -12,7 +11,7 @@ from openapi_spec_validator import validate
 import app as signup_app
 from chalicelib import openapi
 from chalicelib.registrations import EmailState, Status
-from tests.helpers import EVENT, answers, open_event, post_json
+from tests.helpers import EVENT, answers, matched, open_event, post_json
 
 REGISTRATIONS = "/events/{event_id}/registrations"
 
@@ -177,7 +176,7 @@ def test_the_manage_page_saves_an_edit_exactly_when_the_schema_accepts_it(client
 
     post_json(client, answers())
     text = sent_mail(moto_endpoint)[0].get_body(preferencelist=("plain",)).get_content()
-    path = "/registrations/" + re.search(r"/registrations/([\w.-]+)", text).group(1)
+    path = "/registrations/" + matched(r"/registrations/([\w.-]+)", text).group(1)
     operation = openapi.document(open_event())["paths"]["/registrations/{token}"]["post"]
     schema = operation["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
     body = {**edit, "action": "update"}

@@ -8,14 +8,13 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import re
 import urllib.request
 
 import pytest
 
 from chalicelib.console.events import event_toml
 from tests.browser.test_pages import WIDTHS, axe_violations
-from tests.helpers import EVENT, answers, open_event
+from tests.helpers import EVENT, answers, matched, open_event
 
 EARLIER = "natverk-forra-traffen"
 MEMBER = "inbjuden.medlem@example.se"
@@ -49,7 +48,7 @@ def invitation_link(service, tmp_path_factory):
     (invitation,) = [m for m in mails if m["To"] == MEMBER and str(m["Subject"]).startswith("Inbjudan: ")]
     assert invitation["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text = invitation.get_body(preferencelist=("plain",)).get_content()
-    return re.search(r"(https?://\S+/events/\S+invitation=\S+)", text).group(1)
+    return matched(r"(https?://\S+/events/\S+invitation=\S+)", text).group(1)
 
 
 def test_the_invitation_opens_the_form_filled_in_and_it_passes_axe(service, axe_page, invitation_link, axe_source):

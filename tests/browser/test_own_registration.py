@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 import urllib.request
 
 from tests.browser.keyboard import tab_to
 from tests.browser.test_pages import axe_violations
-from tests.helpers import EVENT, answers
+from tests.helpers import EVENT, answers, matched
 
 
 def register(service, email):
@@ -25,7 +24,7 @@ def own_link(service, email):
     for raw in reversed(service.mail()):
         if email in raw["destinations"][0]:
             text = raw["raw_data"].replace("=\r\n", "").replace("=\n", "")
-            return re.search(r"(http://127\.0\.0\.1:\d+/registrations/[A-Za-z0-9_.\-]+)", text).group(1)
+            return matched(r"(http://127\.0\.0\.1:\d+/registrations/[A-Za-z0-9_.\-]+)", text).group(1)
     raise AssertionError("no email to " + email)
 
 

@@ -8,7 +8,6 @@ it needs, per function, and compared with that function's role in infra/resource
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
@@ -17,7 +16,18 @@ import pytest
 from chalicelib import aws, bootstrap
 from chalicelib.mail import SendFailed, SesMailer
 from chalicelib.notices import NoticeKind, new_notice
-from tests.helpers import EVENT, FORM, PROJECT, answers, open_event, post_json, run_schedule, sent_mail, text_of
+from tests.helpers import (
+    EVENT,
+    FORM,
+    PROJECT,
+    answers,
+    matched,
+    open_event,
+    post_json,
+    run_schedule,
+    sent_mail,
+    text_of,
+)
 
 TEMPLATE = json.loads((PROJECT / "infra" / "resources.json").read_text(encoding="utf-8"))
 ROLES = {
@@ -98,7 +108,7 @@ def granted(role):
 
 def link(message, path):
     """The path of the first link in the email's text matching `path` (a regular expression)."""
-    return re.search(rf"https://[^/\s]+({path})", text_of(message)).group(1)
+    return matched(rf"https://[^/\s]+({path})", text_of(message)).group(1)
 
 
 def mail_to(moto_endpoint, *addresses):
@@ -182,7 +192,7 @@ def recorded(deployed_client, deployed_store, moto_endpoint, monkeypatch):
     event_page = client.http.get(console_page, headers=session)
     assert event_page.status_code == 200
     assert client.http.get(f"{console_page}/audit", headers=session).status_code == 200
-    csrf = re.search(r'name="csrf_token" value="(\w+)"', event_page.body.decode()).group(1)
+    csrf = matched(r'name="csrf_token" value="(\w+)"', event_page.body.decode()).group(1)
     signed_out = client.http.post("/console/sign-out", headers={**FORM, **session}, body=f"csrf_token={csrf}")
     assert signed_out.status_code == 303
     manage = link(first_confirmation, MANAGE)

@@ -13,7 +13,7 @@ from chalicelib import config, fields, openapi, pages
 from chalicelib.errors import ValidationFailed
 from chalicelib.fields import FIELDS, Kind
 from chalicelib.forms import parse_answers
-from tests.helpers import answers, open_event
+from tests.helpers import answers, matched, open_event
 
 TEXT_KINDS = (Kind.TEXT, Kind.FREE_TEXT, Kind.EMAIL)
 
@@ -54,7 +54,7 @@ def test_the_form_marks_required_exactly_the_required_fields():
     html = rendered_form()
     for field in FIELDS:
         if field.kind in (Kind.TEXT, Kind.EMAIL):
-            tag = re.search(rf'<input[^>]*\bname="{field.name}"[^>]*>', html).group(0)
+            tag = matched(rf'<input[^>]*\bname="{field.name}"[^>]*>', html).group(0)
             assert (" required" in tag) == field.required, field.name
 
 
