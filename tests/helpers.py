@@ -300,6 +300,16 @@ def error_of(response: Any) -> dict[str, Any]:
     return error
 
 
+def read_back(message: EmailMessage) -> EmailMessage:
+    """What the receiving side reads: the bytes SES would be given, parsed."""
+    return email.message_from_bytes(message.as_bytes(policy=email.policy.SMTP), policy=email.policy.default)
+
+
+def parts_of(message: EmailMessage) -> dict[str, EmailMessage]:
+    """An email's parts that hold content (text, HTML, a calendar file, a CSV), by content type."""
+    return {part.get_content_type(): part for part in message.walk() if not part.is_multipart()}
+
+
 def text_of(message: EmailMessage) -> str:
     """An email's plain-text part, decoded."""
     part = message.get_body(preferencelist=("plain",))

@@ -12,7 +12,18 @@ import pytest
 from icalendar import Calendar
 
 from chalicelib.forms import email_key
-from tests.helpers import EVENT, answers, manage_path, matched, post_form, post_json, run_schedule, sent_mail, sent_raw
+from tests.helpers import (
+    EVENT,
+    answers,
+    manage_path,
+    matched,
+    parts_of,
+    post_form,
+    post_json,
+    run_schedule,
+    sent_mail,
+    sent_raw,
+)
 from tests.test_app_console import ORGANISER, csrf_of, get, post, with_csrf
 from tests.test_app_console_events import audit_actions, path_of
 
@@ -27,10 +38,6 @@ def signed_up(client, count=3):
 def delivered(moto_endpoint, before):
     """The emails sent since `before` were counted, as the receiving side parses them."""
     return [email.message_from_bytes(raw, policy=email.policy.default) for raw in sent_raw(moto_endpoint)[before:]]
-
-
-def leaves(message):
-    return {part.get_content_type(): part for part in message.walk() if not part.is_multipart()}
 
 
 def cancel_form_fields(client, cookie, **fields):
@@ -106,8 +113,8 @@ def test_a_cancelled_meeting_closes_its_form_and_api_and_everyone_gets_a_cancel_
         english = str(message["To"]) == "person1@example.se"
         title = event.title["en" if english else "sv"]
         assert message["Subject"] == (f"Cancelled: {title}" if english else f"Inställt: {title}")
-        assert "Lokalen är inte tillgänglig." in leaves(message)["text/plain"].get_content()
-        calendar_part = leaves(message)["text/calendar"]
+        assert "Lokalen är inte tillgänglig." in parts_of(message)["text/plain"].get_content()
+        calendar_part = parts_of(message)["text/calendar"]
         assert calendar_part.get_param("method") == "CANCEL"
         entry = Calendar.from_ical(calendar_part.get_content()).walk("VEVENT")[0]
         registration = app_store.get_registration(EVENT, email_key(str(message["To"])))
@@ -160,7 +167,7 @@ def test_a_message_is_previewed_escaped_then_sent_once_to_its_audience_with_a_co
     copy = next(m for m in mails if str(m["To"]) == ORGANISER)
     assert copy["Subject"].startswith("Kopia: Meddelande om")
     person = next(m for m in mails if str(m["To"]) == "person0@example.se")
-    html = leaves(person)["text/html"].get_content()
+    html = parts_of(person)["text/html"].get_content()
     assert "&lt;b&gt;Programmet&lt;/b&gt;" in html and '<a href="https://hudiksvall.se/program">' in html
 
 
@@ -226,8 +233,8 @@ def test_an_edit_that_notifies_tells_each_person_what_changed_with_an_updated_ca
     assert len(mails) == 2
     swedish = next(m for m in mails if str(m["To"]) == "person0@example.se")
     assert swedish["Subject"].startswith("Ändrat: ")
-    assert "Plats: Folkets hus, Hudiksvall (tidigare: " in leaves(swedish)["text/plain"].get_content()
-    entry = Calendar.from_ical(leaves(swedish)["text/calendar"].get_content()).walk("VEVENT")[0]
+    assert "Plats: Folkets hus, Hudiksvall (tidigare: " in parts_of(swedish)["text/plain"].get_content()
+    entry = Calendar.from_ical(parts_of(swedish)["text/calendar"].get_content()).walk("VEVENT")[0]
     assert int(entry["SEQUENCE"]) == 1 and str(entry["LOCATION"]).startswith("Folkets hus, Hudiksvall")
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import email
-import email.policy
 import io
 from dataclasses import replace
 from datetime import timedelta
@@ -14,7 +12,7 @@ import pytest
 from chalicelib.digest import attendee_csv, summarize
 from chalicelib.forms import parse_answers
 from chalicelib.registrations import EmailDelivery, Registration, Status
-from tests.helpers import answers, at, example_event, written_digest
+from tests.helpers import answers, at, example_event, read_back, written_digest
 
 NOW = at("2027-05-10T07:00:00+02:00")
 FIRST_NAMES = ["Åsa", "Björn", "Märta", "Örjan", "Eva", "Lars", "Ingrid", "Per", "Kerstin", "Anders"]
@@ -173,7 +171,7 @@ def test_the_digest_email_reads_well_and_carries_the_csv():
         csv_bytes=attendee_csv(event, registrations),
         live_link="https://signup.example/console/events/natverk-social-hallbarhet",
     )
-    parsed = email.message_from_bytes(message.as_bytes(policy=email.policy.SMTP), policy=email.policy.default)
+    parsed = read_back(message)
     assert parsed["Subject"] == "Anmälningar till Nätverk för social hållbarhet – andra träffen: 40 anmälda"
     assert [address.addr_spec for address in parsed["Reply-To"].addresses] == list(event.organisers)
     assert parsed["Date"].datetime == NOW and parsed["Content-Language"] == "sv"

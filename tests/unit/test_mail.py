@@ -15,7 +15,7 @@ from chalicelib import pages
 from chalicelib.forms import parse_answers
 from chalicelib.mail import Links, WrittenEmail, registration_email, still_owed, written
 from chalicelib.registrations import EmailDelivery, EmailKind, Registration, Status
-from tests.helpers import answers, at, example_event
+from tests.helpers import answers, at, example_event, parts_of, read_back
 
 NOW = at("2027-05-01T12:00:00+02:00")
 SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"
@@ -54,11 +54,7 @@ def unsent(
 def build(kind="confirmation", status=Status.CONFIRMED, **overrides):
     """What the receiving side sees: the bytes SES would send, parsed."""
     message = unsent(kind, status, **overrides)
-    return email.message_from_bytes(message.as_bytes(policy=email.policy.SMTP), policy=email.policy.default)
-
-
-def parts(message):
-    return {part.get_content_type(): part for part in message.walk() if not part.is_multipart()}
+    return read_back(message)
 
 
 def test_structure_is_alternative_text_and_html_plus_a_calendar_file():
@@ -67,7 +63,7 @@ def test_structure_is_alternative_text_and_html_plus_a_calendar_file():
     alternative = message.get_payload()[0]
     assert alternative.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in alternative.get_payload()] == ["text/plain", "text/html"]
-    calendar = parts(message)["text/calendar"]
+    calendar = parts_of(message)["text/calendar"]
     assert calendar.get_filename() == "traff.ics"
     assert calendar.get_param("method") == "PUBLISH"
 
@@ -84,7 +80,7 @@ def test_swedish_headers_round_trip():
 
 
 def test_the_text_says_what_a_participant_needs():
-    text = parts(build(meal="yes", diet="Laktosfri")).get("text/plain").get_content()
+    text = parts_of(build(meal="yes", diet="Laktosfri")).get("text/plain").get_content()
     assert "Hej Åsa Öberg!" in text
     assert "måndag 24 maj 2027" in text
     assert "Måltid från 17.00" in text and "Mötet börjar 18.00" in text
@@ -107,7 +103,7 @@ def test_the_email_echoes_structured_answers_and_no_free_text():
     for text in contents:
         for typed in ("Laktosfri", "evil.example", "Hörslinga", "070-000", "Logga in"):
             assert typed not in text
-    text, html = parts(message)["text/plain"].get_content(), parts(message)["text/html"].get_content()
+    text, html = parts_of(message)["text/plain"].get_content(), parts_of(message)["text/html"].get_content()
     for body in (text, html):
         assert "Röda Korset Hudiksvall" in body and "Vill du äta den enklare måltiden? Ja" in body
         assert "Var du med på den första träffen? Ja" in body
@@ -116,25 +112,25 @@ def test_the_email_echoes_structured_answers_and_no_free_text():
 
 
 def test_without_free_text_the_email_does_not_mention_it():
-    text = parts(build(meal="no", diet=None)).get("text/plain").get_content()
+    text = parts_of(build(meal="no", diet=None)).get("text/plain").get_content()
     assert "står inte i mejlet" not in text
 
 
 def test_no_meal_line_for_someone_who_does_not_eat():
-    text = parts(build(meal="no")).get("text/plain").get_content()
+    text = parts_of(build(meal="no")).get("text/plain").get_content()
     assert "Måltid från" not in text and "Mötet börjar 18.00" in text
 
 
 def test_english_registrants_get_english():
     message = build(language="en")
     assert message["Subject"].startswith("Registration confirmed:")
-    text = parts(message)["text/plain"].get_content()
+    text = parts_of(message)["text/plain"].get_content()
     assert "Monday 24 May 2027" in text and "Meal from 17:00" in text
-    assert parts(message)["text/calendar"].get_filename() == "meeting.ics"
+    assert parts_of(message)["text/calendar"].get_filename() == "meeting.ics"
 
 
 def test_markup_in_a_name_is_escaped_in_the_html_part():
-    html = parts(build(name="<img src=x onerror=alert(1)>")).get("text/html").get_content()
+    html = parts_of(build(name="<img src=x onerror=alert(1)>")).get("text/html").get_content()
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
@@ -148,7 +144,7 @@ def test_the_name_never_reaches_a_header():
 
 
 def test_the_calendar_entry_has_local_times_and_a_stable_uid():
-    calendar = Calendar.from_ical(parts(build()).get("text/calendar").get_content())
+    calendar = Calendar.from_ical(parts_of(build()).get("text/calendar").get_content())
     (entry,) = calendar.walk("VEVENT")
     start = entry.decoded("dtstart")
     assert start.replace(tzinfo=None) == datetime(2027, 5, 24, 18, 0)
@@ -163,11 +159,11 @@ def test_the_calendar_entry_has_local_times_and_a_stable_uid():
 
 def test_waitlisted_people_get_no_calendar_entry_until_promoted():
     waitlisted = build(status=Status.WAITLISTED)
-    assert "text/calendar" not in parts(waitlisted)
+    assert "text/calendar" not in parts_of(waitlisted)
     assert waitlisted["Subject"].startswith("Du står på väntelistan:")
     promoted = build(kind=EmailKind.PROMOTION, status=Status.CONFIRMED)
     assert promoted["Subject"].startswith("Du har fått en plats:")
-    assert "text/calendar" in parts(promoted)
+    assert "text/calendar" in parts_of(promoted)
 
 
 def test_a_seat_freed_in_an_event_that_holds_seats_asks_for_the_click_in_its_subject():
@@ -183,26 +179,26 @@ def test_a_reminder_repeats_what_matters_with_the_calendar_file():
 
     message = build(kind=EmailKind.REMINDER, meal="yes")
     assert message["Subject"] == "Påminnelse: Nätverk för social hållbarhet – andra träffen, måndag 24 maj 2027"
-    text = parts(message)["text/plain"].get_content()
+    text = parts_of(message)["text/plain"].get_content()
     assert "Här är en påminnelse" in text and "Måltid från 17.00" in text
     assert "https://signup.example/registrations/TOKEN" in text
-    assert "text/calendar" in parts(message)
+    assert "text/calendar" in parts_of(message)
 
 
 def test_the_cancellation_receipt_withdraws_the_entry_the_confirmation_gave():
     from chalicelib.registrations import EmailKind, Status
 
-    (published,) = Calendar.from_ical(parts(build()).get("text/calendar").get_content()).walk("VEVENT")
+    (published,) = Calendar.from_ical(parts_of(build()).get("text/calendar").get_content()).walk("VEVENT")
     receipt = build(kind=EmailKind.CANCELLATION, status=Status.CANCELLED)
     assert receipt["Subject"] == "Avbokning bekräftad: Nätverk för social hållbarhet – andra träffen"
-    calendar_part = parts(receipt)["text/calendar"]
+    calendar_part = parts_of(receipt)["text/calendar"]
     assert calendar_part.get_param("method") == "CANCEL"
     calendar = Calendar.from_ical(calendar_part.get_content())
     (withdrawn,) = calendar.walk("VEVENT")
     assert str(calendar["method"]) == "CANCEL" and str(withdrawn["status"]) == "CANCELLED"
     assert str(withdrawn["uid"]) == str(published["uid"])
     assert withdrawn.decoded("sequence") > published.decoded("sequence")
-    assert "Din anmälan är avbokad" in parts(receipt)["text/plain"].get_content()
+    assert "Din anmälan är avbokad" in parts_of(receipt)["text/plain"].get_content()
     assert build(kind=EmailKind.CANCELLATION, status=Status.CANCELLED, language="en")["Subject"].startswith(
         "Cancellation confirmed:"
     )
@@ -213,8 +209,8 @@ def test_leaving_the_waiting_list_gets_a_receipt_without_a_calendar_file():
 
     receipt = build(kind=EmailKind.LEFT_WAITLIST, status=Status.CANCELLED)
     assert receipt["Subject"].startswith("Avbokning bekräftad:")
-    assert "text/calendar" not in parts(receipt)
-    assert "Du har lämnat väntelistan" in parts(receipt)["text/plain"].get_content()
+    assert "text/calendar" not in parts_of(receipt)
+    assert "Du har lämnat väntelistan" in parts_of(receipt)["text/plain"].get_content()
 
 
 def test_giving_up_a_held_seat_gets_the_receipt_but_no_calendar_file_it_never_had():
@@ -222,8 +218,8 @@ def test_giving_up_a_held_seat_gets_the_receipt_but_no_calendar_file_it_never_ha
 
     receipt = build(kind=EmailKind.CANCELLED_HOLD, status=Status.CANCELLED)
     assert receipt["Subject"].startswith("Avbokning bekräftad:")
-    assert "text/calendar" not in parts(receipt)
-    assert "Din anmälan är avbokad" in parts(receipt)["text/plain"].get_content()
+    assert "text/calendar" not in parts_of(receipt)
+    assert "Din anmälan är avbokad" in parts_of(receipt)["text/plain"].get_content()
 
 
 def test_every_email_still_owed_can_be_built_and_a_cancelled_seat_is_owed_only_its_receipt():

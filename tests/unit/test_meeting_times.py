@@ -17,8 +17,8 @@ from chalicelib.meeting_times import local_date_and_clock, meeting_times
 from chalicelib.network_report import network_report, report_text
 from chalicelib.notices import Audience, Notice, NoticeKind
 from tests.fakes import InMemoryStore
-from tests.helpers import at, example_event, series_meeting
-from tests.unit.test_mail import build, parts
+from tests.helpers import at, example_event, parts_of, series_meeting
+from tests.unit.test_mail import build
 
 
 def test_the_sentences_in_swedish_and_english():
@@ -51,7 +51,7 @@ def test_the_form_the_email_and_the_closed_message_say_the_same():
     event = example_event()
     times = meeting_times(event, "sv")
     form = pages.Pages(config).form_page(event, "sv", at("2027-05-01T12:00:00+02:00"))
-    found = parts(build())
+    found = parts_of(build())
     text, html = found["text/plain"].get_content(), found["text/html"].get_content()
     for sentence in (times.date, times.meeting):
         assert sentence in form and sentence in text and sentence in html

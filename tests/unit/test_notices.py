@@ -3,8 +3,6 @@ revision, the pace, and each notice email as a mail program reads it."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 from dataclasses import replace
 from datetime import timedelta
 
@@ -30,7 +28,7 @@ from chalicelib.notices import (
 from chalicelib.plain_text import linked_paragraphs
 from chalicelib.registrations import EmailDelivery, EmailState, Registration, Status, register
 from tests.fakes import InMemoryStore
-from tests.helpers import EMAIL_LINKS, answers, at, example_event
+from tests.helpers import EMAIL_LINKS, answers, at, example_event, parts_of, read_back
 
 NOW = at("2027-05-01T12:00:00+02:00")
 SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"
@@ -52,17 +50,8 @@ def message_to(audience):
     return new_notice(example_event(), NoticeKind.MESSAGE, now=NOW, audience=audience, text="Hej")
 
 
-def wire(message):
-    """What the receiving side sees: the bytes SES would send, parsed."""
-    return email.message_from_bytes(message.as_bytes(policy=email.policy.SMTP), policy=email.policy.default)
-
-
-def leaves(message):
-    return {part.get_content_type(): part for part in message.walk() if not part.is_multipart()}
-
-
 def built(notice, event, registration):
-    return wire(
+    return read_back(
         notice_email(
             notice,
             event,
@@ -175,7 +164,7 @@ def test_a_cancellation_withdraws_the_calendar_entry_with_a_higher_sequence_in_s
     notice = new_notice(event, NoticeKind.CANCELLED, now=NOW, text="Lokalen är inte tillgänglig.")
     message = built(notice, event, person())
     assert message["Subject"] == f"Inställt: {event.title['sv']}"
-    found = leaves(message)
+    found = parts_of(message)
     plain = found["text/plain"].get_content()
     assert "Arrangörerna har ställt in träffen" in plain and "Lokalen är inte tillgänglig." in plain
     assert "registrations/TOKEN" not in plain, "nothing to change once the meeting is off"
@@ -197,8 +186,8 @@ def test_a_cancellation_withdraws_the_calendar_entry_with_a_higher_sequence_in_s
 def test_each_kind_of_notice_takes_its_own_branch_of_the_email_in_both_parts(kind, opening, their_words, calendar):
     event = replace(example_event(), calendar_version=1, status="cancelled" if kind == NoticeKind.CANCELLED else "open")
     notice = new_notice(event, kind, now=NOW, text="Ta med kaffekopp.")
-    seated = leaves(built(notice, event, person(language="en")))
-    waiting = leaves(built(notice, event, person(status=Status.WAITLISTED, language="en")))
+    seated = parts_of(built(notice, event, person(language="en")))
+    waiting = parts_of(built(notice, event, person(status=Status.WAITLISTED, language="en")))
     assert ("text/calendar" in seated) == (calendar is not None)
     for part in ("text/plain", "text/html"):
         text = " ".join(seated[part].get_content().split())
@@ -222,10 +211,10 @@ def test_a_change_says_exactly_what_changed_old_and_new_in_english_with_an_updat
     notice = new_notice(after, NoticeKind.CHANGED, now=NOW, changes=meeting_changes(before, after))
     message = built(notice, after, person(language="en"))
     assert message["Subject"] == f"Changed: {after.title['en']}"
-    plain = leaves(message)["text/plain"].get_content()
+    plain = parts_of(message)["text/plain"].get_content()
     assert "Start time: Monday 24 May 2027 at 19:00 (before: Monday 24 May 2027 at 18:00)" in plain
     assert "Street address: Storgatan 1, Hudiksvall (before: " in plain
-    calendar_part = leaves(message)["text/calendar"]
+    calendar_part = parts_of(message)["text/calendar"]
     assert calendar_part.get_param("method") == "PUBLISH"
     entry = Calendar.from_ical(calendar_part.get_content()).walk("VEVENT")[0]
     assert int(entry["SEQUENCE"]) == 1 and entry.decoded("DTSTART") == after.starts_at.astimezone(after.zone)
@@ -237,8 +226,8 @@ def test_the_waiting_list_hears_of_a_change_without_a_calendar_file():
     notice = new_notice(after, NoticeKind.CHANGED, now=NOW, changes=meeting_changes(before, after))
     message = built(notice, after, person(Status.WAITLISTED))
     assert message["Subject"] == f"Ändrat: {after.title['sv']}"
-    assert "text/calendar" not in leaves(message)
-    plain = leaves(message)["text/plain"].get_content()
+    assert "text/calendar" not in parts_of(message)
+    plain = parts_of(message)["text/plain"].get_content()
     assert f"Plats: Folkets hus (tidigare: {before.venue})" in plain and "Du står kvar på väntelistan" in plain
 
 
@@ -249,19 +238,21 @@ def test_a_message_keeps_the_organisers_words_out_of_the_headers_and_escaped_in_
     message = built(notice, event, person())
     assert message["Subject"] == f"Meddelande om {event.title['sv']}"
     assert message["Bcc"] is None and message["To"] == "asa.oberg@example.se"
-    html = leaves(message)["text/html"].get_content()
+    html = parts_of(message)["text/html"].get_content()
     assert "&lt;b&gt;Program&lt;/b&gt;" in html and "<b>Program" not in html
     assert '<a href="https://hudiksvall.se/program">' in html
-    assert "text/calendar" not in leaves(message)
+    assert "text/calendar" not in parts_of(message)
 
 
 def test_the_organisers_copy_says_to_whom_and_how_many():
     event = example_event()
     notice = new_notice(event, NoticeKind.MESSAGE, now=NOW, audience=Audience.EATING, text="Maten serveras 17.00")
-    message = wire(notice_copy_email(notice, event, recipients=12, sender=SENDER, now=NOW, templates=pages.templates()))
+    message = read_back(
+        notice_copy_email(notice, event, recipients=12, sender=SENDER, now=NOW, templates=pages.templates())
+    )
     assert message["Subject"] == f"Kopia: Meddelande om {event.title['sv']}"
     assert [a.addr_spec for a in message["To"].addresses] == list(event.organisers)
-    plain = leaves(message)["text/plain"].get_content()
+    plain = parts_of(message)["text/plain"].get_content()
     assert "alla med plats som äter (12)" in plain and "Maten serveras 17.00" in plain
 
 

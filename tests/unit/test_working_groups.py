@@ -182,15 +182,12 @@ def test_nobody_with_an_area_gives_groups_without_one_still_mixed():
 
 
 def group_email(reader_shares, language="sv"):
-    import email as email_module
-    import email.policy
-
     from chalicelib import pages
     from chalicelib.forms import parse_answers
     from chalicelib.mail import Links, working_group_email
     from chalicelib.notices import NoticeKind, new_notice
     from chalicelib.registrations import Registration, Status
-    from tests.helpers import answers, at, example_event
+    from tests.helpers import answers, at, example_event, read_back
 
     now = at("2027-05-17T09:00:00+02:00")
     event = example_event()
@@ -215,7 +212,7 @@ def group_email(reader_shares, language="sv"):
         now=now,
         templates=pages.templates(),
     )
-    parsed = email_module.message_from_bytes(message.as_bytes(policy=email.policy.SMTP), policy=email.policy.default)
+    parsed = read_back(message)
     text = parsed.get_body(preferencelist=("plain",)).get_content()
     html = parsed.get_body(preferencelist=("html",)).get_content()
     return parsed, text, html
