@@ -84,6 +84,11 @@ def matched(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
     return match
 
 
+def csrf_of(page: Any) -> str:
+    """The CSRF token a console page's forms carry (the page as the test client answered it)."""
+    return matched(r'name="csrf_token" value="([0-9a-f]+)"', page.body.decode()).group(1)
+
+
 def code_with_column_positions(pyc: bytes) -> list[str]:
     """The code objects of a .pyc (the module's and every function, class and comprehension in it) whose
     instructions carry column positions, by qualified name: none when it was compiled with

@@ -25,6 +25,7 @@ from tests.helpers import (
     CUSTOM_QUESTIONS,
     EVENT,
     answers,
+    csrf_of,
     matched,
     open_event,
     post_form,
@@ -105,7 +106,7 @@ def render_everything(client: Any, store: Any, moto_endpoint: str, clock: Any, m
     for lang in ("sv", "en"):  # the example event is a meeting of the network's series of the same name
         network_page = client.http.get(f"/console/network/{EVENT}?lang={lang}", headers=session)
         collection.add(f"console-network-{lang}", network_page)
-    csrf = matched(r'name="csrf_token" value="([0-9a-f]+)"', network_page.body.decode()).group(1)
+    csrf = csrf_of(network_page)
     merge = {"Content-Type": "application/x-www-form-urlencoded", **session}
     refused = client.http.post(
         f"/console/network/{EVENT}/merge", headers=merge, body=urlencode({"csrf_token": csrf, "keep": "Röda Korset"})
@@ -342,7 +343,7 @@ def _console_people_pages(client: Any, collection: Collection, store: Any, sessi
     name = seated[0].answers.name.split()[0]
     found = get(f"{base}/check-in?q={name}&lang=en")
     collection.add("console-check-in-found-en", found)
-    csrf = matched(r'name="csrf_token" value="([0-9a-f]+)"', found.body.decode()).group(1)
+    csrf = csrf_of(found)
     tap = client.http.post(
         f"{person.replace('/people/', '/check-in/')}",
         headers=form,
@@ -404,8 +405,7 @@ def _console_event_pages(client: Any, collection: Collection, moto_endpoint: str
     posting = {**form, **session}
 
     def csrf(path: str) -> str:
-        page = client.http.get(path, headers=session).body.decode()
-        return matched(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return csrf_of(client.http.get(path, headers=session))
 
     start = (datetime.now(UTC) + timedelta(days=40)).date()
     new_event = {
@@ -497,7 +497,7 @@ def _invitation_pages(client: Any, collection: Collection, moto_endpoint: str, s
         invite = client.http.get(f"/console/events/{QUESTIONS_EVENT}/invite{q}", headers=session)
         collection.add(f"console-invite-{lang}", invite)
     collection.add("console-invite-refused-sv", client.http.get(f"/console/events/{EVENT}/invite", headers=session))
-    token = matched(r'name="csrf_token" value="([^"]+)"', invite.body.decode()).group(1)
+    token = csrf_of(invite)
     posting = {"Content-Type": "application/x-www-form-urlencoded", **session}
     sent = client.http.post(
         f"/console/events/{QUESTIONS_EVENT}/invite", headers=posting, body=urlencode({"csrf_token": token})
@@ -533,8 +533,7 @@ def _working_group_pages(client: Any, collection: Collection, store: Any, moto_e
     session = _signed_in(client, moto_endpoint, "admin@hudiksvall.example")
     posting = {**form, **session}
     path = f"/console/events/{EVENT}/groups"
-    page = client.http.get(path, headers=session).body.decode()
-    token = matched(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = csrf_of(client.http.get(path, headers=session))
     collection.add("console-groups-none-en", client.http.get(f"{path}?lang=en", headers=session))
     proposed = client.http.post(
         path, headers=posting, body=urlencode({"do": "propose", "version": "", "csrf_token": token})
@@ -559,8 +558,7 @@ def _notice_pages(client: Any, collection: Collection, store: Any, moto_endpoint
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     session = _signed_in(client, moto_endpoint, "admin@hudiksvall.example")
     posting = {**form, **session}
-    page = client.http.get(f"/console/events/{EVENT}/message", headers=session).body.decode()
-    token = matched(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = csrf_of(client.http.get(f"/console/events/{EVENT}/message", headers=session))
     words = "Välkomna! <b>Program</b>: https://hudiksvall.se/program\n\nMvh arrangörerna"
     for lang in ("sv", "en"):
         q = f"?lang={lang}"

@@ -17,7 +17,7 @@ from chalicelib.console import auth
 from chalicelib.errors import Contention
 from chalicelib.store import DynamoStore
 from chalicelib.store.schema import event_key
-from tests.helpers import EVENT, FORM, matched, open_event, run_schedule, sent_with_destinations
+from tests.helpers import EVENT, FORM, csrf_of, matched, open_event, run_schedule, sent_with_destinations
 
 ORGANISER = "social.hallbarhet@hudiksvall.example"  # the example event's organiser
 ADMIN = "admin@hudiksvall.example"  # the local stage's administrator
@@ -75,10 +75,6 @@ def get(client, path, cookie=None):
 
 def post(client, path, cookie, fields, headers=None):
     return client.http.post(path, headers={**FORM, "Cookie": cookie, **(headers or {})}, body=urlencode(fields))
-
-
-def csrf_of(page):
-    return matched(r'name="csrf_token" value="([0-9a-f]+)"', page.body.decode()).group(1)
 
 
 def with_csrf(client, cookie, page_path, fields=None):

@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.helpers import EVENT, answers, matched, open_event, post_json, sent_with_destinations
-from tests.test_app_console import OTHER_EVENT, csrf_of, get, other_event, post, sign_in
+from tests.helpers import EVENT, answers, csrf_of, matched, open_event, post_json, sent_with_destinations
+from tests.test_app_console import OTHER_EVENT, get, other_event, post, sign_in
 
 PEOPLE = f"/console/events/{EVENT}/people"
 CHECK_IN = f"/console/events/{EVENT}/check-in"
@@ -157,8 +157,7 @@ def test_another_event_s_organiser_gets_404_on_every_people_page(client, strange
         response = get(client, path, stranger)
         assert response.status_code == 404, path
         assert "Åsa" not in text(response) and "Träffen hittades inte" in text(response)
-    own = text(get(client, f"/console/events/{OTHER_EVENT}/people", stranger))
-    csrf = matched(r'name="csrf_token" value="([0-9a-f]+)"', own).group(1)
+    csrf = csrf_of(get(client, f"/console/events/{OTHER_EVENT}/people", stranger))
     for path in (f"{PEOPLE}/{asa.registration_id}/cancel", f"{CHECK_IN}/{asa.registration_id}"):
         assert post(client, path, stranger, {"csrf_token": csrf, "present": "1"}).status_code == 404, path
     assert status_of(app_store, "Åsa Öberg").status == "confirmed"
@@ -333,8 +332,7 @@ def test_moving_up_or_resending_without_csrf_or_for_another_s_event_changes_noth
         path = f"{PEOPLE}/{yngve.registration_id}/{action}"
         for fields in ({}, {"csrf_token": "0" * 64}):
             assert post(client, path, organiser, fields).status_code == 403, action
-        own = text(get(client, f"/console/events/{OTHER_EVENT}/people", stranger))
-        csrf = matched(r'name="csrf_token" value="([0-9a-f]+)"', own).group(1)
+        csrf = csrf_of(get(client, f"/console/events/{OTHER_EVENT}/people", stranger))
         assert post(client, path, stranger, {"csrf_token": csrf}).status_code == 404, action
     assert status_of(app_store, "Yngve Berg").status == "waitlisted"
     assert len(sent_with_destinations(moto_endpoint)) == before

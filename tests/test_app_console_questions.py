@@ -15,8 +15,8 @@ import pytest
 
 from chalicelib.events import LONG_TEXT_MAX, SHORT_TEXT_MAX, place_key
 from chalicelib.notices import EventEdit
-from tests.helpers import CUSTOM_QUESTIONS, EVENT, answers, matched, open_event, post_form
-from tests.test_app_console import csrf_of, get, post
+from tests.helpers import CUSTOM_QUESTIONS, EVENT, answers, csrf_of, matched, open_event, post_form
+from tests.test_app_console import get, post
 from tests.test_app_console_events import audit_actions, path_of, stored_before_save_times
 
 QUESTIONS = f"/console/events/{EVENT}/questions"

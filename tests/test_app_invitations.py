@@ -12,8 +12,8 @@ import pytest
 
 from chalicelib.network import member_ref
 from chalicelib.notices import EventEdit
-from tests.helpers import EVENT, answers, matched, post_json, run_schedule, text_of
-from tests.test_app_console import ORGANISER, csrf_of, get, post
+from tests.helpers import EVENT, answers, csrf_of, matched, post_json, run_schedule, text_of
+from tests.test_app_console import ORGANISER, get, post
 from tests.test_app_console_events import audit_actions, path_of
 from tests.test_app_notices import delivered
 from tests.unit.test_network import FIRST_DAY, SERIES, meeting, sign_up_to_meeting

@@ -7,7 +7,7 @@ import base64
 from datetime import UTC, datetime
 
 from chalicelib.network import member_ref
-from tests.helpers import EVENT, answers, matched, open_event, post_form, post_json, sent_mail
+from tests.helpers import EVENT, answers, csrf_of, open_event, post_form, post_json, sent_mail
 
 SERIES = "natverk-social-hallbarhet"
 
@@ -158,7 +158,7 @@ def test_an_organiser_merges_two_names_in_the_console_behind_csrf_and_the_audit_
     post_json(client, answers(email="b@example.se", organisation="Maxi ICA Stormarknad", sector="company"))
     cookie = sign_in(client, moto_endpoint, ORGANISER)
     page = get(client, f"/console/network/{SERIES}", cookie)
-    csrf = matched(r'name="csrf_token" value="([0-9a-f]+)"', page.body.decode()).group(1)
+    csrf = csrf_of(page)
     path = f"/console/network/{SERIES}/merge"
     fields = {"keep": "ICA Maxi", "other": "Maxi ICA Stormarknad"}
     assert post(client, path, cookie, {**fields, "csrf_token": "0" * len(csrf)}).status_code == 403
@@ -189,10 +189,9 @@ def test_the_merge_form_s_limit_is_the_one_line_answer_s_in_the_field_and_the_me
     monkeypatch.setattr(console_network, "SINGLE_LINE_MAX", 30)
     app_store.put_event(open_event(), datetime.now(UTC))
     cookie = sign_in(client, moto_endpoint, ORGANISER)
-    page = get(client, f"/console/network/{SERIES}", cookie).body.decode()
-    assert page.count('maxlength="30"') == 2
-    csrf = matched(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
-    fields = {"keep": "x" * 31, "other": "ICA Maxi", "csrf_token": csrf}
+    page = get(client, f"/console/network/{SERIES}", cookie)
+    assert page.body.decode().count('maxlength="30"') == 2
+    fields = {"keep": "x" * 31, "other": "ICA Maxi", "csrf_token": csrf_of(page)}
     long = post(client, f"/console/network/{SERIES}/merge", cookie, fields)
     assert long.status_code == 422 and "högst 30 tecken vardera" in long.body.decode()
     assert long.body.decode().count('maxlength="30"') == 2

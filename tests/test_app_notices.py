@@ -15,6 +15,7 @@ from chalicelib.forms import email_key
 from tests.helpers import (
     EVENT,
     answers,
+    csrf_of,
     manage_path,
     matched,
     parts_of,
@@ -24,7 +25,7 @@ from tests.helpers import (
     sent_mail,
     sent_raw,
 )
-from tests.test_app_console import ORGANISER, csrf_of, get, post, with_csrf
+from tests.test_app_console import ORGANISER, get, post, with_csrf
 from tests.test_app_console_events import audit_actions, path_of
 
 

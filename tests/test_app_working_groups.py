@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.privacy import export_person
-from tests.helpers import EVENT, answers, manage_path, open_event, post_form, post_json, sent_mail
+from tests.helpers import EVENT, answers, csrf_of, manage_path, open_event, post_form, post_json, sent_mail
 from tests.test_app_own_registration import edit
 
 
@@ -93,7 +93,7 @@ def signed_up_then_closed(client, app_store, clock, count=10):
 
 
 def test_the_groups_page_says_when_it_is_too_early_and_proposes_nothing_then(client, app_store, moto_endpoint):
-    from tests.test_app_console import ORGANISER, csrf_of, get, post, sign_in
+    from tests.test_app_console import ORGANISER, get, post, sign_in
 
     cookie = sign_in(client, moto_endpoint, ORGANISER)
     page = get(client, f"/console/events/{EVENT}/groups", cookie)
@@ -109,7 +109,7 @@ def test_the_groups_page_says_when_it_is_too_early_and_proposes_nothing_then(cli
 def test_an_organiser_proposes_moves_with_a_select_saves_and_a_stale_page_is_refused(
     client, app_store, moto_endpoint, clock
 ):
-    from tests.test_app_console import ORGANISER, csrf_of, get, post, sign_in
+    from tests.test_app_console import ORGANISER, get, post, sign_in
 
     signed_up_then_closed(client, app_store, clock)
     cookie = sign_in(client, moto_endpoint, ORGANISER)
@@ -156,7 +156,7 @@ def test_the_groups_download_opens_in_swedish_excel_and_cannot_hold_a_formula(cl
     import csv
     import io
 
-    from tests.test_app_console import ORGANISER, csrf_of, get, post, sign_in
+    from tests.test_app_console import ORGANISER, get, post, sign_in
 
     formula = answers(email="formel@example.se", name="Formel", organisation="@SUM(A1) AB")
     assert post_json(client, formula).status_code == 201
@@ -183,7 +183,7 @@ def test_each_group_is_emailed_once_in_each_persons_language_listing_only_those_
     client, app_store, moto_endpoint, clock
 ):
     from tests.helpers import run_schedule
-    from tests.test_app_console import ORGANISER, csrf_of, get, post, sign_in
+    from tests.test_app_console import ORGANISER, get, post, sign_in
 
     signed_up_then_closed(client, app_store, clock, count=8)
     cookie = sign_in(client, moto_endpoint, ORGANISER)
