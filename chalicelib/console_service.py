@@ -136,7 +136,7 @@ class Console:
         """A link's token without email (`./signup console link`); LinkRefused(UNKNOWN) if the
         address may not sign in."""
         if not auth.may_sign_in(email_key(address), self.admins, self.store.list_events()):
-            raise sign_in.LinkRefused(auth.LinkState.UNKNOWN)
+            raise auth.LinkRefused(auth.LinkState.UNKNOWN)
         return sign_in.make_link(address, store=self.store, now=now)
 
     # -- sessions -------------------------------------------------------------------------

@@ -453,7 +453,8 @@ def notice_email(
     withdrawn), what changed, old → new (with the updated entry), or the organisers' message. The
     organisers' words go in the body only, escaped in the HTML part: no header carries them."""
     # Imported when used: notices sends through this module, and a cold start needs neither.
-    from .notices import SUBJECTS, NoticeKind
+    from .notice_kind import NoticeKind
+    from .notices import SUBJECTS
     from .plain_text import linked_paragraphs
 
     language = registration.answers.language
@@ -500,7 +501,8 @@ def invitation_email(
     """An invitation to a network's member, in their language: the meeting, the link to the form
     already filled in (its URL holds a signed token, nothing personal) and, as every network email,
     the one-click way out (RFC 8058). The member's name goes in the body only, never a header."""
-    from .notices import SUBJECTS, NoticeKind  # see notice_email
+    from .notice_kind import NoticeKind
+    from .notices import SUBJECTS  # see notice_email
 
     context = invitation_context(event, member, links)
     language = context["lang"]

@@ -20,7 +20,8 @@ from . import email_history
 from .email_history import EmailHistoryStore, Result
 from .events import Event
 from .forms import email_key
-from .notices import HISTORY_KIND, Notice, NoticeKind, group_of, receives
+from .notice_kind import NoticeKind
+from .notices import HISTORY_KIND, Notice, group_of, receives
 from .registrations import Registration
 from .working_groups import Group
 

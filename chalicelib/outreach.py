@@ -30,6 +30,7 @@ from .mail import (
     notice_email,
     working_group_email,
 )
+from .notice_kind import NoticeKind
 from .registrations import EmailKind, Registration
 from .service import Signup
 
@@ -110,7 +111,7 @@ class Outreach:
         """Call the meeting off; everyone still signed up is told by the outbox (EventCancelled when it was)."""
         notice = notices.new_notice(
             event,
-            notices.NoticeKind.CANCELLED,
+            NoticeKind.CANCELLED,
             now=now,
             text=notices.message_text(note) if note.strip() else "",
             author=author,
@@ -126,7 +127,7 @@ class Outreach:
         """A message from the organisers to `audience`; MessageInvalid when empty or too long."""
         notice = notices.new_notice(
             event,
-            notices.NoticeKind.MESSAGE,
+            NoticeKind.MESSAGE,
             now=now,
             audience=audience,
             text=notices.message_text(text),
@@ -163,7 +164,7 @@ class Outreach:
         if not invitees.invite:
             raise invitations.InvitationRefused("nobody")
         notice = notices.new_notice(
-            event, notices.NoticeKind.INVITATION, now=now, author=author, expires_at=self.notice_expiry(event)
+            event, NoticeKind.INVITATION, now=now, author=author, expires_at=self.notice_expiry(event)
         )
         self.store.put_notice(notice)
         log.info("invitations stored", extra={"event_id": event.id, "count": len(invitees.invite)})
@@ -200,7 +201,7 @@ class Outreach:
 
     def recipients_of(self, event: Event, audience: notices.Audience, now: datetime) -> int:
         """How many a message to `audience` would reach `now` (for the console's preview)."""
-        probe = notices.Notice(event.id, "", notices.NoticeKind.MESSAGE, audience, now)
+        probe = notices.Notice(event.id, "", NoticeKind.MESSAGE, audience, now)
         return sum(notices.receives(probe, registration) for registration in self.store.registrations(event.id))
 
 

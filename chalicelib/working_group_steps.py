@@ -17,7 +17,8 @@ from . import i18n, notices
 from .digest import safe_cell
 from .events import Event
 from .network import Member, OrganisationAlias, Organisations
-from .notices import Notice, NoticeKind
+from .notice_kind import NoticeKind
+from .notices import Notice
 from .registrations import Registration
 from .working_groups import (
     GroupsChanged,

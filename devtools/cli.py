@@ -26,10 +26,11 @@ from chalicelib import (
     working_group_steps,
     working_groups,
 )
-from chalicelib.console import auth, event_admin, sign_in
+from chalicelib.console import auth, event_admin
+from chalicelib.console import events as event_rules
 from chalicelib.console.access import ConsoleUser
 from chalicelib.console.audit import record
-from chalicelib.console.events import EventFormInvalid
+from chalicelib.console.posted import EventFormInvalid
 from chalicelib.digest import summarize
 from chalicelib.errors import EventCancelled, ValidationFailed
 from chalicelib.events import LANGUAGES, Event, EventFileError, parse_event_toml
@@ -92,7 +93,7 @@ def event_put(args: argparse.Namespace) -> int:
     try:
         saved = event_admin.save(
             existing,
-            event_admin.rules.counted_as(existing, event),
+            event_rules.counted_as(existing, event),
             "en",
             event_admin.Writer(parts.store, now, send),
             error_field="file",
@@ -317,7 +318,7 @@ def console_link(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.email!r} is not an email address.") from None
     try:
         token = parts.console.make_link(address, _now())
-    except sign_in.LinkRefused:
+    except auth.LinkRefused:
         raise CommandError(
             f"{address} may not sign in on stage {args.stage}: add it to {config.ADMINS} in .chalice/config.json "
             "(administrators) or to an event's organisers."

@@ -14,10 +14,12 @@ from .. import notices
 from ..errors import EventCancelled, EventExists, SeatsTaken
 from ..events import Event
 from ..i18n import event_problem
+from ..notice_kind import NoticeKind
 from ..notices import EventEdit, Notice
 from ..registrations import EmailState, PromotionStore, Registration, fill_free_seats
 from . import events as rules
-from .events import ChangeRefused, EventFormInvalid
+from .events import ChangeRefused
+from .posted import EventFormInvalid
 
 # Sends the email a registration's record holds the lease for (service.send_leased_email, bound).
 SendLeased = Callable[[Registration, Event], Any]
@@ -105,7 +107,7 @@ def save(
     notice = (
         notices.new_notice(
             event,
-            notices.NoticeKind.CHANGED,
+            NoticeKind.CHANGED,
             now=writer.now,
             changes=changes,
             author=notify.author,

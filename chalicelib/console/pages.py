@@ -14,7 +14,8 @@ from .. import i18n, links
 from ..events import Event, QuestionType
 from ..i18n import N_
 from ..meeting_times import local_date_and_clock, meeting_times
-from ..notices import KIND_NAMES, Notice, NoticeKind, audience_name
+from ..notice_kind import NoticeKind
+from ..notices import KIND_NAMES, Notice, audience_name
 from .access import ConsoleUser, EventRow
 from .audit import AuditEntry
 

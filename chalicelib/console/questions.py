@@ -35,8 +35,8 @@ from ..events import (
 )
 from ..fields import YesNo
 from ..i18n import N_, event_problem
-from .events import GENERAL, EventFormInvalid, counted_as, event_mapping, question_mapping, slug
-from .posted import ticked, value_text
+from .events import GENERAL, counted_as, event_mapping, question_mapping, slug
+from .posted import EventFormInvalid, ticked, value_text
 
 # Empty rows under a choice question's choices, for new ones ("More rows" adds as many again).
 BLANK_CHOICE_ROWS = 3

@@ -94,7 +94,7 @@ def _list_page(
     user: ConsoleUser, event: Event, language: str, *, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
     from ..console import event_admin
-    from ..console import questions as editor
+    from ..console.events import GENERAL
 
     tr = i18n.translator(language)
     done = query(console_questions.current_request).get("done", "")
@@ -107,7 +107,7 @@ def _list_page(
         edited_from=event_admin.version_shown(event),
         rows=_rows(event, language),
         errors=errors or {},
-        field_labels={editor.GENERAL: tr.gettext("The questions")},
+        field_labels={GENERAL: tr.gettext("The questions")},
         notice=tr.gettext(DONE[done]) if done in DONE else "",
         type_names=TYPE_NAMES,
     )
@@ -167,7 +167,7 @@ def _change_list(post: ConsolePost, changed: Callable[[], Event], action: str, d
     """Save the list as `changed` makes it (unless someone saved the event since the page was shown),
     write the audit entry, then back to the list saying what was `done`; a refusal shows the list again."""
     from ..console import event_admin
-    from ..console import questions as editor
+    from ..console.events import GENERAL
 
     try:
         if event_admin.stale(post.event, post.fields.get("edited_from")):
@@ -178,7 +178,7 @@ def _change_list(post: ConsolePost, changed: Callable[[], Event], action: str, d
     except EventChanged:
         fresh = visible_event(post.user, post.event.id)
         text = i18n.translator(post.language).gettext(STALE)
-        return _list_page(post.user, fresh, post.language, status=409, errors={editor.GENERAL: text})
+        return _list_page(post.user, fresh, post.language, status=409, errors={GENERAL: text})
     audit(post.event, post.user, action, detail)
     return see_other(_list_path(post.event), post.language, done=done)
 

@@ -15,7 +15,8 @@ from botocore.exceptions import ClientError
 
 from ..events import NOTICED_MOMENTS
 from ..jobs import SendState
-from ..notices import Audience, Change, Notice, NoticeKind
+from ..notice_kind import NoticeKind
+from ..notices import Audience, Change, Notice
 from ..working_groups import Group
 from .items import typed_value
 from .schema import (

@@ -28,7 +28,8 @@ from chalicelib.mail import (
     working_group_email,
 )
 from chalicelib.network import Member
-from chalicelib.notices import Change, NoticeKind, new_notice
+from chalicelib.notice_kind import NoticeKind
+from chalicelib.notices import Change, new_notice
 from chalicelib.registrations import EmailKind, Status
 from chalicelib.working_groups import Group
 from tests.clients.conftest import read_with_mail_parser

@@ -15,7 +15,8 @@ import pytest
 
 from chalicelib import aws, bootstrap
 from chalicelib.mail import SendFailed, SesMailer
-from chalicelib.notices import NoticeKind, new_notice
+from chalicelib.notice_kind import NoticeKind
+from chalicelib.notices import new_notice
 from tests.helpers import (
     EVENT,
     FORM,

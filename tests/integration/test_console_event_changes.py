@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.console import event_admin
-from chalicelib.console.events import EventFormInvalid
+from chalicelib.console.posted import EventFormInvalid
 from chalicelib.errors import EventChanged, EventStarted, SeatsTaken
 from chalicelib.notices import EventEdit
 from chalicelib.outbox import retry_due_emails, send_now

@@ -52,7 +52,7 @@ def test_twenty_presses_of_one_link_at_once_sign_in_exactly_one(dynamodb_local_s
     def press():
         try:
             return sign_in.use_link(link.token, store=store, admins=frozenset(), retention=timedelta(days=90), now=NOW)
-        except sign_in.LinkRefused as refused:
+        except auth.LinkRefused as refused:
             return refused.state
 
     outcomes = all_at_once(press, 20)

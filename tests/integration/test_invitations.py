@@ -17,7 +17,8 @@ from chalicelib.forms import email_key
 from chalicelib.invitations import marker
 from chalicelib.network import Member, member_ref
 from chalicelib.notice_delivery import SendPace
-from chalicelib.notices import EventEdit, Notice, NoticeKind, new_notice
+from chalicelib.notice_kind import NoticeKind
+from chalicelib.notices import EventEdit, Notice, new_notice
 from chalicelib.store import DynamoStore
 from tests.fakes import RecordingMailer, UnexpectedNoticeMessages, plain_email
 from tests.helpers import assert_racing_runs_send_once, deliver_notices_unpaced

@@ -13,12 +13,13 @@ import pytest
 
 from chalicelib import privacy
 from chalicelib.console import event_admin
-from chalicelib.console.events import EventFormInvalid
+from chalicelib.console.posted import EventFormInvalid
 from chalicelib.errors import EventCancelled
 from chalicelib.events import Event
 from chalicelib.forms import email_key
 from chalicelib.notice_delivery import SendPace
-from chalicelib.notices import Audience, EventEdit, Notice, NoticeKind, meeting_changes, new_notice
+from chalicelib.notice_kind import NoticeKind
+from chalicelib.notices import Audience, EventEdit, Notice, meeting_changes, new_notice
 from chalicelib.registrations import Registration, Status, cancel, register
 from chalicelib.store import DynamoStore
 from tests.fakes import RecordingMailer, UnexpectedNoticeMessages, plain_email

@@ -110,7 +110,7 @@ def test_erasing_a_person_ends_their_console_sessions_and_links_and_the_record_t
     version, ended = store.session_state(person)
     assert not auth.still_current(cookie, version, ended), "the cookie from before no longer signs in"
     assert ended == frozenset(), "the signed-out device's record is deleted"
-    with pytest.raises(sign_in.LinkRefused) as refused:
+    with pytest.raises(auth.LinkRefused) as refused:
         sign_in.use_link(link.token, store=store, admins=frozenset({person}), retention=timedelta(days=90), now=now)
     assert refused.value.state == auth.LinkState.EXPIRED
     kept = store.client.get_item(TableName=store.table, Key=sessions_key(person))["Item"]

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from chalicelib.console import events as console_events
-from chalicelib.console.events import ChangeRefused, EventFormInvalid
+from chalicelib.console.events import ChangeRefused
+from chalicelib.console.posted import EventFormInvalid
 from chalicelib.events import parse_event_toml
 from tests.helpers import EXAMPLE, at, example_event
 

@@ -15,7 +15,8 @@ from chalicelib.console.people_pages import door_list_context
 from chalicelib.errors import RegistrationClosed
 from chalicelib.meeting_times import local_date_and_clock, meeting_times
 from chalicelib.network_report import network_report, report_text
-from chalicelib.notices import Audience, Notice, NoticeKind
+from chalicelib.notice_kind import NoticeKind
+from chalicelib.notices import Audience, Notice
 from tests.fakes import InMemoryStore
 from tests.helpers import at, example_event, parts_of, series_meeting
 from tests.unit.test_mail import build

@@ -15,10 +15,10 @@ from chalicelib.errors import EventCancelled, RegistrationClosed
 from chalicelib.forms import parse_answers
 from chalicelib.mail import notice_copy_email, notice_email
 from chalicelib.notice_delivery import SendPace
+from chalicelib.notice_kind import NoticeKind
 from chalicelib.notices import (
     Audience,
     MessageInvalid,
-    NoticeKind,
     meeting_changes,
     message_text,
     new_notice,

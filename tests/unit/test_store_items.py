@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from boto3.dynamodb.types import TypeDeserializer
 
 from chalicelib.forms import parse_answers
-from chalicelib.notices import Audience, Change, Notice, NoticeKind
+from chalicelib.notice_kind import NoticeKind
+from chalicelib.notices import Audience, Change, Notice
 from chalicelib.registrations import EmailDelivery, EmailKind, Registration
 from chalicelib.store.items import (
     event_attributes,

@@ -12,7 +12,7 @@ from jinja2 import nodes
 from chalicelib import pages
 from chalicelib.events import DigestMode, EventStatus, QuestionType
 from chalicelib.fields import YesNo
-from chalicelib.notices import NoticeKind
+from chalicelib.notice_kind import NoticeKind
 from chalicelib.registrations import EmailKind, EmailState, Status
 
 TEMPLATES = Path(pages.__file__).parent / "templates"

@@ -185,7 +185,8 @@ def group_email(reader_shares, language="sv"):
     from chalicelib import pages
     from chalicelib.forms import parse_answers
     from chalicelib.mail import Links, working_group_email
-    from chalicelib.notices import NoticeKind, new_notice
+    from chalicelib.notice_kind import NoticeKind
+    from chalicelib.notices import new_notice
     from chalicelib.registrations import Registration, Status
     from tests.helpers import answers, at, example_event, read_back
 
