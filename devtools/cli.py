@@ -10,6 +10,7 @@ import argparse
 import functools
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -57,10 +58,12 @@ def _event(store: DynamoStore, args: argparse.Namespace) -> Event:
 
 
 def _wiring(args: argparse.Namespace) -> bootstrap.Wiring:
-    """The service's own parts, with the stage's settings."""
+    """The service's own parts, with the stage's settings and the clock `main` was given."""
     use_stage(args.stage)
     bootstrap.reset()
-    return bootstrap.wiring()
+    parts = bootstrap.wiring()
+    parts.clock = args.clock
+    return parts
 
 
 def _store(args: argparse.Namespace) -> DynamoStore:
@@ -572,8 +575,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, clock: Callable[[], datetime] = bootstrap.system_clock) -> int:
+    """Run one command. `clock` is the service's time for it (a test passes the app's, as it sets the app's)."""
     args = build_parser().parse_args(argv)
+    args.clock = clock
     logs.configure(lambda: None, to_stderr=True)
     try:
         return int(args.handler(args))

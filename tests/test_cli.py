@@ -10,6 +10,7 @@ from email.message import EmailMessage
 
 import pytest
 
+from chalicelib import bootstrap
 from devtools import cli
 from tests.helpers import EVENT, EXAMPLE, PROJECT, answers, open_event, post_json, sent_mail
 
@@ -24,8 +25,9 @@ def restore_environment():
 
 
 def run(capsys, *argv):
+    """The command's code, output and errors; it runs by the app's clock (the `clock` fixture sets both)."""
     capsys.readouterr()  # only this command's output
-    code = cli.main(list(argv))
+    code = cli.main(list(argv), clock=bootstrap.wiring().clock)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -129,6 +131,19 @@ def test_jobs_run_at_a_given_time_sends_what_is_due(app_store, client, capsys, m
     code, out, _ = run(capsys, "jobs", "run", "--now", seven.isoformat())
     assert code == 0 and "digest_sent 1" in out
     assert sent_mail(moto_endpoint)[-1]["Subject"].startswith("Anmälningar till")
+
+
+def test_jobs_run_without_a_time_runs_at_the_clock_s_time_and_the_app_keeps_that_clock(
+    app_store, client, capsys, moto_endpoint, clock
+):
+    post_json(client, answers())
+    event = app_store.get_event(EVENT)
+    seven = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=1, second=0, microsecond=0)
+    clock.set(seven.astimezone(UTC))
+    code, out, _ = run(capsys, "jobs", "run")
+    assert code == 0 and f"Ran the jobs at {seven.astimezone(UTC).isoformat()}" in out and "digest_sent 1" in out
+    assert sent_mail(moto_endpoint)[-1]["Subject"].startswith("Anmälningar till")
+    assert bootstrap.wiring().clock() == seven.astimezone(UTC), "the app still runs by the test's clock"
 
 
 def test_jobs_run_refuses_a_time_without_offset(app_store, capsys):
@@ -287,7 +302,9 @@ def test_network_report_and_merge_over_a_series(app_store, capsys):
     assert code == 1 and "No meetings in the series 'no-such-series'" in err
 
 
-def test_network_invite_counts_on_a_dry_run_then_stores_one_invitation_and_refuses_a_closed_meeting(app_store, capsys):
+def test_network_invite_counts_on_a_dry_run_then_stores_one_invitation_and_refuses_a_closed_meeting(
+    app_store, capsys, clock
+):
     from chalicelib.registrations import register
     from tests.unit.test_network import FIRST_DAY, meeting, sign_up_to_meeting
 
@@ -304,8 +321,7 @@ def test_network_invite_counts_on_a_dry_run_then_stores_one_invitation_and_refus
     assert code == 0 and "Invitations stored: 1 to invite" in out
     assert [notice.kind for notice in app_store.notices(EVENT)] == ["invitation"]
     assert [entry.action for entry in app_store.audit_entries(EVENT)] == ["invitations_sent"]
-    past = open_event(deadline=(datetime.now(UTC) - timedelta(days=1)).date())
-    app_store.put_event(past, datetime.now(UTC))
+    clock.set(app_store.get_event(EVENT).deadline_at)  # the same meeting, once its last day is over
     code, _, err = run(capsys, "network", "invite", EVENT, "--dry-run")
     assert code == 1 and "Registration for this meeting has closed: invitations can no longer be sent." in err
     assert len(app_store.notices(EVENT)) == 1
