@@ -13,15 +13,11 @@ import signal
 import subprocess
 import sys
 import threading
-from datetime import UTC, datetime
 from typing import Any
 
-import boto3
-
-from chalicelib import config
-from chalicelib.console import sign_in
+from chalicelib import aws, bootstrap
 from chalicelib.events import parse_event_toml
-from chalicelib.store import DynamoStore, create_table
+from chalicelib.store import create_table
 from devtools import dynamodb_local, outbox_viewer
 from devtools.stages import LOCAL_DIR, PROJECT, RUN_FILE, stage_environment
 
@@ -43,57 +39,48 @@ def start_moto(port: int) -> Any:
     return server
 
 
-def prepare(environment: dict[str, str]) -> tuple[list[str], DynamoStore]:
-    """Create the table, verify the sender, load the example events. Returns their ids and the store."""
-    session = boto3.session.Session(
-        aws_access_key_id=environment["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=environment["AWS_SECRET_ACCESS_KEY"],
-        region_name=environment["AWS_DEFAULT_REGION"],
-    )
-    dynamodb = session.client(
-        "dynamodb", endpoint_url=environment.get("AWS_ENDPOINT_URL_DYNAMODB") or environment["AWS_ENDPOINT_URL"]
-    )
-    create_table(dynamodb, environment[config.TABLE])
-    ses = session.client("ses", endpoint_url=environment["AWS_ENDPOINT_URL"])
-    sender_domain = environment[config.SENDER].rsplit("@", 1)[-1].rstrip(">")
-    ses.verify_domain_identity(Domain=sender_domain)
-    store = DynamoStore(dynamodb, environment[config.TABLE])
+def use_environment(environment: dict[str, str]) -> bootstrap.Wiring:
+    """The service's own wiring (store, clock, console, outbox) over the local stand-ins: this process
+    sees the environment `chalice local` is given, as the CLI sees its stage's."""
+    os.environ.update(environment)
+    bootstrap.reset()
+    return bootstrap.wiring()
+
+
+def prepare(parts: bootstrap.Wiring) -> list[str]:
+    """Create the table, verify the sender, load the example events. Returns their ids."""
+    create_table(aws.dynamodb(), parts.settings.table_name())
+    sender_domain = parts.settings.sender().rsplit("@", 1)[-1].rstrip(">")
+    aws.ses().verify_domain_identity(Domain=sender_domain)
     loaded = []
     for path in sorted(EXAMPLES.glob("*.toml")):
         event = parse_event_toml(path.read_text(encoding="utf-8"))
-        store.put_event(event, datetime.now(UTC))
+        parts.store.put_event(event, parts.clock())
         loaded.append(event.id)
-    return loaded, store
+    return loaded
 
 
-def demo_console_link(store: DynamoStore, environment: dict[str, str], base: str) -> tuple[str, str]:
+def demo_console_link(parts: bootstrap.Wiring, base: str) -> tuple[str, str]:
     """(the local stage's first administrator, a sign-in link for them): one use, 15 minutes."""
-    admin = environment.get(config.ADMINS, "").split(",")[0].strip()
+    admin = parts.settings.admins().split(",")[0].strip()
     if not admin:
         return "", ""
-    token = sign_in.make_link(admin, store=store, now=datetime.now(UTC))
-    return admin, f"{base}/console/sign-in/{token}"
+    return admin, f"{base}/console/sign-in/{parts.console.make_link(admin, parts.clock())}"
 
 
-def start_outbox_job(environment: dict[str, str]) -> threading.Event:
+def start_outbox_job(parts: bootstrap.Wiring, base: str) -> threading.Event:
     """`chalice local` runs no schedules: email the console sign-in links asked for every second (so
     a link is in the Outbox by the time you look), and retry due emails every minute."""
     stop = threading.Event()
 
     def loop() -> None:
-        from chalicelib import bootstrap
-
-        os.environ.update(environment)
-        bootstrap.reset()
-        base = environment["SIGNUP_BASE_URL"]
         seconds = 0
         while not stop.wait(1):
             seconds += 1
             try:
-                parts = bootstrap.wiring()
-                parts.console.deliver_links(base_url=base, now=datetime.now(UTC))
+                parts.console.deliver_links(base_url=base, now=parts.clock())
                 if seconds % 60 == 0:
-                    parts.outreach.run_outbox(base_url=base, now=datetime.now(UTC))
+                    parts.outreach.run_outbox(base_url=base, now=parts.clock())
             except Exception as error:  # noqa: BLE001 - keep the local runner alive; say what failed
                 print(f"outbox job failed: {type(error).__name__}: {error}", file=sys.stderr)
 
@@ -142,11 +129,12 @@ def main() -> int:
             for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "SIGNUP_BASE_URL", "SIGNUP_ALLOWED_ORIGINS")
             if key in environment
         }
-        events, store = prepare(environment)
+        parts = use_environment(environment)
+        events = prepare(parts)
         RUN_FILE.parent.mkdir(exist_ok=True)
         RUN_FILE.write_text(json.dumps(endpoints), encoding="utf-8")
         viewer = outbox_viewer.serve(outbox_port, environment["AWS_ENDPOINT_URL"])
-        stop_jobs = start_outbox_job(environment)
+        stop_jobs = start_outbox_job(parts, environment["SIGNUP_BASE_URL"])
         chalice = subprocess.Popen(
             [
                 sys.executable,
@@ -173,7 +161,7 @@ def main() -> int:
             print(f"  Event JSON: {base}/events/{event_id}")
             print(f"  Sign-ups:   ./signup registrations list {event_id} --stage local")
         print(f"  Outbox:     http://127.0.0.1:{outbox_port}/  (every email the local SES received)")
-        admin, link = demo_console_link(store, environment, base)
+        admin, link = demo_console_link(parts, base)
         if link:
             print(f"  Console:    {link}")
             print(f"              (signs in the demo administrator {admin} once, within 15 minutes;")

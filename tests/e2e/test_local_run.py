@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from datetime import UTC, datetime, timedelta
 
-from devtools import dynamodb_local
+from chalicelib import bootstrap
+from chalicelib.console.auth import LinkState
+from devtools import dynamodb_local, localrun
+from devtools.stages import stage_environment
 from tests import local_run
 from tests.helpers import EVENT, answers
 from tests.local_run import running, signup_cli
@@ -42,3 +46,24 @@ def test_the_local_runner_serves_stores_keeps_data_and_stops(tmp_path):
     if persistent:
         with running(environment):
             assert "1 registrations: 1 confirmed" in signup_cli(environment, "registrations", "list", EVENT)
+
+
+def test_the_runner_loads_the_examples_and_makes_the_demo_link_with_the_wiring_s_store_and_clock(
+    moto_endpoint, monkeypatch
+):
+    """The runner's own writes (the table, the example meetings, the console link it prints) go through
+    the service's wiring, so they read the same clock the app does."""
+    urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).close()
+    for name, value in {**stage_environment("local"), "AWS_ENDPOINT_URL": moto_endpoint}.items():
+        monkeypatch.setenv(name, value)
+    bootstrap.reset()
+    parts = bootstrap.wiring()
+    moment = datetime(2027, 5, 1, 10, 0, tzinfo=UTC)
+    parts.clock = lambda: moment
+    assert EVENT in localrun.prepare(parts)
+    assert parts.store.get_event(EVENT) is not None
+    admin, link = localrun.demo_console_link(parts, "http://127.0.0.1:8000")
+    assert admin == "admin@hudiksvall.example" and link.startswith("http://127.0.0.1:8000/console/sign-in/")
+    token = link.rsplit("/", 1)[-1]
+    assert parts.console.check_link(token, moment + timedelta(minutes=14)) == LinkState.VALID
+    assert parts.console.check_link(token, moment + timedelta(minutes=16)) == LinkState.EXPIRED
