@@ -12,7 +12,7 @@ from typing import Any
 
 from .console.people import CheckIn, check_in
 from .console_service import aws_trouble_is_unavailable
-from .email_history import RESEND, Result, SentEmail, note
+from .email_history import HistoryKind, Result, SentEmail, note
 from .events import Event
 from .registrations import (
     SEATED,
@@ -74,7 +74,7 @@ class ConsolePeople:
         """The registration's current email again, leased first so a press sends it at most once."""
         result = resend_confirmation(event.id, registration_id, store=self.store, now=now)
         if result.outcome in (ResendState.SUPPRESSED, ResendState.LIMITED):
-            note(self.store, result.registration, RESEND, Result(result.outcome.value), now=now)
+            note(self.store, result.registration, HistoryKind.RESEND, Result(result.outcome.value), now=now)
         if result.outcome == ResendState.LEASED:
             # The lease's own transaction has just checked the suppression list.
             self.signup.send_leased_email(
@@ -83,7 +83,7 @@ class ConsolePeople:
                 base_url=base_url,
                 now=now,
                 suppression_checked=True,
-                history_kind=RESEND,
+                history_kind=HistoryKind.RESEND,
             )
         return result
 

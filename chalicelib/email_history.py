@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from .registrations import Registration
+from .registrations import EmailKind, Registration
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +28,21 @@ class Result(StrEnum):
     COMPLAINED = "complained"  # the recipient reported an email as spam (no event: the address)
 
 
-# The kind of a confirmation an organiser sent again from the console.
-RESEND = "resend"
-# The kind of a line written from an SES notification: which email it was about is not known.
-SES_NOTICE = "ses_notice"
+class HistoryKind(StrEnum):
+    """What a line is about when it is not one of a registration's own emails (`EmailKind`)."""
+
+    RESEND = "resend"  # a confirmation an organiser sent again from the console
+    SES_NOTICE = "ses_notice"  # written from an SES notification: which email it was about is not known
+    # The organisers' notices (notices.HISTORY_KIND names which is which).
+    NOTICE_CANCELLED = "notice_cancelled"
+    NOTICE_CHANGED = "notice_changed"
+    NOTICE_MESSAGE = "notice_message"
+    INVITATION = "invitation"
+    WORKING_GROUP = "working_group"
+
+
+# Every kind a line can have: the closed set the console's person page has words for (i18n.EMAIL_KINDS).
+LineKind = EmailKind | HistoryKind
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,7 @@ class SentEmail:
 
     email_key: str
     event_id: str
-    kind: str  # an EmailKind, "resend", or a kind another sender names (e.g. an organiser message)
+    kind: str  # a LineKind's value (read back as written)
     result: Result
     at: datetime
     message_id: str = ""
@@ -69,7 +80,7 @@ class EmailHistoryStore(Protocol):
 
 
 def line_for(
-    registration: Registration, kind: str, result: Result, *, now: datetime, message_id: str = "", error: str = ""
+    registration: Registration, kind: LineKind, result: Result, *, now: datetime, message_id: str = "", error: str = ""
 ) -> SentEmail:
     """The line for an email to `registration`'s person; the outbox writes it in the same call that
     records the email on the registration, so the history costs a sign-up no extra round trip."""
@@ -79,7 +90,7 @@ def line_for(
 def note(
     store: EmailHistoryStore,
     to: Registration | Recipient,
-    kind: str,
+    kind: LineKind,
     result: Result,
     *,
     now: datetime,

@@ -140,7 +140,8 @@ class _EventRun:
 
     def send_once(self, name: str, kind: str, build: Any, to: Registration | None = None) -> bool:
         """Claim, send, record (and, for an email `to` a registered person, a line in their email
-        history). True when this run sent it."""
+        history: such an email is one of the registration's own kinds, the reminder). True when this
+        run sent it."""
         if not self.store.claim_send(self.event.id, name, self.now, self.now + CLAIM_LEASE):
             self.counts[f"{kind}_claimed_elsewhere"] += 1
             return False
@@ -152,12 +153,16 @@ class _EventRun:
             )
             self.store.finish_send(self.event.id, name, SendState.FAILED, self.now)
             if to is not None:
-                email_history.note(self.store, to, kind, email_history.Result.FAILED, now=self.now, error=failure.code)
+                email_history.note(
+                    self.store, to, EmailKind(kind), email_history.Result.FAILED, now=self.now, error=failure.code
+                )
             self.counts[f"{kind}_failed"] += 1
             return False
         self.store.finish_send(self.event.id, name, SendState.SENT, self.now, message_id)
         if to is not None:
-            email_history.note(self.store, to, kind, email_history.Result.SENT, now=self.now, message_id=message_id)
+            email_history.note(
+                self.store, to, EmailKind(kind), email_history.Result.SENT, now=self.now, message_id=message_id
+            )
         self.counts[f"{kind}_sent"] += 1
         return True
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from . import i18n
+from .email_history import HistoryKind
 from .events import Event, changed_details
 from .i18n import N_
 from .notice_kind import NoticeKind
@@ -77,12 +78,12 @@ PROBLEMS = {
 
 
 # How each notice is named in a person's email history (the console's person page).
-HISTORY_KIND = {
-    NoticeKind.CANCELLED: "notice_cancelled",
-    NoticeKind.CHANGED: "notice_changed",
-    NoticeKind.MESSAGE: "notice_message",
-    NoticeKind.INVITATION: "invitation",
-    NoticeKind.WORKING_GROUPS: "working_group",
+HISTORY_KIND: dict[NoticeKind, HistoryKind] = {
+    NoticeKind.CANCELLED: HistoryKind.NOTICE_CANCELLED,
+    NoticeKind.CHANGED: HistoryKind.NOTICE_CHANGED,
+    NoticeKind.MESSAGE: HistoryKind.NOTICE_MESSAGE,
+    NoticeKind.INVITATION: HistoryKind.INVITATION,
+    NoticeKind.WORKING_GROUPS: HistoryKind.WORKING_GROUP,
 }
 
 

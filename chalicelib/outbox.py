@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from typing import Protocol, TypedDict
 
 from . import email_history
-from .email_history import EmailHistoryStore, Result, SentEmail
+from .email_history import EmailHistoryStore, HistoryKind, Result, SentEmail
 from .events import Event
 from .mail import RECEIPTS, Mailer, SendFailed, still_owed
 from .registrations import EMAIL_LEASE, EmailState, Registration
@@ -71,7 +71,7 @@ class SendOptions(TypedDict, total=False):
     """send_now's own choices, for a caller that passes them through as it got them (see send_now)."""
 
     suppression_checked: bool
-    history_kind: str
+    history_kind: HistoryKind | None
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def send_now(
     build: BuildMessage,
     now: datetime,
     suppression_checked: bool = False,
-    history_kind: str = "",
+    history_kind: HistoryKind | None = None,
 ) -> Delivery:
     """Send an email whose lease this caller holds, and record what happened.
 
@@ -106,7 +106,7 @@ def send_now(
     registration stands, the outbox retries. `suppression_checked`: the caller's own transaction
     has just checked the list (a sign-up does, as a condition), so reading it again costs a call
     on the hot path and proves nothing new. `history_kind` names the email in the person's history
-    when its kind alone would not say it (a confirmation sent again from the console: "resend").
+    when its kind alone would not say it (a confirmation sent again from the console: RESEND).
     """
     kind = history_kind or registration.email.kind
     if not still_owed(registration):

@@ -7,7 +7,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from .email_history import SES_NOTICE, EmailHistoryStore, Result, SentEmail
+from .email_history import EmailHistoryStore, HistoryKind, Result, SentEmail
 from .forms import email_key
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def record_notification(message: str, *, store: SuppressionStore, now: datetime,
         key = email_key(address)
         store.suppress(key, reason, now)
         result = Result.BOUNCED if reason == "bounce" else Result.COMPLAINED
-        store.add_email_history(SentEmail(key, "", SES_NOTICE, result, now, about), now + keep_for)
+        store.add_email_history(SentEmail(key, "", HistoryKind.SES_NOTICE, result, now, about), now + keep_for)
     if suppressed:
         log.info("addresses suppressed", extra={"count": len(suppressed)})
     return len(suppressed)

@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from chalicelib import email_history
-from chalicelib.email_history import Result, SentEmail
+from chalicelib.email_history import HistoryKind, Result, SentEmail
 from chalicelib.forms import email_key
 from chalicelib.jobs import run_hourly
 from chalicelib.outbox import retry_due_emails, send_now
 from chalicelib.privacy import erase_person, export_person
-from chalicelib.registrations import register
+from chalicelib.registrations import EmailKind, register
 from chalicelib.store import DynamoStore
 from chalicelib.store.schema import EMAIL_HISTORY_PREFIX
 from chalicelib.suppression import record_notification
@@ -59,7 +59,7 @@ def test_a_suppressed_address_gets_a_line_saying_it_was_not_sent(store):
         mailer=RecordingMailer(),
         build=addressed_email,
         now=NOW,
-        history_kind="resend",
+        history_kind=HistoryKind.RESEND,
     )
     assert lines(store) == [("resend", Result.SUPPRESSED, "", "")]
 
@@ -140,5 +140,5 @@ def test_a_line_that_cannot_be_written_never_fails_the_send(
 ) -> None:
     store.put_event(example_event(), NOW)
     registration = register(EVENT, answers(), store=store, now=NOW).registration
-    email_history.note(BrokenHistory(), registration, "confirmation", Result.SENT, now=NOW)
+    email_history.note(BrokenHistory(), registration, EmailKind.CONFIRMATION, Result.SENT, now=NOW)
     assert "email history not written" in caplog.text and "asa" not in caplog.text.lower()

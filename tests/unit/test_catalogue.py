@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from chalicelib import digest, email_history, i18n, notices
+from chalicelib import digest, email_history, i18n
 from chalicelib.console import people
 from chalicelib.events import DigestMode
 from chalicelib.fields import YesNo
@@ -140,10 +140,7 @@ def test_counts_and_contexts_pick_the_right_swedish():
         ("DIGEST_MODES", set(DigestMode)),
         ("CHOICE_NAMES", set(YesNo)),
         ("STATUS_FILTERS", {value or "live" for value in people.STATUS_CHOICES}),
-        (
-            "EMAIL_KINDS",
-            {*EmailKind, email_history.RESEND, email_history.SES_NOTICE, *notices.HISTORY_KIND.values()},
-        ),
+        ("EMAIL_KINDS", {*EmailKind, *email_history.HistoryKind}),
     ],
 )
 def test_each_state_table_has_words_for_every_state_and_no_other(table, states):

@@ -11,12 +11,14 @@ from icalendar import Calendar
 
 from chalicelib import pages
 from chalicelib.calendar_file import calendar_sequence
+from chalicelib.email_history import HistoryKind
 from chalicelib.errors import EventCancelled, RegistrationClosed
 from chalicelib.forms import parse_answers
 from chalicelib.mail import notice_copy_email, notice_email
 from chalicelib.notice_delivery import SendPace
 from chalicelib.notice_kind import NoticeKind
 from chalicelib.notices import (
+    HISTORY_KIND,
     Audience,
     MessageInvalid,
     meeting_changes,
@@ -26,7 +28,7 @@ from chalicelib.notices import (
     with_calendar,
 )
 from chalicelib.plain_text import linked_paragraphs
-from chalicelib.registrations import EmailDelivery, EmailState, Registration, Status, register
+from chalicelib.registrations import EmailDelivery, EmailKind, EmailState, Registration, Status, register
 from tests.fakes import InMemoryStore
 from tests.helpers import EMAIL_LINKS, answers, at, example_event, parts_of, read_back
 
@@ -66,6 +68,15 @@ def built(notice, event, registration):
 
 
 # -- who gets what ------------------------------------------------------------------------------
+
+
+def test_each_notice_is_named_in_the_email_history_by_a_kind_of_its_own():
+    """A person's history tells an organiser's message from a cancellation, and from any of the
+    registration's own emails: one HistoryKind per NoticeKind, none spelled like an EmailKind."""
+    assert set(HISTORY_KIND) == set(NoticeKind)
+    assert all(isinstance(kind, HistoryKind) for kind in HISTORY_KIND.values())
+    assert len(set(HISTORY_KIND.values())) == len(NoticeKind)
+    assert not {str(kind) for kind in HistoryKind} & {str(kind) for kind in EmailKind}
 
 
 def test_each_audience_reaches_exactly_its_people():
