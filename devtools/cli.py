@@ -18,6 +18,7 @@ from pathlib import Path
 from chalicelib import (
     bootstrap,
     config,
+    i18n,
     invitations,
     logs,
     network,
@@ -36,6 +37,7 @@ from chalicelib.digest import summarize
 from chalicelib.errors import EventCancelled, ValidationFailed
 from chalicelib.events import LANGUAGES, Event, EventFileError, parse_event_toml
 from chalicelib.forms import email_key, parse_email
+from chalicelib.i18n import Nn_
 from chalicelib.network_report import network_report as series_report
 from chalicelib.network_report import report_text
 from chalicelib.registrations import Status
@@ -44,6 +46,20 @@ from devtools.stages import use_stage
 
 # Who the audit log names for what was done with AWS credentials at the command line.
 COMMAND_LINE = "command-line"
+# The command line speaks English; its counts agree with their nouns as the service's texts do
+# (i18n.plural in English needs no catalogue).
+COUNTS = {
+    "cancelled": Nn_(
+        "{count} person signed up gets a cancellation email.", "{count} people signed up get a cancellation email."
+    ),
+    "registrations": Nn_("{count} registration", "{count} registrations"),
+    "deleted": Nn_("{count} item deleted", "{count} items deleted"),
+    "freed": Nn_("{count} seat freed", "{count} seats freed"),
+    "groups": Nn_(
+        "The {count} group of {event} is stored to be emailed; the outbox sends it.",
+        "The {count} groups of {event} are stored to be emailed; the outbox sends them.",
+    ),
+}
 
 
 class CommandError(Exception):
@@ -123,7 +139,7 @@ def event_cancel(args: argparse.Namespace) -> int:
     if not args.yes:
         print(
             f"This cancels {event.id} ({event.text('title', 'sv')}) on stage {args.stage}: nobody can sign up, and "
-            f"{event.confirmed_count + event.waitlist_count} people signed up get a cancellation email. "
+            f"{_counted('cancelled', event.confirmed_count + event.waitlist_count)} "
             "It cannot be undone. Run again with --yes to do it.",
             file=sys.stderr,
         )
@@ -240,7 +256,7 @@ def registrations_list(args: argparse.Namespace) -> int:
             f"{answers.organisation}\t{answers.email}\t{meal}"
         )
     counts = {status: sum(r.status == status for r in rows) for status in Status}
-    print(f"{len(rows)} registrations: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+    print(f"{_counted('registrations', len(rows))}: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
     return 0
 
 
@@ -348,7 +364,8 @@ def person_erase(args: argparse.Namespace) -> int:
         )
         return 1
     result = privacy.erase_person(args.email, store=store, now=_now())
-    print(f"Erased: {result['items_deleted']} items deleted, {result['registrations_cancelled']} seats freed.")
+    deleted, freed = _counted("deleted", result["items_deleted"]), _counted("freed", result["registrations_cancelled"])
+    print(f"Erased: {deleted}, {freed}.")
     return 0
 
 
@@ -423,7 +440,7 @@ def network_groups(args: argparse.Namespace) -> int:
                 raise working_groups.NoGroups()
             working_group_steps.send_groups(event, store=store, now=now, expected_version=current.version)
             _cli_audit(parts, event, "groups_sent", "")
-            print(f"The {len(current.groups)} groups of {event.id} are stored to be emailed; the outbox sends them.")
+            print(_counted("groups", len(current.groups), event=event.id))
             return 0
     except working_groups.TooEarly:
         raise CommandError(
@@ -446,6 +463,10 @@ def network_groups(args: argparse.Namespace) -> int:
         return 0
     print(working_group_steps.groups_text(rows, language))
     return 0
+
+
+def _counted(what: str, count: int, **params: str) -> str:
+    return i18n.plural("en", COUNTS[what], count, **params)
 
 
 def _now() -> datetime:

@@ -75,7 +75,9 @@ def test_registrations_list_shows_who_signed_up(app_store, client, capsys):
     post_json(client, answers(name="Åsa Öberg", organisation="Röda Korset"))
     code, out, _ = run(capsys, "registrations", "list", EVENT)
     assert code == 0
-    assert "Åsa Öberg\tRöda Korset" in out and "1 registrations: 1 confirmed" in out
+    assert "Åsa Öberg\tRöda Korset" in out and "1 registration: 1 confirmed" in out
+    post_json(client, answers(email="bo@example.se", name="Bo Ek"))
+    assert "2 registrations: 2 confirmed" in run(capsys, "registrations", "list", EVENT)[1]
 
 
 def test_registrations_list_counts_held_seats_so_the_counts_add_up(app_store, client, capsys):
@@ -83,8 +85,32 @@ def test_registrations_list_counts_held_seats_so_the_counts_add_up(app_store, cl
     post_json(client, answers(email="held@example.se"))
     code, out, _ = run(capsys, "registrations", "list", EVENT)
     assert code == 0
-    assert "1 registrations: 1 confirmed" not in out
-    assert "1 registrations: 0 confirmed, 1 pending, 0 waitlisted, 0 cancelled" in out
+    assert "1 registration: 1 confirmed" not in out
+    assert "1 registration: 0 confirmed, 1 pending, 0 waitlisted, 0 cancelled" in out
+
+
+@pytest.mark.parametrize(
+    ("what", "params", "one", "two"),
+    [
+        (
+            "cancelled",
+            {},
+            "1 person signed up gets a cancellation email.",
+            "2 people signed up get a cancellation email.",
+        ),
+        ("registrations", {}, "1 registration", "2 registrations"),
+        ("deleted", {}, "1 item deleted", "2 items deleted"),
+        ("freed", {}, "1 seat freed", "2 seats freed"),
+        (
+            "groups",
+            {"event": EVENT},
+            f"The 1 group of {EVENT} is stored to be emailed; the outbox sends it.",
+            f"The 2 groups of {EVENT} are stored to be emailed; the outbox sends them.",
+        ),
+    ],
+)
+def test_the_command_line_s_counts_agree_with_their_nouns(what, params, one, two):
+    assert (cli._counted(what, 1, **params), cli._counted(what, 2, **params)) == (one, two)
 
 
 def test_unknown_event_is_a_clear_error(app_store, capsys):
@@ -247,6 +273,7 @@ def test_event_cancel_asks_for_yes_then_cancels_once(app_store, client, capsys):
     post_json(client, answers())
     code, _, err = run(capsys, "event", "cancel", EVENT)
     assert code == 1 and "--yes" in err and not app_store.get_event(EVENT).is_cancelled
+    assert "and 1 person signed up gets a cancellation email." in err
     code, out, _ = run(capsys, "event", "cancel", EVENT, "--yes", "--note", "Lokalen är inte tillgänglig.")
     assert code == 0 and app_store.get_event(EVENT).is_cancelled
     assert [notice.text for notice in app_store.notices(EVENT)] == ["Lokalen är inte tillgänglig."]
@@ -377,7 +404,11 @@ def test_network_groups_proposes_after_the_deadline_exports_and_sends_once(app_s
     code, out, _ = run(capsys, "network", "groups", EVENT, "--export")
     assert code == 0 and out.startswith("\ufeffGrupp;Arbetsgruppens område;Namn;") and out.count("\r\n") == 7
     code, out, _ = run(capsys, "network", "groups", EVENT, "--send", "--now", after)
-    assert code == 0 and "the outbox sends them" in out and len(app_store.notices(EVENT)) == 1
+    assert (
+        code == 0
+        and f"The 1 group of {EVENT} is stored to be emailed; the outbox sends it." in out
+        and len(app_store.notices(EVENT)) == 1
+    )
     code, _, err = run(capsys, "network", "groups", EVENT, "--send", "--now", after)
     assert code == 1 and "emailed already" in err and len(app_store.notices(EVENT)) == 1
     audit = [entry.action for entry in app_store.audit_entries(EVENT)]

@@ -45,7 +45,7 @@ def test_the_local_runner_serves_stores_keeps_data_and_stops(tmp_path):
 
     if persistent:
         with running(environment):
-            assert "1 registrations: 1 confirmed" in signup_cli(environment, "registrations", "list", EVENT)
+            assert "1 registration: 1 confirmed" in signup_cli(environment, "registrations", "list", EVENT)
 
 
 def test_the_runner_loads_the_examples_and_makes_the_demo_link_with_the_wiring_s_store_and_clock(
