@@ -158,7 +158,6 @@ def safe_cell(value: object) -> str:
 def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
     """The attendee list as Swedish Excel opens it: UTF-8 with BOM, semicolons, no formulas."""
     tr = i18n.translator(event.organiser_language)
-    yes_no = {True: tr.gettext("Yes"), False: tr.gettext("No"), None: ""}
     area_names = {area.id: area.label(event.organiser_language) for area in event.interests}
     live = [r for r in registrations if r.status != Status.CANCELLED]
     columns = question_columns(event, live, event.organiser_language)
@@ -194,12 +193,12 @@ def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
                     answers.organisation,
                     tr.gettext(i18n.SECTOR_NAMES[answers.sector]),
                     tr.gettext(i18n.STATUS_NAMES[r.status]),
-                    yes_no[answers.meal],
+                    i18n.yes_or_no(tr, answers.meal),
                     answers.diet,
                     answers.access_needs,
-                    yes_no[answers.attended_before],
+                    i18n.yes_or_no(tr, answers.attended_before),
                     ", ".join(area_names.get(a, a) for a in answers.interests),
-                    yes_no[answers.share_with_group],
+                    i18n.yes_or_no(tr, answers.share_with_group),
                     answers.message,
                     _local(event, r.created_at),
                     # Attendance from the console's check-in: when they were marked present at the door.
@@ -242,7 +241,7 @@ def answer_text(value: Any, question: Question | None, tr: NullTranslations, lan
     if value is None:
         return ""
     if isinstance(value, bool):
-        return tr.gettext("Yes") if value else tr.gettext("No")
+        return i18n.yes_or_no(tr, value)
     if isinstance(value, tuple | list):
         return ", ".join(answer_text(item, question, tr, language) for item in value)
     if question is not None and question.choices:

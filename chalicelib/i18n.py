@@ -243,11 +243,19 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "website": Nc_("form field", "Leave this field empty"),
 }
 
-# A yes/no question's answers.
+# A yes/no question's answers (keyed by fields.YesNo's values).
 CHOICE_NAMES: dict[str, str] = {
     "yes": N_("Yes"),
     "no": N_("No"),
 }
+
+
+def yes_or_no(tr: NullTranslations, answer: bool | None) -> str:
+    """A yes/no answer as a person reads it ("Ja"/"Nej" by a Swedish `tr`); "" when none was given."""
+    if answer is None:
+        return ""
+    return tr.gettext(CHOICE_NAMES["yes" if answer else "no"])
+
 
 # The kinds of organisation (fields.SECTORS).
 SECTOR_NAMES: dict[str, str] = {

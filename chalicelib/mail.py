@@ -738,10 +738,10 @@ def email_context(kind: EmailKind, event: Event, registration: Registration, *, 
         "venue": event.venue,
         "address": event.address,
         "answers": answers,
-        "meal_answer": {True: tr.gettext("Yes"), False: tr.gettext("No"), None: ""}[answers.meal],
+        "meal_answer": i18n.yes_or_no(tr, answers.meal),
         # Only structured answers are echoed: free text (diet, access needs, message) would put
         # whatever anyone typed into mail the municipality sends to an unconfirmed address.
-        "attended_answer": {True: tr.gettext("Yes"), False: tr.gettext("No"), None: ""}[answers.attended_before],
+        "attended_answer": i18n.yes_or_no(tr, answers.attended_before),
         "interest_names": [area.label(language) for area in event.interests if area.id in answers.interests],
         "has_free_text": bool(answers.diet or answers.access_needs or answers.message),
         "manage_url": links.manage,

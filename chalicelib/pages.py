@@ -480,7 +480,7 @@ def custom_question_view(event: Event, question: Question, language: str) -> dic
 
 def _answer_words(event: Event, question_id: str, value: str | bool, tr: NullTranslations, language: str) -> str:
     if isinstance(value, bool):
-        return tr.gettext("Yes") if value else tr.gettext("No")
+        return i18n.yes_or_no(tr, value)
     if question_id == "language":
         return tr.gettext(i18n.LANGUAGE_NAMES[str(value)])
     other = event.custom_question(question_id)

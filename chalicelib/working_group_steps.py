@@ -247,7 +247,6 @@ def groups_csv(event: Event, rows: list[dict[str, Any]]) -> bytes:
             tr.gettext("Why in this group"),
         ]
     )
-    yes_no = {True: tr.gettext("Yes"), False: tr.gettext("No")}
     for row in rows:
         for member in row["members"]:
             writer.writerow(
@@ -260,7 +259,7 @@ def groups_csv(event: Event, rows: list[dict[str, Any]]) -> bytes:
                         member["email"],
                         member["organisation"],
                         member["sector"],
-                        yes_no[member["shares"]],
+                        i18n.yes_or_no(tr, member["shares"]),
                         member["reason"],
                     )
                 ]

@@ -23,10 +23,6 @@ if TYPE_CHECKING:
     from gettext import NullTranslations
 
 
-def _yes_no(value: bool | None, tr: NullTranslations) -> str:
-    return {True: tr.gettext("Yes"), False: tr.gettext("No"), None: ""}[value]
-
-
 def _clock(moment: datetime | None, event: Event, language: str) -> str:
     return i18n.clock(moment.astimezone(event.zone), language) if moment else ""
 
@@ -41,7 +37,7 @@ def person_row(registration: Registration, event: Event, language: str, tr: Null
         "email": answers.email,
         "status": registration.status,
         "status_text": tr.gettext(i18n.PERSON_STATUS[registration.status]),
-        "meal": _yes_no(answers.meal, tr),
+        "meal": i18n.yes_or_no(tr, answers.meal),
         "seated": registration.status in SEATED,
         "checked_in": registration.checked_in_at is not None,
         "checked_in_at": _clock(registration.checked_in_at, event, language),
@@ -136,16 +132,18 @@ def person_context(
         (tr.gettext("Type of organisation"), tr.gettext(i18n.SECTOR_NAMES[answers.sector])),
     ]
     if event.asks("meal"):
-        shown.append((tr.gettext("Meal"), _yes_no(answers.meal, tr)))
+        shown.append((tr.gettext("Meal"), i18n.yes_or_no(tr, answers.meal)))
     if event.asks("diet"):
         shown.append((tr.gettext("Dietary requirements or allergies"), answers.diet))
     if event.asks("access_needs"):
         shown.append((tr.gettext("Access needs"), answers.access_needs))
     if event.asks("attended_before"):
-        shown.append((tr.gettext("Attended before"), _yes_no(answers.attended_before, tr)))
+        shown.append((tr.gettext("Attended before"), i18n.yes_or_no(tr, answers.attended_before)))
     if event.asks("interests"):
         shown.append((tr.gettext("Working groups"), ", ".join(areas.get(a, a) for a in answers.interests)))
-        shown.append((tr.pgettext(*i18n.FIELD_LABELS["share_with_group"]), _yes_no(answers.share_with_group, tr)))
+        shown.append(
+            (tr.pgettext(*i18n.FIELD_LABELS["share_with_group"]), i18n.yes_or_no(tr, answers.share_with_group))
+        )
     if event.asks("message"):
         shown.append((tr.gettext("Message"), answers.message))
     # The organisers' own questions, then any answer to one the event no longer asks.
@@ -191,7 +189,7 @@ def door_list_context(event: Event, registrations: Sequence[Registration], langu
             {
                 "name": row.name,
                 "organisation": row.organisation,
-                "meal": _yes_no(row.meal, tr),
+                "meal": i18n.yes_or_no(tr, row.meal),
                 "diet": row.diet,
                 "held": row.held,
                 "checked_in": row.checked_in,

@@ -108,3 +108,31 @@ def test_a_box_shows_ticked_for_every_word_the_validator_reads_as_yes():
 
     assert [ticked(word) for word in (*fields.YES, " Ja ", True)] == [True] * (len(fields.YES) + 2)
     assert [ticked(word) for word in (*fields.NO, "", None, "maybe", False)] == [False] * (len(fields.NO) + 4)
+
+
+def test_every_yes_or_no_shown_to_a_person_takes_its_words_from_the_one_table(monkeypatch):
+    """The console, the attendee and group lists, the confirmation email and a custom question's answer
+    all say a yes/no answer with i18n.CHOICE_NAMES' words, the form's own: change them there, and
+    every one of them follows."""
+    from chalicelib import i18n
+    from chalicelib.console.people_pages import person_row
+    from chalicelib.digest import answer_text, attendee_csv
+    from chalicelib.working_group_steps import groups_csv
+    from tests.helpers import parts_of
+    from tests.unit.test_console_people import person
+    from tests.unit.test_mail import unsent
+
+    monkeypatch.setitem(i18n.CHOICE_NAMES, "yes", "Affirmative")
+    monkeypatch.setitem(i18n.CHOICE_NAMES, "no", "Negative")
+    english = i18n.translator("en")
+    event = open_event(digest={"language": "en"})
+    eats = person("Anna Ek", meal="yes", attended_before="no", language="en")
+    assert person_row(eats, event, "en", english)["meal"] == "Affirmative"
+    listed = attendee_csv(event, [eats]).decode("utf-8-sig")
+    assert ";Affirmative;" in listed and ";Negative;" in listed
+    assert answer_text(False, None, english, "en") == "Negative"
+    member = {"name": "Anna Ek", "email": "a@example.se", "organisation": "Ek AB", "sector": "x", "reason": "r"}
+    groups = groups_csv(event, [{"number": 1, "area": "Trygghet", "members": [{**member, "shares": True}]}])
+    assert ";Affirmative;" in groups.decode("utf-8-sig")
+    text = parts_of(unsent(meal="yes", attended_before="no", language="en"))["text/plain"].get_content()
+    assert "Would you like the simple meal? Affirmative" in text and "first meeting? Negative" in text
