@@ -15,6 +15,7 @@ from chalice import Blueprint, Response
 
 from .. import i18n
 from ..bootstrap import wiring
+from ..console import posted
 from ..console.access import ConsoleUser
 from ..events import Event
 from ..meeting_times import local_date_and_clock
@@ -119,7 +120,7 @@ def change_groups(post: ConsolePost, event_id: str) -> Response:
             fields.get("do"),
             version=_version(fields),
             chosen=_chosen(fields),
-            confirmed=fields.get("confirm") == "yes",
+            confirmed=posted.ticked(fields.get("confirm")),
             store=parts.store,
             now=parts.clock(),
             retention=timedelta(days=parts.settings.retention_days()),

@@ -55,7 +55,7 @@ def cancel_event(post: ConsolePost, event_id: str) -> Response:
 
     fields, user, event, language = post.fields, post.user, post.event, post.language
     note = str(fields.get("note", ""))
-    if fields.get("confirm") != "yes":
+    if not posted.ticked(fields.get("confirm")):
         # The box saying "yes, cancel it" was not ticked: nothing is done.
         errors = {"confirm": _tr(language).gettext("Tick the box to confirm that the meeting is to be cancelled.")}
         return _cancel_page(post, 400, values={"note": note}, errors=errors)

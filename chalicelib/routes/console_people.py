@@ -16,6 +16,7 @@ from .. import i18n, links, web
 from ..bootstrap import wiring
 from ..errors import EventStarted, NotCheckedIn, RegisteredBefore, ValidationFailed, WaitlistFull
 from ..events import Event
+from ..fields import read_yes_no
 from ..i18n import N_
 from ..registrations import PromotionState, Registration, ResendState
 from .console import (
@@ -97,7 +98,7 @@ def cancel_person(post: ConsolePost, event_id: str, registration_id: str) -> Res
     first on the waiting list gets the seat and its email in the same transaction."""
     fields, user, event, language = post.fields, post.user, post.event, post.language
     registration = _registration(event, registration_id)
-    tell = fields.get("tell") != "no"
+    tell = read_yes_no(fields.get("tell")) is not False  # telling unless asked not to
     now = wiring().clock()
     try:
         result = wiring().people.cancel(event, registration.registration_id, tell=tell, base_url=_links_to(), now=now)

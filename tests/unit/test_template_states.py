@@ -5,13 +5,15 @@ states themselves (`{% for choice in YesNo %}`), not over a copy of their values
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from jinja2 import nodes
 
 from chalicelib import pages
+from chalicelib.console.posted import ticked
 from chalicelib.events import DigestMode, EventStatus, QuestionType
-from chalicelib.fields import YesNo
+from chalicelib.fields import YesNo, read_yes_no
 from chalicelib.notice_kind import NoticeKind
 from chalicelib.registrations import EmailKind, EmailState, Status
 
@@ -73,3 +75,31 @@ def test_the_templates_see_the_notice_kinds_by_name():
 def test_the_templates_see_the_yes_no_choices_by_name_in_order():
     template = pages.templates().from_string("{% for choice in YesNo %}{{ choice }} {% endfor %}")
     assert template.render(lang="sv") == "yes no "
+
+
+def literal_choice_values(template: str) -> list[str]:
+    """The form controls whose value is a YesNo word written out (`value="yes"`) instead of `{{ YesNo.YES }}`:
+    the route reading it then compares with its own copy of the word."""
+    tree = pages.templates().parse((TEMPLATES / template).read_text(encoding="utf-8"))
+    words = "|".join(member.value for member in YesNo)
+    return [
+        f"{template}:{data.lineno} writes {found.group(0)}"
+        for data in tree.find_all(nodes.TemplateData)
+        for found in re.finditer(rf'\bvalue="({words})"', data.data)
+    ]
+
+
+def test_no_form_control_writes_a_yes_or_no_value_out():
+    templates = sorted(str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html"))
+    assert "console/person.html" in templates
+    assert [problem for template in templates for problem in literal_choice_values(template)] == []
+
+
+def test_the_console_reads_its_yes_no_controls_with_the_one_reader():
+    """The cancel box, the groups' "email now" box and the person page's "tell them" choice: what the
+    template posts is what the routes' reader takes, both ways."""
+    for template in ("console/event_cancel.html", "console/groups.html", "console/person.html"):
+        source = (TEMPLATES / template).read_text(encoding="utf-8")
+        assert 'value="{{ YesNo.YES }}"' in source, template
+    assert ticked(YesNo.YES.value) and not ticked(YesNo.NO.value) and not ticked(None)
+    assert read_yes_no(YesNo.NO.value) is False and read_yes_no(None) is None  # no choice posted: they are told
