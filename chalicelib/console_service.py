@@ -98,7 +98,7 @@ class Console:
 
     def deliver_links(self, *, base_url: str, now: datetime) -> Counter[str]:
         """The outbox job's part: email the links asked for (see sign_in.deliver_links)."""
-        minutes = int(auth.SIGN_IN_VALID.total_seconds() // 60)
+        minutes = auth.sign_in_minutes()
 
         def build(to: str, link: str, request: sign_in.LinkRequest) -> Any:
             return sign_in_email(

@@ -16,6 +16,7 @@ import threading
 from typing import Any
 
 from chalicelib import aws, bootstrap
+from chalicelib.console import auth
 from chalicelib.events import parse_event_toml
 from chalicelib.store import create_table
 from devtools import dynamodb_local, outbox_viewer
@@ -61,7 +62,7 @@ def prepare(parts: bootstrap.Wiring) -> list[str]:
 
 
 def demo_console_link(parts: bootstrap.Wiring, base: str) -> tuple[str, str]:
-    """(the local stage's first administrator, a sign-in link for them): one use, 15 minutes."""
+    """(the local stage's first administrator, a sign-in link for them): one use, auth.SIGN_IN_VALID."""
     admin = parts.settings.admins().split(",")[0].strip()
     if not admin:
         return "", ""
@@ -164,7 +165,8 @@ def main() -> int:
         admin, link = demo_console_link(parts, base)
         if link:
             print(f"  Console:    {link}")
-            print(f"              (signs in the demo administrator {admin} once, within 15 minutes;")
+            valid = f"within {auth.sign_in_minutes()} minutes"
+            print(f"              (signs in the demo administrator {admin} once, {valid};")
             print(f"              later, ask for a link at {base}/console and open it from the Outbox)")
         print("Ctrl-C stops everything.\n", flush=True)
         return chalice.wait()

@@ -42,6 +42,11 @@ CSRF_PURPOSE = b"signup.console-csrf.v1:"
 TOUCH_AFTER = timedelta(minutes=5)
 
 
+def sign_in_minutes() -> int:
+    """SIGN_IN_VALID as the pages, the email and the local runner say it."""
+    return int(SIGN_IN_VALID.total_seconds() // 60)
+
+
 class SessionInvalid(Exception):
     """No cookie, a forged or damaged one, or one that has expired or been signed out."""
 

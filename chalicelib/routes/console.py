@@ -383,7 +383,7 @@ def ask_for_link() -> Response:
             )
         )
         return _message(tr.gettext("Please wait a while"), text, 429, language=language, ask_again=True)
-    return _page("console/check_email.html", language=language, minutes=_link_minutes())
+    return _page("console/check_email.html", language=language, minutes=auth.sign_in_minutes())
 
 
 @console.route("/console/sign-in/{token}", methods=["GET"])
@@ -462,15 +462,11 @@ LINK_PROBLEMS: dict[str, tuple[str, str]] = {
 }
 
 
-def _link_minutes() -> int:
-    return int(auth.SIGN_IN_VALID.total_seconds() // 60)
-
-
 def _link_problem(state: LinkState) -> Response:
     tr = i18n.translator(_language())
     kind = {LinkState.USED: "used", LinkState.EXPIRED: "expired"}.get(state, "unknown")
     heading, text = LINK_PROBLEMS[kind]
-    text = tr.gettext(text).format(minutes=i18n.plural(_language(), i18n.COUNTED.minutes, _link_minutes()))
+    text = tr.gettext(text).format(minutes=i18n.plural(_language(), i18n.COUNTED.minutes, auth.sign_in_minutes()))
     return _message(tr.gettext(heading), text, 404 if kind == "unknown" else 410, ask_again=True)
 
 

@@ -7,6 +7,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 
 from chalicelib import bootstrap
+from chalicelib.console import auth
 from chalicelib.console.auth import LinkState
 from devtools import dynamodb_local, localrun
 from devtools.stages import stage_environment
@@ -40,6 +41,7 @@ def test_the_local_runner_serves_stores_keeps_data_and_stops(tmp_path):
     (printed,) = output
     assert f"{base}/events/{EVENT}/form" in printed and "Stopped." in printed
     assert f"Console:    {base}/console/sign-in/" in printed and "admin@hudiksvall.example" in printed
+    assert f"once, within {auth.sign_in_minutes()} minutes;" in printed  # as long as the link works
     assert ("Amazon DynamoDB Local" if persistent else "moto on") in printed
     assert local_run.wait_until_free(list(ports.values())) == [], "Ctrl-C left something listening"
 
