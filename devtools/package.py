@@ -3,9 +3,10 @@
 Compiles the Swedish catalogue (the .mo is never committed), runs `chalice package
 --merge-template infra/resources.json`, then drops what a Lambda never reads from the zip
 (the catalogue's .po source, test suites vendored by dependencies) so it stays small, ships the
-templates compiled to Python instead of their sources (see `compile_templates`) and every module
-compiled for the runtime's Python (see `compile_bytecode`), and lets the API's routes name the API
-function by its known name (see `unlink_the_api_from_its_function`).
+templates compiled to Python instead of their sources (see `compile_templates`), every module
+compiled for the runtime's Python (ours beside its source, `compile_bytecode`; the vendored libraries'
+in its source's place, `compile_sourceless`), tzdata as one inner archive (`zones_archive`), and lets
+the API's routes name the API function by its known name (see `unlink_the_api_from_its_function`).
 """
 
 from __future__ import annotations
@@ -101,13 +102,19 @@ def compile_without_column_tables(directory: Path, root: Path, *, next_to_source
 
 
 def compile_bytecode(root: Path) -> None:
-    """Compile every module under `root` into `__pycache__`, as the runtime imports them (see
-    `compile_without_column_tables`).
+    """Compile every module under `root` into `__pycache__`, beside its source, as the runtime imports
+    them (see `compile_without_column_tables`): our own modules, whose sources ship for tracebacks.
 
     Lambda cannot write next to the code, so without this every cold start compiles each module it
-    imports (ours and the vendored libraries').
+    imports.
     """
     compile_without_column_tables(root, root)
+
+
+def compile_sourceless(root: Path) -> None:
+    """Compile every module under `root` to `module.pyc` in its source's place, which the runtime imports
+    with no source beside it: the vendored libraries, whose sources stay behind (see `prune`)."""
+    compile_without_column_tables(root, root, next_to_sources=True)
 
 
 def compile_templates(root: Path) -> None:
@@ -208,7 +215,7 @@ def prune(zip_path: Path) -> None:
         write_entry(out, new_entry(ZONES_ARCHIVE), zones_archive(zones))
         compile_templates(own)
         compile_bytecode(own)
-        compile_without_column_tables(vendored, vendored, next_to_sources=True)
+        compile_sourceless(vendored)
         add_compiled(out, own)
         add_compiled(out, vendored)
     pruned.replace(zip_path)
