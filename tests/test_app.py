@@ -17,7 +17,7 @@ from tests.helpers import (
     answers,
     error_of,
     event_today,
-    matched,
+    manage_path,
     open_event,
     post_form,
     post_json,
@@ -219,10 +219,7 @@ def test_a_throttled_cancellation_is_retried_by_botocore_alone_then_503_and_keep
     client, app_store, moto_endpoint, monkeypatch
 ):
     post_json(client, answers())
-    message = sent_mail(moto_endpoint)[0]
-    path = "/registrations/" + matched(
-        r"https?://\S+/registrations/(\S+)", message.get_body(preferencelist=("plain",)).get_content()
-    ).group(1)
+    path = manage_path(sent_mail(moto_endpoint)[0])
     transactions = throttle_every_transaction(monkeypatch)
     response = client.http.post(path, headers=FORM, body="action=cancel")
     assert response.status_code == 503

@@ -12,7 +12,6 @@ import pytest
 from botocore.exceptions import ClientError
 from chalice.test import Client
 
-from chalicelib.bootstrap import wiring
 from chalicelib.console import auth
 from chalicelib.errors import Contention
 from chalicelib.store import DynamoStore
@@ -475,7 +474,7 @@ def test_a_cookie_for_another_secret_is_no_session(client, events):
 
 
 def test_two_requests_counted_at_once_are_counted_again_and_a_lasting_conflict_is_a_503(
-    client, events, moto_endpoint, monkeypatch
+    client, events, moto_endpoint, monkeypatch, unpaced
 ):
     counted = DynamoStore.queue_sign_in_request
     conflicts = iter([True])
@@ -485,8 +484,7 @@ def test_two_requests_counted_at_once_are_counted_again_and_a_lasting_conflict_i
             raise Contention("TransactionConflict")
         return counted(self, *args, **kwargs)
 
-    waits: list[float] = []
-    wiring().sleep = waits.append  # the wiring's one way to wait, given to the console's use cases
+    waits = unpaced  # the wiring's one way to wait, given to the console's use cases
     monkeypatch.setattr(DynamoStore, "queue_sign_in_request", conflict_once)
     assert ask(client, ORGANISER).status_code == 200 and len(mails_to(moto_endpoint, ORGANISER)) == 1
     assert len(waits) == 1, "one wait before counting again"

@@ -22,6 +22,7 @@ from tests.helpers import (
     FORM,
     PROJECT,
     answers,
+    csrf_of,
     matched,
     open_event,
     post_json,
@@ -193,7 +194,7 @@ def recorded(deployed_client, deployed_store, moto_endpoint, monkeypatch):
     event_page = client.http.get(console_page, headers=session)
     assert event_page.status_code == 200
     assert client.http.get(f"{console_page}/audit", headers=session).status_code == 200
-    csrf = matched(r'name="csrf_token" value="(\w+)"', event_page.body.decode()).group(1)
+    csrf = csrf_of(event_page)
     signed_out = client.http.post("/console/sign-out", headers={**FORM, **session}, body=f"csrf_token={csrf}")
     assert signed_out.status_code == 303
     manage = link(first_confirmation, MANAGE)
