@@ -64,7 +64,7 @@ def main() -> int:
     with local_table() as client:
         from chalicelib import aws
         from chalicelib.digest import attendee_csv, summarize
-        from chalicelib.mail import digest_email
+        from chalicelib.mail import Writing, digest_email
         from chalicelib.pages import templates
         from chalicelib.store import DynamoStore
         from tests.fakes import RecordingMailer
@@ -90,10 +90,8 @@ def main() -> int:
                 final=False,
                 csv_bytes=attendee_csv(event, registrations),
                 live_link="x",
-                sender="S <a@signup.local>",
-                templates=templates(),
                 recipients=list(event.organisers),
-                now=now,
+                writing=Writing(sender="S <a@signup.local>", templates=templates(), now=now),
             ).as_bytes()
             return len(registrations)
 

@@ -255,7 +255,7 @@ def email_cost() -> tuple[float, float]:
     from chalicelib import pages
     from chalicelib.calendar_file import calendar_file
     from chalicelib.forms import parse_answers
-    from chalicelib.mail import Links, email_context, registration_email, wire_bytes
+    from chalicelib.mail import Links, Writing, email_context, registration_email, wire_bytes
     from chalicelib.registrations import EmailKind, Registration, Status
 
     event = bench_event()
@@ -263,17 +263,14 @@ def email_cost() -> tuple[float, float]:
     registration = Registration(EVENT_ID, "render", parse_answers(body(0, "render"), event), Status.CONFIRMED, now, now)
     links = Links(manage="http://127.0.0.1:8000/registrations/token")
     templates = pages.templates()
+    writing = Writing(sender=SENDER, templates=templates, now=now)
     context = email_context(EmailKind.CONFIRMATION, event, registration, links=links)
     text, page = templates.get_template("email/registration.txt"), templates.get_template("email/registration.html")
     description = templates.get_template("email/calendar.txt")
     full, bare, ics = [], [], []
     for _ in range(RENDERS):
         started = time.process_time()
-        wire_bytes(
-            registration_email(
-                EmailKind.CONFIRMATION, event, registration, sender=SENDER, links=links, now=now, templates=templates
-            )
-        )
+        wire_bytes(registration_email(EmailKind.CONFIRMATION, event, registration, links=links, writing=writing))
         full.append(time.process_time() - started)
         started = time.process_time()
         text.render(context), page.render(context)

@@ -24,7 +24,7 @@ from .console.auth import Session
 from .errors import EventNotFound, ServiceUnavailable
 from .events import Event
 from .forms import email_key
-from .mail import Mailer, sign_in_email
+from .mail import Mailer, Writing, sign_in_email
 from .notices import Notice
 from .store import DynamoStore
 
@@ -99,17 +99,10 @@ class Console:
     def deliver_links(self, *, base_url: str, now: datetime) -> Counter[str]:
         """The outbox job's part: email the links asked for (see sign_in.deliver_links)."""
         minutes = auth.sign_in_minutes()
+        writing = Writing(sender=self.settings.sender(), templates=self.templates, now=now)
 
         def build(to: str, link: str, request: sign_in.LinkRequest) -> Any:
-            return sign_in_email(
-                to,
-                link=link,
-                valid_minutes=minutes,
-                language=request.language,
-                sender=self.settings.sender(),
-                templates=self.templates,
-                now=now,
-            )
+            return sign_in_email(to, link=link, valid_minutes=minutes, language=request.language, writing=writing)
 
         def link_url(token: str, request: sign_in.LinkRequest) -> str:
             return f"{base_url}/console/sign-in/{token}{auth.link_query(request.next_page, request.language)}"

@@ -33,6 +33,7 @@ from .meeting_times import local_date_and_clock, meeting_times
 from .registrations import EmailKind, Registration, Status
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mypy_boto3_sesv2 import SESV2Client
 
     from .network import Member
@@ -161,6 +162,17 @@ class SesSendQuota:
 
     def __call__(self) -> float:
         return float(self.client().get_send_quota()["MaxSendRate"])
+
+
+@dataclass(frozen=True)
+class Writing:
+    """What every email is written with, the same for each email of a request or a job run: who sends
+    it (the configured sender), our templates, and the moment it is written (its Date, and a calendar
+    entry's DTSTAMP)."""
+
+    sender: str
+    templates: Environment
+    now: datetime
 
 
 @dataclass(frozen=True)
@@ -366,10 +378,8 @@ def registration_email(
     event: Event,
     registration: Registration,
     *,
-    sender: str,
     links: Links,
-    now: datetime,
-    templates: Any,
+    writing: Writing,
 ) -> WrittenEmail:
     """The confirmation (or waiting-list notice, promotion, reminder, cancellation receipt) for one registration."""
     language = registration.answers.language
@@ -398,19 +408,9 @@ def registration_email(
     with_calendar = cancelled or (
         kind not in (*RECEIPTS, EmailKind.ALREADY_REGISTERED) and registration.status == Status.CONFIRMED
     )
+    calendar = _calendar(event, registration, context, cancelled=cancelled, writing=writing) if with_calendar else None
     return _to_registrant(
-        registration,
-        event,
-        subject,
-        body,
-        context,
-        sender=sender,
-        now=now,
-        templates=templates,
-        calendar=_calendar(event, registration, context, cancelled=cancelled, now=now, templates=templates)
-        if with_calendar
-        else None,
-        unsubscribe=links.leave_network,
+        registration, event, subject, body, context, writing=writing, calendar=calendar, unsubscribe=links.leave_network
     )
 
 
@@ -420,13 +420,17 @@ def _calendar(
     context: dict[str, Any],
     *,
     cancelled: bool,
-    now: datetime,
-    templates: Any,
+    writing: Writing,
 ) -> Attachment:
     language = registration.answers.language
-    description = templates.get_template("email/calendar.txt").render(context)
+    description = writing.templates.get_template("email/calendar.txt").render(context)
     ics = calendar_file(
-        event, registration.registration_id, language=language, now=now, description=description, cancelled=cancelled
+        event,
+        registration.registration_id,
+        language=language,
+        now=writing.now,
+        description=description,
+        cancelled=cancelled,
     )
     return Attachment(
         filename="traff.ics" if language == "sv" else "meeting.ics",
@@ -443,10 +447,8 @@ def notice_email(
     event: Event,
     registration: Registration,
     *,
-    sender: str,
     links: Links,
-    now: datetime,
-    templates: Any,
+    writing: Writing,
     with_calendar: bool,
 ) -> WrittenEmail:
     """A notice to one person, in their language: the meeting is cancelled (with the calendar entry
@@ -469,35 +471,12 @@ def notice_email(
         manage_url="" if event.is_cancelled else links.manage,
     )
     subject = i18n.translator(language).gettext(SUBJECTS[notice.kind]).format(title=context["title"])
-    calendar = (
-        _calendar(
-            event, registration, context, cancelled=notice.kind == NoticeKind.CANCELLED, now=now, templates=templates
-        )
-        if with_calendar
-        else None
-    )
-    return _to_registrant(
-        registration,
-        event,
-        subject,
-        "email/notice",
-        context,
-        sender=sender,
-        now=now,
-        templates=templates,
-        calendar=calendar,
-    )
+    cancelled = notice.kind == NoticeKind.CANCELLED
+    calendar = _calendar(event, registration, context, cancelled=cancelled, writing=writing) if with_calendar else None
+    return _to_registrant(registration, event, subject, "email/notice", context, writing=writing, calendar=calendar)
 
 
-def invitation_email(
-    event: Event,
-    member: Member,
-    *,
-    sender: str,
-    links: InvitationLinks,
-    now: datetime,
-    templates: Any,
-) -> WrittenEmail:
+def invitation_email(event: Event, member: Member, *, links: InvitationLinks, writing: Writing) -> WrittenEmail:
     """An invitation to a network's member, in their language: the meeting, the link to the form
     already filled in (its URL holds a signed token, nothing personal) and, as every network email,
     the one-click way out (RFC 8058). The member's name goes in the body only, never a header."""
@@ -509,12 +488,10 @@ def invitation_email(
     subject = i18n.translator(language).gettext(SUBJECTS[NoticeKind.INVITATION]).format(title=context["title"])
     return _email(
         subject,
-        sender=sender,
+        writing=writing,
         to=[_recipient(member.email)],
         reply_to=event.organisers[:1],
-        now=now,
         language=language,
-        templates=templates,
         template="email/invitation",
         context=context,
         unsubscribe=links.leave_network,
@@ -555,10 +532,8 @@ def working_group_email(
     group: Group,
     members: list[Registration],
     *,
-    sender: str,
     links: Links,
-    now: datetime,
-    templates: Any,
+    writing: Writing,
 ) -> WrittenEmail:
     """One person's email about their working group, in their language: the group's number and area,
     and the name, organisation and address of each member who agreed on the form to share them (the
@@ -581,14 +556,10 @@ def working_group_email(
         group_size=len(members),
     )
     subject = i18n.translator(language).gettext(SUBJECTS[notice.kind]).format(title=context["title"])
-    return _to_registrant(
-        registration, event, subject, "email/working_group", context, sender=sender, now=now, templates=templates
-    )
+    return _to_registrant(registration, event, subject, "email/working_group", context, writing=writing)
 
 
-def notice_copy_email(
-    notice: Notice, event: Event, *, recipients: int, sender: str, now: datetime, templates: Any
-) -> WrittenEmail:
+def notice_copy_email(notice: Notice, event: Event, *, recipients: int, writing: Writing) -> WrittenEmail:
     """The organisers' copy of a message they sent: the same words, and to whom and how many."""
     from .notices import SUBJECTS, audience_name  # see notice_email
     from .plain_text import linked_paragraphs
@@ -605,9 +576,7 @@ def notice_copy_email(
         "count": recipients,
     }
     subject = tr.gettext("Copy: {subject}").format(subject=tr.gettext(SUBJECTS[notice.kind]).format(title=title))
-    return _to_organisers(
-        event, subject, "email/notice_copy", context, to=event.organisers, sender=sender, now=now, templates=templates
-    )
+    return _to_organisers(event, subject, "email/notice_copy", context, to=event.organisers, writing=writing)
 
 
 def described_changes(notice: Notice, event: Event, language: str) -> list[tuple[str, str, str]]:
@@ -629,12 +598,10 @@ def described_changes(notice: Notice, event: Event, language: str) -> list[tuple
 def _email(
     subject: str,
     *,
-    sender: str,
+    writing: Writing,
     to: Sequence[Address],
     reply_to: Sequence[str],
-    now: datetime,
     language: str,
-    templates: Any,
     template: str,
     context: dict[str, Any],
     attachments: tuple[Attachment, ...] = (),
@@ -643,7 +610,7 @@ def _email(
     """One email, written: the plain text from the template `template`.txt and its HTML alternative
     from `template`.html, in `language`; the headers every message carries: when it was written, and
     where a reply goes (the organisers, never the sending address nobody reads)."""
-    from_address = _address(sender)
+    from_address = _address(writing.sender)
     return WrittenEmail(
         Draft(
             subject=subject,
@@ -652,11 +619,11 @@ def _email(
             # An organiser whose address no header can carry (not ASCII) is left out of Reply-To
             # rather than stopping the email (replies then go to the sender's address).
             reply_to=tuple(one for one in map(_address, reply_to) if one.addr_spec.isascii()),
-            date=now,
+            date=writing.now,
             message_id=make_msgid(domain=from_address.domain or "signup.local"),
             language=language,
-            text=templates.get_template(f"{template}.txt").render(context),
-            html=templates.get_template(f"{template}.html").render(context),
+            text=writing.templates.get_template(f"{template}.txt").render(context),
+            html=writing.templates.get_template(f"{template}.html").render(context),
             attachments=attachments,
             unsubscribe=unsubscribe,
         )
@@ -670,9 +637,7 @@ def _to_registrant(
     template: str,
     context: dict[str, Any],
     *,
-    sender: str,
-    now: datetime,
-    templates: Any,
+    writing: Writing,
     calendar: Attachment | None = None,
     unsubscribe: str = "",
 ) -> WrittenEmail:
@@ -680,12 +645,10 @@ def _to_registrant(
     replies go to the first organiser."""
     return _email(
         subject,
-        sender=sender,
+        writing=writing,
         to=[_recipient(registration.answers.email)],
         reply_to=event.organisers[:1],
-        now=now,
         language=registration.answers.language,
-        templates=templates,
         template=template,
         context=context,
         attachments=(calendar,) if calendar else (),
@@ -700,21 +663,17 @@ def _to_organisers(
     context: dict[str, Any],
     *,
     to: Sequence[str],
-    sender: str,
-    now: datetime,
-    templates: Any,
+    writing: Writing,
     attachments: tuple[Attachment, ...] = (),
 ) -> WrittenEmail:
     """An email to the organisers (or the caterer), in the organisers' language; replies go to every
     organiser."""
     return _email(
         subject,
-        sender=sender,
+        writing=writing,
         to=[_address(address) for address in to],
         reply_to=event.organisers,
-        now=now,
         language=event.organiser_language,
-        templates=templates,
         template=template,
         context=context,
         attachments=attachments,
@@ -761,10 +720,8 @@ def digest_email(
     caterer: bool = False,
     csv_bytes: bytes,
     live_link: str,
-    sender: str,
-    templates: Any,
     recipients: list[str],
-    now: datetime,
+    writing: Writing,
     network: dict[str, Any] | None = None,
 ) -> WrittenEmail:
     """The organisers' digest, or the final list when registration closes, with the CSV (and, for a
@@ -811,28 +768,22 @@ def digest_email(
         "email/digest",
         context,
         to=recipients,
-        sender=sender,
-        now=now,
-        templates=templates,
+        writing=writing,
         attachments=(csv,) if csv_bytes else (),
     )
 
 
-def sign_in_email(
-    address: str, *, link: str, valid_minutes: int, language: str, sender: str, templates: Any, now: datetime
-) -> WrittenEmail:
+def sign_in_email(address: str, *, link: str, valid_minutes: int, language: str, writing: Writing) -> WrittenEmail:
     """ "Logga in på Signup": the one-time link to the organiser console. To the address alone (it was
     validated), no display name, no text the requester typed in any header."""
     tr = i18n.translator(language)
     context = {"lang": language, "link": link, "minutes": valid_minutes}
     return _email(
         tr.gettext("Sign in to Signup"),
-        sender=sender,
+        writing=writing,
         to=[_recipient(address)],
         reply_to=(),
-        now=now,
         language=language,
-        templates=templates,
         template="email/sign_in",
         context=context,
     )

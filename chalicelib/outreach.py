@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any
 
 from . import forms, i18n, invitations, jobs, links, network, network_report, notice_delivery, notices, outbox
 from .digest import Summary, attendee_csv
@@ -205,12 +205,6 @@ class Outreach:
         return sum(notices.receives(probe, registration) for registration in self.store.registrations(event.id))
 
 
-class _Built(TypedDict):
-    sender: str
-    now: datetime
-    templates: Any
-
-
 class _Emails:
     """The real emails a job sends: signed links to `base_url`, the configured sender, our templates."""
 
@@ -218,10 +212,7 @@ class _Emails:
         self.signup = signup
         self.base_url = base_url
         self.now = now
-
-    def _built(self) -> _Built:
-        """What every one of these emails is built with: the configured sender, the clock, our templates."""
-        return _Built(sender=self.signup.settings.sender(), now=self.now, templates=self.signup.templates)
+        self.writing = signup.writing(now)
 
 
 class NoticeMail(_Emails):
@@ -237,7 +228,7 @@ class NoticeMail(_Emails):
     def notice(self, notice: notices.Notice, event: Event, registration: Registration) -> EmailMessage:
         links = self._links(event, registration)
         calendar = notices.with_calendar(notice, registration)
-        return notice_email(notice, event, registration, links=links, with_calendar=calendar, **self._built())
+        return notice_email(notice, event, registration, links=links, writing=self.writing, with_calendar=calendar)
 
     def invitation(self, notice: notices.Notice, event: Event, member: network.Member) -> EmailMessage:
         own = InvitationLinks(
@@ -245,7 +236,7 @@ class NoticeMail(_Emails):
             leave_network=self.signup.member_leave_url(self.base_url, member),
             privacy=links.privacy(self.base_url, member.language),
         )
-        return invitation_email(event, member, links=own, **self._built())
+        return invitation_email(event, member, links=own, writing=self.writing)
 
     def working_group(
         self,
@@ -256,10 +247,10 @@ class NoticeMail(_Emails):
         members: list[Registration],
     ) -> EmailMessage:
         links = self._links(event, registration)
-        return working_group_email(notice, event, registration, group, members, links=links, **self._built())
+        return working_group_email(notice, event, registration, group, members, links=links, writing=self.writing)
 
     def notice_copy(self, notice: notices.Notice, event: Event, recipients: int) -> EmailMessage:
-        return notice_copy_email(notice, event, recipients=recipients, **self._built())
+        return notice_copy_email(notice, event, recipients=recipients, writing=self.writing)
 
 
 class JobMessages(_Emails):
@@ -288,7 +279,7 @@ class JobMessages(_Emails):
             live_link="" if caterer else self.signup.console_event_url(self.base_url, event),
             recipients=[event.caterer] if caterer else list(event.organisers),
             network=self._network_section(event) if event.series and not caterer and not final else None,
-            **self._built(),
+            writing=self.writing,
         )
 
     def _network_section(self, event: Event) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from . import email_history, links, network, outbox, registrations, security, to
 from .config import Settings
 from .errors import ServiceUnavailable, ValidationFailed
 from .events import Event
-from .mail import Links, Mailer, registration_email
+from .mail import Links, Mailer, Writing, registration_email
 from .outbox import Delivery, SendOptions
 from .registrations import (
     Cancellation,
@@ -54,6 +54,10 @@ class Signup:
         self.templates = templates
 
     # -- links and messages ---------------------------------------------------
+
+    def writing(self, now: datetime) -> Writing:
+        """What the emails written `now` are written with: the configured sender and our templates."""
+        return Writing(sender=self.settings.sender(), templates=self.templates, now=now)
 
     def manage_url(self, base_url: str, event: Event, registration_id: str) -> str:
         token = tokens.make_token(self.settings.secret(), event.id, registration_id, event.ends_at_or_default)
@@ -114,6 +118,8 @@ class Signup:
     def message_builder(self, base_url: str, now: datetime, kind: EmailKind | None = None) -> outbox.BuildMessage:
         """Builds the email a registration is owed (its email record's kind, or `kind`)."""
 
+        writing = self.writing(now)
+
         def build(event: Event, registration: Registration) -> EmailMessage:
             manage = self.manage_url(base_url, event, registration.registration_id)
             owed = Links(
@@ -122,15 +128,7 @@ class Signup:
                 confirm=f"{manage}/confirm" if registration.status == Status.PENDING else "",
                 leave_network=self.leave_network_url(base_url, event, registration),
             )
-            return registration_email(
-                kind or registration.email.kind,
-                event,
-                registration,
-                sender=self.settings.sender(),
-                links=owed,
-                now=now,
-                templates=self.templates,
-            )
+            return registration_email(kind or registration.email.kind, event, registration, links=owed, writing=writing)
 
         return build
 

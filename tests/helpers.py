@@ -26,7 +26,7 @@ import pytest
 
 from chalicelib import pages
 from chalicelib.events import Event, event_from_mapping
-from chalicelib.mail import Links, Mailer, WrittenEmail, digest_email
+from chalicelib.mail import Links, Mailer, Writing, WrittenEmail, digest_email
 from chalicelib.notice_delivery import NoticeMessages, NoticeStore, SendPace, deliver_notices
 from chalicelib.registrations import Outcome, Registration, register
 from tests.fakes import RecordingMailer
@@ -259,6 +259,11 @@ def fill(store: Any, capacity: int, people: int, now: datetime, **event: Any) ->
     ]
 
 
+def writing_at(now: datetime, sender: str = "Signup <anmalan@signup.local>") -> Writing:
+    """What the service writes its emails with, at `now`: our templates, from `sender`."""
+    return Writing(sender=sender, templates=pages.templates(), now=now)
+
+
 # The links a person's email carries, as the service would fill them in.
 EMAIL_LINKS = Links(manage="https://signup.example/registrations/TOKEN", privacy="https://signup.example/privacy")
 
@@ -283,10 +288,8 @@ def written_digest(
         caterer=caterer,
         csv_bytes=csv_bytes,
         live_link=live_link,
-        sender=sender,
-        templates=pages.templates(),
         recipients=["kok@example.se"] if caterer else list(event.organisers),
-        now=now,
+        writing=writing_at(now, sender),
     )
 
 

@@ -8,13 +8,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from chalicelib import pages
 from chalicelib.digest import attendee_csv, summarize
 from chalicelib.events import Event
 from chalicelib.forms import parse_answers
 from chalicelib.mail import WrittenEmail, registration_email
 from chalicelib.registrations import EmailKind, Registration, Status
-from tests.helpers import EMAIL_LINKS, answers, at, example_event, written_digest
+from tests.helpers import EMAIL_LINKS, answers, at, example_event, writing_at, written_digest
 
 NOW = at("2027-05-10T07:00:00+02:00")
 SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"
@@ -77,15 +76,7 @@ def registration(
 def person_email(
     kind: EmailKind, event: Event, one: Registration, *, sender: str = SENDER, now: datetime = NOW
 ) -> WrittenEmail:
-    return registration_email(
-        kind,
-        event,
-        one,
-        sender=sender,
-        links=EMAIL_LINKS,
-        now=now,
-        templates=pages.templates(),
-    )
+    return registration_email(kind, event, one, links=EMAIL_LINKS, writing=writing_at(now, sender))
 
 
 def organiser_email(kind: str, event: Event, people: list[Registration], *, sender: str = SENDER) -> WrittenEmail:

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from chalicelib import pages
 from chalicelib.mail import (
     InvitationLinks,
     Links,
@@ -44,6 +43,7 @@ from tests.clients.corpus import (
     registration,
 )
 from tests.clients.stdlib_mail import stdlib_bytes
+from tests.helpers import writing_at
 
 LEAVE = "https://signup.example/network/leave/WyJuYXR2ZXJrIiwiM2YxMmJiMTdkZTI1OWUxNj" + "x" * 60 + ".sig"
 
@@ -51,6 +51,7 @@ LEAVE = "https://signup.example/network/leave/WyJuYXR2ZXJrIiwiM2YxMmJiMTdkZTI1OW
 def every_kind() -> list[tuple[str, WrittenEmail]]:
     """Each email Signup writes, to a Swedish and to an English reader; the organisers' in both."""
     emails: list[tuple[str, WrittenEmail]] = []
+    writing = writing_at(NOW, SENDER)
     for language in ("sv", "en"):
         event = event_titled(
             "Nätverk för social hållbarhet – andra träffen",
@@ -62,7 +63,7 @@ def every_kind() -> list[tuple[str, WrittenEmail]]:
             emails += [(one.label, one.message) for one in every_email(event) if not one.to_organisers]
         emails += [(f"{kind}-{language}", organiser_email(kind, event, people)) for kind in ORGANISER_EMAILS]
         copy = new_notice(event, NoticeKind.MESSAGE, now=NOW, text="Välkomna!\nTa med kaffekopp: https://x.se")
-        emails.append((f"notice-copy-{language}", notice_copy_email(copy, event, recipients=40, **_sent())))
+        emails.append((f"notice-copy-{language}", notice_copy_email(copy, event, recipients=40, writing=writing)))
     event = event_titled("Små träffen – åäö ÅÄÖ", "Small meeting – åäö ÅÄÖ")
     moved = Change("starts_at", event.starts_at, event.starts_at + timedelta(hours=1))
     notices = {
@@ -74,15 +75,15 @@ def every_kind() -> list[tuple[str, WrittenEmail]]:
     for language in ("sv", "en"):
         one = registration(event, language, Status.CONFIRMED, f"r-{language}", share_with_group="yes")
         other = registration(event, "sv", Status.CONFIRMED, "r-other", share_with_group="yes")
-        confirmation = registration_email(EmailKind.CONFIRMATION, event, one, links=links, **_sent())
+        confirmation = registration_email(EmailKind.CONFIRMATION, event, one, links=links, writing=writing)
         emails.append((f"confirmation-with-leave-link-{language}", confirmation))
         for name, notice in notices.items():
             calendar = name != "message"
-            notified = notice_email(notice, event, one, links=links, with_calendar=calendar, **_sent())
+            notified = notice_email(notice, event, one, links=links, writing=writing, with_calendar=calendar)
             emails.append((f"notice-{name}-{language}", notified))
         group = Group(1, "", (one.registration_id, other.registration_id))
         groups = new_notice(event, NoticeKind.WORKING_GROUPS, now=NOW, groups=(group,))
-        grouped = working_group_email(groups, event, one, group, [one, other], links=links, **_sent())
+        grouped = working_group_email(groups, event, one, group, [one, other], links=links, writing=writing)
         emails.append((f"working-group-{language}", grouped))
         member = Member(
             event.id,
@@ -96,17 +97,13 @@ def every_kind() -> list[tuple[str, WrittenEmail]]:
             NOW,
         )
         invited = InvitationLinks(form="https://signup.example/form?t=T", leave_network=LEAVE, privacy="https://p")
-        emails.append((f"invitation-{language}", invitation_email(event, member, links=invited, **_sent())))
+        emails.append((f"invitation-{language}", invitation_email(event, member, links=invited, writing=writing)))
         link = "https://signup.example/console/sign-in/T"
         sign_in = sign_in_email(
-            "asa.oberg@hudiksvall.example", link=link, valid_minutes=15, language=language, **_sent()
+            "asa.oberg@hudiksvall.example", link=link, valid_minutes=15, language=language, writing=writing
         )
         emails.append((f"sign-in-{language}", sign_in))
     return emails
-
-
-def _sent() -> dict[str, Any]:
-    return {"sender": SENDER, "now": NOW, "templates": pages.templates()}
 
 
 def stdlib_view(raw: bytes) -> dict[str, Any]:

@@ -349,7 +349,7 @@ import app
 from chalicelib import config, i18n, pages
 from chalicelib.events import parse_event_toml
 from chalicelib.forms import parse_answers
-from chalicelib.mail import Links, registration_email
+from chalicelib.mail import Links, Writing, registration_email
 from chalicelib.registrations import Registration
 event = parse_event_toml(open(sys.argv[1], encoding="utf-8").read())
 page = pages.Pages(config).form_page(event, "sv", datetime(2027, 5, 1, tzinfo=UTC))
@@ -357,7 +357,8 @@ answers = parse_answers({"name": "Åsa", "email": "asa@exempel.se", "organisatio
                          "meal": "yes"}, event)
 now = datetime(2027, 5, 1, tzinfo=UTC)
 message = registration_email("confirmation", event, Registration(event.id, "r", answers, "confirmed", now, now),
-                             sender="S <a@example.org>", links=Links(manage="u"), now=now, templates=pages.templates())
+                             links=Links(manage="u"),
+                             writing=Writing(sender="S <a@example.org>", templates=pages.templates(), now=now))
 assert "måndag 24 maj 2027" in message.get_body(("plain",)).get_content()
 assert i18n.translator("sv").gettext("Please fill in this field.") == "Fyll i det här fältet."
 assert i18n.long_date(datetime(2027, 5, 24, 18), "en") == "Monday 24 May 2027"

@@ -8,14 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 
-from chalicelib import pages
 from chalicelib.forms import email_key
 from chalicelib.jobs import run_hourly
 from chalicelib.mail import Links, registration_email
 from chalicelib.outbox import retry_due_emails, send_now
 from chalicelib.registrations import EmailKind, EmailState, Status, cancel, confirm_seat
 from tests.fakes import RecordingMailer
-from tests.helpers import at, example_event, sign_up
+from tests.helpers import at, example_event, sign_up, writing_at
 from tests.integration.test_jobs import FakeMessages as Messages
 
 EVENT = "natverk-social-hallbarhet"
@@ -192,13 +191,7 @@ def real_build(event, registration):
     """The emails as the outbox builds them in production (subjects, templates, calendar file)."""
     links = Links(manage="https://signup.example/registrations/t", confirm="https://signup.example/confirm")
     return registration_email(
-        registration.email.kind,
-        event,
-        registration,
-        sender="kansliet@example.se",
-        links=links,
-        now=NOW,
-        templates=pages.templates(),
+        registration.email.kind, event, registration, links=links, writing=writing_at(NOW, "kansliet@example.se")
     )
 
 

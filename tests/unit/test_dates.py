@@ -100,7 +100,7 @@ for module in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
     importlib.import_module(module.name)
 from chalicelib import config, i18n, pages
 from chalicelib.forms import parse_answers
-from chalicelib.mail import Links, registration_email
+from chalicelib.mail import Links, Writing, registration_email
 from chalicelib.registrations import Registration, Status
 from tests.helpers import answers, at, example_event
 moment = datetime(2027, 5, 24, 17, tzinfo=timezone(timedelta(hours=2)))
@@ -109,8 +109,8 @@ written = [f(value, language) for language in ("sv", "en")
                             (i18n.clock, moment), (i18n.date_and_clock, moment))]
 now, event = at("2027-05-01T09:00:00+02:00"), example_event()
 registration = Registration(event.id, "r1", parse_answers(answers(), event), Status.CONFIRMED, now, now)
-message = registration_email("confirmation", event, registration, sender="S <a@example.org>",
-                             links=Links(manage="u"), now=now, templates=pages.templates())
+message = registration_email("confirmation", event, registration, links=Links(manage="u"),
+                             writing=Writing(sender="S <a@example.org>", templates=pages.templates(), now=now))
 rendered = [pages.Pages(config).form_page(event, "sv", now), message.get_body(("plain",)).get_content()]
 assert "måndag 24 maj 2027 kl. 17.00" in written and any("24 maj 2027" in text for text in rendered), written
 print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in ("babel", "chalicelib", "jinja2"))))

@@ -11,11 +11,10 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from chalicelib import pages
 from chalicelib.forms import parse_answers
 from chalicelib.mail import Links, WrittenEmail, registration_email, still_owed, written
 from chalicelib.registrations import EmailDelivery, EmailKind, Registration, Status
-from tests.helpers import answers, at, example_event, parts_of, read_back
+from tests.helpers import answers, at, example_event, parts_of, read_back, writing_at
 
 NOW = at("2027-05-01T12:00:00+02:00")
 SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"
@@ -44,10 +43,8 @@ def unsent(
         kind,
         event,
         registration,
-        sender=SENDER,
         links=Links(manage="https://signup.example/registrations/TOKEN"),
-        now=NOW,
-        templates=pages.templates(),
+        writing=writing_at(NOW, SENDER),
     )
 
 
@@ -253,15 +250,11 @@ def test_an_organiser_with_an_internationalised_address_gets_punycode_or_is_left
     event = example_event(organisers=["anmalan@kök.se", "kök@example.se", "asa@example.se"])
     registration = Registration(event.id, "r1", parse_answers(answers(), event), Status.CONFIRMED, NOW, NOW)
     links = Links(manage="https://signup.example/registrations/TOKEN")
-    sent = registration_email(
-        "confirmation", event, registration, sender=SENDER, links=links, now=NOW, templates=pages.templates()
-    )
+    sent = registration_email("confirmation", event, registration, links=links, writing=writing_at(NOW, SENDER))
     read = email.message_from_bytes(sent.wire, policy=email.policy.default)
     assert [one.addr_spec for one in read["Reply-To"].addresses] == ["anmalan@xn--kk-fka.se"]
     event = replace(event, organisers=("kök@example.se", "asa@example.se"))
-    sent = registration_email(
-        "confirmation", event, registration, sender=SENDER, links=links, now=NOW, templates=pages.templates()
-    )
+    sent = registration_email("confirmation", event, registration, links=links, writing=writing_at(NOW, SENDER))
     assert b"\r\nReply-To:" not in sent.wire and sent.wire.isascii()
 
 

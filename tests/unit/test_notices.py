@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 
-from chalicelib import pages
 from chalicelib.calendar_file import calendar_sequence
 from chalicelib.email_history import HistoryKind
 from chalicelib.errors import EventCancelled, RegistrationClosed
@@ -30,7 +29,7 @@ from chalicelib.notices import (
 from chalicelib.plain_text import linked_paragraphs
 from chalicelib.registrations import EmailDelivery, EmailKind, EmailState, Registration, Status, register
 from tests.fakes import InMemoryStore
-from tests.helpers import EMAIL_LINKS, answers, at, example_event, parts_of, read_back
+from tests.helpers import EMAIL_LINKS, answers, at, example_event, parts_of, read_back, writing_at
 
 NOW = at("2027-05-01T12:00:00+02:00")
 SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"
@@ -58,10 +57,8 @@ def built(notice, event, registration):
             notice,
             event,
             registration,
-            sender=SENDER,
             links=EMAIL_LINKS,
-            now=NOW,
-            templates=pages.templates(),
+            writing=writing_at(NOW, SENDER),
             with_calendar=with_calendar(notice, registration),
         )
     )
@@ -258,9 +255,7 @@ def test_a_message_keeps_the_organisers_words_out_of_the_headers_and_escaped_in_
 def test_the_organisers_copy_says_to_whom_and_how_many():
     event = example_event()
     notice = new_notice(event, NoticeKind.MESSAGE, now=NOW, audience=Audience.EATING, text="Maten serveras 17.00")
-    message = read_back(
-        notice_copy_email(notice, event, recipients=12, sender=SENDER, now=NOW, templates=pages.templates())
-    )
+    message = read_back(notice_copy_email(notice, event, recipients=12, writing=writing_at(NOW, SENDER)))
     assert message["Subject"] == f"Kopia: Meddelande om {event.title['sv']}"
     assert [a.addr_spec for a in message["To"].addresses] == list(event.organisers)
     plain = parts_of(message)["text/plain"].get_content()

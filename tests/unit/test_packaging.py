@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib import config, pages
 from chalicelib.forms import parse_answers
-from chalicelib.mail import Links, registration_email
+from chalicelib.mail import Links, Writing, registration_email
 from chalicelib.registrations import Registration, Status
 from devtools.package import check_bytecode_fits, compile_bytecode, compile_templates, runtime_python
 from tests.helpers import answers, at, code_with_column_positions, example_event
@@ -90,10 +90,8 @@ def samples(environment):
             kind,
             event,
             registration,
-            sender="S <a@example.org>",
             links=Links(manage="u"),
-            now=NOW,
-            templates=environment,
+            writing=Writing(sender="S <a@example.org>", templates=environment, now=NOW),
         )
         rendered += [part.get_content() for part in message.walk() if not part.is_multipart()]
     return rendered

@@ -182,13 +182,12 @@ def test_nobody_with_an_area_gives_groups_without_one_still_mixed():
 
 
 def group_email(reader_shares, language="sv"):
-    from chalicelib import pages
     from chalicelib.forms import parse_answers
     from chalicelib.mail import Links, working_group_email
     from chalicelib.notice_kind import NoticeKind
     from chalicelib.notices import new_notice
     from chalicelib.registrations import Registration, Status
-    from tests.helpers import answers, at, example_event, read_back
+    from tests.helpers import answers, at, example_event, read_back, writing_at
 
     now = at("2027-05-17T09:00:00+02:00")
     event = example_event()
@@ -208,10 +207,8 @@ def group_email(reader_shares, language="sv"):
         reader,
         group,
         [reader, sharer, private],
-        sender="Signup <anmalan@signup.local>",
         links=Links(manage="https://signup.example/registrations/TOKEN"),
-        now=now,
-        templates=pages.templates(),
+        writing=writing_at(now),
     )
     parsed = read_back(message)
     text = parsed.get_body(preferencelist=("plain",)).get_content()
