@@ -63,12 +63,13 @@ SUBJECTS: dict[str, str] = {
 }
 
 
+# eq=False: an exception stays equal only to itself, and hashable. Raised with the value as its
+# one positional argument, BaseException keeps it in `args`: str() and pickling see it.
+@dataclass(eq=False)
 class SendFailed(Exception):
     """SES did not take the message; `code` says why (for the outbox and operators)."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+    code: str
 
 
 class Mailer(Protocol):

@@ -52,20 +52,19 @@ class SessionInvalid(Exception):
 
 
 # Raised by sign_in.py; here, so the route modules catch them without importing sign-in (and mail).
+# eq=False, as mail.SendFailed: an exception equals only itself.
+@dataclass(eq=False)
 class SignInLimited(Exception):
     """Too many sign-in links asked for this hour; `which` is "address" or "sender"."""
 
-    def __init__(self, which: str) -> None:
-        super().__init__(which)
-        self.which = which
+    which: str
 
 
+@dataclass(eq=False)
 class LinkRefused(Exception):
     """A sign-in link that signs nobody in; `state` says why."""
 
-    def __init__(self, state: LinkState) -> None:
-        super().__init__(state)
-        self.state = state
+    state: LinkState
 
 
 # -- sign-in links ----------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import pickle
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -11,8 +12,9 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
+from chalicelib.console.auth import LinkRefused, LinkState, SignInLimited
 from chalicelib.forms import parse_answers
-from chalicelib.mail import Links, WrittenEmail, registration_email, still_owed, written
+from chalicelib.mail import Links, SendFailed, WrittenEmail, registration_email, still_owed, written
 from chalicelib.registrations import EmailDelivery, EmailKind, Registration, Status
 from tests.helpers import answers, at, example_event, parts_of, read_back, writing_at
 
@@ -280,3 +282,20 @@ def test_quoted_printable_lines_stay_within_76_characters_and_decode_to_the_text
     assert all(len(one) <= 76 for one in raw.split(b"\r\n\r\n", 1)[1].split(b"\r\n"))
     read = email.message_from_bytes(raw.replace(b"\r\n", b"\n"), policy=email.policy.default)
     assert read.get_body(("plain",)).get_content() == text
+
+
+@pytest.mark.parametrize(
+    ("error", "field", "value"),
+    [
+        (SendFailed("TooManyRequestsException"), "code", "TooManyRequestsException"),
+        (SignInLimited("sender"), "which", "sender"),
+        (LinkRefused(LinkState.USED), "state", LinkState.USED),
+    ],
+)
+def test_an_error_that_carries_one_value_says_it_keeps_it_through_pickling_and_equals_only_itself(error, field, value):
+    """What logs print (str), what a caller reads (the field), what crosses a process (pickle), and an
+    exception's identity: equal only to itself, hashable, as any exception is."""
+    assert (str(error), error.args, getattr(error, field)) == (str(value), (value,), value)
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 (the bytes it just wrote)
+    assert (type(copy), copy.args, getattr(copy, field)) == (type(error), (value,), value)
+    assert error != type(error)(value) and error == error and {error: 1}[error] == 1
