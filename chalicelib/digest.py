@@ -18,6 +18,7 @@ from typing import Any
 from . import i18n
 from .events import CHOICE_TYPES, Event, Question
 from .registrations import EmailKind, EmailState, Registration, Status
+from .sectors import Phrase, phrase
 
 EMAIL_PROBLEMS = (EmailState.FAILED, EmailState.GAVE_UP, EmailState.SUPPRESSED, EmailState.LIMITED)
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
@@ -112,7 +113,7 @@ def summarize(event: Event, registrations: list[Registration], *, now: datetime,
         access_needs=tuple((r.answers.name, r.answers.access_needs) for r in confirmed if r.answers.access_needs),
         organisations=_tally([r.answers.organisation for r in live]),
         sectors=tuple(
-            (tr.gettext(i18n.SECTOR_NAMES[sector]), count)
+            (phrase(tr, sector, Phrase.NAME), count)
             for sector, count in Counter(r.answers.sector for r in live).most_common()
         ),
         interests=tuple((area.label(language), interest_counts[area.id]) for area in event.interests),
@@ -191,7 +192,7 @@ def attendee_csv(event: Event, registrations: list[Registration]) -> bytes:
                     answers.name,
                     answers.email,
                     answers.organisation,
-                    tr.gettext(i18n.SECTOR_NAMES[answers.sector]),
+                    phrase(tr, answers.sector, Phrase.NAME),
                     tr.gettext(i18n.STATUS_NAMES[r.status]),
                     i18n.yes_or_no(tr, answers.meal),
                     answers.diet,

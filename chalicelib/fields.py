@@ -14,11 +14,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from .events import LANGUAGES, QuestionType
+from .sectors import Sector
 
 if TYPE_CHECKING:
     from .events import Event, Question
 
-SECTORS = ("company", "association", "public", "other")
 SINGLE_LINE_MAX = 200
 FREE_TEXT_MAX = 2000
 # RFC 5321's limit on a forward path, which is what a mail server will accept.
@@ -138,7 +138,7 @@ FIELDS: tuple[Field, ...] = (
     Field("name", Kind.TEXT, required=True, max_length=SINGLE_LINE_MAX, autocomplete="name"),
     Field("email", Kind.EMAIL, required=True, max_length=EMAIL_MAX, autocomplete="email"),
     Field("organisation", Kind.TEXT, required=True, max_length=SINGLE_LINE_MAX, autocomplete="organization"),
-    Field("sector", Kind.CHOICE, required=True, choices=SECTORS),
+    Field("sector", Kind.CHOICE, required=True, choices=tuple(Sector)),
     Field("language", Kind.CHOICE, choices=LANGUAGES),
     Field("meal", Kind.YES_NO, required=True, question="meal"),
     Field("diet", Kind.FREE_TEXT, question="diet", max_length=FREE_TEXT_MAX),

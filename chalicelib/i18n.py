@@ -257,14 +257,6 @@ def yes_or_no(tr: NullTranslations, answer: bool | None) -> str:
     return tr.gettext(CHOICE_NAMES["yes" if answer else "no"])
 
 
-# The kinds of organisation (fields.SECTORS).
-SECTOR_NAMES: dict[str, str] = {
-    "company": N_("Company"),
-    "association": N_("Association or non-profit"),
-    "public": N_("Public sector"),
-    "other": N_("Other"),
-}
-
 # A registration's status, as the person and the digest read it.
 STATUS_NAMES: dict[str, str] = {
     "confirmed": N_("You have a seat"),
@@ -576,12 +568,11 @@ def _counted(entry: str | tuple[str, str], language: str, params: dict[str, Any]
     return text.format(**params) if params else text
 
 
-# What the templates look codes up in (Jinja2 globals): `{{ _(SECTOR_NAMES[sector]) }}`,
+# What the templates look codes up in (Jinja2 globals): `{{ _(STATUS_NAMES[status]) }}`,
 # `{{ pgettext(*FIELD_LABELS[name]) }}` for a table of `Nc_` entries.
 TEMPLATE_TABLES: dict[str, Any] = {
     "FIELD_LABELS": FIELD_LABELS,
     "CHOICE_NAMES": CHOICE_NAMES,
-    "SECTOR_NAMES": SECTOR_NAMES,
     "STATUS_NAMES": STATUS_NAMES,
     "EMAIL_PROBLEMS": EMAIL_PROBLEMS,
     "EVENT_QUESTIONS": EVENT_QUESTIONS,

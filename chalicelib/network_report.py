@@ -14,11 +14,11 @@ from datetime import datetime
 
 from . import i18n
 from .events import Event
-from .fields import SECTORS
-from .i18n import N_, Nn_
+from .i18n import Nn_
 from .meeting_times import meeting_times
 from .network import NetworkStore, Organisations, member_ref
 from .registrations import Registration
+from .sectors import Phrase, Sector, phrase
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,9 @@ class MeetingFigures:
     interests: dict[str, int]  # area id -> people interested
 
     @property
-    def missing_sectors(self) -> tuple[str, ...]:
+    def missing_sectors(self) -> tuple[Sector, ...]:
         """Sectors nobody came from (yet): "no companies yet"."""
-        return tuple(sector for sector in SECTORS if not self.sector_organisations.get(sector))
+        return tuple(sector for sector in Sector if not self.sector_organisations.get(sector))
 
 
 @dataclass(frozen=True)
@@ -180,13 +180,6 @@ def _count(values: Iterable[str]) -> dict[str, int]:
 
 # -- the report as text (the command line and the digest's plain part) ----------------------------
 
-# A sector nobody came from, said as a gap.
-SECTOR_GAPS = {
-    "company": N_("no companies yet"),
-    "association": N_("no associations yet"),
-    "public": N_("no public bodies yet"),
-    "other": N_("nobody else yet"),
-}
 MEETINGS = Nn_("{count} meeting", "{count} meetings")
 
 
@@ -194,7 +187,6 @@ def report_text(report: NetworkReport, language: str) -> str:
     """The report as plain lines, in Swedish or English: each meeting's figures with its sectors'
     gaps said in words, the nudge list, and the members (the only people named)."""
     tr = i18n.translator(language)
-    sector_name = {sector: tr.gettext(i18n.SECTOR_NAMES[sector]) for sector in SECTORS}  # as the form says them
     lines = [tr.gettext("The network {series}").format(series=report.series), ""]
     for figures in report.meetings:
         event = figures.event
@@ -223,10 +215,10 @@ def report_text(report: NetworkReport, language: str) -> str:
             )
         )
         sectors = ", ".join(
-            f"{sector_name[sector]} {figures.sector_organisations[sector]}"
+            f"{phrase(tr, sector, Phrase.NAME)} {figures.sector_organisations[sector]}"
             if figures.sector_organisations.get(sector)
-            else tr.gettext(SECTOR_GAPS[sector])
-            for sector in SECTORS
+            else phrase(tr, sector, Phrase.GAP)
+            for sector in Sector
         )
         lines.append("  " + tr.gettext("Organisations by sector: {sectors}.").format(sectors=sectors))
         areas = ", ".join(
@@ -247,7 +239,7 @@ def report_text(report: NetworkReport, language: str) -> str:
     else:
         title = report.next_meeting.text("title", language)
         lines.append(tr.gettext("Came before but not signed up for the next meeting ({title}):").format(title=title))
-        nudged = [(entry.name, f"{sector_name[entry.sector]}, ", entry.meetings) for entry in report.nudge]
+        nudged = [(entry.name, f"{phrase(tr, entry.sector, Phrase.NAME)}, ", entry.meetings) for entry in report.nudge]
         nobody = tr.gettext("Every organisation that came before has signed up for the next meeting.")
         lines += _listed(nudged, nobody, language)
     lines.append("")
@@ -304,7 +296,7 @@ def digest_section(report: NetworkReport, event_id: str, language: str) -> dict[
         for figures in report.meetings
     ]
     this = next((figures for figures in report.meetings if figures.event.id == event_id), None)
-    gaps = [tr.gettext(SECTOR_GAPS[sector]) for sector in (this.missing_sectors if this else ())]
+    gaps = [phrase(tr, sector, Phrase.GAP) for sector in (this.missing_sectors if this else ())]
     reminding = report.next_meeting is not None and report.next_meeting.id == event_id
     return {
         "series": report.series,

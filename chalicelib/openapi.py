@@ -15,9 +15,10 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from . import forms
 from .console import people as people_filter
 from .events import EVENT_ID_PATTERN, LANGUAGES, QUESTION_TYPES, QuestionType
-from .fields import BY_NAME, FIELDS, NO, SECTORS, YES, Field, Kind, custom_fields
+from .fields import BY_NAME, FIELDS, NO, YES, Field, Kind, custom_fields
 from .forms import MAX_BODY_BYTES
 from .registrations import EmailState, Status, ThanksNote
+from .sectors import Sector
 
 if TYPE_CHECKING:
     from .events import Event, Question
@@ -557,7 +558,7 @@ def _console_people_paths(event_id: dict[str, Any], lang: dict[str, Any]) -> dic
                 text,
                 choice("status", list(people_filter.STATUS_CHOICES), "Status"),
                 choice("meal", list(people_filter.MEAL_CHOICES), "Eating or not"),
-                choice("sector", ["", *SECTORS], "Sector"),
+                choice("sector", ["", *Sector], "Sector"),
                 _in_query("interest", "An area id"),
                 _in_query(
                     "answer",

@@ -14,11 +14,12 @@ from . import i18n, links
 from .config import Settings
 from .errors import SignupError, ValidationFailed
 from .events import OPTIONAL_QUESTIONS, SHOW_WHEN_STANDARD, Event, EventStatus, Question, QuestionType
-from .fields import SECTORS, YesNo
+from .fields import YesNo
 from .i18n import N_
 from .meeting_times import local_date_and_clock, meeting_times
 from .notice_kind import NoticeKind
 from .registrations import EmailKind, HoldState, Status, ThanksNote
+from .sectors import Phrase, Sector, phrase
 from .security import origin_of
 from .web import error_message
 
@@ -408,9 +409,10 @@ class Pages:
 def _question_context(event: Event, language: str) -> dict[str, Any]:
     """What the form template needs to know about the event's questions (hosted form and pasted form)."""
     custom = [custom_question_view(event, question, language) for question in event.custom_questions]
+    tr = i18n.translator(language)
     return {
         "fields": {field.name: field for field in field_table.for_event(event)},
-        "sectors": SECTORS,
+        "sectors": [(sector, phrase(tr, sector, Phrase.NAME)) for sector in Sector],
         "asks": {question: event.asks(question) for question in (*OPTIONAL_QUESTIONS, "network")},
         "interests": [(area.id, area.label(language)) for area in event.interests],
         "custom_questions": custom,

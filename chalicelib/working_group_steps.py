@@ -20,6 +20,7 @@ from .network import Member, OrganisationAlias, Organisations
 from .notice_kind import NoticeKind
 from .notices import Notice
 from .registrations import Registration
+from .sectors import Phrase, phrase
 from .working_groups import (
     GroupsChanged,
     NoGroups,
@@ -218,7 +219,7 @@ def group_rows(
                 "name": by_ref[ref].answers.name,
                 "email": by_ref[ref].answers.email,
                 "organisation": by_ref[ref].answers.organisation,
-                "sector": tr.gettext(i18n.SECTOR_NAMES[by_ref[ref].answers.sector]),
+                "sector": phrase(tr, by_ref[ref].answers.sector, Phrase.NAME),
                 "shares": bool(by_ref[ref].answers.share_with_group),
                 "reason": reason_text(reasons[ref], areas, language),
             }

@@ -31,6 +31,7 @@ from . import i18n
 from .i18n import N_, Nn_
 from .network import Organisations
 from .registrations import Registration, Status
+from .sectors import Phrase, Sector, phrase
 
 # Two from one organisation in a group weigh as much as this many pairs from one sector.
 ORGANISATION_WEIGHT = 4
@@ -285,19 +286,6 @@ PLACED = {
     "no_interest": N_("No interest given; placed where the sectors were thinnest"),
     "moved": N_("Moved here by an organiser"),
 }
-ONLY_ONE_FROM = {
-    "company": N_("the only one from business in the group"),
-    "association": N_("the only one from an association in the group"),
-    "public": N_("the only one from the public sector in the group"),
-    "other": N_("the only one from another kind of organisation in the group"),
-}
-# Said only of two or more (one alone is ONLY_ONE_FROM), so without a singular.
-SEVERAL_FROM = {
-    "company": N_("one of {count} from business in the group"),
-    "association": N_("one of {count} from associations in the group"),
-    "public": N_("one of {count} from the public sector in the group"),
-    "other": N_("one of {count} from other kinds of organisation in the group"),
-}
 SAME_ORGANISATION = Nn_("{count} other from the same organisation", "{count} others from the same organisation")
 
 
@@ -305,11 +293,11 @@ def reason_text(reason: Reason, area_names: Mapping[str, str], language: str) ->
     """One line: why the person is in this group, in the reader's language."""
     tr = i18n.translator(language)
     parts = [tr.gettext(PLACED[reason.placed]).format(area=area_names.get(reason.area, reason.area))]
-    if reason.sector in ONLY_ONE_FROM:
+    if reason.sector in tuple(Sector):
         if reason.sector_count <= 1:
-            parts.append(tr.gettext(ONLY_ONE_FROM[reason.sector]))
+            parts.append(phrase(tr, reason.sector, Phrase.ONLY_ONE))
         else:
-            parts.append(tr.gettext(SEVERAL_FROM[reason.sector]).format(count=reason.sector_count))
+            parts.append(phrase(tr, reason.sector, Phrase.ONE_OF).format(count=reason.sector_count))
     if reason.same_organisation:
         parts.append(i18n.plural(language, SAME_ORGANISATION, reason.same_organisation))
     return "; ".join(parts)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import i18n
-from ..fields import SECTORS
 from ..meeting_times import meeting_times
-from ..network_report import SECTOR_GAPS, NetworkReport, totals_text
+from ..network_report import NetworkReport, totals_text
+from ..sectors import Phrase, Sector, phrase
 
 CHART_HEIGHT = 160  # the tallest bar, in SVG units
 BAR_WIDTH = 28
@@ -29,7 +29,6 @@ class Bar:
 def network_view(report: NetworkReport, language: str) -> dict[str, Any]:
     """What console/network.html needs, in the page's language."""
     tr = i18n.translator(language)
-    sector_names = {sector: tr.gettext(i18n.SECTOR_NAMES[sector]) for sector in SECTORS}
     meetings = []
     for figures in report.meetings:
         event = figures.event
@@ -48,9 +47,9 @@ def network_view(report: NetworkReport, language: str) -> dict[str, Any]:
                 "sectors": [
                     {
                         "count": figures.sector_organisations.get(sector, 0),
-                        "gap": "" if figures.sector_organisations.get(sector) else tr.gettext(SECTOR_GAPS[sector]),
+                        "gap": "" if figures.sector_organisations.get(sector) else phrase(tr, sector, Phrase.GAP),
                     }
-                    for sector in SECTORS
+                    for sector in Sector
                 ],
                 "interests": figures.interests,
             }
@@ -59,7 +58,7 @@ def network_view(report: NetworkReport, language: str) -> dict[str, Any]:
     return {
         "series": report.series,
         "meetings": meetings,
-        "sector_names": [sector_names[sector] for sector in SECTORS],
+        "sector_names": [phrase(tr, sector, Phrase.NAME) for sector in Sector],
         "areas": [
             {
                 "title": (report.interest_titles.get(area) or {}).get(language)
@@ -73,7 +72,7 @@ def network_view(report: NetworkReport, language: str) -> dict[str, Any]:
         "next_id": report.next_meeting.id if report.next_meeting else "",
         # Both lists are rows of (name, what else is known of them, meetings come to): one table each.
         "nudge": [
-            {"name": entry.name, "detail": sector_names[entry.sector], "meetings": entry.meetings}
+            {"name": entry.name, "detail": phrase(tr, entry.sector, Phrase.NAME), "meetings": entry.meetings}
             for entry in report.nudge
         ],
         "members": [

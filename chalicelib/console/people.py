@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..events import Event, QuestionType
-from ..fields import SECTORS, YesNo
+from ..fields import YesNo
 from ..registrations import SEATED, Registration, Status
+from ..sectors import Sector
 
 # The status filter's own values besides the statuses: everyone not cancelled (the default), everyone.
 LIVE = ""
@@ -95,7 +96,7 @@ class PeopleFilter:
             text=" ".join(text.split())[:MAX_SEARCH] if isinstance(text, str) else "",
             status=pick("status", STATUS_CHOICES),
             meal=pick("meal", MEAL_CHOICES),
-            sector=pick("sector", SECTORS),
+            sector=pick("sector", tuple(Sector)),
             interest=pick("interest", [area.id for area in event.interests]),
             answer=pick("answer", answer_filters(event)),
         )

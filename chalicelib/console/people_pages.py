@@ -14,9 +14,10 @@ from .. import i18n
 from ..digest import question_columns
 from ..email_history import SentEmail
 from ..events import Event, QuestionType
-from ..fields import SECTORS, YesNo
+from ..fields import YesNo
 from ..meeting_times import local_date_and_clock, meeting_times
 from ..registrations import SEATED, Registration, Status
+from ..sectors import Phrase, Sector, phrase
 from .people import MEAL_CHOICES, STATUS_CHOICES, PeopleFilter, count_people, door_list
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def filter_choices(event: Event, language: str) -> dict[str, list[tuple[str, str
     return {
         "status": [(value, tr.pgettext(*i18n.STATUS_FILTERS[value or "live"])) for value in STATUS_CHOICES],
         "meal": [(value, meal_words[value]) for value in MEAL_CHOICES] if event.asks("meal") else [],
-        "sector": [("", tr.gettext("Any"))] + [(sector, tr.gettext(i18n.SECTOR_NAMES[sector])) for sector in SECTORS],
+        "sector": [("", tr.gettext("Any"))] + [(sector, phrase(tr, sector, Phrase.NAME)) for sector in Sector],
         "interest": [("", tr.gettext("Any"))] + [(area.id, area.label(language)) for area in event.interests]
         if event.asks("interests")
         else [],
@@ -129,7 +130,7 @@ def person_context(
         (tr.gettext("Name"), answers.name),
         (tr.gettext("Email address"), answers.email),
         (tr.pgettext("form field", "Organisation"), answers.organisation),
-        (tr.gettext("Type of organisation"), tr.gettext(i18n.SECTOR_NAMES[answers.sector])),
+        (tr.gettext("Type of organisation"), phrase(tr, answers.sector, Phrase.NAME)),
     ]
     if event.asks("meal"):
         shown.append((tr.gettext("Meal"), i18n.yes_or_no(tr, answers.meal)))
