@@ -54,13 +54,14 @@ class EventRow:
 
 def event_rows(events: Iterable[Event], now: datetime) -> list[EventRow]:
     """Upcoming meetings first, soonest first; then past ones, latest first."""
-    rows = [_row(event, now) for event in events]
+    rows = [event_row(event, now) for event in events]
     upcoming = sorted((row for row in rows if row.upcoming), key=lambda row: row.event.starts_at)
     past = sorted((row for row in rows if not row.upcoming), key=lambda row: row.event.starts_at, reverse=True)
     return upcoming + past
 
 
-def _row(event: Event, now: datetime) -> EventRow:
+def event_row(event: Event, now: datetime) -> EventRow:
+    """The event as the events list shows it (its own page shows the same row)."""
     days_left = event.days_to_deadline(now) if now < event.deadline_at else None
     return EventRow(
         event=event,

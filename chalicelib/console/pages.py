@@ -7,7 +7,6 @@ the language switch) through `render`; the routes add Cache-Control and the cook
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import i18n, links
@@ -83,18 +82,6 @@ def event_list_rows(rows: Iterable[EventRow], language: str) -> list[dict[str, A
             }
         )
     return shown
-
-
-def event_counts(event: Event, now: datetime) -> dict[str, Any]:
-    return {
-        "confirmed": event.confirmed_count,
-        "pending": event.pending_count,
-        "waitlisted": event.waitlist_count,
-        "capacity": event.capacity,
-        "seats_left": event.seats_left,
-        "open": event.is_open(now),
-        "days_left": event.days_to_deadline(now) if now < event.deadline_at else None,
-    }
 
 
 # The question types as the event page names them.

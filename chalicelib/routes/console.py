@@ -34,7 +34,7 @@ from chalice import Blueprint, ChaliceUnhandledError, Response
 from .. import i18n, links, security, web
 from ..bootstrap import wiring
 from ..console import auth
-from ..console.access import ConsoleUser
+from ..console.access import ConsoleUser, event_row
 from ..console.auth import LinkRefused, LinkState, SessionInvalid, SignInLimited
 from ..errors import EventNotFound, SignupError, ValidationFailed
 from ..events import Event
@@ -527,7 +527,7 @@ def event_overview(request: ConsoleView, event_id: str) -> Response:
         user,
         event=event,
         facts=pages.event_facts(event, language),
-        counts=pages.event_counts(event, wiring().clock()),
+        row=event_row(event, wiring().clock()),
         questions=pages.question_rows(event, language),
         tools=tools,
         done_text=i18n.translator(language).gettext(DONE[done]) if done in DONE else "",

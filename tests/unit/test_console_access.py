@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
-from chalicelib.console.access import ConsoleUser, event_for, event_rows, visible_events
+from chalicelib.console.access import ConsoleUser, event_for, event_row, event_rows, visible_events
 from chalicelib.errors import EventNotFound
 from tests.helpers import at, example_event
 
@@ -61,3 +62,42 @@ def test_a_row_counts_seats_waiting_and_days_left_to_the_local_last_day():
     assert closed.days_left is None and not closed.open and closed.upcoming
     (over,) = event_rows([meeting], meeting.ends_at_or_default + timedelta(seconds=1))
     assert not over.upcoming
+
+
+def test_the_event_page_says_the_numbers_of_the_events_row_and_its_own():
+    """The page of one meeting reads open, seats taken, waiting and days left from the row the events
+    list shows, and the seats held and left from the event."""
+    from chalicelib import pages
+    from chalicelib.console.pages import event_facts, render
+
+    meeting = replace(
+        event("m", starts_at=datetime(2027, 5, 24, 18), deadline=datetime(2027, 5, 15).date(), capacity=60),
+        confirmed_count=50,
+        pending_count=3,
+        waitlist_count=4,
+    )
+    now = at("2027-05-10T23:30+02:00")
+    page = render(
+        pages.templates(),
+        "console/event.html",
+        "en",
+        root="",
+        here="/console/events/m",
+        user=ANNA,
+        event=meeting,
+        facts=event_facts(meeting, "en"),
+        row=event_row(meeting, now),
+        questions=[],
+        tools=[],
+    )
+    counts = page.split('<dl class="counts"', 1)[1].split("</dl>", 1)[0]
+    said = dict(re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", counts))
+    assert said == {
+        "Registration": "Open",
+        "Have a seat": "50 of 60",
+        "Of those, seats held until the person confirms": "3",
+        "On the waiting list": "4",
+        "Seats left": "10",
+        "Last day to sign up": event_facts(meeting, "en")["deadline_text"],
+        "Days left": "5",
+    }
