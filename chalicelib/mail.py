@@ -33,6 +33,8 @@ from .meeting_times import local_date_and_clock, meeting_times
 from .registrations import EmailKind, Registration, Status
 
 if TYPE_CHECKING:
+    from gettext import NullTranslations
+
     from jinja2 import Environment
     from mypy_boto3_sesv2 import SESV2Client
 
@@ -565,9 +567,7 @@ def notice_copy_email(notice: Notice, event: Event, *, recipients: int, writing:
     from .notices import SUBJECTS, audience_name  # see notice_email
     from .plain_text import linked_paragraphs
 
-    language = event.organiser_language
-    tr = i18n.translator(language)
-    title = event.text("title", language)
+    language, tr, title = _in_organisers_words(event)
     context = {
         "lang": language,
         "title": title,
@@ -657,6 +657,13 @@ def _to_registrant(
     )
 
 
+def _in_organisers_words(event: Event) -> tuple[str, NullTranslations, str]:
+    """What an email to the organisers is written in: their language, its translations, and the
+    meeting's title in it."""
+    language = event.organiser_language
+    return language, i18n.translator(language), event.text("title", language)
+
+
 def _to_organisers(
     event: Event,
     subject: str,
@@ -729,9 +736,7 @@ def digest_email(
     meeting of a network's series, the network's section: `network_report.digest_section`).
 
     Replies go to the organisers, from the caterer too."""
-    language = event.organiser_language
-    tr = i18n.translator(language)
-    title = event.text("title", language)
+    language, tr, title = _in_organisers_words(event)
     context = {
         "lang": language,
         "s": summary,
