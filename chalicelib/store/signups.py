@@ -10,23 +10,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..errors import (
-    AddressSuppressed,
-    AlreadyRegistered,
-    ChoiceFull,
-    Contention,
-    EmailLimitReached,
-    EventCancelled,
-    EventEdited,
-    EventFull,
-    EventNotFound,
-    FormTokenUsed,
-    NoticeNotNeeded,
-    RegistrationClosed,
-    ServiceBusy,
-    TooManyRequests,
-    WaitlistFull,
-)
+from .. import errors
 from ..events import Event, EventStatus
 from ..registrations import SEATED, EmailState, Registration, RepeatedSignUp, SignUp, Status
 from .events import EventRecords
@@ -41,18 +25,18 @@ from .table import CONFLICT_ERRORS, CONFLICT_REASONS, TaggedWrite, error_code, i
 # What a failed check beside a sign-up's write means, by its tag, in the order a refusal is told:
 # the sender's rate first, then the address's suppression and its daily email limit.
 _CHECK_REFUSALS: dict[str, type[Exception]] = {
-    "client_limit": TooManyRequests,
-    "suppressed": AddressSuppressed,
-    "email_limit": EmailLimitReached,
+    "client_limit": errors.TooManyRequests,
+    "suppressed": errors.AddressSuppressed,
+    "email_limit": errors.EmailLimitReached,
 }
 # A repeated sign-up's write: a form already used first; an email still on its way (no second one
 # needed) after the sender's rate and before the address's checks.
 _DUPLICATE_REFUSALS: dict[str, type[Exception]] = {
-    "form_token": FormTokenUsed,
-    "client_limit": TooManyRequests,
-    "registration": NoticeNotNeeded,
-    "suppressed": AddressSuppressed,
-    "email_limit": EmailLimitReached,
+    "form_token": errors.FormTokenUsed,
+    "client_limit": errors.TooManyRequests,
+    "registration": errors.NoticeNotNeeded,
+    "suppressed": errors.AddressSuppressed,
+    "email_limit": errors.EmailLimitReached,
 }
 
 
@@ -163,15 +147,15 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
     def _explain_refusal(self, error: ClientError, tags: list[str], signup: SignUp) -> Exception:
         code = error_code(error)
         if code in CONFLICT_ERRORS:
-            return Contention(code)
+            return errors.Contention(code)
         if is_busy(error):
-            return ServiceBusy()
+            return errors.ServiceBusy()
         if code != "TransactionCanceledException":
             return error
         # Reasons come in the order of TransactItems, which `tags` names.
         reasons = dict(zip(tags, error.response.get("CancellationReasons") or [], strict=False))
         if len(reasons) != len(tags):
-            return Contention("unexplained cancellation")
+            return errors.Contention("unexplained cancellation")
         return self._explain_conditions(reasons, signup) or error
 
     def _explain_conditions(self, reasons: dict[str, Any], signup: SignUp) -> Exception | None:
@@ -179,13 +163,13 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
         registration, now, by_hand, read = signup.registration, signup.now, signup.by_hand, signup.read
         failed = {tag for tag, reason in reasons.items() if reason.get("Code") == "ConditionalCheckFailed"}
         if "form_token" in failed:
-            return FormTokenUsed()
+            return errors.FormTokenUsed()
         event_refusal = None
         if "event" in failed:
             stored = self._stored_event(reasons["event"].get("Item"), registration.event_id, now)
             if read is not None and (stored is None or stored.updated_at != read.updated_at):
                 # Decided on a description that has changed since: decide again on this one.
-                return EventEdited(stored)
+                return errors.EventEdited(stored)
             event_refusal = self._explain_event(stored, registration, now, by_hand, signup.place_limits)
             # The rules may have gone by a recent copy, whose counters are only a first guess: what
             # the stored event refuses before anything else (closed, full, no room to wait) comes
@@ -193,7 +177,7 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
             # An organiser adding by hand may know who is signed up: for them "registered before" wins.
             refused_first = not (by_hand and "registration" in failed)
             if refused_first and isinstance(
-                event_refusal, RegistrationClosed | EventNotFound | EventFull | WaitlistFull
+                event_refusal, errors.RegistrationClosed | errors.EventNotFound | errors.EventFull | errors.WaitlistFull
             ):
                 return event_refusal
         if "registration" in failed:
@@ -204,7 +188,7 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
         if refused is not None:
             return refused
         if any(reason.get("Code") in CONFLICT_REASONS for reason in reasons.values()):
-            return Contention(",".join(str(reason.get("Code")) for reason in reasons.values()))
+            return errors.Contention(",".join(str(reason.get("Code")) for reason in reasons.values()))
         return None
 
     def _explain_existing(self, old: Any, registration: Registration) -> Exception:
@@ -214,8 +198,8 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
             else self.get_registration(registration.event_id, registration.answers.email_key)
         )
         if existing is None or not existing.is_live:
-            return Contention("registration changed meanwhile")
-        return AlreadyRegistered(existing)
+            return errors.Contention("registration changed meanwhile")
+        return errors.AlreadyRegistered(existing)
 
     def _stored_event(self, old: Any, event_id: str, now: datetime) -> Event | None:
         """The event as the refused write found it (read again if DynamoDB did not return it); kept
@@ -234,22 +218,22 @@ class Signups(EventRecords, RegistrationRecords, Limits, NetworkRecords):
         place_limits: Mapping[str, int],
     ) -> Exception:
         if event is None:
-            return EventNotFound()
+            return errors.EventNotFound()
         if event.is_cancelled:
-            return EventCancelled()
+            return errors.EventCancelled()
         if not by_hand and not event.is_open(now):
-            return RegistrationClosed()
+            return errors.RegistrationClosed()
         if registration.status in SEATED and event.is_full:
-            return EventFull()
+            return errors.EventFull()
         if registration.status == Status.WAITLISTED and event.waitlist_is_full:
-            return WaitlistFull()
+            return errors.WaitlistFull()
         full = full_place(registration.answers.places, event.choice_counts, place_limits)
         if full is not None:
-            return ChoiceFull(full)
+            return errors.ChoiceFull(full)
         if registration.status == Status.WAITLISTED and event.is_full:
             # Still full, so what failed is the waiting list's bound.
-            return WaitlistFull()
-        return Contention("event changed meanwhile")
+            return errors.WaitlistFull()
+        return errors.Contention("event changed meanwhile")
 
     def note_duplicate(self, repeated: RepeatedSignUp) -> None:
         """A repeated sign-up writes no answer: it counts against the sender and, with `notice`,
