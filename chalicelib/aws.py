@@ -63,27 +63,35 @@ def session() -> botocore.session.Session:
     return session
 
 
+# The clients made so far, by service: a warm Lambda reuses them, `clear` forgets them all.
+_clients: dict[str, Any] = {}
+
+
 def _client(service: str) -> Any:
-    return session().create_client(service, config=_CLIENT_CONFIG)
+    client = _clients.get(service)
+    if client is None:
+        client = _clients[service] = session().create_client(service, config=_CLIENT_CONFIG)
+    return client
 
 
-@functools.cache
+def clients_made() -> list[str]:
+    """The services this process has made a client for (at a cold start each one costs a model load)."""
+    return sorted(_clients)
+
+
 def dynamodb() -> DynamoDBClient:
     return _client("dynamodb")
 
 
-@functools.cache
 def sesv2() -> SESV2Client:
     return _client("sesv2")
 
 
-@functools.cache
 def ses() -> Any:
     """SES's first API: the account's send quota (GetSendQuota) is read there."""
     return _client("ses")
 
 
-@functools.cache
 def ssm() -> SSMClient:
     return _client("ssm")
 
@@ -96,9 +104,6 @@ def secure_parameter(name: str) -> str:
 
 
 def clear() -> None:
-    """Forget cached clients and the cached secret (tests switch endpoints between cases)."""
-    dynamodb.cache_clear()
-    sesv2.cache_clear()
-    ses.cache_clear()
-    ssm.cache_clear()
+    """Forget every cached client and the cached secret (tests switch endpoints between cases)."""
+    _clients.clear()
     secure_parameter.cache_clear()

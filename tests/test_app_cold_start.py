@@ -21,8 +21,7 @@ method, path, headers, body = json.load(sys.stdin)
 with Client(app.app, stage_name="local") as client:
     response = getattr(client.http, method)(path, headers=headers, body=body)
 from chalicelib import aws
-clients = [name for name in ("dynamodb", "sesv2", "ses", "ssm") if getattr(aws, name).cache_info().currsize]
-print(json.dumps({"status": response.status_code, "modules": sorted(sys.modules), "clients": clients}))
+print(json.dumps({"status": response.status_code, "modules": sorted(sys.modules), "clients": aws.clients_made()}))
 """
 
 
