@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .events import answer_field
+
 
 class SignupError(Exception):
     """A refusal a person can act on. `code` is stable (the API's `error.code`, the key of the
@@ -78,7 +80,7 @@ class ChoiceFull(ValidationFailed):
     Said at its question's field (`q_<id>`) like any other problem with the answers."""
 
     def __init__(self, place: str) -> None:
-        super().__init__({f"q_{place.split(':', 1)[0]}": ("choice_full", {})})
+        super().__init__({answer_field(place.split(":", 1)[0]): ("choice_full", {})})
         self.place = place
 
 

@@ -64,6 +64,8 @@ SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 2000
 MAX_QUESTIONS = 30
 MAX_CHOICES = 50
+# A question's answer is sent, returned and refused under this prefix and its id (`answer_field`).
+ANSWER_PREFIX = "q_"
 # The fixed questions a custom question's `show_when` may depend on, with the values they take.
 SHOW_WHEN_STANDARD: dict[str, tuple[str | bool, ...]] = {
     "meal": (True, False),
@@ -132,11 +134,12 @@ class Question:
     @property
     def field_name(self) -> str:
         """The answer's name in a form post and in the JSON API."""
-        return f"q_{self.id}"
+        return answer_field(self.id)
 
     @property
     def consent_name(self) -> str:
-        return f"q_{self.id}_consent"
+        """The name of the consent a sensitive question asks beside its answer."""
+        return consent_field(self.id)
 
     def text(self, attribute: str, language: str) -> str:
         values: dict[str, str] = getattr(self, attribute)
@@ -144,6 +147,18 @@ class Question:
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((choice for choice in self.choices if choice.id == choice_id), None)
+
+
+def answer_field(question_id: str) -> str:
+    """An organiser's question's answer's name in a form post, the JSON API and the problems said
+    about the answers: `q_<id>`."""
+    return f"{ANSWER_PREFIX}{question_id}"
+
+
+def consent_field(question_id: str) -> str:
+    """The name of a sensitive question's consent: its answer's with `_consent` (which is why a
+    question's id may not end so)."""
+    return f"{answer_field(question_id)}_consent"
 
 
 def place_key(question_id: str, choice_id: str) -> str:

@@ -14,7 +14,7 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
 from . import forms
 from .console import people as people_filter
-from .events import EVENT_ID_PATTERN, LANGUAGES, QUESTION_TYPES, QuestionType
+from .events import EVENT_ID_PATTERN, LANGUAGES, QUESTION_TYPES, QuestionType, answer_field
 from .fields import BY_NAME, FIELDS, NO, YES, Field, Kind, custom_fields
 from .forms import MAX_BODY_BYTES
 from .registrations import EmailState, Status, ThanksNote
@@ -275,7 +275,7 @@ def _condition(question: Question, event: Event, form: bool) -> dict[str, Any]:
         value = {"type": "string", "pattern": _words([str(v) for v in values], blank=False)}
     else:
         depended = event.custom_question(other)
-        name = f"q_{other}"
+        name = answer_field(other)
         if depended is not None and depended.type == QuestionType.YES_NO:
             words = [*(YES if values[0] else NO)]
             value = {"type": "string", "pattern": _words(words, blank=False)}

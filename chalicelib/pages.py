@@ -13,7 +13,16 @@ from . import fields as field_table
 from . import i18n, links
 from .config import Settings
 from .errors import SignupError, ValidationFailed
-from .events import OPTIONAL_QUESTIONS, SHOW_WHEN_STANDARD, Event, EventStatus, Question, QuestionType
+from .events import (
+    OPTIONAL_QUESTIONS,
+    SHOW_WHEN_STANDARD,
+    Event,
+    EventStatus,
+    Question,
+    QuestionType,
+    answer_field,
+    consent_field,
+)
 from .fields import YesNo
 from .i18n import N_
 from .meeting_times import local_date_and_clock, meeting_times
@@ -468,7 +477,7 @@ def custom_question_view(event: Event, question: Question, language: str) -> dic
         else:
             other = event.custom_question(condition.question)
             about = other.text("label", language) if other else condition.question
-            field_name = f"q_{condition.question}"
+            field_name = answer_field(condition.question)
         quoted = [f"”{word}”" if language == "sv" else f"“{word}”" for word in words]
         view["condition"] = tr.gettext("Only answer if you answered {answer} to the question “{question}”.").format(
             answer=tr.gettext(" or ").join(quoted), question=about
@@ -532,7 +541,7 @@ def custom_answer_values(answers: Any) -> dict[str, Any]:
     """Answers to the organisers' own questions as the form's fields."""
     values: dict[str, Any] = {}
     for question_id, value in answers.custom.items():
-        name = f"q_{question_id}"
+        name = answer_field(question_id)
         if isinstance(value, bool):
             values[name] = _yes_no(value)
         elif isinstance(value, tuple | list):
@@ -541,5 +550,5 @@ def custom_answer_values(answers: Any) -> dict[str, Any]:
             values[name] = str(value)
         if question_id in answers.sensitive:
             # Stored with its owner's consent; unticking it and saving withdraws the answer.
-            values[f"q_{question_id}_consent"] = YesNo.YES
+            values[consent_field(question_id)] = YesNo.YES
     return values

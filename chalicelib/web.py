@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 
 from . import i18n
 from .errors import MalformedRequest, PayloadTooLarge, SignupError, UnsupportedMediaType, ValidationFailed
-from .events import Event, Question
+from .events import ANSWER_PREFIX, Event, Question
 from .fields import FIELDS, Kind
 from .forms import MAX_BODY_BYTES
 from .i18n import N_
@@ -19,7 +19,6 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
 # Fields that may repeat in a form post (checkbox groups).
 _LIST_FIELDS = {field.name for field in FIELDS if field.kind is Kind.AREAS}
-CUSTOM_PREFIX = "q_"
 
 
 def media_type(content_type: str | None) -> str:
@@ -58,7 +57,7 @@ def _form_value(key: str, values: list[str]) -> str | list[str]:
     """A checkbox group's values as a list; any other field's last value. An organiser's question
     (`q_…`) is a list only when sent more than once (its several-choices boxes), so a one-choice
     question sent twice is refused as no single choice rather than read as either."""
-    if key in _LIST_FIELDS or (key.startswith(CUSTOM_PREFIX) and len(values) > 1):
+    if key in _LIST_FIELDS or (key.startswith(ANSWER_PREFIX) and len(values) > 1):
         return values
     return values[-1]
 
