@@ -79,6 +79,12 @@ DEFAULT_WAITLIST_PER_SEAT = 1
 DEFAULT_CONFIRM_WITHIN_HOURS = 24
 
 
+def in_language(texts: dict[str, str], language: str) -> str:
+    """A text an organiser gave in Swedish and perhaps English, in `language` if it was given
+    ("" when not even the Swedish is there)."""
+    return texts.get(language) or texts.get("sv", "")
+
+
 @dataclass(frozen=True)
 class InterestArea:
     """A working-group area people can say they are interested in."""
@@ -87,7 +93,7 @@ class InterestArea:
     title: dict[str, str]
 
     def label(self, language: str) -> str:
-        return self.title.get(language) or self.title["sv"]
+        return in_language(self.title, language)
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,7 @@ class Choice:
     limit: int | None = None
 
     def label(self, language: str) -> str:
-        return self.title.get(language) or self.title["sv"]
+        return in_language(self.title, language)
 
 
 @dataclass(frozen=True)
@@ -142,8 +148,8 @@ class Question:
         return consent_field(self.id)
 
     def text(self, attribute: str, language: str) -> str:
-        values: dict[str, str] = getattr(self, attribute)
-        return values.get(language) or values.get("sv", "")
+        """A translated attribute (label, help), falling back to Swedish."""
+        return in_language(getattr(self, attribute), language)
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((choice for choice in self.choices if choice.id == choice_id), None)
@@ -223,8 +229,7 @@ class Event:
 
     def text(self, attribute: str, language: str) -> str:
         """A translated attribute (title, description), falling back to Swedish."""
-        values: dict[str, str] = getattr(self, attribute)
-        return values.get(language) or values.get("sv", "")
+        return in_language(getattr(self, attribute), language)
 
     def is_open(self, now: datetime) -> bool:
         return self.status == EventStatus.OPEN and now < self.deadline_at
