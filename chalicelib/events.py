@@ -64,6 +64,17 @@ SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 2000
 MAX_QUESTIONS = 30
 MAX_CHOICES = 50
+# A question's whole-number limits, in the order the API lists them, and which fit which type (the
+# validator's, the console editor's).
+QUESTION_LIMITS = ("max_length", "min", "max", "max_choices")
+LIMITS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    QuestionType.SHORT_TEXT: ("max_length",),
+    QuestionType.LONG_TEXT: ("max_length",),
+    QuestionType.ONE_CHOICE: (),
+    QuestionType.SEVERAL_CHOICES: ("max_choices",),
+    QuestionType.YES_NO: (),
+    QuestionType.NUMBER: ("min", "max"),
+}
 # A question's answer is sent, returned and refused under this prefix and its id (`answer_field`).
 ANSWER_PREFIX = "q_"
 # The fixed questions a custom question's `show_when` may depend on, with the values they take.
@@ -793,14 +804,9 @@ _QUESTION_KEYS = {
     "show_when",
     "sensitive",
 }
-# Which of a question's limits fit which type.
+# The keys that fit only some types of question: which fit which (a choice question's choices too).
 _TYPE_KEYS = {
-    QuestionType.SHORT_TEXT: {"max_length"},
-    QuestionType.LONG_TEXT: {"max_length"},
-    QuestionType.ONE_CHOICE: {"choices"},
-    QuestionType.SEVERAL_CHOICES: {"choices", "max_choices"},
-    QuestionType.YES_NO: set(),
-    QuestionType.NUMBER: {"min", "max"},
+    kind: {*limits, *(["choices"] if kind in CHOICE_TYPES else [])} for kind, limits in LIMITS_BY_TYPE.items()
 }
 _NUMBER_BOUND = 1_000_000_000
 
@@ -833,7 +839,7 @@ class _QuestionReader:
             self.problem("type", "question_type", f"expected one of {', '.join(QUESTION_TYPES)}, got {written!r}")
             return None
         kind = QuestionType(written)
-        for extra in sorted(set(item) & {"max_length", "min", "max", "max_choices", "choices"} - _TYPE_KEYS[kind]):
+        for extra in sorted(set(item) & {*QUESTION_LIMITS, "choices"} - _TYPE_KEYS[kind]):
             self.problem(extra, "question_key_for_type", f"not used by a {kind} question", type=kind)
         # A label or help without its Swedish text is a problem counted below: no question then.
         label = self.table.translated("label", required=True)

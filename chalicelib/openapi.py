@@ -14,7 +14,7 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
 from . import forms
 from .console import people as people_filter
-from .events import EVENT_ID_PATTERN, LANGUAGES, QUESTION_TYPES, QuestionType, answer_field
+from .events import EVENT_ID_PATTERN, LANGUAGES, QUESTION_LIMITS, QUESTION_TYPES, QuestionType, answer_field
 from .fields import BY_NAME, FIELDS, NO, YES, Field, Kind, custom_fields
 from .forms import MAX_BODY_BYTES
 from .registrations import EmailState, Status, ThanksNote
@@ -1094,10 +1094,7 @@ def _components() -> dict[str, Any]:
                             "help": text_by_language,
                             "required": {"type": "boolean"},
                             "sensitive": {"type": "boolean"},
-                            "max_length": {"type": "integer"},
-                            "min": {"type": "integer"},
-                            "max": {"type": "integer"},
-                            "max_choices": {"type": "integer"},
+                            **{limit: {"type": "integer"} for limit in QUESTION_LIMITS},
                             "choices": {
                                 "type": "array",
                                 "items": {

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 
 from . import i18n
 from .errors import MalformedRequest, PayloadTooLarge, SignupError, UnsupportedMediaType, ValidationFailed
-from .events import ANSWER_PREFIX, Event, Question
+from .events import ANSWER_PREFIX, QUESTION_LIMITS, Event, Question
 from .fields import FIELDS, Kind
 from .forms import MAX_BODY_BYTES
 from .i18n import N_
@@ -122,7 +122,7 @@ def public_question(event: Event, question: Question) -> dict[str, Any]:
     }
     if question.sensitive:
         data["consent_field"] = question.consent_name
-    for key in ("max_length", "min", "max", "max_choices"):
+    for key in QUESTION_LIMITS:
         if getattr(question, key) is not None:
             data[key] = getattr(question, key)
     if question.choices:

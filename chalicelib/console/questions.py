@@ -23,6 +23,7 @@ from ..events import (
     LONG_TEXT_MAX,
     MAX_CHOICES,
     OPTIONAL_QUESTIONS,
+    QUESTION_LIMITS,
     SHORT_TEXT_MAX,
     Choice,
     Event,
@@ -42,16 +43,6 @@ from .posted import EventFormInvalid, ticked, value_text
 BLANK_CHOICE_ROWS = 3
 MAX_CHOICE_ROWS = MAX_CHOICES + BLANK_CHOICE_ROWS
 MAX_TEXT = 2_000
-# The limits each type of question has, as form fields (the validator's keys).
-LIMIT_FIELDS = ("max_length", "min", "max", "max_choices")
-LIMITS_BY_TYPE: dict[str, tuple[str, ...]] = {
-    QuestionType.SHORT_TEXT: ("max_length",),
-    QuestionType.LONG_TEXT: ("max_length",),
-    QuestionType.ONE_CHOICE: (),
-    QuestionType.SEVERAL_CHOICES: ("max_choices",),
-    QuestionType.YES_NO: (),
-    QuestionType.NUMBER: ("min", "max"),
-}
 TEXT_LONGEST = {QuestionType.SHORT_TEXT: SHORT_TEXT_MAX, QuestionType.LONG_TEXT: LONG_TEXT_MAX}
 # The fixed questions a condition may name, and their words on the editor.
 _STANDARD_CONDITIONS = {
@@ -92,7 +83,7 @@ CONDITION_WORDS = {
 
 def blank_values(kind: str) -> dict[str, Any]:
     """A new question's form: its type, nothing else filled in, empty rows for choices."""
-    values: dict[str, Any] = {name: "" for name in ("label_sv", "label_en", "help_sv", "help_en", *LIMIT_FIELDS)}
+    values: dict[str, Any] = {name: "" for name in ("label_sv", "label_en", "help_sv", "help_en", *QUESTION_LIMITS)}
     values.update(type=kind, required=False, sensitive=False, show_when="", choices=[], confirm_lower=False)
     return with_blank_rows(values)
 
@@ -144,7 +135,7 @@ def posted_values(fields: Mapping[str, Any]) -> dict[str, Any]:
     """What the editor posted, as it shows again: texts cut to size, ticked boxes, the choice rows."""
     values: dict[str, Any] = {
         name: value_text(fields.get(name))[:MAX_TEXT]
-        for name in ("type", "label_sv", "label_en", "help_sv", "help_en", "show_when", *LIMIT_FIELDS)
+        for name in ("type", "label_sv", "label_en", "help_sv", "help_en", "show_when", *QUESTION_LIMITS)
     }
     for name in ("required", "sensitive", "confirm_lower"):
         values[name] = ticked(fields.get(name))
@@ -403,7 +394,7 @@ def _question_table(
     for flag in ("required", "sensitive"):
         if values.get(flag):
             table[flag] = True
-    for name in LIMIT_FIELDS:
+    for name in QUESTION_LIMITS:
         text = str(values.get(name, ""))
         if text:
             table[name] = _whole(text)

@@ -20,7 +20,7 @@ from ..console import posted
 from ..console.access import ConsoleUser
 from ..console.posted import EventFormInvalid
 from ..errors import EventChanged
-from ..events import CHOICE_TYPES, QUESTION_TYPES, Event, Question, QuestionType
+from ..events import CHOICE_TYPES, LIMITS_BY_TYPE, QUESTION_TYPES, Event, Question, QuestionType
 from ..i18n import N_
 from .console import (
     ConsolePost,
@@ -216,7 +216,7 @@ def _form_page(
         kind=kind,
         type_name=tr.gettext(TYPE_NAMES[kind]) if kind in TYPE_NAMES else kind,
         has_choices=kind in CHOICE_TYPES,
-        limits=editor.LIMITS_BY_TYPE.get(kind, ()),
+        limits=LIMITS_BY_TYPE.get(kind, ()),
         longest_text=editor.TEXT_LONGEST.get(kind),
         conditions=editor.condition_options(event, before, values.get("show_when", ""), language),
         errors=errors or {},
