@@ -290,6 +290,7 @@ STATUS_FILTERS: dict[str, tuple[str, str]] = {
     "all": Nc_("status filter", "Everyone, cancelled too"),
 }
 
+# The languages (events.LANGUAGES): a person's, and the one an event's digest is written in.
 LANGUAGE_NAMES: dict[str, str] = {
     "sv": N_("Swedish"),
     "en": N_("English"),
@@ -366,7 +367,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "groups_sent": Nc_("audit", "Sent each working group its members"),
 }
 
-# The console's event form: optional questions, digest modes and languages, fields and hints.
+# The console's event form: optional questions, digest modes, fields and hints (the digest's language: LANGUAGE_NAMES).
 EVENT_QUESTIONS: dict[str, tuple[str, str]] = {
     "meal": Nc_("event question", "Meal"),
     "diet": Nc_("event question", "Dietary requirements"),
@@ -380,11 +381,6 @@ DIGEST_MODES: dict[str, str] = {
     "changes": N_("When something has changed"),
     "daily": N_("Every day"),
     "off": N_("Never"),
-}
-
-DIGEST_LANGUAGES: dict[str, str] = {
-    "sv": N_("Swedish"),
-    "en": N_("English"),
 }
 
 EVENT_FIELD_LABELS: dict[str, str] = {
@@ -573,11 +569,11 @@ def _counted(entry: str | tuple[str, str], language: str, params: dict[str, Any]
 TEMPLATE_TABLES: dict[str, Any] = {
     "FIELD_LABELS": FIELD_LABELS,
     "CHOICE_NAMES": CHOICE_NAMES,
+    "LANGUAGE_NAMES": LANGUAGE_NAMES,
     "STATUS_NAMES": STATUS_NAMES,
     "EMAIL_PROBLEMS": EMAIL_PROBLEMS,
     "EVENT_QUESTIONS": EVENT_QUESTIONS,
     "DIGEST_MODES": DIGEST_MODES,
-    "DIGEST_LANGUAGES": DIGEST_LANGUAGES,
     "EVENT_FIELD_LABELS": EVENT_FIELD_LABELS,
     "EVENT_FIELD_HINTS": EVENT_FIELD_HINTS,
     "COUNTED": COUNTED,

@@ -4,10 +4,12 @@ messages by field, preview, quick changes, TOML export and import, and the audit
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib import i18n
 from chalicelib.console import events as rules
 from chalicelib.events import parse_event_toml
 from chalicelib.registrations import Status
@@ -69,6 +71,14 @@ def audit_actions(store, event_id):
 
 
 # -- create ---------------------------------------------------------------------------------
+
+
+def test_the_digest_s_language_is_offered_by_the_one_table_of_language_names(client, admin, monkeypatch):
+    monkeypatch.setitem(i18n.LANGUAGE_NAMES, "en", "Brittiska")
+    page = get(client, "/console/events/new", admin).body.decode()
+    select = matched(r'<select id="digest_language".*?</select>', page, re.S).group(0)
+    offered = re.findall(r'<option value="(\w+)"[^>]*>([^<]*)</option>', select)
+    assert offered == [("sv", "Svenska"), ("en", "Brittiska")]
 
 
 def test_an_administrator_creates_an_event_that_opens_its_public_form(client, admin, events):
