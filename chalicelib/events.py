@@ -322,17 +322,25 @@ class Event:
         return question in self.questions
 
 
-# What a change notice reports: the meeting's time and place (what a calendar entry shows).
-NOTICED_DETAILS = ("starts_at", "ends_at", "venue", "address")
-NOTICED_MOMENTS = ("starts_at", "ends_at")  # of those, the ones that are moments (the rest are text)
+class NoticedDetail(StrEnum):
+    """What a change notice reports: the meeting's time and place (what a calendar entry shows), each
+    named as the Event's attribute that holds it."""
+
+    STARTS_AT = "starts_at"
+    ENDS_AT = "ends_at"
+    VENUE = "venue"
+    ADDRESS = "address"
 
 
-def changed_details(before: Event, after: Event) -> list[tuple[str, Any, Any]]:
-    """The time and place details an edit changed, as (name, old, new): what "Ändrat: …" reports."""
+NOTICED_MOMENTS = (NoticedDetail.STARTS_AT, NoticedDetail.ENDS_AT)  # of those, the moments (the rest are text)
+
+
+def changed_details(before: Event, after: Event) -> list[tuple[NoticedDetail, Any, Any]]:
+    """The time and place details an edit changed, as (detail, old, new): what "Ändrat: …" reports."""
     return [
-        (name, getattr(before, name), getattr(after, name))
-        for name in NOTICED_DETAILS
-        if getattr(before, name) != getattr(after, name)
+        (detail, getattr(before, detail), getattr(after, detail))
+        for detail in NoticedDetail
+        if getattr(before, detail) != getattr(after, detail)
     ]
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import i18n
 from .email_history import HistoryKind
-from .events import Event, changed_details
+from .events import Event, NoticedDetail, changed_details
 from .i18n import N_
 from .notice_kind import NoticeKind
 from .registrations import SEATED, EmailState, Registration, Status
@@ -62,10 +62,10 @@ AUDIENCE_NAMES = {
     Audience.EATING: N_("everyone with a seat who eats"),
 }
 DETAIL_NAMES = {
-    "starts_at": N_("Start time"),
-    "ends_at": N_("End time"),
-    "venue": N_("Venue"),
-    "address": N_("Street address"),
+    NoticedDetail.STARTS_AT: N_("Start time"),
+    NoticedDetail.ENDS_AT: N_("End time"),
+    NoticedDetail.VENUE: N_("Venue"),
+    NoticedDetail.ADDRESS: N_("Street address"),
 }
 PROBLEMS = {
     "message_empty": N_("Write a message."),
@@ -98,10 +98,10 @@ def audience_name(audience: Audience, language: str) -> str:
 
 @dataclass(frozen=True)
 class Change:
-    """One detail of the meeting that changed: its name ("starts_at", "venue", …) and its values
-    before and after: a moment for the times (None for none), text for the place."""
+    """One detail of the meeting that changed: which (its `name`) and its values before and after: a
+    moment for the times (None for none), text for the place."""
 
-    name: str
+    name: NoticedDetail
     old: datetime | str | None
     new: datetime | str | None
 
@@ -203,7 +203,7 @@ def message_text(text: str) -> str:
 
 def meeting_changes(before: Event, after: Event) -> tuple[Change, ...]:
     """What an edit changed of the meeting's time and place, as a change notice reports it."""
-    return tuple(Change(name, old, new) for name, old, new in changed_details(before, after))
+    return tuple(Change(detail, old, new) for detail, old, new in changed_details(before, after))
 
 
 def receives(notice: Notice, registration: Registration) -> bool:

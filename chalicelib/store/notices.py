@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..events import NOTICED_MOMENTS
+from ..events import NOTICED_MOMENTS, NoticedDetail
 from ..jobs import SendState
 from ..notice_kind import NoticeKind
 from ..notices import Audience, Change, Notice
@@ -77,7 +77,7 @@ def notice_from_item(item: dict[str, Any]) -> Notice:
         created_at=from_iso_time(item["created_at"]),
         author=item.get("author", ""),
         changes=tuple(
-            Change(c["name"], _detail(c["name"], c["old"]), _detail(c["name"], c["new"]))
+            Change(NoticedDetail(c["name"]), _detail(c["name"], c["old"]), _detail(c["name"], c["new"]))
             for c in item.get("changes") or ()
         ),
         text=item.get("text", ""),

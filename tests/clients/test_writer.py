@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.events import NoticedDetail
 from chalicelib.mail import (
     InvitationLinks,
     Links,
@@ -65,7 +66,7 @@ def every_kind() -> list[tuple[str, WrittenEmail]]:
         copy = new_notice(event, NoticeKind.MESSAGE, now=NOW, text="Välkomna!\nTa med kaffekopp: https://x.se")
         emails.append((f"notice-copy-{language}", notice_copy_email(copy, event, recipients=40, writing=writing)))
     event = event_titled("Små träffen – åäö ÅÄÖ", "Small meeting – åäö ÅÄÖ")
-    moved = Change("starts_at", event.starts_at, event.starts_at + timedelta(hours=1))
+    moved = Change(NoticedDetail.STARTS_AT, event.starts_at, event.starts_at + timedelta(hours=1))
     notices = {
         "message": new_notice(event, NoticeKind.MESSAGE, now=NOW, text="Hej!\n\nLokalen är <b>ändrad</b>."),
         "changed": new_notice(event, NoticeKind.CHANGED, now=NOW, changes=(moved,)),

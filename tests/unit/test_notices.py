@@ -12,11 +12,13 @@ from icalendar import Calendar
 from chalicelib.calendar_file import calendar_sequence
 from chalicelib.email_history import HistoryKind
 from chalicelib.errors import EventCancelled, RegistrationClosed
+from chalicelib.events import NoticedDetail
 from chalicelib.forms import parse_answers
 from chalicelib.mail import notice_copy_email, notice_email
 from chalicelib.notice_delivery import SendPace
 from chalicelib.notice_kind import NoticeKind
 from chalicelib.notices import (
+    DETAIL_NAMES,
     HISTORY_KIND,
     Audience,
     MessageInvalid,
@@ -119,10 +121,17 @@ def test_meeting_changes_name_only_time_and_place_with_old_and_new():
     after = replace(before, starts_at=before.starts_at + timedelta(hours=1), venue="Folkets hus", capacity=99)
     changes = meeting_changes(before, after)
     assert [(c.name, c.old, c.new) for c in changes] == [
-        ("starts_at", before.starts_at, after.starts_at),
-        ("venue", before.venue, "Folkets hus"),
+        (NoticedDetail.STARTS_AT, before.starts_at, after.starts_at),
+        (NoticedDetail.VENUE, before.venue, "Folkets hus"),
     ]
+    assert all(type(c.name) is NoticedDetail for c in changes)
     assert meeting_changes(before, replace(before, capacity=3)) == ()
+
+
+def test_every_detail_a_change_notice_reports_is_an_attribute_of_the_event_and_has_its_words():
+    event = example_event()
+    assert all(hasattr(event, detail) for detail in NoticedDetail)
+    assert set(DETAIL_NAMES) == set(NoticedDetail)
 
 
 # -- the organiser's text in HTML ---------------------------------------------------------------

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from boto3.dynamodb.types import TypeDeserializer
 
+from chalicelib.events import NoticedDetail
 from chalicelib.forms import parse_answers
 from chalicelib.notice_kind import NoticeKind
 from chalicelib.notices import Audience, Change, Notice
@@ -203,9 +204,9 @@ def test_a_notice_is_written_and_read_in_the_stored_format():
         NOW,
         author="org@example.se",
         changes=(
-            Change("starts_at", at("2027-06-01T16:00:00+02:00"), at("2027-06-01T17:00:00+02:00")),
-            Change("ends_at", None, at("2027-06-01T19:00:00+02:00")),
-            Change("venue", "A", "B"),
+            Change(NoticedDetail.STARTS_AT, at("2027-06-01T16:00:00+02:00"), at("2027-06-01T17:00:00+02:00")),
+            Change(NoticedDetail.ENDS_AT, None, at("2027-06-01T19:00:00+02:00")),
+            Change(NoticedDetail.VENUE, "A", "B"),
         ),
         finished_at=NOW + timedelta(minutes=5),
         expires_at=NOW + timedelta(days=90),
@@ -213,6 +214,7 @@ def test_a_notice_is_written_and_read_in_the_stored_format():
     assert notice_item(notice) == STORED_NOTICE
     read = notice_from_item(plain_item(STORED_NOTICE))
     assert read == notice
+    assert [type(change.name) for change in read.changes] == [NoticedDetail] * 3, "read back as typed details"
     assert read.expires_at == NOW.replace(microsecond=0) + timedelta(days=90)
 
 
