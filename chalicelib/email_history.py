@@ -71,6 +71,11 @@ class Recipient:
     def of(cls, registration: Registration) -> Recipient:
         return cls(registration.answers.email_key, registration.event_id, registration.expires_at)
 
+    def line(
+        self, kind: LineKind, result: Result, *, now: datetime, message_id: str = "", error: str = ""
+    ) -> SentEmail:
+        return SentEmail(self.email_key, self.event_id, str(kind), result, now, message_id, error)
+
 
 class EmailHistoryStore(Protocol):
     def add_email_history(self, line: SentEmail, expires_at: datetime | None) -> None: ...
@@ -84,7 +89,7 @@ def line_for(
 ) -> SentEmail:
     """The line for an email to `registration`'s person; the outbox writes it in the same call that
     records the email on the registration, so the history costs a sign-up no extra round trip."""
-    return SentEmail(registration.answers.email_key, registration.event_id, str(kind), result, now, message_id, error)
+    return Recipient.of(registration).line(kind, result, now=now, message_id=message_id, error=error)
 
 
 def note(
@@ -105,7 +110,7 @@ def note(
     not fail, nor send twice, because its line could not be written. The failure is logged.
     """
     recipient = Recipient.of(to) if isinstance(to, Registration) else to
-    line = SentEmail(recipient.email_key, recipient.event_id, str(kind), result, now, message_id, error)
+    line = recipient.line(kind, result, now=now, message_id=message_id, error=error)
     try:
         store.add_email_history(line, recipient.expires_at)
     except Exception as error:  # noqa: BLE001 - see above; the code tells operators what went wrong

@@ -193,8 +193,7 @@ class Attachment:
     """A file sent with an email. Text (the .ics) goes quoted-printable, anything else base64."""
 
     filename: str
-    maintype: str
-    subtype: str
+    content_type: str  # the MIME type, "text/calendar"; its parameters go in `params`
     data: bytes
     params: tuple[tuple[str, str], ...] = ()
     quoted_printable: bool = False
@@ -330,7 +329,7 @@ def _within_76(body: bytes) -> bytes:
 
 
 def _attachment_part(attachment: Attachment) -> bytes:
-    content_type = f"{attachment.maintype}/{attachment.subtype}{_parameters(attachment.params)}"
+    content_type = attachment.content_type + _parameters(attachment.params)
     disposition = plain_field("Content-Disposition", "attachment" + _parameters([("filename", attachment.filename)]))
     if attachment.quoted_printable:
         return _text_part(content_type, attachment.data, disposition)
@@ -437,8 +436,7 @@ def _calendar(
     )
     return Attachment(
         filename="traff.ics" if language == "sv" else "meeting.ics",
-        maintype="text",
-        subtype="calendar",
+        content_type="text/calendar",
         data=ics,
         params=(("charset", "utf-8"), ("method", method(cancelled))),
         quoted_printable=True,
@@ -767,7 +765,7 @@ def digest_email(
             confirmed,
         )
     )
-    csv = Attachment(f"{event.id}.csv", "text", "csv", csv_bytes, params=(("charset", "utf-8"),))
+    csv = Attachment(f"{event.id}.csv", "text/csv", csv_bytes, params=(("charset", "utf-8"),))
     return _to_organisers(
         event,
         subject.format(title=title, confirmed=confirmed),

@@ -75,12 +75,13 @@ def stdlib_message(draft: Draft) -> EmailMessage:
     message.set_content(draft.text, cte="quoted-printable")
     message.add_alternative(draft.html, subtype="html", cte="quoted-printable")
     for attachment in draft.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
         params = dict(attachment.params)
         if attachment.quoted_printable:  # text, with its charset from the text itself
             params.pop("charset")
             message.add_attachment(
                 attachment.data.decode("utf-8"),
-                subtype=attachment.subtype,
+                subtype=subtype,
                 filename=attachment.filename,
                 params=params,
                 cte="quoted-printable",
@@ -88,8 +89,8 @@ def stdlib_message(draft: Draft) -> EmailMessage:
         else:
             message.add_attachment(
                 attachment.data,
-                maintype=attachment.maintype,
-                subtype=attachment.subtype,
+                maintype=maintype,
+                subtype=subtype,
                 filename=attachment.filename,
                 params=params,
             )
