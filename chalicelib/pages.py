@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from gettext import NullTranslations
 from pathlib import Path
@@ -138,6 +140,24 @@ def _template_counted(context: Context, forms: tuple[str, str], count: int) -> s
     return i18n.plural(context["lang"], forms, count)
 
 
+@dataclass(frozen=True)
+class FormInput:
+    """What a form is filled in with: the values typed into it (or brought by an invitation's link)
+    and, when a post was refused, what was wrong with them. They travel together: a field's message
+    stands beside what was typed into that field."""
+
+    values: Mapping[str, Any]
+    error: ValidationFailed | None = None
+
+    def context(self, language: str) -> dict[str, Any]:
+        """The form templates' `values` (a checkbox group always a list) and `errors` (a message in
+        `language` by field)."""
+        return {"values": _form_values(self.values), "errors": _field_errors(self.error, language)}
+
+
+NOTHING_TYPED = FormInput({})
+
+
 class Pages:
     """Renders every page; given its settings instead of reading the environment itself."""
 
@@ -174,8 +194,7 @@ class Pages:
         event: Event,
         language: str,
         now: datetime,
-        values: dict[str, Any] | None = None,
-        error: ValidationFailed | None = None,
+        form_input: FormInput = NOTHING_TYPED,
         form_token: str = "",
     ) -> str:
         """The registration form; the closed page once the deadline has passed or every seat and
@@ -197,9 +216,8 @@ class Pages:
             )
             return self.templates.get_template("closed.html").render(context)
         context.update(
-            values=_form_values(values),
+            **form_input.context(language),
             form_token=form_token,
-            errors=_field_errors(error, language),
             seats_left=event.seats_left,
             **_question_context(event, language),
         )
@@ -224,8 +242,7 @@ class Pages:
         )
         context = self._context(event, language)
         context.update(
-            values={"interests": []},
-            errors={},
+            **NOTHING_TYPED.context(language),
             **_question_context(event, language),
             action=f"{base_url}/events/{event.id}/registrations",
             privacy_url=links.privacy(base_url, language),
@@ -241,8 +258,7 @@ class Pages:
         language: str,
         *,
         privacy_url: str,
-        values: dict[str, Any] | None = None,
-        error: ValidationFailed | None = None,
+        form_input: FormInput = NOTHING_TYPED,
     ) -> dict[str, Any]:
         """What `_form.html` needs to ask an event's questions, for a form outside the public page
         (the console's add-by-hand page): the same fields, limits, messages and privacy notice."""
@@ -252,8 +268,7 @@ class Pages:
             "sensitive_days": context["sensitive_days"],
             "retention_days": context["retention_days"],
             "privacy_url": privacy_url,
-            "values": _form_values(values),
-            "errors": _field_errors(error, language),
+            **form_input.context(language),
             **_question_context(event, language),
         }
 
@@ -350,11 +365,11 @@ class Pages:
         action: str,
         heading_key: str = "manage_heading",
         text_key: str = "",
-        values: dict[str, Any] | None = None,
-        error: ValidationFailed | None = None,
+        form_input: FormInput | None = None,
     ) -> str:
-        """One's own registration: what is stored, an edit form while registration is open,
-        and cancelling until the meeting starts. Both forms post to `action` (the link itself)."""
+        """One's own registration: what is stored, an edit form while registration is open (filled in
+        with `form_input`, else with the stored answers), and cancelling until the meeting starts. Both
+        forms post to `action` (the link itself)."""
         language = registration.answers.language
         context = self._context(event, language)
         tr = i18n.translator(language)
@@ -369,8 +384,7 @@ class Pages:
             editable=live and event.is_open(now),
             cancellable=live and not event.has_started(now),
             started=live and event.has_started(now),
-            errors=_field_errors(error, language),
-            values=_form_values(values) if values is not None else answer_values(registration.answers),
+            **(form_input or FormInput(answer_values(registration.answers))).context(language),
             **_question_context(event, language),
         )
         return self.templates.get_template("manage.html").render(context)
@@ -505,8 +519,8 @@ def _field_errors(error: ValidationFailed | None, language: str) -> dict[str, st
     return {name: i18n.field_message(code, language, **params) for name, (code, params) in error.fields.items()}
 
 
-def _form_values(values: dict[str, Any] | None) -> dict[str, Any]:
-    values = dict(values or {})
+def _form_values(typed: Mapping[str, Any]) -> dict[str, Any]:
+    values = dict(typed)
     interests = values.get("interests") or []
     values["interests"] = [interests] if isinstance(interests, str) else list(interests)
     return values

@@ -18,6 +18,7 @@ from ..errors import EventStarted, NotCheckedIn, RegisteredBefore, ValidationFai
 from ..events import Event
 from ..fields import read_yes_no
 from ..i18n import N_
+from ..pages import NOTHING_TYPED, FormInput
 from ..registrations import PromotionState, Registration, ResendState
 from .console import (
     PRIVATE,
@@ -174,16 +175,17 @@ def add_person(post: ConsolePost, event_id: str) -> Response:
     try:
         added = parts.people.add_by_hand(event, fields, base_url=_links_to(), now=now, walk_in=walk_in)
     except ValidationFailed as invalid:
-        return _add_person_page(user, event, language, walk_in, values=fields, error=invalid, status=422)
+        return _add_person_page(user, event, language, walk_in, form_input=FormInput(fields, invalid), status=422)
     except RegisteredBefore as before:
         existing = before.params["registration"].registration_id
         problem = web.error_message(before, language)
         return _add_person_page(
-            user, event, language, walk_in, values=fields, problem=problem, existing=existing, status=409
+            user, event, language, walk_in, form_input=FormInput(fields), problem=problem, existing=existing, status=409
         )
     except WaitlistFull as full:
+        problem = web.error_message(full, language)
         return _add_person_page(
-            user, event, language, walk_in, values=fields, problem=web.error_message(full, language), status=409
+            user, event, language, walk_in, form_input=FormInput(fields), problem=problem, status=409
         )
     person = added.registration
     audit(event, user, "added_by_hand", person.answers.name)
@@ -312,14 +314,13 @@ def _add_person_page(
     language: str,
     walk_in: bool,
     *,
-    values: dict[str, Any] | None = None,
-    error: ValidationFailed | None = None,
+    form_input: FormInput = NOTHING_TYPED,
     problem: str = "",
     existing: str = "",
     status: int = 200,
 ) -> Response:
     form = wiring().pages.question_form(
-        event, language, privacy_url=links.privacy(_root(), language), values=values, error=error
+        event, language, privacy_url=links.privacy(_root(), language), form_input=form_input
     )
     return console_page(
         "console/add_person.html",

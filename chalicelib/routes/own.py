@@ -18,6 +18,7 @@ from ..errors import (
     SignupError,
     ValidationFailed,
 )
+from ..pages import FormInput
 from ..registrations import hold_state
 from ..tokens import TokenExpired, TokenInvalid
 from .http import base_url, html, link_problem, private, query_language, raw_body
@@ -95,9 +96,9 @@ def _change_answers(token: str, fields: dict[str, Any]) -> Response:
         return _link_problem(TokenInvalid())
     except (ValidationFailed, RegistrationClosed) as error:
         event, registration = parts.signup.open_manage_link(token, now)
-        invalid = error if isinstance(error, ValidationFailed) else None
-        values = fields if invalid else None
-        page = parts.pages.manage_page(event, registration, now, token, values=values, error=invalid)
+        # Closed since the link was opened: the stored answers, no longer editable.
+        typed = FormInput(fields, error) if isinstance(error, ValidationFailed) else None
+        page = parts.pages.manage_page(event, registration, now, token, form_input=typed)
         return html(page, error.http_status)
     except SignupError as error:
         return _nothing_changed(error)

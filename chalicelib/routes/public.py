@@ -11,6 +11,7 @@ from ..bootstrap import wiring
 from ..errors import EventNotFound, ForbiddenOrigin, RegistrationClosed, SignupError, ValidationFailed
 from ..events import Event
 from ..forms import pick_language
+from ..pages import NOTHING_TYPED, FormInput
 from ..registrations import EmailState, Status, ThanksNote
 from .http import HTML, allowed_origins, base_url, html, json_error, private, query, query_language, raw_body, source_ip
 
@@ -37,8 +38,8 @@ def get_form(event_id: str) -> Response:
     # (forged, expired, someone who left) gives the empty form, and the page says nothing about why.
     invitation = query(public.current_request).get("invitation")
     now = parts.clock()
-    values = parts.signup.invitation_values(event, invitation, now) if invitation else None
-    page = html(parts.pages.form_page(event, language, now, values=values, form_token=_form_token(event_id)))
+    invited = FormInput(parts.signup.invitation_values(event, invitation, now)) if invitation else NOTHING_TYPED
+    page = html(parts.pages.form_page(event, language, now, invited, form_token=_form_token(event_id)))
     return private(page) if invitation else page
 
 
@@ -172,4 +173,4 @@ def _form_again(event: Event, error: ValidationFailed, language: str, fields: di
     parts = wiring()
     kept = fields.get(security.FORM_TOKEN_FIELD) if security.FORM_TOKEN_FIELD not in error.fields else None
     token = kept or _form_token(event.id)
-    return parts.pages.form_page(event, language, parts.clock(), values=fields, error=error, form_token=token)
+    return parts.pages.form_page(event, language, parts.clock(), FormInput(fields, error), form_token=token)

@@ -101,7 +101,9 @@ def test_a_yes_no_question_offers_the_two_answers_the_validator_reads_as_yes_and
 
 def test_a_box_shows_ticked_for_every_word_the_validator_reads_as_yes():
     def ticked(value: object) -> bool:
-        html = pages.Pages(config).form_page(open_event(), "sv", datetime.now(UTC), values={"diet_consent": value})
+        html = pages.Pages(config).form_page(
+            open_event(), "sv", datetime.now(UTC), pages.FormInput({"diet_consent": value})
+        )
         box = re.search(r'<input type="checkbox" id="diet_consent"[^>]*>', html)
         assert box is not None
         return " checked" in box.group()
