@@ -330,6 +330,16 @@ def manage_path(message: EmailMessage) -> str:
     return "/registrations/" + matched(r"https?://\S+/registrations/(\S+)", text_of(message)).group(1)
 
 
+def first_manage_path(moto_endpoint: str) -> str:
+    """`manage_path` of the first email sent: the confirmation, in a test that signs one person up."""
+    return manage_path(sent_mail(moto_endpoint)[0])
+
+
+def link_path(message: EmailMessage, path: str) -> str:
+    """The path of the first link in the email's plain text whose path matches `path` (a regular expression)."""
+    return matched(rf"https?://[^/\s]+({path})", text_of(message)).group(1)
+
+
 def sent_mail(moto_endpoint):
     return [message for _, message in sent_with_destinations(moto_endpoint)]
 

@@ -26,6 +26,7 @@ from tests.helpers import (
     EVENT,
     answers,
     csrf_of,
+    link_path,
     matched,
     open_event,
     post_form,
@@ -33,7 +34,11 @@ from tests.helpers import (
     run_hourly_at,
     run_schedule,
     sent_mail,
+    text_of,
 )
+
+# The path of the console's sign-in link in the email that carries it.
+SIGN_IN_LINK = r"/console/sign-in/[A-Za-z0-9_\-]+"
 
 CLOSED_EVENT = """
 id = "stangd-traff"
@@ -196,7 +201,7 @@ def _registrations_and_own_pages(client: Any, collection: Collection, moto_endpo
                 collection.add(name, client.http.get(f"/events/{EVENT}/thanks?{query}"))
     links: dict[str, str] = {}
     for message in sent_mail(moto_endpoint):
-        text = message.get_body(preferencelist=("plain",)).get_content()
+        text = text_of(message)
         found = re.search(r"/registrations/([A-Za-z0-9_.\-]+)", text)
         if found:
             links.setdefault(message["To"].addresses[0].addr_spec, f"/registrations/{found.group(1)}")
@@ -254,7 +259,7 @@ def _latest_link(moto_endpoint: str, address: str, ending: str = "") -> str:
     """The /registrations/{token} link in the latest email to `address` that has one followed by `ending`."""
     for message in reversed(sent_mail(moto_endpoint)):
         if message["To"].addresses[0].addr_spec == address:
-            text = message.get_body(preferencelist=("plain",)).get_content()
+            text = text_of(message)
             found = re.search(r"(/registrations/[A-Za-z0-9_.\-]+)" + re.escape(ending), text)
             if found:
                 return found.group(1)
@@ -277,7 +282,7 @@ def _organiser_pages_and_job_emails(
     tomorrow_seven = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=5)
     assert run_hourly_at(client, clock, tomorrow_seven.astimezone(UTC))["digest_sent"] == 1
     clock.set(None)
-    digest = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content()
+    digest = text_of(sent_mail(moto_endpoint)[-1])
     assert re.search(rf"https?://\S+/console/events/{event.id}\b", digest), "the digest links to the console"
     for lang in ("sv", "en"):  # an attendee link from a digest sent before the console
         collection.add(f"organiser-moved-{lang}", client.http.get(f"/organiser/an-old-link?lang={lang}"), 410)
@@ -299,8 +304,7 @@ def _console_pages(client: Any, collection: Collection, moto_endpoint: str) -> d
         collection.add(f"console-sign-in-error-{lang}", wrong, 422)
     collection.add("console-signed-out-sv", client.http.get("/console?signed_out=1"))
     run_schedule(client, "email_outbox")  # the job that emails the links asked for
-    text = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content().replace("=\n", "")
-    link = matched(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
+    link = link_path(sent_mail(moto_endpoint)[-1], SIGN_IN_LINK)
     collection.add("console-sign-in-button-sv", client.http.get(link))
     collection.add("console-sign-in-button-en", client.http.get(f"{link}?lang=en"))
     signed_in = client.http.post(link, headers=form, body="")
@@ -395,13 +399,7 @@ def _console_event_pages(client: Any, collection: Collection, moto_endpoint: str
     with mistakes, with the preview), the edit form, the quick changes (and a refused one), the import."""
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     admin = "admin@hudiksvall.example"
-    client.http.post("/console/sign-in", headers=form, body=urlencode({"email": admin}))
-    run_schedule(client, "email_outbox")
-    text = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content().replace("=\n", "")
-    link = matched(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
-    signed_in = client.http.post(link, headers=form, body="")
-    assert signed_in.status_code == 303, signed_in.body
-    session = {"Cookie": signed_in.headers["Set-Cookie"].split(";")[0]}
+    session = _signed_in(client, moto_endpoint, admin)
     posting = {**form, **session}
 
     def csrf(path: str) -> str:
@@ -506,8 +504,7 @@ def _invitation_pages(client: Any, collection: Collection, moto_endpoint: str, s
     bootstrap.wiring().sleep = lambda _: None  # moto's rate is one a second: the pace is tested elsewhere
     run_schedule(client, "email_outbox")
     (invitation,) = [m for m in sent_mail(moto_endpoint) if str(m["Subject"]).startswith("Inbjudan")]
-    text = invitation.get_body(preferencelist=("plain",)).get_content()
-    link = matched(r"https?://[^/\s]+(/events/\S+invitation=\S+)", text).group(1)
+    link = link_path(invitation, r"/events/\S+invitation=\S+")
     collection.add("form-invited-sv", client.http.get(link))
 
 
@@ -516,9 +513,8 @@ def _signed_in(client: Any, moto_endpoint: str, address: str) -> dict[str, str]:
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     client.http.post("/console/sign-in", headers=form, body=urlencode({"email": address}))
     run_schedule(client, "email_outbox")  # the job that emails the link asked for
-    text = sent_mail(moto_endpoint)[-1].get_body(preferencelist=("plain",)).get_content().replace("=\n", "")
-    link = matched(r"https?://[^/\s]+(/console/sign-in/[A-Za-z0-9_\-]+)", text).group(1)
-    signed_in = client.http.post(link, headers=form, body="")
+    signed_in = client.http.post(link_path(sent_mail(moto_endpoint)[-1], SIGN_IN_LINK), headers=form, body="")
+    assert signed_in.status_code == 303, signed_in.body
     return {"Cookie": signed_in.headers["Set-Cookie"].split(";")[0]}
 
 

@@ -17,12 +17,11 @@ from tests.helpers import (
     answers,
     error_of,
     event_today,
-    manage_path,
+    first_manage_path,
     open_event,
     post_form,
     post_json,
     run_schedule,
-    sent_mail,
 )
 
 
@@ -219,7 +218,7 @@ def test_a_throttled_cancellation_is_retried_by_botocore_alone_then_503_and_keep
     client, app_store, moto_endpoint, monkeypatch
 ):
     post_json(client, answers())
-    path = manage_path(sent_mail(moto_endpoint)[0])
+    path = first_manage_path(moto_endpoint)
     transactions = throttle_every_transaction(monkeypatch)
     response = client.http.post(path, headers=FORM, body="action=cancel")
     assert response.status_code == 503

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from urllib.parse import urlencode
 
-from tests.helpers import EVENT, FORM, JSON, PROJECT, URL, answers, sent_mail
+from tests.helpers import EVENT, FORM, JSON, PROJECT, URL, answers, first_manage_path
 from tests.unit.test_cold_start import ADDRESSES, BOTO3, CONSOLE_ONLY
 
 FIRST_REQUEST = """
@@ -147,11 +147,9 @@ def test_the_organisers_use_cases_come_with_the_first_schedule_run(app_store, mo
 def test_only_a_request_that_emails_creates_the_ses_client(app_store, moto_endpoint, monkeypatch):
     """One's own page, an edit and the form create DynamoDB's client alone; signing up (which emails)
     creates SES's too. SES's is built by the first send, not by building the use cases."""
-    from tests.helpers import manage_path
-
     monkeypatch.setenv("SIGNUP_BASE_URL", "http://127.0.0.1:8000")
     assert clients_of_first_request("post", URL, JSON, json.dumps(answers())) == (201, {"dynamodb", "sesv2"})
-    path = manage_path(sent_mail(moto_endpoint)[0])
+    path = first_manage_path(moto_endpoint)
     assert clients_of_first_request("get", path) == (200, {"dynamodb"})
     fields = {key: value for key, value in answers(organisation="Nytt AB").items() if key != "email"}
     edit = urlencode({**fields, "action": "update"}, doseq=True)

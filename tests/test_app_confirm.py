@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from tests.helpers import EVENT, answers, matched, open_event, post_form, post_json, sent_mail, text_of
+from tests.helpers import EVENT, answers, link_path, open_event, post_form, post_json, sent_mail, text_of
 
 
 def has_calendar(message):
@@ -14,7 +14,7 @@ def has_calendar(message):
 
 def confirm_path(message):
     """The email's link to the confirm page."""
-    return matched(r"https?://\S+(/registrations/\S+/confirm)", text_of(message)).group(1)
+    return link_path(message, r"/registrations/\S+/confirm")
 
 
 def test_a_held_seat_is_confirmed_by_a_press_on_the_page_behind_the_emailed_link(client, app_store, moto_endpoint):

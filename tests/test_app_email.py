@@ -15,8 +15,9 @@ from tests.helpers import (
     EVENT,
     FORM,
     answers,
+    first_manage_path,
+    link_path,
     manage_path,
-    matched,
     open_event,
     post_form,
     post_json,
@@ -79,7 +80,7 @@ def test_ses_failing_still_stores_and_says_the_email_is_delayed(client, app_stor
 
 def test_the_link_in_the_email_shows_and_cancels_the_registration(client, app_store, moto_endpoint):
     post_json(client, answers(name="Åsa Öberg"))
-    path = manage_path(sent_mail(moto_endpoint)[0])
+    path = first_manage_path(moto_endpoint)
     for _ in range(2):  # a mail scanner following the link changes nothing
         page = client.http.get(path)
         assert page.status_code == 200
@@ -124,7 +125,7 @@ def test_a_freed_seat_goes_to_the_waiting_list_with_an_email(client, app_store, 
 )
 def test_a_forged_or_altered_link_is_refused_and_changes_nothing(client, app_store, moto_endpoint, tamper):
     post_json(client, answers())
-    token = manage_path(sent_mail(moto_endpoint)[0]).rsplit("/", 1)[1]
+    token = first_manage_path(moto_endpoint).rsplit("/", 1)[1]
     for method in ("get", "post"):
         response = getattr(client.http, method)(f"/registrations/{tamper(token)}")
         assert response.status_code == 403 and "Länken fungerar inte" in response.body.decode()
@@ -133,7 +134,7 @@ def test_a_forged_or_altered_link_is_refused_and_changes_nothing(client, app_sto
 
 def test_a_link_for_a_meeting_long_past_has_expired(client, app_store, moto_endpoint, clock):
     post_json(client, answers())
-    path = manage_path(sent_mail(moto_endpoint)[0])
+    path = first_manage_path(moto_endpoint)
     event = app_store.get_event(EVENT)
     clock.set(event.ends_at_or_default + tokens.VALID_AFTER_EVENT)
     for method in ("get", "post"):
@@ -204,7 +205,7 @@ def test_the_hourly_job_sends_the_organisers_a_digest_linking_to_the_event_in_th
     assert "Åsa Öberg, Röda Korset" in text
     (attachment,) = list(digest.iter_attachments())
     assert attachment.get_payload(decode=True).decode("utf-8-sig").splitlines()[1].startswith("Åsa Öberg;")
-    link = matched(r"https?://\S+(/console/events/\S+)", text).group(1)
+    link = link_path(digest, r"/console/events/\S+")
     assert link == f"/console/events/{EVENT}"
     page = client.http.get(link)  # no data without signing in
     assert page.status_code == 303 and page.headers["Location"].startswith("/console?next=")

@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.network import member_ref
 from chalicelib.notices import EventEdit
-from tests.helpers import EVENT, answers, csrf_of, matched, post_json, run_schedule, text_of
+from tests.helpers import EVENT, answers, csrf_of, link_path, post_json, run_schedule, text_of
 from tests.test_app_console import ORGANISER, get, post
 from tests.test_app_console_events import audit_actions, path_of
 from tests.test_app_notices import delivered
@@ -34,7 +34,7 @@ def members(app_store):
 
 
 def form_link(message):
-    return "/" + matched(r"https?://[^/\s]+/(events/\S+invitation=\S+)", text_of(message)).group(1)
+    return link_path(message, r"/events/\S+invitation=\S+")
 
 
 def test_the_invite_page_previews_the_email_and_counts_who_gets_it_naming_nobody(client, organiser, members):

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from tests.helpers import EVENT, FORM, answers, matched, post_json, run_hourly_at, run_schedule, sent_mail, text_of
+from tests.helpers import EVENT, FORM, answers, link_path, post_json, run_hourly_at, run_schedule, sent_mail, text_of
 
 ORGANISER = "social.hallbarhet@hudiksvall.example"
 
@@ -29,17 +29,16 @@ def test_the_digest_links_to_the_event_in_the_console_which_shows_it_after_signi
     seven = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=5).astimezone(UTC)
     assert run_hourly_at(client, clock, seven)["digest_sent"] == 1
     clock.set(None)
-    text = text_of(sent_mail(moto_endpoint)[-1])
-    assert "Du loggar in med den e-postadress som står som arrangör" in text
-    link = matched(r"https?://\S+(/console/events/\S+)", text).group(1)
+    digest = sent_mail(moto_endpoint)[-1]
+    assert "Du loggar in med den e-postadress som står som arrangör" in text_of(digest)
+    link = link_path(digest, r"/console/events/\S+")
     anonymous = client.http.get(link)
     assert anonymous.status_code == 303 and anonymous.headers["Location"] == "/console?" + urlencode({"next": link})
 
     # Signing in from there comes back to the event.
     client.http.post("/console/sign-in", headers=FORM, body=urlencode({"email": ORGANISER, "next": link}))
     run_schedule(client, "email_outbox")
-    mail = text_of(sent_mail(moto_endpoint)[-1]).replace("=\n", "")
-    pressed = client.http.post(matched(r"https?://\S+(/console/sign-in/\S+)", mail).group(1), headers=FORM)
+    pressed = client.http.post(link_path(sent_mail(moto_endpoint)[-1], r"/console/sign-in/\S+"), headers=FORM)
     assert pressed.headers["Location"] == link
     session = {"Cookie": pressed.headers["Set-Cookie"].split(";")[0]}
     page = client.http.get(link, headers=session)

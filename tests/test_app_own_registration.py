@@ -16,6 +16,7 @@ from tests.helpers import (
     EVENT,
     FORM,
     answers,
+    first_manage_path,
     manage_path,
     open_event,
     post_form,
@@ -158,7 +159,7 @@ def edit(client, path, **overrides):
 
 def test_the_manage_page_offers_an_edit_form_filled_in_with_the_stored_answers(client, app_store, moto_endpoint):
     post_json(client, answers(organisation="Röda Korset", access_needs="Hörslinga"))
-    page = client.http.get(manage_path(sent_mail(moto_endpoint)[0])).body.decode()
+    page = client.http.get(first_manage_path(moto_endpoint)).body.decode()
     assert "Ändra dina svar" in page and 'name="action" value="update"' in page
     assert 'value="Röda Korset"' in page and ">Hörslinga</textarea>" in page
     assert 'name="email"' not in page and "asa.oberg@example.se" in page
@@ -167,7 +168,7 @@ def test_the_manage_page_offers_an_edit_form_filled_in_with_the_stored_answers(c
 
 def test_the_owner_changes_answers_with_the_same_validation(client, app_store, moto_endpoint):
     post_json(client, answers(diet=""))
-    path = manage_path(sent_mail(moto_endpoint)[0])
+    path = first_manage_path(moto_endpoint)
     refused = edit(client, path, diet="Glutenfri", diet_consent=None)
     assert refused.status_code == 422
     assert 'id="diet_consent-error"' in refused.body.decode() and "Glutenfri" in refused.body.decode()
@@ -184,7 +185,7 @@ def test_the_owner_changes_answers_with_the_same_validation(client, app_store, m
 
 def test_answers_cannot_change_once_registration_has_closed(client, app_store, moto_endpoint, clock):
     post_json(client, answers())
-    path = manage_path(sent_mail(moto_endpoint)[0])
+    path = first_manage_path(moto_endpoint)
     event = app_store.get_event(EVENT)
     clock.set(event.deadline_at + timedelta(seconds=1))
     page = client.http.get(path).body.decode()
@@ -205,7 +206,7 @@ def test_the_stored_answers_and_the_edit_form_agree(event):
 
 def test_a_link_follows_the_event_when_it_moves(client, app_store, moto_endpoint, clock):
     post_json(client, answers())
-    path = manage_path(sent_mail(moto_endpoint)[0])
+    path = first_manage_path(moto_endpoint)
     event = app_store.get_event(EVENT)
     # Moved 16 days earlier: the link dies a week after the new end, not the old one.
     earlier = replace(event, starts_at=event.starts_at - timedelta(days=16), meal_at=None)
@@ -223,7 +224,7 @@ def test_no_cancelling_and_no_promotion_once_the_meeting_has_started(client, app
     app_store.put_event(open_event(capacity=1), datetime.now(UTC))
     post_json(client, answers(email="first@example.se"))
     post_json(client, answers(email="second@example.se"))
-    path = manage_path(sent_mail(moto_endpoint)[0])
+    path = first_manage_path(moto_endpoint)
     event = app_store.get_event(EVENT)
     clock.set(event.starts_at + timedelta(minutes=1))
     assert "Träffen har redan börjat" in client.http.get(path).body.decode()
@@ -237,7 +238,7 @@ def test_no_cancelling_and_no_promotion_once_the_meeting_has_started(client, app
 
 def test_an_edit_too_large_or_garbled_to_read_changes_nothing_and_never_cancels(client, app_store, moto_endpoint):
     post_json(client, answers())
-    path = manage_path(sent_mail(moto_endpoint)[0])
+    path = first_manage_path(moto_endpoint)
     # Three long answers in a non-Latin script pass 16 kB once the form encodes them (about 6× each).
     too_large = urlencode({"action": "update", "message": "ж" * 2000, "access_needs": "ж" * 2000, "diet": "ж" * 2000})
     garbled = b"action=update&name=" + bytes([0xFF, 0xFE])
@@ -258,7 +259,7 @@ def test_aws_trouble_behind_ones_own_link_is_503_not_a_500_or_a_broken_link(
     from chalicelib.service import Signup
 
     post_json(client, answers())
-    path = manage_path(sent_mail(moto_endpoint)[0])
+    path = first_manage_path(moto_endpoint)
 
     def busy(*_args, **_kwargs):
         raise ServiceBusy()

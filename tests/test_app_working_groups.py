@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.privacy import export_person
-from tests.helpers import EVENT, answers, csrf_of, manage_path, open_event, post_form, post_json, sent_mail
+from tests.helpers import EVENT, answers, csrf_of, first_manage_path, open_event, post_form, post_json, sent_mail
 from tests.test_app_own_registration import edit
 
 
@@ -44,7 +44,7 @@ def test_a_choice_that_is_neither_yes_nor_no_is_refused_in_the_forms_language(cl
 
 def test_the_owner_can_withdraw_the_choice_behind_their_link(client, app_store, moto_endpoint):
     post_json(client, answers(share_with_group="yes"))
-    path = manage_path(sent_mail(moto_endpoint)[0])
+    path = first_manage_path(moto_endpoint)
     page = client.http.get(path).body.decode()
     box = page[page.index('id="share_with_group"') - 40 : page.index("Dela mina kontaktuppgifter")]
     assert "checked" in box, "the edit form starts from what is stored"
