@@ -435,7 +435,7 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
             "id", "id_format", "use 1-64 lower-case letters a-z, digits and '-', starting with a letter or digit"
         )
     title = reader.translated("title", required=True)
-    description = reader.translated("description", required=False)
+    description = reader.translated("description", required=False) or {}
     tz_name = reader.string("timezone") or DEFAULT_TIMEZONE
     try:
         zone = ZoneInfo(tz_name)
@@ -474,8 +474,8 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
     except ValueError:
         reader.problem("status", "status_value", "must be 'open' or 'closed'")
         status = EventStatus.OPEN
-    reminders = reader.reminders("reminders")
-    digest = reader.digest("digest")
+    reminder_days, reminder_time = reader.reminders("reminders")
+    digest_hour, digest, organiser_language = reader.digest("digest")
     caterer = reader.emails("caterer", required=False)
     series = reader.string("series") or ""
     if series and not EVENT_ID_PATTERN.match(series):
@@ -489,7 +489,7 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
     return Event(
         id=event_id,
         title=title,
-        description=description or {},
+        description=description,
         timezone=tz_name,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -506,11 +506,11 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
         interests=interests,
         custom_questions=custom_questions,
         status=status,
-        reminder_days=reminders[0],
-        reminder_time=reminders[1],
-        digest_hour=digest[0],
-        digest=digest[1],
-        organiser_language=digest[2],
+        reminder_days=reminder_days,
+        reminder_time=reminder_time,
+        digest_hour=digest_hour,
+        digest=digest,
+        organiser_language=organiser_language,
         caterer=caterer[0] if caterer else "",
         series=series,
     )
@@ -851,7 +851,7 @@ class _QuestionReader:
             self.problem(extra, "question_key_for_type", f"not used by a {kind} question", type=kind)
         # A label or help without its Swedish text is a problem counted below: no question then.
         label = self.table.translated("label", required=True)
-        help_text = self.table.translated("help", required=False)
+        help_text = self.table.translated("help", required=False) or {}
         required = self.table.boolean("required")
         sensitive = self.table.boolean("sensitive")
         max_length = self._max_length(kind)
@@ -868,7 +868,7 @@ class _QuestionReader:
             id=question_id,
             type=kind,
             label=label,
-            help=help_text or {},
+            help=help_text,
             required=required,
             max_length=max_length,
             min=low,
