@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -755,15 +755,22 @@ class _Reader:
             self.problem(key, "too_many_questions", f"at most {MAX_QUESTIONS} questions", max=MAX_QUESTIONS)
             return ()
         questions: list[Question] = []
-        for index, item in enumerate(value):
-            where = f"{key}[{index}]"
-            if not isinstance(item, dict):
-                self.problem(where, "question_shape", "expected a [[questions]] table with id, type and label")
-                continue
+        not_a_table = ("question_shape", "expected a [[questions]] table with id, type and label")
+        for where, item in self.tables(key, value, not_a_table):
             question = _QuestionReader(_Reader(item, self.problems, where), questions).read()
             if question is not None:
                 questions.append(question)
         return tuple(questions)
+
+    def tables(self, key: str, items: list[Any], not_a_table: tuple[str, str]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The entries of the list `items` under `key` that are tables, each with its dotted name
+        (`key[1]`); any other entry is the problem `not_a_table` (its code and text)."""
+        for index, item in enumerate(items):
+            where = f"{key}[{index}]"
+            if isinstance(item, dict):
+                yield where, item
+            else:
+                self.problem(where, *not_a_table)
 
     def interests(self, key: str) -> tuple[InterestArea, ...]:
         if self._missing(key, False):
@@ -900,11 +907,8 @@ class _QuestionReader:
             self.problem("choices", "too_many_question_choices", f"at most {MAX_CHOICES} choices", max=MAX_CHOICES)
             return ()
         choices: list[Choice] = []
-        for index, entry in enumerate(value):
-            where = f"choices[{index}]"
-            if not isinstance(entry, dict):
-                self.problem(where, "choices_shape", "expected a table with id, sv and optional en and limit")
-                continue
+        not_a_table = ("choices_shape", "expected a table with id, sv and optional en and limit")
+        for where, entry in self.table.tables("choices", value, not_a_table):
             for extra in sorted(set(entry) - {"id", "limit", *LANGUAGES}):
                 self.problem(f"{where}.{extra}", "unknown_key", "unknown key (known keys: id, sv, en, limit)")
             choice_id = entry.get("id")

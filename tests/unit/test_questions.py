@@ -79,6 +79,7 @@ def test_the_old_questions_table_still_switches_fixed_questions():
         ({"required": "ja"}, "questions[1].required", "boolean"),
         ({"max_length": 10}, "questions[1].max_length", "question_key_for_type"),
         ({"choices": []}, "questions[1].choices", "choices_shape"),
+        ({"choices": [{"id": "a", "sv": "A"}, "b"]}, "questions[1].choices[1]", "choices_shape"),
         ({"choices": [{"id": "a", "sv": "A"}, {"id": "a", "sv": "B"}]}, "questions[1].choices[1].id", "choice_twice"),
         ({"choices": [{"id": "a", "en": "A"}]}, "questions[1].choices[0].sv", "choice_name"),
         ({"choices": [{"id": "a", "sv": "A", "limit": 0}]}, "questions[1].choices[0].limit", "seats"),
@@ -89,6 +90,10 @@ def test_a_question_with_a_mistake_is_refused_naming_its_key(changes, key, code)
     found = event_problems(with_question(1, **changes))
     # (A question that depends on a refused one is refused too: `skor` below asks about the workshop.)
     assert {name: problem for name, problem in found.items() if name.startswith("questions[1]")} == {key: code}
+
+
+def test_a_question_that_is_not_a_table_is_refused_where_it_stands():
+    assert event_problems([CUSTOM_QUESTIONS[0], "workshop"]) == {"questions[1]": "question_shape"}
 
 
 def test_limits_must_fit_the_type():
