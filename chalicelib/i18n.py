@@ -55,6 +55,11 @@ def Nn_(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
+def other_language(language: str) -> str:
+    """The language a page's switch offers: English on a Swedish page, Swedish on any other."""
+    return "en" if language == "sv" else "sv"
+
+
 @functools.cache
 def translator(language: str) -> NullTranslations:
     """`.gettext(text)` and `.ngettext(singular, plural, n)` in the language (Swedish unless English)."""

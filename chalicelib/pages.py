@@ -185,7 +185,7 @@ class Pages:
                 meal_text=times.meal_from,
                 deadline_text=times.deadline,
                 contact=event.organisers[0] if event.organisers else "",
-                other_lang="en" if language == "sv" else "sv",
+                other_lang=i18n.other_language(language),
             )
         return context
 
@@ -425,7 +425,7 @@ class Pages:
 
     def privacy_page(self, language: str) -> str:
         context = self._context(None, language)
-        context["other_lang"] = "en" if language == "sv" else "sv"
+        context["other_lang"] = i18n.other_language(language)
         return self.templates.get_template("privacy.html").render(context)
 
 

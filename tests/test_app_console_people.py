@@ -496,6 +496,8 @@ def test_an_organiser_adds_a_phone_sign_up_after_the_deadline_and_they_are_email
     app_store.put_event(closed, datetime.now(UTC))
     form = get(client, ADD, organiser)
     assert form.status_code == 200 and 'name="csrf_token"' in text(form) and "Lägg till en person" in text(form)
+    # The meeting's title under the heading, as on every page about its people.
+    assert f"<h1>Lägg till en person</h1>\n<p>{closed.title['sv']}</p>" in text(form)
     done = post(client, ADD, organiser, added({"csrf_token": csrf_of(form)}))
     assert done.status_code == 303
     person = text(get(client, done.headers["Location"], organiser))

@@ -35,7 +35,7 @@ def render(
 ) -> str:
     """`root`: the path the service is served under ("" or "/api"); `here`: this page's path, for
     the language switch (the other language's version of the same page)."""
-    other = "en" if language == "sv" else "sv"
+    other = i18n.other_language(language)
     return templates.get_template(template).render(
         lang=language,
         root=root,

@@ -327,7 +327,6 @@ def _add_person_page(
         user,
         status,
         event=event,
-        title=event.text("title", language),
         walk_in=walk_in,
         action=links.in_language(f"{_root()}/console/events/{event.id}/add-person", language),
         problem=problem,
