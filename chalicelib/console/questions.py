@@ -283,14 +283,6 @@ def _condition(text: str, event: Event) -> dict[str, Any] | None:
 
 
 @dataclass(frozen=True)
-class Edited:
-    """An event with one question added or changed, and that question's id."""
-
-    event: Event
-    question_id: str
-
-
-@dataclass(frozen=True)
 class Lowered:
     """A choice whose new place limit is below the places already taken (shown before saving)."""
 
@@ -298,6 +290,28 @@ class Lowered:
     choice: str
     limit: int
     taken: int
+
+
+@dataclass(frozen=True)
+class Edited:
+    """One question added to an event or changed in it: the event before and after, and that question's id."""
+
+    before: Event
+    after: Event
+    question_id: str
+
+    def lowered_limits(self) -> list[Lowered]:
+        """The question's choices whose place limit the change lowered below the places already taken."""
+        old, new = self.before.custom_question(self.question_id), self.after.custom_question(self.question_id)
+        if new is None:
+            return []
+        found = []
+        for choice in new.choices:
+            earlier = old.choice(choice.id) if old is not None else None
+            taken = self.before.choice_counts.get(place_key(self.question_id, choice.id), 0)
+            if choice.limit is not None and choice.limit < taken and (earlier is None or earlier.limit != choice.limit):
+                found.append(Lowered(self.question_id, choice.id, choice.limit, taken))
+        return found
 
 
 def with_question(
@@ -326,7 +340,7 @@ def with_question(
     else:
         tables[index] = table
     changed = _judged(event, tables, language, index=index, rows=rows)
-    return Edited(changed, question_id)
+    return Edited(event, changed, question_id)
 
 
 def without_question(event: Event, question: Question, language: str) -> Event:
@@ -360,20 +374,6 @@ def lowered_text(event: Event, item: Lowered, language: str) -> str:
     )
     places = i18n.plural(language, i18n.COUNTED.places, item.limit)
     return text.format(choice=name, places=places, taken=item.taken, limit=item.limit)
-
-
-def lowered_limits(before: Event, after: Event, question_id: str) -> list[Lowered]:
-    """The question's choices whose place limit the change lowered below the places already taken."""
-    old, new = before.custom_question(question_id), after.custom_question(question_id)
-    if new is None:
-        return []
-    found = []
-    for choice in new.choices:
-        earlier = old.choice(choice.id) if old is not None else None
-        taken = before.choice_counts.get(place_key(question_id, choice.id), 0)
-        if choice.limit is not None and choice.limit < taken and (earlier is None or earlier.limit != choice.limit):
-            found.append(Lowered(question_id, choice.id, choice.limit, taken))
-    return found
 
 
 def _question_table(

@@ -51,6 +51,8 @@ def cancel_form(request: ConsoleView, event_id: str) -> Response:
 
 @console_post(console_notices, "/console/events/{event_id}/cancel", read=posted.read_form)
 def cancel_event(post: ConsolePost, event_id: str) -> Response:
+    """Cancels the meeting once its box is ticked: the form closes and everyone signed up is emailed
+    (the outbox sends). Cancelling a cancelled meeting changes nothing and goes back to its page."""
     from .. import notices
 
     fields, user, event, language = post.fields, post.user, post.event, post.language
@@ -89,6 +91,7 @@ def _message_page(
 
 @console_get(console_notices, "/console/events/{event_id}/message")
 def message_form(request: ConsoleView, event_id: str) -> Response:
+    """An empty message to everyone signed up; the audience can be narrowed before the preview."""
     return _message_page(request)
 
 

@@ -289,10 +289,10 @@ def _save_question(post: ConsolePost, question: Question | None) -> Response:
         edited = editor.with_question(
             event, values, post.language, editing=question, answered=_answered(event) if question is None else ()
         )
-        lowered = editor.lowered_limits(event, edited.event, edited.question_id)
+        lowered = edited.lowered_limits()
         if lowered and not values["confirm_lower"]:
             return _form_page(post.user, event, post.language, values, question=question, lowered=lowered)
-        _save(post, edited.event)
+        _save(post, edited.after)
     except EventFormInvalid as invalid:
         return _form_page(post.user, event, post.language, values, question=question, status=400, errors=invalid.errors)
     except EventChanged:
