@@ -431,6 +431,11 @@ def test_the_events_list_puts_upcoming_meetings_first_with_seats_waiting_deadlin
     full_row = matched(r"Full träff</a></th>(.*?)</tr>", page, re.S).group(1)
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", full_row)
     assert cells[1:] == ["2 av 2", "3", cells[3], "30"], cells
+    # Numbers line up right, under headings that do too: each heading is in step with its cells.
+    headings = re.findall(r'<th scope="col"( class="number")?>([^<]*)</th>', upcoming)
+    classes = re.findall(r"<td( class=\"number\")?>", full_row)
+    assert [name for _, name in headings][1:4] == ["Datum", "Platser tagna", "Väntelista"], headings
+    assert [number for number, _ in headings][1:] == classes == ["", *[' class="number"'] * 2, "", ' class="number"']
     assert re.search(r"Förra träffen</a></th>.*?<td[^>]*>Stängd</td>\s*</tr>", past_part, re.S)
 
 
