@@ -26,16 +26,14 @@ from tests.helpers import (
     EVENT,
     answers,
     csrf_of,
-    link_path,
     matched,
     open_event,
     post_form,
     post_json,
     run_hourly_at,
     run_schedule,
-    sent_mail,
-    text_of,
 )
+from tests.mailbox import link_path, sent_mail, text_of
 
 # The path of the console's sign-in link in the email that carries it.
 SIGN_IN_LINK = r"/console/sign-in/[A-Za-z0-9_\-]+"

@@ -17,12 +17,12 @@ from tests.helpers import (
     answers,
     error_of,
     event_today,
-    first_manage_path,
     open_event,
     post_form,
     post_json,
     run_schedule,
 )
+from tests.mailbox import first_manage_path
 
 
 def stored(store):

@@ -10,7 +10,8 @@ import subprocess
 import sys
 from urllib.parse import urlencode
 
-from tests.helpers import EVENT, FORM, JSON, PROJECT, URL, answers, first_manage_path
+from tests.helpers import EVENT, FORM, JSON, PROJECT, URL, answers
+from tests.mailbox import first_manage_path
 from tests.unit.test_cold_start import ADDRESSES, BOTO3, CONSOLE_ONLY
 
 FIRST_REQUEST = """

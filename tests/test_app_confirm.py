@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from tests.helpers import EVENT, answers, link_path, open_event, post_form, post_json, sent_mail, text_of
+from tests.helpers import EVENT, answers, open_event, post_form, post_json
+from tests.mailbox import link_path, sent_mail, text_of
 
 
 def has_calendar(message):

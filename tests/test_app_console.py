@@ -16,7 +16,8 @@ from chalicelib.console import auth
 from chalicelib.errors import Contention
 from chalicelib.store import DynamoStore
 from chalicelib.store.schema import event_key
-from tests.helpers import EVENT, FORM, csrf_of, matched, open_event, run_schedule, sent_with_destinations
+from tests.helpers import EVENT, FORM, csrf_of, matched, open_event, run_schedule
+from tests.mailbox import sent_with_destinations
 
 ORGANISER = "social.hallbarhet@hudiksvall.example"  # the example event's organiser
 ADMIN = "admin@hudiksvall.example"  # the local stage's administrator

@@ -14,7 +14,8 @@ from chalicelib.console import events as rules
 from chalicelib.events import parse_event_toml
 from chalicelib.registrations import Status
 from chalicelib.store.schema import event_key
-from tests.helpers import EVENT, answers, csrf_of, event_today, matched, open_event, post_json, sent_mail
+from tests.helpers import EVENT, answers, csrf_of, event_today, matched, open_event, post_json
+from tests.mailbox import sent_mail
 from tests.test_app_console import ADMIN, ORGANISER, get, other_event, post, sign_in, with_csrf
 
 OTHER_EVENT = "annan-traff"

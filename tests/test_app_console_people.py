@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.helpers import EVENT, answers, csrf_of, matched, open_event, post_json, sent_with_destinations
+from tests.helpers import EVENT, answers, csrf_of, matched, open_event, post_json
+from tests.mailbox import sent_with_destinations
 from tests.test_app_console import OTHER_EVENT, get, other_event, post, sign_in
 
 PEOPLE = f"/console/events/{EVENT}/people"

@@ -10,7 +10,8 @@ from chalice.test import Client
 import app as signup_app
 from chalicelib import config
 from tests.conftest import DEPLOYED_BASE_URL
-from tests.helpers import EVENT, answers, post_json, run_schedule, sent_mail
+from tests.helpers import EVENT, answers, post_json, run_schedule
+from tests.mailbox import sent_mail
 
 MUNICIPALITY = "https://www.hudiksvall.se"  # the dev stage's allowed origin
 HSTS = "max-age=31536000; includeSubDomains"

@@ -15,18 +15,13 @@ from tests.helpers import (
     EVENT,
     FORM,
     answers,
-    first_manage_path,
-    link_path,
-    manage_path,
     open_event,
     post_form,
     post_json,
     run_hourly_at,
     run_schedule,
-    sent_mail,
-    sent_with_destinations,
-    text_of,
 )
+from tests.mailbox import first_manage_path, link_path, manage_path, sent_mail, sent_with_destinations, text_of
 
 LOCAL_SECRET = "local-only-not-a-secret"  # the local stage's, from .chalice/config.json
 

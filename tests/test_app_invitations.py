@@ -12,7 +12,8 @@ import pytest
 
 from chalicelib.network import member_ref
 from chalicelib.notices import EventEdit
-from tests.helpers import EVENT, answers, csrf_of, link_path, post_json, run_schedule, text_of
+from tests.helpers import EVENT, answers, csrf_of, post_json, run_schedule
+from tests.mailbox import link_path, text_of
 from tests.test_app_console import ORGANISER, get, post
 from tests.test_app_console_events import audit_actions, path_of
 from tests.test_app_notices import delivered

@@ -7,7 +7,8 @@ import base64
 from datetime import UTC, datetime
 
 from chalicelib.network import member_ref
-from tests.helpers import EVENT, answers, csrf_of, open_event, post_form, post_json, sent_mail
+from tests.helpers import EVENT, answers, csrf_of, open_event, post_form, post_json
+from tests.mailbox import sent_mail
 
 SERIES = "natverk-social-hallbarhet"
 

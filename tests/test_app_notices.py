@@ -12,19 +12,8 @@ import pytest
 from icalendar import Calendar
 
 from chalicelib.forms import email_key
-from tests.helpers import (
-    EVENT,
-    answers,
-    csrf_of,
-    manage_path,
-    matched,
-    parts_of,
-    post_form,
-    post_json,
-    run_schedule,
-    sent_mail,
-    sent_raw,
-)
+from tests.helpers import EVENT, answers, csrf_of, matched, post_form, post_json, run_schedule
+from tests.mailbox import manage_path, parts_of, sent_mail, sent_raw
 from tests.test_app_console import ORGANISER, get, post, with_csrf
 from tests.test_app_console_events import audit_actions, path_of
 

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from tests.helpers import EVENT, FORM, answers, link_path, post_json, run_hourly_at, run_schedule, sent_mail, text_of
+from tests.helpers import EVENT, FORM, answers, post_json, run_hourly_at, run_schedule
+from tests.mailbox import link_path, sent_mail, text_of
 
 ORGANISER = "social.hallbarhet@hudiksvall.example"
 

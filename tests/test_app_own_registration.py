@@ -12,19 +12,8 @@ import boto3
 from chalicelib import pages
 from chalicelib.forms import parse_answers
 from chalicelib.store.schema import REGISTRATION_PREFIX
-from tests.helpers import (
-    EVENT,
-    FORM,
-    answers,
-    first_manage_path,
-    manage_path,
-    open_event,
-    post_form,
-    post_json,
-    run_schedule,
-    sent_mail,
-    text_of,
-)
+from tests.helpers import EVENT, FORM, answers, open_event, post_form, post_json, run_schedule
+from tests.mailbox import first_manage_path, manage_path, sent_mail, text_of
 
 ALICE = answers(email="alice@example.se", name="Alice Andersson", organisation="Alice AB", diet="", meal="no")
 # What a stranger who knows Alice's address posts: every answer different.

@@ -130,7 +130,7 @@ def test_the_events_json_and_openapi_describe_the_questions(client, questions):
 
 
 def test_the_owner_changes_a_choice_behind_their_link(client, questions, moto_endpoint):
-    from tests.helpers import sent_mail
+    from tests.mailbox import sent_mail
 
     post_json(client, answers(q_workshop="robotik"))
     (message,) = sent_mail(moto_endpoint)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.privacy import export_person
-from tests.helpers import EVENT, answers, csrf_of, first_manage_path, open_event, post_form, post_json, sent_mail
+from tests.helpers import EVENT, answers, csrf_of, open_event, post_form, post_json
+from tests.mailbox import first_manage_path, sent_mail
 from tests.test_app_own_registration import edit
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from chalicelib import bootstrap
 from devtools import cli
-from tests.helpers import EVENT, EXAMPLE, PROJECT, answers, open_event, post_json, sent_mail
+from tests.helpers import EVENT, EXAMPLE, PROJECT, answers, open_event, post_json
+from tests.mailbox import sent_mail
 
 
 @pytest.fixture(autouse=True)

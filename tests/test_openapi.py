@@ -172,7 +172,8 @@ def test_the_manage_page_saves_an_edit_exactly_when_the_schema_accepts_it(client
 
     from jsonschema import Draft202012Validator
 
-    from tests.helpers import FORM, sent_mail
+    from tests.helpers import FORM
+    from tests.mailbox import sent_mail
 
     post_json(client, answers())
     text = sent_mail(moto_endpoint)[0].get_body(preferencelist=("plain",)).get_content()

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.clients.conftest import read_with_mail_parser
-from tests.helpers import FORM, answers, manage_path, open_event, post_json, sent_mail, sent_raw
+from tests.helpers import FORM, answers, open_event, post_json
+from tests.mailbox import manage_path, sent_mail, sent_raw
 
 PEOPLE = {
     "first": ("forsta@example.se", "sv"),

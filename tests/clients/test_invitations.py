@@ -12,7 +12,8 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.registrations import register
-from tests.helpers import EVENT, answers, run_schedule, sent_raw
+from tests.helpers import EVENT, answers, run_schedule
+from tests.mailbox import sent_raw
 from tests.unit.test_network import FIRST_DAY, meeting
 
 MEMBERS = {"anna@example.se": "sv", "eva@example.org": "en"}

@@ -13,7 +13,8 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.console import event_admin
-from tests.helpers import EVENT, answers, open_event, post_json, run_schedule, sent_raw
+from tests.helpers import EVENT, answers, open_event, post_json, run_schedule
+from tests.mailbox import sent_raw
 
 PEOPLE = {
     "seated": ("plats@example.se", "sv"),

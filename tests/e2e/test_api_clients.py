@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from tests import local_run
-from tests.helpers import EVENT, answers, matched, sent_mail
+from tests.helpers import EVENT, answers, matched
+from tests.mailbox import sent_mail
 
 BIN = Path(sys.executable).parent
 # Per operation; twelve operations make well over 500 cases in a few minutes on two cores.

@@ -17,19 +17,8 @@ from chalicelib import aws, bootstrap
 from chalicelib.mail import SendFailed, SesMailer
 from chalicelib.notice_kind import NoticeKind
 from chalicelib.notices import new_notice
-from tests.helpers import (
-    EVENT,
-    FORM,
-    PROJECT,
-    answers,
-    csrf_of,
-    matched,
-    open_event,
-    post_json,
-    run_schedule,
-    sent_mail,
-    text_of,
-)
+from tests.helpers import EVENT, FORM, PROJECT, answers, csrf_of, matched, open_event, post_json, run_schedule
+from tests.mailbox import sent_mail, text_of
 
 TEMPLATE = json.loads((PROJECT / "infra" / "resources.json").read_text(encoding="utf-8"))
 ROLES = {

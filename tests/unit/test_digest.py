@@ -12,7 +12,8 @@ import pytest
 from chalicelib.digest import attendee_csv, summarize
 from chalicelib.forms import parse_answers
 from chalicelib.registrations import EmailDelivery, Registration, Status
-from tests.helpers import answers, at, example_event, read_back, written_digest
+from tests.helpers import answers, at, example_event, written_digest
+from tests.mailbox import read_back
 
 NOW = at("2027-05-10T07:00:00+02:00")
 FIRST_NAMES = ["Åsa", "Björn", "Märta", "Örjan", "Eva", "Lars", "Ingrid", "Per", "Kerstin", "Anders"]

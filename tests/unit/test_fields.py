@@ -120,7 +120,7 @@ def test_every_yes_or_no_shown_to_a_person_takes_its_words_from_the_one_table(mo
     from chalicelib.console.people_pages import person_row
     from chalicelib.digest import answer_text, attendee_csv
     from chalicelib.working_group_steps import groups_csv
-    from tests.helpers import parts_of
+    from tests.mailbox import parts_of
     from tests.unit.test_console_people import person
     from tests.unit.test_mail import unsent
 

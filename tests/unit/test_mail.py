@@ -16,7 +16,8 @@ from chalicelib.console.auth import LinkRefused, LinkState, SignInLimited
 from chalicelib.forms import parse_answers
 from chalicelib.mail import Links, SendFailed, WrittenEmail, registration_email, still_owed, written
 from chalicelib.registrations import EmailDelivery, EmailKind, Registration, Status
-from tests.helpers import answers, at, example_event, parts_of, read_back, writing_at
+from tests.helpers import answers, at, example_event, writing_at
+from tests.mailbox import parts_of, read_back
 
 NOW = at("2027-05-01T12:00:00+02:00")
 SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"

@@ -18,7 +18,8 @@ from chalicelib.network_report import network_report, report_text
 from chalicelib.notice_kind import NoticeKind
 from chalicelib.notices import Audience, Notice
 from tests.fakes import InMemoryStore
-from tests.helpers import at, example_event, parts_of, series_meeting
+from tests.helpers import at, example_event, series_meeting
+from tests.mailbox import parts_of
 from tests.unit.test_mail import build
 
 

@@ -31,7 +31,8 @@ from chalicelib.notices import (
 from chalicelib.plain_text import linked_paragraphs
 from chalicelib.registrations import EmailDelivery, EmailKind, EmailState, Registration, Status, register
 from tests.fakes import InMemoryStore
-from tests.helpers import EMAIL_LINKS, answers, at, example_event, parts_of, read_back, writing_at
+from tests.helpers import EMAIL_LINKS, answers, at, example_event, writing_at
+from tests.mailbox import parts_of, read_back
 
 NOW = at("2027-05-01T12:00:00+02:00")
 SENDER = "Hudiksvalls kommun – Signup <anmalan@signup.local>"

@@ -187,7 +187,8 @@ def group_email(reader_shares, language="sv"):
     from chalicelib.notice_kind import NoticeKind
     from chalicelib.notices import new_notice
     from chalicelib.registrations import Registration, Status
-    from tests.helpers import answers, at, example_event, read_back, writing_at
+    from tests.helpers import answers, at, example_event, writing_at
+    from tests.mailbox import read_back
 
     now = at("2027-05-17T09:00:00+02:00")
     event = example_event()
