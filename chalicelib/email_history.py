@@ -74,6 +74,7 @@ class Recipient:
     def line(
         self, kind: LineKind, result: Result, *, now: datetime, message_id: str = "", error: str = ""
     ) -> SentEmail:
+        """The history line for an email of `kind` to this recipient, and how it went."""
         return SentEmail(self.email_key, self.event_id, str(kind), result, now, message_id, error)
 
 

@@ -86,8 +86,8 @@ class ChoiceFull(ValidationFailed):
 
 # The request itself is refused before anything is read or written.
 class MalformedRequest(SignupError, code="malformed_request", http_status=400):
-    """The body cannot be read as its content type says (not UTF-8, invalid JSON, not a JSON object,
-    a broken form or multipart encoding); `detail` says which."""
+    """The body cannot be read as its content type says (not UTF-8, invalid JSON, JSON nested too
+    deeply, not a JSON object, a broken form or multipart encoding); `detail` says which."""
 
 
 class UnsupportedMediaType(SignupError, code="unsupported_media_type", http_status=415):

@@ -67,7 +67,7 @@ MAX_CHOICES = 50
 # A question's whole-number limits, in the order the API lists them, and which fit which type (the
 # validator's, the console editor's).
 QUESTION_LIMITS = ("max_length", "min", "max", "max_choices")
-LIMITS_BY_TYPE: dict[str, tuple[str, ...]] = {
+LIMITS_BY_TYPE: dict[QuestionType, tuple[str, ...]] = {
     QuestionType.SHORT_TEXT: ("max_length",),
     QuestionType.LONG_TEXT: ("max_length",),
     QuestionType.ONE_CHOICE: (),
@@ -821,7 +821,7 @@ _QUESTION_KEYS = {
 }
 # The keys that fit only some types of question: which fit which (a choice question's choices too).
 _TYPE_KEYS = {
-    kind: {*limits, *(["choices"] if kind in CHOICE_TYPES else [])} for kind, limits in LIMITS_BY_TYPE.items()
+    kind: set(limits) | ({"choices"} if kind in CHOICE_TYPES else set()) for kind, limits in LIMITS_BY_TYPE.items()
 }
 _NUMBER_BOUND = 1_000_000_000
 

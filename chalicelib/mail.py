@@ -65,13 +65,16 @@ SUBJECTS: dict[str, str] = {
 }
 
 
-# eq=False: an exception stays equal only to itself, and hashable. Raised with the value as its
-# one positional argument, BaseException keeps it in `args`: str() and pickling see it.
+# eq=False: an exception stays equal only to itself, and hashable. __post_init__ hands the value to
+# Exception, so `args`, str() and pickling see it however the exception was built.
 @dataclass(eq=False)
 class SendFailed(Exception):
     """SES did not take the message; `code` says why (for the outbox and operators)."""
 
     code: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.code)
 
 
 class Mailer(Protocol):

@@ -52,12 +52,15 @@ class SessionInvalid(Exception):
 
 
 # Raised by sign_in.py; here, so the route modules catch them without importing sign-in (and mail).
-# eq=False, as mail.SendFailed: an exception equals only itself.
+# eq=False and __post_init__, as mail.SendFailed: an exception equals only itself and keeps its value in `args`.
 @dataclass(eq=False)
 class SignInLimited(Exception):
     """Too many sign-in links asked for this hour; `which` is "address" or "sender"."""
 
     which: str
+
+    def __post_init__(self) -> None:
+        super().__init__(self.which)
 
 
 @dataclass(eq=False)
@@ -65,6 +68,9 @@ class LinkRefused(Exception):
     """A sign-in link that signs nobody in; `state` says why."""
 
     state: LinkState
+
+    def __post_init__(self) -> None:
+        super().__init__(self.state)
 
 
 # -- sign-in links ----------------------------------------------------------------

@@ -155,7 +155,6 @@ def person_context(
     email = registration.email
     return {
         "event": event,
-        "title": event.text("title", language),
         "person": person_row(registration, event, language, tr),
         "answers": shown,
         "registered": local_date_and_clock(event, registration.created_at, language),
@@ -232,7 +231,6 @@ def check_in_context(
         )
     return {
         "event": event,
-        "title": event.text("title", language),
         "counts": counts,
         "arrived": tr.ngettext(
             "{arrived} of {seated} with a seat has arrived.",

@@ -173,4 +173,4 @@ def _form_again(event: Event, error: ValidationFailed, language: str, fields: di
     parts = wiring()
     kept = fields.get(security.FORM_TOKEN_FIELD) if security.FORM_TOKEN_FIELD not in error.fields else None
     token = kept or _form_token(event.id)
-    return parts.pages.form_page(event, language, parts.clock(), FormInput(fields, error), form_token=token)
+    return parts.pages.form_page(event, language, parts.clock(), form_input=FormInput(fields, error), form_token=token)

@@ -291,6 +291,10 @@ def test_quoted_printable_lines_stay_within_76_characters_and_decode_to_the_text
         (SendFailed("TooManyRequestsException"), "code", "TooManyRequestsException"),
         (SignInLimited("sender"), "which", "sender"),
         (LinkRefused(LinkState.USED), "state", LinkState.USED),
+        # Built by keyword, the value still reaches `args` (BaseException keeps only positional ones).
+        (SendFailed(code="Throttling"), "code", "Throttling"),
+        (SignInLimited(which="address"), "which", "address"),
+        (LinkRefused(state=LinkState.USED), "state", LinkState.USED),
     ],
 )
 def test_an_error_that_carries_one_value_says_it_keeps_it_through_pickling_and_equals_only_itself(error, field, value):
