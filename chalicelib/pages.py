@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from gettext import NullTranslations
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from . import fields as field_table
@@ -155,7 +156,8 @@ class FormInput:
         return {"values": _form_values(self.values), "errors": _field_errors(self.error, language)}
 
 
-NOTHING_TYPED = FormInput({})
+# Shared by every call that shows an empty form, so read-only.
+NOTHING_TYPED = FormInput(MappingProxyType({}))
 
 
 class Pages:

@@ -112,6 +112,14 @@ def test_a_box_shows_ticked_for_every_word_the_validator_reads_as_yes():
     assert [ticked(word) for word in (*fields.NO, "", None, "maybe", False)] == [False] * (len(fields.NO) + 4)
 
 
+def test_the_empty_form_shared_by_every_page_cannot_be_filled_in_by_one_of_them():
+    with pytest.raises(TypeError):
+        pages.NOTHING_TYPED.values["name"] = "Åsa"
+    first = pages.NOTHING_TYPED.context("sv")
+    first["values"]["name"] = "Åsa"
+    assert dict(pages.NOTHING_TYPED.values) == {} and "name" not in pages.NOTHING_TYPED.context("sv")["values"]
+
+
 def test_every_yes_or_no_shown_to_a_person_takes_its_words_from_the_one_table(monkeypatch):
     """The console, the attendee and group lists, the confirmation email and a custom question's answer
     all say a yes/no answer with i18n.CHOICE_NAMES' words, the form's own: change them there, and
