@@ -476,7 +476,7 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
         status = EventStatus.OPEN
     reminder_days, reminder_time = reader.reminders("reminders")
     digest_hour, digest, organiser_language = reader.digest("digest")
-    caterer = reader.emails("caterer", required=False)
+    caterer = reader.caterer("caterer")
     series = reader.string("series") or ""
     if series and not EVENT_ID_PATTERN.match(series):
         reader.problem(
@@ -511,7 +511,7 @@ def event_from_mapping(data: dict[str, Any]) -> Event:
         digest_hour=digest_hour,
         digest=digest,
         organiser_language=organiser_language,
-        caterer=caterer[0] if caterer else "",
+        caterer=caterer,
         series=series,
     )
 
@@ -662,6 +662,15 @@ class _Reader:
             except EmailNotValidError as error:
                 self.problem(key, "not_email", f"{item!r} is not an email address ({error})", address=str(item))
         return tuple(addresses)
+
+    def caterer(self, key: str) -> str:
+        """One address, written alone or as a one-item list; "" when there is none. More than one is a
+        problem: the caterer gets one email, and a second address would be dropped without a word."""
+        addresses = self.emails(key, required=False)
+        if len(addresses) > 1:
+            self.problem(key, "one_caterer", f"expected one email address, got {len(addresses)}")
+            return ""
+        return addresses[0] if addresses else ""
 
     def reminders(self, key: str) -> tuple[tuple[int, ...], time]:
         """`[reminders]` days_before = [2], at = "09:00" (local time)."""

@@ -487,6 +487,7 @@ EVENT_PROBLEMS: dict[str, str | tuple[str, str]] = {
     "hours_without_confirm": N_("Only used when the email address must be confirmed."),
     "email_list": N_("Write at least one email address."),
     "not_email": N_("{address} is not an email address."),
+    "one_caterer": N_("Write one email address: the caterer gets one email."),
     "status_value": N_("The status must be open or closed."),
     "reminders_shape": N_('Write reminders as a table: days_before = [2], at = "09:00".'),
     "reminder_days": N_("Write whole days from 0 to 60, for example 7, 2."),

@@ -424,6 +424,24 @@ def test_an_uploaded_file_creates_an_event_and_a_bad_one_is_named_by_key(client,
     assert "<h2>Träffen kunde inte sparas</h2>" in bad.body.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("sv", "caterer: Skriv en enda e-postadress: cateringen får ett mejl."),
+        ("en", "caterer: Write one email address: the caterer gets one email."),
+    ],
+)
+def test_an_imported_file_with_two_caterers_is_refused_at_the_caterer(client, admin, events, language, message):
+    text = rules.event_toml(open_event(id="tva-kok", caterer="kok@hudiksvall.example")).replace(
+        'caterer = "kok@hudiksvall.example"', 'caterer = ["kok@hudiksvall.example", "kok@annan.example"]'
+    )
+    page = "/console/events/import" + ("?lang=en" if language == "en" else "")
+    csrf = csrf_of(get(client, page, admin))
+    refused = post(client, page, admin, {"csrf_token": csrf, "toml": text})
+    assert refused.status_code == 400 and events.get_event("tva-kok") is None
+    assert message in html.unescape(refused.body.decode())
+
+
 def test_an_organiser_imports_over_their_own_event_only(client, organiser, events):
     text = rules.event_toml(events.get_event(EVENT)).replace(
         'venue = "Rådhussalen, Kulturhuset"', 'venue = "Nya salen"'

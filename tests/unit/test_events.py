@@ -207,3 +207,14 @@ def test_the_meeting_has_started_from_its_start_time_on():
     event = example_event()
     assert not event.has_started(event.starts_at - timedelta(seconds=1))
     assert event.has_started(event.starts_at) and event.has_started(event.starts_at + timedelta(days=1))
+
+
+@pytest.mark.parametrize("caterer", ["kok@hudiksvall.example", ["kok@hudiksvall.example"]])
+def test_the_caterer_is_one_address_written_alone_or_in_a_list(caterer):
+    assert example_event(caterer=caterer).caterer == "kok@hudiksvall.example"
+
+
+def test_a_second_caterer_is_refused_not_dropped():
+    with pytest.raises(EventFileError) as error:
+        example_event(caterer=["kok@hudiksvall.example", "kok@annan.example"])
+    assert error.value.problems == ["caterer: expected one email address, got 2"]
