@@ -764,22 +764,22 @@ class _Reader:
             self.problem(key, "too_many_questions", f"at most {MAX_QUESTIONS} questions", max=MAX_QUESTIONS)
             return ()
         questions: list[Question] = []
-        not_a_table = ("question_shape", "expected a [[questions]] table with id, type and label")
-        for where, item in self.tables(key, value, not_a_table):
+        shape = "expected a [[questions]] table with id, type and label"
+        for where, item in self.tables(key, value, code="question_shape", text=shape):
             question = _QuestionReader(_Reader(item, self.problems, where), questions).read()
             if question is not None:
                 questions.append(question)
         return tuple(questions)
 
-    def tables(self, key: str, items: list[Any], not_a_table: tuple[str, str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    def tables(self, key: str, items: list[Any], *, code: str, text: str) -> Iterator[tuple[str, dict[str, Any]]]:
         """The entries of the list `items` under `key` that are tables, each with its dotted name
-        (`key[1]`); any other entry is the problem `not_a_table` (its code and text)."""
+        (`key[1]`); any other entry is the problem `code` with `text`, at that entry."""
         for index, item in enumerate(items):
             where = f"{key}[{index}]"
             if isinstance(item, dict):
                 yield where, item
             else:
-                self.problem(where, *not_a_table)
+                self.problem(where, code, text)
 
     def interests(self, key: str) -> tuple[InterestArea, ...]:
         if self._missing(key, False):
@@ -916,8 +916,8 @@ class _QuestionReader:
             self.problem("choices", "too_many_question_choices", f"at most {MAX_CHOICES} choices", max=MAX_CHOICES)
             return ()
         choices: list[Choice] = []
-        not_a_table = ("choices_shape", "expected a table with id, sv and optional en and limit")
-        for where, entry in self.table.tables("choices", value, not_a_table):
+        shape = "expected a table with id, sv and optional en and limit"
+        for where, entry in self.table.tables("choices", value, code="choices_shape", text=shape):
             for extra in sorted(set(entry) - {"id", "limit", *LANGUAGES}):
                 self.problem(f"{where}.{extra}", "unknown_key", "unknown key (known keys: id, sv, en, limit)")
             choice_id = entry.get("id")
