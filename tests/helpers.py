@@ -346,7 +346,20 @@ def run_schedule(client, name):
     return client.lambda_.invoke(name, event).payload
 
 
+def tomorrow_at_digest_hour(event: Event) -> datetime:
+    """Five past the event's digest hour tomorrow in the event's zone, in UTC: a moment the hourly job
+    sends the organisers' digest (and, being a day later, counts today's sign-ups as news)."""
+    tomorrow = datetime.now(event.zone) + timedelta(days=1)
+    return tomorrow.replace(hour=event.digest_hour, minute=5, second=0, microsecond=0).astimezone(UTC)
+
+
 def run_hourly_at(client, clock, moment):
     """Invoke the hourly schedule through the app as if it were `moment` (UTC)."""
     clock.set(moment)
     return run_schedule(client, "hourly")
+
+
+def run_hourly_at_digest_hour(client, clock, event: Event):
+    """Invoke the hourly schedule at tomorrow's digest hour of `event`, when it sends the organisers'
+    digest; its counts."""
+    return run_hourly_at(client, clock, tomorrow_at_digest_hour(event))

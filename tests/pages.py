@@ -31,6 +31,7 @@ from tests.helpers import (
     post_form,
     post_json,
     run_hourly_at,
+    run_hourly_at_digest_hour,
     run_schedule,
 )
 from tests.mailbox import link_path, sent_mail, text_of
@@ -277,8 +278,7 @@ def _organiser_pages_and_job_emails(
     client: Any, collection: Collection, store: Any, moto_endpoint: str, clock: Any, event: Any
 ) -> None:
     """The digest (tomorrow 07:05), the reminders and the deadline hand-off (two days before, 09:05)."""
-    tomorrow_seven = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=5)
-    assert run_hourly_at(client, clock, tomorrow_seven.astimezone(UTC))["digest_sent"] == 1
+    assert run_hourly_at_digest_hour(client, clock, event)["digest_sent"] == 1
     clock.set(None)
     digest = text_of(sent_mail(moto_endpoint)[-1])
     assert re.search(rf"https?://\S+/console/events/{event.id}\b", digest), "the digest links to the console"

@@ -21,6 +21,7 @@ from tests.helpers import (
     post_form,
     post_json,
     run_schedule,
+    tomorrow_at_digest_hour,
 )
 from tests.mailbox import first_manage_path
 
@@ -312,8 +313,7 @@ def test_logs_are_json_lines_without_personal_data(client, app_store, capsys, cl
     )
     post_form(client, answers(name="Åsa Hemligsson", email="bad"))
     event = app_store.get_event(EVENT)
-    seven = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=5)
-    clock.set(seven.astimezone(UTC))
+    clock.set(tomorrow_at_digest_hour(event))
     run_schedule(client, "hourly")
     captured = capsys.readouterr()  # stdout in Lambda; stderr once a CLI test has configured logging
     lines = [line for line in (captured.out + captured.err).splitlines() if line.startswith("{")]

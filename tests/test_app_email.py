@@ -18,7 +18,7 @@ from tests.helpers import (
     open_event,
     post_form,
     post_json,
-    run_hourly_at,
+    run_hourly_at_digest_hour,
     run_schedule,
 )
 from tests.mailbox import first_manage_path, link_path, manage_path, sent_mail, sent_with_destinations, text_of
@@ -190,8 +190,7 @@ def test_the_hourly_job_sends_the_organisers_a_digest_linking_to_the_event_in_th
 ):
     post_json(client, answers(name="Åsa Öberg", organisation="Röda Korset"))
     event = app_store.get_event(EVENT)
-    tomorrow_seven = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=5)
-    counts = run_hourly_at(client, clock, tomorrow_seven.astimezone(UTC))
+    counts = run_hourly_at_digest_hour(client, clock, event)
     assert counts["digest_sent"] == 1
     digest = sent_mail(moto_endpoint)[-1]
     assert digest["To"].addresses[0].addr_spec == "social.hallbarhet@hudiksvall.example"
@@ -205,7 +204,7 @@ def test_the_hourly_job_sends_the_organisers_a_digest_linking_to_the_event_in_th
     page = client.http.get(link)  # no data without signing in
     assert page.status_code == 303 and page.headers["Location"].startswith("/console?next=")
     assert "Åsa" not in page.body.decode()
-    assert run_hourly_at(client, clock, tomorrow_seven.astimezone(UTC)).get("digest_sent") is None
+    assert run_hourly_at_digest_hour(client, clock, event).get("digest_sent") is None
 
 
 @pytest.mark.parametrize("name", ENCODED_WORDS.values(), ids=ENCODED_WORDS.keys())

@@ -12,7 +12,7 @@ import pytest
 from icalendar import Calendar
 
 from chalicelib.forms import email_key
-from tests.helpers import EVENT, answers, csrf_of, matched, post_form, post_json, run_schedule
+from tests.helpers import EVENT, answers, csrf_of, matched, post_form, post_json, run_schedule, tomorrow_at_digest_hour
 from tests.mailbox import manage_path, parts_of, sent_mail, sent_raw
 from tests.test_app_console import ORGANISER, get, post, with_csrf
 from tests.test_app_console_events import audit_actions, path_of
@@ -229,7 +229,7 @@ def test_an_edit_that_notifies_tells_each_person_what_changed_with_an_updated_ca
 
 
 def test_after_cancelling_no_reminder_digest_or_hand_off_goes_out(client, organiser, app_store, moto_endpoint, clock):
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, timedelta
 
     from tests.helpers import run_hourly_at
 
@@ -238,7 +238,7 @@ def test_after_cancelling_no_reminder_digest_or_hand_off_goes_out(client, organi
     fields = cancel_form_fields(client, organiser, confirm="yes")
     assert post(client, f"/console/events/{EVENT}/cancel", organiser, fields).status_code == 303
     before = len(sent_raw(moto_endpoint))
-    digest_time = (datetime.now(event.zone) + timedelta(days=1)).replace(hour=7, minute=5)
+    digest_time = tomorrow_at_digest_hour(event)
     reminder_time = (event.starts_at.astimezone(event.zone) - timedelta(days=2)).replace(hour=9, minute=5)
     for moment in (digest_time, reminder_time):
         counts = run_hourly_at(client, clock, moment.astimezone(UTC))

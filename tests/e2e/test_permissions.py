@@ -17,7 +17,18 @@ from chalicelib import aws, bootstrap
 from chalicelib.mail import SendFailed, SesMailer
 from chalicelib.notice_kind import NoticeKind
 from chalicelib.notices import new_notice
-from tests.helpers import EVENT, FORM, PROJECT, answers, csrf_of, matched, open_event, post_json, run_schedule
+from tests.helpers import (
+    EVENT,
+    FORM,
+    PROJECT,
+    answers,
+    csrf_of,
+    matched,
+    open_event,
+    post_json,
+    run_schedule,
+    tomorrow_at_digest_hour,
+)
 from tests.mailbox import sent_mail, text_of
 
 TEMPLATE = json.loads((PROJECT / "infra" / "resources.json").read_text(encoding="utf-8"))
@@ -145,10 +156,9 @@ def recorded(deployed_client, deployed_store, moto_endpoint, monkeypatch):
     assert counts["sent"] == 1 and counts["notice_sent"] == 3 and counts["notice_notices_finished"] == 1
 
     recorder.now_running("Hourly")
-    local_now = datetime.now(event.zone)
     for moment in (
         datetime.now(UTC) + timedelta(hours=13),  # the unconfirmed seat goes to the waiting list
-        (local_now + timedelta(days=1)).replace(hour=7, minute=5),  # the organisers' digest
+        tomorrow_at_digest_hour(event),  # the organisers' digest
         event.starts_at - timedelta(days=1),  # the reminder, after the deadline's hand-off
         event.ends_at_or_default + timedelta(days=8),  # diets and access needs are forgotten
     ):
