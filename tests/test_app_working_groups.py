@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.privacy import export_person
+from chalicelib.sectors import Sector
 from tests.helpers import EVENT, answers, csrf_of, open_event, post_form, post_json
 from tests.mailbox import first_manage_path, sent_mail
 from tests.test_app_own_registration import edit
@@ -72,7 +73,7 @@ def test_the_openapi_documents_offer_the_choice_and_never_require_it(client, app
 # -- the console's working groups page --------------------------------------------------------------
 
 AREAS = ("barn-och-unga", "arbete-och-sysselsattning", "trygghet-och-tillit")
-SECTORS = ("company", "association", "public", "other")
+SECTORS = tuple(Sector)  # every sector, in the order the form offers them
 
 
 def signed_up_then_closed(client, app_store, clock, count=10):
@@ -82,7 +83,7 @@ def signed_up_then_closed(client, app_store, clock, count=10):
             email=f"p{n}@example.se",
             name=f"Person {n}",
             organisation=f"Org {n % 7}",
-            sector=SECTORS[n % 4],
+            sector=SECTORS[n % len(SECTORS)],
             interests=[AREAS[n % 3]],
             share_with_group="yes" if n % 2 else None,
             language="en" if n == 1 else "sv",

@@ -16,6 +16,7 @@ from chalicelib.forms import email_key
 from chalicelib.notice_delivery import SendPace, deliver_notices
 from chalicelib.notices import Notice
 from chalicelib.registrations import Registration, register
+from chalicelib.sectors import Sector
 from chalicelib.store import DynamoStore
 from chalicelib.working_groups import Group, GroupsChanged, NoGroups, TooEarly
 from tests.fakes import RecordingMailer, UnexpectedNoticeMessages, plain_email
@@ -26,7 +27,7 @@ SIGN_UP = at("2027-05-01T12:00:00+02:00")
 AFTER = at("2027-05-17T09:00:00+02:00")  # the example's last day is 15 May; the meeting is on 24 May
 RETENTION = timedelta(days=90)
 AREAS = ("barn-och-unga", "arbete-och-sysselsattning", "trygghet-och-tillit", "halsa-och-delaktighet")
-SECTORS = ("company", "association", "public", "other")
+SECTORS = tuple(Sector)  # every sector, in the order the form offers them
 
 
 class Messages(UnexpectedNoticeMessages):
@@ -48,7 +49,7 @@ def signed_up(store, count):
             answers(
                 email=f"person{n}@example.se",
                 organisation=f"Organisation {n % 9}",
-                sector=SECTORS[n % 4],
+                sector=SECTORS[n % len(SECTORS)],
                 interests=[AREAS[n % 3]],
                 share_with_group="yes" if n % 2 else None,
             ),

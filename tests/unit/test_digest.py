@@ -12,6 +12,7 @@ import pytest
 from chalicelib.digest import attendee_csv, summarize
 from chalicelib.forms import parse_answers
 from chalicelib.registrations import EmailDelivery, Registration, Status
+from chalicelib.sectors import Sector
 from tests.helpers import answers, at, example_event, written_digest
 from tests.mailbox import read_back
 
@@ -19,7 +20,7 @@ NOW = at("2027-05-10T07:00:00+02:00")
 FIRST_NAMES = ["Åsa", "Björn", "Märta", "Örjan", "Eva", "Lars", "Ingrid", "Per", "Kerstin", "Anders"]
 LAST_NAMES = ["Öberg", "Ängström", "Lindqvist", "Sjöberg"]
 DIETS = ["Vegetarisk", "vegetarisk ", "Glutenfri", "Laktosfri", "Vegan", "Nötallergi", "Halal", "Vegetarisk"]
-SECTORS = ["company", "association", "public", "other"]
+SECTORS = tuple(Sector)  # every sector, in the order the form offers them
 
 
 def realistic():
@@ -32,7 +33,7 @@ def realistic():
             name=f"{FIRST_NAMES[index % 10]} {LAST_NAMES[index // 10]}",
             email=f"person{index}@example.se",
             organisation=f"Organisation {min(index, 30)} i Hudiksvall",
-            sector=SECTORS[index % 4],
+            sector=SECTORS[index % len(SECTORS)],
             meal="yes" if eats else "no",
             diet=DIETS[index] if index < len(DIETS) else "",
             interests=["barn-och-unga"] if index % 2 else ["trygghet-och-tillit", "barn-och-unga"],

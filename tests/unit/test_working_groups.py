@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+from chalicelib.sectors import Sector
 from chalicelib.working_groups import Group, Person, Sizes, explain, group_count, move, propose, reason_text
 
 AREAS = ("barn-och-unga", "arbete-och-sysselsattning", "trygghet-och-tillit", "halsa-och-delaktighet")
@@ -17,7 +18,7 @@ NAMES = {
     "trygghet-och-tillit": "Trygghet och tillit",
     "halsa-och-delaktighet": "Hälsa och delaktighet",
 }
-SECTORS = ("company", "association", "public", "other")
+SECTORS = tuple(Sector)  # every sector, in the order the form offers them
 
 
 def network_meeting() -> list[Person]:
@@ -25,14 +26,14 @@ def network_meeting() -> list[Person]:
     organisation), two associations sending two each, a few with two areas and four with none."""
     people = []
     for n in range(32):
-        sector = SECTORS[n % 4]
+        sector = SECTORS[n % len(SECTORS)]
         organisation = {
             "public": "hudiksvall" if n in (2, 6, 10, 14) else f"region {n}",
             "association": "roda korset" if n in (1, 5) else ("ideell" if n in (9, 13) else f"forening {n}"),
         }.get(sector, f"{sector} {n}")
         interests = (AREAS[(n // 4) % 4],) if n % 5 else (AREAS[(n // 4) % 4], AREAS[(n // 4 + 1) % 4])
         people.append(Person(f"r{n:02d}", organisation, sector, interests))
-    people += [Person(f"n{n}", f"utan {n}", SECTORS[n], ()) for n in range(4)]
+    people += [Person(f"n{n}", f"utan {n}", sector, ()) for n, sector in enumerate(SECTORS)]
     return people
 
 
@@ -45,7 +46,7 @@ def test_the_number_of_groups_keeps_every_group_between_the_smallest_and_largest
     sizes = Sizes(smallest=4, target=6, largest=8)
     assert [group_count(n, sizes) for n in (0, 1, 4, 6, 9, 12, 13, 36, 100)] == [0, 1, 1, 1, 2, 2, 2, 6, 17]
     for n in range(4, 100):
-        people = [Person(f"p{i:03d}", f"org {i}", SECTORS[i % 4], (AREAS[i % 4],)) for i in range(n)]
+        people = [Person(f"p{i:03d}", f"org {i}", SECTORS[i % len(SECTORS)], (AREAS[i % 4],)) for i in range(n)]
         lengths = [len(group.members) for group in propose(people, AREAS, sizes)]
         assert sum(lengths) == n and min(lengths) >= 4 and max(lengths) <= 8, (n, lengths)
         assert max(lengths) - min(lengths) <= 1, "as even as the number of people allows"
@@ -145,7 +146,7 @@ def test_each_person_gets_one_line_saying_why_in_their_language():
 
 
 def test_an_area_too_small_for_a_group_says_so_and_its_people_are_placed_for_the_mix():
-    people = [Person(f"p{n}", f"org {n}", SECTORS[n % 4], (AREAS[0],)) for n in range(6)]
+    people = [Person(f"p{n}", f"org {n}", SECTORS[n % len(SECTORS)], (AREAS[0],)) for n in range(6)]
     people.append(Person("lonely", "ensam", "other", (AREAS[3],)))
     groups = propose(people, AREAS)
     assert [group.area for group in groups] == [AREAS[0]]
@@ -170,7 +171,7 @@ def test_an_organiser_moves_someone_and_the_reasons_follow_the_groups_as_they_st
 
 
 def test_nobody_with_an_area_gives_groups_without_one_still_mixed():
-    people = [Person(f"p{n}", f"org {n % 5}", SECTORS[n % 4], ()) for n in range(12)]
+    people = [Person(f"p{n}", f"org {n % 5}", SECTORS[n % len(SECTORS)], ()) for n in range(12)]
     groups = propose(people, AREAS)
     assert [group.area for group in groups] == ["", ""]
     for group in members(groups, people):
