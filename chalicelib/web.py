@@ -5,33 +5,24 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs
 
 from . import i18n
-from .errors import MalformedRequest, PayloadTooLarge, SignupError, UnsupportedMediaType, ValidationFailed
+from .errors import MalformedRequest, SignupError, ValidationFailed
 from .events import ANSWER_PREFIX, QUESTION_LIMITS, Event, Question
 from .fields import FIELDS, Kind
 from .forms import MAX_BODY_BYTES
 from .i18n import N_
 from .meeting_times import meeting_times
+from .request_body import FORM_TYPE, admitted_kind, urlencoded_fields
 
-FORM_TYPE = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
 # Fields that may repeat in a form post (checkbox groups).
 _LIST_FIELDS = {field.name for field in FIELDS if field.kind is Kind.AREAS}
 
 
-def media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";")[0].strip().lower()
-
-
 def parse_body(content_type: str | None, raw_body: bytes) -> dict[str, Any]:
     """The submitted fields as a dict, from JSON or a urlencoded form."""
-    kind = media_type(content_type)
-    if kind not in (FORM_TYPE, JSON_TYPE):
-        raise UnsupportedMediaType()
-    if len(raw_body) > MAX_BODY_BYTES:
-        raise PayloadTooLarge()
+    kind = admitted_kind(content_type, raw_body, (FORM_TYPE, JSON_TYPE), MAX_BODY_BYTES)
     try:
         text = raw_body.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -46,11 +37,7 @@ def parse_body(content_type: str | None, raw_body: bytes) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise MalformedRequest(detail=N_("expected a JSON object"))
         return data
-    try:
-        fields = parse_qs(text, keep_blank_values=True, strict_parsing=False, errors="strict")
-    except (ValueError, UnicodeDecodeError) as error:
-        raise MalformedRequest(detail=N_("invalid form encoding")) from error
-    return {key: _form_value(key, values) for key, values in fields.items()}
+    return {key: _form_value(key, values) for key, values in urlencoded_fields(text).items()}
 
 
 def _form_value(key: str, values: list[str]) -> str | list[str]:

@@ -9,30 +9,21 @@ from __future__ import annotations
 import email.parser
 import email.policy
 from typing import Any
-from urllib.parse import parse_qs
 
-from ..errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
+from ..errors import MalformedRequest
 from ..fields import read_yes_no
 from ..i18n import N_
+from ..request_body import FORM_TYPE, admitted_kind, urlencoded_fields
 
-FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 # Room for the longest description in both languages, or an event file, with percent-encoding.
 MAX_CONSOLE_BODY = 256 * 1024
 
 
 def read_form(content_type: str | None, raw_body: bytes, max_bytes: int = MAX_CONSOLE_BODY) -> dict[str, str]:
-    kind = (content_type or "").split(";")[0].strip().lower()
-    if kind not in (FORM, MULTIPART):
-        raise UnsupportedMediaType()
-    if len(raw_body) > max_bytes:
-        raise PayloadTooLarge()
-    if kind == FORM:
-        try:
-            fields = parse_qs(raw_body.decode("utf-8"), keep_blank_values=True, errors="strict")
-        except (ValueError, UnicodeDecodeError) as error:
-            raise MalformedRequest(detail=N_("invalid form encoding")) from error
-        return {name: values[0] for name, values in fields.items()}
+    if admitted_kind(content_type, raw_body, (FORM_TYPE, MULTIPART), max_bytes) == FORM_TYPE:
+        # Raw bytes that are not UTF-8 are "invalid form encoding" here, where the public API says "not UTF-8".
+        return {name: values[0] for name, values in urlencoded_fields(raw_body).items()}
     return _multipart(content_type or "", raw_body)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from .. import links, security, web
+from .. import links, request_body, security, web
 from ..bootstrap import wiring
 from ..errors import EventNotFound, ForbiddenOrigin, RegistrationClosed, SignupError, ValidationFailed
 from ..events import Event
@@ -62,7 +62,7 @@ def create_registration(event_id: str) -> Response:
     parts = wiring()
     request = public.current_request
     content_type = request.headers.get("content-type")
-    is_form = web.media_type(content_type) == web.FORM_TYPE
+    is_form = request_body.media_type(content_type) == request_body.FORM_TYPE
     language = query_language(request)
     fields: dict[str, Any] = {}
     try:

@@ -1,12 +1,13 @@
-"""The gate a posted body passes before its fields are read, in the public API (`web.parse_body`) and
-the console's forms (`posted.read_form`); each keeps its own reading of repeated fields and its own
-word for raw bytes that are not UTF-8."""
+"""The gate a posted body passes before its fields are read, shared by the public API (`web.parse_body`)
+and the console's forms (`posted.read_form`); each caller keeps its own reading of repeated fields and
+its own word for raw bytes that are not UTF-8."""
 
 import pytest
 
 from chalicelib.console.posted import MAX_CONSOLE_BODY, read_form
 from chalicelib.errors import MalformedRequest, PayloadTooLarge, UnsupportedMediaType
 from chalicelib.forms import MAX_BODY_BYTES
+from chalicelib.request_body import admitted_kind, media_type, urlencoded_fields
 from chalicelib.web import parse_body
 
 FORM = "application/x-www-form-urlencoded"
@@ -60,3 +61,21 @@ def test_each_side_has_its_own_size_limit_and_a_body_at_the_limit_passes():
 def test_a_repeated_field_is_the_api_s_last_value_and_the_console_s_first_and_blanks_are_kept():
     assert parse_body(FORM, b"name=1&name=2&empty=") == {"name": "2", "empty": ""}
     assert read_form(FORM, b"name=1&name=2&empty=") == {"name": "1", "empty": ""}
+
+
+def test_the_gate_names_the_kind_checks_the_kind_before_the_size_and_the_size_inclusively():
+    assert media_type(" Multipart/Form-Data; boundary=x") == "multipart/form-data"
+    assert admitted_kind("text/csv; header=present", b"abc", ("text/csv",), 3) == "text/csv"
+    with pytest.raises(PayloadTooLarge):
+        admitted_kind("text/csv", b"abcd", ("text/csv",), 3)
+    with pytest.raises(UnsupportedMediaType):
+        admitted_kind("text/plain", b"abcd", ("text/csv",), 3)
+
+
+def test_the_urlencoded_parse_keeps_every_value_in_order_and_refuses_what_is_not_utf8():
+    assert urlencoded_fields("a=1&b=&a=%C3%A5+x") == {"a": ["1", "å x"], "b": [""]}
+    assert urlencoded_fields(b"a=1&b=&a=%C3%A5+x") == {"a": ["1", "å x"], "b": [""]}
+    for broken in ("a=%FF", b"a=\xff"):
+        with pytest.raises(MalformedRequest) as refused:
+            urlencoded_fields(broken)
+        assert refused.value.params["detail"] == "invalid form encoding"
