@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import i18n
-from .events import Event
+from .events import Event, in_language
 from .i18n import Nn_
 from .meeting_times import meeting_times
 from .network import NetworkStore, Organisations, member_ref
@@ -74,6 +74,11 @@ class NetworkReport:
     interest_titles: dict[str, dict[str, str]] = field(default_factory=dict)
     # Names an organiser merged: (the name as merged, the name it now counts as).
     merged: tuple[tuple[str, str], ...] = ()
+
+    def area_title(self, area: str, language: str) -> str:
+        """An interest area's title in `language`, else Swedish; an area whose titles are gone from the
+        meetings (removed since) is named by its id, so its count is not shown under no name at all."""
+        return in_language(self.interest_titles.get(area) or {}, language) or area
 
 
 def network_report(series: str, *, store: NetworkStore, now: datetime) -> NetworkReport:
@@ -222,7 +227,7 @@ def report_text(report: NetworkReport, language: str) -> str:
         )
         lines.append("  " + tr.gettext("Organisations by sector: {sectors}.").format(sectors=sectors))
         areas = ", ".join(
-            f"{_area_title(report, area, language)} {count}"
+            f"{report.area_title(area, language)} {count}"
             for area, count in sorted(figures.interests.items(), key=lambda pair: (-pair[1], pair[0]))
         )
         lines.append(
@@ -271,11 +276,6 @@ def _listed(rows: list[tuple[str, str, int]], nobody: str, language: str) -> lis
     if not rows:
         return ["  " + nobody]
     return [f"  - {who} ({what}{i18n.plural(language, MEETINGS, meetings)})" for who, what, meetings in rows]
-
-
-def _area_title(report: NetworkReport, area: str, language: str) -> str:
-    titles = report.interest_titles.get(area) or {}
-    return titles.get(language) or titles.get("sv") or area
 
 
 def digest_section(report: NetworkReport, event_id: str, language: str) -> dict[str, object]:

@@ -61,9 +61,7 @@ def network_view(report: NetworkReport, language: str) -> dict[str, Any]:
         "sector_names": [phrase(tr, sector, Phrase.NAME) for sector in Sector],
         "areas": [
             {
-                "title": (report.interest_titles.get(area) or {}).get(language)
-                or (report.interest_titles.get(area) or {}).get("sv")
-                or area,
+                "title": report.area_title(area, language),
                 "counts": [figures.interests.get(area, 0) for figures in report.meetings],
             }
             for area in areas

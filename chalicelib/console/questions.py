@@ -32,6 +32,7 @@ from ..events import (
     Question,
     QuestionType,
     event_from_mapping,
+    in_language,
     place_key,
 )
 from ..fields import YesNo
@@ -484,7 +485,8 @@ def question_errors(
         number, part = int(found.group(1)), found.group(2) or ""
         if number != index:
             label = tables[number].get("label", {}) if number < len(tables) else {}
-            name = label.get(language) or label.get("sv") or tables[number].get("id", "")
+            # A question with no label yet is still named, by its id, so the message says which one.
+            name = in_language(label, language) or tables[number].get("id", "")
             errors.setdefault(
                 GENERAL, tr.gettext("The question “{question}”: {problem}").format(question=name, problem=text)
             )

@@ -306,3 +306,17 @@ def test_the_digest_reads_the_network_through_the_organisers_store_not_a_persons
     assert "(den här träffen): anmälda 3, kom –; personer 1 ny, 2 återkommande" in text
     assert "Har varit med förut men inte anmält sig än: ICA Maxi AB, Svenska kyrkan Hudiksvall." in text
     assert "Medlemmar som vill hållas informerade: 2." in text
+
+
+def test_an_interest_area_is_titled_in_the_language_else_swedish_else_by_its_id(series_store):
+    """The console's network page and the report text both name an area by NetworkReport.area_title."""
+    titled = replace(
+        report(series_store),
+        interest_titles={
+            "food": {"sv": "Mat", "en": "Food"},
+            "woods": {"sv": "Skog", "en": ""},
+            "lake": {"en": "Lake"},
+        },
+    )
+    assert [titled.area_title(area, "en") for area in ("food", "woods", "gone")] == ["Food", "Skog", "gone"]
+    assert [titled.area_title(area, "sv") for area in ("food", "woods", "lake")] == ["Mat", "Skog", "lake"]

@@ -8,9 +8,10 @@ from dataclasses import replace
 import pytest
 
 from chalicelib import fields, i18n
-from chalicelib.console.events import event_from_form, event_mapping, event_toml, form_values
+from chalicelib.console.events import GENERAL, event_from_form, event_mapping, event_toml, form_values
+from chalicelib.console.questions import question_errors
 from chalicelib.errors import ChoiceFull, ValidationFailed
-from chalicelib.events import EventFileError, parse_event_toml
+from chalicelib.events import EventFileError, EventProblem, parse_event_toml
 from chalicelib.forms import parse_answers
 from chalicelib.registrations import change_answers, register
 from tests.fakes import InMemoryStore
@@ -301,3 +302,23 @@ def test_editing_the_event_in_the_consoles_form_keeps_its_questions():
 def test_each_problem_with_an_answer_is_said_in_swedish_and_english(code):
     swedish, english = (i18n.field_message(code, language, min=1, max=5) for language in ("sv", "en"))
     assert swedish and english and swedish != english
+
+
+@pytest.mark.parametrize(
+    ("label", "language", "named"),
+    [
+        ({"sv": "Kost", "en": "Diet"}, "en", "Diet"),
+        ({"sv": "Kost", "en": ""}, "en", "Kost"),
+        ({"sv": "Kost"}, "sv", "Kost"),
+        ({"sv": "", "en": "Diet"}, "sv", "diet"),
+        ({}, "en", "diet"),
+    ],
+)
+def test_a_problem_with_another_question_names_it_in_the_language_else_swedish_else_by_its_id(label, language, named):
+    """The organiser's label picks its language by the one rule (events.in_language); a question
+    with no label yet is named by its id, so the message still says which question it is."""
+    problem = EventProblem(key="questions[1].label", code="unknown_key", text="Unknown key.")
+    tables = [{"id": "first"}, {"id": "diet", "label": label}]
+    errors = question_errors([problem], example_event(), tables, language, index=0)
+    said = i18n.translator(language).gettext("The question “{question}”: {problem}")
+    assert errors[GENERAL] == said.format(question=named, problem=i18n.event_problem("unknown_key", language))
