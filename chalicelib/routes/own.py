@@ -96,7 +96,8 @@ def _change_answers(token: str, fields: dict[str, Any]) -> Response:
         return _link_problem(TokenInvalid())
     except (ValidationFailed, RegistrationClosed) as error:
         event, registration = parts.signup.open_manage_link(token, now)
-        # Closed since the link was opened: the stored answers, no longer editable.
+        # Refused answers are shown again beside their errors; a form closed since the link was opened
+        # shows the stored answers, no longer editable.
         typed = FormInput(fields, error) if isinstance(error, ValidationFailed) else None
         page = parts.pages.manage_page(event, registration, now, token, form_input=typed)
         return html(page, error.http_status)
